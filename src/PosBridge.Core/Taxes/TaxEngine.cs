@@ -1,0 +1,235 @@
+using PosBridge.Core.Amounts;
+
+namespace PosBridge.Core.Taxes;
+
+/// <summary>One tax's share of a line: the base it was computed on and its amount (signed like the line).</summary>
+public readonly record struct LineTax(TaxDefinition Tax, decimal Base, decimal Amount);
+
+/// <summary>
+/// A line's totals as Odoo's <c>compute_all</c> returns them. <see cref="TotalExcluded"/> and
+/// <see cref="TotalIncluded"/> are rounded to the currency; under <see cref="TaxRoundingMethod.RoundGlobally"/>
+/// the tax amounts keep five extra digits, and the document rounds each tax's sum once.
+/// </summary>
+public readonly record struct LineTaxResult(decimal TotalExcluded, decimal TotalIncluded, IReadOnlyList<LineTax> Taxes)
+{
+    /// <summary>The sum of the line's tax amounts.</summary>
+    public decimal TaxAmount
+    {
+        get
+        {
+            var sum = 0m;
+            for (var i = 0; i < Taxes.Count; i++)
+            {
+                sum += Taxes[i].Amount;
+            }
+
+            return sum;
+        }
+    }
+}
+
+/// <summary>
+/// Odoo's tax computation (<c>account.tax.compute_all</c> of Odoo 16 and 17, which the POS of 16–17
+/// also runs in the browser), in <see cref="decimal"/>. Comments quote the step of Odoo's code that
+/// each part reproduces, so the two can be read side by side.
+/// </summary>
+public sealed class TaxEngine
+{
+    // Odoo keeps 5 more digits when rounding globally: "prec *= 1e-5".
+    private const int GlobalExtraDigits = 5;
+
+    private readonly int _taxDigits;
+
+    public TaxEngine(Currency currency, TaxRoundingMethod roundingMethod)
+    {
+        ArgumentNullException.ThrowIfNull(currency);
+        Currency = currency;
+        RoundingMethod = roundingMethod;
+        _taxDigits = currency.MinorUnits + (roundingMethod == TaxRoundingMethod.RoundGlobally ? GlobalExtraDigits : 0);
+    }
+
+    public Currency Currency { get; }
+
+    public TaxRoundingMethod RoundingMethod { get; }
+
+    /// <summary>Digits a line's tax amounts are rounded to: the currency's, plus five when rounding globally.</summary>
+    public int TaxDigits => _taxDigits;
+
+    /// <summary>
+    /// Computes one line. The discount applies to the unit price before tax, as Odoo's POS does
+    /// (<c>price_unit * (1 - discount / 100)</c>, not rounded); a refund has a negative quantity.
+    /// </summary>
+    public LineTaxResult ComputeLine(TaxSet taxes, decimal priceUnit, decimal quantity, decimal discountPercent = 0m)
+    {
+        ArgumentNullException.ThrowIfNull(taxes);
+        var price = discountPercent == 0m ? priceUnit : priceUnit * (1m - (discountPercent / 100m));
+        return ComputeAll(taxes.Flattened, price, quantity);
+    }
+
+    /// <summary>Totals of a document from its lines' results, as Odoo's POS order totals them.</summary>
+    public DocumentTaxTotals ComputeDocument(IEnumerable<LineTaxResult> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var totals = new DocumentTaxTotalsBuilder(this);
+        foreach (var line in lines)
+        {
+            totals.Add(line);
+        }
+
+        return totals.Build();
+    }
+
+    /// <summary>Starts an accumulator for a document's totals, for callers that add lines one by one.</summary>
+    public DocumentTaxTotalsBuilder StartDocument() => new(this);
+
+    internal decimal RoundTax(decimal amount) => decimal.Round(amount, _taxDigits, MidpointRounding.AwayFromZero);
+
+    private LineTaxResult ComputeAll(TaxDefinition[] taxes, decimal priceUnit, decimal quantity)
+    {
+        // "base = currency.round(price_unit * quantity)"
+        var baseAmount = Currency.Round(priceUnit * quantity);
+        var count = taxes.Length;
+        if (count == 0)
+        {
+            return new LineTaxResult(baseAmount, baseAmount, []);
+        }
+
+        // "In this case, compute all with positive values and negate them at the end."
+        var sign = 1m;
+        if (baseAmount < 0m)
+        {
+            sign = -1m;
+            baseAmount = -baseAmount;
+        }
+
+        // 3) Walk the taxes backwards to find the base without the price-included taxes,
+        //    remembering the total each price-included run must reach ("checkpoints").
+        Span<decimal> checkpoints = stackalloc decimal[count];
+        Span<bool> hasCheckpoint = stackalloc bool[count];
+        var storeIncludedTaxTotal = true;
+        decimal inclFixed = 0m, inclPercent = 0m, inclDivision = 0m;
+        var absQuantity = Math.Abs(quantity);
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var tax = taxes[i];
+            if (tax.IncludeBaseAmount)
+            {
+                baseAmount = RecomputeBase(baseAmount, inclFixed, inclPercent, inclDivision);
+                inclFixed = inclPercent = inclDivision = 0m;
+                storeIncludedTaxTotal = true;
+            }
+
+            if (tax.PriceInclude)
+            {
+                switch (tax.AmountType)
+                {
+                    case TaxAmountType.Percent:
+                        inclPercent += tax.Amount;
+                        break;
+                    case TaxAmountType.Division:
+                        inclDivision += tax.Amount;
+                        break;
+                    case TaxAmountType.Fixed:
+                        inclFixed += absQuantity * tax.Amount;
+                        break;
+                    case TaxAmountType.Group:
+                    default:
+                        throw new InvalidOperationException($"Tax '{tax.Id}' has amount type {tax.AmountType}, which a flattened tax set cannot hold.");
+                }
+
+                // "In case of a zero tax, do not store the base amount since the tax amount will be zero anyway."
+                if (storeIncludedTaxTotal && tax.Amount != 0m)
+                {
+                    checkpoints[i] = baseAmount;
+                    hasCheckpoint[i] = true;
+                    storeIncludedTaxTotal = false;
+                }
+            }
+        }
+
+        var totalExcluded = Currency.Round(RecomputeBase(baseAmount, inclFixed, inclPercent, inclDivision));
+
+        // 4) Walk forwards from the excluded total, computing each tax on its base.
+        baseAmount = totalExcluded;
+        var totalIncluded = totalExcluded;
+        var skipCheckpoint = false;
+        var cumulatedTaxIncluded = 0m;
+        var results = new LineTax[count];
+        for (var i = 0; i < count; i++)
+        {
+            var tax = taxes[i];
+            var taxBase = tax.PriceInclude || tax.IsBaseAffected ? baseAmount : totalExcluded;
+
+            decimal taxAmount;
+            if (!skipCheckpoint && tax.PriceInclude && hasCheckpoint[i])
+            {
+                // "We know the total to reach for that tax, so we make a substraction to avoid any rounding issues"
+                taxAmount = checkpoints[i] - (baseAmount + cumulatedTaxIncluded);
+                cumulatedTaxIncluded = 0m;
+            }
+            else
+            {
+                // Odoo computes these "with_context(force_price_include=False)": on the excluded base.
+                taxAmount = AmountOnExcludedBase(tax, taxBase, quantity);
+            }
+
+            taxAmount = RoundTax(taxAmount);
+            if (tax.PriceInclude && !hasCheckpoint[i])
+            {
+                cumulatedTaxIncluded += taxAmount;
+            }
+
+            results[i] = new LineTax(tax, RoundTax(sign * taxBase), sign * taxAmount);
+
+            if (tax.IncludeBaseAmount)
+            {
+                baseAmount += taxAmount;
+                if (!tax.PriceInclude)
+                {
+                    skipCheckpoint = true;
+                }
+            }
+
+            totalIncluded += taxAmount;
+        }
+
+        return new LineTaxResult(sign * totalExcluded, sign * Currency.Round(totalIncluded), results);
+    }
+
+    // "(base_amount - fixed_amount) / (1.0 + percent_amount / 100.0) * (100 - division_amount) / 100"
+    private static decimal RecomputeBase(decimal baseAmount, decimal fixedAmount, decimal percentAmount, decimal divisionAmount)
+    {
+        var result = baseAmount - fixedAmount;
+        if (percentAmount != 0m)
+        {
+            result /= 1m + (percentAmount / 100m);
+        }
+
+        if (divisionAmount != 0m)
+        {
+            result = result * (100m - divisionAmount) / 100m;
+        }
+
+        return result;
+    }
+
+    // Odoo's _compute_amount with price_include forced off.
+    private static decimal AmountOnExcludedBase(TaxDefinition tax, decimal taxBase, decimal quantity)
+    {
+        switch (tax.AmountType)
+        {
+            case TaxAmountType.Percent:
+                return taxBase * tax.Amount / 100m;
+            case TaxAmountType.Division:
+                var divisor = 1m - (tax.Amount / 100m);
+                return divisor == 0m ? 0m : (taxBase / divisor) - taxBase;
+            case TaxAmountType.Fixed:
+                // "math.copysign(quantity, base_amount) * self.amount" — the base is positive here, so |quantity|;
+                // with a zero base the quantity keeps its sign.
+                return (taxBase != 0m ? Math.Abs(quantity) : quantity) * tax.Amount;
+            case TaxAmountType.Group:
+            default:
+                throw new InvalidOperationException($"Tax '{tax.Id}' has amount type {tax.AmountType}, which a flattened tax set cannot hold.");
+        }
+    }
+}
