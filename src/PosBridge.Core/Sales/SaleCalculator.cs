@@ -58,7 +58,6 @@ public static class SaleCalculator
         ArgumentNullException.ThrowIfNull(taxes);
         ArgumentNullException.ThrowIfNull(lines);
         var engine = new TaxEngine(currency, roundingMethod);
-        var definitions = taxes.ToDictionary(t => t.Id, StringComparer.Ordinal);
         var taxSets = new Dictionary<string, TaxSet>(StringComparer.Ordinal);
         var document = engine.StartDocument();
         var lineTotals = new LineTotals[lines.Count];
@@ -66,7 +65,7 @@ public static class SaleCalculator
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var taxSet = TaxSetFor(line.TaxIds, definitions, taxSets);
+            var taxSet = TaxSetFor(line.TaxIds, taxes, taxSets);
             var discount = EffectiveDiscountPercent(line.DiscountPercent, orderDiscountPercent);
             var result = engine.ComputeLine(taxSet, line.UnitPrice, line.Quantity, discount);
             document.Add(result);
@@ -118,7 +117,7 @@ public static class SaleCalculator
 
     private static TaxSet TaxSetFor(
         IReadOnlyList<string> taxIds,
-        Dictionary<string, TaxDefinition> definitions,
+        IReadOnlyList<TaxDefinition> definitions,
         Dictionary<string, TaxSet> cache)
     {
         // Most receipts use one or two tax combinations: flatten each once.

@@ -109,10 +109,12 @@ public sealed class TaxEngine
         var storeIncludedTaxTotal = true;
         decimal inclFixed = 0m, inclPercent = 0m, inclDivision = 0m;
         var absQuantity = Math.Abs(quantity);
+        // Odoo tracks whether the tax *after* this one (the one visited just before) is base-affected.
+        var nextIsBaseAffected = true;
         for (var i = count - 1; i >= 0; i--)
         {
             var tax = taxes[i];
-            if (tax.IncludeBaseAmount)
+            if (tax.IncludeBaseAmount && nextIsBaseAffected)
             {
                 baseAmount = RecomputeBase(baseAmount, inclFixed, inclPercent, inclDivision);
                 inclFixed = inclPercent = inclDivision = 0m;
@@ -130,7 +132,9 @@ public sealed class TaxEngine
                         inclDivision += tax.Amount;
                         break;
                     case TaxAmountType.Fixed:
-                        inclFixed += absQuantity * tax.Amount;
+                        // Odoo 16/17 assign here ("incl_tax_amounts['fixed_amount'] = ..."), so of several
+                        // price-included fixed taxes between two base resets only the first in sequence counts.
+                        inclFixed = absQuantity * tax.Amount;
                         break;
                     case TaxAmountType.Group:
                     default:
@@ -145,6 +149,8 @@ public sealed class TaxEngine
                     storeIncludedTaxTotal = false;
                 }
             }
+
+            nextIsBaseAffected = tax.IsBaseAffected;
         }
 
         var totalExcluded = Currency.Round(RecomputeBase(baseAmount, inclFixed, inclPercent, inclDivision));

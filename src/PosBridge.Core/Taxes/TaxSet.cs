@@ -1,48 +1,41 @@
 namespace PosBridge.Core.Taxes;
 
 /// <summary>
-/// The taxes of one line, flattened and ordered as Odoo's <c>flatten_taxes_hierarchy</c> does
-/// (sorted by sequence, each group replaced in place by its children sorted by sequence).
-/// Build it once per product and reuse it: the engine reads it on every line.
+/// The taxes of one line, flattened and ordered as Odoo's <c>flatten_taxes_hierarchy</c> does: sorted by
+/// (sequence, id), each group replaced in place by its children sorted the same way. "id" order is the
+/// order of the definitions list (the system of record's id order). Build it once per product and
+/// reuse it: the engine reads it on every line.
 /// </summary>
 public sealed class TaxSet
 {
     public static readonly TaxSet Empty = new([]);
 
-    private TaxSet(TaxDefinition[] flattened)
-    {
-        Flattened = flattened;
-        var simple = flattened.Length == 1
-            && flattened[0] is { AmountType: TaxAmountType.Percent, IncludeBaseAmount: false };
-        SinglePercent = simple ? flattened[0] : null;
-    }
+    private TaxSet(TaxDefinition[] flattened) => Flattened = flattened;
 
     /// <summary>The taxes in the order they are computed; never contains a group.</summary>
     public IReadOnlyList<TaxDefinition> Taxes => Flattened;
 
+    public int Count => Flattened.Length;
+
     internal TaxDefinition[] Flattened { get; }
 
-    /// <summary>Set when the line has exactly one plain percent tax: the engine's fast path.</summary>
-    internal TaxDefinition? SinglePercent { get; }
-
-    public int Count => Taxes.Count;
-
-    /// <summary>Flattens <paramref name="lineTaxIds"/> using the definitions in <paramref name="definitions"/>.</summary>
+    /// <summary>
+    /// Flattens the taxes named by <paramref name="lineTaxIds"/>. <paramref name="definitions"/> holds every
+    /// tax (group children too) in the system of record's id order, which breaks ties between equal sequences.
+    /// </summary>
     /// <exception cref="ArgumentException">An id is unknown, or a group holds a group (Odoo forbids both).</exception>
-    public static TaxSet Create(IEnumerable<string> lineTaxIds, IReadOnlyDictionary<string, TaxDefinition> definitions)
+    public static TaxSet Create(IEnumerable<string> lineTaxIds, IReadOnlyList<TaxDefinition> definitions)
     {
         ArgumentNullException.ThrowIfNull(lineTaxIds);
         ArgumentNullException.ThrowIfNull(definitions);
-        return Create(lineTaxIds.Select(id => Find(definitions, id)), definitions);
-    }
+        var rank = new Dictionary<string, int>(definitions.Count, StringComparer.Ordinal);
+        for (var i = 0; i < definitions.Count; i++)
+        {
+            rank.TryAdd(definitions[i].Id, i);
+        }
 
-    public static TaxSet Create(IEnumerable<TaxDefinition> lineTaxes, IReadOnlyDictionary<string, TaxDefinition> definitions)
-    {
-        ArgumentNullException.ThrowIfNull(lineTaxes);
-        ArgumentNullException.ThrowIfNull(definitions);
         var flattened = new List<TaxDefinition>();
-        // OrderBy is a stable sort: equal sequences keep the order given, as Odoo's sorted() keeps record order.
-        foreach (var tax in lineTaxes.OrderBy(t => t.Sequence))
+        foreach (var tax in Ordered(lineTaxIds, definitions, rank))
         {
             if (tax.AmountType != TaxAmountType.Group)
             {
@@ -50,7 +43,7 @@ public sealed class TaxSet
                 continue;
             }
 
-            foreach (var child in tax.Children.Select(id => Find(definitions, id)).OrderBy(t => t.Sequence))
+            foreach (var child in Ordered(tax.Children, definitions, rank))
             {
                 if (child.AmountType == TaxAmountType.Group)
                 {
@@ -64,15 +57,20 @@ public sealed class TaxSet
         return flattened.Count == 0 ? Empty : new TaxSet([.. flattened]);
     }
 
-    /// <summary>For lines whose taxes have no groups, no lookup is needed.</summary>
+    /// <summary>A tax set of plain taxes (no groups); ties in sequence keep the order given.</summary>
     public static TaxSet Create(params TaxDefinition[] taxes)
     {
         ArgumentNullException.ThrowIfNull(taxes);
-        return Create(taxes, taxes.ToDictionary(t => t.Id, StringComparer.Ordinal));
+        return Create(taxes.Select(t => t.Id), taxes);
     }
 
-    private static TaxDefinition Find(IReadOnlyDictionary<string, TaxDefinition> definitions, string id) =>
-        definitions.TryGetValue(id, out var tax)
-            ? tax
-            : throw new ArgumentException($"Tax '{id}' is not defined.", nameof(definitions));
+    private static IEnumerable<TaxDefinition> Ordered(
+        IEnumerable<string> ids,
+        IReadOnlyList<TaxDefinition> definitions,
+        Dictionary<string, int> rank) =>
+        ids.Select(id => rank.TryGetValue(id, out var index)
+                ? definitions[index]
+                : throw new ArgumentException($"Tax '{id}' is not defined.", nameof(ids)))
+            .OrderBy(t => t.Sequence)
+            .ThenBy(t => rank[t.Id]);
 }
