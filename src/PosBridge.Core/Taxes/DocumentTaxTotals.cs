@@ -15,7 +15,8 @@ public sealed record DocumentTaxTotals(decimal Untaxed, IReadOnlyList<TaxTotal> 
 public sealed class DocumentTaxTotalsBuilder
 {
     private readonly TaxEngine _engine;
-    private readonly List<(TaxDefinition Tax, decimal Base, decimal Amount)> _perTax = [];
+    private Accumulator[] _perTax = new Accumulator[4];
+    private int _taxCount;
     private decimal _untaxed;
 
     internal DocumentTaxTotalsBuilder(TaxEngine engine) => _engine = engine;
@@ -23,19 +24,19 @@ public sealed class DocumentTaxTotalsBuilder
     public void Add(LineTaxResult line)
     {
         _untaxed += line.TotalExcluded;
-        for (var i = 0; i < line.Taxes.Count; i++)
+        if (line.Taxes is LineTax[] array)
         {
-            var tax = line.Taxes[i];
-            var index = IndexOf(tax.Tax);
-            if (index < 0)
+            foreach (ref readonly var tax in array.AsSpan())
             {
-                _perTax.Add((tax.Tax, tax.Base, tax.Amount));
+                Add(in tax);
             }
-            else
-            {
-                var (t, b, a) = _perTax[index];
-                _perTax[index] = (t, b + tax.Base, a + tax.Amount);
-            }
+
+            return;
+        }
+
+        foreach (var tax in line.Taxes)
+        {
+            Add(in tax);
         }
     }
 
@@ -43,29 +44,44 @@ public sealed class DocumentTaxTotalsBuilder
     {
         var currency = _engine.Currency;
         var untaxed = currency.Round(_untaxed);
-        var taxes = new TaxTotal[_perTax.Count];
+        var taxes = new TaxTotal[_taxCount];
         var tax = 0m;
         for (var i = 0; i < taxes.Length; i++)
         {
-            var (definition, baseSum, amountSum) = _perTax[i];
-            var amount = currency.Round(amountSum);
-            taxes[i] = new TaxTotal(definition, currency.Round(baseSum), amount);
+            ref readonly var entry = ref _perTax[i];
+            var amount = currency.Round(entry.Amount);
+            taxes[i] = new TaxTotal(entry.Tax, currency.Round(entry.Base), amount);
             tax += amount;
         }
 
         return new DocumentTaxTotals(untaxed, taxes, tax, untaxed + tax);
     }
 
-    private int IndexOf(TaxDefinition tax)
+    private void Add(in LineTax tax)
     {
-        for (var i = 0; i < _perTax.Count; i++)
+        for (var i = 0; i < _taxCount; i++)
         {
-            if (ReferenceEquals(_perTax[i].Tax, tax) || string.Equals(_perTax[i].Tax.Id, tax.Id, StringComparison.Ordinal))
+            ref var entry = ref _perTax[i];
+            if (ReferenceEquals(entry.Tax, tax.Tax) || string.Equals(entry.Tax.Id, tax.Tax.Id, StringComparison.Ordinal))
             {
-                return i;
+                entry.Base += tax.Base;
+                entry.Amount += tax.Amount;
+                return;
             }
         }
 
-        return -1;
+        if (_taxCount == _perTax.Length)
+        {
+            Array.Resize(ref _perTax, _perTax.Length * 2);
+        }
+
+        _perTax[_taxCount++] = new Accumulator { Tax = tax.Tax, Base = tax.Base, Amount = tax.Amount };
+    }
+
+    private struct Accumulator
+    {
+        public TaxDefinition Tax;
+        public decimal Base;
+        public decimal Amount;
     }
 }

@@ -62,7 +62,21 @@ public sealed class TaxEngine
     public LineTaxResult ComputeLine(TaxSet taxes, decimal priceUnit, decimal quantity, decimal discountPercent = 0m)
     {
         ArgumentNullException.ThrowIfNull(taxes);
-        var price = discountPercent == 0m ? priceUnit : priceUnit * (1m - (discountPercent / 100m));
+        var price = discountPercent == 0m ? priceUnit : priceUnit * (1m - (discountPercent * 0.01m));
+        if (taxes.SinglePercent is not { } single)
+        {
+            return ComputeAll(taxes.Flattened, price, quantity);
+        }
+
+        return taxes.HasFixedPointRate && TryComputeSinglePercentFixed(taxes, single, price, quantity, out var result)
+            ? result
+            : ComputeSinglePercent(single, taxes.SinglePercentRate, price, quantity);
+    }
+
+    /// <summary>The general algorithm for any tax set, without fast paths (for tests that compare paths).</summary>
+    internal LineTaxResult ComputeLineGeneral(TaxSet taxes, decimal priceUnit, decimal quantity, decimal discountPercent = 0m)
+    {
+        var price = discountPercent == 0m ? priceUnit : priceUnit * (1m - (discountPercent * 0.01m));
         return ComputeAll(taxes.Flattened, price, quantity);
     }
 
@@ -82,12 +96,129 @@ public sealed class TaxEngine
     /// <summary>Starts an accumulator for a document's totals, for callers that add lines one by one.</summary>
     public DocumentTaxTotalsBuilder StartDocument() => new(this);
 
-    internal decimal RoundTax(decimal amount) => decimal.Round(amount, _taxDigits, MidpointRounding.AwayFromZero);
+    // Rounding a value that already has no more digits than asked is a no-op: skip the work.
+    internal decimal RoundTax(decimal amount) =>
+        amount.Scale <= _taxDigits ? amount : decimal.Round(amount, _taxDigits, MidpointRounding.AwayFromZero);
+
+    private decimal RoundCurrency(decimal amount) =>
+        amount.Scale <= Currency.MinorUnits ? amount : decimal.Round(amount, Currency.MinorUnits, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// <see cref="ComputeSinglePercent"/> in exact scaled integers, which is several times faster than
+    /// decimal arithmetic. Rounding exact values gives the same numbers either way; the bounds checked
+    /// here keep every intermediate product below 10^18. Returns false to fall back to decimals.
+    /// </summary>
+    private bool TryComputeSinglePercentFixed(TaxSet taxes, TaxDefinition tax, decimal priceUnit, decimal quantity, out LineTaxResult result)
+    {
+        result = default;
+        if (!FixedPoint.TrySplit(priceUnit, out var price, out var priceScale)
+            || !FixedPoint.TrySplit(quantity, out var qty, out var qtyScale)
+            || priceScale + qtyScale > MaxFixedScale)
+        {
+            return false;
+        }
+
+        var currencyDigits = Currency.MinorUnits;
+        // |price|, |qty| < 2^31, so the product is below 2^62; then bring it to the currency's digits
+        // (scaling up only what is already below the base bound, so that cannot overflow either).
+        var product = price * qty;
+        if (priceScale + qtyScale < currencyDigits && Math.Abs(product) >= MaxFixedBase)
+        {
+            return false;
+        }
+
+        var baseAmount = FixedPoint.Rescale(product, priceScale + qtyScale, currencyDigits);
+        var negative = baseAmount < 0;
+        baseAmount = Math.Abs(baseAmount);
+        if (baseAmount >= MaxFixedBase)
+        {
+            return false;
+        }
+
+        // Under global rounding tax amounts keep extra digits: work at the tax digits throughout.
+        var extraDigits = _taxDigits - currencyDigits;
+        var rate = taxes.RateMantissa;
+        var rateScale = taxes.RateScale;
+        long excluded, amount;
+        if (tax.PriceInclude && rate != 0)
+        {
+            // excluded = base / (1 + rate), rounded to the currency: base·10^s / (10^s + m).
+            var denominator = FixedPoint.Power(rateScale) + rate;
+            excluded = FixedPoint.DivideHalfUp(baseAmount * FixedPoint.Power(rateScale), denominator);
+            amount = (baseAmount - excluded) * FixedPoint.Power(extraDigits);
+        }
+        else
+        {
+            excluded = baseAmount;
+            amount = FixedPoint.Rescale(baseAmount * rate, currencyDigits + rateScale, _taxDigits);
+        }
+
+        var included = FixedPoint.Rescale((excluded * FixedPoint.Power(extraDigits)) + amount, _taxDigits, currencyDigits);
+        if (negative)
+        {
+            excluded = -excluded;
+            included = -included;
+            amount = -amount;
+        }
+
+        var amountScale = _taxDigits;
+        while (amountScale > currencyDigits && amount % 10 == 0)
+        {
+            amount /= 10;
+            amountScale--;
+        }
+
+        var excludedValue = FixedPoint.ToDecimal(excluded, currencyDigits);
+        result = new LineTaxResult(
+            excludedValue,
+            FixedPoint.ToDecimal(included, currencyDigits),
+            [new LineTax(tax, excludedValue, FixedPoint.ToDecimal(amount, amountScale))]);
+        return true;
+    }
+
+    // Bounds for the integer path: base below 10^12 minor units and rates below 1 with at most six
+    // decimals keep base·10^6, base·rate·10^5 and the like under 10^18.
+    private const long MaxFixedBase = 1_000_000_000_000L;
+    private const int MaxFixedScale = 18;
+
+    /// <summary>
+    /// <see cref="ComputeAll"/> specialised for one percent tax, giving the same numbers: for a
+    /// price-included tax the checkpoint is the rounded base, so the tax is base − excluded; otherwise the
+    /// tax is the rate times the excluded total.
+    /// </summary>
+    private LineTaxResult ComputeSinglePercent(TaxDefinition tax, decimal rate, decimal priceUnit, decimal quantity)
+    {
+        var baseAmount = RoundCurrency(priceUnit * quantity);
+        var sign = 1m;
+        if (baseAmount < 0m)
+        {
+            sign = -1m;
+            baseAmount = -baseAmount;
+        }
+
+        decimal excluded, amount;
+        if (tax.PriceInclude && tax.Amount != 0m)
+        {
+            excluded = RoundCurrency(baseAmount / (1m + rate));
+            amount = baseAmount - excluded;
+        }
+        else
+        {
+            // A 0 % included tax has no checkpoint and leaves the base as it is, like an excluded tax.
+            excluded = baseAmount;
+            amount = RoundTax(excluded * rate);
+        }
+
+        var included = RoundCurrency(excluded + amount);
+        return sign > 0m
+            ? new LineTaxResult(excluded, included, [new LineTax(tax, excluded, amount)])
+            : new LineTaxResult(-excluded, -included, [new LineTax(tax, -excluded, -amount)]);
+    }
 
     private LineTaxResult ComputeAll(TaxDefinition[] taxes, decimal priceUnit, decimal quantity)
     {
         // "base = currency.round(price_unit * quantity)"
-        var baseAmount = Currency.Round(priceUnit * quantity);
+        var baseAmount = RoundCurrency(priceUnit * quantity);
         var count = taxes.Length;
         if (count == 0)
         {
@@ -153,7 +284,7 @@ public sealed class TaxEngine
             nextIsBaseAffected = tax.IsBaseAffected;
         }
 
-        var totalExcluded = Currency.Round(RecomputeBase(baseAmount, inclFixed, inclPercent, inclDivision));
+        var totalExcluded = RoundCurrency(RecomputeBase(baseAmount, inclFixed, inclPercent, inclDivision));
 
         // 4) Walk forwards from the excluded total, computing each tax on its base.
         baseAmount = totalExcluded;
@@ -185,7 +316,9 @@ public sealed class TaxEngine
                 cumulatedTaxIncluded += taxAmount;
             }
 
-            results[i] = new LineTax(tax, RoundTax(sign * taxBase), sign * taxAmount);
+            // Odoo rounds the base too, but a base is always the excluded total plus rounded tax
+            // amounts, so it already has no more than the tax digits.
+            results[i] = new LineTax(tax, sign * taxBase, sign * taxAmount);
 
             if (tax.IncludeBaseAmount)
             {
@@ -199,7 +332,7 @@ public sealed class TaxEngine
             totalIncluded += taxAmount;
         }
 
-        return new LineTaxResult(sign * totalExcluded, sign * Currency.Round(totalIncluded), results);
+        return new LineTaxResult(sign * totalExcluded, sign * RoundCurrency(totalIncluded), results);
     }
 
     // "(base_amount - fixed_amount) / (1.0 + percent_amount / 100.0) * (100 - division_amount) / 100"
@@ -225,7 +358,7 @@ public sealed class TaxEngine
         switch (tax.AmountType)
         {
             case TaxAmountType.Percent:
-                return taxBase * tax.Amount / 100m;
+                return taxBase * (tax.Amount / 100m);
             case TaxAmountType.Division:
                 var divisor = 1m - (tax.Amount / 100m);
                 return divisor == 0m ? 0m : (taxBase / divisor) - taxBase;

@@ -10,7 +10,25 @@ public sealed class TaxSet
 {
     public static readonly TaxSet Empty = new([]);
 
-    private TaxSet(TaxDefinition[] flattened) => Flattened = flattened;
+    private TaxSet(TaxDefinition[] flattened)
+    {
+        Flattened = flattened;
+        if (flattened is [{ AmountType: TaxAmountType.Percent } single])
+        {
+            // With one tax, include_base_amount has no later tax to affect: the engine's fast path applies.
+            SinglePercent = single;
+            SinglePercentRate = single.Amount / 100m;
+            // The integer path needs |rate| <= 1 and a short mantissa (see TaxEngine.TryComputeSinglePercentFixed).
+            if (Math.Abs(SinglePercentRate) <= 1m
+                && FixedPoint.TrySplit(SinglePercentRate, out var mantissa, out var scale)
+                && scale <= MaxRateScale)
+            {
+                RateMantissa = mantissa;
+                RateScale = scale;
+                HasFixedPointRate = true;
+            }
+        }
+    }
 
     /// <summary>The taxes in the order they are computed; never contains a group.</summary>
     public IReadOnlyList<TaxDefinition> Taxes => Flattened;
@@ -18,6 +36,19 @@ public sealed class TaxSet
     public int Count => Flattened.Length;
 
     internal TaxDefinition[] Flattened { get; }
+
+    /// <summary>Set when the line has exactly one percent tax, the usual case on a receipt.</summary>
+    internal TaxDefinition? SinglePercent { get; }
+
+    internal decimal SinglePercentRate { get; }
+
+    internal const int MaxRateScale = 6;
+
+    internal bool HasFixedPointRate { get; }
+
+    internal long RateMantissa { get; }
+
+    internal int RateScale { get; }
 
     /// <summary>
     /// Flattens the taxes named by <paramref name="lineTaxIds"/>. <paramref name="definitions"/> holds every

@@ -1,0 +1,14 @@
+using PosBridge.Bench.Taxes;
+
+// Benchmarks with a fixed workload and a printed result; run in Release:
+//   dotnet run -c Release --project bench/PosBridge.Bench -- tax
+var which = args.Length > 0 ? args[0] : "tax";
+switch (which)
+{
+    case "tax":
+        TaxEngineBench.Run();
+        return 0;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Available: tax");
+        return 2;
+}
