@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using PosBridge.Connector.Cli;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error, TimeProvider.System).ConfigureAwait(false);

@@ -8,4 +8,7 @@ public static class SaleId
         ArgumentNullException.ThrowIfNull(timeProvider);
         return Guid.CreateVersion7(timeProvider.GetUtcNow());
     }
+
+    /// <summary>An id for a sale completed at <paramref name="completedAt"/>.</summary>
+    public static Guid At(DateTimeOffset completedAt) => Guid.CreateVersion7(completedAt);
 }
