@@ -16,6 +16,18 @@ internal static class CommandLine
         posbridge: carries a shop's till sales to its back office.
 
         Commands:
+          serve [--data DIR] [--urls URLS]
+              Runs the connector: the terminal API for tills (pairing, sales upload, status), the
+              SQLite inbox in DIR (default ./data), and the delivery jobs for enabled adapters.
+          tills pair --store STORE --till TILL --name NAME [--data DIR]
+              Makes a one-time pairing code for a till (new, or a replacement device).
+          tills list [--data DIR]
+          tills revoke --till TILL [--data DIR]
+              Refuses the till's next request at once.
+          status [--data DIR]
+              Sales received, and per adapter: waiting sales, the oldest, dead letters, last success.
+          retry (--sale SALE-ID | --adapter NAME | --all) [--data DIR]
+              Queues dead-lettered deliveries again after the cause is fixed.
           demo [--date YYYY-MM-DD] [--sales N] [--out FILE]
               Runs one business day of a Cairo cafe through PosBridge: builds N sales (default 120)
               with the tax engine, writes them as sale documents (JSON lines) to FILE
@@ -37,6 +49,11 @@ internal static class CommandLine
         {
             await output.WriteLineAsync(Help).ConfigureAwait(false);
             return args.Length == 0 ? Usage : Ok;
+        }
+
+        if (args[0] == "serve")
+        {
+            return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
         }
 
         var options = ParseOptions(args.AsSpan(1), out var positional, out var problem);
@@ -78,9 +95,98 @@ internal static class CommandLine
 
                 return await ValidateCommand.RunAsync(positional[0], output, error, cancellationToken).ConfigureAwait(false);
 
+            case "serve":
+                return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
+
+            case "tills" or "status" or "retry":
+                return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+
             default:
                 return await UsageErrorAsync(error, $"'{args[0]}' is not a posbridge command.").ConfigureAwait(false);
         }
+    }
+
+    private static readonly string[] PairRequires = ["store", "till", "name"];
+    private static readonly string[] RetryChoices = ["sale", "adapter", "all"];
+
+    private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
+    {
+        // --data is ours; everything else (--urls, --PosBridge:…) goes to ASP.NET Core's configuration.
+        var hostArgs = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            hostArgs.Add(args[i] == "--data" && i + 1 < args.Length ? $"--{Hosting.ConnectorOptions.Section}:DataDirectory={args[++i]}" : args[i]);
+        }
+
+        var app = Hosting.ConnectorApp.Build([.. hostArgs]);
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        return Ok;
+    }
+
+    private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var verb = command == "tills" && positional.Count > 0 ? positional[0] : null;
+        string[] allowed = (command, verb) switch
+        {
+            ("tills", "pair") => ["store", "till", "name", "data"],
+            ("tills", "list") => ["data"],
+            ("tills", "revoke") => ["till", "data"],
+            ("status", null) => ["data"],
+            ("retry", null) => ["sale", "adapter", "all", "data"],
+            _ => [],
+        };
+        var expectedPositional = command == "tills" ? 1 : 0;
+        if (allowed.Length == 0 || positional.Count != expectedPositional || options.Keys.Any(k => !allowed.Contains(k)))
+        {
+            return await UsageErrorAsync(error, command == "tills"
+                ? "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'."
+                : $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.").ConfigureAwait(false);
+        }
+
+        string? Require(string name) => options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+        var missing = (command, verb) switch
+        {
+            ("tills", "pair") => PairRequires.Where(n => Require(n) is null).ToArray(),
+            ("tills", "revoke") => Require("till") is null ? ["till"] : [],
+            _ => [],
+        };
+        if (missing.Length > 0)
+        {
+            return await UsageErrorAsync(error, $"{command} {verb} needs {string.Join(", ", missing.Select(m => "--" + m))}.").ConfigureAwait(false);
+        }
+
+        Guid? saleId = null;
+        if (command == "retry")
+        {
+            var chosen = RetryChoices.Count(options.ContainsKey);
+            if (chosen != 1)
+            {
+                return await UsageErrorAsync(error, "retry takes exactly one of --sale SALE-ID, --adapter NAME or --all yes.").ConfigureAwait(false);
+            }
+
+            if (options.TryGetValue("sale", out var saleText))
+            {
+                if (!Guid.TryParse(saleText, out var parsed))
+                {
+                    return await UsageErrorAsync(error, $"--sale '{saleText}' is not a sale id (a UUID).").ConfigureAwait(false);
+                }
+
+                saleId = parsed;
+            }
+        }
+
+        await using var services = await ManagerCommands.ServicesAsync(
+            options.GetValueOrDefault("data"),
+            s => s.AddSingleton(timeProvider),
+            cancellationToken).ConfigureAwait(false);
+        return (command, verb) switch
+        {
+            ("tills", "pair") => await ManagerCommands.PairAsync(services, options["store"], options["till"], options["name"], output, error, cancellationToken).ConfigureAwait(false),
+            ("tills", "list") => await ManagerCommands.ListTillsAsync(services, output, cancellationToken).ConfigureAwait(false),
+            ("tills", "revoke") => await ManagerCommands.RevokeAsync(services, options["till"], output, error, cancellationToken).ConfigureAwait(false),
+            ("status", _) => await ManagerCommands.StatusAsync(services, output, cancellationToken).ConfigureAwait(false),
+            _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
+        };
     }
 
     private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args, out List<string> positional, out string? problem)

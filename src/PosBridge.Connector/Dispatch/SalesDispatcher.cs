@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Options;
+using PosBridge.Connector.Hosting;
+using PosBridge.Core.Adapters;
+using Log = PosBridge.Connector.Hosting.Log;
+
+namespace PosBridge.Connector.Dispatch;
+
+/// <summary>What one delivery run did for one adapter.</summary>
+internal sealed record DispatchRun(string Adapter, int Delivered, int Duplicates, int DeadLettered, int Retrying, string? AdapterError);
+
+/// <summary>
+/// Drains the inbox to one adapter: due sales in inbox order, in batches of the adapter's size, each
+/// outcome recorded before the next batch. "Retry later" waits with exponential backoff and jitter;
+/// "rejected" is dead-lettered with its reason; an adapter that throws has the whole batch retried.
+/// Each adapter runs in its own job, so one slow or broken back office never holds up another.
+/// </summary>
+internal sealed class SalesDispatcher(
+    IDeliveryStore deliveries,
+    IEnumerable<ISalesSink> sinks,
+    TimeProvider timeProvider,
+    IOptions<ConnectorOptions> options,
+    ILogger<SalesDispatcher> logger,
+    Random? random = null)
+{
+    private const int MaxErrorLength = 1000;
+    private readonly Random _random = random ?? Random.Shared;
+    private readonly Dictionary<string, ISalesSink> _sinks = sinks.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>Installed adapters that configuration has not switched off.</summary>
+    public IReadOnlyList<string> EnabledAdapters =>
+        _sinks.Keys
+            .Where(name => options.Value.Dispatch.Adapters.GetValueOrDefault(name)?.Enabled ?? true)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Adapters named in configuration that are not installed: each is a start-up error.</summary>
+    public IReadOnlyList<string> UnknownConfiguredAdapters =>
+        options.Value.Dispatch.Adapters.Keys.Where(name => !_sinks.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
+
+    public async Task<DispatchRun> DeliverAsync(string adapter, CancellationToken cancellationToken = default)
+    {
+        if (!_sinks.TryGetValue(adapter, out var sink))
+        {
+            throw new ArgumentException($"No adapter named '{adapter}' is installed.", nameof(adapter));
+        }
+
+        var settings = options.Value.Dispatch.Adapters.GetValueOrDefault(adapter) ?? new AdapterDispatchOptions();
+        var batchSize = Math.Max(1, Math.Min(sink.PreferredBatchSize, settings.BatchSize ?? int.MaxValue));
+        int delivered = 0, duplicates = 0, dead = 0, retrying = 0;
+        for (var batch = 0; batch < options.Value.Dispatch.MaxBatchesPerRun; batch++)
+        {
+            var now = timeProvider.GetUtcNow();
+            var due = await deliveries.GetDueAsync(adapter, batchSize, settings.Ordered, now, cancellationToken).ConfigureAwait(false);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            IReadOnlyList<SaleDeliveryResult> results;
+            try
+            {
+                results = await sink.DeliverAsync(due.Select(p => p.Sale).ToList(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var error = Trim($"{ex.GetType().Name}: {ex.Message}");
+                Log.AdapterFailed(logger, adapter, due.Count, error);
+                var failed = timeProvider.GetUtcNow();
+                await deliveries.RecordAsync(adapter, due.Select(p => Retry(p, error, null, failed)).ToList(), failed, cancellationToken).ConfigureAwait(false);
+                await deliveries.RecordAdapterErrorAsync(adapter, error, failed, cancellationToken).ConfigureAwait(false);
+                return new DispatchRun(adapter, delivered, duplicates, dead, retrying + due.Count, error);
+            }
+
+            var byId = new Dictionary<Guid, SaleDeliveryResult>();
+            foreach (var result in results ?? [])
+            {
+                byId.TryAdd(result.SaleId, result);
+            }
+
+            var recordedAt = timeProvider.GetUtcNow();
+            var records = new List<DeliveryRecord>(due.Count);
+            var anyRetry = false;
+            foreach (var pending in due)
+            {
+                var attempts = pending.Attempts + 1;
+                if (!byId.TryGetValue(pending.Sale.Id, out var result))
+                {
+                    records.Add(Retry(pending, "the adapter returned no result for this sale", null, recordedAt));
+                    retrying++;
+                    anyRetry = true;
+                    continue;
+                }
+
+                switch (result.Outcome)
+                {
+                    case DeliveryOutcome.Done:
+                        records.Add(new DeliveryRecord(pending.Seq, DeliveryState.Done, attempts, null, null, result.ExternalId));
+                        delivered++;
+                        break;
+                    case DeliveryOutcome.Duplicate:
+                        records.Add(new DeliveryRecord(pending.Seq, DeliveryState.Duplicate, attempts, null, null, result.ExternalId));
+                        duplicates++;
+                        break;
+                    case DeliveryOutcome.Rejected:
+                        var reason = Trim(result.Reason ?? "rejected without a reason");
+                        Log.SaleDeadLettered(logger, adapter, pending.Sale.SaleNumber, reason);
+                        records.Add(new DeliveryRecord(pending.Seq, DeliveryState.Dead, attempts, null, reason, null));
+                        dead++;
+                        break;
+                    case DeliveryOutcome.RetryLater:
+                    default:
+                        records.Add(Retry(pending, result.Reason ?? "retry later", result.RetryAfter, recordedAt));
+                        retrying++;
+                        anyRetry = true;
+                        break;
+                }
+            }
+
+            await deliveries.RecordAsync(adapter, records, recordedAt, cancellationToken).ConfigureAwait(false);
+            if (anyRetry && (settings.Ordered || retrying == due.Count))
+            {
+                // Ordered: the rest must wait for this one. All retrying: the back office is struggling; back off.
+                break;
+            }
+        }
+
+        return new DispatchRun(adapter, delivered, duplicates, dead, retrying, null);
+    }
+
+    /// <summary>Exponential backoff (base × 2^(attempt−1), capped) with jitter of up to half the delay.</summary>
+    internal TimeSpan Backoff(int attempts)
+    {
+        var dispatch = options.Value.Dispatch;
+        var exponent = Math.Min(attempts - 1, 30);
+        var delay = Math.Min(dispatch.RetryMaxDelay.TotalMilliseconds, dispatch.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent));
+        return TimeSpan.FromMilliseconds(delay * (0.5 + (_random.NextDouble() * 0.5)));
+    }
+
+    private DeliveryRecord Retry(PendingSale pending, string reason, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        var attempts = pending.Attempts + 1;
+        var wait = retryAfter is { } after && after > TimeSpan.Zero ? after : Backoff(attempts);
+        return new DeliveryRecord(pending.Seq, DeliveryState.Retry, attempts, now + wait, Trim(reason), null);
+    }
+
+    private static string Trim(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+}

@@ -1,0 +1,108 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Storage;
+using PosBridge.Connector.Tills;
+using Quartz;
+
+namespace PosBridge.Connector.Hosting;
+
+/// <summary>Composes the connector service: storage, terminal API, dispatch jobs.</summary>
+internal static class ConnectorApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Services.AddConnector(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapTerminalApi();
+        app.MapGet("/health/live", () => Results.Text("live"));
+        app.MapGet("/health/ready", async (ConnectorDatabase database, CancellationToken cancellationToken) =>
+        {
+            await database.ReadAsync(async c => await Sql.ScalarAsync(c, null, "SELECT 1", cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return Results.Text("ready");
+        });
+        return app;
+    }
+
+    public static IServiceCollection AddConnector(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+
+        services.AddSingleton(sp => new ConnectorDatabase(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DatabasePath));
+        services.AddSingleton(sp => SecretProtector.FromKeyFile(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.SecretsKeyPath));
+        services.AddSingleton<IInbox, SqliteInbox>();
+        services.AddSingleton<ConnectorDatabaseStatus>();
+        services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
+        services.AddSingleton<ITillStore, SqliteTillStore>();
+        services.AddSingleton<TillAuthenticator>();
+        services.AddSingleton<Pairing>();
+        services.AddSingleton<SalesIngestion>();
+        services.AddSingleton<TillRateLimiter>();
+        services.AddSingleton(sp => new SalesDispatcher(
+            sp.GetRequiredService<IDeliveryStore>(),
+            sp.GetServices<Core.Adapters.ISalesSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<ConnectorOptions>>(),
+            sp.GetRequiredService<ILogger<SalesDispatcher>>()));
+
+        // Hosted services start in this order: the database is migrated before any job runs.
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddQuartz();
+        services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+        services.AddHostedService<DispatchScheduler>();
+        return services;
+    }
+}
+
+/// <summary>Creates and migrates the database before the service takes requests or runs jobs.</summary>
+internal sealed class DatabaseMigrator(ConnectorDatabase database, ILogger<DatabaseMigrator> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        Log.DatabaseReady(logger, database.Path, Migrations.Latest);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Per-till (and, before pairing, per-address) request limits.</summary>
+internal sealed class TillRateLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter;
+
+    public TillRateLimiter(IOptions<ConnectorOptions> options, TimeProvider timeProvider)
+    {
+        var perMinute = options.Value.RequestsPerMinutePerTill;
+        _ = timeProvider;
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
+            key,
+            k => new FixedWindowRateLimiterOptions
+            {
+                // Pairing attempts are few by nature: a tight limit makes guessing codes pointless.
+                PermitLimit = k.StartsWith("pairing:", StringComparison.Ordinal) ? 10 : perMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+    }
+
+    public bool TryAcquire(string key, out TimeSpan retryAfter)
+    {
+        using var lease = _limiter.AttemptAcquire(key);
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

@@ -1,0 +1,20 @@
+namespace PosBridge.Connector.Hosting;
+
+/// <summary>The connector's log messages, with stable event ids. Never log credentials, keys or card data.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Adapter {Adapter} failed on a batch of {Count} sales; they will be retried: {Error}")]
+    public static partial void AdapterFailed(ILogger logger, string adapter, int count, string error);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Adapter {Adapter} rejected sale {SaleNumber}; dead-lettered: {Reason}")]
+    public static partial void SaleDeadLettered(ILogger logger, string adapter, string saleNumber, string reason);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Till {TillId} uploaded {Count} sales: {Accepted} accepted, {Duplicates} duplicate, {Rejected} rejected, {Conflicts} conflicting")]
+    public static partial void Uploaded(ILogger logger, string tillId, int count, int accepted, int duplicates, int rejected, int conflicts);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused a request to {Path}: {ProblemType}")]
+    public static partial void Refused(ILogger logger, string path, string problemType);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Database {Path} is at schema version {Version}")]
+    public static partial void DatabaseReady(ILogger logger, string path, int version);
+}

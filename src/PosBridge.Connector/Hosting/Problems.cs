@@ -1,0 +1,37 @@
+namespace PosBridge.Connector.Hosting;
+
+/// <summary>
+/// RFC 7807 problem details with a stable <c>type</c> per failure, so a till can act on the type
+/// and show the detail.
+/// </summary>
+internal static class Problems
+{
+    public const string TypePrefix = "urn:posbridge:problem:";
+
+    public static IResult MalformedJson(string detail) => Problem(StatusCodes.Status400BadRequest, "malformed-json", "The body is not valid JSON.", detail);
+
+    public static IResult InvalidRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", detail);
+
+    public static IResult BatchTooLarge(int count, int max) => Problem(StatusCodes.Status400BadRequest, "batch-too-large", "Too many sales in one upload.", $"The upload has {count} sales; send at most {max} per request.");
+
+    public static IResult PayloadTooLarge(long max) => Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.", $"Send at most {max} bytes per request (split the upload into smaller batches).");
+
+    public static IResult MissingCredentials(string detail) => Problem(StatusCodes.Status401Unauthorized, "missing-credentials", "The request is not signed by a till.", detail);
+
+    public static IResult UnknownCredentials() => Problem(StatusCodes.Status401Unauthorized, "unknown-credentials", "The till's credential is not known.", "Pair the till again with a new pairing code.");
+
+    public static IResult TillRevoked(string tillId) => Problem(StatusCodes.Status403Forbidden, "till-revoked", "This till has been revoked.", $"Till '{tillId}' was revoked by a manager; it can sell offline but not sync until it is paired again.");
+
+    public static IResult BadSignature() => Problem(StatusCodes.Status401Unauthorized, "bad-signature", "The request signature does not match.", "Sign METHOD, path, timestamp, nonce and body hash with the till's signing key.");
+
+    public static IResult StaleTimestamp(TimeSpan window) => Problem(StatusCodes.Status401Unauthorized, "stale-timestamp", "The request's timestamp is outside the replay window.", $"The till's clock must be within {window.TotalMinutes:0} minutes of the connector's; check the device's time.");
+
+    public static IResult Replayed() => Problem(StatusCodes.Status401Unauthorized, "replayed-request", "This request was already received.", "Each request needs a new nonce.");
+
+    public static IResult RateLimited(TimeSpan retryAfter) => Problem(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests from this till.", $"Try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s.");
+
+    public static IResult PairingFailed(string detail) => Problem(StatusCodes.Status400BadRequest, "pairing-code-invalid", "The pairing code cannot be used.", detail);
+
+    private static IResult Problem(int status, string type, string title, string detail) =>
+        Results.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);
+}

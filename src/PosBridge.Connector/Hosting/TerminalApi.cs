@@ -1,0 +1,166 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Tills;
+using PosBridge.Core.Sync;
+
+namespace PosBridge.Connector.Hosting;
+
+/// <summary>The API tills call: pairing, sales upload, sync status.</summary>
+internal static class TerminalApi
+{
+    private const int MaxPairingBytes = 16 * 1024;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        PropertyNameCaseInsensitive = false,
+    };
+
+    public static void MapTerminalApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1");
+        api.MapPost("/pairing", PairAsync);
+        api.MapPost("/sales", UploadAsync);
+        api.MapGet("/status", StatusAsync);
+    }
+
+    private static async Task<IResult> PairAsync(HttpContext context, Pairing pairing, TillRateLimiter limiter, CancellationToken cancellationToken)
+    {
+        if (!limiter.TryAcquire($"pairing:{context.Connection.RemoteIpAddress}", out var retryAfter))
+        {
+            return RateLimited(context, retryAfter);
+        }
+
+        var body = await ReadBodyAsync(context, MaxPairingBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problems.PayloadTooLarge(MaxPairingBytes);
+        }
+
+        PairingRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<PairingRequest>(body, Json);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.InvalidRequest($"Send {{\"code\": \"ABCDE-FGHJK\", \"deviceName\": \"…\"}}. {ex.Message.Split(" Path:", 2)[0]}");
+        }
+
+        if (request is null)
+        {
+            return Problems.InvalidRequest("Send {\"code\": \"ABCDE-FGHJK\", \"deviceName\": \"…\"}.");
+        }
+
+        var (response, problem) = await pairing.RedeemAsync(request, cancellationToken).ConfigureAwait(false);
+        return response is not null ? Results.Json(response, Json) : Problems.PairingFailed(problem!);
+    }
+
+    private static async Task<IResult> UploadAsync(
+        HttpContext context,
+        TillAuthenticator authenticator,
+        TillRateLimiter limiter,
+        SalesIngestion ingestion,
+        ITillStore tills,
+        TimeProvider timeProvider,
+        IOptions<ConnectorOptions> options,
+        ILogger<SalesIngestion> logger,
+        CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(context, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Refuse(context, logger, Problems.PayloadTooLarge(options.Value.MaxRequestBytes), "payload-too-large");
+        }
+
+        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return Refuse(context, logger, authentication.Problem!, "authentication");
+        }
+
+        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
+        {
+            return RateLimited(context, retryAfter);
+        }
+
+        var result = await ingestion.IngestAsync(till, body, cancellationToken).ConfigureAwait(false);
+        await tills.TouchAsync(till.Id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (result.Response is not { } response)
+        {
+            return Refuse(context, logger, result.Problem!, "invalid-upload");
+        }
+
+        var counts = new int[4];
+        foreach (var saleResult in response.Results)
+        {
+            counts[(int)saleResult.Status]++;
+        }
+
+        Log.Uploaded(logger, till.Id, response.Results.Count, counts[(int)UploadStatus.Accepted], counts[(int)UploadStatus.Duplicate], counts[(int)UploadStatus.Rejected], counts[(int)UploadStatus.Conflict]);
+        return Results.Json(response, Json);
+    }
+
+    private static async Task<IResult> StatusAsync(
+        HttpContext context,
+        TillAuthenticator authenticator,
+        ConnectorDatabaseStatus status,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var authentication = await authenticator.AuthenticateAsync(context.Request, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return authentication.Problem!;
+        }
+
+        var (stored, last) = await status.TillSalesAsync(till.Id, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new TillSyncStatus { TillId = till.Id, SalesStored = stored, LastSaleReceivedAt = last, ServerTime = timeProvider.GetUtcNow() }, Json);
+    }
+
+    private static IResult Refuse(HttpContext context, ILogger logger, IResult problem, string why)
+    {
+        Log.Refused(logger, context.Request.Path, why);
+        return problem;
+    }
+
+    private static IResult RateLimited(HttpContext context, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.RateLimited(retryAfter);
+    }
+
+    /// <summary>Reads the body whole (the signature covers it), refusing more than <paramref name="max"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long max, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentLength > max)
+        {
+            return null;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max + 1;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,100 @@
+namespace PosBridge.Connector.Storage;
+
+/// <summary>
+/// Versioned schema scripts. Never edit a released script: add the next one. Instants are Unix
+/// milliseconds (UTC), so the same columns work on PostgreSQL as bigint.
+/// </summary>
+internal static class Migrations
+{
+    public static readonly string[] Sqlite =
+    [
+        """
+        CREATE TABLE sales (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            id              TEXT    NOT NULL UNIQUE,
+            store_id        TEXT    NOT NULL,
+            till_id         TEXT    NOT NULL,
+            sale_number     TEXT    NOT NULL,
+            created_at      INTEGER NOT NULL,
+            received_at     INTEGER NOT NULL,
+            refund_of       TEXT    NULL,
+            currency        TEXT    NOT NULL,
+            total           TEXT    NOT NULL,
+            content_hash    TEXT    NOT NULL,
+            document        TEXT    NOT NULL
+        );
+        CREATE INDEX sales_refund_of ON sales (refund_of) WHERE refund_of IS NOT NULL;
+        CREATE INDEX sales_till ON sales (till_id, seq);
+
+        CREATE TABLE deliveries (
+            adapter         TEXT    NOT NULL,
+            sale_seq        INTEGER NOT NULL REFERENCES sales (seq),
+            state           TEXT    NOT NULL CHECK (state IN ('done', 'duplicate', 'retry', 'dead')),
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NULL,
+            last_error      TEXT    NULL,
+            external_id     TEXT    NULL,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (adapter, sale_seq)
+        );
+        CREATE INDEX deliveries_state ON deliveries (adapter, state);
+
+        CREATE TABLE adapter_cursors (
+            adapter         TEXT    PRIMARY KEY,
+            last_seq        INTEGER NOT NULL,
+            last_success_at INTEGER NULL,
+            last_error      TEXT    NULL,
+            last_error_at   INTEGER NULL
+        );
+
+        CREATE TABLE id_mappings (
+            adapter         TEXT    NOT NULL,
+            kind            TEXT    NOT NULL,
+            our_id          TEXT    NOT NULL,
+            their_id        TEXT    NOT NULL,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (adapter, kind, our_id)
+        );
+
+        CREATE TABLE catalog_snapshot (
+            kind            TEXT    NOT NULL,
+            id              TEXT    NOT NULL,
+            version         INTEGER NOT NULL,
+            deleted         INTEGER NOT NULL DEFAULT 0,
+            document        TEXT    NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
+        CREATE INDEX catalog_snapshot_version ON catalog_snapshot (version);
+
+        CREATE TABLE tills (
+            id              TEXT    PRIMARY KEY,
+            store_id        TEXT    NOT NULL,
+            name            TEXT    NOT NULL,
+            created_at      INTEGER NOT NULL,
+            paired_at       INTEGER NULL,
+            revoked_at      INTEGER NULL,
+            credential_hash TEXT    NULL UNIQUE,
+            signing_key     TEXT    NULL,
+            last_contact_at INTEGER NULL
+        );
+
+        CREATE TABLE pairing_codes (
+            code_hash       TEXT    PRIMARY KEY,
+            till_id         TEXT    NOT NULL REFERENCES tills (id),
+            expires_at      INTEGER NOT NULL,
+            used_at         INTEGER NULL
+        );
+
+        CREATE TABLE audit_log (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            at              INTEGER NOT NULL,
+            actor           TEXT    NOT NULL,
+            action          TEXT    NOT NULL,
+            subject         TEXT    NOT NULL,
+            details         TEXT    NULL
+        );
+        """,
+    ];
+
+    public static int Latest => Sqlite.Length;
+}
