@@ -26,7 +26,9 @@ public interface ISalesSink : IAdapter
     /// Delivers <paramref name="sales"/> idempotently by <see cref="Sale.Id"/>: a sale the back office
     /// already has answers <see cref="DeliveryOutcome.Duplicate"/>, never a second record. Returns one result
     /// per sale. Expected failures are results, not exceptions; an exception means the whole batch is to be
-    /// retried later.
+    /// retried later. Sales come in the order the connector received them; a back office that needs that
+    /// order answers <see cref="DeliveryOutcome.RetryLater"/> for every sale after the first it could not
+    /// take, and the connector (with ordered delivery configured) sends nothing later until that one is through.
     /// </summary>
     Task<IReadOnlyList<SaleDeliveryResult>> DeliverAsync(IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default);
 }
