@@ -1,14 +1,19 @@
+using PosBridge.Bench.Ingestion;
 using PosBridge.Bench.Taxes;
 
 // Benchmarks with a fixed workload and a printed result; run in Release:
 //   dotnet run -c Release --project bench/PosBridge.Bench -- tax
+//   dotnet run -c Release --project bench/PosBridge.Bench -- ingest
 var which = args.Length > 0 ? args[0] : "tax";
 switch (which)
 {
     case "tax":
         TaxEngineBench.Run();
         return 0;
+    case "ingest":
+        await IngestionBench.RunAsync();
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Available: tax");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Available: tax, ingest");
         return 2;
 }

@@ -66,8 +66,6 @@ internal static class TerminalApi
         TillAuthenticator authenticator,
         TillRateLimiter limiter,
         SalesIngestion ingestion,
-        ITillStore tills,
-        TimeProvider timeProvider,
         IOptions<ConnectorOptions> options,
         ILogger<SalesIngestion> logger,
         CancellationToken cancellationToken)
@@ -90,7 +88,6 @@ internal static class TerminalApi
         }
 
         var result = await ingestion.IngestAsync(till, body, cancellationToken).ConfigureAwait(false);
-        await tills.TouchAsync(till.Id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (result.Response is not { } response)
         {
             return Refuse(context, logger, result.Problem!, "invalid-upload");

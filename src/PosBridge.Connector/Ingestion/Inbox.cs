@@ -22,8 +22,11 @@ internal enum StoreOutcome
 /// <summary>The sales inbox: every accepted sale, in arrival order (its <c>seq</c>).</summary>
 internal interface IInbox
 {
-    /// <summary>Stores the sales in one transaction, committed before this returns; one outcome per sale.</summary>
-    Task<IReadOnlyList<StoreOutcome>> StoreAsync(IReadOnlyList<IncomingSale> sales, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores the sales in one transaction, committed before this returns, and records the till's contact
+    /// in the same transaction; one outcome per sale.
+    /// </summary>
+    Task<IReadOnlyList<StoreOutcome>> StoreAsync(string tillId, IReadOnlyList<IncomingSale> sales, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
     Task<Sale?> FindAsync(Guid saleId, CancellationToken cancellationToken = default);
 
@@ -40,7 +43,7 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
         VALUES ($id, $store, $till, $number, $created, $received, $refundOf, $currency, $total, $hash, $document)
         """;
 
-    public Task<IReadOnlyList<StoreOutcome>> StoreAsync(IReadOnlyList<IncomingSale> sales, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoreOutcome>> StoreAsync(string tillId, IReadOnlyList<IncomingSale> sales, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sales);
         return database.WriteAsync<IReadOnlyList<StoreOutcome>>(
@@ -82,6 +85,8 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
                     outcomes[i] = StoreOutcome.Accepted;
                 }
 
+                // One durable write per upload: the till's last contact rides along with its sales.
+                await Sql.ExecuteAsync(connection, transaction, "UPDATE tills SET last_contact_at = $now WHERE id = $id", cancellationToken, ("$now", Sql.ToUnixMs(receivedAt)), ("$id", tillId)).ConfigureAwait(false);
                 return outcomes;
             },
             cancellationToken);

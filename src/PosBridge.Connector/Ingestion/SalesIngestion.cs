@@ -71,9 +71,8 @@ internal sealed class SalesIngestion(IInbox inbox, TimeProvider timeProvider, IO
                 index++;
             }
 
-            if (valid.Count > 0)
+            var outcomes = await inbox.StoreAsync(till.Id, valid.ConvertAll(v => v.Sale), timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             {
-                var outcomes = await inbox.StoreAsync(valid.ConvertAll(v => v.Sale), timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < valid.Count; i++)
                 {
                     var (position, incoming) = valid[i];

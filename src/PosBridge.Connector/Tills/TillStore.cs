@@ -38,8 +38,6 @@ internal interface ITillStore
 
     Task<bool> RevokeAsync(string tillId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    Task TouchAsync(string tillId, DateTimeOffset now, CancellationToken cancellationToken = default);
-
     Task AuditAsync(string actor, string action, string subject, string? details, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
@@ -155,14 +153,6 @@ internal sealed class SqliteTillStore(ConnectorDatabase database) : ITillStore
                 return changed;
             },
             cancellationToken);
-
-    public async Task TouchAsync(string tillId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        // Last contact is informational: a plain write outside the gate's queue order is fine, and it must
-        // never hold up ingestion, so it runs as its own short statement.
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await Sql.ExecuteAsync(connection, null, "UPDATE tills SET last_contact_at = $now WHERE id = $id", cancellationToken, ("$now", Sql.ToUnixMs(now)), ("$id", tillId)).ConfigureAwait(false);
-    }
 
     public Task AuditAsync(string actor, string action, string subject, string? details, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         database.WriteAsync(

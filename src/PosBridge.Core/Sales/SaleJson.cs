@@ -115,6 +115,8 @@ public static partial class SaleJson
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
+            // Source-generated metadata: several times faster to read than reflection, same rules.
+            TypeInfoResolver = SaleJsonContext.Default,
             PropertyNameCaseInsensitive = false,
             NumberHandling = JsonNumberHandling.Strict,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -128,7 +130,7 @@ public static partial class SaleJson
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new UtcOffsetConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 
@@ -165,3 +167,6 @@ public static partial class SaleJson
         }
     }
 }
+
+[JsonSerializable(typeof(Sale))]
+internal sealed partial class SaleJsonContext : JsonSerializerContext;
