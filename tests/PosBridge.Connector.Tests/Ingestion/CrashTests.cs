@@ -53,16 +53,23 @@ public sealed class CrashTests : IDisposable
         var factory = new Hosting.Sales(clock);
         var all = new List<Sale>();
         var acknowledged = new HashSet<Guid>();
+        var acknowledgedCount = 0;
+        // Kill once some batches are acknowledged, at a random moment, so it lands inside an upload.
         var killer = Task.Run(
             async () =>
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(1500), cancellationToken);
+                while (Volatile.Read(ref acknowledgedCount) < 150 && !server.HasExited)
+                {
+                    await Task.Delay(5, cancellationToken);
+                }
+
+                await Task.Delay(Random.Shared.Next(0, 40), cancellationToken);
                 Kill(server);
             },
             cancellationToken);
 
         // Upload batches until the server dies under us.
-        while (!killer.IsCompleted)
+        while (true)
         {
             var batch = Enumerable.Range(0, 50).Select(_ => factory.Next()).ToList();
             all.AddRange(batch);
@@ -79,6 +86,8 @@ public sealed class CrashTests : IDisposable
                 {
                     acknowledged.Add(result.Id!.Value);
                 }
+
+                Volatile.Write(ref acknowledgedCount, acknowledged.Count);
             }
             catch (HttpRequestException)
             {
