@@ -1,0 +1,172 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using PosBridge.Core.Adapters;
+using PosBridge.Ecommerce.Shopify;
+using PosBridge.Ecommerce.Stock;
+using PosBridge.Ecommerce.WooCommerce;
+using Refit;
+
+namespace PosBridge.Ecommerce;
+
+public static class EcommerceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers every web store configured under <c>Ecommerce</c>: <c>Ecommerce:WooCommerce</c> and/or
+    /// <c>Ecommerce:Shopify</c>. Each becomes an <see cref="IStockTarget"/> (also keyed by its name, and as a
+    /// keyed <see cref="WebStoreStockTarget"/> for <see cref="WebStoreStockTarget.ReconcileAsync"/>); options are
+    /// validated at start with every failure named.
+    /// </summary>
+    public static IServiceCollection AddEcommerce(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var woo = configuration.GetSection(WooCommerceOptions.SectionName);
+        if (woo.Exists())
+        {
+            services.AddWooCommerce(woo);
+        }
+
+        var shopify = configuration.GetSection(ShopifyOptions.SectionName);
+        if (shopify.Exists())
+        {
+            services.AddShopify(shopify);
+        }
+
+        return services;
+    }
+
+    public static IServiceCollection AddWooCommerce(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        AddShared(services);
+        services.AddOptions<WooCommerceOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WooCommerceOptions>, WooCommerceOptionsValidator>());
+
+        services.AddRefitClient<IWooCommerceApi>(Settings)
+            .ConfigureHttpClient((sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
+                client.BaseAddress = options.BaseUrl;
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+                    "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.ConsumerKey}:{options.ConsumerSecret}")));
+            })
+            .AddResilienceHandler("woocommerce", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
+                AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout);
+            });
+
+        var name = section.GetValue<string>(nameof(WooCommerceOptions.Name)) ?? new WooCommerceOptions().Name;
+        AddTarget(services, name, sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
+            var inventory = new WooCommerceInventory(
+                sp.GetRequiredService<IWooCommerceApi>(), options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ILogger<WooCommerceInventory>>());
+            return (inventory, options.Stock);
+        });
+        return services;
+    }
+
+    public static IServiceCollection AddShopify(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        AddShared(services);
+        services.AddOptions<ShopifyOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifyOptions>, ShopifyOptionsValidator>());
+        services.TryAddSingleton(sp => new ShopifyCostThrottle(sp.GetRequiredService<TimeProvider>()));
+
+        services.AddRefitClient<IShopifyAdminApi>(Settings)
+            .ConfigureHttpClient((sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+                client.BaseAddress = new Uri($"https://{options.ShopDomain}/");
+                client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", options.AccessToken);
+            })
+            .AddResilienceHandler("shopify", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+                AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout);
+            });
+
+        var name = section.GetValue<string>(nameof(ShopifyOptions.Name)) ?? new ShopifyOptions().Name;
+        AddTarget(services, name, sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+            var client = new ShopifyGraphQlClient(
+                sp.GetRequiredService<IShopifyAdminApi>(), options, sp.GetRequiredService<ShopifyCostThrottle>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ShopifyGraphQlClient>>());
+            var inventory = new ShopifyInventory(client, options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ILogger<ShopifyInventory>>());
+            return (inventory, options.Stock);
+        });
+        return services;
+    }
+
+    private static RefitSettings Settings => new()
+    {
+        ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        }),
+    };
+
+    private static void AddShared(IServiceCollection services)
+    {
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISkuMappingStore, InMemorySkuMappingStore>();
+        services.TryAddSingleton<IAppliedDeltaStore, InMemoryAppliedDeltaStore>();
+        services.TryAddSingleton<SkuCategories>();
+    }
+
+    // Transient: each use gets a client from the factory (so handlers rotate); the state that must last
+    // (mappings, applied deltas, Shopify's cost bucket) lives in singletons.
+    private static void AddTarget(IServiceCollection services, string name, Func<IServiceProvider, (IWebStoreInventory Inventory, StockPolicyOptions Policy)> create)
+    {
+        services.AddKeyedTransient(name, (sp, _) =>
+        {
+            var (inventory, policy) = create(sp);
+            return new WebStoreStockTarget(
+                name,
+                inventory,
+                policy,
+                sp.GetRequiredService<SkuCategories>(),
+                sp.GetRequiredService<IAppliedDeltaStore>(),
+                sp.GetServices<IStockAlertSink>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<WebStoreStockTarget>>());
+        });
+        services.AddKeyedTransient<IStockTarget>(name, (sp, key) => sp.GetRequiredKeyedService<WebStoreStockTarget>(key));
+        services.AddTransient<IStockTarget>(sp => sp.GetRequiredKeyedService<WebStoreStockTarget>(name));
+    }
+
+    /// <summary>
+    /// Retries passing failures (429, 5xx, timeouts), obeying a 429's <c>Retry-After</c> rather than a fixed
+    /// sleep. Stock writes are safe to repeat: WooCommerce's are absolute, Shopify's carry idempotency keys.
+    /// </summary>
+    private static void AddRetryAndTimeout(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, int maxRetryAttempts, TimeSpan attemptTimeout)
+    {
+        if (maxRetryAttempts > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = maxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(1),
+                ShouldRetryAfterHeader = true,
+            });
+        }
+
+        pipeline.AddTimeout(attemptTimeout);
+    }
+}
