@@ -52,7 +52,7 @@ public static class EcommerceServiceCollectionExtensions
         services.AddOptions<WooCommerceOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WooCommerceOptions>, WooCommerceOptionsValidator>());
 
-        services.AddRefitClient<IWooCommerceApi>(Settings)
+        services.AddRefitGeneratedClient<IWooCommerceApi>(Settings)
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
@@ -63,7 +63,7 @@ public static class EcommerceServiceCollectionExtensions
             .AddResilienceHandler("woocommerce", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
-                AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout);
+                AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
 
         var name = section.GetValue<string>(nameof(WooCommerceOptions.Name)) ?? new WooCommerceOptions().Name;
@@ -86,7 +86,7 @@ public static class EcommerceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifyOptions>, ShopifyOptionsValidator>());
         services.TryAddSingleton(sp => new ShopifyCostThrottle(sp.GetRequiredService<TimeProvider>()));
 
-        services.AddRefitClient<IShopifyAdminApi>(Settings)
+        services.AddRefitGeneratedClient<IShopifyAdminApi>(Settings)
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value;
@@ -96,7 +96,7 @@ public static class EcommerceServiceCollectionExtensions
             .AddResilienceHandler("shopify", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<ShopifyOptions>>().Value;
-                AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout);
+                AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
 
         var name = section.GetValue<string>(nameof(ShopifyOptions.Name)) ?? new ShopifyOptions().Name;
@@ -153,8 +153,10 @@ public static class EcommerceServiceCollectionExtensions
     /// Retries passing failures (429, 5xx, timeouts), obeying a 429's <c>Retry-After</c> rather than a fixed
     /// sleep. Stock writes are safe to repeat: WooCommerce's are absolute, Shopify's carry idempotency keys.
     /// </summary>
-    private static void AddRetryAndTimeout(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, int maxRetryAttempts, TimeSpan attemptTimeout)
+    private static void AddRetryAndTimeout(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, int maxRetryAttempts, TimeSpan attemptTimeout, TimeProvider timeProvider)
     {
+        // The injected clock, so a Retry-After wait is the shop's time, not the machine's (and tests can fake it).
+        pipeline.TimeProvider = timeProvider;
         if (maxRetryAttempts > 0)
         {
             pipeline.AddRetry(new HttpRetryStrategyOptions
