@@ -21,9 +21,9 @@ public static class EcommerceServiceCollectionExtensions
 {
     /// <summary>
     /// Registers every web store configured under <c>Ecommerce</c>: <c>Ecommerce:WooCommerce</c> and/or
-    /// <c>Ecommerce:Shopify</c>. Each becomes an <see cref="IStockTarget"/> (also keyed by its name, and as a
-    /// keyed <see cref="WebStoreStockTarget"/> for <see cref="WebStoreStockTarget.ReconcileAsync"/>); options are
-    /// validated at start with every failure named.
+    /// <c>Ecommerce:Shopify</c>. Each becomes an <see cref="IStockTarget"/> and an <see cref="ISalesSink"/> (also
+    /// keyed by its name, and as a keyed <see cref="WebStoreStockTarget"/> for
+    /// <see cref="WebStoreStockTarget.ReconcileAsync"/>); options are validated at start with every failure named.
     /// </summary>
     public static IServiceCollection AddEcommerce(this IServiceCollection services, IConfiguration configuration)
     {
@@ -147,6 +147,10 @@ public static class EcommerceServiceCollectionExtensions
         });
         services.AddKeyedTransient<IStockTarget>(name, (sp, key) => sp.GetRequiredKeyedService<WebStoreStockTarget>(key));
         services.AddTransient<IStockTarget>(sp => sp.GetRequiredKeyedService<WebStoreStockTarget>(name));
+
+        // The same target takes sales from the connector's dispatch as stock deltas.
+        services.AddKeyedTransient<ISalesSink>(name, (sp, key) => sp.GetRequiredKeyedService<WebStoreStockTarget>(key));
+        services.AddTransient<ISalesSink>(sp => sp.GetRequiredKeyedService<WebStoreStockTarget>(name));
     }
 
     /// <summary>

@@ -286,6 +286,41 @@ public sealed class WooCommerceStockTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliver_SaleFromTheTill_LowersWebStockAndIsDone_AgainIsDuplicate()
+    {
+        var a = _woo.AddProduct("A", 10);
+        var b = _woo.AddProduct("B", 4);
+        var sale = Stock.Sales.Of(Guid.Parse("0193a5c2-7f00-7000-8000-000000000002"), ("A", 2m), ("B", 1m), ("NOT-ONLINE", 1m), (null, 1m));
+        var sink = _host.Services.GetRequiredKeyedService<ISalesSink>("woocommerce");
+
+        var first = await sink.DeliverAsync([sale], TestContext.Current.CancellationToken);
+        var again = await sink.DeliverAsync([sale], TestContext.Current.CancellationToken);
+
+        Assert.Equal(DeliveryOutcome.Done, Assert.Single(first).Outcome);
+        Assert.Equal(DeliveryOutcome.Duplicate, Assert.Single(again).Outcome);
+        Assert.Equal((8, 3), (a.Quantity, b.Quantity));
+    }
+
+    [Fact]
+    public async Task Deliver_OneLinesBatchFails_OnlyThatSaleRetriesAndItsOtherLineIsNotAppliedTwice()
+    {
+        var a = _woo.AddProduct("A", 10);
+        var b = _woo.AddProduct("B", 10);
+        _woo.FailingItems[b.Id] = ("woocommerce_rest_cannot_update", "Database busy.", 503);
+        var first = Stock.Sales.Of(Guid.Parse("0193a5c2-7f00-7000-8000-000000000003"), ("A", 1m));
+        var second = Stock.Sales.Of(Guid.Parse("0193a5c2-7f00-7000-8000-000000000004"), ("A", 1m), ("B", 2m));
+        var sink = _host.Services.GetRequiredKeyedService<ISalesSink>("woocommerce");
+
+        var results = await sink.DeliverAsync([first, second], TestContext.Current.CancellationToken);
+        _woo.FailingItems.Clear();
+        var retried = await sink.DeliverAsync([second], TestContext.Current.CancellationToken);
+
+        Assert.Equal([DeliveryOutcome.Done, DeliveryOutcome.RetryLater], results.Select(r => r.Outcome));
+        Assert.Equal(DeliveryOutcome.Done, Assert.Single(retried).Outcome);
+        Assert.Equal((8, 8), (a.Quantity, b.Quantity));
+    }
+
+    [Fact]
     public void AddEcommerce_InvalidWooCommerceOptions_FailsAtStartNamingEveryProblem()
     {
         using var host = new TestHost(
