@@ -85,6 +85,7 @@ public static class EcommerceServiceCollectionExtensions
         services.AddOptions<ShopifyOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifyOptions>, ShopifyOptionsValidator>());
         services.TryAddSingleton(sp => new ShopifyCostThrottle(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ShopifyLocationIds>();
 
         services.AddRefitGeneratedClient<IShopifyAdminApi>(Settings)
             .ConfigureHttpClient((sp, client) =>
@@ -105,7 +106,8 @@ public static class EcommerceServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value;
             var client = new ShopifyGraphQlClient(
                 sp.GetRequiredService<IShopifyAdminApi>(), options, sp.GetRequiredService<ShopifyCostThrottle>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ShopifyGraphQlClient>>());
-            var inventory = new ShopifyInventory(client, options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ILogger<ShopifyInventory>>());
+            var inventory = new ShopifyInventory(
+                client, options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ShopifyLocationIds>(), sp.GetRequiredService<ILogger<ShopifyInventory>>());
             return (inventory, options.Stock);
         });
         return services;

@@ -20,13 +20,14 @@ internal sealed class ShopifyInventory : IWebStoreInventory
     private readonly ShopifyOptions _options;
     private readonly ISkuMappingStore _mappings;
     private readonly ILogger _logger;
-    private Dictionary<string, string>? _locationIds;
+    private readonly ShopifyLocationIds _locationIds;
 
-    public ShopifyInventory(ShopifyGraphQlClient client, ShopifyOptions options, ISkuMappingStore mappings, ILogger logger)
+    public ShopifyInventory(ShopifyGraphQlClient client, ShopifyOptions options, ISkuMappingStore mappings, ShopifyLocationIds locationIds, ILogger logger)
     {
         _client = client;
         _options = options;
         _mappings = mappings;
+        _locationIds = locationIds;
         _logger = logger;
     }
 
@@ -363,9 +364,9 @@ internal sealed class ShopifyInventory : IWebStoreInventory
     /// <summary>Configured location (id or name) → Shopify location id, looked up once.</summary>
     private async Task<Dictionary<string, string>> LocationIdsAsync(CancellationToken cancellationToken)
     {
-        if (_locationIds is not null)
+        if (_locationIds.Resolved is { } resolved)
         {
-            return _locationIds;
+            return resolved;
         }
 
         var configured = _options.Locations.Values.Distinct(StringComparer.Ordinal).ToList();
@@ -395,7 +396,8 @@ internal sealed class ShopifyInventory : IWebStoreInventory
             }
         }
 
-        return _locationIds = ids;
+        _locationIds.Resolved = ids;
+        return ids;
     }
 
     private static bool IsGid(string value) => value.StartsWith("gid://shopify/Location/", StringComparison.Ordinal);

@@ -183,10 +183,12 @@ public sealed class ShopifyStockTests : IDisposable
         var shop = new FakeShopify(_time);
         var location = shop.AddLocation("Cairo Store");
         shop.AddItem("A", location, 1);
-        var target = Target(shop, "Cairo Store");
+        var host = new TestHost(Configuration("Cairo Store"), shop.Handler, _time);
+        _hosts.Add(host);
 
-        await target.SetLevelsAsync([Level("A", 2)], TestContext.Current.CancellationToken);
-        await target.SetLevelsAsync([Level("A", 3)], TestContext.Current.CancellationToken);
+        // A target per run, as the connector's jobs resolve them.
+        await host.Target("shopify").SetLevelsAsync([Level("A", 2)], TestContext.Current.CancellationToken);
+        await host.Target("shopify").SetLevelsAsync([Level("A", 3)], TestContext.Current.CancellationToken);
 
         Assert.Equal(3, shop.LevelOf("A", location));
         Assert.Equal(1, shop.Count("PosBridgeLocations"));
