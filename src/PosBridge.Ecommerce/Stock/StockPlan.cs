@@ -1,6 +1,6 @@
 namespace PosBridge.Ecommerce.Stock;
 
-/// <summary>A level to set: <see cref="Before"/> is what the web store holds now (null: it tracks no quantity).</summary>
+/// <summary>A level to set: <see cref="Before"/> is what the web store holds now (null when not known).</summary>
 public readonly record struct StockChange(StockKey Key, int? Before, int After);
 
 /// <summary>Why a reconciliation run pushed nothing. An alert for people, not an exception.</summary>
@@ -23,11 +23,12 @@ public sealed record StockSafetyStop
 /// <summary>The difference between what a web store holds and what it should hold, and whether it is safe to push.</summary>
 internal sealed class StockPlan
 {
-    private StockPlan(IReadOnlyList<StockChange> changes, IReadOnlyList<StockChange> unchanged, IReadOnlyList<StockKey> notInStore)
+    private StockPlan(IReadOnlyList<StockChange> changes, IReadOnlyList<StockChange> unchanged, IReadOnlyList<StockKey> notInStore, IReadOnlyList<StockKey> untracked)
     {
         Changes = changes;
         Unchanged = unchanged;
         NotInStore = notInStore;
+        Untracked = untracked;
     }
 
     public IReadOnlyList<StockChange> Changes { get; }
@@ -37,16 +38,27 @@ internal sealed class StockPlan
     /// <summary>SKUs the web store does not have (at that location): reported, never created.</summary>
     public IReadOnlyList<StockKey> NotInStore { get; }
 
+    /// <summary>
+    /// Items the web store keeps no quantity for (WooCommerce's <c>manage_stock</c> off): a shop setting, which
+    /// reconciliation does not overturn.
+    /// </summary>
+    public IReadOnlyList<StockKey> Untracked { get; }
+
     public static StockPlan Diff(IReadOnlyList<DesiredLevel> desired, IReadOnlyDictionary<StockKey, int?> current)
     {
         var changes = new List<StockChange>();
         var unchanged = new List<StockChange>(desired.Count);
         var notInStore = new List<StockKey>();
+        var untracked = new List<StockKey>();
         foreach (var level in desired)
         {
             if (!current.TryGetValue(level.Key, out var before))
             {
                 notInStore.Add(level.Key);
+            }
+            else if (before is null)
+            {
+                untracked.Add(level.Key);
             }
             else if (before == level.Available)
             {
@@ -58,7 +70,7 @@ internal sealed class StockPlan
             }
         }
 
-        return new StockPlan(changes, unchanged, notInStore);
+        return new StockPlan(changes, unchanged, notInStore, untracked);
     }
 
     /// <summary>Null when the plan is within the policy's limits; otherwise why it must not be pushed.</summary>

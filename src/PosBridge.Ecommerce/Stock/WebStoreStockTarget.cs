@@ -72,6 +72,12 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
             });
         }
 
+        results.AddRange(plan.Untracked.Select(key => new StockPushResult
+        {
+            Sku = key.Sku,
+            Outcome = StockPushOutcome.Rejected,
+            Reason = $"The web store keeps no stock quantity for SKU '{key.Sku}' (stock management is off there); it is left alone.",
+        }));
         results.AddRange(plan.Unchanged.Select(u => new StockPushResult { Sku = u.Key.Sku, Outcome = StockPushOutcome.Unchanged, Before = u.Before, After = u.After }));
 
         if (plan.Check(Name, _policy) is { } stop)

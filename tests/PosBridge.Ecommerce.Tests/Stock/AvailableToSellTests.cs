@@ -46,14 +46,15 @@ public sealed class AvailableToSellTests
     }
 
     [Fact]
-    public void Diff_OnlyDifferingLevelsAreChanges_AbsentOnesAreNotInStore()
+    public void Diff_OnlyDifferingLevelsAreChanges_AbsentAndUntrackedOnesSetApart()
     {
         DesiredLevel[] desired = [new(new("A", "web"), 5), new(new("B", "web"), 3), new(new("C", "web"), 1), new(new("D", "web"), 2)];
         var current = new Dictionary<StockKey, int?> { [new("A", "web")] = 5, [new("B", "web")] = 4, [new("C", "web")] = null };
 
         var plan = StockPlan.Diff(desired, current);
 
-        Assert.Equal(["B", "C"], plan.Changes.Select(c => c.Key.Sku));
+        Assert.Equal("B", Assert.Single(plan.Changes).Key.Sku);
+        Assert.Equal("C", Assert.Single(plan.Untracked).Sku);
         Assert.Equal("A", Assert.Single(plan.Unchanged).Key.Sku);
         Assert.Equal("D", Assert.Single(plan.NotInStore).Sku);
     }

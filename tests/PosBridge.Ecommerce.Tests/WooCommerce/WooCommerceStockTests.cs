@@ -225,6 +225,19 @@ public sealed class WooCommerceStockTests : IDisposable
     }
 
     [Fact]
+    public async Task SetLevels_StockManagementOffInTheStore_LeftAloneAndReported()
+    {
+        var a = _woo.AddProduct("A", null, manageStock: false);
+
+        var result = Assert.Single(await Target.SetLevelsAsync([Level("A", 5)], TestContext.Current.CancellationToken));
+
+        Assert.Equal(StockPushOutcome.Rejected, result.Outcome);
+        Assert.Contains("stock management is off", result.Reason, StringComparison.Ordinal);
+        Assert.Equal((false, (int?)null), (a.ManageStock, a.Quantity));
+        Assert.Equal(0, _woo.Writes);
+    }
+
+    [Fact]
     public async Task SetLevels_ReservedAndBufferSubtracted_PerSkuBufferBeatsStore()
     {
         using var host = new TestHost(
