@@ -17,7 +17,10 @@ internal interface IWebStoreInventory
     /// </summary>
     Task<IReadOnlyDictionary<StockKey, int?>> ReadAsync(IReadOnlyCollection<StockKey> keys, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets absolute levels, compare-and-swap against <see cref="StockChange.Before"/> where the platform can.</summary>
+    /// <summary>
+    /// Sets absolute levels, compare-and-swap against <see cref="StockChange.Before"/> where the platform can.
+    /// One result per change (in the order given, where <see cref="ReadAddWrite"/> relies on it).
+    /// </summary>
     Task<IReadOnlyList<StockPushResult>> SetAsync(IReadOnlyList<StockChange> changes, CancellationToken cancellationToken = default);
 
     /// <summary>Applies whole-unit changes, each key at most once.</summary>

@@ -56,7 +56,7 @@ internal sealed class WooCommerceInventory : IWebStoreInventory
         await PushAsync(changes, mapped, results, lost, cancellationToken).ConfigureAwait(false);
         if (lost.Count == 0)
         {
-            return results;
+            return InOrder(changes, results);
         }
 
         // The id went away under us (product deleted and re-created, restore from backup): find the SKU again,
@@ -93,41 +93,18 @@ internal sealed class WooCommerceInventory : IWebStoreInventory
             }));
         }
 
-        return results;
+        return InOrder(changes, results);
     }
 
-    public async Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, CancellationToken cancellationToken = default)
+    // One stock per SKU here, so the SKU identifies a change's result; callers get them in the order given.
+    private static List<StockPushResult> InOrder(IReadOnlyList<StockChange> changes, List<StockPushResult> results)
     {
-        // WooCommerce has no relative stock update: read, add, write. A web order landing between the read and
-        // the write is overwritten; the next reconciliation (from the system of record) puts it right.
-        var current = await ReadAsync(changes.Select(c => c.Key).ToList(), cancellationToken).ConfigureAwait(false);
-        var sets = new List<StockChange>();
-        var rejected = new Dictionary<StockKey, StockPushResult>();
-        foreach (var change in changes)
-        {
-            if (!current.TryGetValue(change.Key, out var before))
-            {
-                rejected[change.Key] = NotInStore(change.Key.Sku, null);
-            }
-            else if (before is not { } quantity)
-            {
-                rejected[change.Key] = new StockPushResult
-                {
-                    Sku = change.Key.Sku,
-                    Outcome = StockPushOutcome.Rejected,
-                    Reason = "The web store does not track stock for this product (manage_stock is off); it is left alone.",
-                };
-            }
-            else
-            {
-                sets.Add(new StockChange(change.Key, quantity, Math.Max(0, quantity + change.Change)));
-            }
-        }
-
-        var pushed = sets.Count == 0 ? [] : await SetAsync(sets, cancellationToken).ConfigureAwait(false);
-        var bySku = pushed.ToDictionary(p => p.Sku, StringComparer.Ordinal);
-        return changes.Select(c => rejected.TryGetValue(c.Key, out var r) ? r : bySku[c.Key.Sku]).ToList();
+        var bySku = results.ToDictionary(r => r.Sku, StringComparer.Ordinal);
+        return changes.Select(c => bySku[c.Key.Sku]).ToList();
     }
+
+    public Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, CancellationToken cancellationToken = default) =>
+        ReadAddWrite.AdjustAsync(this, changes, cancellationToken);
 
     private async Task PushAsync(
         IReadOnlyList<StockChange> changes,
