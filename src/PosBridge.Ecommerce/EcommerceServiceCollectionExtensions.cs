@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using PosBridge.Core.Adapters;
+using PosBridge.Ecommerce.Magento;
 using PosBridge.Ecommerce.Shopify;
 using PosBridge.Ecommerce.Stock;
 using PosBridge.Ecommerce.WooCommerce;
@@ -20,8 +21,8 @@ namespace PosBridge.Ecommerce;
 public static class EcommerceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers every web store configured under <c>Ecommerce</c>: <c>Ecommerce:WooCommerce</c> and/or
-    /// <c>Ecommerce:Shopify</c>. Each becomes an <see cref="IStockTarget"/> and an <see cref="ISalesSink"/> (also
+    /// Registers every web store configured under <c>Ecommerce</c>: <c>Ecommerce:WooCommerce</c>,
+    /// <c>Ecommerce:Shopify</c> and/or <c>Ecommerce:Magento</c>. Each becomes an <see cref="IStockTarget"/> and an <see cref="ISalesSink"/> (also
     /// keyed by its name, and as a keyed <see cref="WebStoreStockTarget"/> for
     /// <see cref="WebStoreStockTarget.ReconcileAsync"/>); options are validated at start with every failure named.
     /// </summary>
@@ -39,6 +40,12 @@ public static class EcommerceServiceCollectionExtensions
         if (shopify.Exists())
         {
             services.AddShopify(shopify);
+        }
+
+        var magento = configuration.GetSection(MagentoOptions.SectionName);
+        if (magento.Exists())
+        {
+            services.AddMagento(magento);
         }
 
         return services;
@@ -109,6 +116,36 @@ public static class EcommerceServiceCollectionExtensions
             var inventory = new ShopifyInventory(
                 client, options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ShopifyLocationIds>(), sp.GetRequiredService<ILogger<ShopifyInventory>>());
             return (inventory, options.Stock);
+        });
+        return services;
+    }
+
+    public static IServiceCollection AddMagento(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        AddShared(services);
+        services.AddOptions<MagentoOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MagentoOptions>, MagentoOptionsValidator>());
+
+        services.AddRefitGeneratedClient<IMagentoApi>(Settings)
+            .ConfigureHttpClient((sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<MagentoOptions>>().Value;
+                client.BaseAddress = options.BaseUrl;
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
+            })
+            .AddResilienceHandler("magento", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<MagentoOptions>>().Value;
+                AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
+            });
+
+        var name = section.GetValue<string>(nameof(MagentoOptions.Name)) ?? new MagentoOptions().Name;
+        AddTarget(services, name, sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MagentoOptions>>().Value;
+            return (new MagentoInventory(sp.GetRequiredService<IMagentoApi>(), options, sp.GetRequiredService<ILogger<MagentoInventory>>()), options.Stock);
         });
         return services;
     }

@@ -29,7 +29,8 @@ public static class AvailableToSell
         IReadOnlyList<StockLevel> levels,
         Func<string, string?> locationFor,
         SafetyBufferOptions buffers,
-        IReadOnlyDictionary<string, string> categoryBySku)
+        IReadOnlyDictionary<string, string> categoryBySku,
+        bool subtractReserved = true)
     {
         ArgumentNullException.ThrowIfNull(levels);
         ArgumentNullException.ThrowIfNull(locationFor);
@@ -46,7 +47,7 @@ public static class AvailableToSell
 
             var key = new StockKey(level.Sku, location);
             sums.TryGetValue(key, out var sum);
-            sums[key] = (sum.OnHand + level.OnHand, sum.Reserved + level.Reserved);
+            sums[key] = (sum.OnHand + level.OnHand, subtractReserved ? sum.Reserved + level.Reserved : 0m);
         }
 
         var desired = new List<DesiredLevel>(sums.Count);

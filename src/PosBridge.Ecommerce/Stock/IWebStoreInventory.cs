@@ -12,6 +12,12 @@ internal interface IWebStoreInventory
     string? LocationFor(string posLocationId);
 
     /// <summary>
+    /// False where the platform subtracts its own reservations from what it is sent (Magento MSI): subtracting
+    /// the system of record's too would count web orders twice.
+    /// </summary>
+    bool SubtractsReserved => true;
+
+    /// <summary>
     /// What the store holds now for <paramref name="keys"/>. A key the store does not have is absent from the
     /// answer; one it has without a tracked quantity maps to null.
     /// </summary>

@@ -53,7 +53,7 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
     public async Task<ReconciliationReport> ReconcileAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(levels);
-        var desired = AvailableToSell.For(levels, _inventory.LocationFor, _policy.SafetyBuffer, _categories.Snapshot());
+        var desired = AvailableToSell.For(levels, _inventory.LocationFor, _policy.SafetyBuffer, _categories.Snapshot(), _inventory.SubtractsReserved);
         var current = await _inventory.ReadAsync(desired.Select(d => d.Key).ToList(), cancellationToken).ConfigureAwait(false);
 
         var started = _timeProvider.GetTimestamp();

@@ -38,7 +38,10 @@ public sealed class RouteTableHandler : HttpMessageHandler
         {
             if (method == request.Method && pattern.Match(path) is { Success: true } match)
             {
-                return await answer(request, match).ConfigureAwait(false);
+                // As a real handler does: Refit reads the request back from the response when it reports an error.
+                var response = await answer(request, match).ConfigureAwait(false);
+                response.RequestMessage ??= request;
+                return response;
             }
         }
 
