@@ -94,6 +94,25 @@ public sealed class ShopifyStockTests : IDisposable
     }
 
     [Fact]
+    public async Task SetLevels_OneItemRefusedByTheMutation_RefusedAloneAndTheRestRetried()
+    {
+        var shop = new FakeShopify(_time);
+        var location = shop.AddLocation("Cairo");
+        var a = shop.AddItem("A", location, 1);
+        shop.AddItem("B", location, 1);
+        shop.BeforeNextSet = () => shop.Levels.Remove((a, location));
+
+        var results = await Target(shop, location).SetLevelsAsync([Level("A", 4), Level("B", 6)], TestContext.Current.CancellationToken);
+
+        var refused = results.Single(r => r.Sku == "A");
+        Assert.Equal(StockPushOutcome.Rejected, refused.Outcome);
+        Assert.Contains("ITEM_NOT_STOCKED_AT_LOCATION", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(StockPushOutcome.Applied, results.Single(r => r.Sku == "B").Outcome);
+        Assert.Equal(6, shop.LevelOf("B", location));
+        Assert.Equal([2, 1], shop.Calls.Where(c => c.Operation == Set).Select(c => c.Items));
+    }
+
+    [Fact]
     public async Task SetLevels_QuantityKeepsMoving_GivesUpAsRetryLaterAfterConfiguredAttempts()
     {
         var shop = new FakeShopify(_time);

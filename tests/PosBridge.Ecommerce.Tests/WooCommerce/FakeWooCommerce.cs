@@ -97,6 +97,9 @@ public sealed class FakeWooCommerce
 
     public Item BySku(string sku) => Products.Values.Single(p => p.Sku == sku);
 
+    /// <summary>The next batch writes are answered 500 (a PHP fatal error), each once.</summary>
+    public int FailingBatches { get; set; }
+
     /// <summary>The next request is answered 429 with this Retry-After.</summary>
     public void RateLimitNext(TimeSpan retryAfter) => _rateLimits.Enqueue(retryAfter);
 
@@ -124,6 +127,14 @@ public sealed class FakeWooCommerce
                 Requests.Add(new Request(request.Method.Method, request.RequestUri.PathAndQuery, _time.GetUtcNow(), 429, 0));
                 return response;
             }
+        }
+
+        if (request.Method == HttpMethod.Post && FailingBatches > 0)
+        {
+            FailingBatches--;
+            response = RouteTableHandler.Json("""{"code":"internal_server_error","message":"There has been a critical error on this website.","data":{"status":500}}""", HttpStatusCode.InternalServerError);
+            Requests.Add(new Request(request.Method.Method, request.RequestUri.PathAndQuery, _time.GetUtcNow(), 500, 0));
+            return response;
         }
 
         (response, items) = await answer().ConfigureAwait(false);

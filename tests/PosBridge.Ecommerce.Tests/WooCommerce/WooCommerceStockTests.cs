@@ -113,6 +113,24 @@ public sealed class WooCommerceStockTests : IDisposable
     }
 
     [Fact]
+    public async Task SetLevels_OneBatchCallFailsAfterRetries_ItsItemsRetryLaterOtherBatchesApplied()
+    {
+        using var host = new TestHost(Configuration(new() { ["Ecommerce:WooCommerce:MaxRetryAttempts"] = "0" }), _woo.Handler, _time);
+        for (var i = 0; i < 150; i++)
+        {
+            _woo.AddProduct($"SKU-{i:D4}", 10);
+        }
+
+        _woo.FailingBatches = 1;
+
+        var results = await host.Target("woocommerce").SetLevelsAsync(Enumerable.Range(0, 150).Select(i => Level($"SKU-{i:D4}", 11)).ToList(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(100, results.Count(r => r.Outcome == StockPushOutcome.RetryLater));
+        Assert.Equal(50, results.Count(r => r.Outcome == StockPushOutcome.Applied));
+        Assert.Equal(50, _woo.Products.Values.Count(p => p.Quantity == 11));
+    }
+
+    [Fact]
     public async Task SetLevels_429WithRetryAfter_WaitsAsLongAsToldThenSucceeds()
     {
         var a = _woo.AddProduct("A", 1);
