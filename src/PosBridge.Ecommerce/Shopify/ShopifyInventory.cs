@@ -99,7 +99,8 @@ internal sealed class ShopifyInventory : IWebStoreInventory
         }
 
         var locations = await LocationIdsAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var chunk in known.Chunk(_options.BatchSize))
+        var queue = new Queue<KeyedChange[]>(known.Chunk(_options.BatchSize));
+        while (queue.TryDequeue(out var chunk))
         {
             var input = new Dictionary<string, object?>
             {
@@ -126,14 +127,33 @@ internal sealed class ShopifyInventory : IWebStoreInventory
             var errors = UserErrors(payload);
             if (errors.Count > 0)
             {
-                // The mutation applies all or nothing: the items named are refused, the rest wait for the next
-                // delivery (the connector hands the deltas over again).
+                // The mutation applies all or nothing: the items named are refused and the rest sent again at once
+                // (a new request, so a new key). Waiting for the next delivery instead would send the same content
+                // under the same key, and Shopify would answer the same refusal for ever.
+                var rest = new List<KeyedChange>();
+                var unattributed = errors.Where(e => e.ItemIndex("changes") is null).Select(e => $"{e.Code}: {e.Message}").ToList();
                 foreach (var (change, index) in chunk.Select((c, i) => (c, i)))
                 {
                     var own = errors.FirstOrDefault(e => e.ItemIndex("changes") == index);
-                    results[change] = own is not null
-                        ? new StockPushResult { Sku = change.Key.Sku, Outcome = StockPushOutcome.Rejected, Reason = $"{own.Code}: {own.Message}" }
-                        : new StockPushResult { Sku = change.Key.Sku, Outcome = StockPushOutcome.RetryLater, Reason = "Another item of the same mutation was refused: " + string.Join("; ", errors.Select(e => e.Message)) };
+                    if (own is not null || unattributed.Count > 0)
+                    {
+                        results[change] = new StockPushResult { Sku = change.Key.Sku, Outcome = StockPushOutcome.Rejected, Reason = own is not null ? $"{own.Code}: {own.Message}" : string.Join("; ", unattributed) };
+                    }
+                    else
+                    {
+                        rest.Add(change);
+                    }
+                }
+
+                if (rest.Count == chunk.Length)
+                {
+                    // Errors that name no item of ours: nothing to leave out, so nothing to retry either.
+                    var reason = string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}"));
+                    rest.ForEach(c => results[c] = new StockPushResult { Sku = c.Key.Sku, Outcome = StockPushOutcome.Rejected, Reason = reason });
+                }
+                else if (rest.Count > 0)
+                {
+                    queue.Enqueue([.. rest]);
                 }
 
                 continue;

@@ -266,8 +266,23 @@ public sealed partial class FakeShopify
     private JsonObject AdjustData(JsonObject variables)
     {
         var input = Input(variables);
+        var requested = input["changes"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        var errors = new JsonArray();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (!Levels.ContainsKey((requested[i]["inventoryItemId"]!.GetValue<string>(), requested[i]["locationId"]!.GetValue<string>())))
+            {
+                errors.Add(UserError("changes", i, "locationId", "ITEM_NOT_STOCKED_AT_LOCATION", "The item is not stocked at the location."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new JsonObject { ["inventoryAdjustQuantities"] = new JsonObject { ["inventoryAdjustmentGroup"] = null, ["userErrors"] = errors } };
+        }
+
         var changes = new JsonArray();
-        foreach (var change in input["changes"]!.AsArray().Select(c => c!.AsObject()))
+        foreach (var change in requested)
         {
             var item = change["inventoryItemId"]!.GetValue<string>();
             var location = change["locationId"]!.GetValue<string>();
@@ -307,9 +322,11 @@ public sealed partial class FakeShopify
         return input;
     }
 
-    private static JsonObject UserError(int index, string field, string code, string message) => new()
+    private static JsonObject UserError(int index, string field, string code, string message) => UserError("quantities", index, field, code, message);
+
+    private static JsonObject UserError(string array, int index, string field, string code, string message) => new()
     {
-        ["field"] = new JsonArray("input", "quantities", index.ToString(CultureInfo.InvariantCulture), field),
+        ["field"] = new JsonArray("input", array, index.ToString(CultureInfo.InvariantCulture), field),
         ["message"] = message,
         ["code"] = code,
     };

@@ -250,6 +250,25 @@ public sealed class ShopifyStockTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliver_SaleWithALineNotStockedThere_OtherLinesAppliedAtOnceAndTheSaleIsDone()
+    {
+        var shop = new FakeShopify(_time);
+        var location = shop.AddLocation("Cairo");
+        var elsewhere = shop.AddLocation("Alexandria");
+        shop.AddItem("A", location, 10);
+        shop.AddItem("B", elsewhere, 10);
+        var host = new TestHost(Configuration(location), shop.Handler, _time);
+        _hosts.Add(host);
+        var sale = Stock.Sales.Of(Guid.Parse("0193a5c2-7f00-7000-8000-000000000005"), ("A", 1m), ("B", 1m));
+
+        var result = await host.Services.GetRequiredKeyedService<PosBridge.Core.Adapters.ISalesSink>("shopify").DeliverAsync([sale], TestContext.Current.CancellationToken);
+
+        Assert.Equal(PosBridge.Core.Adapters.DeliveryOutcome.Done, Assert.Single(result).Outcome);
+        Assert.Equal(9, shop.LevelOf("A", location));
+        Assert.Equal([2, 1], shop.Calls.Where(c => c.Operation == Adjust).Select(c => c.Items));
+    }
+
+    [Fact]
     public async Task ApplyDeltas_SameKeyTwiceOnOneConnector_SecondIsNotSent()
     {
         var shop = new FakeShopify(_time);
