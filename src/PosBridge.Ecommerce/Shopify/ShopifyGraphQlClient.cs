@@ -29,6 +29,9 @@ internal sealed class ShopifyGraphQlClient
         _logger = logger;
     }
 
+    /// <summary>Now, on the injected clock.</summary>
+    public DateTimeOffset UtcNow => _timeProvider.GetUtcNow();
+
     public async Task<JsonElement> ExecuteAsync(string operationName, string query, IReadOnlyDictionary<string, object?> variables, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)

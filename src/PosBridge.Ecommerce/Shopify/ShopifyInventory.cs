@@ -63,9 +63,13 @@ internal sealed class ShopifyInventory : IWebStoreInventory
     {
         var mapped = await _mappings.FindAsync(Store, changes.Select(c => c.Key.Sku).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
         var results = new List<StockPushResult>(changes.Count);
+
+        // Part of every key: a later run making the very same correction (5 → 7 again) is a new request and must
+        // not be answered from Shopify's memory of this one; a retry of the same HTTP request keeps its key.
+        var run = _client.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var chunk in changes.Chunk(_options.BatchSize))
         {
-            await SetChunkAsync(chunk, mapped, results, cancellationToken).ConfigureAwait(false);
+            await SetChunkAsync(chunk, mapped, run, results, cancellationToken).ConfigureAwait(false);
         }
 
         return results;
@@ -182,7 +186,7 @@ internal sealed class ShopifyInventory : IWebStoreInventory
         return changes.Select(c => results[c]).ToList();
     }
 
-    private async Task SetChunkAsync(StockChange[] chunk, IReadOnlyDictionary<string, SkuMapping> mapped, List<StockPushResult> results, CancellationToken cancellationToken)
+    private async Task SetChunkAsync(StockChange[] chunk, IReadOnlyDictionary<string, SkuMapping> mapped, string run, List<StockPushResult> results, CancellationToken cancellationToken)
     {
         var locations = await LocationIdsAsync(cancellationToken).ConfigureAwait(false);
         var pending = new List<StockChange>();
@@ -207,7 +211,7 @@ internal sealed class ShopifyInventory : IWebStoreInventory
                 ["quantity"] = c.After,
                 ["changeFromQuantity"] = c.Before,
             }).ToList();
-            var content = string.Join('\n', pending.Select(c => $"{mapped[c.Key.Sku].ItemId}|{locations[c.Key.Location]}|{c.Before}|{c.After}"));
+            var content = run + "\n" + string.Join('\n', pending.Select(c => $"{mapped[c.Key.Sku].ItemId}|{locations[c.Key.Location]}|{c.Before}|{c.After}"));
             var input = new Dictionary<string, object?>
             {
                 ["name"] = "available",

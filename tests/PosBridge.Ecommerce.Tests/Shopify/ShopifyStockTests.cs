@@ -113,6 +113,22 @@ public sealed class ShopifyStockTests : IDisposable
     }
 
     [Fact]
+    public async Task SetLevels_SameCorrectionInALaterRun_IsAppliedAgainNotAnsweredFromIdempotencyMemory()
+    {
+        var shop = new FakeShopify(_time);
+        var location = shop.AddLocation("Cairo");
+        var a = shop.AddItem("A", location, 5);
+        var target = Target(shop, location);
+        await target.SetLevelsAsync([Level("A", 7)], TestContext.Current.CancellationToken);
+        shop.Levels[(a, location)] = 5;
+        _time.Advance(TimeSpan.FromMinutes(15));
+
+        await target.SetLevelsAsync([Level("A", 7)], TestContext.Current.CancellationToken);
+
+        Assert.Equal(7, shop.LevelOf("A", location));
+    }
+
+    [Fact]
     public async Task SetLevels_QuantityKeepsMoving_GivesUpAsRetryLaterAfterConfiguredAttempts()
     {
         var shop = new FakeShopify(_time);
