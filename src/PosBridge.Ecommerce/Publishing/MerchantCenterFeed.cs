@@ -52,6 +52,15 @@ public sealed record MerchantCenterFeedResult(IReadOnlyList<MerchantCenterItem> 
 /// <summary>The RSS channel around the items: the shop's name, home page and a line about it.</summary>
 public sealed record FeedChannel(string Title, Uri Link, string Description);
 
+public enum FeedFormat
+{
+    /// <summary>Tab-separated, a header row of attribute names.</summary>
+    Tsv,
+
+    /// <summary>RSS 2.0 with the g: namespace.</summary>
+    Rss,
+}
+
 /// <summary>
 /// Google Merchant Center product data: checked against the attribute rules (an item that breaks one is
 /// left out with the reason, the rest of the feed stands), written as TSV or as RSS 2.0 with the g: namespace.
@@ -160,6 +169,34 @@ public static class MerchantCenterFeed
             await xml.WriteEndDocumentAsync().ConfigureAwait(false);
             await xml.FlushAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Writes the feed to <paramref name="path"/> through a temporary file beside it, then replaces the old one,
+    /// so a scheduled fetch by Merchant Center never reads a half-written feed.
+    /// </summary>
+    public static async Task WriteFileAsync(string path, FeedFormat format, FeedChannel channel, IReadOnlyList<MerchantCenterItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var temporary = path + ".tmp";
+        var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 65536, useAsync: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (format == FeedFormat.Rss)
+            {
+                await WriteRssAsync(stream, channel, items, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var writer = new StreamWriter(stream, new UTF8Encoding(false));
+                await using (writer.ConfigureAwait(false))
+                {
+                    await WriteTsvAsync(writer, items, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static MerchantCenterItem? Check(WebListing listing, List<string> problems)

@@ -137,6 +137,31 @@ public sealed class MerchantCenterFeedTests
     }
 
     [Theory]
+    [InlineData(FeedFormat.Tsv)]
+    [InlineData(FeedFormat.Rss)]
+    public async Task WriteFile_ExistingFeed_ReplacedWholeAndNoTemporaryLeft(FeedFormat format)
+    {
+        var directory = Directory.CreateTempSubdirectory("posbridge-feed-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "feed");
+            await File.WriteAllTextAsync(path, "old", TestContext.Current.CancellationToken);
+            var items = MerchantCenterFeed.Build([Listings.Valid("A")]).Items;
+
+            await MerchantCenterFeed.WriteFileAsync(path, format, new FeedChannel("Nile Shop", new Uri("https://shop.example.com/"), "Home goods"), items, TestContext.Current.CancellationToken);
+
+            var text = await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+            Assert.StartsWith(format == FeedFormat.Tsv ? "id\ttitle" : "<?xml", text, StringComparison.Ordinal);
+            Assert.Contains("150.00 EGP", text, StringComparison.Ordinal);
+            Assert.Equal([path], Directory.GetFiles(directory.FullName));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData("6221234567891", true)]
     [InlineData("6221234567892", false)]
     [InlineData("036000291452", true)]
