@@ -1,0 +1,52 @@
+namespace PosBridge.Ecommerce.Shopify;
+
+/// <summary>The GraphQL documents sent to Shopify, named so a fake (and Shopify's logs) can tell them apart.</summary>
+internal static class ShopifyOperations
+{
+    public const string Locations = "PosBridgeLocations";
+    public const string LocationsQuery = """
+        query PosBridgeLocations {
+          locations(first: 250) { nodes { id name } }
+        }
+        """;
+
+    public const string VariantsBySku = "PosBridgeVariantsBySku";
+    public const string VariantsBySkuQuery = """
+        query PosBridgeVariantsBySku($query: String!) {
+          productVariants(first: 250, query: $query) { nodes { id sku inventoryItem { id } } }
+        }
+        """;
+
+    public const string InventoryLevels = "PosBridgeInventoryLevels";
+    public const string InventoryLevelsQuery = """
+        query PosBridgeInventoryLevels($ids: [ID!]!, $locationId: ID!) {
+          nodes(ids: $ids) {
+            ... on InventoryItem {
+              id
+              sku
+              inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } }
+            }
+          }
+        }
+        """;
+
+    public const string SetQuantities = "PosBridgeSetQuantities";
+    public const string SetQuantitiesMutation = """
+        mutation PosBridgeSetQuantities($input: InventorySetQuantitiesInput!, $idempotencyKey: String!) {
+          inventorySetQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+            inventoryAdjustmentGroup { id }
+            userErrors { field message code }
+          }
+        }
+        """;
+
+    public const string AdjustQuantities = "PosBridgeAdjustQuantities";
+    public const string AdjustQuantitiesMutation = """
+        mutation PosBridgeAdjustQuantities($input: InventoryAdjustQuantitiesInput!, $idempotencyKey: String!) {
+          inventoryAdjustQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+            inventoryAdjustmentGroup { changes { name delta quantityAfterChange item { id } location { id } } }
+            userErrors { field message code }
+          }
+        }
+        """;
+}

@@ -1,0 +1,229 @@
+using Microsoft.Extensions.Logging;
+using PosBridge.Core.Adapters;
+using PosBridge.Core.Sales;
+using PosBridge.Core.Stock;
+
+namespace PosBridge.Ecommerce.Stock;
+
+/// <summary>
+/// A web store as a stock target: reconciliation pushes only the levels that differ, stops on a run that
+/// looks unsafe, and logs every push with its before and after; sales arrive as deltas.
+/// </summary>
+public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
+{
+    private readonly IWebStoreInventory _inventory;
+    private readonly StockPolicyOptions _policy;
+    private readonly SkuCategories _categories;
+    private readonly IAppliedDeltaStore _appliedDeltas;
+    private readonly IEnumerable<IStockAlertSink> _alertSinks;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    internal WebStoreStockTarget(
+        string name,
+        IWebStoreInventory inventory,
+        StockPolicyOptions policy,
+        SkuCategories categories,
+        IAppliedDeltaStore appliedDeltas,
+        IEnumerable<IStockAlertSink> alertSinks,
+        TimeProvider timeProvider,
+        ILogger<WebStoreStockTarget> logger)
+    {
+        Name = name;
+        _inventory = inventory;
+        _policy = policy;
+        _categories = categories;
+        _appliedDeltas = appliedDeltas;
+        _alertSinks = alertSinks;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public string Name { get; }
+
+    /// <summary>
+    /// Sets the store's levels to available-to-sell computed from <paramref name="levels"/>; SKUs not given are
+    /// left alone. When the run looks unsafe nothing is pushed and every result is Rejected with the reason
+    /// (see <see cref="ReconcileAsync"/> for the alert itself).
+    /// </summary>
+    public async Task<IReadOnlyList<StockPushResult>> SetLevelsAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default) =>
+        (await ReconcileAsync(levels, cancellationToken).ConfigureAwait(false)).Results;
+
+    /// <summary>Reconciliation with its safety stop, if any, and counts.</summary>
+    public async Task<ReconciliationReport> ReconcileAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        var desired = AvailableToSell.For(levels, _inventory.LocationFor, _policy.SafetyBuffer, _categories.Snapshot(), _inventory.SubtractsReserved);
+        var current = await _inventory.ReadAsync(desired.Select(d => d.Key).ToList(), cancellationToken).ConfigureAwait(false);
+
+        var started = _timeProvider.GetTimestamp();
+        var plan = StockPlan.Diff(desired, current);
+        var diffDuration = _timeProvider.GetElapsedTime(started);
+
+        var results = new List<StockPushResult>(desired.Count);
+        foreach (var key in plan.NotInStore)
+        {
+            Log.SkuNotInStore(_logger, Name, key.Sku, key.Location);
+            results.Add(new StockPushResult
+            {
+                Sku = key.Sku,
+                Outcome = StockPushOutcome.Rejected,
+                Reason = $"The web store has no product with SKU '{key.Sku}' at location '{key.Location}'; PosBridge never creates products.",
+            });
+        }
+
+        results.AddRange(plan.Untracked.Select(key => new StockPushResult
+        {
+            Sku = key.Sku,
+            Outcome = StockPushOutcome.Rejected,
+            Reason = $"The web store keeps no stock quantity for SKU '{key.Sku}' (stock management is off there); it is left alone.",
+        }));
+        results.AddRange(plan.Unchanged.Select(u => new StockPushResult { Sku = u.Key.Sku, Outcome = StockPushOutcome.Unchanged, Before = u.Before, After = u.After }));
+
+        if (plan.Check(Name, _policy) is { } stop)
+        {
+            Log.SafetyStop(_logger, Name, stop.SkusToZero, stop.DecreaseShare, stop.Reason);
+            foreach (var sink in _alertSinks)
+            {
+                await sink.RaiseAsync(stop, cancellationToken).ConfigureAwait(false);
+            }
+
+            results.AddRange(plan.Changes.Select(c => new StockPushResult { Sku = c.Key.Sku, Outcome = StockPushOutcome.Rejected, Before = c.Before, Reason = stop.Reason }));
+            return new ReconciliationReport { Store = Name, Results = results, SafetyStop = stop, DiffDuration = diffDuration };
+        }
+
+        if (plan.Changes.Count > 0)
+        {
+            var pushed = await _inventory.SetAsync(plan.Changes, cancellationToken).ConfigureAwait(false);
+            LogPushes(pushed);
+            results.AddRange(pushed);
+        }
+
+        return new ReconciliationReport { Store = Name, Results = results, Changed = plan.Changes.Count, DiffDuration = diffDuration };
+    }
+
+    /// <summary>
+    /// Applies sales' stock changes at once. Changes are summed per SKU and location and rounded down to whole
+    /// units (a web store counts units); a change already applied (same idempotency key) is not applied again.
+    /// </summary>
+    public async Task<IReadOnlyList<StockPushResult>> ApplyDeltasAsync(IReadOnlyList<StockDelta> deltas, CancellationToken cancellationToken = default) =>
+        (await ApplyAsync(deltas, cancellationToken).ConfigureAwait(false)).Results;
+
+    /// <summary>How many sales the connector should hand over at once.</summary>
+    public int PreferredBatchSize => 100;
+
+    /// <summary>
+    /// Takes sales (and refunds) as the web store's stock changes: a sale is Done when each of its lines with a
+    /// SKU was applied or had nothing to apply here (a product not sold online, a location that does not feed
+    /// this store), Duplicate when its lines had been applied before and none was applied now, RetryLater when
+    /// any must be tried again.
+    /// A line the store refuses does not hold the sale back; it is logged, and reconciliation sets the level.
+    /// </summary>
+    public async Task<IReadOnlyList<SaleDeliveryResult>> DeliverAsync(IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        var deltas = new List<StockDelta>();
+        var owners = new List<int>();
+        for (var i = 0; i < sales.Count; i++)
+        {
+            foreach (var delta in SaleStockDeltas.From(sales[i]))
+            {
+                deltas.Add(delta);
+                owners.Add(i);
+            }
+        }
+
+        var (_, perDelta) = await ApplyAsync(deltas, cancellationToken).ConfigureAwait(false);
+        var results = new List<SaleDeliveryResult>(sales.Count);
+        for (var i = 0; i < sales.Count; i++)
+        {
+            var own = Enumerable.Range(0, deltas.Count).Where(d => owners[d] == i).Select(d => perDelta[d]).ToList();
+            var retry = own.Where(o => o.Outcome == StockPushOutcome.RetryLater).ToList();
+            results.Add(
+                retry.Count > 0 ? SaleDeliveryResult.RetryLater(sales[i].Id, string.Join(" ", retry.Select(r => r.Reason).Distinct()))
+                : own.Any(o => o.AlreadyApplied) && !own.Any(o => o.Outcome == StockPushOutcome.Applied) ? SaleDeliveryResult.Duplicate(sales[i].Id)
+                : SaleDeliveryResult.Done(sales[i].Id));
+        }
+
+        return results;
+    }
+
+    /// <summary>The results per SKU and location, and what became of each delta given, in order.</summary>
+    private async Task<(List<StockPushResult> Results, DeltaOutcome[] PerDelta)> ApplyAsync(IReadOnlyList<StockDelta> deltas, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deltas);
+        var results = new List<StockPushResult>();
+        var perDelta = new DeltaOutcome[deltas.Count];
+        var applied = await _appliedDeltas.FindAppliedAsync(Name, deltas.Select(d => d.IdempotencyKey).ToList(), cancellationToken).ConfigureAwait(false);
+        var grouped = new Dictionary<StockKey, (decimal Change, List<int> Deltas)>();
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            var delta = deltas[i];
+            if (applied.Contains(delta.IdempotencyKey))
+            {
+                perDelta[i] = new DeltaOutcome(StockPushOutcome.Unchanged, null, AlreadyApplied: true);
+                results.Add(new StockPushResult { Sku = delta.Sku, Outcome = StockPushOutcome.Unchanged, Reason = $"Change '{delta.IdempotencyKey}' was already applied." });
+                continue;
+            }
+
+            if (_inventory.LocationFor(delta.LocationId) is not { } location)
+            {
+                perDelta[i] = new DeltaOutcome(StockPushOutcome.Unchanged, null, AlreadyApplied: false);
+                results.Add(new StockPushResult { Sku = delta.Sku, Outcome = StockPushOutcome.Unchanged, Reason = $"Location '{delta.LocationId}' does not feed this web store." });
+                continue;
+            }
+
+            var key = new StockKey(delta.Sku, location);
+            if (!grouped.TryGetValue(key, out var group))
+            {
+                group = (0m, []);
+            }
+
+            group.Deltas.Add(i);
+            grouped[key] = (group.Change + delta.Change, group.Deltas);
+        }
+
+        // Floor, not round: a sale of 0.4 units takes one unit off the web store rather than none.
+        var changes = grouped.Select(g => (Change: new KeyedChange(g.Key, (int)decimal.Floor(g.Value.Change), g.Value.Deltas.Select(d => deltas[d].IdempotencyKey).ToList()), g.Value.Deltas)).ToList();
+        foreach (var (change, members) in changes.Where(c => c.Change.Change == 0))
+        {
+            results.Add(new StockPushResult { Sku = change.Key.Sku, Outcome = StockPushOutcome.Unchanged });
+            members.ForEach(d => perDelta[d] = new DeltaOutcome(StockPushOutcome.Unchanged, null, AlreadyApplied: false));
+        }
+
+        var toApply = changes.Where(c => c.Change.Change != 0).ToList();
+        if (toApply.Count > 0)
+        {
+            // One result per change, in order, so each result marks its own deltas as applied.
+            var pushed = await _inventory.AdjustAsync(toApply.Select(c => c.Change).ToList(), cancellationToken).ConfigureAwait(false);
+            LogPushes(pushed);
+            results.AddRange(pushed);
+            var done = new List<string>();
+            foreach (var ((change, members), result) in toApply.Zip(pushed))
+            {
+                members.ForEach(d => perDelta[d] = new DeltaOutcome(result.Outcome, result.Reason, AlreadyApplied: false));
+                if (result.Outcome == StockPushOutcome.Applied)
+                {
+                    done.AddRange(change.IdempotencyKeys);
+                }
+            }
+
+            if (done.Count > 0)
+            {
+                await _appliedDeltas.MarkAppliedAsync(Name, done, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return (results, perDelta);
+    }
+
+    private readonly record struct DeltaOutcome(StockPushOutcome Outcome, string? Reason, bool AlreadyApplied);
+
+    private void LogPushes(IReadOnlyList<StockPushResult> pushed)
+    {
+        foreach (var result in pushed)
+        {
+            Log.StockPushed(_logger, Name, result.Sku, result.Outcome, result.Before, result.After, result.Reason);
+        }
+    }
+}
