@@ -5,6 +5,7 @@ using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
+using PosBridge.Ecommerce;
 using Quartz;
 
 namespace PosBridge.Connector.Hosting;
@@ -15,8 +16,10 @@ internal static class ConnectorApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        builder.Services.AddConnector(builder.Configuration);
+        // The caller's configuration first: adapters register from what configuration holds, and the
+        // connector's own registrations (TryAdd) leave the caller's replacements in place.
         configure?.Invoke(builder);
+        builder.Services.AddConnector(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -54,6 +57,9 @@ internal static class ConnectorApp
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ConnectorOptions>>(),
             sp.GetRequiredService<ILogger<SalesDispatcher>>()));
+
+        // Back offices: each registers only what its configuration section asks for.
+        services.AddEcommerce(configuration);
 
         // Hosted services start in this order: the database is migrated before any job runs.
         services.AddHostedService<DatabaseMigrator>();

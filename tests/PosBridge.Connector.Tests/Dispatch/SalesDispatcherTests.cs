@@ -174,6 +174,20 @@ public sealed class SalesDispatcherTests
         Assert.Contains("PosBridge:ReplayWindow", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_WooCommerceConfigured_BecomesADispatchAdapter()
+    {
+        await using var host = await ConnectorHost.StartAsync(new()
+        {
+            ["Ecommerce:WooCommerce:BaseUrl"] = "https://shop.example.com",
+            ["Ecommerce:WooCommerce:ConsumerKey"] = "ck_0123456789abcdef",
+            ["Ecommerce:WooCommerce:ConsumerSecret"] = "cs_0123456789abcdef",
+            ["Ecommerce:WooCommerce:Locations:0"] = "CAI1",
+        });
+
+        Assert.Contains("woocommerce", host.Services.GetRequiredService<SalesDispatcher>().EnabledAdapters);
+    }
+
     private static async Task<List<Core.Sales.Sale>> UploadAsync(ConnectorHost host, int count)
     {
         var till = await host.PairTillAsync();
