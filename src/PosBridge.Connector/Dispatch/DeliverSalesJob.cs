@@ -19,7 +19,7 @@ internal sealed class DeliverSalesJob(SalesDispatcher dispatcher) : IJob
 }
 
 /// <summary>At start, schedules one delivery job per enabled adapter, and refuses to start on a misconfigured one.</summary>
-internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispatcher dispatcher, Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions> options) : IHostedService
+internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispatcher dispatcher, TimeProvider timeProvider, Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispa
                 .Build();
             var trigger = TriggerBuilder.Create()
                 .WithIdentity($"deliver-sales-{adapter}", "dispatch")
-                .StartNow()
+                .StartAt(timeProvider.GetUtcNow() + options.Value.Dispatch.Interval)
                 .WithSimpleSchedule(s => s.WithInterval(options.Value.Dispatch.Interval).RepeatForever())
                 .Build();
             await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);

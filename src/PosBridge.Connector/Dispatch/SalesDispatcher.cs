@@ -26,6 +26,11 @@ internal sealed class SalesDispatcher(
     private readonly Random _random = random ?? Random.Shared;
     private readonly Dictionary<string, ISalesSink> _sinks = sinks.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
+    // One run per adapter at a time in this process, whoever asks (the job, a manual "sync now"): two
+    // runs would read the same due sales and hand them over twice. Across processes the scale-out issue
+    // needs a database lease here.
+    private readonly Dictionary<string, SemaphoreSlim> _running = sinks.ToDictionary(s => s.Name, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
+
     /// <summary>Installed adapters that configuration has not switched off.</summary>
     public IReadOnlyList<string> EnabledAdapters =>
         _sinks.Keys
@@ -44,6 +49,20 @@ internal sealed class SalesDispatcher(
             throw new ArgumentException($"No adapter named '{adapter}' is installed.", nameof(adapter));
         }
 
+        var running = _running[adapter];
+        await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await DeliverExclusiveAsync(adapter, sink, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    private async Task<DispatchRun> DeliverExclusiveAsync(string adapter, ISalesSink sink, CancellationToken cancellationToken)
+    {
         var settings = options.Value.Dispatch.Adapters.GetValueOrDefault(adapter) ?? new AdapterDispatchOptions();
         var batchSize = Math.Max(1, Math.Min(sink.PreferredBatchSize, settings.BatchSize ?? int.MaxValue));
         int delivered = 0, duplicates = 0, dead = 0, retrying = 0;

@@ -25,6 +25,7 @@ internal static class ConnectorApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapTerminalApi();
+        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health/live", () => Results.Text("live"));
         app.MapGet("/health/ready", async (ConnectorDatabase database, CancellationToken cancellationToken) =>
         {
@@ -40,6 +41,7 @@ internal static class ConnectorApp
         services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddOpenApi();
 
         services.AddSingleton(sp => new ConnectorDatabase(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DatabasePath));
         services.AddSingleton(sp => SecretProtector.FromKeyFile(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.SecretsKeyPath));

@@ -23,10 +23,25 @@ internal static class TerminalApi
 
     public static void MapTerminalApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1");
-        api.MapPost("/pairing", PairAsync);
-        api.MapPost("/sales", UploadAsync);
-        api.MapGet("/status", StatusAsync);
+        var api = endpoints.MapGroup("/api/v1").WithTags("Terminal API");
+        api.MapPost("/pairing", PairAsync)
+            .WithSummary("Exchange a one-time pairing code for the till's credential and signing key.")
+            .Accepts<PairingRequest>("application/json")
+            .Produces<PairingResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/sales", UploadAsync)
+            .WithSummary("Upload a batch of sale documents ({\"sales\": [...]}); answers per sale once stored durably. Signed.")
+            .Produces<SalesUploadResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/status", StatusAsync)
+            .WithSummary("The calling till's sync status as the connector sees it. Signed.")
+            .Produces<TillSyncStatus>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 
     private static async Task<IResult> PairAsync(HttpContext context, Pairing pairing, TillRateLimiter limiter, CancellationToken cancellationToken)

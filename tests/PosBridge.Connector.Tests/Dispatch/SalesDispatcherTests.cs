@@ -77,6 +77,24 @@ public sealed class SalesDispatcherTests
     }
 
     [Fact]
+    public async Task Deliver_TwoRunsAtOnceForOneAdapter_HandEachSaleOverOnce()
+    {
+        var odoo = new FakeSalesSink("odoo") { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var host = await ConnectorHost.StartAsync(null, odoo);
+        await UploadAsync(host, 10);
+        var dispatcher = host.Services.GetRequiredService<SalesDispatcher>();
+
+        var first = dispatcher.DeliverAsync("odoo", TestContext.Current.CancellationToken);
+        var second = dispatcher.DeliverAsync("odoo", TestContext.Current.CancellationToken);
+        odoo.Gate.SetResult();
+        var runs = await Task.WhenAll(first, second);
+
+        Assert.Equal(10, runs.Sum(r => r.Delivered));
+        Assert.Equal(10, odoo.Delivered.Count);
+        Assert.Equal(1, odoo.Calls);
+    }
+
+    [Fact]
     public async Task Deliver_RejectedSale_IsDeadLetteredAndRetriedAfterTheFix()
     {
         var odoo = new FakeSalesSink("odoo");

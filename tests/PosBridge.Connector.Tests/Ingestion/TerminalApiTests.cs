@@ -305,4 +305,16 @@ public sealed class TerminalApiTests
         Assert.Equal(4, status.SalesStored);
         Assert.Equal("T2", status.TillId);
     }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheTerminalApi()
+    {
+        await using var host = await ConnectorHost.StartAsync();
+
+        var document = await host.Client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        Assert.Contains("/api/v1/sales", document, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/pairing", document, StringComparison.Ordinal);
+        Assert.Contains("SalesUploadResponse", document, StringComparison.Ordinal);
+    }
 }
