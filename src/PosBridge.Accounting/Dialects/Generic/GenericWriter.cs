@@ -1,0 +1,128 @@
+using System.Globalization;
+using CsvHelper;
+using PosBridge.Accounting.Journals;
+
+namespace PosBridge.Accounting.Dialects.Generic;
+
+/// <summary>One line of PosBridge's own double-entry CSV (documented in the project README).</summary>
+internal sealed record GenericRow : ICsvRow<GenericRow>
+{
+    private const string DateFormat = "yyyy-MM-dd";
+
+    public static IReadOnlyList<string> Header { get; } =
+    [
+        "journal_id", "line_no", "date", "account_code", "account_name", "description", "debit", "credit", "tax_code",
+        "tax_rate", "tax_amount", "currency", "fx_rate", "reference", "sale_id", "store", "terminal",
+    ];
+
+    public string JournalId { get; init; } = string.Empty;
+
+    public int LineNo { get; init; }
+
+    public DateOnly Date { get; init; }
+
+    public string AccountCode { get; init; } = string.Empty;
+
+    public string AccountName { get; init; } = string.Empty;
+
+    public string Description { get; init; } = string.Empty;
+
+    public decimal? Debit { get; init; }
+
+    public decimal? Credit { get; init; }
+
+    public string TaxCode { get; init; } = string.Empty;
+
+    public decimal? TaxRate { get; init; }
+
+    public decimal? TaxAmount { get; init; }
+
+    public string Currency { get; init; } = string.Empty;
+
+    public decimal FxRate { get; init; }
+
+    public string Reference { get; init; } = string.Empty;
+
+    public string SaleId { get; init; } = string.Empty;
+
+    public string Store { get; init; } = string.Empty;
+
+    public string Terminal { get; init; } = string.Empty;
+
+    public static GenericRow Read(CsvReader csv) => new()
+    {
+        JournalId = csv.GetString(0),
+        LineNo = int.Parse(csv.GetString(1), CultureInfo.InvariantCulture),
+        Date = csv.ReadDate(2, DateFormat),
+        AccountCode = csv.GetString(3),
+        AccountName = csv.GetString(4),
+        Description = csv.GetString(5),
+        Debit = csv.ReadNumberOrNull(6, CsvFiles.Dot),
+        Credit = csv.ReadNumberOrNull(7, CsvFiles.Dot),
+        TaxCode = csv.GetString(8),
+        TaxRate = csv.ReadNumberOrNull(9, CsvFiles.Dot),
+        TaxAmount = csv.ReadNumberOrNull(10, CsvFiles.Dot),
+        Currency = csv.GetString(11),
+        FxRate = csv.ReadNumber(12, CsvFiles.Dot),
+        Reference = csv.GetString(13),
+        SaleId = csv.GetString(14),
+        Store = csv.GetString(15),
+        Terminal = csv.GetString(16),
+    };
+
+    public void WriteTo(CsvWriter csv)
+    {
+        csv.WriteField(JournalId);
+        csv.WriteField(LineNo, default, CultureInfo.InvariantCulture);
+        csv.WriteDate(Date, DateFormat);
+        csv.WriteField(AccountCode);
+        csv.WriteField(AccountName);
+        csv.WriteField(Description);
+        csv.WriteNumber(Debit, CsvFiles.Dot);
+        csv.WriteNumber(Credit, CsvFiles.Dot);
+        csv.WriteField(TaxCode);
+        csv.WriteNumber(TaxRate, CsvFiles.Dot);
+        csv.WriteNumber(TaxAmount, CsvFiles.Dot);
+        csv.WriteField(Currency);
+        csv.WriteNumber(FxRate, CsvFiles.Dot);
+        csv.WriteField(Reference);
+        csv.WriteField(SaleId);
+        csv.WriteField(Store);
+        csv.WriteField(Terminal);
+    }
+}
+
+/// <summary>PosBridge's generic CSV: UTF-8, comma, '.' decimals, CRLF, each line debit-only or credit-only.</summary>
+internal sealed class GenericWriter(LedgerFileContext context) : RowFileWriter<GenericRow>(context)
+{
+    protected override void AddRows(Journal journal, List<GenericRow> rows) => AddRows(journal, Context.ExchangeRate, rows);
+
+    /// <summary>The rows of a journal (also what the benchmark prepares to time CsvHelper alone).</summary>
+    internal static void AddRows(Journal journal, decimal exchangeRate, List<GenericRow> rows)
+    {
+        var decimals = journal.Currency.MinorUnits;
+        foreach (var line in journal.Lines)
+        {
+            rows.Add(new GenericRow
+            {
+                JournalId = journal.Id,
+                LineNo = line.LineNo,
+                Date = journal.Date,
+                AccountCode = line.Account.Code,
+                AccountName = line.Account.Name,
+                Description = line.Description,
+                Debit = CsvFiles.FixedOrNull(line.Debit, decimals),
+                Credit = CsvFiles.FixedOrNull(line.Credit, decimals),
+                TaxCode = line.Tax?.Code ?? string.Empty,
+                TaxRate = line.Tax is { TaxId.Length: > 0 } tax ? tax.Rate : null,
+                TaxAmount = line.Kind == JournalLineKind.OutputTax ? CsvFiles.Fixed(-line.Amount, decimals) : null,
+                Currency = journal.Currency.Code,
+                FxRate = exchangeRate,
+                Reference = journal.Reference,
+                SaleId = line.SaleId?.ToString("D") ?? string.Empty,
+                Store = journal.StoreId,
+                Terminal = line.TillId ?? string.Empty,
+            });
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using PosBridge.Accounting.Accounts;
+using PosBridge.Accounting.Dialects;
+using PosBridge.Accounting.Journals;
+using PosBridge.Accounting.Setup;
+using PosBridge.Core.Adapters;
+using PosBridge.Core.Amounts;
+using PosBridge.Core.Sales;
+
+namespace PosBridge.Accounting.Export;
+
+/// <summary>A ledger's settings once validated: the store, its time zone and currency, the dialect and accounts.</summary>
+internal sealed record LedgerSettings(
+    string Name,
+    LedgerDialect Dialect,
+    string StoreId,
+    TimeZoneInfo Zone,
+    Currency StoreCurrency,
+    string BaseCurrency,
+    decimal ExchangeRate,
+    AccountMap Map,
+    LedgerOptions Options);
+
+/// <summary>
+/// One configured ledger: writes a store's journals for a period in one dialect. Files are written to a
+/// staging folder and moved into place only when every journal was written, so a failed export leaves the
+/// output folder as it was. The same sales in the same order give byte-identical files.
+/// </summary>
+public sealed class LedgerExport : ILedgerWriter
+{
+    private const int ProblemsNamed = 20;
+    private readonly LedgerSettings _settings;
+    private readonly ILogger _logger;
+
+    internal LedgerExport(LedgerSettings settings, ILogger logger)
+    {
+        _settings = settings;
+        _logger = logger;
+    }
+
+    public string Name => _settings.Name;
+
+    public LedgerDialect Dialect => _settings.Dialect;
+
+    public string StoreId => _settings.StoreId;
+
+    public JournalMode Mode => _settings.Options.Mode;
+
+    /// <summary>
+    /// Writes the period's journals from a list of sales (ordered here by time and id, so the files do not
+    /// depend on the order given). Sales of other stores or days are left out and logged.
+    /// </summary>
+    public Task<LedgerWriteResult> WriteAsync(LedgerPeriod period, IReadOnlyList<Sale> sales, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        var ordered = sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id).ToArray();
+        return WriteAsync(period, ToAsync(ordered, cancellationToken), [], outputDirectory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the period's journals streaming: sales are read one at a time, in the order the store gives
+    /// them (give them in a stable order, e.g. by time then id, for byte-identical re-exports), and shift
+    /// cash counts add over/short and tips journals. Expected failures come back as a failed result that
+    /// names the sales concerned; nothing is written then.
+    /// </summary>
+    public async Task<LedgerWriteResult> WriteAsync(
+        LedgerPeriod period,
+        IAsyncEnumerable<Sale> sales,
+        IReadOnlyList<ShiftCashCount> shiftCounts,
+        string outputDirectory,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(sales);
+        ArgumentNullException.ThrowIfNull(shiftCounts);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+
+        if (!string.Equals(period.StoreId, StoreId, StringComparison.Ordinal))
+        {
+            return Fail(period, $"Ledger '{Name}' exports store {StoreId}, not {period.StoreId}.", []);
+        }
+
+        if (LedgerFileWriter.CheckPeriod(Dialect, period, _settings.Options) is { } rangeProblem)
+        {
+            return Fail(period, rangeProblem, []);
+        }
+
+        Directory.CreateDirectory(outputDirectory);
+        var staging = Path.Combine(outputDirectory, $".{Name}.partial");
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        Directory.CreateDirectory(staging);
+        try
+        {
+            return await ExportAsync(period, sales, shiftCounts, outputDirectory, staging, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private async Task<LedgerWriteResult> ExportAsync(
+        LedgerPeriod period,
+        IAsyncEnumerable<Sale> sales,
+        IReadOnlyList<ShiftCashCount> shiftCounts,
+        string outputDirectory,
+        string staging,
+        CancellationToken cancellationToken)
+    {
+        var builder = new JournalBuilder(_settings.Map, StoreId, _settings.StoreCurrency, _settings.Zone);
+        var summaries = Mode == JournalMode.DailySummary ? new DailySummaries(StoreId, _settings.StoreCurrency) : null;
+        var context = new LedgerFileContext(
+            staging,
+            LedgerFileWriter.FileStem(Dialect, period),
+            period,
+            _settings.StoreCurrency,
+            _settings.BaseCurrency,
+            _settings.ExchangeRate,
+            _settings.Map,
+            _settings.Options);
+        var problems = new List<(IReadOnlyList<Guid> SaleIds, string Problem)>();
+        int saleCount = 0, outside = 0, journalCount = 0;
+        using var writer = LedgerFileWriter.Create(Dialect, context);
+
+        await foreach (var sale in sales.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var day = builder.BusinessDay(sale.CreatedAtUtc);
+            if (!string.Equals(sale.StoreId, StoreId, StringComparison.Ordinal) || day < period.From || day > period.To)
+            {
+                outside++;
+                continue;
+            }
+
+            saleCount++;
+            var journal = builder.TryBuild(sale, day, out var problem);
+            if (journal is null)
+            {
+                problems.Add(([sale.Id], $"sale {sale.SaleNumber} ({sale.Id}) {problem}"));
+                continue;
+            }
+
+            if (problems.Count > 0)
+            {
+                // Keep reading only to name every sale that cannot be booked; nothing will be published.
+                continue;
+            }
+
+            if (summaries is not null)
+            {
+                summaries.Add(journal, sale.IsRefund);
+            }
+            else if (TryWrite(writer, journal, problems))
+            {
+                journalCount++;
+            }
+        }
+
+        if (outside > 0)
+        {
+            Log.SalesOutsidePeriod(_logger, Name, outside, StoreId, period.From, period.To);
+        }
+
+        if (saleCount == 0)
+        {
+            return Fail(period, $"No sales of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
+        }
+
+        if (summaries is not null && problems.Count == 0)
+        {
+            try
+            {
+                foreach (var journal in summaries.Build())
+                {
+                    journalCount += TryWrite(writer, journal, problems) ? 1 : 0;
+                }
+            }
+            catch (UnbalancedJournalException e)
+            {
+                return Fail(period, e.Message, e.SaleIds);
+            }
+        }
+
+        foreach (var count in shiftCounts)
+        {
+            if (problems.Count > 0 || !string.Equals(count.StoreId, StoreId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var day = builder.BusinessDay(count.ClosedAtUtc);
+            if (day < period.From || day > period.To)
+            {
+                continue;
+            }
+
+            var journal = builder.TryBuild(count, out var problem);
+            if (problem is not null)
+            {
+                return Fail(period, $"Shift {count.ShiftId} of till {count.TillId} {problem}.", []);
+            }
+
+            if (journal is not null)
+            {
+                journalCount += TryWrite(writer, journal, problems) ? 1 : 0;
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            var named = string.Join("; ", problems.Take(ProblemsNamed).Select(p => p.Problem));
+            var more = problems.Count > ProblemsNamed ? $"; and {problems.Count - ProblemsNamed} more" : string.Empty;
+            return Fail(period, $"{problems.Count} sale(s) cannot be booked, so nothing was written: {named}{more}.", [.. problems.SelectMany(p => p.SaleIds).Distinct()]);
+        }
+
+        var staged = writer.Complete();
+        var files = new List<string>(staged.Count);
+        foreach (var file in staged)
+        {
+            var target = Path.Combine(outputDirectory, Path.GetFileName(file));
+            File.Move(file, target, overwrite: true);
+            files.Add(Path.GetFullPath(target));
+        }
+
+        Log.ExportWritten(_logger, Name, journalCount, StoreId, period.From, period.To, files.Count);
+        return LedgerWriteResult.Written(files, journalCount);
+    }
+
+    private static bool TryWrite(LedgerFileWriter writer, Journal journal, List<(IReadOnlyList<Guid> SaleIds, string Problem)> problems)
+    {
+        try
+        {
+            writer.Write(journal);
+            return true;
+        }
+        catch (JournalRefusedException e)
+        {
+            problems.Add((journal.SaleIds, $"journal {journal.Reference}: {e.Message}"));
+
+            return false;
+        }
+    }
+
+    private LedgerWriteResult Fail(LedgerPeriod period, string reason, IReadOnlyList<Guid> saleIds)
+    {
+        Log.ExportFailed(_logger, Name, period.StoreId, period.From, period.To, reason);
+        return LedgerWriteResult.Failed(reason, saleIds);
+    }
+
+    private static async IAsyncEnumerable<Sale> ToAsync(Sale[] sales, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var sale in sales)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return sale;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,34 @@
+using PosBridge.Core.Amounts;
+
+namespace PosBridge.Accounting.Journals;
+
+/// <summary>Checks in whole minor units, never by comparing decimals that could carry stray digits.</summary>
+internal static class JournalBalance
+{
+    private static readonly decimal[] MinorFactor = [1m, 10m, 100m, 1000m, 10000m];
+
+    /// <summary>The amount as a count of minor units; throws when it has more digits than the currency.</summary>
+    public static long ToMinorUnits(decimal amount, Currency currency)
+    {
+        var scaled = amount * MinorFactor[currency.MinorUnits];
+        if (decimal.Truncate(scaled) != scaled)
+        {
+            throw new InvalidOperationException(
+                $"{amount} has more decimals than {currency.Code} has ({currency.MinorUnits}); a journal books whole minor units.");
+        }
+
+        return (long)scaled;
+    }
+
+    /// <summary>Debits minus credits, in minor units: zero when the lines balance.</summary>
+    public static long Imbalance(IReadOnlyList<JournalLine> lines, Currency currency)
+    {
+        long sum = 0;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            sum += ToMinorUnits(lines[i].Amount, currency);
+        }
+
+        return sum;
+    }
+}

@@ -1,0 +1,212 @@
+using PosBridge.Accounting.Accounts;
+using PosBridge.Core.Amounts;
+using PosBridge.Core.Sales;
+
+namespace PosBridge.Accounting.Journals;
+
+/// <summary>
+/// Turns one sale (or refund) into a balanced journal: debit each payment's account, credit revenue per
+/// tax and output tax per tax, cash rounding apart. Amounts come from the sale document as it is (its
+/// lines' excluded totals and its <c>Totals.Taxes</c>), never recomputed, so the journal's tax is the tax
+/// on the receipt. A refund's negative amounts land on the other side by themselves.
+/// </summary>
+internal sealed class JournalBuilder
+{
+    private readonly AccountMap _map;
+    private readonly TimeZoneInfo _zone;
+    private readonly List<JournalLine> _lines = new(8);
+    private readonly List<(TaxAccounts Accounts, decimal Amount)> _revenue = new(4);
+
+    public JournalBuilder(AccountMap map, string storeId, Currency currency, TimeZoneInfo zone)
+    {
+        _map = map;
+        StoreId = storeId;
+        Currency = currency;
+        _zone = zone;
+    }
+
+    public string StoreId { get; }
+
+    public Currency Currency { get; }
+
+    /// <summary>The business day of an instant in the store's time zone (23:30 local stays on its day).</summary>
+    public DateOnly BusinessDay(DateTimeOffset utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(utc, _zone).DateTime);
+
+    /// <summary>The sale's journal, or null with <paramref name="problem"/> saying why it cannot be booked.</summary>
+    public Journal? TryBuild(Sale sale, DateOnly day, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(sale);
+        problem = null;
+        if (!string.Equals(sale.Currency, Currency.Code, StringComparison.Ordinal))
+        {
+            problem = $"is in {sale.Currency} but store {StoreId} sells in {Currency.Code}";
+            return null;
+        }
+
+        _lines.Clear();
+        _revenue.Clear();
+        var verb = sale.IsRefund ? "refund" : "sale";
+        foreach (var payment in sale.Payments)
+        {
+            if (_map.PaymentAccount(payment) is not { } account)
+            {
+                problem = $"pays with method '{payment.MethodId}' ({payment.Kind}), which has no account";
+                return null;
+            }
+
+            Add(JournalLineKind.Payment, account, payment.Amount, $"{payment.Kind} {verb} {sale.SaleNumber}", null, sale,
+                payment.Kind == PaymentKind.CustomerAccount ? sale.Customer?.Name ?? sale.Customer?.Id : null);
+        }
+
+        // Revenue per tax rate: a line's excluded total goes to its first tax's revenue account.
+        foreach (var line in sale.Lines)
+        {
+            TaxAccounts accounts;
+            if (line.TaxIds.Count == 0)
+            {
+                accounts = _map.Untaxed;
+            }
+            else if (_map.Tax(line.TaxIds[0]) is { } mapped)
+            {
+                accounts = mapped;
+            }
+            else
+            {
+                problem = $"has tax '{line.TaxIds[0]}' on line {line.LineNumber}, which has no mapping";
+                return null;
+            }
+
+            AddRevenue(accounts, line.TotalExcluded);
+        }
+
+        foreach (var (accounts, amount) in _revenue)
+        {
+            var text = accounts.Tax.TaxId.Length == 0 ? "without tax" : accounts.Tax.Name;
+            Add(JournalLineKind.Revenue, accounts.Revenue, -amount, $"Revenue {text} {sale.SaleNumber}", accounts.Tax, sale, null);
+        }
+
+        foreach (var tax in sale.Totals.Taxes)
+        {
+            if (_map.Tax(tax.TaxId) is not { } accounts)
+            {
+                problem = $"has tax '{tax.TaxId}' ({tax.Name}), which has no mapping";
+                return null;
+            }
+
+            Add(JournalLineKind.OutputTax, accounts.TaxAccount, -tax.Amount, $"{accounts.Tax.Name} {sale.SaleNumber}", accounts.Tax, sale, null);
+        }
+
+        Add(JournalLineKind.CashRounding, _map.Rounding, -sale.Totals.Rounding, $"Cash rounding {sale.SaleNumber}", null, sale, null);
+
+        var lines = _lines.ToArray();
+        if (!IsWhole(lines, out problem))
+        {
+            return null;
+        }
+
+        var imbalance = JournalBalance.Imbalance(lines, Currency);
+        if (imbalance != 0)
+        {
+            // Never plug: the document's payments and totals disagree, and an accountant must see it.
+            problem = $"does not balance: debits exceed credits by {imbalance} minor units of {Currency.Code} (payments {sale.Totals.Paid}, amount due {sale.Totals.AmountDue})";
+            return null;
+        }
+
+        var id = sale.Id.ToString("D");
+        var narration = sale.RefundOf is { } original
+            ? $"POS refund {sale.SaleNumber} of {original.SaleNumber} ({id})"
+            : $"POS sale {sale.SaleNumber} ({id})";
+        return new Journal
+        {
+            Id = id,
+            Reference = sale.SaleNumber,
+            Narration = narration,
+            Date = day,
+            StoreId = StoreId,
+            Currency = Currency,
+            Lines = lines,
+            SaleIds = [sale.Id],
+            Sale = sale,
+        };
+    }
+
+    /// <summary>The journal of a shift's cash difference and tips, or null when there is nothing to book.</summary>
+    public Journal? TryBuild(ShiftCashCount count, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(count);
+        _lines.Clear();
+        var reference = $"{count.StoreId}-{count.TillId}-{count.ShiftId}";
+        var difference = count.CountedCash - count.ExpectedCash;
+        Add(JournalLineKind.CashOverShort, _map.Cash, difference, $"Cash over/short shift {reference}", null, null, null, count.TillId);
+        Add(JournalLineKind.CashOverShort, _map.OverShort, -difference, $"Cash over/short shift {reference}", null, null, null, count.TillId);
+        Add(JournalLineKind.Tips, _map.Cash, count.Tips, $"Tips shift {reference}", null, null, null, count.TillId);
+        Add(JournalLineKind.Tips, _map.Tips, -count.Tips, $"Tips shift {reference}", null, null, null, count.TillId);
+        var lines = _lines.ToArray();
+        if (!IsWhole(lines, out problem) || lines.Length == 0)
+        {
+            return null;
+        }
+
+        return new Journal
+        {
+            Id = reference,
+            Reference = reference,
+            Narration = $"POS shift close {reference}",
+            Date = BusinessDay(count.ClosedAtUtc),
+            StoreId = StoreId,
+            Currency = Currency,
+            Lines = lines,
+            SaleIds = [],
+        };
+    }
+
+    private bool IsWhole(JournalLine[] lines, out string? problem)
+    {
+        foreach (var line in lines)
+        {
+            if (!Currency.IsWholeUnits(line.Amount))
+            {
+                problem = $"books {line.Amount} to {line.Account.Code}, more decimals than {Currency.Code} has";
+                return false;
+            }
+        }
+
+        problem = null;
+        return true;
+    }
+
+    private void AddRevenue(TaxAccounts accounts, decimal amount)
+    {
+        for (var i = 0; i < _revenue.Count; i++)
+        {
+            if (ReferenceEquals(_revenue[i].Accounts, accounts))
+            {
+                _revenue[i] = (accounts, _revenue[i].Amount + amount);
+                return;
+            }
+        }
+
+        _revenue.Add((accounts, amount));
+    }
+
+    private void Add(JournalLineKind kind, LedgerAccount account, decimal amount, string description, JournalTax? tax, Sale? sale, string? contact, string? tillId = null)
+    {
+        if (amount == 0m)
+        {
+            return;
+        }
+
+        _lines.Add(new JournalLine
+        {
+            LineNo = _lines.Count + 1,
+            Kind = kind,
+            Account = account,
+            Amount = amount,
+            Description = description,
+            Tax = tax,
+            SaleId = sale?.Id,
+            TillId = sale?.TillId ?? tillId,
+            ContactName = contact,
+        });
+    }
+}
