@@ -112,8 +112,6 @@ public sealed class LedgerExport : ILedgerWriter
         string staging,
         CancellationToken cancellationToken)
     {
-        var builder = new JournalBuilder(_settings.Map, StoreId, _settings.StoreCurrency, _settings.Zone);
-        var summaries = Mode == JournalMode.DailySummary ? new DailySummaries(StoreId, _settings.StoreCurrency) : null;
         var context = new LedgerFileContext(
             staging,
             LedgerFileWriter.FileStem(Dialect, period),
@@ -123,98 +121,37 @@ public sealed class LedgerExport : ILedgerWriter
             _settings.ExchangeRate,
             _settings.Map,
             _settings.Options);
-        var problems = new List<(IReadOnlyList<Guid> SaleIds, string Problem)>();
-        int saleCount = 0, outside = 0, journalCount = 0;
+        var run = new JournalRun();
+        var journalCount = 0;
         using var writer = LedgerFileWriter.Create(Dialect, context);
-
-        await foreach (var sale in sales.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var journal in JournalsAsync(period, sales, shiftCounts, run, cancellationToken).ConfigureAwait(false))
         {
-            var day = builder.BusinessDay(sale.CreatedAtUtc);
-            if (!string.Equals(sale.StoreId, StoreId, StringComparison.Ordinal) || day < period.From || day > period.To)
+            try
             {
-                outside++;
-                continue;
-            }
-
-            saleCount++;
-            var journal = builder.TryBuild(sale, day, out var problem);
-            if (journal is null)
-            {
-                problems.Add(([sale.Id], $"sale {sale.SaleNumber} ({sale.Id}) {problem}"));
-                continue;
-            }
-
-            if (problems.Count > 0)
-            {
-                // Keep reading only to name every sale that cannot be booked; nothing will be published.
-                continue;
-            }
-
-            if (summaries is not null)
-            {
-                summaries.Add(journal, sale.IsRefund);
-            }
-            else if (TryWrite(writer, journal, problems))
-            {
+                writer.Write(journal);
                 journalCount++;
             }
+            catch (JournalRefusedException e)
+            {
+                run.Problems.Add((journal.SaleIds, $"journal {journal.Reference} {e.Message}"));
+            }
         }
 
-        if (outside > 0)
+        if (run.Outside > 0)
         {
-            Log.SalesOutsidePeriod(_logger, Name, outside, StoreId, period.From, period.To);
+            Log.SalesOutsidePeriod(_logger, Name, run.Outside, StoreId, period.From, period.To);
         }
 
-        if (saleCount == 0)
+        if (run.SaleCount == 0)
         {
             return Fail(period, $"No sales of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
         }
 
-        if (summaries is not null && problems.Count == 0)
+        if (run.Problems.Count > 0)
         {
-            try
-            {
-                foreach (var journal in summaries.Build())
-                {
-                    journalCount += TryWrite(writer, journal, problems) ? 1 : 0;
-                }
-            }
-            catch (UnbalancedJournalException e)
-            {
-                return Fail(period, e.Message, e.SaleIds);
-            }
-        }
-
-        foreach (var count in shiftCounts)
-        {
-            if (problems.Count > 0 || !string.Equals(count.StoreId, StoreId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var day = builder.BusinessDay(count.ClosedAtUtc);
-            if (day < period.From || day > period.To)
-            {
-                continue;
-            }
-
-            var journal = builder.TryBuild(count, out var problem);
-            if (problem is not null)
-            {
-                return Fail(period, $"Shift {count.ShiftId} of till {count.TillId} {problem}.", []);
-            }
-
-            if (journal is not null)
-            {
-                journalCount += TryWrite(writer, journal, problems) ? 1 : 0;
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            var named = string.Join("; ", problems.Take(ProblemsNamed).Select(p => p.Problem));
-            var more = problems.Count > ProblemsNamed ? $"; and {problems.Count - ProblemsNamed} more" : string.Empty;
-            return Fail(period, $"{problems.Count} sale(s) cannot be booked, so nothing was written: {named}{more}.", [.. problems.SelectMany(p => p.SaleIds).Distinct()]);
+            var named = string.Join("; ", run.Problems.Take(ProblemsNamed).Select(p => p.Problem));
+            var more = run.Problems.Count > ProblemsNamed ? $"; and {run.Problems.Count - ProblemsNamed} more" : string.Empty;
+            return Fail(period, $"{run.Problems.Count} journal(s) cannot be written, so nothing was: {named}{more}.", [.. run.Problems.SelectMany(p => p.SaleIds).Distinct()]);
         }
 
         var staged = writer.Complete();
@@ -230,18 +167,78 @@ public sealed class LedgerExport : ILedgerWriter
         return LedgerWriteResult.Written(files, journalCount);
     }
 
-    private static bool TryWrite(LedgerFileWriter writer, Journal journal, List<(IReadOnlyList<Guid> SaleIds, string Problem)> problems)
+    /// <summary>
+    /// The period's journals in the order they are written: per sale as the sales come, or one per business
+    /// day at the end; then the shifts' cash journals. Problems are collected in <paramref name="run"/>; once
+    /// there is one, no more journals are given, but sales are still read so every problem is named.
+    /// </summary>
+    internal async IAsyncEnumerable<Journal> JournalsAsync(
+        LedgerPeriod period,
+        IAsyncEnumerable<Sale> sales,
+        IReadOnlyList<ShiftCashCount> shiftCounts,
+        JournalRun run,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        try
+        var builder = new JournalBuilder(_settings.Map, StoreId, _settings.StoreCurrency, _settings.Zone);
+        var summaries = Mode == JournalMode.DailySummary ? new DailySummaries(StoreId, _settings.StoreCurrency) : null;
+        await foreach (var sale in sales.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            writer.Write(journal);
-            return true;
-        }
-        catch (JournalRefusedException e)
-        {
-            problems.Add((journal.SaleIds, $"journal {journal.Reference}: {e.Message}"));
+            var day = builder.BusinessDay(sale.CreatedAtUtc);
+            if (!string.Equals(sale.StoreId, StoreId, StringComparison.Ordinal) || day < period.From || day > period.To)
+            {
+                run.Outside++;
+                continue;
+            }
 
-            return false;
+            run.SaleCount++;
+            var journal = builder.TryBuild(sale, day, out var problem);
+            if (journal is null)
+            {
+                run.Problems.Add(([sale.Id], $"sale {sale.SaleNumber} ({sale.Id}) {problem}"));
+            }
+            else if (run.Problems.Count == 0)
+            {
+                if (summaries is null)
+                {
+                    yield return journal;
+                }
+                else
+                {
+                    summaries.Add(journal, sale.IsRefund);
+                }
+            }
+        }
+
+        if (summaries is not null && run.Problems.Count == 0)
+        {
+            foreach (var journal in summaries.Build(run.Problems))
+            {
+                yield return journal;
+            }
+        }
+
+        foreach (var count in shiftCounts)
+        {
+            if (run.Problems.Count > 0 || !string.Equals(count.StoreId, StoreId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var day = builder.BusinessDay(count.ClosedAtUtc);
+            if (day < period.From || day > period.To)
+            {
+                continue;
+            }
+
+            var journal = builder.TryBuild(count, out var problem);
+            if (problem is not null)
+            {
+                run.Problems.Add(([], $"shift {count.ShiftId} of till {count.TillId} {problem}"));
+            }
+            else if (journal is not null)
+            {
+                yield return journal;
+            }
         }
     }
 
@@ -261,4 +258,14 @@ public sealed class LedgerExport : ILedgerWriter
 
         await Task.CompletedTask.ConfigureAwait(false);
     }
+}
+
+/// <summary>What one export run met: how many sales it booked, left out, and what could not be booked.</summary>
+internal sealed class JournalRun
+{
+    public int SaleCount { get; set; }
+
+    public int Outside { get; set; }
+
+    public List<(IReadOnlyList<Guid> SaleIds, string Problem)> Problems { get; } = [];
 }

@@ -44,8 +44,8 @@ internal sealed class DailySummaries
         }
     }
 
-    /// <summary>The day journals in date order; throws when one does not balance, naming its sales.</summary>
-    public IEnumerable<Journal> Build()
+    /// <summary>The day journals in date order; a day that does not balance is added to <paramref name="problems"/> with its sales.</summary>
+    public IEnumerable<Journal> Build(List<(IReadOnlyList<Guid> SaleIds, string Problem)> problems)
     {
         foreach (var (date, day) in _days)
         {
@@ -87,9 +87,11 @@ internal sealed class DailySummaries
                 Lines = lines,
                 SaleIds = day.SaleIds,
             };
-            if (JournalBalance.Imbalance(lines, _currency) != 0)
+            var imbalance = JournalBalance.Imbalance(lines, _currency);
+            if (imbalance != 0)
             {
-                throw new UnbalancedJournalException($"The summary of {_storeId} for {text} does not balance.", day.SaleIds);
+                problems.Add((day.SaleIds, $"the summary of {_storeId} for {text} does not balance by {imbalance} minor units of {_currency.Code}"));
+                yield break;
             }
 
             yield return journal;
@@ -106,27 +108,4 @@ internal sealed class DailySummaries
 
         public List<Guid> SaleIds { get; } = [];
     }
-}
-
-/// <summary>A journal would not balance; the sales it books are named so someone can look at them.</summary>
-public sealed class UnbalancedJournalException : InvalidOperationException
-{
-    public UnbalancedJournalException()
-    {
-    }
-
-    public UnbalancedJournalException(string message)
-        : base(message)
-    {
-    }
-
-    public UnbalancedJournalException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    public UnbalancedJournalException(string message, IReadOnlyList<Guid> saleIds)
-        : base(message) => SaleIds = saleIds;
-
-    public IReadOnlyList<Guid> SaleIds { get; } = [];
 }
