@@ -54,7 +54,7 @@ internal sealed class JournalBuilder
                 return null;
             }
 
-            Add(JournalLineKind.Payment, account, payment.Amount, $"{payment.Kind} {verb} {sale.SaleNumber}", null, sale,
+            Add(JournalLineKind.Payment, account, payment.Amount, $"{KindText(payment.Kind)} {verb} {sale.SaleNumber}", null, sale,
                 payment.Kind == PaymentKind.CustomerAccount ? sale.Customer?.Name ?? sale.Customer?.Id : null);
         }
 
@@ -159,6 +159,13 @@ internal sealed class JournalBuilder
             SaleIds = [],
         };
     }
+
+    private static string KindText(PaymentKind kind) => kind switch
+    {
+        PaymentKind.Qr => "Transfer",
+        PaymentKind.CustomerAccount => "On account",
+        _ => kind.ToString(),
+    };
 
     private bool IsWhole(JournalLine[] lines, out string? problem)
     {

@@ -28,10 +28,8 @@ internal static class DatevText
         ['Ł'] = "L", ['ł'] = "l", ['Đ'] = "D", ['đ'] = "d", ['ı'] = "i", ['ß'] = "ss",
     };
 
-    static DatevText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     /// <summary>Windows-1252 that throws on a character it cannot hold.</summary>
-    public static Encoding Windows1252 { get; } = Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    public static Encoding Windows1252 { get; } = CreateWindows1252();
 
     public static bool CanEncode(string text)
     {
@@ -94,6 +92,13 @@ internal static class DatevText
 
         // Recompose what Windows-1252 holds precomposed; marks were dropped above only where needed.
         return builder.ToString().Normalize(NormalizationForm.FormC);
+    }
+
+    private static Encoding CreateWindows1252()
+    {
+        // .NET Core ships only the Unicode encodings; code pages come from this provider.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 
     private static bool CanEncodeSlow(string text)

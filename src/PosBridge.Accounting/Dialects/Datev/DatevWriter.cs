@@ -167,7 +167,7 @@ internal sealed class DatevWriter : LedgerFileWriter
         var period = context.Period;
         static (string, bool) Text(string value) => (value, true);
         static (string, bool) Number(string value) => (value, false);
-        var label = $"PosBridge {period.StoreId} {period.From:yyyyMMdd}-{period.To:yyyyMMdd}";
+        var label = $"POS {period.StoreId} {period.From:yyyyMMdd}-{period.To:yyyyMMdd}";
         return
         [
             Text("EXTF"), Number("700"), Number("21"), Text("Buchungsstapel"), Number("13"),

@@ -105,7 +105,9 @@ internal sealed class Sage50AuditTrailWriter(LedgerFileContext context) : RowFil
         var decimals = journal.Currency.MinorUnits;
         foreach (var line in journal.Lines)
         {
-            var details = line.SaleId is { } saleId ? $"{saleId.ToString("N", CultureInfo.InvariantCulture)} {line.Description}" : line.Description;
+            // Reference already holds the sale number, so Details keeps the sale id and what the line is.
+            var text = line.Description.EndsWith(" " + journal.Reference, StringComparison.Ordinal) ? line.Description[..^(journal.Reference.Length + 1)] : line.Description;
+            var details = line.SaleId is { } saleId ? $"{saleId.ToString("N", CultureInfo.InvariantCulture)} {text}" : text;
             rows.Add(new Sage50Row
             {
                 Type = line.Amount > 0m ? "JD" : "JC",
