@@ -1,0 +1,98 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PosBridge.Accounting.Export;
+using PosBridge.Accounting.Setup;
+using PosBridge.Accounting.Tests.Fixtures;
+using PosBridge.Core.Adapters;
+
+namespace PosBridge.Accounting.Tests.Setup;
+
+public sealed class AddAccountingTests
+{
+    [Fact]
+    public void AddAccounting_ValidConfiguration_RegistersEveryLedgerByName()
+    {
+        using var services = TestLedgers.Services(TestLedgers.Configuration());
+
+        var writer = services.GetRequiredKeyedService<ILedgerWriter>("datev-ber");
+        var all = services.GetServices<ILedgerWriter>().Select(w => w.Name).ToList();
+
+        Assert.Equal("datev-ber", writer.Name);
+        Assert.Equal(Accounting.Dialects.LedgerDialect.Datev, Assert.IsType<LedgerExport>(writer).Dialect);
+        Assert.Contains("xero-cai", all);
+        Assert.Equal(all.Count, all.Distinct().Count());
+    }
+
+    [Fact]
+    public void AddAccounting_UnknownDialectAndMissingMappings_NamesEveryFailureAtStart()
+    {
+        var configuration = TestLedgers.Configuration();
+        configuration["Accounting:Ledgers:bad:Store"] = "CAI1";
+        configuration["Accounting:Ledgers:bad:Dialect"] = "lotus-123";
+        configuration["Accounting:Ledgers:none:Store"] = "CAI1";
+        configuration["Accounting:Ledgers:none:Dialect"] = "quickbooks";
+        configuration["Accounting:Ledgers:none:Chart"] = "none";
+        configuration["Accounting:Ledgers:none:Taxes:vat14:Rate"] = "14";
+        configuration["Accounting:Ledgers:none:Taxes:vat14:Name"] = "VAT 14%";
+        configuration["Accounting:Ledgers:none:PaymentKinds:Cash"] = "1000";
+        using var services = TestLedgers.Services(configuration);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AccountingOptions>>().Value);
+
+        var message = string.Join("\n", error.Failures);
+        Assert.Contains("Accounting:Ledgers:bad:Dialect 'lotus-123' is not a ledger dialect; use one of generic, xero-journals", message, StringComparison.Ordinal);
+        Assert.Contains("Accounting:Ledgers:none: no account for Card payments (PaymentKinds:Card)", message, StringComparison.Ordinal);
+        Assert.Contains("no account for Wallet payments", message, StringComparison.Ordinal);
+        Assert.Contains("no account for revenue of tax 'vat14' (Taxes:vat14)", message, StringComparison.Ordinal);
+        Assert.Contains("no account for output tax of tax 'vat14'", message, StringComparison.Ordinal);
+        Assert.Contains("no account for cash rounding (RoundingAccount)", message, StringComparison.Ordinal);
+        Assert.Contains("account '1000' (Cash payments (PaymentKinds:Cash)) has no name, and quickbooks imports accounts by name", message, StringComparison.Ordinal);
+        Assert.True(error.Failures.Count() >= 8, message);
+    }
+
+    [Fact]
+    public void AddAccounting_ForeignCurrencyStoreInADialectWithoutCurrency_IsRefusedAtStart()
+    {
+        var configuration = TestLedgers.Configuration();
+        TestLedgers.Ledger(configuration, "xero-ruh", "xero-journals", TestStore.Riyadh);
+        configuration["Accounting:Ledgers:xero-ruh:BaseCurrency"] = "EGP";
+        using var services = TestLedgers.Services(configuration);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<LedgerExports>());
+
+        Assert.Contains(error.Failures, f => f.Contains("store RUH1 sells in SAR but the ledger keeps EGP, and xero-journals files have no currency column", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Accounting:Ledgers:xero-ruh:ExchangeRate is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddAccounting_BadStoreAndDatevSettings_AreNamed()
+    {
+        var configuration = TestLedgers.Configuration();
+        configuration["Accounting:Stores:XXX:TimeZone"] = "Mars/Olympus";
+        configuration["Accounting:Stores:XXX:Currency"] = "ZZZ";
+        configuration["Accounting:Ledgers:datev-ber:Datev:ConsultantNumber"] = "12";
+        configuration["Accounting:Ledgers:datev-ber:PaymentKinds:Card"] = "13600";
+        configuration["Accounting:Ledgers:datev-ber:AccountNames:13600"] = "Too long";
+        configuration["Accounting:Ledgers:datev-ber:RoundingAccount"] = "27A0";
+        using var services = TestLedgers.Services(configuration);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AccountingOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("Accounting:Stores:XXX:TimeZone 'Mars/Olympus'", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Accounting:Stores:XXX:Currency 'ZZZ'", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Datev:ConsultantNumber 12 is not a Beraternummer", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("account '27A0' is not a DATEV account", StringComparison.Ordinal));
+        Assert.DoesNotContain(error.Failures, f => f.Contains("'13600'", StringComparison.Ordinal)); // a 5-digit personal account is allowed
+    }
+
+    [Fact]
+    public void Get_UnknownLedger_ListsTheConfiguredOnes()
+    {
+        using var services = TestLedgers.Services(TestLedgers.Configuration());
+
+        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<LedgerExports>().Get("xero"));
+
+        Assert.Contains("No ledger is named 'xero'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("xero-cai", error.Message, StringComparison.Ordinal);
+    }
+}
