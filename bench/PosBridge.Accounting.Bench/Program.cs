@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PosBridge.Accounting.Dialects;
+using PosBridge.Accounting.Dialects.Generic;
+using PosBridge.Accounting.Export;
+using PosBridge.Accounting.Setup;
+using PosBridge.Core.Adapters;
+using PosBridge.Core.Amounts;
+using PosBridge.Core.Sales;
+using PosBridge.Core.Taxes;
+
+// Fixed workload: 1,000,000 sales of one store over November 2026, per-sale journals in the generic
+// dialect, streamed from a generator (as from the connector's store) so nothing holds them all.
+const int SaleCount = 1_000_000;
+var period = new LedgerPeriod("CAI1", new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30));
+var output = Path.Combine(Path.GetTempPath(), "posbridge-accounting-bench");
+if (Directory.Exists(output))
+{
+    Directory.Delete(output, recursive: true);
+}
+
+Directory.CreateDirectory(output);
+var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Accounting:Stores:CAI1:TimeZone"] = "Africa/Cairo",
+    ["Accounting:Stores:CAI1:Currency"] = "EGP",
+    ["Accounting:Ledgers:bench:Store"] = "CAI1",
+    ["Accounting:Ledgers:bench:Dialect"] = "generic",
+    ["Accounting:Ledgers:bench:Taxes:vat14:Rate"] = "14",
+    ["Accounting:Ledgers:bench:Taxes:vat14:Name"] = "VAT 14%",
+    ["Accounting:Ledgers:bench:Taxes:vat5:Rate"] = "5",
+    ["Accounting:Ledgers:bench:Taxes:vat5:Name"] = "Table tax 5%",
+}).Build();
+using var services = new ServiceCollection().AddAccounting(config).BuildServiceProvider();
+var export = services.GetRequiredService<LedgerExports>().Get("bench");
+var templates = Templates.Build();
+
+// Warm up the JIT on a small export so the timed runs measure steady work.
+await export.WriteAsync(new LedgerPeriod("CAI1", period.From, period.From), Templates.Stream(templates, 2_000), [], Path.Combine(output, "warmup"));
+
+// 1. The export: journal building, row making and CsvHelper writing, streamed.
+using var memory = new PeakMemory();
+GC.Collect();
+var clock = Stopwatch.StartNew();
+var result = await export.WriteAsync(period, Templates.Stream(templates, SaleCount), [], Path.Combine(output, "export"));
+clock.Stop();
+memory.Stop();
+if (result.Outcome != LedgerWriteOutcome.Written)
+{
+    Console.Error.WriteLine($"Export failed: {result.Reason}");
+    return 1;
+}
+
+var lines = CountLines(result.Files[0]) - 1;
+var exportRate = lines / clock.Elapsed.TotalSeconds;
+
+// 2. CsvHelper alone: the same kind of rows, prepared beforehand, written the same way with no journal logic.
+var prepared = new List<GenericRow>();
+foreach (var journal in await export.JournalsAsync(period, Templates.Stream(templates, templates.Count), [], new JournalRun()).ToListAsync())
+{
+    GenericWriter.AddRows(journal, 1m, prepared);
+}
+
+var perSale = (double)prepared.Count / templates.Count;
+var rowsToWrite = lines;
+var baselinePath = Path.Combine(output, "baseline.csv");
+clock.Restart();
+using (var csv = CsvFiles.OpenWriter(baselinePath, CsvFiles.Utf8))
+{
+    CsvFiles.WriteHeader(csv, GenericRow.Header);
+    for (long i = 0; i < rowsToWrite; i++)
+    {
+        prepared[(int)(i % prepared.Count)].WriteTo(csv);
+        csv.EndRecord();
+    }
+}
+
+clock.Stop();
+var baselineRate = rowsToWrite / clock.Elapsed.TotalSeconds;
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+    PosBridge.Accounting bench ({Environment.ProcessorCount} cores, .NET {Environment.Version}, {(Debugger.IsAttached ? "debugger" : "no debugger")})
+    sales exported          {SaleCount:N0} (per-sale journals, generic dialect, {perSale:F2} lines per sale on average)
+    journals written        {result.JournalCount:N0}
+    lines written           {lines:N0} in {result.Files.Count} file(s), {new FileInfo(result.Files[0]).Length / 1024 / 1024:N0} MB
+    export time             {memory.Elapsed.TotalSeconds:F2} s
+    export rate             {exportRate:N0} lines/s
+    peak working set        {memory.PeakWorkingSet / 1024 / 1024:N0} MB (sampled every 20 ms during the export)
+    peak managed heap       {memory.PeakManaged / 1024 / 1024:N0} MB
+    CsvHelper alone         {baselineRate:N0} lines/s (same rows prepared beforehand, no journal logic)
+    ratio export/CsvHelper  {exportRate / baselineRate:F2} (target >= 0.70)
+    """));
+Directory.Delete(output, recursive: true);
+return 0;
+
+static long CountLines(string path)
+{
+    using var stream = File.OpenRead(path);
+    var buffer = new byte[1 << 20];
+    long count = 0;
+    int read;
+    while ((read = stream.Read(buffer)) > 0)
+    {
+        count += buffer.AsSpan(0, read).Count((byte)'\n');
+    }
+
+    return count;
+}
+
+/// <summary>A pool of valid sales (cash, card, split, two rates, discounts) the stream repeats with new ids and times.</summary>
+internal static class Templates
+{
+    public static List<Sale> Build()
+    {
+        var vat14 = new TaxDefinition { Id = "vat14", Name = "VAT 14%", AmountType = TaxAmountType.Percent, Amount = 14m, PriceInclude = true };
+        var vat5 = new TaxDefinition { Id = "vat5", Name = "Table tax 5%", AmountType = TaxAmountType.Percent, Amount = 5m, PriceInclude = true };
+        var card = new CardDetails { Scheme = "visa", Last4 = "4242", AuthorizationCode = "A1", ProviderReference = "p1" };
+        var sales = new List<Sale>();
+        for (var n = 0; n < 256; n++)
+        {
+            var builder = new SaleBuilder(Currency.EGP, n % 2 == 0 ? TaxRoundingMethod.RoundPerLine : TaxRoundingMethod.RoundGlobally)
+            {
+                StoreId = "CAI1",
+                TillId = "T" + (n % 4),
+                ShiftId = "S1",
+                Cashier = new Cashier { Id = "c1", Name = "Mona" },
+                StoreUtcOffset = TimeSpan.FromHours(2),
+            }.AddTax(vat14).AddTax(vat5);
+            builder.AddLine("p1", "Koshari", 1 + (n % 3), 45.00m + n, ["vat14"], discountPercent: n % 5 == 0 ? 10m : 0m);
+            switch (n % 4)
+            {
+                case 0:
+                    builder.PayCash(1000m);
+                    break;
+                case 1:
+                    builder.PayRemaining("card", PaymentKind.Card, card);
+                    break;
+                case 2:
+                    builder.AddLine("p2", "Tea", 2m, 12.50m, ["vat5"]).PayRemaining("card", PaymentKind.Card, card);
+                    break;
+                default:
+                    builder.AddLine("p2", "Tea", 1m, 12.50m, ["vat5"]).PayCash(20m).PayRemaining("card", PaymentKind.Card, card);
+                    break;
+            }
+
+            sales.Add(builder.Build());
+        }
+
+        return sales;
+    }
+
+    public static async IAsyncEnumerable<Sale> Stream(List<Sale> templates, int count)
+    {
+        var start = new DateTimeOffset(2026, 11, 1, 6, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < count; i++)
+        {
+            var template = templates[i % templates.Count];
+            yield return template with
+            {
+                Id = Guid.Parse(string.Create(CultureInfo.InvariantCulture, $"0193b000-0000-7000-8000-{i:x12}")),
+                SaleNumber = string.Create(CultureInfo.InvariantCulture, $"CAI1-{template.TillId}-0001-{i:000000000}"),
+                CreatedAtUtc = start.AddSeconds(i * 2.5),
+            };
+        }
+
+        await Task.CompletedTask;
+    }
+}
+
+/// <summary>Samples the process's working set and managed heap while the export runs.</summary>
+internal sealed class PeakMemory : IDisposable
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Timer _timer;
+
+    public PeakMemory() => _timer = new Timer(_ => Sample(), null, 0, 20);
+
+    public long PeakWorkingSet { get; private set; }
+
+    public long PeakManaged { get; private set; }
+
+    public TimeSpan Elapsed { get; private set; }
+
+    public void Stop()
+    {
+        Elapsed = _clock.Elapsed;
+        _timer.Dispose();
+        Sample();
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Sample()
+    {
+        using var process = Process.GetCurrentProcess();
+        PeakWorkingSet = Math.Max(PeakWorkingSet, process.WorkingSet64);
+        PeakManaged = Math.Max(PeakManaged, GC.GetTotalMemory(forceFullCollection: false));
+    }
+}
