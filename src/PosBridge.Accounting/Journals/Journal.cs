@@ -66,6 +66,8 @@ public sealed record JournalLine
 /// <summary>A balanced double-entry journal: one sale, one business day's summary, or one shift's cash count.</summary>
 public sealed record Journal
 {
+    private string? _narration;
+
     /// <summary>Unique within an export: the sale id, or store and day for a summary.</summary>
     public required string Id { get; init; }
 
@@ -73,7 +75,17 @@ public sealed record Journal
     public required string Reference { get; init; }
 
     /// <summary>A sentence that names the journal and carries its id, unique per journal.</summary>
-    public required string Narration { get; init; }
+    /// <remarks>Made on first use for a sale's journal: most dialects never read it, and exports make millions.</remarks>
+    public string Narration
+    {
+        get => _narration ??= Sale switch
+        {
+            { RefundOf: { } original } => $"POS refund {Sale.SaleNumber} of {original.SaleNumber} ({Id})",
+            not null => $"POS sale {Sale.SaleNumber} ({Id})",
+            null => Id,
+        };
+        init => _narration = value;
+    }
 
     /// <summary>The business day in the store's time zone.</summary>
     public required DateOnly Date { get; init; }

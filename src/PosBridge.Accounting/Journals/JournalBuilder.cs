@@ -16,6 +16,8 @@ internal sealed class JournalBuilder
     private readonly TimeZoneInfo _zone;
     private readonly List<JournalLine> _lines = new(8);
     private readonly List<(TaxAccounts Accounts, decimal Amount)> _revenue = new(4);
+    private long _cachedHour = long.MinValue;
+    private TimeSpan? _cachedOffset;
 
     public JournalBuilder(AccountMap map, string storeId, Currency currency, TimeZoneInfo zone)
     {
@@ -30,7 +32,22 @@ internal sealed class JournalBuilder
     public Currency Currency { get; }
 
     /// <summary>The business day of an instant in the store's time zone (23:30 local stays on its day).</summary>
-    public DateOnly BusinessDay(DateTimeOffset utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(utc, _zone).DateTime);
+    public DateOnly BusinessDay(DateTimeOffset utc)
+    {
+        // Sales come in time order, so the hour just converted is nearly always the next one's too. An hour is
+        // reused only when the offset is the same at both its ends, so a DST change inside it is never missed.
+        var hour = utc.UtcTicks / TimeSpan.TicksPerHour;
+        if (hour != _cachedHour)
+        {
+            var start = new DateTimeOffset(hour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+            var offset = _zone.GetUtcOffset(start);
+            _cachedOffset = offset == _zone.GetUtcOffset(start.AddTicks(TimeSpan.TicksPerHour - 1)) ? offset : null;
+            _cachedHour = hour;
+        }
+
+        var local = utc.UtcDateTime + (_cachedOffset ?? _zone.GetUtcOffset(utc));
+        return DateOnly.FromDateTime(local);
+    }
 
     /// <summary>The sale's journal, or null with <paramref name="problem"/> saying why it cannot be booked.</summary>
     public Journal? TryBuild(Sale sale, DateOnly day, out string? problem)
@@ -46,8 +63,9 @@ internal sealed class JournalBuilder
         _lines.Clear();
         _revenue.Clear();
         var verb = sale.IsRefund ? "refund" : "sale";
-        foreach (var payment in sale.Payments)
+        for (var i = 0; i < sale.Payments.Count; i++)
         {
+            var payment = sale.Payments[i];
             if (_map.PaymentAccount(payment) is not { } account)
             {
                 problem = $"pays with method '{payment.MethodId}' ({payment.Kind}), which has no account";
@@ -59,8 +77,9 @@ internal sealed class JournalBuilder
         }
 
         // Revenue per tax rate: a line's excluded total goes to its first tax's revenue account.
-        foreach (var line in sale.Lines)
+        for (var i = 0; i < sale.Lines.Count; i++)
         {
+            var line = sale.Lines[i];
             TaxAccounts accounts;
             if (line.TaxIds.Count == 0)
             {
@@ -85,8 +104,9 @@ internal sealed class JournalBuilder
             Add(JournalLineKind.Revenue, accounts.Revenue, -amount, $"Revenue {text} {sale.SaleNumber}", accounts.Tax, sale, null);
         }
 
-        foreach (var tax in sale.Totals.Taxes)
+        for (var i = 0; i < sale.Totals.Taxes.Count; i++)
         {
+            var tax = sale.Totals.Taxes[i];
             if (_map.Tax(tax.TaxId) is not { } accounts)
             {
                 problem = $"has tax '{tax.TaxId}' ({tax.Name}), which has no mapping";
@@ -112,15 +132,10 @@ internal sealed class JournalBuilder
             return null;
         }
 
-        var id = sale.Id.ToString("D");
-        var narration = sale.RefundOf is { } original
-            ? $"POS refund {sale.SaleNumber} of {original.SaleNumber} ({id})"
-            : $"POS sale {sale.SaleNumber} ({id})";
         return new Journal
         {
-            Id = id,
+            Id = sale.Id.ToString("D"),
             Reference = sale.SaleNumber,
-            Narration = narration,
             Date = day,
             StoreId = StoreId,
             Currency = Currency,

@@ -185,6 +185,25 @@ public sealed class JournalBuilderTests
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), day);
     }
 
+    [Theory]
+    [InlineData("Africa/Cairo", "2026-04-23T18:00:00Z")] // Egypt's summer time starts at midnight on 24 April 2026
+    [InlineData("Africa/Cairo", "2026-10-29T18:00:00Z")] // and ends at midnight on 30 October 2026
+    [InlineData("Australia/Lord_Howe", "2026-04-04T12:00:00Z")] // a half-hour change, inside an hour of UTC
+    public void BusinessDay_SalesInTimeOrderAcrossAClockChange_MatchTheTimeZone(string zone, string fromUtc)
+    {
+        var errors = new List<string>();
+        var map = AccountMap.TryCreate("test", new LedgerOptions(), LedgerDialect.Generic, errors)!;
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        var builder = new JournalBuilder(map, "S", Currency.EGP, timeZone);
+        var start = DateTimeOffset.Parse(fromUtc, System.Globalization.CultureInfo.InvariantCulture);
+
+        for (var minutes = 0; minutes < 12 * 60; minutes += 5)
+        {
+            var utc = start.AddMinutes(minutes);
+            Assert.Equal(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(utc, timeZone).DateTime), builder.BusinessDay(utc));
+        }
+    }
+
     [Fact]
     public async Task Export_SaleAt2330InRiyadh_IsInThatDaysFile()
     {
@@ -202,7 +221,7 @@ public sealed class JournalBuilderTests
     [Fact]
     public async Task Export_SaleAt2330InCairoWinter_IsNotInTheNextUtcDay()
     {
-        // 23:30 Cairo is 21:30Z; a late Cairo sale after 22:00 local would be the next day in UTC+2 only when ≥ 22:00Z.
+        // The fixed set's last sale is at 23:30 in Cairo (21:30Z): it belongs to the 23rd with the others.
         var sales = FixedSales.For(TestStore.Cairo);
         var export = TestLedgers.Get("generic-cai");
 
