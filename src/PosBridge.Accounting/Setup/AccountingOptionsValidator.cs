@@ -91,6 +91,22 @@ internal sealed class AccountingOptionsValidator : IValidateOptions<AccountingOp
                 CheckDatev(at, ledger, baseCurrency, map, errors);
             }
 
+            if (dialect == LedgerDialect.XeroInvoices && ledger.Mode != JournalMode.PerSale)
+            {
+                errors.Add($"{at}:Mode is {ledger.Mode}; Xero sales invoices are one per sale, so use PerSale.");
+            }
+
+            if (dialect == LedgerDialect.Sage50)
+            {
+                foreach (var (taxId, tax) in ledger.Taxes)
+                {
+                    if (tax.Code is not { Length: 2 or 3 } code || code[0] != 'T' || !code[1..].All(char.IsAsciiDigit))
+                    {
+                        errors.Add($"{at}:Taxes:{taxId}:Code '{tax.Code}' is not a Sage 50 tax code (T0 to T99).");
+                    }
+                }
+            }
+
             if (dialect == LedgerDialect.QuickBooks && ledger.DateFormat is not (null or "MM/dd/yyyy" or "dd/MM/yyyy"))
             {
                 errors.Add($"{at}:DateFormat '{ledger.DateFormat}' is not a QuickBooks region format; use MM/dd/yyyy (US) or dd/MM/yyyy.");

@@ -86,6 +86,23 @@ public sealed class AddAccountingTests
     }
 
     [Fact]
+    public void AddAccounting_DialectRulesOnMappings_AreCheckedAtStart()
+    {
+        var configuration = TestLedgers.Configuration();
+        configuration["Accounting:Ledgers:xero-inv-cai:Mode"] = "DailySummary";
+        configuration["Accounting:Ledgers:sage50-cai:Taxes:vat5:Code"] = "VAT5";
+        configuration["Accounting:Ledgers:qbo-cai:DateFormat"] = "yyyy.MM.dd";
+        using var services = TestLedgers.Services(configuration);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AccountingOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("xero-inv-cai:Mode is DailySummary; Xero sales invoices are one per sale", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("sage50-cai:Taxes:vat5:Code 'VAT5' is not a Sage 50 tax code", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("qbo-cai:DateFormat 'yyyy.MM.dd' is not a QuickBooks region format", StringComparison.Ordinal));
+        Assert.Equal(3, error.Failures.Count());
+    }
+
+    [Fact]
     public void Get_UnknownLedger_ListsTheConfiguredOnes()
     {
         using var services = TestLedgers.Services(TestLedgers.Configuration());
