@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Accounting.Dialects;
 using PosBridge.Accounting.Dialects.Generic;
 using PosBridge.Accounting.Export;
+using PosBridge.Accounting.Journals;
 using PosBridge.Accounting.Setup;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Amounts;
@@ -38,7 +39,7 @@ var export = services.GetRequiredService<LedgerExports>().Get("bench");
 var templates = Templates.Build();
 
 // Warm up the JIT on a small export so the timed runs measure steady work.
-await export.WriteAsync(new LedgerPeriod("CAI1", period.From, period.From), Templates.Stream(templates, 2_000), [], Path.Combine(output, "warmup"));
+await export.WriteAsync(new LedgerPeriod("CAI1", period.From, period.From), Templates.Stream(templates, 2_000), LedgerAdjustments.None, Path.Combine(output, "warmup"));
 
 // 0. Where the time goes: reading the generated sales alone, then building their journals without writing.
 var phase = Stopwatch.StartNew();
@@ -51,7 +52,7 @@ await foreach (var sale in Templates.Stream(templates, SaleCount))
 var sourceSeconds = phase.Elapsed.TotalSeconds;
 phase.Restart();
 var journalLines = 0L;
-await foreach (var journal in export.JournalsAsync(period, Templates.Stream(templates, SaleCount), [], new JournalRun()))
+await foreach (var journal in export.JournalsAsync(period, Templates.Stream(templates, SaleCount), LedgerAdjustments.None, new JournalRun()))
 {
     journalLines += journal.Lines.Count;
 }
@@ -62,7 +63,7 @@ var journalSeconds = phase.Elapsed.TotalSeconds;
 using var memory = new PeakMemory();
 GC.Collect();
 var clock = Stopwatch.StartNew();
-var result = await export.WriteAsync(period, Templates.Stream(templates, SaleCount), [], Path.Combine(output, "export"));
+var result = await export.WriteAsync(period, Templates.Stream(templates, SaleCount), LedgerAdjustments.None, Path.Combine(output, "export"));
 clock.Stop();
 memory.Stop();
 if (result.Outcome != LedgerWriteOutcome.Written)
@@ -76,7 +77,7 @@ var exportRate = lines / clock.Elapsed.TotalSeconds;
 
 // 2. CsvHelper alone: the same kind of rows, prepared beforehand, written the same way with no journal logic.
 var prepared = new List<GenericRow>();
-foreach (var journal in await export.JournalsAsync(period, Templates.Stream(templates, templates.Count), [], new JournalRun()).ToListAsync())
+foreach (var journal in await export.JournalsAsync(period, Templates.Stream(templates, templates.Count), LedgerAdjustments.None, new JournalRun()).ToListAsync())
 {
     GenericWriter.AddRows(journal, 1m, prepared);
 }

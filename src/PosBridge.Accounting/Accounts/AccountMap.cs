@@ -26,6 +26,7 @@ internal sealed class AccountMap
         LedgerAccount rounding,
         LedgerAccount overShort,
         LedgerAccount tips,
+        LedgerAccount providerFees,
         string nonTaxCode)
     {
         _byMethod = byMethod;
@@ -35,6 +36,7 @@ internal sealed class AccountMap
         Rounding = rounding;
         OverShort = overShort;
         Tips = tips;
+        ProviderFees = providerFees;
         NonTaxCode = nonTaxCode;
     }
 
@@ -47,6 +49,9 @@ internal sealed class AccountMap
 
     public LedgerAccount Tips { get; }
 
+    /// <summary>Fees card and wallet providers keep.</summary>
+    public LedgerAccount ProviderFees { get; }
+
     public LedgerAccount Cash => _byKind[PaymentKind.Cash];
 
     /// <summary>The tax code of lines that carry no tax.</summary>
@@ -56,7 +61,7 @@ internal sealed class AccountMap
     public IEnumerable<LedgerAccount> AllAccounts =>
         _byMethod.Values.Concat(_byKind.Values)
             .Concat(_taxes.Values.SelectMany(t => new[] { t.Revenue, t.TaxAccount }))
-            .Concat([Untaxed.Revenue, Rounding, OverShort, Tips])
+            .Concat([Untaxed.Revenue, Rounding, OverShort, Tips, ProviderFees])
             .Distinct();
 
     public LedgerAccount? PaymentAccount(Payment payment) =>
@@ -158,12 +163,13 @@ internal sealed class AccountMap
         var rounding = Resolve(options.RoundingAccount ?? chart.Rounding, "cash rounding (RoundingAccount)");
         var overShort = Resolve(options.OverShortAccount ?? chart.OverShort, "cash over and short (OverShortAccount)");
         var tips = Resolve(options.TipsAccount ?? chart.Tips, "tips (TipsAccount)");
-        if (errors.Count > before || untaxedRevenue is null || rounding is null || overShort is null || tips is null)
+        var fees = Resolve(options.ProviderFeesAccount ?? chart.ProviderFees, "card and wallet provider fees (ProviderFeesAccount)");
+        if (errors.Count > before || untaxedRevenue is null || rounding is null || overShort is null || tips is null || fees is null)
         {
             return null;
         }
 
         var untaxed = new TaxAccounts(untaxedRevenue, untaxedRevenue, new JournalTax(string.Empty, nonTaxCode, nonTaxCode, 0m));
-        return new AccountMap(byMethod, byKind, taxes, untaxed, rounding, overShort, tips, nonTaxCode);
+        return new AccountMap(byMethod, byKind, taxes, untaxed, rounding, overShort, tips, fees, nonTaxCode);
     }
 }

@@ -21,6 +21,7 @@ internal sealed class Chart
         string? rounding,
         string? overShort,
         string? tips,
+        string? providerFees,
         Dictionary<string, string> names)
     {
         Name = name;
@@ -31,6 +32,7 @@ internal sealed class Chart
         Rounding = rounding;
         OverShort = overShort;
         Tips = tips;
+        ProviderFees = providerFees;
         _names = names;
     }
 
@@ -51,8 +53,10 @@ internal sealed class Chart
 
     public string? Tips { get; }
 
+    public string? ProviderFees { get; }
+
     /// <summary>A chart with no defaults: every account comes from configuration.</summary>
-    public static Chart None { get; } = new("none", null, [], [], null, null, null, null, []);
+    public static Chart None { get; } = new("none", null, [], [], null, null, null, null, null, []);
 
     /// <summary>A plain numbered chart for ledgers set up by hand (1xxx assets, 2xxx liabilities, 4xxx income).</summary>
     public static Chart Generic { get; } = new(
@@ -71,6 +75,7 @@ internal sealed class Chart
         "4910",
         "4920",
         "2300",
+        "6100",
         new(StringComparer.Ordinal)
         {
             ["1000"] = "Cash on hand",
@@ -83,6 +88,7 @@ internal sealed class Chart
             ["4000"] = "Sales",
             ["4910"] = "Cash rounding",
             ["4920"] = "Cash over and short",
+            ["6100"] = "Card and wallet fees",
         });
 
     /// <summary>
@@ -111,6 +117,7 @@ internal sealed class Chart
         "2700",
         "4900",
         "1590",
+        "4970",
         new(StringComparer.Ordinal)
         {
             ["1000"] = "Kasse",
@@ -121,6 +128,7 @@ internal sealed class Chart
             ["1776"] = "Umsatzsteuer 19 %",
             ["2700"] = "Sonstige Erträge",
             ["4900"] = "Sonstige betriebliche Aufwendungen",
+            ["4970"] = "Nebenkosten des Geldverkehrs",
             ["8200"] = "Erlöse",
             ["8300"] = "Erlöse 7 % USt",
             ["8400"] = "Erlöse 19 % USt",

@@ -55,25 +55,25 @@ public sealed class LedgerExport : ILedgerWriter
     {
         ArgumentNullException.ThrowIfNull(sales);
         var ordered = sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id).ToArray();
-        return WriteAsync(period, ToAsync(ordered, cancellationToken), [], outputDirectory, cancellationToken);
+        return WriteAsync(period, ToAsync(ordered, cancellationToken), LedgerAdjustments.None, outputDirectory, cancellationToken);
     }
 
     /// <summary>
     /// Writes the period's journals streaming: sales are read one at a time, in the order the store gives
-    /// them (give them in a stable order, e.g. by time then id, for byte-identical re-exports), and shift
-    /// cash counts add over/short and tips journals. Expected failures come back as a failed result that
-    /// names the sales concerned; nothing is written then.
+    /// them (give them in a stable order, e.g. by time then id, for byte-identical re-exports); shift cash
+    /// counts add over/short and tips journals, provider fees their own. Expected failures come back as a
+    /// failed result that names the sales concerned; nothing is written then.
     /// </summary>
     public async Task<LedgerWriteResult> WriteAsync(
         LedgerPeriod period,
         IAsyncEnumerable<Sale> sales,
-        IReadOnlyList<ShiftCashCount> shiftCounts,
+        LedgerAdjustments adjustments,
         string outputDirectory,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(sales);
-        ArgumentNullException.ThrowIfNull(shiftCounts);
+        ArgumentNullException.ThrowIfNull(adjustments);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
 
         if (!string.Equals(period.StoreId, StoreId, StringComparison.Ordinal))
@@ -96,7 +96,7 @@ public sealed class LedgerExport : ILedgerWriter
         Directory.CreateDirectory(staging);
         try
         {
-            return await ExportAsync(period, sales, shiftCounts, outputDirectory, staging, cancellationToken).ConfigureAwait(false);
+            return await ExportAsync(period, sales, adjustments, outputDirectory, staging, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -107,7 +107,7 @@ public sealed class LedgerExport : ILedgerWriter
     private async Task<LedgerWriteResult> ExportAsync(
         LedgerPeriod period,
         IAsyncEnumerable<Sale> sales,
-        IReadOnlyList<ShiftCashCount> shiftCounts,
+        LedgerAdjustments adjustments,
         string outputDirectory,
         string staging,
         CancellationToken cancellationToken)
@@ -124,7 +124,7 @@ public sealed class LedgerExport : ILedgerWriter
         var run = new JournalRun();
         var journalCount = 0;
         using var writer = LedgerFileWriter.Create(Dialect, context);
-        await foreach (var journal in JournalsAsync(period, sales, shiftCounts, run, cancellationToken).ConfigureAwait(false))
+        await foreach (var journal in JournalsAsync(period, sales, adjustments, run, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -169,13 +169,13 @@ public sealed class LedgerExport : ILedgerWriter
 
     /// <summary>
     /// The period's journals in the order they are written: per sale as the sales come, or one per business
-    /// day at the end; then the shifts' cash journals. Problems are collected in <paramref name="run"/>; once
+    /// day at the end; then the shifts' cash journals and the providers' fees. Problems are collected in <paramref name="run"/>; once
     /// there is one, no more journals are given, but sales are still read so every problem is named.
     /// </summary>
     internal async IAsyncEnumerable<Journal> JournalsAsync(
         LedgerPeriod period,
         IAsyncEnumerable<Sale> sales,
-        IReadOnlyList<ShiftCashCount> shiftCounts,
+        LedgerAdjustments adjustments,
         JournalRun run,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -217,28 +217,38 @@ public sealed class LedgerExport : ILedgerWriter
             }
         }
 
-        foreach (var count in shiftCounts)
+        foreach (var count in adjustments.ShiftCounts)
         {
-            if (run.Problems.Count > 0 || !string.Equals(count.StoreId, StoreId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var day = builder.BusinessDay(count.ClosedAtUtc);
-            if (day < period.From || day > period.To)
-            {
-                continue;
-            }
-
-            var journal = builder.TryBuild(count, out var problem);
-            if (problem is not null)
-            {
-                run.Problems.Add(([], $"shift {count.ShiftId} of till {count.TillId} {problem}"));
-            }
-            else if (journal is not null)
+            if (run.Problems.Count == 0 && Books(count.StoreId, count.ClosedAtUtc)
+                && Checked(builder.TryBuild(count, out var problem), problem, $"shift {count.ShiftId} of till {count.TillId}") is { } journal)
             {
                 yield return journal;
             }
+        }
+
+        foreach (var fee in adjustments.ProviderFees)
+        {
+            if (run.Problems.Count == 0 && Books(fee.StoreId, fee.ReportedAtUtc)
+                && Checked(builder.TryBuild(fee, out var problem), problem, $"provider fee {fee.Reference}") is { } journal)
+            {
+                yield return journal;
+            }
+        }
+
+        bool Books(string storeId, DateTimeOffset utc)
+        {
+            var day = builder.BusinessDay(utc);
+            return string.Equals(storeId, StoreId, StringComparison.Ordinal) && day >= period.From && day <= period.To;
+        }
+
+        Journal? Checked(Journal? journal, string? problem, string what)
+        {
+            if (problem is not null)
+            {
+                run.Problems.Add(([], $"{what} {problem}"));
+            }
+
+            return journal;
         }
     }
 

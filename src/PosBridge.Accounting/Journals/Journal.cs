@@ -23,6 +23,9 @@ public enum JournalLineKind
 
     /// <summary>Tips taken into the till that are owed to staff.</summary>
     Tips,
+
+    /// <summary>A fee a card or wallet provider kept, against the method's clearing account.</summary>
+    ProviderFee,
 }
 
 /// <summary>An account of the ledger's chart: the code and the name the software knows it by.</summary>

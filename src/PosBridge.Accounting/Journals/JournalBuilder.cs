@@ -182,6 +182,40 @@ internal sealed class JournalBuilder
         _ => kind.ToString(),
     };
 
+    /// <summary>The journal of a provider's fee: expense debited, the method's clearing account credited.</summary>
+    public Journal? TryBuild(ProviderFee fee, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(fee);
+        _lines.Clear();
+        var payment = new Payment { MethodId = fee.MethodId, Kind = fee.Kind, Amount = fee.Amount };
+        if (_map.PaymentAccount(payment) is not { } clearing)
+        {
+            problem = $"is charged on method '{fee.MethodId}' ({fee.Kind}), which has no account";
+            return null;
+        }
+
+        var reference = $"{fee.StoreId}-FEE-{fee.Reference}";
+        Add(JournalLineKind.ProviderFee, _map.ProviderFees, fee.Amount, $"Provider fee {fee.Reference}", null, null, null);
+        Add(JournalLineKind.ProviderFee, clearing, -fee.Amount, $"Provider fee {fee.Reference}", null, null, null);
+        var lines = _lines.ToArray();
+        if (!IsWhole(lines, out problem) || lines.Length == 0)
+        {
+            return null;
+        }
+
+        return new Journal
+        {
+            Id = reference,
+            Reference = reference,
+            Narration = $"Provider fee {reference}",
+            Date = BusinessDay(fee.ReportedAtUtc),
+            StoreId = StoreId,
+            Currency = Currency,
+            Lines = lines,
+            SaleIds = [],
+        };
+    }
+
     private bool IsWhole(JournalLine[] lines, out string? problem)
     {
         foreach (var line in lines)

@@ -80,6 +80,8 @@ public sealed class LedgerOptions
 
     public string? TipsAccount { get; set; }
 
+    public string? ProviderFeesAccount { get; set; }
+
     /// <summary>The tax rate name or code for lines that carry no tax (Xero "No VAT", Sage 50 "T9").</summary>
     public string? NonTaxCode { get; set; }
 

@@ -117,7 +117,7 @@ public sealed class LedgerExportTests
         var directory = TestLedgers.NewDirectory();
 
         var result = await TestLedgers.Get("generic-cai").WriteAsync(
-            TestLedgers.CairoDay, FixedSales.Stream(FixedSales.For(TestStore.Cairo)), [count], directory, Token);
+            TestLedgers.CairoDay, FixedSales.Stream(FixedSales.For(TestStore.Cairo)), new LedgerAdjustments { ShiftCounts = [count] }, directory, Token);
 
         var rows = CsvFiles.ReadAll<GenericRow>(result.Files[0], CsvFiles.Utf8).Where(r => r.JournalId == "CAI1-T1-S1").ToList();
         Assert.Equal(10, result.JournalCount);
@@ -125,5 +125,26 @@ public sealed class LedgerExportTests
         Assert.Equal(20.00m, rows.Single(r => r.AccountCode == "2300").Credit);
         Assert.Equal(0m, rows.Sum(r => (r.Debit ?? 0m) - (r.Credit ?? 0m)));
         Assert.All(rows, r => Assert.Equal(FixedSales.Day, r.Date));
+    }
+
+    [Fact]
+    public async Task WriteAsync_ProviderFee_DebitsFeesAndCreditsTheMethodsClearingAccount()
+    {
+        var fee = new ProviderFee
+        {
+            StoreId = "CAI1",
+            MethodId = "card",
+            Kind = PosBridge.Core.Sales.PaymentKind.Card,
+            ReportedAtUtc = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero),
+            Reference = "STL-20261123",
+            Amount = 3.37m,
+        };
+
+        var result = await TestLedgers.Get("generic-cai").WriteAsync(
+            TestLedgers.CairoDay, FixedSales.Stream(FixedSales.For(TestStore.Cairo)), new LedgerAdjustments { ProviderFees = [fee] }, TestLedgers.NewDirectory(), Token);
+
+        var rows = CsvFiles.ReadAll<GenericRow>(result.Files[0], CsvFiles.Utf8).Where(r => r.JournalId == "CAI1-FEE-STL-20261123").ToList();
+        Assert.Equal(3.37m, rows.Single(r => r.AccountCode == "6100").Debit);
+        Assert.Equal(3.37m, rows.Single(r => r.AccountCode == "1100").Credit);
     }
 }

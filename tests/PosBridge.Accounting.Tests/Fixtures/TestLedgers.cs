@@ -88,7 +88,7 @@ public static class TestLedgers
     public static async Task<IReadOnlyList<Journal>> JournalsAsync(LedgerExport export, LedgerPeriod period, IEnumerable<Sale> sales)
     {
         var run = new JournalRun();
-        var journals = await export.JournalsAsync(period, FixedSales.Stream(sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id)), [], run, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+        var journals = await export.JournalsAsync(period, FixedSales.Stream(sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id)), LedgerAdjustments.None, run, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
         Assert.Empty(run.Problems);
         return journals;
     }
