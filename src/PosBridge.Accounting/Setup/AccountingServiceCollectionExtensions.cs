@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PosBridge.Accounting.Dialects;
 using PosBridge.Accounting.Export;
 using PosBridge.Core.Adapters;
 
@@ -58,6 +59,25 @@ public sealed class LedgerExports
     }
 
     public IEnumerable<LedgerExport> All => _byName.Values;
+
+    /// <summary>
+    /// The ledger of a store in a dialect, as a command line names them (<c>--dialect xero-journals</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The dialect is unknown, or the store has no ledger in it; the message says which exist.</exception>
+    public LedgerExport Find(string storeId, string dialect)
+    {
+        var wanted = LedgerDialects.Parse(dialect);
+        var matches = _byName.Values.Where(l => l.Dialect == wanted && string.Equals(l.StoreId, storeId, StringComparison.Ordinal)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new ArgumentException(
+                $"Store {storeId} has no {LedgerDialects.NameOf(wanted)} ledger; its ledgers: {string.Join(", ", _byName.Values.Where(l => l.StoreId == storeId).Select(l => $"{l.Name} ({LedgerDialects.NameOf(l.Dialect)})").DefaultIfEmpty("none"))}.",
+                nameof(dialect)),
+            _ => throw new ArgumentException(
+                $"Store {storeId} has several {LedgerDialects.NameOf(wanted)} ledgers ({string.Join(", ", matches.Select(l => l.Name))}); name one.", nameof(dialect)),
+        };
+    }
 
     /// <exception cref="ArgumentException">No ledger has that name; the message lists the configured ones.</exception>
     public LedgerExport Get(string name) =>

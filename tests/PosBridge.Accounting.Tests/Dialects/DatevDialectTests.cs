@@ -23,17 +23,26 @@ public sealed class DatevDialectTests
         Assert.StartsWith("EXTF_", Path.GetFileName(file), StringComparison.Ordinal);
         Golden.AssertMatches(file, $"{ledger}/{Path.GetFileName(file)}");
         var datev = DatevReader.Read(file, 2026);
-        var lines = datev.Rows.SelectMany(r =>
-        {
-            var amount = r.SollHaben == "S" ? r.Umsatz : -r.Umsatz;
-            return new[] { new ReadLine(r.Belegfeld1, r.Belegdatum, r.Konto, amount), new ReadLine(r.Belegfeld1, r.Belegdatum, r.Gegenkonto, -amount) };
-        });
-        ReadBack.AssertMatches(run.Journals, lines, j => j.Id, a => a.Code);
+        ReadBack.AssertMatches(run.Journals, Bookings(datev.Rows), j => j.Id, a => a.Code);
         Assert.All(datev.Rows, r => Assert.True(r.Umsatz > 0m));
         Assert.All(datev.Rows, r => Assert.Contains(r.SollHaben, new[] { "S", "H" }));
         Assert.All(datev.Rows, r => Assert.NotEqual(r.Konto, r.Gegenkonto));
         Assert.All(datev.Rows, r => Assert.Matches("^[A-Za-z0-9$&%*+/-]{1,36}$", r.Belegfeld1));
         Assert.All(datev.Rows, r => Assert.InRange(r.Buchungstext.Length, 1, 60));
+    }
+
+    [Fact]
+    public async Task Buchungsstapel_DailySummary_ReadsBackAsTheDaysJournal()
+    {
+        void Daily(Dictionary<string, string?> c) => c["Accounting:Ledgers:datev-ber:Mode"] = "DailySummary";
+        var run = await DialectRun.ExportAsync("datev-ber", TestStore.Berlin, Daily);
+
+        var datev = DatevReader.Read(run.Files[0], 2026);
+
+        var journal = Assert.Single(run.Journals);
+        Assert.All(datev.Rows, r => Assert.Equal("BER1-20261123", r.Belegfeld1));
+        ReadBack.AssertMatches(run.Journals, Bookings(datev.Rows), j => j.Id, a => a.Code);
+        Assert.Equal(journal.Lines.Count(l => l.Account.Code != journal.Lines[0].Account.Code), datev.Rows.Count);
     }
 
     [Fact]
@@ -152,4 +161,11 @@ public sealed class DatevDialectTests
         Assert.Contains(rows, r => r.Konto == "1360" && r.SollHaben == "S");
         Assert.Equal(Currency.EUR.Round(sale.Totals.Taxes.Single(t => t.Amount != 0m).Amount), rows.Single(r => r.Konto == "1776").Umsatz);
     }
+
+    /// <summary>A booking moves its amount onto Konto (S: debit) and the opposite onto Gegenkonto.</summary>
+    private static IEnumerable<ReadLine> Bookings(IEnumerable<DatevRow> rows) => rows.SelectMany(r =>
+    {
+        var amount = r.SollHaben == "S" ? r.Umsatz : -r.Umsatz;
+        return new[] { new ReadLine(r.Belegfeld1, r.Belegdatum, r.Konto, amount), new ReadLine(r.Belegfeld1, r.Belegdatum, r.Gegenkonto, -amount) };
+    });
 }

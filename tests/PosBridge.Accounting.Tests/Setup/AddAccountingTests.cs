@@ -112,4 +112,25 @@ public sealed class AddAccountingTests
         Assert.Contains("No ledger is named 'xero'", error.Message, StringComparison.Ordinal);
         Assert.Contains("xero-cai", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("CAI1", "lotus", "'lotus' is not a ledger dialect; use one of generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50, datev, zoho.")]
+    [InlineData("BER1", "xero-journals", "Store BER1 has no xero-journals ledger; its ledgers: datev-ber (datev).")]
+    [InlineData("CAI1", "generic", "Store CAI1 has several generic ledgers (generic-cai, generic-cai-daily); name one.")]
+    public void Find_StoreAndDialectFromACommandLine_SaysWhatIsWrong(string store, string dialect, string message)
+    {
+        using var services = TestLedgers.Services(TestLedgers.Configuration());
+
+        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<LedgerExports>().Find(store, dialect));
+
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Find_StoreAndDialect_GivesItsLedger()
+    {
+        using var services = TestLedgers.Services(TestLedgers.Configuration());
+
+        Assert.Equal("xero-cai", services.GetRequiredService<LedgerExports>().Find("CAI1", "Xero-Journals").Name);
+    }
 }
