@@ -29,7 +29,6 @@ internal sealed record LedgerSettings(
 /// </summary>
 public sealed class LedgerExport : ILedgerWriter
 {
-    private const int ProblemsNamed = 20;
     private readonly LedgerSettings _settings;
     private readonly ILogger _logger;
 
@@ -133,7 +132,7 @@ public sealed class LedgerExport : ILedgerWriter
             }
             catch (JournalRefusedException e)
             {
-                run.Problems.Add((journal.SaleIds, $"journal {journal.Reference} {e.Message}"));
+                run.Add(journal.SaleIds, $"journal {journal.Reference} {e.Message}");
             }
         }
 
@@ -147,14 +146,21 @@ public sealed class LedgerExport : ILedgerWriter
             return Fail(period, $"No sales of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
         }
 
-        if (run.Problems.Count > 0)
+        IReadOnlyList<string> staged = [];
+        try
         {
-            var named = string.Join("; ", run.Problems.Take(ProblemsNamed).Select(p => p.Problem));
-            var more = run.Problems.Count > ProblemsNamed ? $"; and {run.Problems.Count - ProblemsNamed} more" : string.Empty;
-            return Fail(period, $"{run.Problems.Count} journal(s) cannot be written, so nothing was: {named}{more}.", [.. run.Problems.SelectMany(p => p.SaleIds).Distinct()]);
+            staged = writer.Complete();
+        }
+        catch (JournalRefusedException e)
+        {
+            run.Add([], e.Message);
         }
 
-        var staged = writer.Complete();
+        if (run.HasProblems)
+        {
+            return Fail(period, run.Describe(), run.SaleIds);
+        }
+
         var files = new List<string>(staged.Count);
         foreach (var file in staged)
         {
@@ -194,9 +200,9 @@ public sealed class LedgerExport : ILedgerWriter
             var journal = builder.TryBuild(sale, day, out var problem);
             if (journal is null)
             {
-                run.Problems.Add(([sale.Id], $"sale {sale.SaleNumber} ({sale.Id}) {problem}"));
+                run.Add([sale.Id], $"sale {sale.SaleNumber} ({sale.Id}) {problem}");
             }
-            else if (run.Problems.Count == 0)
+            else if (!run.HasProblems)
             {
                 if (summaries is null)
                 {
@@ -209,9 +215,9 @@ public sealed class LedgerExport : ILedgerWriter
             }
         }
 
-        if (summaries is not null && run.Problems.Count == 0)
+        if (summaries is not null && !run.HasProblems)
         {
-            foreach (var journal in summaries.Build(run.Problems))
+            foreach (var journal in summaries.Build(run))
             {
                 yield return journal;
             }
@@ -219,7 +225,7 @@ public sealed class LedgerExport : ILedgerWriter
 
         foreach (var count in adjustments.ShiftCounts)
         {
-            if (run.Problems.Count == 0 && Books(count.StoreId, count.ClosedAtUtc)
+            if (!run.HasProblems && Books(count.StoreId, count.ClosedAtUtc)
                 && Checked(builder.TryBuild(count, out var problem), problem, $"shift {count.ShiftId} of till {count.TillId}") is { } journal)
             {
                 yield return journal;
@@ -228,7 +234,7 @@ public sealed class LedgerExport : ILedgerWriter
 
         foreach (var fee in adjustments.ProviderFees)
         {
-            if (run.Problems.Count == 0 && Books(fee.StoreId, fee.ReportedAtUtc)
+            if (!run.HasProblems && Books(fee.StoreId, fee.ReportedAtUtc)
                 && Checked(builder.TryBuild(fee, out var problem), problem, $"provider fee {fee.Reference}") is { } journal)
             {
                 yield return journal;
@@ -245,7 +251,7 @@ public sealed class LedgerExport : ILedgerWriter
         {
             if (problem is not null)
             {
-                run.Problems.Add(([], $"{what} {problem}"));
+                run.Add([], $"{what} {problem}");
             }
 
             return journal;
@@ -270,12 +276,48 @@ public sealed class LedgerExport : ILedgerWriter
     }
 }
 
-/// <summary>What one export run met: how many sales it booked, left out, and what could not be booked.</summary>
+/// <summary>
+/// What one export run met: how many sales it booked or left out, and what could not be booked. Every sale
+/// concerned is kept, but only the first problems' texts, so a month of bad sales cannot fill memory.
+/// </summary>
 internal sealed class JournalRun
 {
+    private const int ProblemsNamed = 20;
+    private readonly List<string> _named = [];
+    private readonly HashSet<Guid> _saleIds = [];
+    private readonly List<Guid> _saleIdsInOrder = [];
+    private int _count;
+
     public int SaleCount { get; set; }
 
     public int Outside { get; set; }
 
-    public List<(IReadOnlyList<Guid> SaleIds, string Problem)> Problems { get; } = [];
+    public bool HasProblems => _count > 0;
+
+    public IReadOnlyList<string> Problems => _named;
+
+    public IReadOnlyList<Guid> SaleIds => _saleIdsInOrder;
+
+    public void Add(IReadOnlyList<Guid> saleIds, string problem)
+    {
+        _count++;
+        if (_named.Count < ProblemsNamed)
+        {
+            _named.Add(problem);
+        }
+
+        foreach (var id in saleIds)
+        {
+            if (_saleIds.Add(id))
+            {
+                _saleIdsInOrder.Add(id);
+            }
+        }
+    }
+
+    public string Describe()
+    {
+        var more = _count > _named.Count ? $"; and {_count - _named.Count} more" : string.Empty;
+        return $"{_count} journal(s) cannot be written, so nothing was: {string.Join("; ", _named)}{more}.";
+    }
 }

@@ -44,8 +44,8 @@ internal sealed class DailySummaries
         }
     }
 
-    /// <summary>The day journals in date order; a day that does not balance is added to <paramref name="problems"/> with its sales.</summary>
-    public IEnumerable<Journal> Build(List<(IReadOnlyList<Guid> SaleIds, string Problem)> problems)
+    /// <summary>The day journals in date order; a day that does not balance is added to <paramref name="run"/> with its sales.</summary>
+    public IEnumerable<Journal> Build(Export.JournalRun run)
     {
         foreach (var (date, day) in _days)
         {
@@ -90,7 +90,7 @@ internal sealed class DailySummaries
             var imbalance = JournalBalance.Imbalance(lines, _currency);
             if (imbalance != 0)
             {
-                problems.Add((day.SaleIds, $"the summary of {_storeId} for {text} does not balance by {imbalance} minor units of {_currency.Code}"));
+                run.Add(day.SaleIds, $"the summary of {_storeId} for {text} does not balance by {imbalance} minor units of {_currency.Code}");
                 yield break;
             }
 

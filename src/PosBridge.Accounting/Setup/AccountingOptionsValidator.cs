@@ -89,6 +89,10 @@ internal sealed class AccountingOptionsValidator : IValidateOptions<AccountingOp
             if (dialect == LedgerDialect.Datev)
             {
                 CheckDatev(at, ledger, baseCurrency, map, errors);
+                if (Currency.TryFromCode(store?.Currency, out var storeCurrency) && storeCurrency.MinorUnits > 2)
+                {
+                    errors.Add($"{at}: store {ledger.Store} sells in {storeCurrency.Code} with {storeCurrency.MinorUnits} decimals; DATEV amounts have two.");
+                }
             }
 
             if (dialect == LedgerDialect.XeroInvoices && ledger.Mode != JournalMode.PerSale)

@@ -147,4 +147,21 @@ public sealed class LedgerExportTests
         Assert.Equal(3.37m, rows.Single(r => r.AccountCode == "6100").Debit);
         Assert.Equal(3.37m, rows.Single(r => r.AccountCode == "1100").Credit);
     }
+
+    [Fact]
+    public async Task WriteAsync_ManySalesThatCannotBeBooked_NamesTheFirstTwentyAndReturnsEveryId()
+    {
+        var template = FixedSales.For(TestStore.Cairo)[1];
+        var broken = Enumerable.Range(1, 25)
+            .Select(n => template with { Id = FixedSales.Id(5, n), SaleNumber = $"CAI1-T1-0005-{n:000000}", CreatedAtUtc = template.CreatedAtUtc.AddMinutes(n), Currency = "SAR" })
+            .ToList();
+
+        var result = await TestLedgers.Get("generic-cai").WriteAsync(TestLedgers.CairoDay, broken, TestLedgers.NewDirectory(), Token);
+
+        Assert.Equal(LedgerWriteOutcome.Failed, result.Outcome);
+        Assert.Equal(broken.Select(s => s.Id), result.SaleIds);
+        Assert.StartsWith("25 journal(s) cannot be written, so nothing was: sale CAI1-T1-0005-000001 (", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("is in SAR but store CAI1 sells in EGP", result.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("; and 5 more.", result.Reason, StringComparison.Ordinal);
+    }
 }

@@ -92,6 +92,14 @@ public sealed class AddAccountingTests
         configuration["Accounting:Ledgers:xero-inv-cai:Mode"] = "DailySummary";
         configuration["Accounting:Ledgers:sage50-cai:Taxes:vat5:Code"] = "VAT5";
         configuration["Accounting:Ledgers:qbo-cai:DateFormat"] = "yyyy.MM.dd";
+        configuration["Accounting:Stores:KWI1:TimeZone"] = "Asia/Kuwait";
+        configuration["Accounting:Stores:KWI1:Currency"] = "KWD";
+        TestLedgers.Ledger(configuration, "datev-kwi", "datev", TestStore.Berlin, "skr03");
+        configuration["Accounting:Ledgers:datev-kwi:Store"] = "KWI1";
+        configuration["Accounting:Ledgers:datev-kwi:BaseCurrency"] = "EUR";
+        configuration["Accounting:Ledgers:datev-kwi:ExchangeRate"] = "0.33";
+        configuration["Accounting:Ledgers:datev-kwi:Datev:ConsultantNumber"] = "1234567";
+        configuration["Accounting:Ledgers:datev-kwi:Datev:ClientNumber"] = "10001";
         using var services = TestLedgers.Services(configuration);
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AccountingOptions>>().Value);
@@ -99,7 +107,8 @@ public sealed class AddAccountingTests
         Assert.Contains(error.Failures, f => f.Contains("xero-inv-cai:Mode is DailySummary; Xero sales invoices are one per sale", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("sage50-cai:Taxes:vat5:Code 'VAT5' is not a Sage 50 tax code", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("qbo-cai:DateFormat 'yyyy.MM.dd' is not a QuickBooks region format", StringComparison.Ordinal));
-        Assert.Equal(3, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("datev-kwi: store KWI1 sells in KWD with 3 decimals; DATEV amounts have two.", StringComparison.Ordinal));
+        Assert.Equal(4, error.Failures.Count());
     }
 
     [Fact]

@@ -79,6 +79,18 @@ internal sealed record ZohoJournalRow : ICsvRow<ZohoJournalRow>
 /// </summary>
 internal sealed class ZohoJournalWriter(LedgerFileContext context) : RowFileWriter<ZohoJournalRow>(context)
 {
+    /// <summary>Zoho refuses files over 10 MB.</summary>
+    public const long MaxFileBytes = 10L * 1024 * 1024;
+
+    public override IReadOnlyList<string> Complete()
+    {
+        var files = base.Complete();
+        var size = new FileInfo(files[0]).Length;
+        return size <= MaxFileBytes
+            ? files
+            : throw new JournalRefusedException($"The file would be {size / 1024 / 1024} MB, over Zoho's 10 MB import limit; export a shorter period.");
+    }
+
     protected override void AddRows(Journal journal, List<ZohoJournalRow> rows)
     {
         var decimals = journal.Currency.MinorUnits;
