@@ -104,7 +104,8 @@ internal static class CsvFiles
     }
 
     /// <summary>The amount with exactly <paramref name="decimals"/> digits, so 12.5 EGP prints "12.50".</summary>
-    public static decimal Fixed(decimal amount, int decimals) => decimal.Round(amount * OneWithScale[decimals], decimals, MidpointRounding.AwayFromZero);
+    public static decimal Fixed(decimal amount, int decimals) =>
+        amount.Scale == decimals ? amount : decimal.Round(amount * OneWithScale[decimals], decimals, MidpointRounding.AwayFromZero);
 
     /// <summary>The amount or null for zero, for dialects whose debit or credit cell stays empty.</summary>
     public static decimal? FixedOrNull(decimal amount, int decimals) => amount == 0m ? null : Fixed(amount, decimals);

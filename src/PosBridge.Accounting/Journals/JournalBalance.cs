@@ -11,6 +11,11 @@ internal static class JournalBalance
     public static long ToMinorUnits(decimal amount, Currency currency)
     {
         var scaled = amount * MinorFactor[currency.MinorUnits];
+        if (amount.Scale <= currency.MinorUnits)
+        {
+            return (long)scaled; // no digit beyond the currency's: the product is whole
+        }
+
         if (decimal.Truncate(scaled) != scaled)
         {
             throw new InvalidOperationException(

@@ -220,7 +220,7 @@ internal sealed class JournalBuilder
     {
         foreach (var line in lines)
         {
-            if (!Currency.IsWholeUnits(line.Amount))
+            if (line.Amount.Scale > Currency.MinorUnits && !Currency.IsWholeUnits(line.Amount))
             {
                 problem = $"books {line.Amount} to {line.Account.Code}, more decimals than {Currency.Code} has";
                 return false;
