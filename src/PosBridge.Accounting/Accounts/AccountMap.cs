@@ -6,7 +6,13 @@ using PosBridge.Core.Sales;
 namespace PosBridge.Accounting.Accounts;
 
 /// <summary>How one tax is booked: its revenue account, its output-tax account and its name in the ledger.</summary>
-internal sealed record TaxAccounts(LedgerAccount Revenue, LedgerAccount TaxAccount, JournalTax Tax);
+internal sealed record TaxAccounts(LedgerAccount Revenue, LedgerAccount TaxAccount, JournalTax Tax)
+{
+    /// <summary>The start of a revenue line's text, made once: journals are built by the million.</summary>
+    public string RevenueText { get; } = $"Revenue {(Tax.TaxId.Length == 0 ? "without tax" : Tax.Name)} ";
+
+    public string TaxText { get; } = Tax.Name + " ";
+}
 
 /// <summary>
 /// A ledger's accounts, resolved once from its configuration over its chart's defaults. Built by
@@ -65,7 +71,7 @@ internal sealed class AccountMap
             .Distinct();
 
     public LedgerAccount? PaymentAccount(Payment payment) =>
-        _byMethod.TryGetValue(payment.MethodId, out var account) ? account : _byKind.GetValueOrDefault(payment.Kind);
+        (_byMethod.Count > 0 && _byMethod.TryGetValue(payment.MethodId, out var account)) ? account : _byKind.GetValueOrDefault(payment.Kind);
 
     public TaxAccounts? Tax(string taxId) => _taxes.GetValueOrDefault(taxId);
 

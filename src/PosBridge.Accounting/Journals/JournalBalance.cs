@@ -28,12 +28,13 @@ internal static class JournalBalance
     /// <summary>Debits minus credits, in minor units: zero when the lines balance.</summary>
     public static long Imbalance(IReadOnlyList<JournalLine> lines, Currency currency)
     {
-        long sum = 0;
+        // Decimal addition is exact, so the sum is zero exactly when the minor units balance.
+        var sum = 0m;
         for (var i = 0; i < lines.Count; i++)
         {
-            sum += ToMinorUnits(lines[i].Amount, currency);
+            sum += lines[i].Amount;
         }
 
-        return sum;
+        return sum == 0m ? 0 : ToMinorUnits(sum, currency);
     }
 }

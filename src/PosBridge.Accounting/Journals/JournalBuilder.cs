@@ -62,7 +62,6 @@ internal sealed class JournalBuilder
 
         _lines.Clear();
         _revenue.Clear();
-        var verb = sale.IsRefund ? "refund" : "sale";
         for (var i = 0; i < sale.Payments.Count; i++)
         {
             var payment = sale.Payments[i];
@@ -72,7 +71,7 @@ internal sealed class JournalBuilder
                 return null;
             }
 
-            Add(JournalLineKind.Payment, account, payment.Amount, $"{KindText(payment.Kind)} {verb} {sale.SaleNumber}", null, sale,
+            Add(JournalLineKind.Payment, account, payment.Amount, string.Concat(PaymentText(payment.Kind, sale.IsRefund), sale.SaleNumber), null, sale,
                 payment.Kind == PaymentKind.CustomerAccount ? sale.Customer?.Name ?? sale.Customer?.Id : null);
         }
 
@@ -100,8 +99,7 @@ internal sealed class JournalBuilder
 
         foreach (var (accounts, amount) in _revenue)
         {
-            var text = accounts.Tax.TaxId.Length == 0 ? "without tax" : accounts.Tax.Name;
-            Add(JournalLineKind.Revenue, accounts.Revenue, -amount, $"Revenue {text} {sale.SaleNumber}", accounts.Tax, sale, null);
+            Add(JournalLineKind.Revenue, accounts.Revenue, -amount, string.Concat(accounts.RevenueText, sale.SaleNumber), accounts.Tax, sale, null);
         }
 
         for (var i = 0; i < sale.Totals.Taxes.Count; i++)
@@ -113,10 +111,10 @@ internal sealed class JournalBuilder
                 return null;
             }
 
-            Add(JournalLineKind.OutputTax, accounts.TaxAccount, -tax.Amount, $"{accounts.Tax.Name} {sale.SaleNumber}", accounts.Tax, sale, null);
+            Add(JournalLineKind.OutputTax, accounts.TaxAccount, -tax.Amount, string.Concat(accounts.TaxText, sale.SaleNumber), accounts.Tax, sale, null);
         }
 
-        Add(JournalLineKind.CashRounding, _map.Rounding, -sale.Totals.Rounding, $"Cash rounding {sale.SaleNumber}", null, sale, null);
+        Add(JournalLineKind.CashRounding, _map.Rounding, -sale.Totals.Rounding, string.Concat("Cash rounding ", sale.SaleNumber), null, sale, null);
 
         var lines = _lines.ToArray();
         if (!IsWhole(lines, out problem))
@@ -175,11 +173,19 @@ internal sealed class JournalBuilder
         };
     }
 
-    private static string KindText(PaymentKind kind) => kind switch
+    private static string PaymentText(PaymentKind kind, bool refund) => (kind, refund) switch
     {
-        PaymentKind.Qr => "Transfer",
-        PaymentKind.CustomerAccount => "On account",
-        _ => kind.ToString(),
+        (PaymentKind.Cash, false) => "Cash sale ",
+        (PaymentKind.Cash, true) => "Cash refund ",
+        (PaymentKind.Card, false) => "Card sale ",
+        (PaymentKind.Card, true) => "Card refund ",
+        (PaymentKind.Wallet, false) => "Wallet sale ",
+        (PaymentKind.Wallet, true) => "Wallet refund ",
+        (PaymentKind.Qr, false) => "Transfer sale ",
+        (PaymentKind.Qr, true) => "Transfer refund ",
+        (PaymentKind.CustomerAccount, false) => "On account sale ",
+        (PaymentKind.CustomerAccount, true) => "On account refund ",
+        _ => refund ? $"{kind} refund " : $"{kind} sale ",
     };
 
     /// <summary>The journal of a provider's fee: expense debited, the method's clearing account credited.</summary>

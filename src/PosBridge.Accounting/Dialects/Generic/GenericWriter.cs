@@ -99,45 +99,78 @@ internal readonly record struct GenericRow : ICsvRow<GenericRow>
     }
 }
 
-/// <summary>PosBridge's generic CSV: UTF-8, comma, '.' decimals, CRLF, each line debit-only or credit-only.</summary>
-internal sealed class GenericWriter(LedgerFileContext context) : RowFileWriter<GenericRow>(context)
+/// <summary>
+/// PosBridge's generic CSV: UTF-8, comma, '.' decimals, CRLF, each line debit-only or credit-only. One file
+/// with no size limit, so each line's row is written as soon as it is made, never gathered in a list.
+/// </summary>
+internal sealed class GenericWriter : LedgerFileWriter
 {
-    protected override void AddRows(Journal journal, List<GenericRow> rows) => AddRows(journal, Context.ExchangeRate, rows);
+    private readonly string _path;
+    private readonly CsvWriter _csv;
+
+    public GenericWriter(LedgerFileContext context)
+        : base(context)
+    {
+        _path = PathFor();
+        _csv = CsvFiles.OpenWriter(_path, CsvFiles.Utf8);
+        CsvFiles.WriteHeader(_csv, GenericRow.Header);
+    }
+
+    public override void Write(Journal journal)
+    {
+        var lines = journal.Lines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            RowOf(journal, lines[i], Context.ExchangeRate).WriteTo(_csv);
+            _csv.EndRecord();
+        }
+    }
+
+    public override IReadOnlyList<string> Complete()
+    {
+        _csv.Dispose();
+        return [_path];
+    }
+
+    protected override void Dispose(bool disposing) => _csv.Dispose();
+
+    /// <summary>The rows a journal is written as (the benchmark prepares them to time CsvHelper alone).</summary>
+    internal static void AddRows(Journal journal, decimal exchangeRate, List<GenericRow> rows)
+    {
+        foreach (var line in journal.Lines)
+        {
+            rows.Add(RowOf(journal, line, exchangeRate));
+        }
+    }
+
+    private static GenericRow RowOf(Journal journal, JournalLine line, decimal exchangeRate)
+    {
+        var decimals = journal.Currency.MinorUnits;
+        return new GenericRow
+        {
+            JournalId = journal.Id,
+            LineNo = line.LineNo,
+            Date = journal.Date,
+            AccountCode = line.Account.Code,
+            AccountName = line.Account.Name,
+            Description = line.Description,
+            Debit = CsvFiles.FixedOrNull(line.Debit, decimals),
+            Credit = CsvFiles.FixedOrNull(line.Credit, decimals),
+            TaxCode = line.Tax?.Code ?? string.Empty,
+            TaxRate = line.Tax is { TaxId.Length: > 0 } tax ? tax.Rate : null,
+            TaxAmount = line.Kind == JournalLineKind.OutputTax ? CsvFiles.Fixed(-line.Amount, decimals) : null,
+            Currency = journal.Currency.Code,
+            FxRate = exchangeRate,
+            Reference = journal.Reference,
+            SaleId = SaleIdText(journal, line),
+            Store = journal.StoreId,
+            Terminal = line.TillId ?? string.Empty,
+        };
+    }
 
     /// <summary>A per-sale journal's id is its sale id as text already; reuse it rather than format it per line.</summary>
     private static string SaleIdText(Journal journal, JournalLine line) =>
         line.SaleId is not { } id ? string.Empty
         : journal.Sale?.Id == id ? journal.Id
         : id.ToString("D");
-
-    /// <summary>The rows of a journal (also what the benchmark prepares to time CsvHelper alone).</summary>
-    internal static void AddRows(Journal journal, decimal exchangeRate, List<GenericRow> rows)
-    {
-        var decimals = journal.Currency.MinorUnits;
-        var lines = journal.Lines;
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines[i];
-            rows.Add(new GenericRow
-            {
-                JournalId = journal.Id,
-                LineNo = line.LineNo,
-                Date = journal.Date,
-                AccountCode = line.Account.Code,
-                AccountName = line.Account.Name,
-                Description = line.Description,
-                Debit = CsvFiles.FixedOrNull(line.Debit, decimals),
-                Credit = CsvFiles.FixedOrNull(line.Credit, decimals),
-                TaxCode = line.Tax?.Code ?? string.Empty,
-                TaxRate = line.Tax is { TaxId.Length: > 0 } tax ? tax.Rate : null,
-                TaxAmount = line.Kind == JournalLineKind.OutputTax ? CsvFiles.Fixed(-line.Amount, decimals) : null,
-                Currency = journal.Currency.Code,
-                FxRate = exchangeRate,
-                Reference = journal.Reference,
-                SaleId = SaleIdText(journal, line),
-                Store = journal.StoreId,
-                Terminal = line.TillId ?? string.Empty,
-            });
-        }
-    }
 }
