@@ -161,6 +161,15 @@ public sealed class LedgerExport : ILedgerWriter
             return Fail(period, run.Describe(), run.SaleIds);
         }
 
+        // A re-export may need fewer numbered files than the last one; an old extra file would be imported twice.
+        foreach (var old in Directory.EnumerateFiles(outputDirectory, context.FileStem + "*.csv"))
+        {
+            if (!staged.Any(f => string.Equals(Path.GetFileName(f), Path.GetFileName(old), StringComparison.Ordinal)))
+            {
+                File.Delete(old);
+            }
+        }
+
         var files = new List<string>(staged.Count);
         foreach (var file in staged)
         {

@@ -46,7 +46,8 @@ public sealed class XeroDialectTests
             }.AddTax(TestStore.Cairo.RateA).AddLine("p1", "Koshari", 1m, 45m, ["vat14"]).PayCash(50m).Build());
         }
 
-        var result = await TestLedgers.Get("xero-cai").WriteAsync(TestLedgers.CairoDay, sales, TestLedgers.NewDirectory(), Token);
+        var directory = TestLedgers.NewDirectory();
+        var result = await TestLedgers.Get("xero-cai").WriteAsync(TestLedgers.CairoDay, sales, directory, Token);
 
         Assert.Equal(LedgerWriteOutcome.Written, result.Outcome);
         Assert.Equal(["_001.csv", "_002.csv"], result.Files.Select(f => f[^8..]));
@@ -56,6 +57,11 @@ public sealed class XeroDialectTests
         Assert.Equal(60, second.Count);
         Assert.Empty(first.Select(r => r.Narration).Intersect(second.Select(r => r.Narration)));
         Assert.All(first.Concat(second).GroupBy(r => r.Narration), g => Assert.Equal(0m, g.Sum(r => r.Amount)));
+
+        // Exporting the period again with fewer sales must not leave the old second file to be imported twice.
+        var again = await TestLedgers.Get("xero-cai").WriteAsync(TestLedgers.CairoDay, sales.Take(10).ToList(), directory, Token);
+        Assert.Equal(again.Files, Directory.GetFiles(directory).Select(Path.GetFullPath));
+        Assert.Single(again.Files);
     }
 
     [Fact]
