@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Ledger {Ledger} left out {Count} sales given for {StoreId} {From} to {To}: another store or another business day")]
     public static partial void SalesOutsidePeriod(ILogger logger, string ledger, int count, string storeId, DateOnly from, DateOnly to);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Ledger {Ledger}: {Count} sales of {StoreId} carry a UTC offset other than {TimeZone} gives at their time; business days follow {TimeZone}, check the till's or the store's time zone")]
+    public static partial void StoreOffsetMismatch(ILogger logger, string ledger, int count, string storeId, string timeZone);
 }

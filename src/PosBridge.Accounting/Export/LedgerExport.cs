@@ -141,6 +141,11 @@ public sealed class LedgerExport : ILedgerWriter
             Log.SalesOutsidePeriod(_logger, Name, run.Outside, StoreId, period.From, period.To);
         }
 
+        if (run.OffsetMismatches > 0)
+        {
+            Log.StoreOffsetMismatch(_logger, Name, run.OffsetMismatches, StoreId, _settings.Zone.Id);
+        }
+
         if (run.SaleCount == 0)
         {
             return Fail(period, $"No sales of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
@@ -198,11 +203,18 @@ public sealed class LedgerExport : ILedgerWriter
         var summaries = Mode == JournalMode.DailySummary ? new DailySummaries(StoreId, _settings.StoreCurrency) : null;
         await foreach (var sale in sales.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var day = builder.BusinessDay(sale.CreatedAtUtc);
+            var offset = builder.OffsetAt(sale.CreatedAtUtc);
+            var day = DateOnly.FromDateTime(sale.CreatedAtUtc.UtcDateTime + offset);
             if (!string.Equals(sale.StoreId, StoreId, StringComparison.Ordinal) || day < period.From || day > period.To)
             {
                 run.Outside++;
                 continue;
+            }
+
+            if (offset != sale.StoreUtcOffset)
+            {
+                // The configured time zone decides the day; a till that disagrees is worth someone's look.
+                run.OffsetMismatches++;
             }
 
             run.SaleCount++;
@@ -300,6 +312,9 @@ internal sealed class JournalRun
     public int SaleCount { get; set; }
 
     public int Outside { get; set; }
+
+    /// <summary>Sales whose till-reported UTC offset differs from the store's time zone at that instant.</summary>
+    public int OffsetMismatches { get; set; }
 
     public bool HasProblems => _count > 0;
 

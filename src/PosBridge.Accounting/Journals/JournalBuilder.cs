@@ -32,7 +32,10 @@ internal sealed class JournalBuilder
     public Currency Currency { get; }
 
     /// <summary>The business day of an instant in the store's time zone (23:30 local stays on its day).</summary>
-    public DateOnly BusinessDay(DateTimeOffset utc)
+    public DateOnly BusinessDay(DateTimeOffset utc) => DateOnly.FromDateTime(utc.UtcDateTime + OffsetAt(utc));
+
+    /// <summary>The store's UTC offset at an instant, from its time zone (DST included).</summary>
+    public TimeSpan OffsetAt(DateTimeOffset utc)
     {
         // Sales come in time order, so the hour just converted is nearly always the next one's too. An hour is
         // reused only when the offset is the same at both its ends, so a DST change inside it is never missed.
@@ -45,8 +48,7 @@ internal sealed class JournalBuilder
             _cachedHour = hour;
         }
 
-        var local = utc.UtcDateTime + (_cachedOffset ?? _zone.GetUtcOffset(utc));
-        return DateOnly.FromDateTime(local);
+        return _cachedOffset ?? _zone.GetUtcOffset(utc);
     }
 
     /// <summary>The sale's journal, or null with <paramref name="problem"/> saying why it cannot be booked.</summary>

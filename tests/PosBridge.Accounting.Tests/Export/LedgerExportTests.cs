@@ -1,5 +1,6 @@
 using PosBridge.Accounting.Dialects;
 using PosBridge.Accounting.Dialects.Generic;
+using PosBridge.Accounting.Export;
 using PosBridge.Accounting.Journals;
 using PosBridge.Accounting.Tests.Fixtures;
 using PosBridge.Core.Adapters;
@@ -163,5 +164,18 @@ public sealed class LedgerExportTests
         Assert.StartsWith("25 journal(s) cannot be written, so nothing was: sale CAI1-T1-0005-000001 (", result.Reason, StringComparison.Ordinal);
         Assert.Contains("is in SAR but store CAI1 sells in EGP", result.Reason, StringComparison.Ordinal);
         Assert.EndsWith("; and 5 more.", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JournalsAsync_TillOffsetDisagreesWithTheStoresZone_CountsItAndFollowsTheZone()
+    {
+        var sales = FixedSales.For(TestStore.Cairo).ToList();
+        sales[8] = sales[8] with { StoreUtcOffset = TimeSpan.FromHours(3) }; // 23:30 in Cairo, but the till says +03:00
+        var run = new JournalRun();
+
+        var journals = await TestLedgers.Get("generic-cai").JournalsAsync(TestLedgers.CairoDay, FixedSales.Stream(sales), LedgerAdjustments.None, run, Token).ToListAsync(Token);
+
+        Assert.Equal(1, run.OffsetMismatches);
+        Assert.Equal(FixedSales.Day, journals.Single(j => j.SaleIds.Contains(sales[8].Id)).Date);
     }
 }
