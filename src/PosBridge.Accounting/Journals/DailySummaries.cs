@@ -28,7 +28,7 @@ internal sealed class DailySummaries
             _days[saleJournal.Date] = day;
         }
 
-        day.SaleIds.Add(saleJournal.SaleIds[0]);
+        day.SaleIds.Add(saleJournal.Sale!.Id);
         foreach (var line in saleJournal.Lines)
         {
             var key = (line.Kind, line.Account.Code, line.Tax?.TaxId, isRefund);

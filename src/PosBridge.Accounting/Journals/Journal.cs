@@ -36,9 +36,10 @@ public sealed record JournalTax(string TaxId, string Code, string Name, decimal 
 
 /// <summary>
 /// One line of a journal. <see cref="Amount"/> is signed: positive is a debit, negative a credit, always
-/// in whole minor units of the journal's currency.
+/// in whole minor units of the journal's currency. A struct: an export makes millions, held in one array
+/// per journal.
 /// </summary>
-public sealed record JournalLine
+public readonly record struct JournalLine
 {
     public required int LineNo { get; init; }
 
@@ -70,6 +71,7 @@ public sealed record JournalLine
 public sealed record Journal
 {
     private string? _narration;
+    private IReadOnlyList<Guid>? _saleIds;
 
     /// <summary>Unique within an export: the sale id, or store and day for a summary.</summary>
     public required string Id { get; init; }
@@ -100,7 +102,12 @@ public sealed record Journal
     public required IReadOnlyList<JournalLine> Lines { get; init; }
 
     /// <summary>The sales the journal books (empty for a shift's cash count).</summary>
-    public required IReadOnlyList<Guid> SaleIds { get; init; }
+    /// <remarks>For a sale's journal it is made from <see cref="Sale"/> when first read.</remarks>
+    public IReadOnlyList<Guid> SaleIds
+    {
+        get => _saleIds ??= Sale is { } sale ? [sale.Id] : [];
+        init => _saleIds = value;
+    }
 
     /// <summary>The sale document of a per-sale journal (dialects such as invoices need its customer).</summary>
     public Sale? Sale { get; init; }

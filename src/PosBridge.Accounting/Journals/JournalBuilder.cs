@@ -140,7 +140,6 @@ internal sealed class JournalBuilder
             StoreId = StoreId,
             Currency = Currency,
             Lines = lines,
-            SaleIds = [sale.Id],
             Sale = sale,
         };
     }
