@@ -85,6 +85,9 @@ public sealed class LedgerOptions
     /// <summary>The tax rate name or code for lines that carry no tax (Xero "No VAT", Sage 50 "T9").</summary>
     public string? NonTaxCode { get; set; }
 
+    /// <summary>Xero: a tracking category (e.g. "Store") whose option is the store id on every manual journal line; it must exist in Xero.</summary>
+    public string? XeroTrackingCategory { get; set; }
+
     /// <summary>QuickBooks: the company's region date format, "MM/dd/yyyy" (US, default) or "dd/MM/yyyy".</summary>
     public string? DateFormat { get; set; }
 

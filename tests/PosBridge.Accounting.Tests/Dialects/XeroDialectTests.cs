@@ -27,6 +27,16 @@ public sealed class XeroDialectTests
     }
 
     [Fact]
+    public async Task ManualJournals_WithATrackingCategory_TagEveryLineWithTheStore()
+    {
+        var run = await DialectRun.ExportAsync("xero-cai", TestStore.Cairo, c => c["Accounting:Ledgers:xero-cai:XeroTrackingCategory"] = "Store");
+
+        var rows = CsvFiles.ReadAll<XeroJournalRow>(run.Files[0], CsvFiles.Utf8);
+
+        Assert.All(rows, r => Assert.Equal(("Store", "CAI1", "", ""), (r.TrackingName1, r.TrackingOption1, r.TrackingName2, r.TrackingOption2)));
+    }
+
+    [Fact]
     public async Task ManualJournals_MoreThan300Lines_SplitIntoNumberedFilesWithoutCuttingAJournal()
     {
         var sales = new List<Sale>();

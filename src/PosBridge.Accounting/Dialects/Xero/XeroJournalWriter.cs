@@ -87,6 +87,8 @@ internal sealed class XeroJournalWriter(LedgerFileContext context) : RowFileWrit
                 AccountCode = line.Account.Code,
                 TaxRate = Context.Map.NonTaxCode,
                 Amount = CsvFiles.Fixed(line.Amount, decimals),
+                TrackingName1 = Context.Options.XeroTrackingCategory ?? string.Empty,
+                TrackingOption1 = Context.Options.XeroTrackingCategory is null ? string.Empty : journal.StoreId,
             });
         }
     }
