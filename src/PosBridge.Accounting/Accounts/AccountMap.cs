@@ -8,10 +8,8 @@ namespace PosBridge.Accounting.Accounts;
 /// <summary>How one tax is booked: its revenue account, its output-tax account and its name in the ledger.</summary>
 internal sealed record TaxAccounts(LedgerAccount Revenue, LedgerAccount TaxAccount, JournalTax Tax)
 {
-    /// <summary>The start of a revenue line's text, made once: journals are built by the million.</summary>
-    public string RevenueText { get; } = $"Revenue {(Tax.TaxId.Length == 0 ? "without tax" : Tax.Name)} ";
-
-    public string TaxText { get; } = Tax.Name + " ";
+    /// <summary>A revenue line's text, made once: journals are built by the million.</summary>
+    public string RevenueText { get; } = $"Revenue {(Tax.TaxId.Length == 0 ? "without tax" : Tax.Name)}";
 }
 
 /// <summary>

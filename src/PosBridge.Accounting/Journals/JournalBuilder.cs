@@ -73,7 +73,7 @@ internal sealed class JournalBuilder
                 return null;
             }
 
-            Add(JournalLineKind.Payment, account, payment.Amount, string.Concat(PaymentText(payment.Kind, sale.IsRefund), sale.SaleNumber), null, sale,
+            Add(JournalLineKind.Payment, account, payment.Amount, PaymentText(payment.Kind, sale.IsRefund), null, sale,
                 payment.Kind == PaymentKind.CustomerAccount ? sale.Customer?.Name ?? sale.Customer?.Id : null);
         }
 
@@ -101,7 +101,7 @@ internal sealed class JournalBuilder
 
         foreach (var (accounts, amount) in _revenue)
         {
-            Add(JournalLineKind.Revenue, accounts.Revenue, -amount, string.Concat(accounts.RevenueText, sale.SaleNumber), accounts.Tax, sale, null);
+            Add(JournalLineKind.Revenue, accounts.Revenue, -amount, accounts.RevenueText, accounts.Tax, sale, null);
         }
 
         for (var i = 0; i < sale.Totals.Taxes.Count; i++)
@@ -113,10 +113,10 @@ internal sealed class JournalBuilder
                 return null;
             }
 
-            Add(JournalLineKind.OutputTax, accounts.TaxAccount, -tax.Amount, string.Concat(accounts.TaxText, sale.SaleNumber), accounts.Tax, sale, null);
+            Add(JournalLineKind.OutputTax, accounts.TaxAccount, -tax.Amount, accounts.Tax.Name, accounts.Tax, sale, null);
         }
 
-        Add(JournalLineKind.CashRounding, _map.Rounding, -sale.Totals.Rounding, string.Concat("Cash rounding ", sale.SaleNumber), null, sale, null);
+        Add(JournalLineKind.CashRounding, _map.Rounding, -sale.Totals.Rounding, "Cash rounding", null, sale, null);
 
         var lines = _lines.ToArray();
         if (!IsWhole(lines, out problem))
@@ -174,19 +174,20 @@ internal sealed class JournalBuilder
         };
     }
 
+    // The sale number and id travel in each dialect's reference fields, so a line's text says only what it is.
     private static string PaymentText(PaymentKind kind, bool refund) => (kind, refund) switch
     {
-        (PaymentKind.Cash, false) => "Cash sale ",
-        (PaymentKind.Cash, true) => "Cash refund ",
-        (PaymentKind.Card, false) => "Card sale ",
-        (PaymentKind.Card, true) => "Card refund ",
-        (PaymentKind.Wallet, false) => "Wallet sale ",
-        (PaymentKind.Wallet, true) => "Wallet refund ",
-        (PaymentKind.Qr, false) => "Transfer sale ",
-        (PaymentKind.Qr, true) => "Transfer refund ",
-        (PaymentKind.CustomerAccount, false) => "On account sale ",
-        (PaymentKind.CustomerAccount, true) => "On account refund ",
-        _ => refund ? $"{kind} refund " : $"{kind} sale ",
+        (PaymentKind.Cash, false) => "Cash sale",
+        (PaymentKind.Cash, true) => "Cash refund",
+        (PaymentKind.Card, false) => "Card sale",
+        (PaymentKind.Card, true) => "Card refund",
+        (PaymentKind.Wallet, false) => "Wallet sale",
+        (PaymentKind.Wallet, true) => "Wallet refund",
+        (PaymentKind.Qr, false) => "Transfer sale",
+        (PaymentKind.Qr, true) => "Transfer refund",
+        (PaymentKind.CustomerAccount, false) => "On account sale",
+        (PaymentKind.CustomerAccount, true) => "On account refund",
+        _ => refund ? $"{kind} refund" : $"{kind} sale",
     };
 
     /// <summary>The journal of a provider's fee: expense debited, the method's clearing account credited.</summary>

@@ -105,9 +105,7 @@ internal sealed class Sage50AuditTrailWriter(LedgerFileContext context) : RowFil
         var decimals = journal.Currency.MinorUnits;
         foreach (var line in journal.Lines)
         {
-            // Reference already holds the sale number, so Details keeps the sale id and what the line is.
-            var text = line.Description.EndsWith(" " + journal.Reference, StringComparison.Ordinal) ? line.Description[..^(journal.Reference.Length + 1)] : line.Description;
-            var details = line.SaleId is { } saleId ? $"{saleId.ToString("N", CultureInfo.InvariantCulture)} {text}" : text;
+            var details = line.SaleId is { } saleId ? $"{saleId.ToString("N", CultureInfo.InvariantCulture)} {line.Description}" : line.Description;
             rows.Add(new Sage50Row
             {
                 Type = line.Amount > 0m ? "JD" : "JC",
