@@ -77,31 +77,57 @@ internal readonly record struct GenericRow : ICsvRow<GenericRow>
         Terminal = csv.GetString(16),
     };
 
-    public void WriteTo(CsvWriter csv)
+    public void WriteTo(CsvWriter csv) => Write(
+        csv, JournalId, LineNo, Date, AccountCode, AccountName, Description, Debit, Credit, TaxCode, TaxRate, TaxAmount,
+        Currency, FxRate, Reference, SaleId, Store, Terminal);
+
+    /// <summary>
+    /// The one place the columns are written, in order and with their formats: by a row, and by the writer
+    /// straight from a journal line (an export writes millions, so it makes no row in between).
+    /// </summary>
+    internal static void Write(
+        CsvWriter csv,
+        string journalId,
+        int lineNo,
+        DateOnly date,
+        string accountCode,
+        string accountName,
+        string description,
+        decimal? debit,
+        decimal? credit,
+        string taxCode,
+        decimal? taxRate,
+        decimal? taxAmount,
+        string currency,
+        decimal fxRate,
+        string reference,
+        string saleId,
+        string store,
+        string terminal)
     {
-        csv.WriteField(JournalId);
-        csv.WriteField(LineNo, default, CultureInfo.InvariantCulture);
-        csv.WriteDate(Date, DateFormat);
-        csv.WriteField(AccountCode);
-        csv.WriteField(AccountName);
-        csv.WriteField(Description);
-        csv.WriteNumber(Debit, CsvFiles.Dot);
-        csv.WriteNumber(Credit, CsvFiles.Dot);
-        csv.WriteField(TaxCode);
-        csv.WriteNumber(TaxRate, CsvFiles.Dot);
-        csv.WriteNumber(TaxAmount, CsvFiles.Dot);
-        csv.WriteField(Currency);
-        csv.WriteNumber(FxRate, CsvFiles.Dot);
-        csv.WriteField(Reference);
-        csv.WriteField(SaleId);
-        csv.WriteField(Store);
-        csv.WriteField(Terminal);
+        csv.WriteField(journalId);
+        csv.WriteField(lineNo, default, CultureInfo.InvariantCulture);
+        csv.WriteDate(date, DateFormat);
+        csv.WriteField(accountCode);
+        csv.WriteField(accountName);
+        csv.WriteField(description);
+        csv.WriteNumber(debit, CsvFiles.Dot);
+        csv.WriteNumber(credit, CsvFiles.Dot);
+        csv.WriteField(taxCode);
+        csv.WriteNumber(taxRate, CsvFiles.Dot);
+        csv.WriteNumber(taxAmount, CsvFiles.Dot);
+        csv.WriteField(currency);
+        csv.WriteNumber(fxRate, CsvFiles.Dot);
+        csv.WriteField(reference);
+        csv.WriteField(saleId);
+        csv.WriteField(store);
+        csv.WriteField(terminal);
     }
 }
 
 /// <summary>
 /// PosBridge's generic CSV: UTF-8, comma, '.' decimals, CRLF, each line debit-only or credit-only. One file
-/// with no size limit, so each line's row is written as soon as it is made, never gathered in a list.
+/// with no size limit, so journal lines are written straight to CsvHelper.
 /// </summary>
 internal sealed class GenericWriter : LedgerFileWriter
 {
@@ -118,10 +144,30 @@ internal sealed class GenericWriter : LedgerFileWriter
 
     public override void Write(Journal journal)
     {
+        var decimals = journal.Currency.MinorUnits;
         var lines = journal.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
-            RowOf(journal, lines[i], Context.ExchangeRate).WriteTo(_csv);
+            var line = lines[i];
+            GenericRow.Write(
+                _csv,
+                journal.Id,
+                line.LineNo,
+                journal.Date,
+                line.Account.Code,
+                line.Account.Name,
+                line.Description,
+                CsvFiles.FixedOrNull(line.Debit, decimals),
+                CsvFiles.FixedOrNull(line.Credit, decimals),
+                line.Tax?.Code ?? string.Empty,
+                line.Tax is { TaxId.Length: > 0 } tax ? tax.Rate : null,
+                line.Kind == JournalLineKind.OutputTax ? CsvFiles.Fixed(-line.Amount, decimals) : null,
+                journal.Currency.Code,
+                Context.ExchangeRate,
+                journal.Reference,
+                SaleIdText(journal, line),
+                journal.StoreId,
+                line.TillId ?? string.Empty);
             _csv.EndRecord();
         }
     }
@@ -133,40 +179,6 @@ internal sealed class GenericWriter : LedgerFileWriter
     }
 
     protected override void Dispose(bool disposing) => _csv.Dispose();
-
-    /// <summary>The rows a journal is written as (the benchmark prepares them to time CsvHelper alone).</summary>
-    internal static void AddRows(Journal journal, decimal exchangeRate, List<GenericRow> rows)
-    {
-        foreach (var line in journal.Lines)
-        {
-            rows.Add(RowOf(journal, line, exchangeRate));
-        }
-    }
-
-    private static GenericRow RowOf(Journal journal, JournalLine line, decimal exchangeRate)
-    {
-        var decimals = journal.Currency.MinorUnits;
-        return new GenericRow
-        {
-            JournalId = journal.Id,
-            LineNo = line.LineNo,
-            Date = journal.Date,
-            AccountCode = line.Account.Code,
-            AccountName = line.Account.Name,
-            Description = line.Description,
-            Debit = CsvFiles.FixedOrNull(line.Debit, decimals),
-            Credit = CsvFiles.FixedOrNull(line.Credit, decimals),
-            TaxCode = line.Tax?.Code ?? string.Empty,
-            TaxRate = line.Tax is { TaxId.Length: > 0 } tax ? tax.Rate : null,
-            TaxAmount = line.Kind == JournalLineKind.OutputTax ? CsvFiles.Fixed(-line.Amount, decimals) : null,
-            Currency = journal.Currency.Code,
-            FxRate = exchangeRate,
-            Reference = journal.Reference,
-            SaleId = SaleIdText(journal, line),
-            Store = journal.StoreId,
-            Terminal = line.TillId ?? string.Empty,
-        };
-    }
 
     /// <summary>A per-sale journal's id is its sale id as text already; reuse it rather than format it per line.</summary>
     private static string SaleIdText(Journal journal, JournalLine line) =>
