@@ -1,0 +1,179 @@
+using PosBridge.Accounting.Dialects;
+using PosBridge.Accounting.Journals;
+using PosBridge.Accounting.Setup;
+using PosBridge.Core.Sales;
+
+namespace PosBridge.Accounting.Accounts;
+
+/// <summary>How one tax is booked: its revenue account, its output-tax account and its name in the ledger.</summary>
+internal sealed record TaxAccounts(LedgerAccount Revenue, LedgerAccount TaxAccount, JournalTax Tax)
+{
+    /// <summary>A revenue line's text, made once: journals are built by the million.</summary>
+    public string RevenueText { get; } = $"Revenue {(Tax.TaxId.Length == 0 ? "without tax" : Tax.Name)}";
+}
+
+/// <summary>
+/// A ledger's accounts, resolved once from its configuration over its chart's defaults. Built by
+/// <see cref="TryCreate"/>, which names every missing or bad mapping so start-up can report them all.
+/// </summary>
+internal sealed class AccountMap
+{
+    private readonly Dictionary<string, LedgerAccount> _byMethod;
+    private readonly Dictionary<PaymentKind, LedgerAccount> _byKind;
+    private readonly Dictionary<string, TaxAccounts> _taxes;
+
+    private AccountMap(
+        Dictionary<string, LedgerAccount> byMethod,
+        Dictionary<PaymentKind, LedgerAccount> byKind,
+        Dictionary<string, TaxAccounts> taxes,
+        TaxAccounts untaxed,
+        LedgerAccount rounding,
+        LedgerAccount overShort,
+        LedgerAccount tips,
+        LedgerAccount providerFees,
+        string nonTaxCode)
+    {
+        _byMethod = byMethod;
+        _byKind = byKind;
+        _taxes = taxes;
+        Untaxed = untaxed;
+        Rounding = rounding;
+        OverShort = overShort;
+        Tips = tips;
+        ProviderFees = providerFees;
+        NonTaxCode = nonTaxCode;
+    }
+
+    /// <summary>Revenue of lines with no tax, with the ledger's no-tax code.</summary>
+    public TaxAccounts Untaxed { get; }
+
+    public LedgerAccount Rounding { get; }
+
+    public LedgerAccount OverShort { get; }
+
+    public LedgerAccount Tips { get; }
+
+    /// <summary>Fees card and wallet providers keep.</summary>
+    public LedgerAccount ProviderFees { get; }
+
+    public LedgerAccount Cash => _byKind[PaymentKind.Cash];
+
+    /// <summary>The tax code of lines that carry no tax.</summary>
+    public string NonTaxCode { get; }
+
+    /// <summary>Every account the map can book to (for checks such as DATEV's account length).</summary>
+    public IEnumerable<LedgerAccount> AllAccounts =>
+        _byMethod.Values.Concat(_byKind.Values)
+            .Concat(_taxes.Values.SelectMany(t => new[] { t.Revenue, t.TaxAccount }))
+            .Concat([Untaxed.Revenue, Rounding, OverShort, Tips, ProviderFees])
+            .Distinct();
+
+    public LedgerAccount? PaymentAccount(Payment payment) =>
+        (_byMethod.Count > 0 && _byMethod.TryGetValue(payment.MethodId, out var account)) ? account : _byKind.GetValueOrDefault(payment.Kind);
+
+    public TaxAccounts? Tax(string taxId) => _taxes.GetValueOrDefault(taxId);
+
+    /// <summary>Resolves the map, adding one message per problem to <paramref name="errors"/>; null if any.</summary>
+    public static AccountMap? TryCreate(string ledgerName, LedgerOptions options, LedgerDialect dialect, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var at = $"{AccountingOptions.SectionName}:Ledgers:{ledgerName}";
+        var before = errors.Count;
+        var chart = Chart.Find(options.Chart);
+        if (chart is null)
+        {
+            errors.Add($"{at}:Chart '{options.Chart}' is not a chart PosBridge knows; use one of {string.Join(", ", Chart.KnownNames)}.");
+            return null;
+        }
+
+        var needsNames = LedgerDialects.ImportsAccountsByName(dialect);
+        LedgerAccount? Resolve(string? code, string what)
+        {
+            if (string.IsNullOrWhiteSpace(code))
+            {
+                errors.Add($"{at}: no account for {what}; chart '{chart.Name}' has none, so set it in configuration.");
+                return null;
+            }
+
+            var name = options.AccountNames.GetValueOrDefault(code) ?? chart.NameOf(code);
+            if (name is null && needsNames)
+            {
+                errors.Add($"{at}:AccountNames: account '{code}' ({what}) has no name, and {LedgerDialects.NameOf(dialect)} imports accounts by name.");
+                return null;
+            }
+
+            return new LedgerAccount(code, name ?? code);
+        }
+
+        var byKind = new Dictionary<PaymentKind, LedgerAccount>();
+        foreach (var key in options.PaymentKinds.Keys)
+        {
+            if (!Enum.TryParse<PaymentKind>(key, ignoreCase: true, out _))
+            {
+                errors.Add($"{at}:PaymentKinds: '{key}' is not a payment kind; use {string.Join(", ", Enum.GetNames<PaymentKind>())}.");
+            }
+        }
+
+        foreach (var kind in Enum.GetValues<PaymentKind>())
+        {
+            var code = options.PaymentKinds.GetValueOrDefault(kind.ToString()) ?? chart.Payments.GetValueOrDefault(kind);
+            if (Resolve(code, $"{kind} payments (PaymentKinds:{kind})") is { } account)
+            {
+                byKind[kind] = account;
+            }
+        }
+
+        var byMethod = new Dictionary<string, LedgerAccount>(StringComparer.Ordinal);
+        foreach (var (method, code) in options.PaymentMethods)
+        {
+            if (Resolve(code, $"payment method '{method}' (PaymentMethods:{method})") is { } account)
+            {
+                byMethod[method] = account;
+            }
+        }
+
+        var taxes = new Dictionary<string, TaxAccounts>(StringComparer.Ordinal);
+        foreach (var (taxId, tax) in options.Taxes)
+        {
+            var where = $"tax '{taxId}' (Taxes:{taxId})";
+            if (tax.Rate is not { } rate || rate < 0m || rate >= 100m)
+            {
+                errors.Add($"{at}:Taxes:{taxId}:Rate is missing or not a percent from 0 to below 100.");
+                continue;
+            }
+
+            var defaults = chart.ForRate(rate);
+            var revenue = Resolve(tax.RevenueAccount ?? defaults?.Revenue, $"revenue of {where}");
+            var taxAccount = Resolve(tax.TaxAccount ?? defaults?.Tax, $"output tax of {where}");
+            if (string.IsNullOrWhiteSpace(tax.Name))
+            {
+                errors.Add($"{at}:Taxes:{taxId}:Name is missing; it is the tax rate's name in the ledger.");
+                continue;
+            }
+
+            if (revenue is not null && taxAccount is not null)
+            {
+                taxes[taxId] = new TaxAccounts(revenue, taxAccount, new JournalTax(taxId, tax.Code ?? tax.Name, tax.Name, rate));
+            }
+        }
+
+        var nonTaxCode = options.NonTaxCode ?? LedgerDialects.DefaultNonTaxCode(dialect);
+        if (dialect is LedgerDialect.XeroJournals or LedgerDialect.XeroInvoices or LedgerDialect.Sage50 && string.IsNullOrWhiteSpace(nonTaxCode))
+        {
+            errors.Add($"{at}:NonTaxCode is empty; {LedgerDialects.NameOf(dialect)} needs a tax rate on every line.");
+        }
+
+        var untaxedRevenue = Resolve(options.UntaxedRevenueAccount ?? chart.UntaxedRevenue, "revenue of lines without tax (UntaxedRevenueAccount)");
+        var rounding = Resolve(options.RoundingAccount ?? chart.Rounding, "cash rounding (RoundingAccount)");
+        var overShort = Resolve(options.OverShortAccount ?? chart.OverShort, "cash over and short (OverShortAccount)");
+        var tips = Resolve(options.TipsAccount ?? chart.Tips, "tips (TipsAccount)");
+        var fees = Resolve(options.ProviderFeesAccount ?? chart.ProviderFees, "card and wallet provider fees (ProviderFeesAccount)");
+        if (errors.Count > before || untaxedRevenue is null || rounding is null || overShort is null || tips is null || fees is null)
+        {
+            return null;
+        }
+
+        var untaxed = new TaxAccounts(untaxedRevenue, untaxedRevenue, new JournalTax(string.Empty, nonTaxCode, nonTaxCode, 0m));
+        return new AccountMap(byMethod, byKind, taxes, untaxed, rounding, overShort, tips, fees, nonTaxCode);
+    }
+}

@@ -1,0 +1,276 @@
+using System.Globalization;
+using CsvHelper;
+using PosBridge.Accounting.Journals;
+using PosBridge.Accounting.Setup;
+using PosBridge.Core.Adapters;
+
+namespace PosBridge.Accounting.Dialects.Datev;
+
+/// <summary>One booking of a DATEV Buchungsstapel: an amount on an account against a contra account.</summary>
+internal sealed record DatevRow
+{
+    public decimal Umsatz { get; init; }
+
+    /// <summary>"S" when <see cref="Konto"/> is debited, "H" when it is credited.</summary>
+    public string SollHaben { get; init; } = string.Empty;
+
+    public string WkzUmsatz { get; init; } = string.Empty;
+
+    public decimal? Kurs { get; init; }
+
+    public decimal? BasisUmsatz { get; init; }
+
+    public string WkzBasisUmsatz { get; init; } = string.Empty;
+
+    public string Konto { get; init; } = string.Empty;
+
+    public string Gegenkonto { get; init; } = string.Empty;
+
+    public string BuSchluessel { get; init; } = string.Empty;
+
+    public DateOnly Belegdatum { get; init; }
+
+    public string Belegfeld1 { get; init; } = string.Empty;
+
+    public string Belegfeld2 { get; init; } = string.Empty;
+
+    public decimal? Skonto { get; init; }
+
+    public string Buchungstext { get; init; } = string.Empty;
+
+    public static IReadOnlyList<string> ColumnNames { get; } =
+    [
+        "Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "WKZ Umsatz", "Kurs", "Basis-Umsatz", "WKZ Basis-Umsatz",
+        "Konto", "Gegenkonto (ohne BU-Schlüssel)", "BU-Schlüssel", "Belegdatum", "Belegfeld 1", "Belegfeld 2", "Skonto", "Buchungstext",
+    ];
+
+    /// <summary>DATEV reads quoted fields as text and unquoted ones as numbers, accounts and dates.</summary>
+    public void WriteTo(CsvWriter csv)
+    {
+        csv.WriteNumber(Umsatz, DatevWriter.Culture);
+        csv.WriteField(SollHaben, CsvQuoting.Always);
+        csv.WriteField(WkzUmsatz, CsvQuoting.Always);
+        csv.WriteNumber(Kurs, DatevWriter.Culture);
+        csv.WriteNumber(BasisUmsatz, DatevWriter.Culture);
+        csv.WriteField(WkzBasisUmsatz, CsvQuoting.Always);
+        csv.WriteField(Konto);
+        csv.WriteField(Gegenkonto);
+        csv.WriteField(BuSchluessel, CsvQuoting.Always);
+        csv.WriteField(Belegdatum.ToString("ddMM", CultureInfo.InvariantCulture));
+        csv.WriteField(Belegfeld1, CsvQuoting.Always);
+        csv.WriteField(Belegfeld2, CsvQuoting.Always);
+        csv.WriteNumber(Skonto, DatevWriter.Culture);
+        csv.WriteField(Buchungstext, CsvQuoting.Always);
+    }
+}
+
+/// <summary>
+/// DATEV Buchungsstapel (EXTF 700, category 21, version 13): Windows-1252, ';', CRLF, text in quotes,
+/// decimal comma. A journal becomes bookings against one anchor account (its first line): every other
+/// line is booked on its account against the anchor, which then nets to its own amount, so each booking
+/// and the batch balance. Revenue bookings carry BU-Schlüssel 40 (automatic tax off) because output tax
+/// is booked explicitly, exactly as on the receipts.
+/// </summary>
+internal sealed class DatevWriter : LedgerFileWriter
+{
+    public const int MaxBelegfeld1 = 36;
+    public const int MaxBuchungstext = 60;
+    internal static readonly CultureInfo Culture = CsvFiles.NumberCulture(",");
+    private readonly string _path;
+    private readonly CsvWriter _csv;
+    private readonly UnencodableTextHandling _textHandling;
+
+    public DatevWriter(LedgerFileContext context)
+        : base(context)
+    {
+        _path = PathFor();
+        _textHandling = context.Options.Datev.UnencodableText;
+        // The EXTF header line has more fields than a booking, so field counts are not checked here.
+        _csv = CsvFiles.OpenWriter(_path, DatevText.Windows1252, ';', sameFieldCount: false);
+        foreach (var (text, quoted) in HeaderFields(context))
+        {
+            _csv.WriteField(text, quoted ? CsvQuoting.Always : CsvQuoting.WhenNeeded);
+        }
+
+        _csv.EndRecord();
+        CsvFiles.WriteHeader(_csv, DatevRow.ColumnNames);
+    }
+
+    /// <summary>One file holds one fiscal year: the period must not cross the fiscal year's start.</summary>
+    public static string? CheckPeriod(LedgerPeriod period, DatevOptions options)
+    {
+        var start = FiscalYearStart(period.From, options.FiscalYearStartMonth);
+        return FiscalYearStart(period.To, options.FiscalYearStartMonth) == start
+            ? null
+            : $"DATEV takes one fiscal year per file, and {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd} crosses the fiscal year starting {start.AddYears(1):yyyy-MM-dd}; export each fiscal year on its own.";
+    }
+
+    public static DateOnly FiscalYearStart(DateOnly date, int startMonth) =>
+        new(date.Month >= startMonth ? date.Year : date.Year - 1, startMonth, 1);
+
+    public override void Write(Journal journal)
+    {
+        var belegfeld1 = journal.Id;
+        if (belegfeld1.Length > MaxBelegfeld1 || !belegfeld1.All(IsBelegfeldChar))
+        {
+            throw new JournalRefusedException($"id '{belegfeld1}' cannot be DATEV's Belegfeld 1 (at most {MaxBelegfeld1} of A-Z a-z 0-9 $ & % * + - /).");
+        }
+
+        var anchor = journal.Lines[0].Account;
+        foreach (var line in journal.Lines)
+        {
+            if (line.Account.Code == anchor.Code)
+            {
+                continue;
+            }
+
+            var text = DatevText.Prepare(line.Description, _textHandling);
+            Row(line, anchor.Code, journal, belegfeld1, text.Length > MaxBuchungstext ? text[..MaxBuchungstext] : text).WriteTo(_csv);
+            _csv.EndRecord();
+        }
+    }
+
+    public override IReadOnlyList<string> Complete()
+    {
+        _csv.Dispose();
+        return [_path];
+    }
+
+    protected override void Dispose(bool disposing) => _csv.Dispose();
+
+    private static bool IsBelegfeldChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '$' or '&' or '%' or '*' or '+' or '-' or '/';
+
+    private DatevRow Row(JournalLine line, string contra, Journal journal, string belegfeld1, string text)
+    {
+        var amount = Math.Abs(line.Amount);
+        var foreign = !string.Equals(journal.Currency.Code, Context.BaseCurrency, StringComparison.Ordinal);
+        return new DatevRow
+        {
+            Umsatz = CsvFiles.Fixed(amount, journal.Currency.MinorUnits),
+            SollHaben = line.Amount > 0m ? "S" : "H",
+            WkzUmsatz = journal.Currency.Code,
+            Kurs = foreign ? Context.ExchangeRate : null,
+            BasisUmsatz = foreign ? CsvFiles.Fixed(amount / Context.ExchangeRate, 2) : null,
+            WkzBasisUmsatz = foreign ? Context.BaseCurrency : string.Empty,
+            Konto = line.Account.Code,
+            Gegenkonto = contra,
+            BuSchluessel = line.Kind == JournalLineKind.Revenue && line.Tax is { TaxId.Length: > 0 } ? "40" : string.Empty,
+            Belegdatum = journal.Date,
+            Belegfeld1 = belegfeld1,
+            Buchungstext = text,
+        };
+    }
+
+    private static IEnumerable<(string Text, bool Quoted)> HeaderFields(LedgerFileContext context)
+    {
+        var datev = context.Options.Datev;
+        var period = context.Period;
+        static (string, bool) Text(string value) => (value, true);
+        static (string, bool) Number(string value) => (value, false);
+        var label = $"POS {period.StoreId} {period.From:yyyyMMdd}-{period.To:yyyyMMdd}";
+        return
+        [
+            Text("EXTF"), Number("700"), Number("21"), Text("Buchungsstapel"), Number("13"),
+            // "Erzeugt am": the end of the period rather than the clock, so a re-export is byte-identical.
+            Number(period.To.AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "000000000"),
+            Number(string.Empty), Text("RE"), Text(string.Empty), Text(string.Empty),
+            Number(datev.ConsultantNumber.ToString(CultureInfo.InvariantCulture)),
+            Number(datev.ClientNumber.ToString(CultureInfo.InvariantCulture)),
+            Number(FiscalYearStart(period.From, datev.FiscalYearStartMonth).ToString("yyyyMMdd", CultureInfo.InvariantCulture)),
+            Number(datev.AccountLength.ToString(CultureInfo.InvariantCulture)),
+            Number(period.From.ToString("yyyyMMdd", CultureInfo.InvariantCulture)),
+            Number(period.To.ToString("yyyyMMdd", CultureInfo.InvariantCulture)),
+            Text(label.Length > 30 ? label[..30] : label), Text(string.Empty),
+            Number("1"), Number("0"), Number("0"), Text("EUR"),
+            Number(string.Empty), Text(string.Empty), Number(string.Empty), Number(string.Empty),
+            Text(string.Equals(context.Options.Chart, "skr03", StringComparison.OrdinalIgnoreCase) ? "03" : string.Empty),
+            Number(string.Empty), Number(string.Empty), Text(string.Empty), Text(string.Empty),
+        ];
+    }
+}
+
+/// <summary>The EXTF header fields and the bookings of a DATEV file, read back with a small parser.</summary>
+internal sealed record DatevFile(IReadOnlyList<string> Header, IReadOnlyList<string> ColumnNames, IReadOnlyList<DatevRow> Rows);
+
+internal static class DatevReader
+{
+    public static DatevFile Read(string path, int year)
+    {
+        var text = File.ReadAllText(path, DatevText.Windows1252);
+        if (!text.EndsWith("\r\n", StringComparison.Ordinal) || text.Replace("\r\n", string.Empty, StringComparison.Ordinal).Contains('\n', StringComparison.Ordinal))
+        {
+            throw new FormatException("A DATEV file ends every line with CRLF and has no bare LF.");
+        }
+
+        var lines = text[..^2].Split("\r\n");
+        var header = Split(lines[0]);
+        var names = Split(lines[1]);
+        var rows = new List<DatevRow>();
+        foreach (var line in lines.Skip(2))
+        {
+            var f = Split(line);
+            rows.Add(new DatevRow
+            {
+                Umsatz = decimal.Parse(f[0], NumberStyles.AllowDecimalPoint, DatevWriter.Culture),
+                SollHaben = f[1],
+                WkzUmsatz = f[2],
+                Kurs = f[3].Length == 0 ? null : decimal.Parse(f[3], NumberStyles.AllowDecimalPoint, DatevWriter.Culture),
+                BasisUmsatz = f[4].Length == 0 ? null : decimal.Parse(f[4], NumberStyles.AllowDecimalPoint, DatevWriter.Culture),
+                WkzBasisUmsatz = f[5],
+                Konto = f[6],
+                Gegenkonto = f[7],
+                BuSchluessel = f[8],
+                Belegdatum = new DateOnly(year, int.Parse(f[9][2..], CultureInfo.InvariantCulture), int.Parse(f[9][..2], CultureInfo.InvariantCulture)),
+                Belegfeld1 = f[10],
+                Belegfeld2 = f[11],
+                Buchungstext = f[13],
+            });
+        }
+
+        return new DatevFile(header, names, rows);
+    }
+
+    /// <summary>Splits a line on ';' outside quotes, unquoting and un-doubling quotes.</summary>
+    public static IReadOnlyList<string> Split(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ';')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+}

@@ -1,0 +1,86 @@
+using PosBridge.Accounting.Accounts;
+using PosBridge.Accounting.Journals;
+using PosBridge.Accounting.Setup;
+using PosBridge.Core.Adapters;
+using PosBridge.Core.Amounts;
+
+namespace PosBridge.Accounting.Dialects;
+
+/// <summary>What a dialect writer needs to know about the ledger and the period it writes.</summary>
+internal sealed record LedgerFileContext(
+    string Directory,
+    string FileStem,
+    LedgerPeriod Period,
+    Currency StoreCurrency,
+    string BaseCurrency,
+    decimal ExchangeRate,
+    AccountMap Map,
+    LedgerOptions Options);
+
+/// <summary>
+/// Writes journals into one dialect's files, in the staging folder the export publishes from. Journals
+/// arrive one at a time so a month of sales never sits in memory.
+/// </summary>
+internal abstract class LedgerFileWriter : IDisposable
+{
+    protected LedgerFileWriter(LedgerFileContext context) => Context = context;
+
+    protected LedgerFileContext Context { get; }
+
+    /// <exception cref="JournalRefusedException">The dialect cannot hold this journal as it is.</exception>
+    public abstract void Write(Journal journal);
+
+    /// <summary>Flushes and closes; returns the files written, in order.</summary>
+    public abstract IReadOnlyList<string> Complete();
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void Dispose(bool disposing);
+
+    protected string PathFor(string suffix = "") => Path.Combine(Context.Directory, Context.FileStem + suffix + ".csv");
+
+    public static LedgerFileWriter Create(LedgerDialect dialect, LedgerFileContext context) => dialect switch
+    {
+        LedgerDialect.Generic => new Generic.GenericWriter(context),
+        LedgerDialect.XeroJournals => new Xero.XeroJournalWriter(context),
+        LedgerDialect.XeroInvoices => new Xero.XeroInvoiceWriter(context),
+        LedgerDialect.QuickBooks => new QuickBooks.QuickBooksJournalWriter(context),
+        LedgerDialect.SageCloud => new Sage.SageCloudJournalWriter(context),
+        LedgerDialect.Sage50 => new Sage.Sage50AuditTrailWriter(context),
+        LedgerDialect.Datev => new Datev.DatevWriter(context),
+        LedgerDialect.Zoho => new Zoho.ZohoJournalWriter(context),
+        _ => throw new ArgumentOutOfRangeException(nameof(dialect), dialect, "Unknown dialect."),
+    };
+
+    /// <summary>Why the dialect cannot hold the period in one export, or null when it can.</summary>
+    public static string? CheckPeriod(LedgerDialect dialect, LedgerPeriod period, LedgerOptions options) =>
+        dialect == LedgerDialect.Datev ? Datev.DatevWriter.CheckPeriod(period, options.Datev) : null;
+
+    /// <summary>The file name stem, the same on every re-export of the period.</summary>
+    public static string FileStem(LedgerDialect dialect, LedgerPeriod period) =>
+        dialect == LedgerDialect.Datev
+            ? $"EXTF_Buchungsstapel_{period.StoreId}_{period.From:yyyyMMdd}_{period.To:yyyyMMdd}"
+            : $"{LedgerDialects.NameOf(dialect)}_{period.StoreId}_{period.From:yyyyMMdd}_{period.To:yyyyMMdd}";
+}
+
+/// <summary>A dialect cannot hold a journal as it is (text it cannot encode, a line it cannot express).</summary>
+internal sealed class JournalRefusedException : Exception
+{
+    public JournalRefusedException()
+    {
+    }
+
+    public JournalRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    public JournalRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

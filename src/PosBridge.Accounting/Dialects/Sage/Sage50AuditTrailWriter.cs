@@ -1,0 +1,125 @@
+using System.Globalization;
+using CsvHelper;
+using PosBridge.Accounting.Journals;
+
+namespace PosBridge.Accounting.Dialects.Sage;
+
+/// <summary>A row of Sage 50 (UK) audit trail transaction import.</summary>
+internal sealed record Sage50Row : ICsvRow<Sage50Row>
+{
+    private const string DateFormat = "dd/MM/yyyy";
+
+    public static IReadOnlyList<string> Header { get; } =
+    [
+        "Type", "Account Ref", "Nominal Code", "Department", "Date", "Reference", "Details", "Net Amount", "Tax Code",
+        "Tax Amount", "Exchange Rate", "Extra Ref", "User Name", "Project Ref", "Cost Code",
+    ];
+
+    public string Type { get; init; } = string.Empty;
+
+    public string AccountRef { get; init; } = string.Empty;
+
+    public string NominalCode { get; init; } = string.Empty;
+
+    public string Department { get; init; } = string.Empty;
+
+    public DateOnly Date { get; init; }
+
+    public string Reference { get; init; } = string.Empty;
+
+    public string Details { get; init; } = string.Empty;
+
+    public decimal NetAmount { get; init; }
+
+    public string TaxCode { get; init; } = string.Empty;
+
+    public decimal TaxAmount { get; init; }
+
+    public decimal ExchangeRate { get; init; }
+
+    public string ExtraRef { get; init; } = string.Empty;
+
+    public string UserName { get; init; } = string.Empty;
+
+    public string ProjectRef { get; init; } = string.Empty;
+
+    public string CostCode { get; init; } = string.Empty;
+
+    public static Sage50Row Read(CsvReader csv) => new()
+    {
+        Type = csv.GetString(0),
+        AccountRef = csv.GetString(1),
+        NominalCode = csv.GetString(2),
+        Department = csv.GetString(3),
+        Date = csv.ReadDate(4, DateFormat),
+        Reference = csv.GetString(5),
+        Details = csv.GetString(6),
+        NetAmount = csv.ReadNumber(7, CsvFiles.Dot),
+        TaxCode = csv.GetString(8),
+        TaxAmount = csv.ReadNumber(9, CsvFiles.Dot),
+        ExchangeRate = csv.ReadNumber(10, CsvFiles.Dot),
+        ExtraRef = csv.GetString(11),
+        UserName = csv.GetString(12),
+        ProjectRef = csv.GetString(13),
+        CostCode = csv.GetString(14),
+    };
+
+    public void WriteTo(CsvWriter csv)
+    {
+        csv.WriteField(Type);
+        csv.WriteField(AccountRef);
+        csv.WriteField(NominalCode);
+        csv.WriteField(Department);
+        csv.WriteDate(Date, DateFormat);
+        csv.WriteField(Reference);
+        csv.WriteField(Details);
+        csv.WriteNumber(NetAmount, CsvFiles.Dot);
+        csv.WriteField(TaxCode);
+        csv.WriteNumber(TaxAmount, CsvFiles.Dot);
+        csv.WriteNumber(ExchangeRate, CsvFiles.Dot);
+        csv.WriteField(ExtraRef);
+        csv.WriteField(UserName);
+        csv.WriteField(ProjectRef);
+        csv.WriteField(CostCode);
+    }
+}
+
+/// <summary>
+/// Sage 50 (UK) audit trail import as journal debits and credits (JD/JC), net amounts positive. Journals
+/// in Sage 50 post no VAT by themselves, so output VAT is its own line on the VAT nominal with the
+/// non-VAT code, and revenue lines carry their rate's code for reporting. Sage 50 keeps 30 characters of
+/// Reference and Extra Ref and 60 of Details, so the sale id (32 hex digits) leads Details.
+/// </summary>
+internal sealed class Sage50AuditTrailWriter(LedgerFileContext context) : RowFileWriter<Sage50Row>(context)
+{
+    public const int MaxReference = 30;
+    public const int MaxDetails = 60;
+
+    protected override void AddRows(Journal journal, List<Sage50Row> rows)
+    {
+        if (journal.Reference.Length > MaxReference)
+        {
+            throw new JournalRefusedException($"reference '{journal.Reference}' is longer than Sage 50's {MaxReference} characters.");
+        }
+
+        var decimals = journal.Currency.MinorUnits;
+        foreach (var line in journal.Lines)
+        {
+            var details = line.SaleId is { } saleId ? $"{saleId.ToString("N", CultureInfo.InvariantCulture)} {line.Description}" : line.Description;
+            rows.Add(new Sage50Row
+            {
+                Type = line.Amount > 0m ? "JD" : "JC",
+                AccountRef = line.Account.Code,
+                NominalCode = line.Account.Code,
+                Department = "0",
+                Date = journal.Date,
+                Reference = journal.Reference,
+                Details = details.Length > MaxDetails ? details[..MaxDetails] : details,
+                NetAmount = CsvFiles.Fixed(Math.Abs(line.Amount), decimals),
+                TaxCode = line.Kind == JournalLineKind.Revenue ? line.Tax!.Code : Context.Map.NonTaxCode,
+                TaxAmount = CsvFiles.Fixed(0m, decimals),
+                ExchangeRate = Context.ExchangeRate,
+            });
+        }
+    }
+}

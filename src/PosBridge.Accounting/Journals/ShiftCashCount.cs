@@ -1,0 +1,58 @@
+namespace PosBridge.Accounting.Journals;
+
+/// <summary>
+/// A shift's cash count at close, as the till's Z report gives it. Core has no Z report yet, so the
+/// connector builds this from whatever the till reports; amounts are in the store's currency.
+/// </summary>
+public sealed record ShiftCashCount
+{
+    public required string StoreId { get; init; }
+
+    public required string TillId { get; init; }
+
+    public required string ShiftId { get; init; }
+
+    /// <summary>When the shift was closed, in UTC; its business day is cut in the store's time zone.</summary>
+    public required DateTimeOffset ClosedAtUtc { get; init; }
+
+    /// <summary>Cash the drawer should hold by the sales: float plus cash taken minus cash paid out.</summary>
+    public required decimal ExpectedCash { get; init; }
+
+    /// <summary>Cash counted in the drawer.</summary>
+    public required decimal CountedCash { get; init; }
+
+    /// <summary>Tips put in the drawer that belong to staff (already part of <see cref="CountedCash"/>).</summary>
+    public decimal Tips { get; init; }
+}
+
+/// <summary>
+/// A fee a card or wallet provider reports (on a settlement, usually a day later). Core has no settlement
+/// report yet, so the connector builds this from the provider's; the amount is in the store's currency.
+/// </summary>
+public sealed record ProviderFee
+{
+    public required string StoreId { get; init; }
+
+    /// <summary>The payment method the fee was charged on; its clearing account is credited.</summary>
+    public required string MethodId { get; init; }
+
+    public required Core.Sales.PaymentKind Kind { get; init; }
+
+    /// <summary>When the provider reported it; its business day is cut in the store's time zone.</summary>
+    public required DateTimeOffset ReportedAtUtc { get; init; }
+
+    /// <summary>The provider's reference for the settlement or fee (letters, digits and '-' travel to every dialect).</summary>
+    public required string Reference { get; init; }
+
+    public required decimal Amount { get; init; }
+}
+
+/// <summary>What an export books besides sales: shifts' cash counts and providers' fees.</summary>
+public sealed record LedgerAdjustments
+{
+    public static readonly LedgerAdjustments None = new();
+
+    public IReadOnlyList<ShiftCashCount> ShiftCounts { get; init; } = [];
+
+    public IReadOnlyList<ProviderFee> ProviderFees { get; init; } = [];
+}
