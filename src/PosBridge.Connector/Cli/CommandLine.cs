@@ -28,6 +28,11 @@ internal static class CommandLine
               Sales received, and per adapter: waiting sales, the oldest, dead letters, last success.
           retry (--sale SALE-ID | --adapter NAME | --all) [--data DIR]
               Queues dead-lettered deliveries again after the cause is fixed.
+          export (--ledger NAME | --dialect DIALECT [--store STORE]) --from YYYY-MM-DD --to YYYY-MM-DD
+                 --out DIR [--data DIR]
+              Writes a ledger's journals for those business days from the sales received, in the
+              ledger's dialect (generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50,
+              datev, zoho), configured under Accounting:Ledgers. Re-exporting gives identical files.
           demo [--date YYYY-MM-DD] [--sales N] [--out FILE]
               Runs one business day of a Cairo cafe through PosBridge: builds N sales (default 120)
               with the tax engine, writes them as sale documents (JSON lines) to FILE
@@ -98,7 +103,7 @@ internal static class CommandLine
             case "serve":
                 return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
 
-            case "tills" or "status" or "retry":
+            case "tills" or "status" or "retry" or "export":
                 return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
@@ -108,6 +113,7 @@ internal static class CommandLine
 
     private static readonly string[] PairRequires = ["store", "till", "name"];
     private static readonly string[] RetryChoices = ["sale", "adapter", "all"];
+    private static readonly string[] ExportRequires = ["from", "to", "out"];
 
     private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -133,6 +139,7 @@ internal static class CommandLine
             ("tills", "revoke") => ["till", "data"],
             ("status", null) => ["data"],
             ("retry", null) => ["sale", "adapter", "all", "data"],
+            ("export", null) => ["ledger", "dialect", "store", "from", "to", "out", "data"],
             _ => [],
         };
         var expectedPositional = command == "tills" ? 1 : 0;
@@ -148,6 +155,7 @@ internal static class CommandLine
         {
             ("tills", "pair") => PairRequires.Where(n => Require(n) is null).ToArray(),
             ("tills", "revoke") => Require("till") is null ? ["till"] : [],
+            ("export", _) => ExportRequires.Where(n => Require(n) is null).ToArray(),
             _ => [],
         };
         if (missing.Length > 0)
@@ -185,6 +193,7 @@ internal static class CommandLine
             ("tills", "list") => await ManagerCommands.ListTillsAsync(services, output, cancellationToken).ConfigureAwait(false),
             ("tills", "revoke") => await ManagerCommands.RevokeAsync(services, options["till"], output, error, cancellationToken).ConfigureAwait(false),
             ("status", _) => await ManagerCommands.StatusAsync(services, output, cancellationToken).ConfigureAwait(false),
+            ("export", _) => await ExportCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };
     }

@@ -5,6 +5,7 @@ using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
+using PosBridge.Accounting.Setup;
 using PosBridge.Ecommerce;
 using Quartz;
 
@@ -62,6 +63,10 @@ internal static class ConnectorApp
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddEcommerce(configuration);
+        if (configuration.GetSection("Accounting").Exists())
+        {
+            services.AddAccounting(configuration);
+        }
 
         // Hosted services start in this order: the database is migrated before any job runs.
         services.AddHostedService<DatabaseMigrator>();

@@ -34,6 +34,9 @@ internal interface IInbox
     Task<IReadOnlyList<Sale>> FindRefundsOfAsync(Guid originalSaleId, CancellationToken cancellationToken = default);
 
     Task<long> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A store's sales completed in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), by time then id, read as they are consumed.</summary>
+    IAsyncEnumerable<Sale> ForStoreAsync(string storeId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }
 
 internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
@@ -121,6 +124,21 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
         database.ReadAsync(
             async connection => Convert.ToInt64(await Sql.ScalarAsync(connection, null, "SELECT COUNT(*) FROM sales", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture),
             cancellationToken);
+
+    public async IAsyncEnumerable<Sale> ForStoreAsync(string storeId, DateTimeOffset fromUtc, DateTimeOffset toUtc, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Sql.Command(
+            connection,
+            null,
+            "SELECT document FROM sales WHERE store_id = $store AND created_at >= $from AND created_at < $to ORDER BY created_at, id",
+            ("$store", storeId), ("$from", Sql.ToUnixMs(fromUtc)), ("$to", Sql.ToUnixMs(toUtc)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return Read(reader.GetString(0));
+        }
+    }
 
     /// <summary>Stored documents were validated on the way in; reading one back cannot fail unless the file was edited.</summary>
     internal static Sale Read(string document) =>

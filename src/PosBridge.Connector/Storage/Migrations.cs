@@ -94,6 +94,10 @@ internal static class Migrations
             details         TEXT    NULL
         );
         """,
+        // 2: ledger exports read a store's sales by time.
+        """
+        CREATE INDEX sales_store_time ON sales (store_id, created_at, id);
+        """,
     ];
 
     public static int Latest => Sqlite.Length;
