@@ -19,7 +19,7 @@ internal sealed class DeliverSalesJob(SalesDispatcher dispatcher) : IJob
 }
 
 /// <summary>At start, schedules one delivery job per enabled adapter, and refuses to start on a misconfigured one.</summary>
-internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispatcher dispatcher, TimeProvider timeProvider, Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions> options) : IHostedService
+internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispatcher dispatcher, TimeProvider timeProvider, Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions> options, IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +41,18 @@ internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispa
                 .WithIdentity($"deliver-sales-{adapter}", "dispatch")
                 .StartAt(timeProvider.GetUtcNow() + options.Value.Dispatch.Interval)
                 .WithSimpleSchedule(s => s.WithInterval(options.Value.Dispatch.Interval).RepeatForever())
+                .Build();
+            await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Value.CloseOfDay.Enabled && services.GetService<Ledgers.CloseOfDayExporter>() is not null)
+        {
+            var interval = options.Value.CloseOfDay.CheckInterval;
+            var job = JobBuilder.Create<Ledgers.CloseOfDayJob>().WithIdentity("close-of-day-ledgers", "ledgers").Build();
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity("close-of-day-ledgers", "ledgers")
+                .StartAt(timeProvider.GetUtcNow() + interval)
+                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())
                 .Build();
             await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
         }

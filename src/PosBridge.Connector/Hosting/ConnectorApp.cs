@@ -66,6 +66,7 @@ internal static class ConnectorApp
         if (configuration.GetSection("Accounting").Exists())
         {
             services.AddAccounting(configuration);
+            services.AddSingleton<Ledgers.CloseOfDayExporter>();
         }
 
         // Hosted services start in this order: the database is migrated before any job runs.

@@ -26,6 +26,8 @@ internal sealed class ConnectorOptions
 
     public DispatchOptions Dispatch { get; set; } = new();
 
+    public CloseOfDayOptions CloseOfDay { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDirectory, "connector.db");
 
     public string SecretsKeyPath => Path.Combine(DataDirectory, "keys", "secrets.key");
@@ -47,6 +49,25 @@ internal sealed class DispatchOptions
 
     /// <summary>Per adapter name: whether it is on and how it is delivered to.</summary>
     public Dictionary<string, AdapterDispatchOptions> Adapters { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Ledger files written when a store's business day has closed.</summary>
+internal sealed class CloseOfDayOptions
+{
+    /// <summary>Write ledgers on their own at close of day; off: only <c>posbridge export</c> writes them.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where each ledger's files go (a folder per ledger); default: the data folder's <c>ledgers</c>.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>How often the connector looks for closed business days to write.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long after local midnight a day counts as closed, so late uploads from tills make it in.</summary>
+    public TimeSpan CloseDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How far back a connector that was down catches up.</summary>
+    public int MaxCatchUpDays { get; set; } = 31;
 }
 
 internal sealed class AdapterDispatchOptions
@@ -111,6 +132,12 @@ internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOpti
         if (dispatch.MaxBatchesPerRun < 1)
         {
             failures.Add($"PosBridge:Dispatch:MaxBatchesPerRun is {dispatch.MaxBatchesPerRun}; use 1 or more.");
+        }
+
+        var close = options.CloseOfDay;
+        if (close.CheckInterval < TimeSpan.FromSeconds(1) || close.CloseDelay < TimeSpan.Zero || close.CloseDelay > TimeSpan.FromHours(23) || close.MaxCatchUpDays is < 1 or > 366)
+        {
+            failures.Add("PosBridge:CloseOfDay needs CheckInterval of at least 1 s, CloseDelay from 0 to 23 h and MaxCatchUpDays from 1 to 366.");
         }
 
         foreach (var (adapter, settings) in dispatch.Adapters)

@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused a request to {Path}: {ProblemType}")]
     public static partial void Refused(ILogger logger, string path, string problemType);
 
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Ledger {Ledger} could not write business day {Day}; it is tried again on the next run: {Error}")]
+    public static partial void LedgerDayFailed(ILogger logger, string ledger, string day, string error);
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Database {Path} is at schema version {Version}")]
     public static partial void DatabaseReady(ILogger logger, string path, int version);
 }

@@ -98,6 +98,16 @@ internal static class Migrations
         """
         CREATE INDEX sales_store_time ON sales (store_id, created_at, id);
         """,
+        // 3: which business days each ledger has written at close of day.
+        """
+        CREATE TABLE ledger_days (
+            ledger          TEXT    NOT NULL,
+            business_day    TEXT    NOT NULL,
+            journals        INTEGER NOT NULL,
+            written_at      INTEGER NOT NULL,
+            PRIMARY KEY (ledger, business_day)
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PosBridge.Accounting.Export;
+using PosBridge.Accounting.Setup;
+using PosBridge.Connector.Hosting;
+using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Storage;
+using PosBridge.Core.Adapters;
+using PosBridge.Core.Sales;
+using Quartz;
+
+namespace PosBridge.Connector.Ledgers;
+
+/// <summary>One business day of one ledger, as the close-of-day run handled it.</summary>
+internal sealed record LedgerDay(string Ledger, DateOnly Day, int Journals, string? Error);
+
+/// <summary>
+/// Writes each ledger's files for every business day that has closed in its store's time zone and is not
+/// written yet. Looking for closed days (instead of firing at midnight) means a connector that was down
+/// catches up, and a day is written once: the <c>ledger_days</c> table records it.
+/// </summary>
+internal sealed class CloseOfDayExporter(
+    LedgerExports ledgers,
+    IOptions<AccountingOptions> accounting,
+    IInbox inbox,
+    ConnectorDatabase database,
+    TimeProvider timeProvider,
+    IOptions<ConnectorOptions> options,
+    ILogger<CloseOfDayExporter> logger) : IDisposable
+{
+    // One run at a time, whoever asks: two exports of a ledger into its folder would share its staging folder.
+    private readonly SemaphoreSlim _running = new(1, 1);
+
+    public async Task<IReadOnlyList<LedgerDay>> RunAsync(CancellationToken cancellationToken = default)
+    {
+        await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunExclusiveAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    public void Dispose() => _running.Dispose();
+
+    private async Task<IReadOnlyList<LedgerDay>> RunExclusiveAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value.CloseOfDay;
+        var now = timeProvider.GetUtcNow();
+        var handled = new List<LedgerDay>();
+        foreach (var ledger in ledgers.All.OrderBy(l => l.Name, StringComparer.Ordinal))
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(accounting.Value.Stores[ledger.StoreId].TimeZone!);
+            var local = TimeZoneInfo.ConvertTime(now, zone);
+            var lastClosed = DateOnly.FromDateTime(local.DateTime).AddDays(local.TimeOfDay >= settings.CloseDelay ? -1 : -2);
+            var lastWritten = await LastWrittenAsync(ledger.Name, cancellationToken).ConfigureAwait(false);
+            var first = lastWritten?.AddDays(1) ?? lastClosed;
+            if (first < lastClosed.AddDays(1 - settings.MaxCatchUpDays))
+            {
+                first = lastClosed.AddDays(1 - settings.MaxCatchUpDays);
+            }
+
+            for (var day = first; day <= lastClosed; day = day.AddDays(1))
+            {
+                var result = await WriteDayAsync(ledger, day, zone, cancellationToken).ConfigureAwait(false);
+                handled.Add(result);
+                if (result.Error is not null)
+                {
+                    // Days stay in order: a failed day is tried again next run before any later one.
+                    Log.LedgerDayFailed(logger, ledger.Name, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), result.Error);
+                    break;
+                }
+            }
+        }
+
+        return handled;
+    }
+
+    private async Task<LedgerDay> WriteDayAsync(LedgerExport ledger, DateOnly day, TimeZoneInfo zone, CancellationToken cancellationToken)
+    {
+        // The store's local day, chosen per sale: local midnight can fall in a DST gap (Cairo), so no
+        // conversion of a local midnight to UTC is attempted.
+        var margin = TimeSpan.FromHours(15);
+        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - margin;
+        var to = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + margin;
+        var sales = new List<Sale>();
+        await foreach (var sale in inbox.ForStoreAsync(ledger.StoreId, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            if (DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(sale.CreatedAtUtc, zone).DateTime) == day)
+            {
+                sales.Add(sale);
+            }
+        }
+
+        var journals = 0;
+        if (sales.Count > 0)
+        {
+            var directory = Path.Combine(options.Value.CloseOfDay.Directory ?? Path.Combine(options.Value.DataDirectory, "ledgers"), ledger.Name);
+            var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, day, day), sales, directory, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == LedgerWriteOutcome.Failed)
+            {
+                return new LedgerDay(ledger.Name, day, 0, result.Reason ?? "the ledger refused the day");
+            }
+
+            journals = result.JournalCount;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        await database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    "INSERT INTO ledger_days (ledger, business_day, journals, written_at) VALUES ($ledger, $day, $journals, $now) ON CONFLICT (ledger, business_day) DO NOTHING",
+                    cancellationToken,
+                    ("$ledger", ledger.Name), ("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("$journals", journals), ("$now", Sql.ToUnixMs(now))).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new LedgerDay(ledger.Name, day, journals, null);
+    }
+
+    private Task<DateOnly?> LastWrittenAsync(string ledger, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async connection => await Sql.ScalarAsync(connection, null, "SELECT MAX(business_day) FROM ledger_days WHERE ledger = $ledger", cancellationToken, ("$ledger", ledger)).ConfigureAwait(false) is string text
+                ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : (DateOnly?)null,
+            cancellationToken);
+}
+
+/// <summary>Quartz job for <see cref="CloseOfDayExporter"/>; never two runs at once.</summary>
+[DisallowConcurrentExecution]
+internal sealed class CloseOfDayJob(CloseOfDayExporter exporter) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await exporter.RunAsync(cancellationToken).ConfigureAwait(false);
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
+using PosBridge.Connector.Ledgers;
+using PosBridge.Connector.Tests.Hosting;
+
+namespace PosBridge.Connector.Tests.Ledgers;
+
+public sealed class CloseOfDayExporterTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Accounting:Stores:CAI1:TimeZone"] = "Africa/Cairo",
+        ["Accounting:Stores:CAI1:Currency"] = "EGP",
+        ["Accounting:Ledgers:books:Store"] = "CAI1",
+        ["Accounting:Ledgers:books:Dialect"] = "generic",
+        ["Accounting:Ledgers:books:Chart"] = "generic",
+        ["Accounting:Ledgers:books:Taxes:vat14:Rate"] = "14",
+        ["Accounting:Ledgers:books:Taxes:vat14:Name"] = "VAT 14%",
+        ["PosBridge:CloseOfDay:CloseDelay"] = "01:00:00",
+        // The test drives the exporter itself; the scheduled job would fire as the clock jumps months.
+        ["PosBridge:CloseOfDay:Enabled"] = "false",
+    };
+
+    [Fact]
+    public async Task Run_AfterTheStoresDayCloses_WritesThatDayOnce()
+    {
+        await using var host = await ConnectorHost.StartAsync(Settings);
+        // 10 March 2027, 10:00 in Cairo (UTC+2).
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 8, 0, 0, TimeSpan.Zero));
+        var till = await host.PairTillAsync();
+        (await till.UploadAsync(new Sales(host.Clock).Many(5))).EnsureSuccessStatusCode();
+        var exporter = host.Services.GetRequiredService<CloseOfDayExporter>();
+
+        var firstRun = await exporter.RunAsync(TestContext.Current.CancellationToken);
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 22, 30, 0, TimeSpan.Zero)); // 00:30 in Cairo: closed, but within the delay
+        var withinDelay = await exporter.RunAsync(TestContext.Current.CancellationToken);
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 23, 30, 0, TimeSpan.Zero)); // 01:30 in Cairo
+        var closed = await exporter.RunAsync(TestContext.Current.CancellationToken);
+        var again = await exporter.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(new DateOnly(2027, 3, 9), Assert.Single(firstRun).Day);
+        Assert.Empty(withinDelay);
+        var day = Assert.Single(closed);
+        Assert.Equal(new DateOnly(2027, 3, 10), day.Day);
+        Assert.Equal(5, day.Journals);
+        Assert.Null(day.Error);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(host.Directory, "ledgers", "books")));
+        Assert.Empty(again);
+    }
+
+    [Fact]
+    public async Task Run_AfterDaysDown_CatchesUpEveryClosedDayInOrder()
+    {
+        await using var host = await ConnectorHost.StartAsync(Settings);
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 23, 30, 0, TimeSpan.Zero));
+        var exporter = host.Services.GetRequiredService<CloseOfDayExporter>();
+        await exporter.RunAsync(TestContext.Current.CancellationToken);
+
+        host.Clock.Advance(TimeSpan.FromDays(3));
+        var caughtUp = await exporter.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([new DateOnly(2027, 3, 11), new DateOnly(2027, 3, 12), new DateOnly(2027, 3, 13)], caughtUp.Select(d => d.Day));
+        Assert.All(caughtUp, d => Assert.Equal(0, d.Journals));
+    }
+}
