@@ -21,7 +21,7 @@ internal static partial class Log
     public static partial void Uploaded(ILogger logger, int count, int sent, int rejected);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Sale {SaleId} rejected by the connector ({Status}): {Reason}")]
-    public static partial void UploadRejected(ILogger logger, string saleId, string status, string reason);
+    public static partial void UploadRejected(ILogger logger, Guid saleId, PosBridge.Core.Sync.UploadStatus status, string reason);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Connector unreachable; {Pending} sales wait in the outbox, next try in {Delay}")]
     public static partial void UploadDeferred(ILogger logger, int pending, TimeSpan delay);
