@@ -1,0 +1,154 @@
+using System.Text.Json;
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Taxes;
+using PosBridge.Terminal.Storage;
+
+namespace PosBridge.Terminal.Catalog;
+
+/// <summary>A product found by a scan, with what its label carried.</summary>
+public sealed record CatalogMatch(Product Product, string ScannedCode, decimal? Quantity = null, decimal? LinePrice = null);
+
+/// <summary>The till's own copy of the catalog and taxes, so it sells with no network.</summary>
+public sealed class CatalogStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly TillDatabase _database;
+    private readonly TillOptions _options;
+
+    public CatalogStore(TillDatabase database, TillOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        _database = database;
+        _options = options;
+    }
+
+    /// <summary>Adds or replaces a product; <paramref name="otherNames"/> are also searchable (e.g. "Qahwa" for "قهوة").</summary>
+    public void Upsert(Product product, IEnumerable<string>? otherNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        var key = SearchText.Fold(string.Join(' ', new[] { product.Name, product.Sku ?? string.Empty }.Concat(otherNames ?? [])));
+        _database.Execute(
+            """
+            INSERT OR REPLACE INTO Products(Id, Name, SearchKey, Sku, Barcode, Unit, ListPrice, Currency, TaxIds, IsWeighed, Active)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            product.Id, product.Name, key, product.Sku, NormalizeBarcode(product.Barcode), product.Unit, TillDatabase.Text(product.ListPrice),
+            product.Currency, JsonSerializer.Serialize(product.TaxIds, Json), product.IsWeighed ? 1 : 0, product.Active ? 1 : 0);
+    }
+
+    public void Upsert(TaxDefinition tax)
+    {
+        ArgumentNullException.ThrowIfNull(tax);
+        _database.Execute("INSERT OR REPLACE INTO Taxes(Id, Json) VALUES (?, ?)", tax.Id, JsonSerializer.Serialize(tax, Json));
+    }
+
+    public IReadOnlyDictionary<string, TaxDefinition> Taxes() =>
+        _database.Query<TaxRow>("SELECT Id, Json FROM Taxes")
+            .ToDictionary(r => r.Id, r => JsonSerializer.Deserialize<TaxDefinition>(r.Json, Json)!, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Finds an active product by a scanned code. Null when the code fails its check digit or no product
+    /// has it. Weight and price labels (prefix 2x) find the product by their item code.
+    /// </summary>
+    public CatalogMatch? FindByBarcode(string code)
+    {
+        var scan = Barcode.Read(code, _options.EmbeddedBarcodes, _options.CurrencyInfo.MinorUnits);
+        if (scan is null)
+        {
+            return null;
+        }
+
+        if (scan.Weight is null && scan.Price is null)
+        {
+            var product = One("SELECT * FROM Products WHERE Barcode = ? AND Active = 1", NormalizeBarcode(scan.LookupCode));
+            return product is null ? null : new CatalogMatch(product, scan.Code);
+        }
+
+        // Catalogs store the item's label code either as the bare prefix + item code or padded with zeros and its own check digit.
+        var padded = scan.LookupCode.PadRight(12, '0');
+        padded += Barcode.CheckDigit(padded).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var item = One("SELECT * FROM Products WHERE Barcode IN (?, ?) AND Active = 1", scan.LookupCode, padded);
+        if (item is null)
+        {
+            return null;
+        }
+
+        if (scan.Weight is { } weight)
+        {
+            return new CatalogMatch(item, scan.Code, Quantity: weight);
+        }
+
+        // A price label: one unit at the label's price (or the weight the price buys, for weighed goods).
+        var price = scan.Price!.Value;
+        return item.IsWeighed && item.ListPrice > 0m
+            ? new CatalogMatch(item, scan.Code, Quantity: decimal.Round(price / item.ListPrice, 3), LinePrice: price)
+            : new CatalogMatch(item, scan.Code, Quantity: 1m, LinePrice: price);
+    }
+
+    public Product? FindBySku(string sku) => One("SELECT * FROM Products WHERE Sku = ? COLLATE NOCASE AND Active = 1", sku.Trim());
+
+    public Product? FindById(string id) => One("SELECT * FROM Products WHERE Id = ?", id);
+
+    /// <summary>Active products whose name (or other names, or SKU) contains every word typed, folded.</summary>
+    public IReadOnlyList<Product> Search(string text, int limit = 20)
+    {
+        var words = SearchText.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return [];
+        }
+
+        var sql = "SELECT * FROM Products WHERE Active = 1" + string.Concat(words.Select(_ => " AND instr(SearchKey, ?) > 0")) + " ORDER BY Name LIMIT " + limit;
+        return _database.Query<ProductRow>(sql, words.Cast<object?>().ToArray()).ConvertAll(r => r.ToProduct());
+    }
+
+    private Product? One(string sql, params object?[] args) => _database.Query<ProductRow>(sql, args).FirstOrDefault()?.ToProduct();
+
+    // A UPC-A is an EAN-13 with a leading zero; keep one form so either scan finds the product.
+    private static string? NormalizeBarcode(string? code) => code is { Length: 12 } && code.All(char.IsAsciiDigit) ? "0" + code : code;
+
+    private sealed class TaxRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public string Json { get; set; } = string.Empty;
+    }
+
+    private sealed class ProductRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public string? Sku { get; set; }
+
+        public string? Barcode { get; set; }
+
+        public string Unit { get; set; } = string.Empty;
+
+        public string ListPrice { get; set; } = "0";
+
+        public string Currency { get; set; } = string.Empty;
+
+        public string TaxIds { get; set; } = "[]";
+
+        public int IsWeighed { get; set; }
+
+        public int Active { get; set; }
+
+        public Product ToProduct() => new()
+        {
+            Id = Id,
+            Name = Name,
+            Sku = Sku,
+            Barcode = Barcode,
+            Unit = Unit,
+            ListPrice = TillDatabase.Decimal(ListPrice),
+            Currency = Currency,
+            TaxIds = JsonSerializer.Deserialize<string[]>(TaxIds, CatalogStore.Json)!,
+            IsWeighed = IsWeighed != 0,
+            Active = Active != 0,
+        };
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace PosBridge.Terminal;
+
+/// <summary>The till's log messages. Never pass card data, credentials or signing keys to these.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Sale {SaleNumber} committed: {AmountDue} {Currency}, {Lines} lines")]
+    public static partial void SaleCommitted(ILogger logger, string saleNumber, decimal amountDue, string currency, int lines);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Sale not committed: it failed validation: {Errors}")]
+    public static partial void SaleInvalid(ILogger logger, string errors);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Kind} payment of {Amount}: {Status} (provider reference {ProviderReference})")]
+    public static partial void TerminalPayment(ILogger logger, PosBridge.Core.Sales.PaymentKind kind, decimal amount, Payments.TerminalStatus status, string? providerReference);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{Kind} payment refused: the till is offline")]
+    public static partial void RefusedOffline(ILogger logger, PosBridge.Core.Sales.PaymentKind kind);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Uploaded {Count} sales: {Sent} sent, {Rejected} rejected")]
+    public static partial void Uploaded(ILogger logger, int count, int sent, int rejected);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Sale {SaleId} rejected by the connector ({Status}): {Reason}")]
+    public static partial void UploadRejected(ILogger logger, Guid saleId, PosBridge.Core.Sync.UploadStatus status, string reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Connector unreachable; {Pending} sales wait in the outbox, next try in {Delay}")]
+    public static partial void UploadDeferred(ILogger logger, int pending, TimeSpan delay);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Paired as till {TillId} of store {StoreId}; clock skew {Skew}")]
+    public static partial void Paired(ILogger logger, string tillId, string storeId, TimeSpan skew);
+}

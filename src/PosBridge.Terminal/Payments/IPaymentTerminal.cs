@@ -1,0 +1,45 @@
+using PosBridge.Core.Sales;
+
+namespace PosBridge.Terminal.Payments;
+
+/// <summary>What the till asks a payment provider for: an amount and the till's reference for it.</summary>
+public sealed record TerminalRequest(PaymentKind Kind, decimal Amount, string Currency, string Reference);
+
+public enum TerminalStatus
+{
+    Approved,
+    Declined,
+    Cancelled,
+    TimedOut,
+}
+
+/// <summary>
+/// The provider's answer: only what a receipt and a refund need. The contract has no field for a card
+/// number, track data or PIN, so none can reach the till's storage or logs.
+/// </summary>
+public sealed record TerminalOutcome(
+    TerminalStatus Status,
+    string? ProviderReference = null,
+    string? AuthorizationCode = null,
+    string? Scheme = null,
+    string? Last4 = null,
+    string? Message = null);
+
+/// <summary>
+/// A card or wallet payment provider (its SDK in the app, or an app-to-app call to its payment app).
+/// The certified kernel behind it reads the card; the till sees only the outcome.
+/// </summary>
+public interface IPaymentTerminal
+{
+    /// <summary>Takes a payment. Cancelling <paramref name="cancellationToken"/> asks the provider to abort.</summary>
+    Task<TerminalOutcome> PayAsync(TerminalRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives money back for an earlier payment, by the provider's reference.</summary>
+    Task<TerminalOutcome> RefundAsync(string providerReference, TerminalRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Whether the till can reach the network now (the device's connectivity API on a phone).</summary>
+public interface INetworkStatus
+{
+    bool IsOnline { get; }
+}

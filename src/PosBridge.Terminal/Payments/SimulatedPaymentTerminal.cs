@@ -1,0 +1,97 @@
+using System.Globalization;
+using PosBridge.Core.Sales;
+
+namespace PosBridge.Terminal.Payments;
+
+/// <summary>How the simulated provider answers the next request.</summary>
+public enum SimulatedAnswer
+{
+    Approve,
+    Decline,
+
+    /// <summary>The provider gives up and reports a time-out.</summary>
+    TimeOut,
+
+    /// <summary>No answer until the till cancels (the customer walks away): then Cancelled.</summary>
+    WaitForCancel,
+}
+
+/// <summary>
+/// A payment provider for the desktop till, demos and tests. It "reads" <see cref="CardNumber"/> the way a
+/// certified kernel would and, like one, hands the till only the scheme and last four digits.
+/// </summary>
+public sealed class SimulatedPaymentTerminal : IPaymentTerminal
+{
+    private readonly Queue<SimulatedAnswer> _script = new();
+    private int _counter;
+
+    /// <summary>The card the simulated customer presents.</summary>
+    public string CardNumber { get; set; } = "4111111111111111";
+
+    /// <summary>The answer when nothing is scripted.</summary>
+    public SimulatedAnswer DefaultAnswer { get; set; } = SimulatedAnswer.Approve;
+
+    public IList<TerminalRequest> Requests { get; } = [];
+
+    public void Script(params SimulatedAnswer[] answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        foreach (var answer in answers)
+        {
+            _script.Enqueue(answer);
+        }
+    }
+
+    public Task<TerminalOutcome> PayAsync(TerminalRequest request, CancellationToken cancellationToken = default) => AnswerAsync(request, cancellationToken);
+
+    public Task<TerminalOutcome> RefundAsync(string providerReference, TerminalRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerReference);
+        return AnswerAsync(request, cancellationToken);
+    }
+
+    private async Task<TerminalOutcome> AnswerAsync(TerminalRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Requests.Add(request);
+        var answer = _script.Count > 0 ? _script.Dequeue() : DefaultAnswer;
+        switch (answer)
+        {
+            case SimulatedAnswer.Approve:
+                var n = Interlocked.Increment(ref _counter);
+                return new TerminalOutcome(
+                    TerminalStatus.Approved,
+                    ProviderReference: string.Create(CultureInfo.InvariantCulture, $"SIM-{n:D8}"),
+                    AuthorizationCode: string.Create(CultureInfo.InvariantCulture, $"A{n:D5}"),
+                    Scheme: request.Kind == PaymentKind.Wallet ? "wallet" : Scheme(CardNumber),
+                    Last4: CardNumber[^4..]);
+            case SimulatedAnswer.Decline:
+                return new TerminalOutcome(TerminalStatus.Declined, Message: "Declined by issuer (simulated).");
+            case SimulatedAnswer.TimeOut:
+                return new TerminalOutcome(TerminalStatus.TimedOut, Message: "The payment provider did not answer in time (simulated).");
+            default:
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return new TerminalOutcome(TerminalStatus.Cancelled, Message: "Cancelled at the till.");
+        }
+    }
+
+    private static string Scheme(string pan) => pan[0] switch
+    {
+        '4' => "visa",
+        '5' or '2' => "mastercard",
+        _ => "card",
+    };
+}
+
+/// <summary>A network switch for tests and the desktop till.</summary>
+public sealed class ManualNetworkStatus : INetworkStatus
+{
+    public bool IsOnline { get; set; } = true;
+}

@@ -1,0 +1,228 @@
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Sales;
+using PosBridge.Core.Taxes;
+
+namespace PosBridge.Terminal.Sales;
+
+/// <summary>What a cashier may do beyond selling at catalog prices.</summary>
+[Flags]
+public enum TillPermissions
+{
+    None = 0,
+    OverridePrice = 1,
+    Refund = 2,
+    ManageShift = 4,
+}
+
+/// <summary>A line of the cart. Totals are not kept here: they come from Core's calculator.</summary>
+public sealed record CartLine(
+    Product Product,
+    decimal Quantity,
+    decimal UnitPrice,
+    decimal DiscountPercent = 0m,
+    string? ScannedCode = null,
+    string? Note = null,
+    bool PriceOverridden = false);
+
+/// <summary>
+/// The sale being rung up. It holds what the cashier did (lines, discounts, payments); every amount
+/// it shows is computed by <see cref="SaleBuilder"/> and <see cref="SaleCalculator"/>, the same code
+/// the connector checks sales with.
+/// </summary>
+public sealed class Cart
+{
+    private readonly List<CartLine> _lines = [];
+    private readonly List<Payment> _payments = [];
+    private readonly TillOptions _options;
+    private readonly IReadOnlyDictionary<string, TaxDefinition> _taxes;
+
+    internal Cart(TillOptions options, IReadOnlyDictionary<string, TaxDefinition> taxes, Cashier cashier, TillPermissions permissions)
+    {
+        _options = options;
+        _taxes = taxes;
+        Cashier = cashier;
+        Permissions = permissions;
+    }
+
+    public Cashier Cashier { get; }
+
+    public TillPermissions Permissions { get; }
+
+    public IReadOnlyList<CartLine> Lines => _lines;
+
+    public IReadOnlyList<Payment> Payments => _payments;
+
+    public Customer? Customer { get; set; }
+
+    public string? Note { get; set; }
+
+    public decimal OrderDiscountPercent { get; private set; }
+
+    /// <summary>Adds a product; a repeat scan of a unit-priced product adds to its line.</summary>
+    public CartLine Add(Product product, decimal quantity = 1m, decimal? unitPrice = null, string? scannedCode = null)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        CheckQuantity(product, quantity);
+        if (!product.Active)
+        {
+            throw new InvalidOperationException($"'{product.Name}' is archived and can no longer be sold.");
+        }
+
+        var price = unitPrice ?? product.ListPrice;
+        var existing = _lines.FindIndex(l => l.Product.Id == product.Id && !product.IsWeighed && l.UnitPrice == price && l.DiscountPercent == 0m && !l.PriceOverridden && l.Note is null);
+        if (existing >= 0)
+        {
+            _lines[existing] = _lines[existing] with { Quantity = _lines[existing].Quantity + quantity };
+            return _lines[existing];
+        }
+
+        var line = new CartLine(product, quantity, price, ScannedCode: scannedCode);
+        _lines.Add(line);
+        return line;
+    }
+
+    /// <summary>Adds what a scan found, with the weight or price its label carried.</summary>
+    public CartLine Add(Catalog.CatalogMatch match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        if (match.LinePrice is { } linePrice)
+        {
+            // A price label: the label's amount is the line's price, whatever the weight.
+            var quantity = match.Quantity ?? 1m;
+            var line = new CartLine(match.Product, quantity, linePrice / quantity, ScannedCode: match.ScannedCode);
+            _lines.Add(line);
+            return line;
+        }
+
+        return Add(match.Product, match.Quantity ?? 1m, scannedCode: match.ScannedCode);
+    }
+
+    public void SetQuantity(int index, decimal quantity)
+    {
+        var line = Line(index);
+        CheckQuantity(line.Product, quantity);
+        _lines[index] = line with { Quantity = quantity };
+    }
+
+    public void Remove(int index)
+    {
+        Line(index);
+        _lines.RemoveAt(index);
+    }
+
+    public void SetLineDiscountPercent(int index, decimal percent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(percent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100m);
+        _lines[index] = Line(index) with { DiscountPercent = percent };
+    }
+
+    /// <summary>
+    /// A discount of a fixed amount off the line. Core's sale line carries discounts in percent only, so
+    /// the amount becomes the percent of the line's gross that it is; the line total then lands on the
+    /// amount off to the currency's minor unit.
+    /// </summary>
+    public void SetLineDiscountAmount(int index, decimal amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        var line = Line(index);
+        var gross = line.Quantity * line.UnitPrice;
+        if (amount > gross)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amount), $"The discount {amount} is more than the line's {gross}.");
+        }
+
+        _lines[index] = line with { DiscountPercent = gross == 0m ? 0m : decimal.Round(amount / gross * 100m, 10) };
+    }
+
+    public void SetOrderDiscountPercent(decimal percent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(percent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100m);
+        OrderDiscountPercent = percent;
+    }
+
+    /// <summary>Sells a line at another price. Needs <see cref="TillPermissions.OverridePrice"/>.</summary>
+    public void OverridePrice(int index, decimal unitPrice)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(unitPrice);
+        if (!Permissions.HasFlag(TillPermissions.OverridePrice))
+        {
+            throw new UnauthorizedAccessException($"Cashier {Cashier.Id} may not override prices; a manager must.");
+        }
+
+        _lines[index] = Line(index) with { UnitPrice = unitPrice, PriceOverridden = true };
+    }
+
+    public void SetLineNote(int index, string? note) => _lines[index] = Line(index) with { Note = note };
+
+    /// <summary>The totals now, from Core's calculator.</summary>
+    public ComputedTotals Totals => ToBuilder().ComputeTotals();
+
+    /// <summary>What is still to pay.</summary>
+    public decimal Remaining => ToBuilder().Remaining;
+
+    internal void AddPayment(Payment payment) => _payments.Add(payment);
+
+    public void RemovePayments() => _payments.Clear();
+
+    /// <summary>A builder holding everything but the identity (id, number, shift, time), which the commit fills in.</summary>
+    internal SaleBuilder ToBuilder()
+    {
+        var builder = new SaleBuilder(_options.CurrencyInfo, _options.TaxRounding)
+        {
+            StoreId = _options.StoreId,
+            TillId = _options.TillId,
+            Cashier = Cashier,
+            Customer = Customer,
+            Note = Note,
+            OrderDiscountPercent = OrderDiscountPercent,
+            CashRounding = _options.CashRoundingStep is { } step ? new CashRounding { Step = step, Mode = _options.CashRoundingMode } : null,
+        };
+        foreach (var line in _lines)
+        {
+            foreach (var taxId in line.Product.TaxIds)
+            {
+                AddTax(builder, taxId);
+            }
+        }
+
+        foreach (var line in _lines)
+        {
+            builder.AddLine(line.Product.Id, line.Product.Name, line.Quantity, line.UnitPrice, line.Product.TaxIds, line.DiscountPercent, line.Product.Unit, line.Product.Sku, line.ScannedCode ?? line.Product.Barcode);
+        }
+
+        foreach (var payment in _payments)
+        {
+            builder.AddPayment(payment);
+        }
+
+        return builder;
+    }
+
+    private void AddTax(SaleBuilder builder, string taxId)
+    {
+        if (!_taxes.TryGetValue(taxId, out var tax))
+        {
+            throw new InvalidOperationException($"Tax '{taxId}' is not in the till's catalog; pull the catalog again.");
+        }
+
+        builder.AddTax(tax);
+        foreach (var child in tax.Children)
+        {
+            AddTax(builder, child);
+        }
+    }
+
+    private CartLine Line(int index) =>
+        index >= 0 && index < _lines.Count ? _lines[index] : throw new ArgumentOutOfRangeException(nameof(index), $"The cart has no line {index}.");
+
+    private static void CheckQuantity(Product product, decimal quantity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        if (!product.IsWeighed && decimal.Truncate(quantity) != quantity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(quantity), $"'{product.Name}' is sold in whole {product.Unit}; {quantity} is not whole.");
+        }
+    }
+}

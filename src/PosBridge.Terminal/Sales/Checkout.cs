@@ -1,0 +1,234 @@
+using Microsoft.Extensions.Logging;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Payments;
+
+namespace PosBridge.Terminal.Sales;
+
+public enum PaymentStatus
+{
+    Accepted,
+
+    /// <summary>Refused before anything was asked of a provider (offline, no customer, nothing to pay).</summary>
+    Refused,
+    Declined,
+    Cancelled,
+    TimedOut,
+}
+
+/// <summary>The outcome of one payment attempt; <see cref="Message"/> is for the cashier.</summary>
+public sealed record PaymentResult(PaymentStatus Status, string Message, Payment? Payment = null)
+{
+    public bool IsAccepted => Status == PaymentStatus.Accepted;
+}
+
+/// <summary>The outcome of completing a cart: the committed sale, or why it was not committed.</summary>
+public sealed record CompletionResult(Sale? Sale, SaleValidationResult? Validation = null, string? Message = null)
+{
+    public bool IsCommitted => Sale is not null;
+}
+
+/// <summary>
+/// Rings up and takes payment for carts, and commits them. Cash always works; card, wallet and QR need
+/// the network and are refused up front when the till is offline.
+/// </summary>
+public sealed class Checkout
+{
+    private readonly CatalogStore _catalog;
+    private readonly SaleStore _sales;
+    private readonly TillOptions _options;
+    private readonly IPaymentTerminal _terminal;
+    private readonly INetworkStatus _network;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public Checkout(CatalogStore catalog, SaleStore sales, TillOptions options, IPaymentTerminal terminal, INetworkStatus network, TimeProvider timeProvider, ILogger<Checkout> logger)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(sales);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(terminal);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _catalog = catalog;
+        _sales = sales;
+        _options = options;
+        _terminal = terminal;
+        _network = network;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>How long a provider may take before the till gives up on it.</summary>
+    public TimeSpan TerminalTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    public Cart NewCart(Cashier cashier, TillPermissions permissions = TillPermissions.None)
+    {
+        ArgumentNullException.ThrowIfNull(cashier);
+        return new Cart(_options, _catalog.Taxes(), cashier, permissions);
+    }
+
+    /// <summary>Cash toward what remains: the excess is change; less than what remains leaves the rest for another method.</summary>
+    public PaymentResult PayCash(Cart cart, decimal tendered, string methodId = "cash")
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tendered);
+        if (!_options.CurrencyInfo.IsWholeUnits(tendered))
+        {
+            return new PaymentResult(PaymentStatus.Refused, $"{tendered} is not an amount of {_options.Currency} cash.");
+        }
+
+        var remaining = cart.Remaining;
+        if (remaining <= 0m)
+        {
+            return new PaymentResult(PaymentStatus.Refused, "Nothing is left to pay.");
+        }
+
+        var amount = Math.Min(tendered, remaining);
+        var payment = new Payment { MethodId = methodId, Kind = PaymentKind.Cash, Amount = amount, Tendered = tendered, Change = tendered - amount };
+        cart.AddPayment(payment);
+        return new PaymentResult(PaymentStatus.Accepted, payment.Change > 0m ? $"Change: {payment.Change}" : "Paid in cash.", payment);
+    }
+
+    /// <summary>A card or wallet payment through the payment provider; <paramref name="amount"/> defaults to what remains.</summary>
+    public async Task<PaymentResult> PayByTerminalAsync(Cart cart, PaymentKind kind, string methodId, decimal? amount = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        if (kind is not (PaymentKind.Card or PaymentKind.Wallet))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), $"{kind} payments do not go through the payment terminal.");
+        }
+
+        if (Refuse(cart, kind, amount, out var due) is { } refused)
+        {
+            return refused;
+        }
+
+        using var timeout = new CancellationTokenSource(TerminalTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var reference = $"{_options.TillId}-{cart.GetHashCode():x8}-{cart.Payments.Count + 1}";
+        var outcome = await _terminal.PayAsync(new TerminalRequest(kind, due, _options.Currency, reference), linked.Token).ConfigureAwait(false);
+        if (outcome.Status == TerminalStatus.Cancelled && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            outcome = outcome with { Status = TerminalStatus.TimedOut, Message = "The payment provider did not answer in time." };
+        }
+
+        Log.TerminalPayment(_logger, kind, due, outcome.Status, outcome.ProviderReference);
+        switch (outcome.Status)
+        {
+            case TerminalStatus.Approved:
+                var payment = new Payment
+                {
+                    MethodId = methodId,
+                    Kind = kind,
+                    Amount = due,
+                    Card = new CardDetails
+                    {
+                        Scheme = outcome.Scheme ?? "card",
+                        Last4 = outcome.Last4 ?? string.Empty,
+                        AuthorizationCode = outcome.AuthorizationCode ?? string.Empty,
+                        ProviderReference = outcome.ProviderReference ?? string.Empty,
+                    },
+                    Reference = outcome.ProviderReference,
+                };
+                cart.AddPayment(payment);
+                return new PaymentResult(PaymentStatus.Accepted, $"Approved: {payment.Card.Scheme} •••• {payment.Card.Last4}", payment);
+            case TerminalStatus.Declined:
+                return new PaymentResult(PaymentStatus.Declined, outcome.Message ?? "Declined.");
+            case TerminalStatus.TimedOut:
+                return new PaymentResult(PaymentStatus.TimedOut, outcome.Message ?? "The payment provider did not answer in time.");
+            default:
+                return new PaymentResult(PaymentStatus.Cancelled, outcome.Message ?? "Cancelled.");
+        }
+    }
+
+    /// <summary>A QR or instant-transfer payment the cashier confirmed by the bank's reference.</summary>
+    public PaymentResult PayByReference(Cart cart, string methodId, string reference, decimal? amount = null)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reference);
+        if (Refuse(cart, PaymentKind.Qr, amount, out var due) is { } refused)
+        {
+            return refused;
+        }
+
+        var payment = new Payment { MethodId = methodId, Kind = PaymentKind.Qr, Amount = due, Reference = reference.Trim() };
+        cart.AddPayment(payment);
+        return new PaymentResult(PaymentStatus.Accepted, $"Transfer {payment.Reference} recorded.", payment);
+    }
+
+    /// <summary>"Pay later": charges what remains (or <paramref name="amount"/>) to the cart's customer's account. Works offline.</summary>
+    public PaymentResult PayLater(Cart cart, string methodId = "customer-account", decimal? amount = null)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        if (cart.Customer is null)
+        {
+            return new PaymentResult(PaymentStatus.Refused, "Attach a customer before charging to an account.");
+        }
+
+        if (Refuse(cart, PaymentKind.CustomerAccount, amount, out var due) is { } refused)
+        {
+            return refused;
+        }
+
+        var payment = new Payment { MethodId = methodId, Kind = PaymentKind.CustomerAccount, Amount = due };
+        cart.AddPayment(payment);
+        return new PaymentResult(PaymentStatus.Accepted, $"{due} charged to {cart.Customer.Name ?? cart.Customer.Id}'s account.", payment);
+    }
+
+    /// <summary>Commits a fully paid cart as a sale (with its outbox row) in the open shift.</summary>
+    public CompletionResult Complete(Cart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        if (cart.Lines.Count == 0)
+        {
+            return new CompletionResult(null, Message: "The cart is empty.");
+        }
+
+        var remaining = cart.Remaining;
+        if (remaining != 0m)
+        {
+            return new CompletionResult(null, Message: $"{remaining} is still to pay.");
+        }
+
+        try
+        {
+            var sale = _sales.Commit(cart.ToBuilder());
+            Log.SaleCommitted(_logger, sale.SaleNumber, sale.Totals.AmountDue, sale.Currency, sale.Lines.Count);
+            return new CompletionResult(sale);
+        }
+        catch (NoOpenShiftException e)
+        {
+            return new CompletionResult(null, Message: e.Message);
+        }
+        catch (SaleInvalidException e)
+        {
+            Log.SaleInvalid(_logger, e.Validation.ToString());
+            return new CompletionResult(null, e.Validation, "The sale is not valid; nothing was saved.");
+        }
+    }
+
+    private PaymentResult? Refuse(Cart cart, PaymentKind kind, decimal? amount, out decimal due)
+    {
+        var remaining = cart.Remaining;
+        due = amount ?? remaining;
+        if (kind is PaymentKind.Card or PaymentKind.Wallet or PaymentKind.Qr && !_network.IsOnline)
+        {
+            Log.RefusedOffline(_logger, kind);
+            return new PaymentResult(PaymentStatus.Refused, $"{kind} payments need the network and the till is offline. Take cash, or charge a customer's account.");
+        }
+
+        if (remaining <= 0m)
+        {
+            return new PaymentResult(PaymentStatus.Refused, "Nothing is left to pay.");
+        }
+
+        if (due <= 0m || due > remaining)
+        {
+            return new PaymentResult(PaymentStatus.Refused, $"{due} is not between zero and the {remaining} still to pay.");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Storage;
+
+namespace PosBridge.Terminal.Sales;
+
+/// <summary>Thrown inside the commit when the built document fails Core's validation; nothing is written.</summary>
+public sealed class SaleInvalidException(SaleValidationResult validation)
+    : InvalidOperationException("The sale failed validation and was not saved:" + Environment.NewLine + validation)
+{
+    public SaleValidationResult Validation { get; } = validation;
+}
+
+/// <summary>Thrown when a sale is committed with no shift open: a sale always belongs to an open shift.</summary>
+public sealed class NoOpenShiftException() : InvalidOperationException("No shift is open: a sale always belongs to an open shift; open one first.");
+
+/// <summary>
+/// Commits completed sales: the sale number, the document and its outbox row in one transaction, so
+/// a crash at any point leaves the sale wholly saved or not at all, and a number is used once.
+/// </summary>
+public sealed class SaleStore
+{
+    private readonly TillDatabase _database;
+    private readonly TillOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    public SaleStore(TillDatabase database, TillOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _database = database;
+        _options = options;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>
+    /// Numbers, stamps, validates and saves the sale <paramref name="builder"/> describes, with its outbox row.
+    /// </summary>
+    /// <exception cref="NoOpenShiftException">No shift is open.</exception>
+    /// <exception cref="SaleInvalidException">The document fails Core's validation.</exception>
+    internal Sale Commit(SaleBuilder builder, RefundHistory? refundHistory = null)
+    {
+        var timeZone = _options.TimeZoneInfo;
+        return _database.InTransaction(() =>
+        {
+            // The number is taken inside the transaction: a crash before COMMIT gives it back, and after
+            // COMMIT it belongs to this sale for good, so numbers are gap-free and never reused.
+            if (_database.Execute("UPDATE Shifts SET LastSeq = LastSeq + 1 WHERE ClosedAtUtc IS NULL") != 1)
+            {
+                throw new NoOpenShiftException();
+            }
+
+            var shift = _database.Query<ShiftSeq>("SELECT Id, Number, LastSeq FROM Shifts WHERE ClosedAtUtc IS NULL")[0];
+            var now = _timeProvider.GetUtcNow().ToUniversalTime();
+            // Truncated to the millisecond so the instant reads back identical from the JSON document.
+            now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+            builder.Id = SaleId.At(now);
+            builder.ShiftId = shift.Id;
+            builder.SaleNumber = string.Create(CultureInfo.InvariantCulture, $"{_options.StoreId}-{_options.TillId}-{shift.Number:D4}-{shift.LastSeq:D6}");
+            builder.CreatedAtUtc = now;
+            builder.StoreUtcOffset = timeZone.GetUtcOffset(now);
+            var sale = builder.Build();
+            var validation = sale.Validate(refundHistory);
+            if (!validation.IsValid)
+            {
+                throw new SaleInvalidException(validation);
+            }
+
+            var id = sale.Id.ToString();
+            _database.Execute(
+                "INSERT INTO Sales(Id, SaleNumber, ShiftId, Seq, CreatedAtUtc, RefundOfId, Json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                id, sale.SaleNumber, shift.Id, shift.LastSeq, TillDatabase.Text(now), sale.RefundOf?.SaleId.ToString(), SaleJson.Serialize(sale));
+            _database.Execute("INSERT INTO Outbox(SaleId) VALUES (?)", id);
+            return sale;
+        });
+    }
+
+    public Sale? FindByNumber(string saleNumber) => One("SELECT Json FROM Sales WHERE SaleNumber = ?", saleNumber.Trim());
+
+    public Sale? FindById(Guid id) => One("SELECT Json FROM Sales WHERE Id = ?", id.ToString());
+
+    /// <summary>The refunds already made of a sale, for Core's refund checks.</summary>
+    public IReadOnlyList<Sale> RefundsOf(Guid saleId) =>
+        _database.Query<JsonRow>("SELECT Json FROM Sales WHERE RefundOfId = ? ORDER BY CreatedAtUtc", saleId.ToString()).ConvertAll(Parse);
+
+    public int Count() => _database.Scalar<int>("SELECT COUNT(*) FROM Sales");
+
+    private Sale? One(string sql, string key) => _database.Query<JsonRow>(sql, key).Select(Parse).FirstOrDefault();
+
+    private static Sale Parse(JsonRow row) =>
+        SaleJson.Parse(row.Json).Sale ?? throw new InvalidOperationException("A stored sale no longer parses.");
+
+    private sealed class JsonRow
+    {
+        public string Json { get; set; } = string.Empty;
+    }
+
+    private sealed class ShiftSeq
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public int Number { get; set; }
+
+        public long LastSeq { get; set; }
+    }
+}

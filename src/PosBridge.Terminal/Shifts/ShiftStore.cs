@@ -1,0 +1,148 @@
+using System.Globalization;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Storage;
+
+namespace PosBridge.Terminal.Shifts;
+
+public sealed record Shift(string Id, int Number, string CashierId, DateTimeOffset OpenedAtUtc, decimal OpeningFloat, DateTimeOffset? ClosedAtUtc, decimal? CountedCash)
+{
+    public bool IsOpen => ClosedAtUtc is null;
+}
+
+/// <summary>Cash put into or taken out of the drawer outside a sale (positive in, negative out).</summary>
+public sealed record CashMovement(decimal Amount, string Reason, DateTimeOffset AtUtc);
+
+/// <summary>Opens and closes shifts, records cash in and out, and makes the X and Z reports.</summary>
+public sealed class ShiftStore
+{
+    private readonly TillDatabase _database;
+    private readonly TillOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    public ShiftStore(TillDatabase database, TillOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _database = database;
+        _options = options;
+        _timeProvider = timeProvider;
+    }
+
+    public Shift? Current => _database.Query<ShiftRow>("SELECT * FROM Shifts WHERE ClosedAtUtc IS NULL").FirstOrDefault()?.ToShift();
+
+    /// <summary>Opens a shift with the counted float. Throws when one is already open: close it first.</summary>
+    public Shift Open(Cashier cashier, decimal openingFloat)
+    {
+        ArgumentNullException.ThrowIfNull(cashier);
+        ArgumentOutOfRangeException.ThrowIfNegative(openingFloat);
+        return _database.InTransaction(() =>
+        {
+            if (Current is { } open)
+            {
+                throw new InvalidOperationException($"Shift {open.Id} is still open; close it before opening another.");
+            }
+
+            var number = _database.Scalar<int>("SELECT COALESCE(MAX(Number), 0) + 1 FROM Shifts");
+            var id = string.Create(CultureInfo.InvariantCulture, $"{_options.StoreId}-{_options.TillId}-{number:D4}");
+            var now = _timeProvider.GetUtcNow();
+            _database.Execute(
+                "INSERT INTO Shifts(Id, Number, CashierId, OpenedAtUtc, OpeningFloat) VALUES (?, ?, ?, ?, ?)",
+                id, number, cashier.Id, TillDatabase.Text(now), TillDatabase.Text(openingFloat));
+            return new Shift(id, number, cashier.Id, now, openingFloat, null, null);
+        });
+    }
+
+    /// <summary>Records cash put in (positive) or taken out (negative) of the open shift's drawer, with its reason.</summary>
+    public CashMovement MoveCash(decimal amount, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (amount == 0m)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amount), "A cash movement needs an amount.");
+        }
+
+        var shift = Current ?? throw new InvalidOperationException("No shift is open; open one before moving cash.");
+        var now = _timeProvider.GetUtcNow();
+        _database.Execute(
+            "INSERT INTO CashMovements(ShiftId, Amount, Reason, AtUtc) VALUES (?, ?, ?, ?)",
+            shift.Id, TillDatabase.Text(amount), reason, TillDatabase.Text(now));
+        return new CashMovement(amount, reason, now);
+    }
+
+    /// <summary>The running report of the open shift (X report); nothing is closed.</summary>
+    public ShiftReport XReport()
+    {
+        var shift = Current ?? throw new InvalidOperationException("No shift is open.");
+        return Report(shift, ShiftReportKind.X);
+    }
+
+    /// <summary>Closes the open shift with the cash counted in the drawer and returns its Z report.</summary>
+    public ShiftReport Close(decimal countedCash)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(countedCash);
+        var shift = Current ?? throw new InvalidOperationException("No shift is open.");
+        var now = _timeProvider.GetUtcNow();
+        _database.Execute(
+            "UPDATE Shifts SET ClosedAtUtc = ?, CountedCash = ? WHERE Id = ? AND ClosedAtUtc IS NULL",
+            TillDatabase.Text(now), TillDatabase.Text(countedCash), shift.Id);
+        return Report(shift with { ClosedAtUtc = now, CountedCash = countedCash }, ShiftReportKind.Z);
+    }
+
+    /// <summary>The Z report of a closed shift, again (a reprint).</summary>
+    public ShiftReport ZReport(string shiftId)
+    {
+        var shift = _database.Query<ShiftRow>("SELECT * FROM Shifts WHERE Id = ?", shiftId).FirstOrDefault()?.ToShift()
+            ?? throw new ArgumentException($"No shift {shiftId}.", nameof(shiftId));
+        return shift.IsOpen ? throw new InvalidOperationException($"Shift {shiftId} is open; its running report is the X report.") : Report(shift, ShiftReportKind.Z);
+    }
+
+    private ShiftReport Report(Shift shift, ShiftReportKind kind)
+    {
+        var sales = _database.Query<JsonRow>("SELECT Json FROM Sales WHERE ShiftId = ? ORDER BY Seq", shift.Id)
+            .ConvertAll(r => SaleJson.Parse(r.Json).Sale ?? throw new InvalidOperationException("A stored sale no longer parses."));
+        var movements = _database.Query<MovementRow>("SELECT Amount, Reason, AtUtc FROM CashMovements WHERE ShiftId = ? ORDER BY Id", shift.Id)
+            .ConvertAll(m => new CashMovement(TillDatabase.Decimal(m.Amount), m.Reason, TillDatabase.Instant(m.AtUtc)));
+        return ShiftReport.Build(kind, shift, sales, movements, _options.CurrencyInfo);
+    }
+
+    private sealed class JsonRow
+    {
+        public string Json { get; set; } = string.Empty;
+    }
+
+    private sealed class MovementRow
+    {
+        public string Amount { get; set; } = "0";
+
+        public string Reason { get; set; } = string.Empty;
+
+        public string AtUtc { get; set; } = string.Empty;
+    }
+
+    private sealed class ShiftRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public int Number { get; set; }
+
+        public string CashierId { get; set; } = string.Empty;
+
+        public string OpenedAtUtc { get; set; } = string.Empty;
+
+        public string OpeningFloat { get; set; } = "0";
+
+        public string? ClosedAtUtc { get; set; }
+
+        public string? CountedCash { get; set; }
+
+        public Shift ToShift() => new(
+            Id,
+            Number,
+            CashierId,
+            TillDatabase.Instant(OpenedAtUtc),
+            TillDatabase.Decimal(OpeningFloat),
+            ClosedAtUtc is null ? null : TillDatabase.Instant(ClosedAtUtc),
+            CountedCash is null ? null : TillDatabase.Decimal(CountedCash));
+    }
+}

@@ -1,0 +1,85 @@
+using SQLite;
+
+namespace PosBridge.Terminal.Storage;
+
+/// <summary>
+/// The schema, one numbered step at a time. <c>PRAGMA user_version</c> records the last step applied,
+/// so a till that has been offline through several releases upgrades in place. Steps are only ever
+/// appended; a shipped step is never edited.
+/// </summary>
+internal static class Migrations
+{
+    private static readonly string[][] Steps =
+    [
+        // 1: the first release.
+        [
+            "CREATE TABLE Settings(Key TEXT PRIMARY KEY, Value TEXT NOT NULL)",
+            """
+            CREATE TABLE Shifts(
+                Id TEXT PRIMARY KEY, Number INTEGER NOT NULL UNIQUE, CashierId TEXT NOT NULL,
+                OpenedAtUtc TEXT NOT NULL, OpeningFloat TEXT NOT NULL,
+                ClosedAtUtc TEXT, CountedCash TEXT, LastSeq INTEGER NOT NULL DEFAULT 0)
+            """,
+            // At most one open shift per till.
+            "CREATE UNIQUE INDEX ShiftsOneOpen ON Shifts((ClosedAtUtc IS NULL)) WHERE ClosedAtUtc IS NULL",
+            """
+            CREATE TABLE CashMovements(
+                Id INTEGER PRIMARY KEY AUTOINCREMENT, ShiftId TEXT NOT NULL REFERENCES Shifts(Id),
+                Amount TEXT NOT NULL, Reason TEXT NOT NULL, AtUtc TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE Sales(
+                Id TEXT PRIMARY KEY, SaleNumber TEXT NOT NULL UNIQUE, ShiftId TEXT NOT NULL REFERENCES Shifts(Id),
+                Seq INTEGER NOT NULL, CreatedAtUtc TEXT NOT NULL, RefundOfId TEXT, Json TEXT NOT NULL,
+                UNIQUE(ShiftId, Seq))
+            """,
+            """
+            CREATE TABLE Outbox(
+                Seq INTEGER PRIMARY KEY AUTOINCREMENT, SaleId TEXT NOT NULL UNIQUE REFERENCES Sales(Id),
+                State INTEGER NOT NULL DEFAULT 0, Attempts INTEGER NOT NULL DEFAULT 0,
+                LastError TEXT, SentAtUtc TEXT)
+            """,
+            """
+            CREATE TABLE Products(
+                Id TEXT PRIMARY KEY, Name TEXT NOT NULL, SearchKey TEXT NOT NULL, Sku TEXT, Barcode TEXT,
+                Unit TEXT NOT NULL, ListPrice TEXT NOT NULL, Currency TEXT NOT NULL, TaxIds TEXT NOT NULL,
+                IsWeighed INTEGER NOT NULL, Active INTEGER NOT NULL)
+            """,
+            "CREATE INDEX ProductsBySku ON Products(Sku)",
+            "CREATE INDEX ProductsByBarcode ON Products(Barcode)",
+            "CREATE TABLE Taxes(Id TEXT PRIMARY KEY, Json TEXT NOT NULL)",
+        ],
+
+        // 2: uploads read pending rows in order, refunds look up earlier refunds of a sale.
+        [
+            "CREATE INDEX OutboxPending ON Outbox(State, Seq)",
+            "CREATE INDEX SalesByRefundOf ON Sales(RefundOfId) WHERE RefundOfId IS NOT NULL",
+        ],
+    ];
+
+    public static int Latest => Steps.Length;
+
+    public static void Apply(SQLiteConnection connection, int target)
+    {
+        var current = connection.ExecuteScalar<int>("PRAGMA user_version");
+        if (current > Latest)
+        {
+            throw new InvalidOperationException(
+                $"The till database is at schema version {current}, newer than this build knows ({Latest}); install the newer till.");
+        }
+
+        for (var version = current + 1; version <= target; version++)
+        {
+            // Each step and its version number commit together: a crash mid-upgrade reruns the whole step.
+            connection.RunInTransaction(() =>
+            {
+                foreach (var sql in Steps[version - 1])
+                {
+                    connection.Execute(sql);
+                }
+
+                connection.Execute($"PRAGMA user_version = {version}");
+            });
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using PosBridge.Core.Sync;
+
+namespace PosBridge.Terminal.Sync;
+
+/// <summary>What a paired till keeps: who it is to the connector, and how far its clock is off.</summary>
+public sealed record TillCredentials(string StoreId, string TillId, string Credential, string SigningKey, TimeSpan ClockSkew);
+
+/// <summary>The connector did not answer usefully; try again later. Nothing was acknowledged.</summary>
+public sealed class ConnectorUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The connector's terminal API as the till calls it. Every request after pairing carries the bearer
+/// credential and an HMAC signature (<see cref="RequestSignature"/>) stamped with the connector's time
+/// as the till estimates it, so a till whose clock drifts still passes the replay window.
+/// </summary>
+public sealed class ConnectorClient
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly byte[] BatchStart = "{\"sales\":["u8.ToArray();
+    private readonly HttpClient _http;
+    private readonly TimeProvider _timeProvider;
+
+    public ConnectorClient(HttpClient http, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _http = http;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Exchanges a one-time pairing code for the till's credentials, and measures the clock skew.</summary>
+    public async Task<TillCredentials> PairAsync(string code, string deviceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceName);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new PairingRequest { Code = code.Trim(), DeviceName = deviceName }, Json);
+        var sentAt = _timeProvider.GetUtcNow();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/pairing") { Content = JsonBody(body) };
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var receivedAt = _timeProvider.GetUtcNow();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Pairing refused ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+        }
+
+        var pairing = await response.Content.ReadFromJsonAsync<PairingResponse>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The connector answered pairing with nothing.");
+        // The server's clock read about half-way through the round trip.
+        var skew = pairing.ServerTime - (sentAt + ((receivedAt - sentAt) / 2));
+        return new TillCredentials(pairing.StoreId, pairing.TillId, pairing.Credential, pairing.SigningKey, skew);
+    }
+
+    /// <summary>Sends sale documents (already serialized, sent byte for byte) in one batch.</summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    public async Task<SalesUploadResponse> UploadAsync(TillCredentials credentials, IReadOnlyList<string> saleJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(saleJson);
+        using var buffer = new MemoryStream();
+        buffer.Write(BatchStart);
+        for (var i = 0; i < saleJson.Count; i++)
+        {
+            if (i > 0)
+            {
+                buffer.WriteByte((byte)',');
+            }
+
+            buffer.Write(Encoding.UTF8.GetBytes(saleJson[i]));
+        }
+
+        buffer.Write("]}"u8);
+        var body = buffer.ToArray();
+        using var request = Signed(credentials, HttpMethod.Post, "/api/v1/sales", body);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500)
+        {
+            throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the sales stay in the outbox.");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            // 401/403 (revoked till) and 400 (malformed batch) will not get better by retrying the same bytes.
+            throw new InvalidOperationException($"The connector refused the upload ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+        }
+
+        return await response.Content.ReadFromJsonAsync<SalesUploadResponse>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorUnavailableException("The connector answered the upload with nothing.");
+    }
+
+    public async Task<TillSyncStatus> StatusAsync(TillCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        using var request = Signed(credentials, HttpMethod.Get, "/api/v1/status", []);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TillSyncStatus>(Json, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private HttpRequestMessage Signed(TillCredentials credentials, HttpMethod method, string path, byte[] body)
+    {
+        var timestamp = (_timeProvider.GetUtcNow() + credentials.ClockSkew).ToUnixTimeSeconds();
+        var nonce = RequestSignature.NewNonce();
+        var request = new HttpRequestMessage(method, path);
+        if (body.Length > 0 || method != HttpMethod.Get)
+        {
+            request.Content = JsonBody(body);
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.Credential);
+        request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(RequestSignature.NonceHeader, nonce);
+        request.Headers.Add(RequestSignature.SignatureHeader, RequestSignature.Compute(Convert.FromBase64String(credentials.SigningKey), method.Method, path, timestamp, nonce, body));
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ConnectorUnavailableException("The connector could not be reached; the sales stay in the outbox.", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ConnectorUnavailableException("The connector did not answer in time; the sales stay in the outbox.", e);
+        }
+    }
+
+    private static ByteArrayContent JsonBody(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+}
