@@ -25,8 +25,11 @@ public sealed class SimulatedPaymentTerminal : IPaymentTerminal
     private readonly Queue<SimulatedAnswer> _script = new();
     private int _counter;
 
-    /// <summary>The card the simulated customer presents.</summary>
-    public string CardNumber { get; set; } = "4111111111111111";
+    /// <summary>
+    /// The card the simulated customer presents, when a test needs a whole number to flow up to the
+    /// terminal boundary; unset, the card is a Visa ending 4242 and no card number exists in the till at all.
+    /// </summary>
+    public string? CardNumber { get; set; }
 
     /// <summary>The answer when nothing is scripted.</summary>
     public SimulatedAnswer DefaultAnswer { get; set; } = SimulatedAnswer.Approve;
@@ -63,8 +66,8 @@ public sealed class SimulatedPaymentTerminal : IPaymentTerminal
                     TerminalStatus.Approved,
                     ProviderReference: string.Create(CultureInfo.InvariantCulture, $"SIM-{n:D8}"),
                     AuthorizationCode: string.Create(CultureInfo.InvariantCulture, $"A{n:D5}"),
-                    Scheme: request.Kind == PaymentKind.Wallet ? "wallet" : Scheme(CardNumber),
-                    Last4: CardNumber[^4..]);
+                    Scheme: request.Kind == PaymentKind.Wallet ? "wallet" : CardNumber is null ? "visa" : Scheme(CardNumber),
+                    Last4: CardNumber is null ? "4242" : CardNumber[^4..]);
             case SimulatedAnswer.Decline:
                 return new TerminalOutcome(TerminalStatus.Declined, Message: "Declined by issuer (simulated).");
             case SimulatedAnswer.TimeOut:
