@@ -155,23 +155,7 @@ internal sealed class JournalBuilder
         Add(JournalLineKind.CashOverShort, _map.OverShort, -difference, $"Cash over/short shift {reference}", null, null, null, count.TillId);
         Add(JournalLineKind.Tips, _map.Cash, count.Tips, $"Tips shift {reference}", null, null, null, count.TillId);
         Add(JournalLineKind.Tips, _map.Tips, -count.Tips, $"Tips shift {reference}", null, null, null, count.TillId);
-        var lines = _lines.ToArray();
-        if (!IsWhole(lines, out problem) || lines.Length == 0)
-        {
-            return null;
-        }
-
-        return new Journal
-        {
-            Id = reference,
-            Reference = reference,
-            Narration = $"POS shift close {reference}",
-            Date = BusinessDay(count.ClosedAtUtc),
-            StoreId = StoreId,
-            Currency = Currency,
-            Lines = lines,
-            SaleIds = [],
-        };
+        return Standalone(reference, $"POS shift close {reference}", count.ClosedAtUtc, out problem);
     }
 
     // The sale number and id travel in each dialect's reference fields, so a line's text says only what it is.
@@ -205,6 +189,12 @@ internal sealed class JournalBuilder
         var reference = $"{fee.StoreId}-FEE-{fee.Reference}";
         Add(JournalLineKind.ProviderFee, _map.ProviderFees, fee.Amount, $"Provider fee {fee.Reference}", null, null, null);
         Add(JournalLineKind.ProviderFee, clearing, -fee.Amount, $"Provider fee {fee.Reference}", null, null, null);
+        return Standalone(reference, $"Provider fee {reference}", fee.ReportedAtUtc, out problem);
+    }
+
+    /// <summary>A journal of the lines added so far that belongs to no sale (shift counts, provider fees).</summary>
+    private Journal? Standalone(string reference, string narration, DateTimeOffset atUtc, out string? problem)
+    {
         var lines = _lines.ToArray();
         if (!IsWhole(lines, out problem) || lines.Length == 0)
         {
@@ -215,8 +205,8 @@ internal sealed class JournalBuilder
         {
             Id = reference,
             Reference = reference,
-            Narration = $"Provider fee {reference}",
-            Date = BusinessDay(fee.ReportedAtUtc),
+            Narration = narration,
+            Date = BusinessDay(atUtc),
             StoreId = StoreId,
             Currency = Currency,
             Lines = lines,

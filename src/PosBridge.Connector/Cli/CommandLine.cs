@@ -47,6 +47,21 @@ internal static class CommandLine
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await DispatchAsync(args, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A folder that cannot be created or a file that cannot be written: say which, not a stack trace.
+            ArgumentNullException.ThrowIfNull(error);
+            await error.WriteLineAsync($"posbridge: {ex.Message}").ConfigureAwait(false);
+            return InputProblems;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);

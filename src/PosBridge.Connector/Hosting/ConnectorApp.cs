@@ -95,10 +95,9 @@ internal sealed class TillRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
 
-    public TillRateLimiter(IOptions<ConnectorOptions> options, TimeProvider timeProvider)
+    public TillRateLimiter(IOptions<ConnectorOptions> options)
     {
         var perMinute = options.Value.RequestsPerMinutePerTill;
-        _ = timeProvider;
         _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
             key,
             k => new FixedWindowRateLimiterOptions

@@ -41,9 +41,6 @@ public static class Rounding
 
         var steps = ToDecimals(value / step, 0, mode);
         // Keep the step's scale (0.05 → two decimals) so 1.2 rounds to "1.20", not "1.2".
-        return decimal.Round(steps * step, Scale(step));
+        return decimal.Round(steps * step, step.Scale);
     }
-
-    /// <summary>Digits after the decimal point as written (1.50 → 2).</summary>
-    public static int Scale(decimal value) => value.Scale;
 }

@@ -10,23 +10,7 @@ public readonly record struct LineTax(TaxDefinition Tax, decimal Base, decimal A
 /// <see cref="TotalIncluded"/> are rounded to the currency; under <see cref="TaxRoundingMethod.RoundGlobally"/>
 /// the tax amounts keep five extra digits, and the document rounds each tax's sum once.
 /// </summary>
-public readonly record struct LineTaxResult(decimal TotalExcluded, decimal TotalIncluded, IReadOnlyList<LineTax> Taxes)
-{
-    /// <summary>The sum of the line's tax amounts.</summary>
-    public decimal TaxAmount
-    {
-        get
-        {
-            var sum = 0m;
-            for (var i = 0; i < Taxes.Count; i++)
-            {
-                sum += Taxes[i].Amount;
-            }
-
-            return sum;
-        }
-    }
-}
+public readonly record struct LineTaxResult(decimal TotalExcluded, decimal TotalIncluded, IReadOnlyList<LineTax> Taxes);
 
 /// <summary>
 /// Odoo's tax computation (<c>account.tax.compute_all</c> of Odoo 16 and 17, which the POS of 16–17

@@ -33,8 +33,6 @@ public sealed class TaxSet
     /// <summary>The taxes in the order they are computed; never contains a group.</summary>
     public IReadOnlyList<TaxDefinition> Taxes => Flattened;
 
-    public int Count => Flattened.Length;
-
     internal TaxDefinition[] Flattened { get; }
 
     /// <summary>Set when the line has exactly one percent tax, the usual case on a receipt.</summary>

@@ -74,6 +74,19 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_OutputThatCannotBeWritten_SaysSoWithoutAStackTrace()
+    {
+        var blocker = Path.Combine(_directory, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder", TestContext.Current.CancellationToken);
+
+        var code = await RunAsync("demo", "--sales", "3", "--out", Path.Combine(blocker, "sales.jsonl"));
+
+        Assert.Equal(CommandLine.InputProblems, code);
+        Assert.StartsWith("posbridge: ", _error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_MissingFile_SaysWhere()
     {
         var code = await RunAsync("validate", Path.Combine(_directory, "nope.jsonl"));
