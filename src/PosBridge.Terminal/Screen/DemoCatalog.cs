@@ -1,0 +1,117 @@
+using System.Globalization;
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Taxes;
+using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Storage;
+
+namespace PosBridge.Terminal.Screen;
+
+/// <summary>
+/// A Cairo café's catalog (VAT 14 %, Arabic and Latin names, barcoded groceries, cheese by weight) for
+/// trying the screen with no back office: <c>dotnet run --project src/PosBridge.Terminal -- demo</c>.
+/// Only an empty till is filled.
+/// </summary>
+internal static class DemoCatalog
+{
+    public static readonly Dictionary<string, string?> Settings = new(StringComparer.Ordinal)
+    {
+        ["Till:StoreId"] = "CAI1",
+        ["Till:TillId"] = "T1",
+        ["Till:Currency"] = "EGP",
+        ["Till:TimeZone"] = "Africa/Cairo",
+        ["Till:EmbeddedBarcodes:0:Prefix"] = "21",
+        ["Till:EmbeddedBarcodes:0:Value"] = "Weight",
+        ["Screen:CashierId"] = "mona",
+        ["Screen:CashierName"] = "Mona",
+        ["Screen:Managers:0:Id"] = "manager",
+        ["Screen:Managers:0:Name"] = "Karim",
+        ["Screen:Managers:0:Pin"] = "1234",
+    };
+
+    public static readonly TaxDefinition Vat14 = new() { Id = "vat14", Name = "VAT 14%", AmountType = TaxAmountType.Percent, Amount = 14m, PriceInclude = true };
+
+    /// <summary>Barcodes of the demo's packaged goods, for tests and the bench.</summary>
+    public static readonly string WaterBarcode = Ean("622100000101");
+    public static readonly string MilkBarcode = Ean("622100000202");
+    public static readonly string BeansBarcode = Ean("622100000303");
+    public static readonly string DatesBarcode = Ean("622100000404");
+    public static readonly string ChipsBarcode = Ean("622100000505");
+
+    /// <summary>A 0.450 kg label of Gouda (prefix 21, item 00042, weight 00450).</summary>
+    public static readonly string GoudaLabel = Ean("210004200450");
+
+    public static void SeedIfEmpty(CatalogStore catalog, TileLayout layout, TillDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Scalar<int>("SELECT COUNT(*) FROM Products") > 0)
+        {
+            return;
+        }
+
+        catalog.Upsert(Vat14);
+        var tiles = new List<TileCategory>();
+        foreach (var (id, name, nameAr, products) in Categories)
+        {
+            foreach (var (product, otherNames) in products)
+            {
+                catalog.Upsert(product, otherNames);
+            }
+
+            tiles.Add(new TileCategory(id, name, nameAr, [.. products.Select(p => p.Product.Id)]));
+        }
+
+        layout.Save(tiles);
+    }
+
+    private static (string Id, string Name, string NameAr, (Product Product, string[] OtherNames)[] Products)[] Categories =>
+    [
+        ("hot", "Hot drinks", "مشروبات ساخنة",
+        [
+            (Item("hot-1", "قهوة تركي", 45m), ["Qahwa turki", "Turkish coffee"]),
+            (Item("hot-2", "Espresso", 40m), ["اسبريسو"]),
+            (Item("hot-3", "Cappuccino", 60m), ["كابتشينو"]),
+            (Item("hot-4", "شاي بالنعناع", 25m), ["Shai bil naanaa", "Mint tea"]),
+            (Item("hot-5", "Hot chocolate", 55m), ["هوت شوكليت"]),
+            (Item("hot-6", "سحلب", 50m), ["Sahlab"]),
+        ]),
+        ("cold", "Cold drinks", "مشروبات باردة",
+        [
+            (Item("cold-1", "Iced latte", 70m), ["لاتيه مثلج"]),
+            (Item("cold-2", "ليمون بالنعناع", 45m), ["Lemon mint", "Lamoon"]),
+            (Item("cold-3", "عصير مانجو", 50m), ["Mango juice"]),
+            (Item("cold-4", "Water 0.5 L", 10m, WaterBarcode), ["مياه"]),
+        ]),
+        ("bakery", "Bakery", "مخبوزات",
+        [
+            (Item("bak-1", "Croissant", 35m), ["كرواسون"]),
+            (Item("bak-2", "كرواسون زعتر", 40m), ["Croissant zaatar"]),
+            (Item("bak-3", "بسبوسة", 30m), ["Basbousa"]),
+            (Item("bak-4", "فطير بالجبنة", 65m), ["Feteer cheese"]),
+        ]),
+        ("grocery", "Grocery", "بقالة",
+        [
+            (Item("gro-1", "Milk 1 L", 38.5m, MilkBarcode), ["لبن"]),
+            (Item("gro-2", "بن محوج 250 جم", 120m, BeansBarcode), ["Coffee beans"]),
+            (Item("gro-3", "تمر سيوي", 85m, DatesBarcode), ["Dates"]),
+            (Item("gro-4", "Chipsy", 15m, ChipsBarcode), ["شيبسي"]),
+            (Item("gro-5", "Gouda", 320m, Ean("210004200000"), weighed: true), ["جبنة جودة"]),
+        ]),
+    ];
+
+    private static Product Item(string id, string name, decimal price, string? barcode = null, bool weighed = false) => new()
+    {
+        Id = id,
+        Name = name,
+        Sku = id.ToUpperInvariant(),
+        Barcode = barcode,
+        Unit = weighed ? "kg" : "Units",
+        ListPrice = price,
+        Currency = "EGP",
+        TaxIds = weighed ? [] : ["vat14"],
+        IsWeighed = weighed,
+    };
+
+    private static string Ean(string body) => body + Barcode.CheckDigit(body).ToString(CultureInfo.InvariantCulture);
+}

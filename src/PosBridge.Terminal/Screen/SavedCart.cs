@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Storage;
+
+namespace PosBridge.Terminal.Screen;
+
+/// <summary>A cart line as the cashier made it, to rebuild the engine's cart after a restart.</summary>
+internal sealed record SavedLine(string ProductId, decimal Quantity, decimal UnitPrice, decimal DiscountPercent, string? ScannedCode, string? Note, bool PriceOverridden);
+
+/// <summary>Set just before a commit: which shift the sale goes to and how many sales it had before.</summary>
+internal sealed record CommitMarker(string ShiftId, int SalesBefore);
+
+/// <summary>The cart in progress, written to the till's database after every change.</summary>
+internal sealed record SavedCart(
+    IReadOnlyList<SavedLine> Lines,
+    decimal OrderDiscountPercent,
+    IReadOnlyList<Payment> Payments,
+    TillPermissions Permissions,
+    CommitMarker? Committing = null);
+
+/// <summary>
+/// Keeps the cart in progress and the sale last finished in the till's own database, so a page reload,
+/// a browser crash or a till restart loses neither. The engine stays the truth: a saved cart is
+/// replayed through the engine's cart, never trusted for amounts.
+/// </summary>
+internal sealed class CartKeeper(TillDatabase database)
+{
+    private const string CartKey = "screen.cart";
+    private const string LastSaleKey = "screen.last-sale";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public SavedCart? Load() => database.GetSetting(CartKey) is { Length: > 0 } json ? JsonSerializer.Deserialize<SavedCart>(json, Json) : null;
+
+    public void Save(SavedCart? cart) => database.SetSetting(CartKey, cart is null ? string.Empty : JsonSerializer.Serialize(cart, Json));
+
+    public ScreenFinishedSale? LoadLastSale() =>
+        database.GetSetting(LastSaleKey) is { Length: > 0 } json ? JsonSerializer.Deserialize<ScreenFinishedSale>(json, Json) : null;
+
+    public void SaveLastSale(ScreenFinishedSale? sale) => database.SetSetting(LastSaleKey, sale is null ? string.Empty : JsonSerializer.Serialize(sale, Json));
+
+    public static SavedCart Snapshot(Cart cart, TillPermissions permissions, CommitMarker? committing = null) => new(
+        cart.Lines.Select(l => new SavedLine(l.Product.Id, l.Quantity, l.UnitPrice, l.DiscountPercent, l.ScannedCode, l.Note, l.PriceOverridden)).ToList(),
+        cart.OrderDiscountPercent,
+        [.. cart.Payments],
+        permissions,
+        committing);
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace PosBridge.Terminal.Screen;
+
+/// <summary>
+/// The cashier page's API: minimal endpoints straight over <see cref="TillScreen"/>. Every action answers
+/// with the whole screen state, so the page draws what the engine says and never computes a total.
+/// A refused action answers 422 with the error and the unchanged state.
+/// </summary>
+public static class ScreenEndpoints
+{
+    public static IEndpointRouteBuilder MapTillScreen(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var assets = app.ServiceProvider.GetRequiredService<StaticAssets>();
+        app.MapGet("/", (HttpContext context) => assets.Serve(context, "index.html"));
+        app.MapGet("/{file}", (HttpContext context, string file) => assets.Serve(context, file));
+
+        var api = app.MapGroup("/api");
+        api.MapPost("/login", Login);
+        api.MapGet("/state", async (TillScreen screen, CancellationToken ct) => Results.Json(await screen.StateAsync(ct)));
+        api.MapGet("/sync", (TillScreen screen) => Results.Json(screen.Sync()));
+        api.MapGet("/tiles", (TillScreen screen) => Results.Json(screen.Tiles()));
+        api.MapGet("/search", (TillScreen screen, string? q) => Results.Json(screen.Search(q)));
+
+        api.MapPost("/cart/scan", async (TillScreen screen, ScanRequest body, CancellationToken ct) => Answer(await screen.ScanAsync(body.Code, ct)));
+        api.MapPost("/cart/add", async (TillScreen screen, AddRequest body, CancellationToken ct) => Answer(await screen.AddAsync(body.ProductId, ct)));
+        api.MapPost("/cart/lines/{index:int}/quantity", async (TillScreen screen, int index, QuantityRequest body, CancellationToken ct) => Answer(await screen.SetQuantityAsync(index, body.Quantity, ct)));
+        api.MapPost("/cart/lines/{index:int}/discount", async (TillScreen screen, int index, DiscountRequest body, CancellationToken ct) => Answer(await screen.DiscountAsync(index, body.Percent, body.Amount, ct)));
+        api.MapPost("/cart/lines/{index:int}/price", async (TillScreen screen, int index, PriceRequest body, CancellationToken ct) => Answer(await screen.OverridePriceAsync(index, body.Price, body.ManagerPin, ct)));
+        api.MapDelete("/cart/lines/{index:int}", async (TillScreen screen, int index, CancellationToken ct) => Answer(await screen.RemoveAsync(index, ct)));
+        api.MapPost("/cart/discount", async (TillScreen screen, OrderDiscountRequest body, CancellationToken ct) => Answer(await screen.OrderDiscountAsync(body.Percent, ct)));
+        api.MapPost("/cart/clear", async (TillScreen screen, CancellationToken ct) => Answer(await screen.ClearAsync(ct)));
+
+        api.MapPost("/pay/cash", async (TillScreen screen, CashRequest body, CancellationToken ct) => Answer(await screen.PayCashAsync(body.Tendered, ct)));
+        api.MapPost("/pay/terminal", async (TillScreen screen, TerminalPayRequest body, CancellationToken ct) => Answer(await screen.PayByTerminalAsync(body.Kind, body.Amount, ct)));
+        api.MapPost("/pay/terminal/cancel", (TillScreen screen) =>
+        {
+            screen.CancelTerminalPayment();
+            return Results.NoContent();
+        });
+        api.MapPost("/pay/qr", async (TillScreen screen, QrPayRequest body, CancellationToken ct) => Answer(await screen.PayByReferenceAsync(body.Reference, body.Amount, ct)));
+        api.MapPost("/pay/cash/undo", async (TillScreen screen, CancellationToken ct) => Answer(await screen.RemoveCashPaymentsAsync(ct)));
+        api.MapPost("/sale/next", async (TillScreen screen, CancellationToken ct) => Answer(await screen.NextSaleAsync(ct)));
+
+        api.MapPost("/shift/open", async (TillScreen screen, OpenShiftRequest body, CancellationToken ct) => Answer(await screen.OpenShiftAsync(body.OpeningFloat, ct)));
+        api.MapGet("/shift/x", async (TillScreen screen, CancellationToken ct) => Report(await screen.XReportAsync(ct)));
+        api.MapPost("/shift/close", async (TillScreen screen, CloseShiftRequest body, CancellationToken ct) => Report(await screen.CloseShiftAsync(body.CountedCash, ct)));
+        api.MapPost("/shift/cash", async (TillScreen screen, CashMoveRequest body, CancellationToken ct) => Answer(await screen.MoveCashAsync(body.Amount, body.Reason, body.ManagerPin, ct)));
+        return app;
+    }
+
+    private static IResult Answer(ScreenResponse response) =>
+        Results.Json(response, statusCode: response.Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+
+    private static IResult Report(ScreenReportResponse response) =>
+        Results.Json(response, statusCode: response.Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+
+    private static IResult Login(HttpContext context, PinRequest body, ScreenLogin login, Pins pins, ILogger<ScreenLogin> logger)
+    {
+        var check = pins.Login(body.Pin);
+        if (!check.Ok)
+        {
+            Log.LoginRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return Results.Json(new ScreenError(check.Error!, "Wrong PIN."), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        context.Response.Cookies.Append(ScreenLogin.Cookie, login.Open(), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,104 @@
+namespace PosBridge.Terminal.Screen;
+
+// What the cashier page is sent. Amounts are strings written with the currency's minor units
+// ("137.37", "1.250"), so the page shows exactly what the engine computed and never does money in
+// floating point; it only swaps in the store's digits.
+
+public sealed record ScreenStore(string StoreId, string TillId, string Currency, int MinorUnits, string Digits, string Language, string Cashier, bool HasManagers);
+
+public sealed record ScreenShift(string Id, int Number, string OpenedAt, string OpeningFloat);
+
+public sealed record ScreenLine(
+    int Index, string ProductId, string Name, string Quantity, string Unit, bool IsWeighed, string UnitPrice, string DiscountPercent, bool PriceOverridden, string Total);
+
+public sealed record ScreenPayment(string MethodId, string Kind, string Amount, string? Tendered, string? Change, string? Scheme, string? Last4, string? Reference);
+
+public sealed record ScreenCart(
+    IReadOnlyList<ScreenLine> Lines,
+    string ItemCount,
+    string Untaxed,
+    string Tax,
+    string Discount,
+    string Rounding,
+    string AmountDue,
+    string Paid,
+    string Remaining,
+    IReadOnlyList<ScreenPayment> Payments);
+
+/// <summary>The sale just finished, kept on screen (change to give) until the cashier starts the next one.</summary>
+public sealed record ScreenFinishedSale(string Id, string Number, string AmountDue, string Paid, string Change, IReadOnlyList<ScreenPayment> Payments, string At);
+
+public sealed record ScreenMethod(string Id, string Kind, bool Available);
+
+public sealed record ScreenSync(bool Online, bool Paired, int Pending, int Rejected, int OldestPendingMinutes, bool Warn, string? LastError);
+
+public sealed record ScreenState(
+    ScreenStore Store,
+    ScreenShift? Shift,
+    ScreenCart Cart,
+    ScreenFinishedSale? LastSale,
+    IReadOnlyList<ScreenMethod> Methods,
+    ScreenSync Sync,
+    long Version);
+
+public sealed record ScreenError(string Code, string Message);
+
+/// <summary>Every answer to an action: the state after it, and what to tell the cashier.</summary>
+public sealed record ScreenResponse(ScreenState State, ScreenError? Error = null, string? Notice = null);
+
+public sealed record ScreenProduct(string Id, string Name, string Price, string Unit, bool IsWeighed);
+
+public sealed record ScreenCategory(string Id, string Name, string NameAr, IReadOnlyList<ScreenProduct> Products);
+
+public sealed record ScreenTaxLine(string Name, string Base, string Amount);
+
+public sealed record ScreenMethodTotal(string MethodId, string Kind, int Count, string Amount);
+
+public sealed record ScreenReport(
+    string Kind,
+    int ShiftNumber,
+    string OpenedAt,
+    string? ClosedAt,
+    int SalesCount,
+    string SalesTotal,
+    int RefundsCount,
+    string RefundsTotal,
+    string Discounts,
+    IReadOnlyList<ScreenTaxLine> Taxes,
+    IReadOnlyList<ScreenMethodTotal> Payments,
+    string OpeningFloat,
+    string CashFromSales,
+    string CashIn,
+    string CashOut,
+    string ExpectedCash,
+    string? CountedCash,
+    string? Difference);
+
+public sealed record ScreenReportResponse(ScreenState State, ScreenReport? Report, ScreenError? Error = null);
+
+// Requests from the page.
+public sealed record ScanRequest(string Code);
+
+public sealed record AddRequest(string ProductId);
+
+public sealed record QuantityRequest(decimal Quantity);
+
+public sealed record DiscountRequest(decimal? Percent, decimal? Amount);
+
+public sealed record PriceRequest(decimal Price, string? ManagerPin);
+
+public sealed record OrderDiscountRequest(decimal Percent);
+
+public sealed record CashRequest(decimal Tendered);
+
+public sealed record TerminalPayRequest(string Kind, decimal? Amount);
+
+public sealed record QrPayRequest(string Reference, decimal? Amount);
+
+public sealed record OpenShiftRequest(decimal OpeningFloat);
+
+public sealed record CloseShiftRequest(decimal CountedCash);
+
+public sealed record CashMoveRequest(decimal Amount, string Reason, string? ManagerPin);
+
+public sealed record PinRequest(string Pin);

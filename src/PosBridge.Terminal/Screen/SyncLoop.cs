@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PosBridge.Terminal.Payments;
+using PosBridge.Terminal.Storage;
+using PosBridge.Terminal.Sync;
+
+namespace PosBridge.Terminal.Screen;
+
+/// <summary>What the till last learned about its connector, shared by the sync loop, the checkout and the screen.</summary>
+internal sealed class SyncState
+{
+    private volatile bool _online = true;
+    private volatile bool _paired;
+    private volatile string? _lastError;
+    private TaskCompletionSource _nudge = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>True until the connector fails to answer; a till with no connector configured is never "offline".</summary>
+    public bool Online { get => _online; set => _online = value; }
+
+    public bool Paired { get => _paired; set => _paired = value; }
+
+    public string? LastError { get => _lastError; set => _lastError = value; }
+
+    /// <summary>Completes at the next <see cref="Nudge"/>: take it before working, wait on it after.</summary>
+    public Task NextNudge => Volatile.Read(ref _nudge).Task;
+
+    /// <summary>A sale was committed: upload now rather than at the next interval.</summary>
+    public void Nudge() => Interlocked.Exchange(ref _nudge, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
+
+/// <summary>The till is online when its connector answers: card, wallet and QR follow this.</summary>
+internal sealed class ConnectorNetworkStatus(SyncState state) : INetworkStatus
+{
+    public bool IsOnline => state.Online;
+}
+
+/// <summary>
+/// Pairs the till once (with the configured one-time code), then uploads the outbox whenever a sale is
+/// committed and every <see cref="ScreenOptions.SyncInterval"/>, backing off while the connector is
+/// away. It uses its own connection to the till's database, so an upload never waits on the cashier
+/// and the cashier never waits on the network.
+/// </summary>
+internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncState state, TimeProvider timeProvider, ILoggerFactory loggers) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectorUrl))
+        {
+            state.Paired = false;
+            state.LastError = "No connector is configured: sales are kept on this till.";
+            return;
+        }
+
+        using var database = TillDatabase.Open(TillHost.DatabasePath(options));
+        using var http = new HttpClient { BaseAddress = new Uri(options.ConnectorUrl), Timeout = TimeSpan.FromSeconds(15) };
+        var uploader = new SaleUploader(database, new Outbox(database, timeProvider), new ConnectorClient(http, timeProvider), timeProvider, loggers.CreateLogger<SaleUploader>())
+        {
+            FirstRetryDelay = options.SyncInterval < TimeSpan.FromSeconds(2) ? options.SyncInterval : TimeSpan.FromSeconds(2),
+            MaxRetryDelay = options.UploadMaxRetryDelay,
+        };
+        var logger = loggers.CreateLogger<SyncLoop>();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var nudge = state.NextNudge;
+            var reachable = await PassAsync(uploader, http, logger, stoppingToken).ConfigureAwait(false);
+            if (reachable != state.Online)
+            {
+                Log.ConnectorReachable(logger, reachable);
+            }
+
+            state.Online = reachable;
+            var delay = reachable ? options.SyncInterval : uploader.NextDelay(failures++, Random.Shared);
+            if (reachable)
+            {
+                failures = 0;
+            }
+
+            try
+            {
+                await Task.WhenAny(nudge, Task.Delay(delay, timeProvider, stoppingToken)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass: pair if needed, upload what waits, and say whether the connector answered.</summary>
+    private async Task<bool> PassAsync(SaleUploader uploader, HttpClient http, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (uploader.Credentials is null)
+            {
+                if (string.IsNullOrWhiteSpace(options.PairingCode))
+                {
+                    state.LastError = "The till is not paired: start it once with a pairing code (--pair).";
+                    return await ProbeAsync(http, cancellationToken).ConfigureAwait(false);
+                }
+
+                await uploader.PairAsync(options.PairingCode, $"{till.StoreId}-{till.TillId} screen", cancellationToken).ConfigureAwait(false);
+            }
+
+            state.Paired = true;
+            var report = await uploader.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
+            if (report.ConnectorUnavailable)
+            {
+                return false;
+            }
+
+            state.LastError = null;
+            // An empty outbox sends nothing, so it says nothing about the connector: ask it.
+            return report.Sent + report.Rejected > 0 || await ProbeAsync(http, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectorUnavailableException)
+        {
+            return false;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException e)
+        {
+            // Pairing or an upload refused (bad code, revoked till): the connector answered; the manager must act.
+            state.LastError = e.Message;
+            Log.SyncRefused(logger, e.Message);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> ProbeAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/health/live", UriKind.Relative), timeout.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

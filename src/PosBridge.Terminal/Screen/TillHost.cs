@@ -1,0 +1,177 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Payments;
+using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Shifts;
+using PosBridge.Terminal.Storage;
+using PosBridge.Terminal.Sync;
+
+namespace PosBridge.Terminal.Screen;
+
+/// <summary>
+/// Composes the till process: the engine on the device's SQLite file, the upload loop, and the cashier
+/// screen on loopback. <c>TillProgram</c> runs it; tests and benches build it with their own arguments.
+/// </summary>
+public static class TillHost
+{
+    /// <summary>Command-line switches and the settings they set.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--data"] = "Screen:DataDirectory",
+        ["--urls"] = "Screen:Urls",
+        ["--connector"] = "Screen:ConnectorUrl",
+        ["--pair"] = "Screen:PairingCode",
+        ["--pin"] = "Screen:LoginPin",
+        ["--lang"] = "Screen:Language",
+        ["--digits"] = "Screen:Digits",
+        ["--store"] = "Till:StoreId",
+        ["--till"] = "Till:TillId",
+        ["--currency"] = "Till:Currency",
+        ["--timezone"] = "Till:TimeZone",
+    };
+
+    /// <summary>
+    /// Builds the till process from command-line arguments (switches above, or any <c>--Section:Key value</c>),
+    /// <c>appsettings.json</c> and <c>PosBridge__…</c> environment variables. <paramref name="demo"/> fills an
+    /// empty till with a café's catalog and a manager PIN (1234) so the screen can be tried at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The settings have problems; each is named.</exception>
+    public static WebApplication Build(string[] args, bool demo = false, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        if (demo)
+        {
+            builder.Configuration.AddInMemoryCollection(DemoCatalog.Settings);
+        }
+
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        builder.Configuration.AddEnvironmentVariables("PosBridge__");
+        builder.Configuration.AddCommandLine(args, Switches.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.AddTill(builder.Configuration);
+        configureServices?.Invoke(builder.Services);
+        var options = builder.Configuration.GetSection(ScreenOptions.Section).Get<ScreenOptions>() ?? new ScreenOptions();
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        var app = builder.Build();
+        if (demo)
+        {
+            DemoCatalog.SeedIfEmpty(app.Services.GetRequiredService<CatalogStore>(), app.Services.GetRequiredService<TileLayout>(), app.Services.GetRequiredService<TillDatabase>());
+        }
+
+        var login = app.Services.GetRequiredService<ScreenLogin>();
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/api/login") && !login.IsAllowed(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                await context.Response.WriteAsJsonAsync(new ScreenError("login", "Log in with the till's PIN."), context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+        app.MapTillScreen();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILogger<TillScreen>>();
+            var urls = string.Join(", ", app.Urls);
+            var database = DatabasePath(options);
+            Log.ScreenStarted(logger, urls, database);
+        });
+        return app;
+    }
+
+    /// <summary>Registers the till engine, its upload loop and the cashier screen, with their settings checked.</summary>
+    public static IServiceCollection AddTill(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var till = configuration.GetSection("Till").Get<TillOptions>() ?? new TillOptions();
+        var screen = configuration.GetSection(ScreenOptions.Section).Get<ScreenOptions>() ?? new ScreenOptions();
+        var problems = screen.Problems().Concat(Problems(till)).ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("The till cannot start:" + string.Concat(problems.Select(p => Environment.NewLine + " - " + p)));
+        }
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(till);
+        services.AddSingleton(screen);
+        services.AddSingleton(_ =>
+        {
+            Directory.CreateDirectory(screen.DataDirectory);
+            return TillDatabase.Open(DatabasePath(screen));
+        });
+        services.AddSingleton(sp => new CatalogStore(sp.GetRequiredService<TillDatabase>(), till));
+        services.AddSingleton(sp => new SaleStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ShiftStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Outbox(sp.GetRequiredService<TillDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TileLayout(sp.GetRequiredService<TillDatabase>()));
+        services.AddSingleton<SyncState>();
+        services.TryAddSingleton<INetworkStatus, ConnectorNetworkStatus>();
+        // The desktop till's provider; a device build registers its payment SDK's IPaymentTerminal first.
+        services.TryAddSingleton<IPaymentTerminal, SimulatedPaymentTerminal>();
+        services.AddSingleton<Checkout>();
+        services.AddSingleton<Pins>();
+        services.AddSingleton<ScreenLogin>();
+        services.AddSingleton<StaticAssets>();
+        services.AddSingleton<TillScreen>();
+        services.AddHostedService<SyncLoop>();
+        return services;
+    }
+
+    internal static string DatabasePath(ScreenOptions options) => Path.GetFullPath(Path.Combine(options.DataDirectory, "till.db"));
+
+    private static IEnumerable<string> Problems(TillOptions till)
+    {
+        if (string.IsNullOrWhiteSpace(till.StoreId))
+        {
+            yield return "Till:StoreId is empty (--store).";
+        }
+
+        if (string.IsNullOrWhiteSpace(till.TillId))
+        {
+            yield return "Till:TillId is empty (--till).";
+        }
+
+        string? currencyProblem = null;
+        try
+        {
+            _ = till.CurrencyInfo;
+        }
+        catch (ArgumentException e)
+        {
+            currencyProblem = $"Till:Currency '{till.Currency}': {e.Message}";
+        }
+
+        if (currencyProblem is not null)
+        {
+            yield return currencyProblem;
+        }
+
+        string? zoneProblem = null;
+        try
+        {
+            _ = till.TimeZoneInfo;
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            zoneProblem = $"Till:TimeZone '{till.TimeZone}' is not a time zone this machine knows.";
+        }
+
+        if (zoneProblem is not null)
+        {
+            yield return zoneProblem;
+        }
+    }
+}

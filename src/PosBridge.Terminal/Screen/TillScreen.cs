@@ -1,0 +1,657 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Shifts;
+using PosBridge.Terminal.Storage;
+using PosBridge.Terminal.Sync;
+
+namespace PosBridge.Terminal.Screen;
+
+/// <summary>
+/// The cashier's session over the till engine: the one cart in progress, the shift, and the sale last
+/// finished. Every rule (totals, taxes, what may be paid how, numbering, validation) is the engine's;
+/// this class only calls it, keeps the cart in the database after each change, and says what happened
+/// in words the page can show. One action runs at a time.
+/// </summary>
+internal sealed class TillScreen : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TillDatabase _database;
+    private readonly CatalogStore _catalog;
+    private readonly ShiftStore _shifts;
+    private readonly Checkout _checkout;
+    private readonly Outbox _outbox;
+    private readonly TillOptions _till;
+    private readonly ScreenOptions _options;
+    private readonly Pins _pins;
+    private readonly SyncState _sync;
+    private readonly CartKeeper _keeper;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Cashier _cashier;
+    private readonly string _money;
+    private Cart _cart;
+    private TillPermissions _permissions;
+    private ScreenFinishedSale? _lastSale;
+    private CancellationTokenSource? _terminalPayment;
+    private long _version;
+
+    public TillScreen(
+        TillDatabase database,
+        CatalogStore catalog,
+        ShiftStore shifts,
+        Checkout checkout,
+        Outbox outbox,
+        TillOptions till,
+        ScreenOptions options,
+        Pins pins,
+        SyncState sync,
+        TimeProvider timeProvider,
+        ILogger<TillScreen> logger)
+    {
+        _database = database;
+        _catalog = catalog;
+        _shifts = shifts;
+        _checkout = checkout;
+        _outbox = outbox;
+        _till = till;
+        _options = options;
+        _pins = pins;
+        _sync = sync;
+        _keeper = new CartKeeper(database);
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _cashier = new Cashier { Id = options.CashierId, Name = options.CashierName };
+        _money = "F" + till.CurrencyInfo.MinorUnits.ToString(CultureInfo.InvariantCulture);
+        _cart = Restore();
+    }
+
+    // ---- reading ----
+
+    public async Task<ScreenState> StateAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return State();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Only what changes without the cashier: online, waiting uploads. Never waits for an action to finish.</summary>
+    public ScreenSync Sync()
+    {
+        var pending = _outbox.PendingCount;
+        var oldest = pending == 0 ? null : _database.Scalar<string?>("SELECT MIN(s.CreatedAtUtc) FROM Outbox o JOIN Sales s ON s.Id = o.SaleId WHERE o.State = 0");
+        var age = oldest is null ? TimeSpan.Zero : _timeProvider.GetUtcNow() - TillDatabase.Instant(oldest);
+        var rejected = _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 2");
+        return new ScreenSync(
+            _sync.Online,
+            _sync.Paired,
+            pending,
+            rejected,
+            (int)Math.Max(0, age.TotalMinutes),
+            pending > 0 && age > _options.UploadWarningAge,
+            _sync.LastError);
+    }
+
+    public IReadOnlyList<ScreenCategory> Tiles()
+    {
+        var layout = new TileLayout(_database).Categories;
+        return layout.Select(c => new ScreenCategory(
+                c.Id,
+                c.Name,
+                c.NameAr,
+                c.ProductIds.Select(_catalog.FindById).OfType<Product>().Where(p => p.Active).Select(Product).ToList()))
+            .ToList();
+    }
+
+    public IReadOnlyList<ScreenProduct> Search(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : [.. _catalog.Search(text, 24).Select(Product)];
+
+    // ---- selling ----
+
+    public Task<ScreenResponse> ScanAsync(string code, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (NeedsShift() is { } noShift)
+        {
+            return noShift;
+        }
+
+        code = (code ?? string.Empty).Trim();
+        var match = _catalog.FindByBarcode(code);
+        if (match is not null)
+        {
+            return Change(() => _cart.Add(match));
+        }
+
+        if (_catalog.FindBySku(code) is { } bySku)
+        {
+            return Change(() => _cart.Add(bySku, scannedCode: code));
+        }
+
+        return Fail(Barcode.IsValid(code) || code.Length == 0 ? "not-found" : "bad-barcode", $"No product has the code '{code}'.");
+    }, cancellationToken);
+
+    public Task<ScreenResponse> AddAsync(string productId, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (NeedsShift() is { } noShift)
+        {
+            return noShift;
+        }
+
+        return _catalog.FindById(productId) is { } product
+            ? Change(() => _cart.Add(product))
+            : Fail("not-found", $"No product '{productId}'.");
+    }, cancellationToken);
+
+    public Task<ScreenResponse> SetQuantityAsync(int index, decimal quantity, CancellationToken cancellationToken = default) =>
+        ActAsync(() => ChangeLines(() => _cart.SetQuantity(index, quantity)), cancellationToken);
+
+    public Task<ScreenResponse> RemoveAsync(int index, CancellationToken cancellationToken = default) =>
+        ActAsync(() => ChangeLines(() => _cart.Remove(index)), cancellationToken);
+
+    public Task<ScreenResponse> DiscountAsync(int index, decimal? percent, decimal? amount, CancellationToken cancellationToken = default) => ActAsync(() =>
+        ChangeLines(() =>
+        {
+            if (amount is { } off)
+            {
+                _cart.SetLineDiscountAmount(index, off);
+            }
+            else
+            {
+                _cart.SetLineDiscountPercent(index, percent ?? 0m);
+            }
+        }), cancellationToken);
+
+    public Task<ScreenResponse> OrderDiscountAsync(decimal percent, CancellationToken cancellationToken = default) =>
+        ActAsync(() => ChangeLines(() => _cart.SetOrderDiscountPercent(percent)), cancellationToken);
+
+    /// <summary>A price override: the engine allows it on a cart a manager has opened up; the manager's PIN opens it.</summary>
+    public Task<ScreenResponse> OverridePriceAsync(int index, decimal price, string? managerPin, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        var check = _pins.Manager(managerPin);
+        if (!check.Ok)
+        {
+            return Fail(check.Error!, "A manager's PIN is needed to change a price.");
+        }
+
+        return ChangeLines(() =>
+        {
+            if (!_cart.Permissions.HasFlag(TillPermissions.OverridePrice))
+            {
+                // The engine fixes a cart's permissions when it is made: rebuild it, with the manager's grant.
+                _permissions |= TillPermissions.OverridePrice;
+                _cart = Replay(CartKeeper.Snapshot(_cart, _permissions));
+            }
+
+            _cart.OverridePrice(index, price);
+            Log.PriceOverridden(_logger, check.Manager!.Id, _cart.Lines[index].Product.Id, price);
+        });
+    }, cancellationToken);
+
+    /// <summary>Empties the cart in progress. Refused once a card, wallet or QR payment is in it: that money has moved.</summary>
+    public Task<ScreenResponse> ClearAsync(CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (_cart.Payments.Any(p => p.Kind != PaymentKind.Cash))
+        {
+            return Fail("has-payments", "A card or transfer payment is already in this sale; finish it.");
+        }
+
+        _cart = _checkout.NewCart(_cashier);
+        _permissions = TillPermissions.None;
+        return Saved();
+    }, cancellationToken);
+
+    /// <summary>Takes back the cash payments of the cart in progress (to change the lines or pay otherwise).</summary>
+    public Task<ScreenResponse> RemoveCashPaymentsAsync(CancellationToken cancellationToken = default) => ActAsync(() =>
+        _cart.Payments.Any(p => p.Kind != PaymentKind.Cash)
+            ? Fail("has-payments", "A card or transfer payment is already in this sale; finish it.")
+            : Change(_cart.RemovePayments), cancellationToken);
+
+    // ---- paying ----
+
+    public Task<ScreenResponse> PayCashAsync(decimal tendered, CancellationToken cancellationToken = default) =>
+        ActAsync(() => Paid(_checkout.PayCash(_cart, tendered)), cancellationToken);
+
+    public async Task<ScreenResponse> PayByTerminalAsync(string kind, decimal? amount, CancellationToken cancellationToken = default)
+    {
+        var paymentKind = kind switch
+        {
+            "card" => PaymentKind.Card,
+            "wallet" => PaymentKind.Wallet,
+            _ => (PaymentKind?)null,
+        };
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (paymentKind is null)
+            {
+                return Fail("invalid", $"'{kind}' is not a terminal payment.");
+            }
+
+            using var payment = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _terminalPayment = payment;
+            try
+            {
+                var result = await _checkout.PayByTerminalAsync(_cart, paymentKind.Value, kind, amount, payment.Token).ConfigureAwait(false);
+                return Paid(result);
+            }
+            finally
+            {
+                _terminalPayment = null;
+            }
+        }
+        catch (ArgumentException e)
+        {
+            return Fail("invalid", e.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The customer walked away from the card reader: asks the provider to abort.</summary>
+    public void CancelTerminalPayment() => _terminalPayment?.Cancel();
+
+    public Task<ScreenResponse> PayByReferenceAsync(string reference, decimal? amount, CancellationToken cancellationToken = default) =>
+        ActAsync(() => string.IsNullOrWhiteSpace(reference)
+            ? Fail("invalid", "Enter the transfer's reference.")
+            : Paid(_checkout.PayByReference(_cart, "qr", reference, amount)), cancellationToken);
+
+    /// <summary>Clears the finished sale from the screen, for the next customer.</summary>
+    public Task<ScreenResponse> NextSaleAsync(CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        _lastSale = null;
+        _keeper.SaveLastSale(null);
+        return Saved();
+    }, cancellationToken);
+
+    // ---- shifts ----
+
+    public Task<ScreenResponse> OpenShiftAsync(decimal openingFloat, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (_shifts.Current is not null)
+        {
+            return Fail("shift-open", "A shift is already open.");
+        }
+
+        _shifts.Open(_cashier, openingFloat);
+        return Saved();
+    }, cancellationToken);
+
+    public async Task<ScreenReportResponse> XReportAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _shifts.Current is null
+                ? new ScreenReportResponse(State(), null, new ScreenError("no-shift", "No shift is open."))
+                : new ScreenReportResponse(State(), Report(_shifts.XReport()));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<ScreenReportResponse> CloseShiftAsync(decimal countedCash, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_shifts.Current is null)
+            {
+                return new ScreenReportResponse(State(), null, new ScreenError("no-shift", "No shift is open."));
+            }
+
+            if (_cart.Lines.Count > 0)
+            {
+                return new ScreenReportResponse(State(), null, new ScreenError("cart-not-empty", "Finish or clear the sale in progress before closing the shift."));
+            }
+
+            var z = _shifts.Close(countedCash);
+            _lastSale = null;
+            _keeper.SaveLastSale(null);
+            Changed();
+            return new ScreenReportResponse(State(), Report(z));
+        }
+        catch (ArgumentException e)
+        {
+            return new ScreenReportResponse(State(), null, new ScreenError("invalid", e.Message));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Cash put in or taken out of the drawer; taking out needs a manager's PIN.</summary>
+    public Task<ScreenResponse> MoveCashAsync(decimal amount, string reason, string? managerPin, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (_shifts.Current is null)
+        {
+            return Fail("no-shift", "No shift is open.");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return Fail("reason", "Say why the cash moves.");
+        }
+
+        if (amount < 0m)
+        {
+            var check = _pins.Manager(managerPin);
+            if (!check.Ok)
+            {
+                return Fail(check.Error!, "A manager's PIN is needed to take cash out.");
+            }
+
+            reason = $"{reason.Trim()} (approved by {check.Manager!.Id})";
+        }
+
+        _shifts.MoveCash(amount, reason.Trim());
+        return Saved(amount > 0m ? "cash-in" : "cash-out");
+    }, cancellationToken);
+
+    public void Dispose() => _gate.Dispose();
+
+    // ---- the machinery ----
+
+    private async Task<ScreenResponse> ActAsync(Func<ScreenResponse> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return action();
+        }
+        catch (ArgumentException e)
+        {
+            // The engine's argument checks are the cashier's mistakes here (a quantity of 0, a discount over 100 %).
+            return Fail("invalid", e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail("refused", e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Fail("pin-wrong", e.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private ScreenResponse? NeedsShift() => _shifts.Current is null ? Fail("no-shift", "Open a shift before selling.") : null;
+
+    private ScreenResponse Change(Action change)
+    {
+        change();
+        return Saved();
+    }
+
+    private ScreenResponse Change<T>(Func<T> change)
+    {
+        change();
+        return Saved();
+    }
+
+    /// <summary>Lines change what is due, so cash already taken goes back first; a card payment cannot.</summary>
+    private ScreenResponse ChangeLines(Action change)
+    {
+        if (_cart.Payments.Any(p => p.Kind != PaymentKind.Cash))
+        {
+            return Fail("has-payments", "A card or transfer payment is already in this sale; finish it.");
+        }
+
+        var hadCash = _cart.Payments.Count > 0;
+        _cart.RemovePayments();
+        change();
+        return Saved(hadCash ? "cash-returned" : null);
+    }
+
+    private ScreenResponse Paid(PaymentResult result)
+    {
+        if (!result.IsAccepted)
+        {
+            var code = result.Status switch
+            {
+                PaymentStatus.Declined => "declined",
+                PaymentStatus.Cancelled => "cancelled",
+                PaymentStatus.TimedOut => "timed-out",
+                _ when !_sync.Online && result.Message.Contains("offline", StringComparison.Ordinal) => "offline",
+                _ => "refused",
+            };
+            return Fail(code, result.Message);
+        }
+
+        // Saved before anything else: money has moved, and a crash now must not forget it.
+        _keeper.Save(CartKeeper.Snapshot(_cart, _permissions));
+        if (_cart.Remaining != 0m)
+        {
+            return Saved(result.Message);
+        }
+
+        return Complete(result.Message);
+    }
+
+    private ScreenResponse Complete(string paymentMessage)
+    {
+        var shift = _shifts.Current;
+        if (shift is null)
+        {
+            return Fail("no-shift", "Open a shift before selling.");
+        }
+
+        // Marked first: if the till dies between the commit and the next write, the restart sees the shift
+        // has one more sale than the marker says and knows this cart is done, so it is never sold twice.
+        _keeper.Save(CartKeeper.Snapshot(_cart, _permissions, new CommitMarker(shift.Id, SalesIn(shift.Id))));
+        var result = _checkout.Complete(_cart);
+        if (!result.IsCommitted)
+        {
+            _keeper.Save(CartKeeper.Snapshot(_cart, _permissions));
+            return Fail("invalid", result.Message + (result.Validation is null ? string.Empty : " " + result.Validation));
+        }
+
+        Finished(result.Sale!);
+        _sync.Nudge();
+        return Saved(paymentMessage);
+    }
+
+    private void Finished(Sale sale)
+    {
+        _lastSale = new ScreenFinishedSale(
+            sale.Id.ToString(),
+            sale.SaleNumber,
+            Money(sale.Totals.AmountDue),
+            Money(sale.Totals.Paid),
+            Money(sale.Payments.Sum(p => p.Change ?? 0m)),
+            [.. sale.Payments.Select(Payment)],
+            Local(sale.CreatedAtUtc));
+        _keeper.SaveLastSale(_lastSale);
+        _cart = _checkout.NewCart(_cashier);
+        _permissions = TillPermissions.None;
+    }
+
+    private int SalesIn(string shiftId) => _database.Scalar<int>("SELECT COUNT(*) FROM Sales WHERE ShiftId = ?", shiftId);
+
+    private ScreenResponse Saved(string? notice = null)
+    {
+        _keeper.Save(_cart.Lines.Count == 0 && _cart.Payments.Count == 0 ? null : CartKeeper.Snapshot(_cart, _permissions));
+        Changed();
+        return new ScreenResponse(State(), Notice: notice);
+    }
+
+    private ScreenResponse Fail(string code, string message) => new(State(), new ScreenError(code, message));
+
+    private void Changed() => Interlocked.Increment(ref _version);
+
+    /// <summary>The cart as it was saved, rebuilt through the engine; a sale the till committed just before dying is not rebuilt.</summary>
+    private Cart Restore()
+    {
+        _lastSale = _keeper.LoadLastSale();
+        var saved = _keeper.Load();
+        if (saved is null)
+        {
+            return _checkout.NewCart(_cashier);
+        }
+
+        if (saved.Committing is { } marker && SalesIn(marker.ShiftId) > marker.SalesBefore)
+        {
+            var json = _database.Scalar<string>("SELECT Json FROM Sales WHERE ShiftId = ? ORDER BY Seq DESC LIMIT 1", marker.ShiftId);
+            var sale = SaleJson.Parse(json).Sale ?? throw new InvalidOperationException("A stored sale no longer parses.");
+            Finished(sale);
+            _keeper.Save(null);
+            Log.CartFoundCommitted(_logger, sale.SaleNumber);
+            return _cart;
+        }
+
+        _permissions = saved.Permissions;
+        var cart = Replay(saved);
+        Log.CartRestored(_logger, cart.Lines.Count, cart.Payments.Count);
+        return cart;
+    }
+
+    private Cart Replay(SavedCart saved)
+    {
+        var cart = _checkout.NewCart(_cashier, saved.Permissions);
+        foreach (var line in saved.Lines)
+        {
+            var product = _catalog.FindById(line.ProductId);
+            if (product is null)
+            {
+                Log.CartLineDropped(_logger, line.ProductId);
+                continue;
+            }
+
+            var added = cart.Add(product, line.Quantity, line.UnitPrice, line.ScannedCode);
+            var index = cart.Lines.Count - 1;
+            if (!ReferenceEquals(cart.Lines[index], added))
+            {
+                index = cart.Lines.ToList().IndexOf(added);
+            }
+
+            if (line.DiscountPercent != 0m)
+            {
+                cart.SetLineDiscountPercent(index, line.DiscountPercent);
+            }
+
+            if (line.PriceOverridden)
+            {
+                cart.OverridePrice(index, line.UnitPrice);
+            }
+
+            if (line.Note is not null)
+            {
+                cart.SetLineNote(index, line.Note);
+            }
+        }
+
+        cart.SetOrderDiscountPercent(saved.OrderDiscountPercent);
+        foreach (var payment in saved.Payments)
+        {
+            cart.AddPayment(payment);
+        }
+
+        return cart;
+    }
+
+    private ScreenState State()
+    {
+        var totals = _cart.Totals;
+        var paid = _cart.Payments.Sum(p => p.Amount);
+        var lines = _cart.Lines.Select((l, i) => new ScreenLine(
+                i,
+                l.Product.Id,
+                l.Product.Name,
+                Quantity(l.Quantity),
+                l.Product.Unit,
+                l.Product.IsWeighed,
+                Money(l.UnitPrice),
+                Quantity(l.DiscountPercent),
+                l.PriceOverridden,
+                Money(totals.Lines[i].TotalIncluded)))
+            .ToList();
+        var items = _cart.Lines.Sum(l => l.Product.IsWeighed ? 1m : l.Quantity);
+        var cart = new ScreenCart(
+            lines,
+            Quantity(items),
+            Money(totals.Untaxed),
+            Money(totals.Tax),
+            Money(totals.Discount),
+            Money(totals.Rounding),
+            Money(totals.AmountDue),
+            Money(paid),
+            Money(totals.AmountDue - paid),
+            [.. _cart.Payments.Select(Payment)]);
+        var shift = _shifts.Current;
+        var sync = Sync();
+        return new ScreenState(
+            new ScreenStore(_till.StoreId, _till.TillId, _till.Currency, _till.CurrencyInfo.MinorUnits, _options.Digits, _options.Language, _cashier.Name, _options.Managers.Count > 0),
+            shift is null ? null : new ScreenShift(shift.Id, shift.Number, Local(shift.OpenedAtUtc), Money(shift.OpeningFloat)),
+            cart,
+            _lastSale,
+            [
+                new ScreenMethod("cash", "cash", true),
+                new ScreenMethod("card", "card", sync.Online),
+                new ScreenMethod("wallet", "wallet", sync.Online),
+                new ScreenMethod("qr", "qr", sync.Online),
+            ],
+            sync,
+            Interlocked.Read(ref _version));
+    }
+
+    private ScreenProduct Product(Product p) => new(p.Id, p.Name, Money(p.ListPrice), p.Unit, p.IsWeighed);
+
+    private ScreenPayment Payment(Payment p) => new(
+        p.MethodId,
+        p.Kind.ToString().ToLowerInvariant(),
+        Money(p.Amount),
+        p.Tendered is { } t ? Money(t) : null,
+        p.Change is { } c ? Money(c) : null,
+        p.Card?.Scheme,
+        p.Card?.Last4,
+        p.Reference);
+
+    private ScreenReport Report(ShiftReport r) => new(
+        r.Kind.ToString(),
+        r.Shift.Number,
+        Local(r.Shift.OpenedAtUtc),
+        r.Shift.ClosedAtUtc is { } closed ? Local(closed) : null,
+        r.SalesCount,
+        Money(r.SalesTotal),
+        r.RefundsCount,
+        Money(r.RefundsTotal),
+        Money(r.Discounts),
+        [.. r.Taxes.Select(t => new ScreenTaxLine(t.Name, Money(t.Base), Money(t.Amount)))],
+        [.. r.Payments.Select(p => new ScreenMethodTotal(p.MethodId, p.Kind.ToString().ToLowerInvariant(), p.Count, Money(p.Amount)))],
+        Money(r.OpeningFloat),
+        Money(r.CashFromSales),
+        Money(r.CashIn),
+        Money(r.CashOut),
+        Money(r.ExpectedCash),
+        r.CountedCash is { } counted ? Money(counted) : null,
+        r.Difference is { } difference ? Money(difference) : null);
+
+    private string Money(decimal amount) => amount.ToString(_money, CultureInfo.InvariantCulture);
+
+    private static string Quantity(decimal quantity) => quantity.Normalize().ToString(CultureInfo.InvariantCulture);
+
+    private string Local(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, _till.TimeZoneInfo).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+}
+
+internal static class DecimalText
+{
+    /// <summary>Drops trailing zeros (2.500 → 2.5) without changing the value.</summary>
+    public static decimal Normalize(this decimal value) => value / 1.000000000000000000000000000000000m;
+}
