@@ -66,7 +66,6 @@ let searchText = '';
 let searchResults = null;
 let payMethod = 'cash';
 let editing = -1;
-let busy = false;
 let lastLineCount = 0;
 window.posbridge = { scans: [] }; // scan-to-line timings, read by the bench
 
@@ -112,17 +111,21 @@ async function api(path, body, method) {
   return res.json();
 }
 // An action: draw the state it answers with, and say what happened.
-async function act(path, body, method) {
-  if (busy) return null;
-  busy = true;
-  try {
-    const r = await api(path, body, method);
-    if (r && r.state) render(r.state);
-    if (r && r.error) toast(L().errors[r.error.code] || r.error.message, true);
-    else if (r && r.notice) toast(L().notices[r.notice] || r.notice);
-    return r;
-  } catch (e) { if (e.message !== 'down' && e.message !== 'login') toast(String(e.message), true); return null; }
-  finally { busy = false; }
+// Actions run one after another, in the order the cashier made them: a scanner firing two codes
+// back to back must ring up both, never drop one because the first is still on its way.
+let queue = Promise.resolve();
+function act(path, body, method) {
+  const run = queue.then(async () => {
+    try {
+      const r = await api(path, body, method);
+      if (r && r.state) render(r.state);
+      if (r && r.error) toast(L().errors[r.error.code] || r.error.message, true);
+      else if (r && r.notice) toast(L().notices[r.notice] || r.notice);
+      return r;
+    } catch (e) { if (e.message !== 'down' && e.message !== 'login') toast(String(e.message), true); return null; }
+  });
+  queue = run;
+  return run;
 }
 function tillDown(down) {
   document.body.classList.toggle('till-down', down);
@@ -180,7 +183,8 @@ function render(state) {
   renderTiles();
   if ($('payDlg').open) renderPay();
   if (S.lastSale) showDone(S.lastSale); else if ($('doneDlg').open) $('doneDlg').close();
-  if (editing >= 0 && $('lineDlg').open) { if (editing < c.lines.length) fillLine(editing); else $('lineDlg').close(); }
+  // An open line editor keeps what the cashier is typing; it only closes if its line is gone.
+  if (editing >= 0 && $('lineDlg').open && editing >= c.lines.length) $('lineDlg').close();
 }
 
 function renderSync(sync) {
@@ -456,7 +460,9 @@ $('cashOk').onclick = async () => {
 };
 $('mClear').onclick = async () => { $('menuDlg').close(); await act('cart/clear', {}); };
 
+let lastReport = null;
 function showReport(r) {
+  lastReport = r;
   $('reportTitle').textContent = r.kind === 'Z' ? t('zReport') : t('xTitle');
   const row = (label, value, cls) => el('tr', { class: cls || '' }, el('td', {}, label), el('td', {}, value));
   const head = (label) => el('tr', { class: 'head' }, el('th', { colspan: '2' }, label));
@@ -471,16 +477,19 @@ function showReport(r) {
   ];
   if (r.countedCash != null) rows.push(row(t('counted'), money(r.countedCash), 'strong'), row(t('difference'), money(r.difference), 'strong'));
   $('reportBody').replaceChildren(el('table', { class: 'report', 'data-test': 'report-table' }, el('tbody', {}, ...rows)));
-  $('reportDlg').showModal();
+  if (!$('reportDlg').open) $('reportDlg').showModal();
 }
 
 // ---- chrome ----
-$('langBtn').onclick = () => {
-  lang = lang === 'ar' ? 'en' : 'ar';
+// The cart is the till's, so switching language only redraws it.
+function setLanguage(l) {
+  lang = l;
   localStorage.setItem('till.lang', lang);
   if (S) render(S);
-  if ($('reportDlg').open) $('reportDlg').close();
-};
+  if ($('reportDlg').open && lastReport) showReport(lastReport);
+}
+window.posbridge.setLanguage = setLanguage;
+$('langBtn').onclick = () => setLanguage(lang === 'ar' ? 'en' : 'ar');
 $('tabCart').onclick = () => showTab('cart');
 $('tabProducts').onclick = () => showTab('products');
 document.querySelectorAll('[data-close]').forEach((b) => { b.onclick = () => b.closest('dialog').close(); });

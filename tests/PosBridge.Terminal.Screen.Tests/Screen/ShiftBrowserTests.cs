@@ -1,0 +1,251 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Interactions;
+using PosBridge.Terminal.Tests.Sync;
+using PosBridge.Terminal.Sync;
+
+namespace PosBridge.Terminal.Screen.Tests.Screen;
+
+/// <summary>
+/// A whole shift at the cashier screen in real headless Chromium, against a real connector: open with a
+/// float, sell by scan and by search, pay cash and split, sell on with the connector stopped, watch the
+/// waiting count drain when it returns, close with the Z report. Every step is photographed at phone
+/// (360×740) and tablet (1024×768) sizes in English and Arabic, into TestResults/screens/.
+/// </summary>
+public sealed class ShiftBrowserTests
+{
+    private static readonly (string Name, int Width, int Height)[] Sizes = [("phone", 360, 740), ("tablet", 1024, 768)];
+
+    [Fact]
+    public async Task WholeShift_InChromium_SellsOnlineAndOfflineAndClosesWithZReport()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var connector = await ConnectorProcess.StartAsync(ct);
+        var code = await connector.PairingCodeAsync("CAI1", "T1", ct);
+        await using var till = await TestTillHost.StartAsync(
+            null,
+            "--connector", $"http://127.0.0.1:{connector.Port}",
+            "--pair", code,
+            "--digits", "arabic",
+            "--Screen:SyncInterval", "00:00:00.5",
+            "--Screen:UploadMaxRetryDelay", "00:00:01",
+            "--Screen:UploadWarningAge", "00:00:02");
+        using var browser = new Browser();
+        var shots = new Shots(browser);
+        browser.Driver.Navigate().GoToUrl(till.Address);
+
+        // Open the shift with a float.
+        Browser.Until(() => browser.Find("open-shift").Displayed, "the open-shift card");
+        Browser.Until(() => Net(browser) == "online", "the till to find its connector");
+        shots.Take("01-open-shift");
+        browser.Find("float").SendKeys("500");
+        browser.Find("open-shift-btn").Click();
+        Browser.Until(() => !browser.Find("open-shift").Displayed, "the sell screen");
+
+        // Sell by scan: a keyboard-wedge scanner types digits and Enter anywhere on the page.
+        Wedge(browser, DemoCatalog.WaterBarcode);
+        Wedge(browser, DemoCatalog.WaterBarcode);
+        Wedge(browser, DemoCatalog.GoudaLabel);
+        Browser.Until(() => Lines(browser) == 2 && browser.All("line")[0].Text.Contains("2 ×", StringComparison.Ordinal), "two scanned lines, water ×2");
+        Assert.Equal("EGP 164.00", browser.Find("total").Text);
+        shots.Take("02-sell-by-scan");
+
+        // Sell by search, typed in Latin for an Arabic name.
+        browser.Find("scan").SendKeys("qahwa");
+        Browser.Until(() => Tiles(browser) is [var only] && only.GetAttribute("data-id") == "hot-1", "one search result: قهوة تركي");
+        shots.Take("03-sell-by-search");
+        browser.All("tile")[0].Click();
+        Browser.Until(() => Lines(browser) == 3, "the searched product in the cart");
+        Assert.Equal("EGP 209.00", browser.Find("total").Text);
+
+        // Pay cash with a quick-tender note; the change is shown large.
+        browser.Find("pay").Click();
+        Browser.Until(() => browser.Find("pay-dialog").Displayed && browser.All("quick").Count >= 4, "the pay dialog with quick tenders");
+        Assert.Equal(["Exact 209.00", "210.00", "220.00", "250.00", "300.00", "400.00"], browser.All("quick").Select(b => b.Text));
+        shots.Take("04-pay-cash");
+        browser.All("quick")[3].Click();
+        Browser.Until(() => browser.Find("done").Displayed, "the sale-complete screen");
+        Assert.Equal("EGP 41.00", browser.Find("change").Text);
+        shots.Take("05-cash-change");
+        NextSale(browser);
+
+        // A line changed (quantity, discount, a manager-approved price), then split cash + card.
+        AddTile(browser, "hot", "hot-3");
+        AddTile(browser, "bakery", "bak-1");
+        Browser.Until(() => Lines(browser) == 2, "two tiles in the cart");
+        browser.All("line")[0].Click();
+        browser.Find("qty").Clear();
+        browser.Find("qty").SendKeys("2");
+        browser.Find("qty-set").Click();
+        Browser.Until(() => !browser.Find("line-dialog").Displayed, "the quantity set");
+        browser.All("line")[1].Click();
+        browser.Find("disc").SendKeys("10");
+        shots.Take("06-line-edit");
+        browser.Find("disc-set").Click();
+        Browser.Until(() => !browser.Find("line-dialog").Displayed, "the discount applied");
+        browser.All("line")[0].Click();
+        browser.Find("price").SendKeys("55");
+        browser.Find("price-set").Click();
+        Browser.Until(() => browser.Find("pin-dialog").Displayed, "the manager PIN prompt");
+        browser.Find("pin").SendKeys("1234");
+        shots.Take("07-manager-pin");
+        browser.Find("pin-ok").Click();
+        Browser.Until(() => browser.Find("total").Text == "EGP 141.50", "2 × 55.00 + 35.00 − 10 %");
+        browser.Find("pay").Click();
+        Browser.Until(() => browser.Find("pay-dialog").Displayed, "the pay dialog");
+        browser.Find("tendered").SendKeys("100");
+        browser.Find("take-cash").Click();
+        Browser.Until(() => browser.Find("remaining").Text == "EGP 41.50", "41.50 left after 100 in cash");
+        browser.Find("method-card").Click();
+        shots.Take("08-split-tender");
+        browser.Find("charge").Click();
+        Browser.Until(() => browser.Find("done").Displayed, "the split sale complete");
+        Assert.Contains("•••• 4242", browser.Find("done").Text, StringComparison.Ordinal);
+        shots.Take("09-split-done");
+        NextSale(browser);
+
+        // The connector goes away: card, wallet and QR are shown unavailable before anyone tries; cash sells on.
+        connector.Kill();
+        Browser.Until(() => Net(browser) == "offline", "the till to notice the connector is gone", TimeSpan.FromSeconds(15));
+        AddTile(browser, "hot", "hot-2");
+        browser.Find("pay").Click();
+        Browser.Until(() => browser.Find("pay-dialog").Displayed && !browser.Find("method-card").Enabled, "card shown unavailable offline");
+        Assert.False(browser.Find("method-qr").Enabled);
+        shots.Take("10-offline-pay");
+        browser.All("quick")[0].Click();
+        NextSale(browser);
+        Wedge(browser, DemoCatalog.ChipsBarcode);
+        Browser.Until(() => Lines(browser) == 1, "a scan while offline");
+        browser.Find("pay").Click();
+        Browser.Until(() => browser.All("quick").Count > 0, "quick tenders");
+        browser.All("quick")[0].Click();
+        NextSale(browser);
+        Browser.Until(() => Pending(browser) == 2 && browser.Find("warn").Displayed, "two sales waiting, and the warning that they are old", TimeSpan.FromSeconds(15));
+        shots.Take("11-offline-waiting");
+
+        // The connector returns: the waiting count drains to zero on its own.
+        await connector.RestartAsync(ct);
+        Browser.Until(() => Net(browser) == "online" && Pending(browser) == 0, "the backlog uploaded", TimeSpan.FromSeconds(30));
+        shots.Take("12-back-online");
+        Assert.Equal(4, till.Service<Outbox>().SentCount);
+
+        // A reload and a language switch keep the cart in progress.
+        Wedge(browser, DemoCatalog.MilkBarcode);
+        Browser.Until(() => Lines(browser) == 1, "milk scanned");
+        browser.Driver.Navigate().Refresh();
+        Browser.Until(() => Lines(browser) == 1 && browser.Find("total").Text == "EGP 38.50", "the cart back after a reload");
+        browser.Find("lang").Click();
+        Browser.Until(() => (string?)browser.Js("return document.documentElement.dir") == "rtl" && Lines(browser) == 1, "Arabic, right to left, same cart");
+        Assert.Equal("٣٨٫٥٠ ج.م", browser.Find("total").Text);
+        browser.Find("lang").Click();
+        Browser.Until(() => (string?)browser.Js("return document.documentElement.dir") == "ltr" && Lines(browser) == 1, "English again, same cart");
+        shots.Take("13-reload-and-language-keep-cart");
+        browser.Find("pay").Click();
+        Browser.Until(() => browser.All("quick").Count > 0, "quick tenders");
+        browser.All("quick")[0].Click();
+        NextSale(browser);
+
+        // X report mid-shift, then close with the count: the Z report.
+        browser.Find("menu").Click();
+        browser.Find("x-report").Click();
+        Browser.Until(() => browser.Find("report").Displayed, "the X report");
+        shots.Take("14-x-report");
+        browser.Find("report-close").Click();
+        browser.Find("menu").Click();
+        browser.Find("close-shift").Click();
+        Browser.Until(() => browser.Find("close-dialog").Displayed, "the close-shift dialog");
+        browser.Find("count").SendKeys("900");
+        browser.Find("close-ok").Click();
+        Browser.Until(() => browser.Find("report").Displayed, "the Z report");
+        var z = browser.Find("report-table").Text;
+        Assert.Contains("Sales (5) EGP 444.00", z, StringComparison.Ordinal);
+        Assert.Contains("Expected cash EGP 902.50", z, StringComparison.Ordinal);
+        Assert.Contains("Difference EGP -2.50", z, StringComparison.Ordinal);
+        shots.Take("15-z-report");
+        Browser.Until(() => Pending(browser) == 0, "the last sale uploaded");
+    }
+
+    private static void Wedge(Browser browser, string code)
+    {
+        browser.Js("document.activeElement && document.activeElement.blur()");
+        new Actions(browser.Driver).SendKeys(code + Keys.Enter).Perform();
+    }
+
+    private static void AddTile(Browser browser, string category, string productId)
+    {
+        browser.Driver.FindElement(By.XPath($"//nav[@id='cats']/button[{Categories.IndexOf(category) + 1}]")).Click();
+        var lines = Lines(browser);
+        browser.Driver.FindElement(By.CssSelector($"[data-test='tile'][data-id='{productId}']")).Click();
+        Browser.Until(() => Lines(browser) > lines || browser.All("line").Any(l => l.Text.Contains("2 ×", StringComparison.Ordinal)), $"{productId} added");
+    }
+
+    private static readonly List<string> Categories = ["hot", "cold", "bakery", "grocery"];
+
+    private static void NextSale(Browser browser)
+    {
+        Browser.Until(() => browser.Find("done").Displayed, "the sale-complete screen");
+        browser.Find("new-sale").Click();
+        Browser.Until(() => !browser.Find("done").Displayed && Lines(browser) == 0, "an empty cart for the next customer");
+    }
+
+    private static int Lines(Browser browser) => browser.All("line").Count;
+
+    private static IReadOnlyList<IWebElement> Tiles(Browser browser) => browser.All("tile");
+
+    private static string Net(Browser browser) => browser.Find("net").GetAttribute("class")!.Split(' ')[^1];
+
+    private static int Pending(Browser browser) => int.Parse(browser.Find("waiting").GetAttribute("data-pending")!, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Photographs the page as it is, in each size and language, and puts it back as it was.</summary>
+    private sealed class Shots
+    {
+        private readonly Browser _browser;
+        private readonly string _directory;
+
+        public Shots(Browser browser)
+        {
+            _browser = browser;
+            _directory = Path.Combine(TestResultsDirectory(), "screens");
+            Directory.CreateDirectory(_directory);
+            foreach (var old in Directory.GetFiles(_directory, "*.png"))
+            {
+                File.Delete(old);
+            }
+        }
+
+        public void Take(string step)
+        {
+            foreach (var language in new[] { "en", "ar" })
+            {
+                _browser.Js("window.posbridge.setLanguage(arguments[0])", language);
+                foreach (var (name, width, height) in Sizes)
+                {
+                    _browser.Viewport(width, height);
+                    // Two frames: layout and paint at the new size.
+                    _browser.Driver.ExecuteAsyncScript("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
+                    _browser.Screenshot(Path.Combine(_directory, $"{step}-{language}-{name}.png"));
+                }
+            }
+
+            _browser.Js("window.posbridge.setLanguage('en')");
+            _browser.Viewport(1024, 768);
+        }
+
+        private static string TestResultsDirectory()
+        {
+            if (Environment.GetEnvironmentVariable("POSBRIDGE_SCREENS_DIR") is { Length: > 0 } configured)
+            {
+                return configured;
+            }
+
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "PosBridge.Terminal.Screen.Tests.csproj")))
+                {
+                    return Path.Combine(directory.FullName, "TestResults");
+                }
+            }
+
+            return Path.Combine(AppContext.BaseDirectory, "TestResults");
+        }
+    }
+}
