@@ -30,7 +30,7 @@ public sealed record ScreenFinishedSale(string Id, string Number, string AmountD
 
 public sealed record ScreenMethod(string Id, string Kind, bool Available);
 
-public sealed record ScreenSync(bool Online, bool Paired, int Pending, int Rejected, int OldestPendingMinutes, bool Warn, string? LastError);
+public sealed record ScreenSync(bool Online, bool Paired, int Pending, int Rejected, int OldestPendingSeconds, bool Warn, string? LastError);
 
 public sealed record ScreenState(
     ScreenStore Store,

@@ -96,7 +96,7 @@ internal sealed class TillScreen : IDisposable
             _sync.Paired,
             pending,
             rejected,
-            (int)Math.Max(0, age.TotalMinutes),
+            (int)Math.Max(0, age.TotalSeconds),
             pending > 0 && age > _options.UploadWarningAge,
             _sync.LastError);
     }
@@ -436,12 +436,15 @@ internal sealed class TillScreen : IDisposable
 
         // Saved before anything else: money has moved, and a crash now must not forget it.
         _keeper.Save(CartKeeper.Snapshot(_cart, _permissions));
-        if (_cart.Remaining != 0m)
+        // A code the page words in the cashier's language; the provider's own words stay in the log.
+        var notice = result.Payment?.Kind switch
         {
-            return Saved(result.Message);
-        }
-
-        return Complete(result.Message);
+            PaymentKind.Cash => "cash-taken",
+            PaymentKind.Card or PaymentKind.Wallet => "approved",
+            PaymentKind.Qr => "transfer-recorded",
+            _ => result.Message,
+        };
+        return _cart.Remaining != 0m ? Saved(notice) : Complete(notice);
     }
 
     private ScreenResponse Complete(string paymentMessage)

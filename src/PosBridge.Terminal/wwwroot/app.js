@@ -19,7 +19,7 @@ const T = {
     results: 'Results for', noResults: 'Nothing found for', paidBy: 'Paid', zReport: 'Z report — shift closed', xTitle: 'X report — shift running',
     sales: 'Sales', refunds: 'Refunds', discounts: 'Discounts', taxes: 'Taxes', payments: 'Payments by method', drawer: 'Drawer',
     float: 'Opening float', cashSales: 'Cash from sales', expected: 'Expected cash', counted: 'Counted', difference: 'Difference',
-    base: 'Base', count: 'Count', warnOld: (n, m) => `${n} sales have waited ${m} min to upload. Check the connection.`,
+    base: 'Base', count: 'Count', warnOld: (n, age) => `${n} sales have waited ${age} to upload. Check the connection.`,
     tillDown: 'The till is not answering', pinFor: { price: 'to change a price', cashout: 'to take cash out' },
     errors: {
       'not-found': 'No product with this code.', 'bad-barcode': 'Misread barcode — scan again.', 'no-shift': 'Open a shift first.',
@@ -27,7 +27,9 @@ const T = {
       'pin-wrong': 'Wrong PIN.', 'pin-locked': 'Too many wrong PINs. Wait a minute.', 'has-payments': 'A card payment is in this sale; finish it.',
       'cart-not-empty': 'Finish or clear the sale first.', 'shift-open': 'A shift is already open.', 'reason': 'Say why.'
     },
-    notices: { 'cash-returned': 'Cash payment taken back: the total changed.', 'cash-in': 'Cash in recorded.', 'cash-out': 'Cash out recorded.' }
+    notices: { 'cash-returned': 'Cash payment taken back: the total changed.', 'cash-in': 'Cash in recorded.', 'cash-out': 'Cash out recorded.',
+      'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.' },
+    units: { kg: 'kg', Units: '' }, seconds: 's', minutes: 'min'
   },
   ar: {
     scanOrSearch: 'امسح الباركود أو ابحث', menu: 'القائمة', back: 'رجوع', emptyCart: 'امسح منتجًا أو اضغط عليه لبدء البيع.',
@@ -44,7 +46,7 @@ const T = {
     results: 'نتائج البحث عن', noResults: 'لا نتائج لـ', paidBy: 'مدفوع', zReport: 'تقرير Z — أُغلقت الوردية', xTitle: 'تقرير X — الوردية جارية',
     sales: 'المبيعات', refunds: 'المرتجعات', discounts: 'الخصومات', taxes: 'الضرائب', payments: 'المدفوعات حسب الطريقة', drawer: 'الدرج',
     float: 'عهدة الافتتاح', cashSales: 'نقدية المبيعات', expected: 'النقدية المتوقعة', counted: 'المعدود', difference: 'الفرق',
-    base: 'الأساس', count: 'العدد', warnOld: (n, m) => `${n} عمليات بيع تنتظر الرفع منذ ${m} دقيقة. تحقق من الاتصال.`,
+    base: 'الأساس', count: 'العدد', warnOld: (n, age) => `${n} عمليات بيع تنتظر الرفع منذ ${age}. تحقق من الاتصال.`,
     tillDown: 'نقطة البيع لا تستجيب', pinFor: { price: 'لتغيير السعر', cashout: 'لسحب نقدية' },
     errors: {
       'not-found': 'لا يوجد منتج بهذا الرمز.', 'bad-barcode': 'قراءة خاطئة — امسح مرة أخرى.', 'no-shift': 'افتح وردية أولًا.',
@@ -52,7 +54,9 @@ const T = {
       'pin-wrong': 'رمز خاطئ.', 'pin-locked': 'محاولات خاطئة كثيرة. انتظر دقيقة.', 'has-payments': 'يوجد دفع بالبطاقة في هذا البيع؛ أكمله.',
       'cart-not-empty': 'أكمل البيع الحالي أو ألغِه أولًا.', 'shift-open': 'الوردية مفتوحة بالفعل.', 'reason': 'اذكر السبب.'
     },
-    notices: { 'cash-returned': 'أُرجعت الدفعة النقدية: تغيّر الإجمالي.', 'cash-in': 'سُجّل الإيداع.', 'cash-out': 'سُجّل السحب.' }
+    notices: { 'cash-returned': 'أُرجعت الدفعة النقدية: تغيّر الإجمالي.', 'cash-in': 'سُجّل الإيداع.', 'cash-out': 'سُجّل السحب.',
+      'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.' },
+    units: { kg: 'كجم', Units: '' }, seconds: 'ثانية', minutes: 'دقيقة'
   }
 };
 const CURRENCY_AR = { EGP: 'ج.م', SAR: 'ر.س', AED: 'د.إ', KWD: 'د.ك', QAR: 'ر.ق', BHD: 'د.ب', OMR: 'ر.ع', JOD: 'د.أ', MAD: 'د.م' };
@@ -82,6 +86,7 @@ function money(text) {
   const code = S ? S.store.currency : '';
   return lang === 'ar' ? `${num(text)} ${CURRENCY_AR[code] || code}` : `${code} ${num(text)}`;
 }
+const unit = (u) => (L().units[u] ?? u);
 // What the cashier typed, in either digit set, as a plain decimal string.
 function parseNum(text) {
   const s = String(text || '').trim()
@@ -120,12 +125,21 @@ function act(path, body, method) {
       const r = await api(path, body, method);
       if (r && r.state) render(r.state);
       if (r && r.error) toast(L().errors[r.error.code] || r.error.message, true);
-      else if (r && r.notice) toast(L().notices[r.notice] || r.notice);
+      else if (r && r.notice) toast(noticeText(r));
       return r;
     } catch (e) { if (e.message !== 'down' && e.message !== 'login') toast(String(e.message), true); return null; }
   });
   queue = run;
   return run;
+}
+// What an accepted action says, in the cashier's language; a card approval names the card.
+function noticeText(r) {
+  if (r.notice === 'approved') {
+    const all = (r.state.lastSale ? r.state.lastSale.payments : r.state.cart.payments).filter((p) => p.kind === 'card' || p.kind === 'wallet');
+    const p = all[all.length - 1];
+    return p ? `${L().notices.approved}: ${p.scheme || ''} •••• ${num(p.last4 || '')}` : L().notices.approved;
+  }
+  return L().notices[r.notice] || r.notice;
 }
 function tillDown(down) {
   document.body.classList.toggle('till-down', down);
@@ -166,7 +180,7 @@ function render(state) {
     el('button', { type: 'button', class: 'line' + (l.index === c.lines.length - 1 && c.lines.length > lastLineCount ? ' fresh' : ''), 'data-test': 'line', onclick: () => openLine(l.index) },
       el('span', { class: 'name' }, l.name),
       el('span', { class: 'amt' }, money(l.total)),
-      el('span', { class: 'qty' }, `${num(l.quantity)}${l.isWeighed ? ' ' + l.unit : ''} × ${num(l.unitPrice)}`,
+      el('span', { class: 'qty' }, `${num(l.quantity)}${l.isWeighed ? ' ' + unit(l.unit) : ''} × ${num(l.unitPrice)}`,
         l.discountPercent !== '0' ? el('span', { class: 'tag' }, `−${num(l.discountPercent)}%`) : null,
         l.priceOverridden ? el('span', { class: 'tag' }, '✎') : null)))));
   if (c.lines.length > lastLineCount) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
@@ -199,7 +213,11 @@ function renderSync(sync) {
   w.dataset.pending = sync.pending;
   const warn = $('warn');
   warn.hidden = !sync.warn;
-  if (sync.warn) warn.textContent = L().warnOld(num(sync.pending), num(sync.oldestPendingMinutes));
+  if (sync.warn) {
+    const secs = sync.oldestPendingSeconds;
+    const age = secs < 120 ? `${num(secs)} ${t('seconds')}` : `${num(Math.floor(secs / 60))} ${t('minutes')}`;
+    warn.textContent = L().warnOld(num(sync.pending), age);
+  }
   if (S) for (const m of S.methods) if (m.kind !== 'cash') m.available = sync.online;
   if ($('payDlg').open) renderMethods();
 }
@@ -220,7 +238,7 @@ function renderTiles() {
     products = (tiles.find((c) => c.id === category) || { products: [] }).products;
   }
   $('tiles').replaceChildren(...products.map((p) => el('button', { type: 'button', class: 'tile', 'data-test': 'tile', 'data-id': p.id, onclick: () => addProduct(p.id) },
-    el('b', {}, p.name), el('span', {}, num(p.price) + (p.isWeighed ? ` / ${p.unit}` : '')))));
+    el('b', {}, p.name), el('span', {}, num(p.price) + (p.isWeighed ? ` / ${unit(p.unit)}` : '')))));
 }
 
 // ---- selling ----
@@ -398,7 +416,7 @@ $('charge').onclick = async () => {
   $('cancelTerm').hidden = true;
   if (!r) { answer.textContent = ''; return; }
   answer.className = 'answer ' + (r.error ? 'bad' : 'good');
-  answer.textContent = r.error ? (L().errors[r.error.code] || r.error.message) : r.notice || '';
+  answer.textContent = r.error ? (L().errors[r.error.code] || r.error.message) : noticeText(r);
   if (!r.error && r.state.lastSale) $('payDlg').close();
 };
 $('cancelTerm').onclick = () => api('pay/terminal/cancel', {}).catch(() => null);
@@ -411,7 +429,8 @@ $('undoCash').onclick = () => act('pay/cash/undo', {});
 function showDone(sale) {
   $('doneChange').textContent = money(sale.change);
   $('doneTotal').textContent = money(sale.amountDue);
-  $('doneNumber').textContent = num(sale.number);
+  // A sale number is a code (it is on the receipt and scanned for refunds): Latin digits, left to right.
+  $('doneNumber').textContent = sale.number;
   $('donePayments').replaceChildren(...sale.payments.map(paymentRow));
   if ($('payDlg').open) $('payDlg').close();
   if (!$('doneDlg').open) $('doneDlg').showModal();
@@ -467,7 +486,7 @@ function showReport(r) {
   const row = (label, value, cls) => el('tr', { class: cls || '' }, el('td', {}, label), el('td', {}, value));
   const head = (label) => el('tr', { class: 'head' }, el('th', { colspan: '2' }, label));
   const rows = [
-    row(`${t('shift')} ${num(r.shiftNumber)}`, num(r.openedAt) + (r.closedAt ? ` → ${num(r.closedAt)}` : '')),
+    row(`${t('shift')} ${num(r.shiftNumber)}`, num(r.openedAt) + (r.closedAt ? ` – ${num(r.closedAt)}` : '')),
     head(t('sales')), row(`${t('sales')} (${num(r.salesCount)})`, money(r.salesTotal), 'strong'),
     row(`${t('refunds')} (${num(r.refundsCount)})`, money(r.refundsTotal)), row(t('discounts'), money(r.discounts)),
     head(t('taxes')), ...r.taxes.map((x) => row(`${x.name} · ${t('base')} ${num(x.base)}`, money(x.amount))),
