@@ -41,7 +41,7 @@ const T = {
     newPrice: 'سعر الوحدة الجديد', overridePrice: 'تغيير السعر (مدير)', remove: 'حذف السطر', managerPin: 'رمز المدير', ok: 'موافق',
     xReport: 'تقرير X (جاري)', cashIn: 'إيداع نقدي', cashOut: 'سحب نقدي (مدير)', clearSale: 'إلغاء هذا البيع', closeShift: 'إغلاق الوردية',
     reason: 'السبب', countedCash: 'النقدية المعدودة في الدرج', login: 'رمز نقطة البيع', online: 'متصل', offline: 'غير متصل',
-    waiting: 'بانتظار الرفع', notPaired: 'غير مقترن', cash: 'نقدي', card: 'بطاقة', wallet: 'محفظة', qr: 'QR / تحويل', charge: 'خصم',
+    waiting: 'بانتظار الرفع', notPaired: 'غير مقترن', cash: 'نقدي', card: 'بطاقة', wallet: 'محفظة', qr: 'QR', charge: 'خصم',
     chargeCard: 'الدفع بالبطاقة', chargeWallet: 'الدفع بالمحفظة', needsNetwork: 'غير متصل', exact: 'المبلغ بالضبط', shift: 'وردية', all: 'الكل',
     results: 'نتائج البحث عن', noResults: 'لا نتائج لـ', paidBy: 'مدفوع', zReport: 'تقرير Z — أُغلقت الوردية', xTitle: 'تقرير X — الوردية جارية',
     sales: 'المبيعات', refunds: 'المرتجعات', discounts: 'الخصومات', taxes: 'الضرائب', payments: 'المدفوعات حسب الطريقة', drawer: 'الدرج',
