@@ -21,6 +21,8 @@ internal static class DemoCatalog
         ["Till:TimeZone"] = "Africa/Cairo",
         ["Till:EmbeddedBarcodes:0:Prefix"] = "21",
         ["Till:EmbeddedBarcodes:0:Value"] = "Weight",
+        ["Till:Receipt:StoreName"] = "Nile Café",
+        ["Till:Receipt:Footer"] = "Thank you · شكرا",
         ["Screen:CashierId"] = "mona",
         ["Screen:CashierName"] = "Mona",
         ["Screen:Managers:0:Id"] = "manager",

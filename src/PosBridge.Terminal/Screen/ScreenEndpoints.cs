@@ -47,6 +47,25 @@ public static class ScreenEndpoints
         api.MapPost("/pay/cash/undo", async (TillScreen screen, CancellationToken ct) => Answer(await screen.RemoveCashPaymentsAsync(ct)));
         api.MapPost("/sale/next", async (TillScreen screen, CancellationToken ct) => Answer(await screen.NextSaleAsync(ct)));
 
+        api.MapGet("/refund/find", async (TillScreen screen, string? q, CancellationToken ct) =>
+        {
+            var found = await screen.FindForRefundAsync(q, ct);
+            return Results.Json(found, statusCode: found.Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        });
+        api.MapPost("/refund", async (TillScreen screen, RefundInput body, CancellationToken ct) => Answer(await screen.RefundAsync(body, ct)));
+        api.MapGet("/receipts/{id:guid}", (HttpContext context, TillScreen screen, Guid id) =>
+        {
+            var html = screen.ReceiptHtml(id);
+            if (html is null)
+            {
+                return Results.NotFound();
+            }
+
+            // The engine's receipt carries its own styles and QR images inline, and nothing else.
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+            return Results.Content(html, "text/html; charset=utf-8");
+        });
+
         api.MapPost("/shift/open", async (TillScreen screen, OpenShiftRequest body, CancellationToken ct) => Answer(await screen.OpenShiftAsync(body.OpeningFloat, ct)));
         api.MapGet("/shift/x", async (TillScreen screen, CancellationToken ct) => Report(await screen.XReportAsync(ct)));
         api.MapPost("/shift/close", async (TillScreen screen, CloseShiftRequest body, CancellationToken ct) => Report(await screen.CloseShiftAsync(body.CountedCash, ct)));

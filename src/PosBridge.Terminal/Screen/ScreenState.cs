@@ -26,7 +26,7 @@ public sealed record ScreenCart(
     IReadOnlyList<ScreenPayment> Payments);
 
 /// <summary>The sale just finished, kept on screen (change to give) until the cashier starts the next one.</summary>
-public sealed record ScreenFinishedSale(string Id, string Number, string AmountDue, string Paid, string Change, IReadOnlyList<ScreenPayment> Payments, string At);
+public sealed record ScreenFinishedSale(string Id, string Number, string AmountDue, string Paid, string Change, IReadOnlyList<ScreenPayment> Payments, string At, bool IsRefund = false);
 
 public sealed record ScreenMethod(string Id, string Kind, bool Available);
 
@@ -102,3 +102,14 @@ public sealed record CloseShiftRequest(decimal CountedCash);
 public sealed record CashMoveRequest(decimal Amount, string Reason, string? ManagerPin);
 
 public sealed record PinRequest(string Pin);
+
+public sealed record ScreenRefundLine(int LineNumber, string Name, string Unit, string UnitPrice, string Sold, string Refunded, string Left);
+
+/// <summary>A sale found for a refund, with what is left to give back on each line.</summary>
+public sealed record ScreenRefundable(string SaleId, string Number, string At, string AmountDue, IReadOnlyList<ScreenRefundLine> Lines);
+
+public sealed record ScreenRefundableResponse(ScreenRefundable? Sale, ScreenError? Error = null);
+
+public sealed record RefundLineInput(int LineNumber, decimal Quantity);
+
+public sealed record RefundInput(Guid SaleId, IReadOnlyList<RefundLineInput> Lines, string Payout, string? Reason, string? ManagerPin);

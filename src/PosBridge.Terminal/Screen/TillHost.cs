@@ -122,6 +122,7 @@ public static class TillHost
         // The desktop till's provider; a device build registers its payment SDK's IPaymentTerminal first.
         services.TryAddSingleton<IPaymentTerminal, SimulatedPaymentTerminal>();
         services.AddSingleton<Checkout>();
+        services.AddSingleton<PosBridge.Terminal.Refunds.RefundService>();
         services.AddSingleton<Pins>();
         services.AddSingleton<ScreenLogin>();
         services.AddSingleton<StaticAssets>();

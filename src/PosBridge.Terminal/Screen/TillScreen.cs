@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Receipts;
+using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Storage;
@@ -24,6 +26,8 @@ internal sealed class TillScreen : IDisposable
     private readonly ShiftStore _shifts;
     private readonly Checkout _checkout;
     private readonly Outbox _outbox;
+    private readonly RefundService _refunds;
+    private readonly SaleStore _sales;
     private readonly TillOptions _till;
     private readonly ScreenOptions _options;
     private readonly Pins _pins;
@@ -45,6 +49,8 @@ internal sealed class TillScreen : IDisposable
         ShiftStore shifts,
         Checkout checkout,
         Outbox outbox,
+        RefundService refunds,
+        SaleStore sales,
         TillOptions till,
         ScreenOptions options,
         Pins pins,
@@ -57,6 +63,8 @@ internal sealed class TillScreen : IDisposable
         _shifts = shifts;
         _checkout = checkout;
         _outbox = outbox;
+        _refunds = refunds;
+        _sales = sales;
         _till = till;
         _options = options;
         _pins = pins;
@@ -274,6 +282,86 @@ internal sealed class TillScreen : IDisposable
         return Saved();
     }, cancellationToken);
 
+    // ---- refunds and receipts (the engine's RefundService and ReceiptRenderer) ----
+
+    /// <summary>The sale a receipt names (its number, or its scanned code), with what is left to refund per line.</summary>
+    public async Task<ScreenRefundableResponse> FindForRefundAsync(string? text, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new ScreenRefundableResponse(null, new ScreenError("not-found", "Scan the receipt's code or type its number."));
+        }
+
+        var sale = await _refunds.FindSaleAsync(text.Trim(), cancellationToken).ConfigureAwait(false);
+        if (sale is null || sale.IsRefund)
+        {
+            return new ScreenRefundableResponse(null, new ScreenError("sale-not-found", $"No sale '{text.Trim()}' on this till."));
+        }
+
+        var lines = await _refunds.RefundableLinesAsync(sale.Id, cancellationToken).ConfigureAwait(false);
+        return new ScreenRefundableResponse(new ScreenRefundable(
+            sale.Id.ToString(),
+            sale.SaleNumber,
+            Local(sale.CreatedAtUtc),
+            Money(sale.Totals.AmountDue),
+            [.. lines.Select(l => new ScreenRefundLine(l.LineNumber, l.Name, l.Unit, Money(l.UnitPrice), Quantity(l.Sold), Quantity(l.Refunded), Quantity(l.Left)))]));
+    }
+
+    /// <summary>Refunds lines of an earlier sale with a manager's PIN; the engine checks quantities and pays back.</summary>
+    public async Task<ScreenResponse> RefundAsync(RefundInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_cart.Lines.Count > 0)
+            {
+                return Fail("cart-not-empty", "Finish or clear the sale in progress before a refund.");
+            }
+
+            var check = _pins.Manager(input.ManagerPin);
+            if (!check.Ok)
+            {
+                return Fail(check.Error!, "A manager's PIN is needed for a refund.");
+            }
+
+            var result = await _refunds.RefundAsync(
+                new RefundRequest
+                {
+                    SaleId = input.SaleId,
+                    Lines = [.. input.Lines.Where(l => l.Quantity > 0m).Select(l => new RefundLineRequest(l.LineNumber, l.Quantity))],
+                    Cashier = _cashier,
+                    Permissions = TillPermissions.Refund,
+                    Payout = input.Payout == "cash" ? RefundPayout.Cash : RefundPayout.OriginalMethods,
+                    Reason = string.IsNullOrWhiteSpace(input.Reason) ? $"approved by {check.Manager!.Id}" : $"{input.Reason.Trim()} (approved by {check.Manager!.Id})",
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (!result.IsRefunded)
+            {
+                var code = result.Status switch
+                {
+                    RefundStatus.NotFound => "sale-not-found",
+                    RefundStatus.Refused when !_sync.Online => "offline",
+                    _ => "refund-refused",
+                };
+                var detail = result.Errors is { Count: > 0 } errors ? " " + string.Join("; ", errors.Select(e => e.Message)) : string.Empty;
+                return Fail(code, result.Message + detail);
+            }
+
+            Finished(result.Refund!);
+            _sync.Nudge();
+            return Saved("refunded");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The receipt of a stored sale or refund, as the engine renders it for a screen or an e-mail.</summary>
+    public string? ReceiptHtml(Guid saleId) =>
+        _sales.FindById(saleId) is { } sale ? ReceiptRenderer.RenderHtml(Receipt.From(sale, _till.Receipt)) : null;
+
     // ---- shifts ----
 
     public Task<ScreenResponse> OpenShiftAsync(decimal openingFloat, CancellationToken cancellationToken = default) => ActAsync(() =>
@@ -479,7 +567,8 @@ internal sealed class TillScreen : IDisposable
             Money(sale.Totals.Paid),
             Money(sale.Payments.Sum(p => p.Change ?? 0m)),
             [.. sale.Payments.Select(Payment)],
-            Local(sale.CreatedAtUtc));
+            Local(sale.CreatedAtUtc),
+            sale.IsRefund);
         _keeper.SaveLastSale(_lastSale);
         _cart = _checkout.NewCart(_cashier);
         _permissions = TillPermissions.None;

@@ -25,11 +25,15 @@ const T = {
       'not-found': 'No product with this code.', 'bad-barcode': 'Misread barcode — scan again.', 'no-shift': 'Open a shift first.',
       'offline': 'Offline: take cash.', 'declined': 'Declined.', 'cancelled': 'Cancelled.', 'timed-out': 'The card reader did not answer.',
       'pin-wrong': 'Wrong PIN.', 'pin-locked': 'Too many wrong PINs. Wait a minute.', 'has-payments': 'A card payment is in this sale; finish it.',
-      'cart-not-empty': 'Finish or clear the sale first.', 'shift-open': 'A shift is already open.', 'reason': 'Say why.'
+      'cart-not-empty': 'Finish or clear the sale first.', 'shift-open': 'A shift is already open.', 'reason': 'Say why.',
+      'sale-not-found': 'No sale with this receipt on this till.'
     },
     notices: { 'cash-returned': 'Cash payment taken back: the total changed.', 'cash-in': 'Cash in recorded.', 'cash-out': 'Cash out recorded.',
-      'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.' },
-    units: { kg: 'kg', Units: '' }, seconds: 's', minutes: 'min'
+      'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.', 'refunded': 'Refunded.' },
+    units: { kg: 'kg', Units: '' }, seconds: 's', minutes: 'min',
+    refund: 'Refund (manager)', receipt: 'Receipt', receiptCode: 'Scan the receipt or type its number', find: 'Find',
+    refundNow: 'Refund', giveBack: 'Give back', refundDone: 'Refund complete', left: 'left', toOriginal: 'To the original payment', inCash: 'In cash',
+    pinForRefund: 'to refund'
   },
   ar: {
     scanOrSearch: 'امسح الباركود أو ابحث', menu: 'القائمة', back: 'رجوع', emptyCart: 'امسح منتجًا أو اضغط عليه لبدء البيع.',
@@ -52,11 +56,15 @@ const T = {
       'not-found': 'لا يوجد منتج بهذا الرمز.', 'bad-barcode': 'قراءة خاطئة — امسح مرة أخرى.', 'no-shift': 'افتح وردية أولًا.',
       'offline': 'غير متصل: ادفع نقدًا.', 'declined': 'مرفوضة.', 'cancelled': 'أُلغيت.', 'timed-out': 'جهاز البطاقات لم يستجب.',
       'pin-wrong': 'رمز خاطئ.', 'pin-locked': 'محاولات خاطئة كثيرة. انتظر دقيقة.', 'has-payments': 'يوجد دفع بالبطاقة في هذا البيع؛ أكمله.',
-      'cart-not-empty': 'أكمل البيع الحالي أو ألغِه أولًا.', 'shift-open': 'الوردية مفتوحة بالفعل.', 'reason': 'اذكر السبب.'
+      'cart-not-empty': 'أكمل البيع الحالي أو ألغِه أولًا.', 'shift-open': 'الوردية مفتوحة بالفعل.', 'reason': 'اذكر السبب.',
+      'sale-not-found': 'لا يوجد بيع بهذا الإيصال على نقطة البيع هذه.'
     },
     notices: { 'cash-returned': 'أُرجعت الدفعة النقدية: تغيّر الإجمالي.', 'cash-in': 'سُجّل الإيداع.', 'cash-out': 'سُجّل السحب.',
-      'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.' },
-    units: { kg: 'كجم', Units: '' }, seconds: 'ثانية', minutes: 'دقيقة'
+      'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.', 'refunded': 'تم الاسترجاع.' },
+    units: { kg: 'كجم', Units: '' }, seconds: 'ثانية', minutes: 'دقيقة',
+    refund: 'استرجاع (مدير)', receipt: 'الإيصال', receiptCode: 'امسح الإيصال أو اكتب رقمه', find: 'بحث',
+    refundNow: 'استرجاع', giveBack: 'المبلغ المُعاد', refundDone: 'تم الاسترجاع', left: 'متبقٍ', toOriginal: 'إلى طريقة الدفع الأصلية', inCash: 'نقدًا',
+    pinForRefund: 'للاسترجاع'
   }
 };
 const CURRENCY_AR = { EGP: 'ج.م', SAR: 'ر.س', AED: 'د.إ', KWD: 'د.ك', QAR: 'ر.ق', BHD: 'د.ب', OMR: 'ر.ع', JOD: 'د.أ', MAD: 'د.م' };
@@ -427,7 +435,10 @@ $('confirmQr').onclick = async () => {
 $('undoCash').onclick = () => act('pay/cash/undo', {});
 
 function showDone(sale) {
-  $('doneChange').textContent = money(sale.change);
+  // A refund shows what to hand back where a sale shows the change.
+  $('doneDlg').querySelector('.ok span').textContent = sale.isRefund ? t('refundDone') : t('saleDone');
+  $('doneDlg').querySelector('.change-label').textContent = sale.isRefund ? t('giveBack') : t('change');
+  $('doneChange').textContent = money(sale.isRefund ? sale.amountDue.replace(/^-/, '') : sale.change);
   $('doneTotal').textContent = money(sale.amountDue);
   // A sale number is a code (it is on the receipt and scanned for refunds): Latin digits, left to right.
   $('doneNumber').textContent = sale.number;
@@ -436,6 +447,11 @@ function showDone(sale) {
   if (!$('doneDlg').open) $('doneDlg').showModal();
   $('nextSale').focus();
 }
+$('showReceipt').onclick = () => {
+  if (!S || !S.lastSale) return;
+  $('receiptFrame').src = '/api/receipts/' + S.lastSale.id;
+  $('receiptDlg').showModal();
+};
 $('nextSale').onclick = async () => { await act('sale/next', {}); if ($('doneDlg').open) $('doneDlg').close(); scanInput.value = ''; };
 $('doneDlg').addEventListener('cancel', (e) => { e.preventDefault(); $('nextSale').click(); });
 
@@ -446,7 +462,7 @@ $('openShiftBtn').onclick = async () => {
   const r = await act('shift/open', { openingFloat: v });
   if (r && !r.error) $('floatInput').value = '';
 };
-$('menuBtn').onclick = () => { $('mX').disabled = $('mCashIn').disabled = $('mCashOut').disabled = $('mClose').disabled = !S?.shift; $('menuDlg').showModal(); };
+$('menuBtn').onclick = () => { $('mX').disabled = $('mRefund').disabled = $('mCashIn').disabled = $('mCashOut').disabled = $('mClose').disabled = !S?.shift; $('menuDlg').showModal(); };
 $('mX').onclick = async () => { $('menuDlg').close(); const r = await api('shift/x').catch(() => null); if (r && r.report) showReport(r.report); };
 $('mClose').onclick = () => { $('menuDlg').close(); $('countInput').value = ''; $('closeDlg').showModal(); $('countInput').focus(); };
 $('closeOk').onclick = async () => {
@@ -476,6 +492,42 @@ $('cashOk').onclick = async () => {
   if (cashDirection < 0) { $('cashDlg').close(); pin = await askPin(L().pinFor.cashout); if (pin === null) return; }
   const r = await act('shift/cash', { amount: cashDirection * v, reason: $('cashReason').value, managerPin: pin });
   if (r && !r.error && $('cashDlg').open) $('cashDlg').close();
+};
+// ---- refunds: find the sale by its receipt, choose what comes back, a manager approves ----
+let refundable = null;
+let refundPayout = 'original';
+$('mRefund').onclick = () => {
+  $('menuDlg').close();
+  refundable = null; $('refundFind').value = ''; $('refundReason').value = ''; $('refundSale').textContent = '';
+  $('refundLines').replaceChildren(); $('refundOk').disabled = true; renderPayout();
+  $('refundDlg').showModal(); $('refundFind').focus();
+};
+function renderPayout() {
+  $('refundPayout').replaceChildren(...[['original', t('toOriginal')], ['cash', t('inCash')]].map(([k, label]) => el('button', {
+    type: 'button', 'aria-pressed': String(refundPayout === k), onclick: () => { refundPayout = k; renderPayout(); }
+  }, label)));
+}
+async function findRefundable() {
+  const r = await api('refund/find?q=' + encodeURIComponent($('refundFind').value.trim())).catch(() => null);
+  if (!r) return;
+  if (r.error) { refundable = null; $('refundSale').textContent = L().errors[r.error.code] || r.error.message; $('refundLines').replaceChildren(); $('refundOk').disabled = true; return; }
+  refundable = r.sale;
+  $('refundSale').textContent = `${refundable.number} · ${num(refundable.at)} · ${money(refundable.amountDue)}`;
+  $('refundLines').replaceChildren(...refundable.lines.map((l) => el('li', {},
+    el('span', { class: 'what' }, l.name, el('small', {}, `${num(l.left)} ${t('left')} · ${num(l.unitPrice)}`)),
+    el('input', { inputmode: 'decimal', 'data-line': l.lineNumber, 'data-test': 'refund-qty', value: '0', disabled: Number(l.left) <= 0 }))));
+  $('refundOk').disabled = false;
+}
+$('refundFindBtn').onclick = findRefundable;
+$('refundFind').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); findRefundable(); } });
+$('refundOk').onclick = async () => {
+  if (!refundable) return;
+  const lines = [...$('refundLines').querySelectorAll('input')].map((i) => ({ lineNumber: Number(i.dataset.line), quantity: parseNum(i.value) || 0 })).filter((l) => l.quantity > 0);
+  if (!lines.length) return;
+  const pin = await askPin(t('pinForRefund'));
+  if (pin === null) return;
+  const r = await act('refund', { saleId: refundable.saleId, lines, payout: refundPayout, reason: $('refundReason').value, managerPin: pin });
+  if (r && !r.error && $('refundDlg').open) $('refundDlg').close();
 };
 $('mClear').onclick = async () => { $('menuDlg').close(); await act('cart/clear', {}); };
 

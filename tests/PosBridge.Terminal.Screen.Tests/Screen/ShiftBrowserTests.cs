@@ -7,7 +7,7 @@ namespace PosBridge.Terminal.Screen.Tests.Screen;
 
 /// <summary>
 /// A whole shift at the cashier screen in real headless Chromium, against a real connector: open with a
-/// float, sell by scan and by search, pay cash and split, sell on with the connector stopped, watch the
+/// float, sell by scan and by search, pay cash and split, refund, sell on with the connector stopped, watch the
 /// waiting count drain when it returns, close with the Z report. Every step is photographed at phone
 /// (360×740) and tablet (1024×768) sizes in English and Arabic, into TestResults/screens/.
 /// </summary>
@@ -66,6 +66,14 @@ public sealed class ShiftBrowserTests
         Browser.Until(() => browser.Find("done").Displayed, "the sale-complete screen");
         Assert.Equal("EGP 41.00", browser.Find("change").Text);
         shots.Take("05-cash-change");
+        // The receipt on screen, as the engine renders it (with the sale's code, scanned for refunds).
+        browser.Find("receipt").Click();
+        Browser.Until(() => browser.Find("receipt-dialog").Displayed, "the receipt");
+        browser.Driver.SwitchTo().Frame(browser.Find("receipt-frame"));
+        Browser.Until(() => browser.Driver.FindElement(By.TagName("body")).Text.Contains("CAI1-T1-0001-000001", StringComparison.Ordinal), "the sale number on the receipt");
+        browser.Driver.SwitchTo().DefaultContent();
+        shots.Take("05b-receipt");
+        browser.Find("receipt-close").Click();
         NextSale(browser);
 
         // A line changed (quantity, discount, a manager-approved price), then split cash + card.
@@ -144,23 +152,43 @@ public sealed class ShiftBrowserTests
         browser.All("quick")[0].Click();
         NextSale(browser);
 
+        // Refund one milk of the last sale, found by its receipt number, in cash, with a manager's PIN.
+        browser.Find("menu").Click();
+        browser.Find("refund").Click();
+        Browser.Until(() => browser.Find("refund-dialog").Displayed, "the refund dialog");
+        browser.Find("refund-find").SendKeys("CAI1-T1-0001-000005" + Keys.Enter);
+        Browser.Until(() => browser.All("refund-qty").Count == 1, "the sale's refundable lines");
+        browser.All("refund-qty")[0].Clear();
+        browser.All("refund-qty")[0].SendKeys("1");
+        browser.Driver.FindElement(By.XPath("//div[@id='refundPayout']/button[2]")).Click();
+        shots.Take("14-refund");
+        browser.Find("refund-ok").Click();
+        Browser.Until(() => browser.Find("pin-dialog").Displayed, "the manager PIN prompt");
+        browser.Find("pin").SendKeys("1234");
+        browser.Find("pin-ok").Click();
+        Browser.Until(() => browser.Find("done").Displayed, "the refund complete");
+        Assert.Equal("EGP 38.50", browser.Find("change").Text);
+        shots.Take("15-refund-done");
+        NextSale(browser);
+
         // X report mid-shift, then close with the count: the Z report.
         browser.Find("menu").Click();
         browser.Find("x-report").Click();
         Browser.Until(() => browser.Find("report").Displayed, "the X report");
-        shots.Take("14-x-report");
+        shots.Take("16-x-report");
         browser.Find("report-close").Click();
         browser.Find("menu").Click();
         browser.Find("close-shift").Click();
         Browser.Until(() => browser.Find("close-dialog").Displayed, "the close-shift dialog");
-        browser.Find("count").SendKeys("900");
+        browser.Find("count").SendKeys("860");
         browser.Find("close-ok").Click();
         Browser.Until(() => browser.Find("report").Displayed, "the Z report");
         var z = browser.Find("report-table").Text;
         Assert.Contains("Sales (5) EGP 444.00", z, StringComparison.Ordinal);
-        Assert.Contains("Expected cash EGP 902.50", z, StringComparison.Ordinal);
-        Assert.Contains("Difference EGP -2.50", z, StringComparison.Ordinal);
-        shots.Take("15-z-report");
+        Assert.Contains("Refunds (1) EGP -38.50", z, StringComparison.Ordinal);
+        Assert.Contains("Expected cash EGP 864.00", z, StringComparison.Ordinal);
+        Assert.Contains("Difference EGP -4.00", z, StringComparison.Ordinal);
+        shots.Take("17-z-report");
         Browser.Until(() => Pending(browser) == 0, "the last sale uploaded");
     }
 
