@@ -512,11 +512,17 @@ async function findRefundable() {
   if (!r) return;
   if (r.error) { refundable = null; $('refundSale').textContent = L().errors[r.error.code] || r.error.message; $('refundLines').replaceChildren(); $('refundOk').disabled = true; return; }
   refundable = r.sale;
+  renderRefundable();
+  $('refundOk').disabled = false;
+}
+// Redrawn on a language switch, keeping the quantities typed so far.
+function renderRefundable() {
+  if (!refundable) return;
+  const typed = Object.fromEntries([...$('refundLines').querySelectorAll('input')].map((i) => [i.dataset.line, i.value]));
   $('refundSale').textContent = `${refundable.number} · ${num(refundable.at)} · ${money(refundable.amountDue)}`;
   $('refundLines').replaceChildren(...refundable.lines.map((l) => el('li', {},
     el('span', { class: 'what' }, l.name, el('small', {}, `${num(l.left)} ${t('left')} · ${num(l.unitPrice)}`)),
-    el('input', { inputmode: 'decimal', 'data-line': l.lineNumber, 'data-test': 'refund-qty', value: '0', disabled: Number(l.left) <= 0 }))));
-  $('refundOk').disabled = false;
+    el('input', { inputmode: 'decimal', 'data-line': l.lineNumber, 'data-test': 'refund-qty', value: typed[l.lineNumber] ?? '0', disabled: Number(l.left) <= 0 }))));
 }
 $('refundFindBtn').onclick = findRefundable;
 $('refundFind').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); findRefundable(); } });
@@ -558,6 +564,7 @@ function setLanguage(l) {
   localStorage.setItem('till.lang', lang);
   if (S) render(S);
   if ($('reportDlg').open && lastReport) showReport(lastReport);
+  if ($('refundDlg').open) { renderPayout(); renderRefundable(); }
 }
 window.posbridge.setLanguage = setLanguage;
 $('langBtn').onclick = () => setLanguage(lang === 'ar' ? 'en' : 'ar');
