@@ -6,7 +6,7 @@ using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
-using PosBridge.Ecommerce;
+using PosBridge.Connector.WebStores;
 using Quartz;
 
 namespace PosBridge.Connector.Hosting;
@@ -62,7 +62,7 @@ internal static class ConnectorApp
             sp.GetRequiredService<ILogger<SalesDispatcher>>()));
 
         // Back offices: each registers only what its configuration section asks for.
-        services.AddEcommerce(configuration);
+        services.AddWebStores(configuration);
         if (configuration.GetSection("Accounting").Exists())
         {
             services.AddAccounting(configuration);
