@@ -471,7 +471,7 @@ internal sealed class ShopifyInventory : IWebStoreInventory
 
             if (missing.Length > 0)
             {
-                throw new ShopifyException($"{ShopifyOptions.SectionName}:Locations names Shopify locations the shop does not have: {missing}.");
+                throw new ShopifyException($"{_options.Section}:Locations names Shopify locations the shop does not have: {missing}.");
             }
         }
 

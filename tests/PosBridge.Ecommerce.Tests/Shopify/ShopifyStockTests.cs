@@ -314,7 +314,7 @@ public sealed class ShopifyStockTests : IDisposable
             new FakeShopify(_time).Handler,
             _time);
 
-        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ShopifyOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get("shopify"));
 
         Assert.Contains(error.Failures, f => f.Contains("ShopDomain", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("AccessToken", StringComparison.Ordinal));
