@@ -33,6 +33,10 @@ internal static class CommandLine
               Writes a ledger's journals for those business days from the sales received, in the
               ledger's dialect (generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50,
               datev, zoho), configured under Accounting:Ledgers. Re-exporting gives identical files.
+          feed --store NAME --format FORMAT --out FILE [--data DIR]
+              Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
+              or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
+              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason.
           demo [--date YYYY-MM-DD] [--sales N] [--out FILE]
               Runs one business day of a Cairo cafe through PosBridge: builds N sales (default 120)
               with the tax engine, writes them as sale documents (JSON lines) to FILE
@@ -118,7 +122,7 @@ internal static class CommandLine
             case "serve":
                 return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
 
-            case "tills" or "status" or "retry" or "export":
+            case "tills" or "status" or "retry" or "export" or "feed":
                 return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
@@ -129,6 +133,7 @@ internal static class CommandLine
     private static readonly string[] PairRequires = ["store", "till", "name"];
     private static readonly string[] RetryChoices = ["sale", "adapter", "all"];
     private static readonly string[] ExportRequires = ["from", "to", "out"];
+    private static readonly string[] FeedRequires = ["store", "format", "out"];
 
     private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -155,6 +160,7 @@ internal static class CommandLine
             ("status", null) => ["data"],
             ("retry", null) => ["sale", "adapter", "all", "data"],
             ("export", null) => ["ledger", "dialect", "store", "from", "to", "out", "data"],
+            ("feed", null) => ["store", "format", "out", "data"],
             _ => [],
         };
         var expectedPositional = command == "tills" ? 1 : 0;
@@ -171,6 +177,7 @@ internal static class CommandLine
             ("tills", "pair") => PairRequires.Where(n => Require(n) is null).ToArray(),
             ("tills", "revoke") => Require("till") is null ? ["till"] : [],
             ("export", _) => ExportRequires.Where(n => Require(n) is null).ToArray(),
+            ("feed", _) => FeedRequires.Where(n => Require(n) is null).ToArray(),
             _ => [],
         };
         if (missing.Length > 0)
@@ -209,6 +216,7 @@ internal static class CommandLine
             ("tills", "revoke") => await ManagerCommands.RevokeAsync(services, options["till"], output, error, cancellationToken).ConfigureAwait(false),
             ("status", _) => await ManagerCommands.StatusAsync(services, output, cancellationToken).ConfigureAwait(false),
             ("export", _) => await ExportCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };
     }

@@ -26,6 +26,7 @@ internal static class ConnectorApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapTerminalApi();
+        app.MapFeeds();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health/live", () => Results.Text("live"));
         app.MapGet("/health/ready", async (ConnectorDatabase database, CancellationToken cancellationToken) =>

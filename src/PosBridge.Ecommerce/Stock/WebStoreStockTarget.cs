@@ -49,6 +49,22 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
     public async Task<IReadOnlyList<StockPushResult>> SetLevelsAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default) =>
         (await ReconcileAsync(levels, cancellationToken).ConfigureAwait(false)).Results;
 
+    /// <summary>
+    /// What the store may offer of each SKU: available to sell (its policy's buffers applied) summed over the store's
+    /// locations, for feeds and catalog exports. A SKU without a level is absent: unknown, never zero.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> AvailableBySku(IReadOnlyList<StockLevel> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        var bySku = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var level in AvailableToSell.For(levels, _inventory.LocationFor, _policy.SafetyBuffer, _categories.Snapshot(), _inventory.SubtractsReserved))
+        {
+            bySku[level.Key.Sku] = bySku.GetValueOrDefault(level.Key.Sku) + level.Available;
+        }
+
+        return bySku;
+    }
+
     /// <summary>Reconciliation with its safety stop, if any, and counts.</summary>
     public async Task<ReconciliationReport> ReconcileAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
     {
