@@ -48,9 +48,9 @@ public sealed class TillToWebStoreTests : IDisposable
         ["Ecommerce:Stores:1:Locations:CAI1"] = _location,
     };
 
-    private Task<ConnectorHost> StartAsync(Func<IServiceProvider, IAppliedDeltaStore>? deltas = null) =>
+    private Task<ConnectorHost> StartAsync(Func<IServiceProvider, IAppliedDeltaStore>? deltas = null, Dictionary<string, string?>? extra = null) =>
         ConnectorHost.StartAsync(
-            Settings,
+            extra is null ? Settings : Settings.Concat(extra).ToDictionary(),
             services =>
             {
                 var server = new ByHost(new() { ["woo.example.com"] = _woo.Handler, ["cairo-shop.myshopify.com"] = _shopify.Handler });
@@ -133,6 +133,33 @@ public sealed class TillToWebStoreTests : IDisposable
 
         Assert.Empty(_woo.Handler.Unexpected);
         Assert.Empty(_shopify.Handler.Unexpected);
+    }
+
+    [Fact]
+    public async Task Sale_FromATill_IsOnBothWebStoresWithinTheDispatchInterval_ByTheScheduledJobs()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var mug = _woo.AddProduct("MUG-1", 20);
+        _shopify.AddItem("MUG-1", _location, 30);
+        await using var host = await StartAsync(extra: new() { ["PosBridge:Dispatch:Interval"] = "00:00:05" });
+        var till = await host.PairTillAsync();
+        (await till.UploadAsync([new Sales(host.Clock).Next(price: 120m, quantity: 1m, sku: "MUG-1")])).EnsureSuccessStatusCode();
+        var soldAt = host.Clock.GetUtcNow();
+
+        // Quartz runs on the container's clock: the test moves it in small steps, never past one interval after the
+        // sale, and then only waits (in real time) for the runs that fired to finish.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((mug.Quantity != 19 || _shopify.LevelOf("MUG-1", _location) != 29) && DateTime.UtcNow < deadline)
+        {
+            if (host.Clock.GetUtcNow() - soldAt < TimeSpan.FromSeconds(5.25))
+            {
+                host.Clock.Advance(TimeSpan.FromMilliseconds(250));
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        Assert.Equal((19, 29), (mug.Quantity, _shopify.LevelOf("MUG-1", _location)));
     }
 
     private static (int, string?) Delivered(DispatchRun run) => (run.Delivered, run.AdapterError);
