@@ -3,11 +3,9 @@ using System.Text.Json;
 using PosBridge.Connector.Storage;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Stock;
+using PosBridge.Core.Taxes;
 
 namespace PosBridge.Connector.Catalog;
-
-/// <summary>One page of catalog changes for a till: products changed or removed after a cursor.</summary>
-internal sealed record CatalogPage(IReadOnlyList<Product> Products, IReadOnlyList<string> RemovedProductIds, long NextCursor, bool HasMore);
 
 /// <summary>
 /// The connector's copy of the catalog and stock levels (<c>catalog_snapshot</c>): written by the catalog pull,
@@ -18,6 +16,8 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
 {
     private const string ProductKind = "product";
     private const string StockKind = "stock";
+    private const string TaxKind = "tax";
+    private const string CategoryKind = "category";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -32,6 +32,18 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
         return SaveAsync(ProductKind, rows, cancellationToken);
     }
 
+    public Task<int> SaveTaxesAsync(IReadOnlyList<TaxDefinition> taxes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taxes);
+        return SaveAsync(TaxKind, taxes.Select(t => (t.Id, JsonSerializer.Serialize(t, Json), false)).ToList(), cancellationToken);
+    }
+
+    public Task<int> SaveCategoriesAsync(IReadOnlyList<Category> categories, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        return SaveAsync(CategoryKind, categories.Select(c => (c.Id, JsonSerializer.Serialize(c, Json), false)).ToList(), cancellationToken);
+    }
+
     public Task<int> SaveStockAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(levels);
@@ -44,18 +56,28 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
     public async Task<IReadOnlyList<StockLevel>> StockLevelsAsync(CancellationToken cancellationToken = default) =>
         await ReadAllAsync<StockLevel>(StockKind, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Products changed or removed after <paramref name="cursor"/> (0: from the start), at most <paramref name="limit"/>, oldest change first.</summary>
-    public Task<CatalogPage> ProductChangesAsync(long cursor, int limit, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// What a till needs that changed after <paramref name="cursor"/> (0: everything): products (prices included),
+    /// taxes and categories, and the ids of products removed; at most <paramref name="limit"/> rows, oldest change
+    /// first. <see cref="CatalogChanges.NextCursor"/> is the last version returned, opaque to the till.
+    /// </summary>
+    public Task<CatalogChanges> ChangesAsync(long cursor, int limit, CancellationToken cancellationToken = default) =>
         database.ReadAsync(
             async connection =>
             {
                 await using var command = Sql.Command(
                     connection,
                     null,
-                    "SELECT id, version, deleted, document FROM catalog_snapshot WHERE kind = $kind AND version > $cursor ORDER BY version LIMIT $limit",
-                    ("$kind", ProductKind), ("$cursor", cursor), ("$limit", limit + 1));
+                    """
+                    SELECT kind, id, version, deleted, document FROM catalog_snapshot
+                    WHERE version > $cursor AND kind IN ($product, $tax, $category)
+                    ORDER BY version LIMIT $limit
+                    """,
+                    ("$cursor", cursor), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$limit", limit + 1));
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 var products = new List<Product>();
+                var taxes = new List<TaxDefinition>();
+                var categories = new List<Category>();
                 var removed = new List<string>();
                 var next = cursor;
                 var read = 0;
@@ -68,18 +90,34 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                         break;
                     }
 
-                    next = reader.GetInt64(1);
-                    if (reader.GetInt64(2) != 0)
+                    next = reader.GetInt64(2);
+                    var document = reader.GetString(4);
+                    switch (reader.GetString(0))
                     {
-                        removed.Add(reader.GetString(0));
-                    }
-                    else
-                    {
-                        products.Add(JsonSerializer.Deserialize<Product>(reader.GetString(3), Json)!);
+                        case ProductKind when reader.GetInt64(3) != 0:
+                            removed.Add(reader.GetString(1));
+                            break;
+                        case ProductKind:
+                            products.Add(JsonSerializer.Deserialize<Product>(document, Json)!);
+                            break;
+                        case TaxKind:
+                            taxes.Add(JsonSerializer.Deserialize<TaxDefinition>(document, Json)!);
+                            break;
+                        default:
+                            categories.Add(JsonSerializer.Deserialize<Category>(document, Json)!);
+                            break;
                     }
                 }
 
-                return new CatalogPage(products, removed, next, more);
+                return new CatalogChanges
+                {
+                    Products = products,
+                    Taxes = taxes,
+                    Categories = categories,
+                    RemovedProductIds = removed,
+                    NextCursor = next.ToString(CultureInfo.InvariantCulture),
+                    HasMore = more,
+                };
             },
             cancellationToken);
 

@@ -51,6 +51,7 @@ internal static class ConnectorApp
         services.AddSingleton<ConnectorDatabaseStatus>();
         services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
         services.AddSingleton<ITillStore, SqliteTillStore>();
+        services.AddSingleton<Catalog.CatalogSnapshot>();
         services.AddSingleton<TillAuthenticator>();
         services.AddSingleton<Pairing>();
         services.AddSingleton<SalesIngestion>();

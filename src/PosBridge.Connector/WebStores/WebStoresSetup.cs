@@ -14,7 +14,6 @@ internal static class WebStoresSetup
         services.TryAddSingleton<ISkuMappingStore, SqliteSkuMappingStore>();
         services.TryAddSingleton<IAppliedDeltaStore, SqliteAppliedDeltaStore>();
         services.AddEcommerce(configuration);
-        services.TryAddSingleton<Catalog.CatalogSnapshot>();
         services.TryAddSingleton<StoreFeeds>();
         services.TryAddSingleton<FeedVersions>();
         return services;
