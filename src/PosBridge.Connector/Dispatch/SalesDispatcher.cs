@@ -20,7 +20,8 @@ internal sealed class SalesDispatcher(
     TimeProvider timeProvider,
     IOptions<ConnectorOptions> options,
     ILogger<SalesDispatcher> logger,
-    Random? random = null)
+    Random? random = null,
+    Metrics.ConnectorMetrics? metrics = null)
 {
     private const int MaxErrorLength = 1000;
     private readonly Random _random = random ?? Random.Shared;
@@ -84,6 +85,7 @@ internal sealed class SalesDispatcher(
             {
                 var error = Trim($"{ex.GetType().Name}: {ex.Message}");
                 Log.AdapterFailed(logger, adapter, due.Count, error);
+                metrics?.AdapterFailures.Add(1, new KeyValuePair<string, object?>("adapter", adapter));
                 var failed = timeProvider.GetUtcNow();
                 await deliveries.RecordAsync(adapter, due.Select(p => Retry(p, error, null, failed)).ToList(), failed, cancellationToken).ConfigureAwait(false);
                 await deliveries.RecordAdapterErrorAsync(adapter, error, failed, cancellationToken).ConfigureAwait(false);
@@ -136,6 +138,7 @@ internal sealed class SalesDispatcher(
             }
 
             await deliveries.RecordAsync(adapter, records, recordedAt, cancellationToken).ConfigureAwait(false);
+            Measure(adapter, due, records, recordedAt);
             if (anyRetry && (settings.Ordered || retrying == due.Count))
             {
                 // Ordered: the rest must wait for this one. All retrying: the back office is struggling; back off.
@@ -144,6 +147,25 @@ internal sealed class SalesDispatcher(
         }
 
         return new DispatchRun(adapter, delivered, duplicates, dead, retrying, null);
+    }
+
+    private void Measure(string adapter, IReadOnlyList<PendingSale> due, List<DeliveryRecord> records, DateTimeOffset recordedAt)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+
+        var bySeq = due.ToDictionary(p => p.Seq);
+        var tag = new KeyValuePair<string, object?>("adapter", adapter);
+        foreach (var record in records)
+        {
+            metrics.Deliveries.Add(1, tag, new KeyValuePair<string, object?>("outcome", record.State.ToString().ToLowerInvariant()));
+            if (record.State is DeliveryState.Done or DeliveryState.Duplicate)
+            {
+                metrics.DeliveryLatency.Record(Math.Max(0, (recordedAt - bySeq[record.Seq].Sale.CreatedAtUtc).TotalSeconds), tag);
+            }
+        }
     }
 
     /// <summary>Exponential backoff (base × 2^(attempt−1), capped) with jitter of up to half the delay.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Metrics;
 using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
@@ -27,6 +28,7 @@ internal static class ConnectorApp
         app.UseStatusCodePages();
         app.MapTerminalApi();
         app.MapFeeds();
+        app.MapMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health/live", () => Results.Text("live"));
         app.MapGet("/health/ready", async (ConnectorDatabase database, CancellationToken cancellationToken) =>
@@ -43,6 +45,9 @@ internal static class ConnectorApp
         services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddMetrics();
+        services.AddSingleton<Metrics.ConnectorMetrics>();
+        services.AddSingleton<Metrics.PrometheusMetrics>();
         services.AddOpenApi();
 
         services.AddSingleton(sp => new ConnectorDatabase(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DatabasePath));
@@ -61,7 +66,8 @@ internal static class ConnectorApp
             sp.GetServices<Core.Adapters.ISalesSink>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ConnectorOptions>>(),
-            sp.GetRequiredService<ILogger<SalesDispatcher>>()));
+            sp.GetRequiredService<ILogger<SalesDispatcher>>(),
+            metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>()));
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);

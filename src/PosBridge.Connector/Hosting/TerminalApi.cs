@@ -132,6 +132,7 @@ internal static class TerminalApi
         SalesIngestion ingestion,
         IOptions<ConnectorOptions> options,
         ILogger<SalesIngestion> logger,
+        Metrics.ConnectorMetrics metrics,
         CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(context, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
@@ -163,6 +164,7 @@ internal static class TerminalApi
             counts[(int)saleResult.Status]++;
         }
 
+        metrics.SalesReceived.Add(counts[(int)UploadStatus.Accepted], new KeyValuePair<string, object?>("store", till.StoreId));
         Log.Uploaded(logger, till.Id, response.Results.Count, counts[(int)UploadStatus.Accepted], counts[(int)UploadStatus.Duplicate], counts[(int)UploadStatus.Rejected], counts[(int)UploadStatus.Conflict]);
         return Results.Json(response, Json);
     }
