@@ -28,6 +28,9 @@ internal static class CommandLine
               Sales received, and per adapter: waiting sales, the oldest, dead letters, last success.
           retry (--sale SALE-ID | --adapter NAME | --all) [--data DIR]
               Queues dead-lettered deliveries again after the cause is fixed.
+          sync now (--adapter NAME | --all yes) [--data DIR]
+              Delivers waiting sales to an adapter (or every enabled one) now instead of at its next
+              scheduled run. Safe while serve runs: only one process delivers to an adapter at a time.
           export (--ledger NAME | --dialect DIALECT [--store STORE]) --from YYYY-MM-DD --to YYYY-MM-DD
                  --out DIR [--data DIR]
               Writes a ledger's journals for those business days from the sales received, in the
@@ -122,7 +125,7 @@ internal static class CommandLine
             case "serve":
                 return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
 
-            case "tills" or "status" or "retry" or "export" or "feed":
+            case "tills" or "status" or "retry" or "export" or "feed" or "sync":
                 return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
@@ -151,7 +154,7 @@ internal static class CommandLine
 
     private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var verb = command == "tills" && positional.Count > 0 ? positional[0] : null;
+        var verb = command is "tills" or "sync" && positional.Count > 0 ? positional[0] : null;
         string[] allowed = (command, verb) switch
         {
             ("tills", "pair") => ["store", "till", "name", "data"],
@@ -161,14 +164,18 @@ internal static class CommandLine
             ("retry", null) => ["sale", "adapter", "all", "data"],
             ("export", null) => ["ledger", "dialect", "store", "from", "to", "out", "data"],
             ("feed", null) => ["store", "format", "out", "data"],
+            ("sync", "now") => ["adapter", "all", "data"],
             _ => [],
         };
-        var expectedPositional = command == "tills" ? 1 : 0;
+        var expectedPositional = command is "tills" or "sync" ? 1 : 0;
         if (allowed.Length == 0 || positional.Count != expectedPositional || options.Keys.Any(k => !allowed.Contains(k)))
         {
-            return await UsageErrorAsync(error, command == "tills"
-                ? "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'."
-                : $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.").ConfigureAwait(false);
+            return await UsageErrorAsync(error, command switch
+            {
+                "tills" => "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'.",
+                "sync" => "use 'sync now --adapter NAME' or 'sync now --all yes'.",
+                _ => $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.",
+            }).ConfigureAwait(false);
         }
 
         string? Require(string name) => options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
@@ -183,6 +190,11 @@ internal static class CommandLine
         if (missing.Length > 0)
         {
             return await UsageErrorAsync(error, $"{command} {verb} needs {string.Join(", ", missing.Select(m => "--" + m))}.").ConfigureAwait(false);
+        }
+
+        if (command == "sync" && (options.ContainsKey("adapter") == options.ContainsKey("all") || (options.TryGetValue("all", out var all) && all != "yes")))
+        {
+            return await UsageErrorAsync(error, "sync now takes exactly one of --adapter NAME or --all yes.").ConfigureAwait(false);
         }
 
         Guid? saleId = null;
@@ -217,6 +229,7 @@ internal static class CommandLine
             ("status", _) => await ManagerCommands.StatusAsync(services, output, cancellationToken).ConfigureAwait(false),
             ("export", _) => await ExportCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };
     }

@@ -6,7 +6,11 @@ using Log = PosBridge.Connector.Hosting.Log;
 namespace PosBridge.Connector.Dispatch;
 
 /// <summary>What one delivery run did for one adapter.</summary>
-internal sealed record DispatchRun(string Adapter, int Delivered, int Duplicates, int DeadLettered, int Retrying, string? AdapterError);
+internal sealed record DispatchRun(string Adapter, int Delivered, int Duplicates, int DeadLettered, int Retrying, string? AdapterError)
+{
+    /// <summary>Another process (the service, or a manager's <c>sync now</c>) was delivering to the adapter; this run did nothing.</summary>
+    public bool Busy { get; init; }
+}
 
 /// <summary>
 /// Drains the inbox to one adapter: due sales in inbox order, in batches of the adapter's size, each
@@ -27,10 +31,14 @@ internal sealed class SalesDispatcher(
     private readonly Random _random = random ?? Random.Shared;
     private readonly Dictionary<string, ISalesSink> _sinks = sinks.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
-    // One run per adapter at a time in this process, whoever asks (the job, a manual "sync now"): two
-    // runs would read the same due sales and hand them over twice. Across processes the scale-out issue
-    // needs a database lease here.
+    // One run per adapter at a time, whoever asks (the job, a manager's "sync now" from another process): two
+    // runs would read the same due sales and hand them over twice. In this process a semaphore; across
+    // processes a lease in the database, renewed before each batch.
     private readonly Dictionary<string, SemaphoreSlim> _running = sinks.ToDictionary(s => s.Name, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
+    private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{System.Security.Cryptography.RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+
+    /// <summary>How long a lease lasts without renewal: a holder that died on another machine blocks the adapter this long at most.</summary>
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     /// <summary>Installed adapters that configuration has not switched off.</summary>
     public IReadOnlyList<string> EnabledAdapters =>
@@ -54,7 +62,19 @@ internal sealed class SalesDispatcher(
         await running.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DeliverExclusiveAsync(adapter, sink, cancellationToken).ConfigureAwait(false);
+            if (!await LeaseAsync(adapter, cancellationToken).ConfigureAwait(false))
+            {
+                return new DispatchRun(adapter, 0, 0, 0, 0, null) { Busy = true };
+            }
+
+            try
+            {
+                return await DeliverExclusiveAsync(adapter, sink, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await deliveries.ReleaseLeaseAsync(adapter, _holder, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -69,6 +89,11 @@ internal sealed class SalesDispatcher(
         int delivered = 0, duplicates = 0, dead = 0, retrying = 0;
         for (var batch = 0; batch < options.Value.Dispatch.MaxBatchesPerRun; batch++)
         {
+            if (batch > 0 && !await LeaseAsync(adapter, cancellationToken).ConfigureAwait(false))
+            {
+                break; // the lease ran out and another process took over: it delivers the rest
+            }
+
             var now = timeProvider.GetUtcNow();
             var due = await deliveries.GetDueAsync(adapter, batchSize, settings.Ordered, now, cancellationToken).ConfigureAwait(false);
             if (due.Count == 0)
@@ -165,6 +190,38 @@ internal sealed class SalesDispatcher(
             {
                 metrics.DeliveryLatency.Record(Math.Max(0, (recordedAt - bySeq[record.Seq].Sale.CreatedAtUtc).TotalSeconds), tag);
             }
+        }
+    }
+
+    private Task<bool> LeaseAsync(string adapter, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        return deliveries.TryLeaseAsync(adapter, _holder, now, now + LeaseDuration, HolderIsGone, cancellationToken);
+    }
+
+    /// <summary>A holder on this machine whose process has ended (killed, crashed) holds nothing any more.</summary>
+    private static bool HolderIsGone(string holder)
+    {
+        var parts = holder.Split(':');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            // Another dispatcher in this process (tests host several connectors): alive while it holds the lease.
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
         }
     }
 

@@ -129,6 +129,14 @@ internal static class Migrations
         );
         CREATE INDEX stock_deltas_pending ON stock_deltas (store, batch) WHERE state = 'pending';
         """,
+        // 5: who is delivering to an adapter right now, across processes (serve and `posbridge sync now`).
+        """
+        CREATE TABLE dispatch_leases (
+            adapter         TEXT    PRIMARY KEY,
+            holder          TEXT    NOT NULL,
+            expires_at      INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;
