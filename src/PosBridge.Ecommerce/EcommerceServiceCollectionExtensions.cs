@@ -69,19 +69,22 @@ public static class EcommerceServiceCollectionExtensions
         services.AddOptions<WooCommerceOptions>(name).Bind(section).Configure(o => (o.Name, o.Section) = (name, section.Path)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WooCommerceOptions>, WooCommerceOptionsValidator>());
 
-        services.AddKeyedRefitGeneratedClient<IWooCommerceApi>(name, _ => Settings, $"woocommerce:{name}")
+        var http = services.AddKeyedRefitGeneratedClient<IWooCommerceApi>(name, _ => Settings, $"woocommerce:{name}")
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptionsMonitor<WooCommerceOptions>>().Get(name);
                 client.BaseAddress = options.BaseUrl;
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
                     "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.ConsumerKey}:{options.ConsumerSecret}")));
-            })
-            .AddResilienceHandler($"woocommerce:{name}", (pipeline, context) =>
+            });
+        http.AddResilienceHandler($"woocommerce:{name}", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<WooCommerceOptions>>().Get(name);
                 AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
+
+        // Inside the retries, so it sees each attempt's Retry-After.
+        http.AddHttpMessageHandler(sp => new RetryAfterObserver(sp.GetRequiredKeyedService<RetryAfterHints>(name), sp.GetRequiredService<TimeProvider>()));
 
         AddTarget(services, name, sp =>
         {
@@ -107,18 +110,21 @@ public static class EcommerceServiceCollectionExtensions
         services.AddKeyedSingleton(name, (sp, _) => new ShopifyCostThrottle(sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton(name, (_, _) => new ShopifyLocationIds());
 
-        services.AddKeyedRefitGeneratedClient<IShopifyAdminApi>(name, _ => Settings, $"shopify:{name}")
+        var http = services.AddKeyedRefitGeneratedClient<IShopifyAdminApi>(name, _ => Settings, $"shopify:{name}")
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get(name);
                 client.BaseAddress = new Uri($"https://{options.ShopDomain}/");
                 client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", options.AccessToken);
-            })
-            .AddResilienceHandler($"shopify:{name}", (pipeline, context) =>
+            });
+        http.AddResilienceHandler($"shopify:{name}", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get(name);
                 AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
+
+        // Inside the retries, so it sees each attempt's Retry-After.
+        http.AddHttpMessageHandler(sp => new RetryAfterObserver(sp.GetRequiredKeyedService<RetryAfterHints>(name), sp.GetRequiredService<TimeProvider>()));
 
         AddTarget(services, name, sp =>
         {
@@ -142,18 +148,21 @@ public static class EcommerceServiceCollectionExtensions
         services.AddOptions<MagentoOptions>(name).Bind(section).Configure(o => (o.Name, o.Section) = (name, section.Path)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MagentoOptions>, MagentoOptionsValidator>());
 
-        services.AddKeyedRefitGeneratedClient<IMagentoApi>(name, _ => Settings, $"magento:{name}")
+        var http = services.AddKeyedRefitGeneratedClient<IMagentoApi>(name, _ => Settings, $"magento:{name}")
             .ConfigureHttpClient((sp, client) =>
             {
                 var options = sp.GetRequiredService<IOptionsMonitor<MagentoOptions>>().Get(name);
                 client.BaseAddress = options.BaseUrl;
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
-            })
-            .AddResilienceHandler($"magento:{name}", (pipeline, context) =>
+            });
+        http.AddResilienceHandler($"magento:{name}", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<MagentoOptions>>().Get(name);
                 AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
+
+        // Inside the retries, so it sees each attempt's Retry-After.
+        http.AddHttpMessageHandler(sp => new RetryAfterObserver(sp.GetRequiredKeyedService<RetryAfterHints>(name), sp.GetRequiredService<TimeProvider>()));
 
         AddTarget(services, name, sp =>
         {
@@ -184,6 +193,7 @@ public static class EcommerceServiceCollectionExtensions
     // (mappings, applied deltas, Shopify's cost bucket) lives in singletons.
     private static void AddTarget(IServiceCollection services, string name, Func<IServiceProvider, (IWebStoreInventory Inventory, StockPolicyOptions Policy)> create)
     {
+        services.AddKeyedSingleton(name, (sp, _) => new RetryAfterHints(sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedTransient(name, (sp, _) =>
         {
             var (inventory, policy) = create(sp);
@@ -195,7 +205,8 @@ public static class EcommerceServiceCollectionExtensions
                 sp.GetRequiredService<IAppliedDeltaStore>(),
                 sp.GetServices<IStockAlertSink>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<WebStoreStockTarget>>());
+                sp.GetRequiredService<ILogger<WebStoreStockTarget>>(),
+                sp.GetRequiredKeyedService<RetryAfterHints>(name));
         });
         services.AddKeyedTransient<IStockTarget>(name, (sp, key) => sp.GetRequiredKeyedService<WebStoreStockTarget>(key));
         services.AddTransient<IStockTarget>(sp => sp.GetRequiredKeyedService<WebStoreStockTarget>(name));

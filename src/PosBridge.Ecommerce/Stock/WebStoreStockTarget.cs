@@ -18,6 +18,7 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
     private readonly IEnumerable<IStockAlertSink> _alertSinks;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Stores.RetryAfterHints? _retryAfter;
 
     internal WebStoreStockTarget(
         string name,
@@ -27,8 +28,10 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
         IAppliedDeltaStore appliedDeltas,
         IEnumerable<IStockAlertSink> alertSinks,
         TimeProvider timeProvider,
-        ILogger<WebStoreStockTarget> logger)
+        ILogger<WebStoreStockTarget> logger,
+        Stores.RetryAfterHints? retryAfter = null)
     {
+        _retryAfter = retryAfter;
         Name = name;
         _inventory = inventory;
         _policy = policy;
@@ -149,14 +152,27 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
             }
         }
 
-        var (_, perDelta) = await ApplyAsync(deltas, cancellationToken).ConfigureAwait(false);
+        var started = _timeProvider.GetUtcNow();
+        DeltaOutcome[] perDelta;
+        try
+        {
+            (_, perDelta) = await ApplyAsync(deltas, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && _retryAfter?.Remaining(started) is { } wait)
+        {
+            // The store said when to come back (429/503 with Retry-After): every sale waits that long, not the
+            // connector's own backoff. Intents recorded before the failure are settled on that next delivery.
+            return sales.Select(s => SaleDeliveryResult.RetryLater(s.Id, $"The web store asked to wait {wait:g}: {ex.Message}", wait)).ToList();
+        }
+
+        var storeWait = _retryAfter?.Remaining(started);
         var results = new List<SaleDeliveryResult>(sales.Count);
         for (var i = 0; i < sales.Count; i++)
         {
             var own = Enumerable.Range(0, deltas.Count).Where(d => owners[d] == i).Select(d => perDelta[d]).ToList();
             var retry = own.Where(o => o.Outcome == StockPushOutcome.RetryLater).ToList();
             results.Add(
-                retry.Count > 0 ? SaleDeliveryResult.RetryLater(sales[i].Id, string.Join(" ", retry.Select(r => r.Reason).Distinct()))
+                retry.Count > 0 ? SaleDeliveryResult.RetryLater(sales[i].Id, string.Join(" ", retry.Select(r => r.Reason).Distinct()), storeWait)
                 : own.Any(o => o.AlreadyApplied) && !own.Any(o => o.Outcome == StockPushOutcome.Applied) ? SaleDeliveryResult.Duplicate(sales[i].Id)
                 : SaleDeliveryResult.Done(sales[i].Id));
         }

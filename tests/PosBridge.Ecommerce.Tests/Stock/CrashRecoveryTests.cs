@@ -144,6 +144,22 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal(8, shop.LevelOf("A", location));
     }
 
+    [Fact]
+    public async Task Deliver_StoreAnswers429WithRetryAfterBeyondItsRetries_SalesWaitAsLongAsTheStoreAsked()
+    {
+        var woo = new FakeWooCommerce(_time);
+        woo.AddProduct("A", 10);
+        woo.RateLimitNext(TimeSpan.FromMinutes(10));
+        var sale = Sales.Of(Guid.Parse("0193a5c2-7f00-7000-8000-0000000000c1"), ("A", 1m));
+        var sink = Sink(WooCommerceStockTests.Configuration(new() { ["Ecommerce:WooCommerce:MaxRetryAttempts"] = "0" }), woo.Handler, "woocommerce", _durable);
+
+        var result = Assert.Single(await sink.DeliverAsync([sale], TestContext.Current.CancellationToken));
+
+        Assert.Equal(DeliveryOutcome.RetryLater, result.Outcome);
+        Assert.Equal(TimeSpan.FromMinutes(10), result.RetryAfter);
+        Assert.Equal(10, woo.BySku("A").Quantity);
+    }
+
     private static class ShopifyOperations
     {
         public const string AdjustQuantities = "PosBridgeAdjustQuantities";
