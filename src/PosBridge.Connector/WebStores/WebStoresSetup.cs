@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PosBridge.Ecommerce;
 using PosBridge.Ecommerce.Stock;
 
@@ -15,6 +16,12 @@ internal static class WebStoresSetup
         services.TryAddSingleton<IAppliedDeltaStore, SqliteAppliedDeltaStore>();
         services.AddEcommerce(configuration);
         services.TryAddSingleton<StoreFeeds>();
+        services.AddOptions<WebStoreReconciliationOptions>().Bind(configuration.GetSection(WebStoreReconciliationOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebStoreReconciliationOptions>, WebStoreReconciliationOptionsValidator>());
+        services.TryAddSingleton<WebStoreReconciler>();
+
+        // Only schedules (first run one interval after start): the database is migrated long before.
+        services.AddHostedService<ReconciliationScheduler>();
         services.TryAddSingleton<FeedVersions>();
         return services;
     }

@@ -162,6 +162,44 @@ public sealed class TillToWebStoreTests : IDisposable
         Assert.Equal((19, 29), (mug.Quantity, _shopify.LevelOf("MUG-1", _location)));
     }
 
+    [Fact]
+    public async Task Reconcile_FromTheSnapshotsStockLevels_SetsOnlyWhatDiffersAndStopsOnAnUnsafeRun()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var mug = _woo.AddProduct("MUG-1", 20);
+        var beans = _woo.AddProduct("BEANS-250", 10);
+        var untouched = _woo.AddProduct("CUP", 5);
+        _shopify.AddItem("MUG-1", _location, 30);
+        await using var host = await StartAsync();
+        var catalog = host.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>();
+        await catalog.SaveStockAsync(
+            [
+                new Core.Stock.StockLevel { Sku = "MUG-1", LocationId = "CAI1", OnHand = 17m, Reserved = 2m },
+                new Core.Stock.StockLevel { Sku = "BEANS-250", LocationId = "CAI1", OnHand = 10m },
+            ],
+            cancellationToken);
+        var reconciler = host.Services.GetRequiredService<WebStoreReconciler>();
+
+        var woo = await reconciler.ReconcileAsync("woo-cairo", cancellationToken);
+        var shop = await reconciler.ReconcileAsync("shopify-eg", cancellationToken);
+
+        Assert.Null(woo.SafetyStop);
+        Assert.Equal(1, woo.Changed);
+        Assert.Equal((15, 10, 5), (mug.Quantity, beans.Quantity, untouched.Quantity)); // CUP has no level: left alone
+        Assert.Equal(15, _shopify.LevelOf("MUG-1", _location));
+        Assert.Equal(1, shop.Changed);
+
+        // The stock source suddenly says nothing is left: stopped, nothing pushed.
+        await catalog.SaveStockAsync([new Core.Stock.StockLevel { Sku = "MUG-1", LocationId = "CAI1", OnHand = 0m }, new Core.Stock.StockLevel { Sku = "BEANS-250", LocationId = "CAI1", OnHand = 0m }], cancellationToken);
+        var stopped = await reconciler.ReconcileAsync("woo-cairo", cancellationToken);
+
+        Assert.NotNull(stopped.SafetyStop);
+        Assert.Equal((15, 10), (mug.Quantity, beans.Quantity));
+        var scheduler = await host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(cancellationToken);
+        Assert.True(await scheduler.GetJobDetail(new Quartz.JobKey("reconcile-woo-cairo", "web-stores"), cancellationToken) is not null);
+        Assert.True(await scheduler.GetJobDetail(new Quartz.JobKey("reconcile-shopify-eg", "web-stores"), cancellationToken) is not null);
+    }
+
     private static (int, string?) Delivered(DispatchRun run) => (run.Delivered, run.AdapterError);
 
     public void Dispose()
