@@ -189,7 +189,7 @@ internal static class CommandLine
         };
         if (missing.Length > 0)
         {
-            return await UsageErrorAsync(error, $"{command} {verb} needs {string.Join(", ", missing.Select(m => "--" + m))}.").ConfigureAwait(false);
+            return await UsageErrorAsync(error, $"{(verb is null ? command : command + " " + verb)} needs {string.Join(", ", missing.Select(m => "--" + m))}.").ConfigureAwait(false);
         }
 
         if (command == "sync" && (options.ContainsKey("adapter") == options.ContainsKey("all") || (options.TryGetValue("all", out var all) && all != "yes")))

@@ -93,11 +93,13 @@ internal sealed class ShopifyInventory : IWebStoreInventory
         }
 
         var locations = await LocationIdsAsync(cancellationToken).ConfigureAwait(false);
+        var resolvedAgain = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<KeyedChange[]>(known.Chunk(_options.BatchSize));
         while (queue.TryDequeue(out var chunk))
         {
-            // Keyed by the deltas' own idempotency keys: the same sale lines sent again are the same request.
-            var key = ShopifyGraphQlClient.IdempotencyKey(ShopifyOperations.AdjustQuantities, string.Join('\n', chunk.Select(c => $"{c.Key.Sku}|{c.Key.Location}|{c.Change}|{string.Join(',', c.IdempotencyKeys)}")));
+            // Keyed by the deltas' own idempotency keys and the items they go to: the same sale lines sent again are the
+            // same request, while the same lines sent to an item found again by SKU are a new one.
+            var key = ShopifyGraphQlClient.IdempotencyKey(ShopifyOperations.AdjustQuantities, string.Join('\n', chunk.Select(c => $"{c.Key.Sku}|{mapped[c.Key.Sku].ItemId}|{c.Key.Location}|{c.Change}|{string.Join(',', c.IdempotencyKeys)}")));
             await beforeSend(
                 chunk.Select(c => new PendingStockChange { Batch = key, Sku = c.Key.Sku, Location = c.Key.Location, Change = c.Change, IdempotencyKeys = c.IdempotencyKeys }).ToList(),
                 cancellationToken).ConfigureAwait(false);
@@ -109,10 +111,17 @@ internal sealed class ShopifyInventory : IWebStoreInventory
                 // under the same key, and Shopify would answer the same refusal for ever.
                 var rest = new List<KeyedChange>();
                 var unattributed = errors.Where(e => e.ItemIndex("changes") is null).Select(e => $"{e.Code}: {e.Message}").ToList();
+                var remapped = await RemapLostAsync(
+                    chunk.Where((c, i) => errors.Any(e => e.ItemIndex("changes") == i) && !resolvedAgain.Contains(c.Key.Sku)).ToList(), mapped, resolvedAgain, cancellationToken).ConfigureAwait(false);
                 foreach (var (change, index) in chunk.Select((c, i) => (c, i)))
                 {
                     var own = errors.FirstOrDefault(e => e.ItemIndex("changes") == index);
-                    if (own is not null || unattributed.Count > 0)
+                    if (own is not null && remapped.Contains(change.Key.Sku))
+                    {
+                        // The item id was stale (variant deleted and made again): found again by SKU, sent again.
+                        rest.Add(change);
+                    }
+                    else if (own is not null || unattributed.Count > 0)
                     {
                         results[change] = new StockPushResult { Sku = change.Key.Sku, Outcome = StockPushOutcome.Rejected, Reason = own is not null ? $"{own.Code}: {own.Message}" : string.Join("; ", unattributed) };
                     }
@@ -122,7 +131,7 @@ internal sealed class ShopifyInventory : IWebStoreInventory
                     }
                 }
 
-                if (rest.Count == chunk.Length)
+                if (rest.Count == chunk.Length && remapped.Count == 0)
                 {
                     // Errors that name no item of ours: nothing to leave out, so nothing to retry either.
                     var reason = string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}"));
@@ -178,6 +187,40 @@ internal sealed class ShopifyInventory : IWebStoreInventory
         }
 
         return pending.Select(p => answers[p]).ToList();
+    }
+
+    /// <summary>
+    /// Of changes Shopify refused, those whose inventory item is gone or now holds another SKU: their mappings are
+    /// dropped and the SKUs resolved again (never created). Answers the SKUs now mapped afresh; each SKU once per call.
+    /// </summary>
+    private async Task<HashSet<string>> RemapLostAsync(List<KeyedChange> refused, Dictionary<string, SkuMapping> mapped, HashSet<string> resolvedAgain, CancellationToken cancellationToken)
+    {
+        var remapped = new HashSet<string>(StringComparer.Ordinal);
+        if (refused.Count == 0)
+        {
+            return remapped;
+        }
+
+        var lost = await ReadLevelsAsync(refused.Select(c => c.Key).Distinct().ToList(), mapped, [], cancellationToken).ConfigureAwait(false);
+        if (lost.Count == 0)
+        {
+            return remapped;
+        }
+
+        foreach (var sku in lost)
+        {
+            Log.MappingLost(_logger, Store, sku, mapped[sku].ItemId);
+            await _mappings.RemoveAsync(Store, sku, cancellationToken).ConfigureAwait(false);
+            resolvedAgain.Add(sku);
+        }
+
+        foreach (var (sku, mapping) in await ResolveAsync([.. lost], cancellationToken).ConfigureAwait(false))
+        {
+            mapped[sku] = mapping;
+            remapped.Add(sku);
+        }
+
+        return remapped;
     }
 
     private async Task<Dictionary<string, SkuMapping>> MappedAsync(IEnumerable<string> skus, CancellationToken cancellationToken)
