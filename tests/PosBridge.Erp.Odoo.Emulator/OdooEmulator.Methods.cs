@@ -103,14 +103,14 @@ public sealed partial class OdooEmulator
         {
             var data = Required<JObject>(order, "data");
             var name = Required<JValue>(data, "name").Value<string>()!;
-            var existingDraft = Store.Search(Store["pos.order"], new JArray(new JArray("pos_reference", "=", name), new JArray("state", "=", "draft")), null, 0, 1).FirstOrDefault();
+            var existingDraft = Store.Search(Store["pos.order"], new JArray((object)new JArray("pos_reference", "=", name), new JArray("state", "=", "draft")), null, 0, 1).FirstOrDefault();
             if (existingDraft is not null)
             {
                 processed.Add(Process17(data, order["to_invoice"]?.Value<bool>() ?? false, draft, existingDraft["id"]!.Value<long>()));
                 continue;
             }
 
-            var existing = Store.Search(Store["pos.order"], new JArray(new JArray("pos_reference", "=", name)), null, 0, null);
+            var existing = Store.Search(Store["pos.order"], new JArray((object)new JArray("pos_reference", "=", name)), null, 0, null);
             if (existing.All(e => !SameOrder(data, e)))
             {
                 processed.Add(Process17(data, order["to_invoice"]?.Value<bool>() ?? false, draft, null));
@@ -201,7 +201,7 @@ public sealed partial class OdooEmulator
             lineIds.Add(Store.Create("pos.order.line", vals));
         }
 
-        Store.Write("pos.order", orderId, new JObject { ["lines"] = new JArray(new JArray(6, 0, lineIds)) });
+        Store.Write("pos.order", orderId, new JObject { ["lines"] = new JArray((object)new JArray(6, 0, lineIds)) });
         foreach (var command in Required<JArray>(data, "statement_ids"))
         {
             var p = (JObject)command[2]!;
@@ -218,7 +218,7 @@ public sealed partial class OdooEmulator
         {
             var order = (JObject)token;
             var uuid = Text(order["uuid"]);
-            var existing = uuid is null ? null : Store.Search(Store["pos.order"], new JArray(new JArray("uuid", "=", uuid)), null, 0, 1).FirstOrDefault();
+            var existing = uuid is null ? null : Store.Search(Store["pos.order"], new JArray((object)new JArray("uuid", "=", uuid)), null, 0, 1).FirstOrDefault();
             if (existing is null || Text(existing["state"]) == "draft")
             {
                 processed.Add(Process18(order, existing?["id"]!.Value<long>()));
@@ -246,7 +246,7 @@ public sealed partial class OdooEmulator
         var session = Store["pos.session"].Get(sessionId);
         if (Text(session["state"]) is "closing_control" or "closed")
         {
-            var open = Store.Search(Store["pos.session"], new JArray(new JArray("state", "not in", new JArray("closed", "closing_control")), new JArray("config_id", "=", session["config_id"]!)), null, 0, 1).FirstOrDefault()
+            var open = Store.Search(Store["pos.session"], new JArray((object)new JArray("state", "not in", new JArray("closed", "closing_control")), new JArray("config_id", "=", session["config_id"]!)), null, 0, 1).FirstOrDefault()
                 ?? throw OdooFault.User("No open session available. Please open a new session to capture the order.");
             sessionId = open["id"]!.Value<long>();
         }
@@ -297,7 +297,7 @@ public sealed partial class OdooEmulator
             lineIds.Add(Store.Create("pos.order.line", vals));
         }
 
-        Store.Write("pos.order", orderId, new JObject { ["lines"] = new JArray(new JArray(6, 0, lineIds)) });
+        Store.Write("pos.order", orderId, new JObject { ["lines"] = new JArray((object)new JArray(6, 0, lineIds)) });
         foreach (var command in order["payment_ids"] as JArray ?? [])
         {
             var p = (JObject)command[2]!;
@@ -387,7 +387,7 @@ public sealed partial class OdooEmulator
         }
 
         var payment = Store.Create("pos.payment", values);
-        Store.Write("pos.order", orderId, new JObject { ["payment_ids"] = new JArray(new JArray(4, payment)) });
+        Store.Write("pos.order", orderId, new JObject { ["payment_ids"] = new JArray((object)new JArray(4, payment)) });
         if (Store["pos.payment.method"].Get(methodId)["is_cash_count"]!.Value<bool>())
         {
             Store.Write("pos.session", sessionId, new JObject { ["cash_register_balance_end"] = session["cash_register_balance_end"]!.Value<decimal>() + amount });
@@ -459,7 +459,7 @@ public sealed partial class OdooEmulator
     private long RescueSession(JObject closed)
     {
         var config = closed["config_id"]!;
-        var rescue = Store.Search(Store["pos.session"], new JArray(new JArray("config_id", "=", config), new JArray("rescue", "=", true), new JArray("state", "not in", new JArray("closed", "closing_control"))), null, 0, 1).FirstOrDefault();
+        var rescue = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", config), new JArray("rescue", "=", true), new JArray("state", "not in", new JArray("closed", "closing_control"))), null, 0, 1).FirstOrDefault();
         return rescue?["id"]!.Value<long>() ?? Store.Create("pos.session", new JObject
         {
             ["name"] = $"(RESCUE FOR {Text(closed["name"])})", ["config_id"] = config, ["user_id"] = AdminUid, ["state"] = "opened", ["rescue"] = true, ["start_at"] = Store.Now(),
@@ -469,10 +469,10 @@ public sealed partial class OdooEmulator
     private JObject OpenUi(long configId)
     {
         var config = Store["pos.config"].Get(configId);
-        var current = Store.Search(Store["pos.session"], new JArray(new JArray("config_id", "=", configId), new JArray("state", "!=", "closed"), new JArray("rescue", "=", false)), null, 0, 1).FirstOrDefault();
+        var current = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", configId), new JArray("state", "!=", "closed"), new JArray("rescue", "=", false)), null, 0, 1).FirstOrDefault();
         if (current is null)
         {
-            var last = Store.Search(Store["pos.session"], new JArray(new JArray("config_id", "=", configId), new JArray("state", "=", "closed")), "id desc", 0, 1).FirstOrDefault();
+            var last = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", configId), new JArray("state", "=", "closed")), "id desc", 0, 1).FirstOrDefault();
             var start = last?["cash_register_balance_end_real"]!.Value<decimal>() ?? 0m;
             var id = Store.Create("pos.session", new JObject
             {
@@ -526,7 +526,7 @@ public sealed partial class OdooEmulator
             throw OdooFault.User("You cannot close the POS when orders are still in draft");
         }
 
-        var orders = Store.Search(Store["pos.order"], new JArray(new JArray("session_id", "=", sessionId)), null, 0, null);
+        var orders = Store.Search(Store["pos.order"], new JArray((object)new JArray("session_id", "=", sessionId)), null, 0, null);
         var total = orders.Sum(o => o["amount_total"]!.Value<decimal>());
         var tax = orders.Sum(o => o["amount_tax"]!.Value<decimal>());
         var move = Store.Create("account.move", new JObject
@@ -545,7 +545,7 @@ public sealed partial class OdooEmulator
                 var product = Store["product.product"].Get(productId);
                 var qty = line["qty"]!.Value<decimal>();
                 Store.Write("product.product", productId, new JObject { ["qty_available"] = product["qty_available"]!.Value<decimal>() - qty, ["free_qty"] = product["free_qty"]!.Value<decimal>() - qty });
-                var quant = Store.Search(Store["stock.quant"], new JArray(new JArray("product_id", "=", productId)), null, 0, 1).FirstOrDefault();
+                var quant = Store.Search(Store["stock.quant"], new JArray((object)new JArray("product_id", "=", productId)), null, 0, 1).FirstOrDefault();
                 if (quant is not null)
                 {
                     Store.Write("stock.quant", quant["id"]!.Value<long>(), new JObject { ["quantity"] = quant["quantity"]!.Value<decimal>() - qty });
@@ -566,13 +566,13 @@ public sealed partial class OdooEmulator
             Store.Write("pos.order", order["id"]!.Value<long>(), new JObject { ["state"] = "done" });
         }
 
-        Store.Write("pos.session", sessionId, new JObject { ["state"] = "closed", ["move_id"] = move, ["picking_ids"] = new JArray(new JArray(6, 0, pickings)), ["stop_at"] = Store.Now() });
+        Store.Write("pos.session", sessionId, new JObject { ["state"] = "closed", ["move_id"] = move, ["picking_ids"] = new JArray((object)new JArray(6, 0, pickings)), ["stop_at"] = Store.Now() });
         Store.Write("pos.config", session["config_id"]!.Value<long>(), new JObject { ["current_session_id"] = false });
         return new JObject { ["successful"] = true };
     }
 
     private int DraftOrders(long sessionId) =>
-        Store.Search(Store["pos.order"], new JArray(new JArray("session_id", "=", sessionId), new JArray("state", "=", "draft")), null, 0, null).Count;
+        Store.Search(Store["pos.order"], new JArray((object)new JArray("session_id", "=", sessionId), new JArray("state", "=", "draft")), null, 0, null).Count;
 
     private static T Required<T>(JToken container, string key)
         where T : JToken =>

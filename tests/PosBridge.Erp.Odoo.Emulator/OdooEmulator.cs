@@ -88,6 +88,19 @@ public sealed partial class OdooEmulator : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted)
+            {
+                // A bug in the emulator or a call it cannot parse: say so loudly, as a crash of the server would.
+                context.Response.StatusCode = 500;
+                await context.Response.WriteAsync("Emulator failure: " + ex).ConfigureAwait(false);
+            }
+        });
         app.MapPost("/jsonrpc", emulator.JsonRpcAsync);
         app.MapPost("/json/2/{model}/{method}", emulator.Json2Async);
         app.MapGet("/web/version", emulator.WebVersion);
@@ -146,9 +159,7 @@ public sealed partial class OdooEmulator : IAsyncDisposable
         JObject request;
         try
         {
-            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-            using var json = new JsonTextReader(reader) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal };
-            request = JObject.Load(json);
+            request = await ReadBodyAsync(http).ConfigureAwait(false);
         }
         catch (JsonException)
         {
@@ -214,12 +225,7 @@ public sealed partial class OdooEmulator : IAsyncDisposable
             return;
         }
 
-        JObject body;
-        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
-        using (var json = new JsonTextReader(reader) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal })
-        {
-            body = JObject.Load(json);
-        }
+        var body = await ReadBodyAsync(http).ConfigureAwait(false);
 
         if (await ApplyFaultAsync(http, $"{model}.{method}", null).ConfigureAwait(false) is not null)
         {
@@ -252,6 +258,14 @@ public sealed partial class OdooEmulator : IAsyncDisposable
             };
             await Json2ErrorAsync(http, status, fault.Name, fault.Message).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<JObject> ReadBodyAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
+        using var json = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Decimal };
+        return JObject.Load(json);
     }
 
     private static Task Json2ErrorAsync(HttpContext http, int status, string name, string message)

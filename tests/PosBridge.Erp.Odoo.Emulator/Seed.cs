@@ -117,12 +117,12 @@ internal static class Seed
                 var values = new JObject
                 {
                     ["name"] = p.Name, ["barcode"] = p.Barcode is null ? new JValue(false) : new JValue(p.Barcode), ["default_code"] = p.Code, ["lst_price"] = p.Price,
-                    ["taxes_id"] = new JArray(new JArray(6, 0, new JArray(p.Tax))), ["available_in_pos"] = true, ["uom_id"] = p.Name.Contains("1kg", StringComparison.Ordinal) ? 2 : 1,
+                    ["taxes_id"] = new JArray((object)new JArray(6, 0, new JArray(p.Tax))), ["available_in_pos"] = true, ["uom_id"] = p.Name.Contains("1kg", StringComparison.Ordinal) ? 2 : 1,
                     ["active"] = true, ["sale_ok"] = true, ["qty_available"] = p.Qty, ["free_qty"] = p.Qty,
                 };
                 if (version >= 17)
                 {
-                    values["pos_categ_ids"] = new JArray(new JArray(6, 0, new JArray(p.Category)));
+                    values["pos_categ_ids"] = new JArray((object)new JArray(6, 0, new JArray(p.Category)));
                 }
                 else
                 {

@@ -129,7 +129,7 @@ public sealed class Store
             record[field.Name] = field.Type switch
             {
                 FieldType.X2Many => new JArray(),
-                FieldType.Boolean => false,
+                FieldType.Boolean => field.Name == "active", // Odoo's records are active unless archived
                 FieldType.Integer or FieldType.Float => 0,
                 _ => JValue.CreateNull(),
             };

@@ -39,7 +39,7 @@ internal static class PosOrderPayload
                 ["qty"] = line.Quantity,
                 ["price_unit"] = line.UnitPrice,
                 ["discount"] = SaleCalculator.EffectiveDiscountPercent(line.DiscountPercent, sale.OrderDiscountPercent),
-                ["tax_ids"] = new JArray(new JArray(6, false, new JArray(resolved.LineTaxes[i]))),
+                ["tax_ids"] = new JArray((object)new JArray(6, false, new JArray(resolved.LineTaxes[i]))),
                 ["price_subtotal"] = line.TotalExcluded,
                 ["price_subtotal_incl"] = line.TotalIncluded,
                 ["full_product_name"] = line.Name,

@@ -33,7 +33,7 @@ internal sealed class Json2Transport(IOdooJson2Api api, OdooConnectionOptions op
         // the key and gives the uid.
         var call = new OdooCall("res.users", "search")
         {
-            Arguments = new Dictionary<string, JToken?> { ["domain"] = new JArray(new JArray("login", "=", options.User)), ["limit"] = 1 },
+            Arguments = new Dictionary<string, JToken?> { ["domain"] = new JArray((object)new JArray("login", "=", options.User)), ["limit"] = 1 },
         };
         var result = await ExecuteAsync(0, call, new JObject(), cancellationToken).ConfigureAwait(false);
         return result is JArray { Count: 1 } ids
