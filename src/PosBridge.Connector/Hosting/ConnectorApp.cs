@@ -7,6 +7,7 @@ using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
 using PosBridge.Ecommerce;
+using PosBridge.Erp.Odoo;
 using Quartz;
 
 namespace PosBridge.Connector.Hosting;
@@ -63,6 +64,7 @@ internal static class ConnectorApp
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddEcommerce(configuration);
+        services.AddOdoo(configuration);
         if (configuration.GetSection("Accounting").Exists())
         {
             services.AddAccounting(configuration);
