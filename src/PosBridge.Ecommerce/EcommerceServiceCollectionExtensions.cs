@@ -11,8 +11,10 @@ using Microsoft.Extensions.Options;
 using Polly;
 using PosBridge.Core.Adapters;
 using PosBridge.Ecommerce.Magento;
+using PosBridge.Ecommerce.Publishing;
 using PosBridge.Ecommerce.Shopify;
 using PosBridge.Ecommerce.Stock;
+using PosBridge.Ecommerce.Stores;
 using PosBridge.Ecommerce.WooCommerce;
 using Refit;
 
@@ -21,131 +23,151 @@ namespace PosBridge.Ecommerce;
 public static class EcommerceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers every web store configured under <c>Ecommerce</c>: <c>Ecommerce:WooCommerce</c>,
-    /// <c>Ecommerce:Shopify</c> and/or <c>Ecommerce:Magento</c>. Each becomes an <see cref="IStockTarget"/> and an <see cref="ISalesSink"/> (also
-    /// keyed by its name, and as a keyed <see cref="WebStoreStockTarget"/> for
-    /// <see cref="WebStoreStockTarget.ReconcileAsync"/>); options are validated at start with every failure named.
+    /// Registers every web store configured: the list <c>Ecommerce:Stores:[{Name, Platform, …}]</c> and the older
+    /// single-store sections <c>Ecommerce:WooCommerce</c>, <c>Ecommerce:Shopify</c>, <c>Ecommerce:Magento</c>. Each
+    /// store, under its name, becomes an <see cref="IStockTarget"/> and an <see cref="ISalesSink"/> (also keyed by the
+    /// name, and as a keyed <see cref="WebStoreStockTarget"/> for <see cref="WebStoreStockTarget.ReconcileAsync"/>),
+    /// with its own HTTP client, options (named by the store) and, when it has a <c>Feed</c> section, its
+    /// <see cref="FeedOptions"/>. <see cref="WebStores"/> lists them. Everything is validated at start and every
+    /// problem named with its setting.
     /// </summary>
     public static IServiceCollection AddEcommerce(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var woo = configuration.GetSection(WooCommerceOptions.SectionName);
-        if (woo.Exists())
+        var stores = WebStores.Read(configuration);
+        services.AddSingleton(stores);
+        services.AddOptions<WebStoresCheck>().Configure(o => o.Stores = stores).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebStoresCheck>, WebStoresCheckValidator>());
+        foreach (var store in stores.All)
         {
-            services.AddWooCommerce(woo);
-        }
-
-        var shopify = configuration.GetSection(ShopifyOptions.SectionName);
-        if (shopify.Exists())
-        {
-            services.AddShopify(shopify);
-        }
-
-        var magento = configuration.GetSection(MagentoOptions.SectionName);
-        if (magento.Exists())
-        {
-            services.AddMagento(magento);
+            var section = configuration.GetSection(store.Section);
+            _ = store.Platform switch
+            {
+                WebStorePlatforms.WooCommerce => services.AddWooCommerce(section, store.Name),
+                WebStorePlatforms.Shopify => services.AddShopify(section, store.Name),
+                _ => services.AddMagento(section, store.Name),
+            };
+            if (store.HasFeed)
+            {
+                var feed = section.GetSection("Feed");
+                services.AddOptions<FeedOptions>(store.Name).Bind(feed).Configure(o => o.Section = feed.Path).ValidateOnStart();
+                services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedOptions>, FeedOptionsValidator>());
+            }
         }
 
         return services;
     }
 
-    public static IServiceCollection AddWooCommerce(this IServiceCollection services, IConfigurationSection section)
+    /// <summary>One WooCommerce store from <paramref name="section"/>, named <paramref name="name"/> (default: its <c>Name</c>, else "woocommerce").</summary>
+    public static IServiceCollection AddWooCommerce(this IServiceCollection services, IConfigurationSection section, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
+        name ??= section[nameof(WooCommerceOptions.Name)] ?? new WooCommerceOptions().Name;
         AddShared(services);
-        services.AddOptions<WooCommerceOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<WooCommerceOptions>(name).Bind(section).Configure(o => (o.Name, o.Section) = (name, section.Path)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WooCommerceOptions>, WooCommerceOptionsValidator>());
 
-        services.AddRefitGeneratedClient<IWooCommerceApi>(Settings)
+        var http = services.AddKeyedRefitGeneratedClient<IWooCommerceApi>(name, _ => Settings, $"woocommerce:{name}")
             .ConfigureHttpClient((sp, client) =>
             {
-                var options = sp.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
+                var options = sp.GetRequiredService<IOptionsMonitor<WooCommerceOptions>>().Get(name);
                 client.BaseAddress = options.BaseUrl;
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
                     "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.ConsumerKey}:{options.ConsumerSecret}")));
-            })
-            .AddResilienceHandler("woocommerce", (pipeline, context) =>
+            });
+        http.AddResilienceHandler($"woocommerce:{name}", (pipeline, context) =>
             {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
+                var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<WooCommerceOptions>>().Get(name);
                 AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
 
-        var name = section.GetValue<string>(nameof(WooCommerceOptions.Name)) ?? new WooCommerceOptions().Name;
+        // Inside the retries, so it sees each attempt's Retry-After.
+        http.AddHttpMessageHandler(sp => new RetryAfterObserver(sp.GetRequiredKeyedService<RetryAfterHints>(name), sp.GetRequiredService<TimeProvider>()));
+
         AddTarget(services, name, sp =>
         {
-            var options = sp.GetRequiredService<IOptions<WooCommerceOptions>>().Value;
+            var options = sp.GetRequiredService<IOptionsMonitor<WooCommerceOptions>>().Get(name);
             var inventory = new WooCommerceInventory(
-                sp.GetRequiredService<IWooCommerceApi>(), options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ILogger<WooCommerceInventory>>());
+                sp.GetRequiredKeyedService<IWooCommerceApi>(name), options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ILogger<WooCommerceInventory>>());
             return (inventory, options.Stock);
         });
         return services;
     }
 
-    public static IServiceCollection AddShopify(this IServiceCollection services, IConfigurationSection section)
+    /// <summary>One Shopify store from <paramref name="section"/>, named <paramref name="name"/> (default: its <c>Name</c>, else "shopify").</summary>
+    public static IServiceCollection AddShopify(this IServiceCollection services, IConfigurationSection section, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
+        name ??= section[nameof(ShopifyOptions.Name)] ?? new ShopifyOptions().Name;
         AddShared(services);
-        services.AddOptions<ShopifyOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<ShopifyOptions>(name).Bind(section).Configure(o => (o.Name, o.Section) = (name, section.Path)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShopifyOptions>, ShopifyOptionsValidator>());
-        services.TryAddSingleton(sp => new ShopifyCostThrottle(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ShopifyLocationIds>();
 
-        services.AddRefitGeneratedClient<IShopifyAdminApi>(Settings)
+        // Per shop: its cost bucket and its location ids.
+        services.AddKeyedSingleton(name, (sp, _) => new ShopifyCostThrottle(sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(name, (_, _) => new ShopifyLocationIds());
+
+        var http = services.AddKeyedRefitGeneratedClient<IShopifyAdminApi>(name, _ => Settings, $"shopify:{name}")
             .ConfigureHttpClient((sp, client) =>
             {
-                var options = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+                var options = sp.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get(name);
                 client.BaseAddress = new Uri($"https://{options.ShopDomain}/");
                 client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", options.AccessToken);
-            })
-            .AddResilienceHandler("shopify", (pipeline, context) =>
+            });
+        http.AddResilienceHandler($"shopify:{name}", (pipeline, context) =>
             {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+                var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get(name);
                 AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
 
-        var name = section.GetValue<string>(nameof(ShopifyOptions.Name)) ?? new ShopifyOptions().Name;
+        // Inside the retries, so it sees each attempt's Retry-After.
+        http.AddHttpMessageHandler(sp => new RetryAfterObserver(sp.GetRequiredKeyedService<RetryAfterHints>(name), sp.GetRequiredService<TimeProvider>()));
+
         AddTarget(services, name, sp =>
         {
-            var options = sp.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+            var options = sp.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get(name);
             var client = new ShopifyGraphQlClient(
-                sp.GetRequiredService<IShopifyAdminApi>(), options, sp.GetRequiredService<ShopifyCostThrottle>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ShopifyGraphQlClient>>());
+                sp.GetRequiredKeyedService<IShopifyAdminApi>(name), options, sp.GetRequiredKeyedService<ShopifyCostThrottle>(name), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ShopifyGraphQlClient>>());
             var inventory = new ShopifyInventory(
-                client, options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ShopifyLocationIds>(), sp.GetRequiredService<ILogger<ShopifyInventory>>());
+                client, options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredKeyedService<ShopifyLocationIds>(name), sp.GetRequiredService<ILogger<ShopifyInventory>>());
             return (inventory, options.Stock);
         });
         return services;
     }
 
-    public static IServiceCollection AddMagento(this IServiceCollection services, IConfigurationSection section)
+    /// <summary>One Magento MSI store from <paramref name="section"/>, named <paramref name="name"/> (default: its <c>Name</c>, else "magento").</summary>
+    public static IServiceCollection AddMagento(this IServiceCollection services, IConfigurationSection section, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
+        name ??= section[nameof(MagentoOptions.Name)] ?? new MagentoOptions().Name;
         AddShared(services);
-        services.AddOptions<MagentoOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<MagentoOptions>(name).Bind(section).Configure(o => (o.Name, o.Section) = (name, section.Path)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MagentoOptions>, MagentoOptionsValidator>());
 
-        services.AddRefitGeneratedClient<IMagentoApi>(Settings)
+        var http = services.AddKeyedRefitGeneratedClient<IMagentoApi>(name, _ => Settings, $"magento:{name}")
             .ConfigureHttpClient((sp, client) =>
             {
-                var options = sp.GetRequiredService<IOptions<MagentoOptions>>().Value;
+                var options = sp.GetRequiredService<IOptionsMonitor<MagentoOptions>>().Get(name);
                 client.BaseAddress = options.BaseUrl;
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
-            })
-            .AddResilienceHandler("magento", (pipeline, context) =>
+            });
+        http.AddResilienceHandler($"magento:{name}", (pipeline, context) =>
             {
-                var options = context.ServiceProvider.GetRequiredService<IOptions<MagentoOptions>>().Value;
+                var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<MagentoOptions>>().Get(name);
                 AddRetryAndTimeout(pipeline, options.MaxRetryAttempts, options.AttemptTimeout, context.ServiceProvider.GetRequiredService<TimeProvider>());
             });
 
-        var name = section.GetValue<string>(nameof(MagentoOptions.Name)) ?? new MagentoOptions().Name;
+        // Inside the retries, so it sees each attempt's Retry-After.
+        http.AddHttpMessageHandler(sp => new RetryAfterObserver(sp.GetRequiredKeyedService<RetryAfterHints>(name), sp.GetRequiredService<TimeProvider>()));
+
         AddTarget(services, name, sp =>
         {
-            var options = sp.GetRequiredService<IOptions<MagentoOptions>>().Value;
-            return (new MagentoInventory(sp.GetRequiredService<IMagentoApi>(), options, sp.GetRequiredService<ILogger<MagentoInventory>>()), options.Stock);
+            var options = sp.GetRequiredService<IOptionsMonitor<MagentoOptions>>().Get(name);
+            return (new MagentoInventory(sp.GetRequiredKeyedService<IMagentoApi>(name), options, sp.GetRequiredService<ILogger<MagentoInventory>>()), options.Stock);
         });
         return services;
     }
@@ -171,6 +193,7 @@ public static class EcommerceServiceCollectionExtensions
     // (mappings, applied deltas, Shopify's cost bucket) lives in singletons.
     private static void AddTarget(IServiceCollection services, string name, Func<IServiceProvider, (IWebStoreInventory Inventory, StockPolicyOptions Policy)> create)
     {
+        services.AddKeyedSingleton(name, (sp, _) => new RetryAfterHints(sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedTransient(name, (sp, _) =>
         {
             var (inventory, policy) = create(sp);
@@ -182,7 +205,8 @@ public static class EcommerceServiceCollectionExtensions
                 sp.GetRequiredService<IAppliedDeltaStore>(),
                 sp.GetServices<IStockAlertSink>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<WebStoreStockTarget>>());
+                sp.GetRequiredService<ILogger<WebStoreStockTarget>>(),
+                sp.GetRequiredKeyedService<RetryAfterHints>(name));
         });
         services.AddKeyedTransient<IStockTarget>(name, (sp, key) => sp.GetRequiredKeyedService<WebStoreStockTarget>(key));
         services.AddTransient<IStockTarget>(sp => sp.GetRequiredKeyedService<WebStoreStockTarget>(name));

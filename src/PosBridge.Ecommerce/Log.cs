@@ -32,4 +32,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8008, Level = LogLevel.Warning, Message = "Feed item {ItemId} left out: {Reason}")]
     public static partial void FeedItemRejected(ILogger logger, string itemId, string reason);
+
+    [LoggerMessage(EventId = 8010, Level = LogLevel.Warning, Message = "{Store}: SKU {Sku} was at {Level} when a write of {Before} → {After} without a recorded answer was checked; the shop's stock moved meanwhile, so it counts as applied and reconciliation sets the level")]
+    public static partial void RecoveryAmbiguous(ILogger logger, string store, string sku, int? before, int? after, int level);
+
+    [LoggerMessage(EventId = 8011, Level = LogLevel.Information, Message = "{Store}: change of SKU {Sku} at {Location} by {Change} sent without a recorded answer was {Outcome}")]
+    public static partial void Recovered(ILogger logger, string store, string sku, string location, int change, string outcome);
 }

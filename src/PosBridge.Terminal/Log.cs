@@ -17,6 +17,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{Kind} payment refused: the till is offline")]
     public static partial void RefusedOffline(ILogger logger, PosBridge.Core.Sales.PaymentKind kind);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "{Operation} of {Kind} payment of {Amount}: {Status} (original provider reference {ProviderReference})")]
+    public static partial void TerminalReversal(ILogger logger, string operation, PosBridge.Core.Sales.PaymentKind kind, decimal amount, Payments.TerminalStatus status, string providerReference);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Refund {RefundNumber} of sale {SaleNumber} committed: {Amount} {Currency}")]
+    public static partial void RefundCommitted(ILogger logger, string refundNumber, string saleNumber, decimal amount, string currency);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Money went back through the provider ({ProviderReferences}) for sale {SaleNumber} but the refund was not recorded: {Reason}. A manager must record or reverse it.")]
+    public static partial void RefundNotRecorded(ILogger logger, string saleNumber, string providerReferences, string reason);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Uploaded {Count} sales: {Sent} sent, {Rejected} rejected")]
     public static partial void Uploaded(ILogger logger, int count, int sent, int rejected);
 

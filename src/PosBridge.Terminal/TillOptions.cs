@@ -26,6 +26,9 @@ public sealed class TillOptions
     /// <summary>In-store barcodes that carry a weight or a price (GS1 prefixes 20–29).</summary>
     public IList<Catalog.EmbeddedBarcodeRule> EmbeddedBarcodes { get; } = [];
 
+    /// <summary>What receipts print about the store, and in which language and digits.</summary>
+    public Receipts.ReceiptOptions Receipt { get; } = new();
+
     internal Currency CurrencyInfo => Core.Amounts.Currency.FromCode(Currency);
 
     internal TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);

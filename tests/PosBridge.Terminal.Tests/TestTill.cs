@@ -5,6 +5,7 @@ using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Payments;
+using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Storage;
@@ -30,6 +31,7 @@ internal sealed class TestTill : IDisposable
         Sales = new SaleStore(Database, Options, Clock);
         Shifts = new ShiftStore(Database, Options, Clock);
         Checkout = new Checkout(Catalog, Sales, Options, Terminal, Network, Clock, Logs.For<Checkout>());
+        Refunds = new RefundService(Database, Sales, Options, Terminal, Network, Clock, Logs.For<RefundService>());
         Catalog.Upsert(Vat14);
         Catalog.Upsert(Coffee, ["Qahwa", "Coffee"]);
         Catalog.Upsert(Milk);
@@ -70,6 +72,8 @@ internal sealed class TestTill : IDisposable
     public ShiftStore Shifts { get; }
 
     public Checkout Checkout { get; }
+
+    public RefundService Refunds { get; }
 
     public SimulatedPaymentTerminal Terminal { get; } = new();
 

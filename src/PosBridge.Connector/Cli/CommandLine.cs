@@ -28,11 +28,18 @@ internal static class CommandLine
               Sales received, and per adapter: waiting sales, the oldest, dead letters, last success.
           retry (--sale SALE-ID | --adapter NAME | --all) [--data DIR]
               Queues dead-lettered deliveries again after the cause is fixed.
+          sync now (--adapter NAME | --all yes) [--data DIR]
+              Delivers waiting sales to an adapter (or every enabled one) now instead of at its next
+              scheduled run. Safe while serve runs: only one process delivers to an adapter at a time.
           export (--ledger NAME | --dialect DIALECT [--store STORE]) --from YYYY-MM-DD --to YYYY-MM-DD
                  --out DIR [--data DIR]
               Writes a ledger's journals for those business days from the sales received, in the
               ledger's dialect (generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50,
               datev, zoho), configured under Accounting:Ledgers. Re-exporting gives identical files.
+          feed --store NAME --format FORMAT --out FILE [--data DIR]
+              Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
+              or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
+              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason.
           demo [--date YYYY-MM-DD] [--sales N] [--out FILE]
               Runs one business day of a Cairo cafe through PosBridge: builds N sales (default 120)
               with the tax engine, writes them as sale documents (JSON lines) to FILE
@@ -118,7 +125,7 @@ internal static class CommandLine
             case "serve":
                 return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
 
-            case "tills" or "status" or "retry" or "export":
+            case "tills" or "status" or "retry" or "export" or "feed" or "sync":
                 return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
@@ -129,6 +136,7 @@ internal static class CommandLine
     private static readonly string[] PairRequires = ["store", "till", "name"];
     private static readonly string[] RetryChoices = ["sale", "adapter", "all"];
     private static readonly string[] ExportRequires = ["from", "to", "out"];
+    private static readonly string[] FeedRequires = ["store", "format", "out"];
 
     private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -146,7 +154,7 @@ internal static class CommandLine
 
     private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var verb = command == "tills" && positional.Count > 0 ? positional[0] : null;
+        var verb = command is "tills" or "sync" && positional.Count > 0 ? positional[0] : null;
         string[] allowed = (command, verb) switch
         {
             ("tills", "pair") => ["store", "till", "name", "data"],
@@ -155,14 +163,19 @@ internal static class CommandLine
             ("status", null) => ["data"],
             ("retry", null) => ["sale", "adapter", "all", "data"],
             ("export", null) => ["ledger", "dialect", "store", "from", "to", "out", "data"],
+            ("feed", null) => ["store", "format", "out", "data"],
+            ("sync", "now") => ["adapter", "all", "data"],
             _ => [],
         };
-        var expectedPositional = command == "tills" ? 1 : 0;
+        var expectedPositional = command is "tills" or "sync" ? 1 : 0;
         if (allowed.Length == 0 || positional.Count != expectedPositional || options.Keys.Any(k => !allowed.Contains(k)))
         {
-            return await UsageErrorAsync(error, command == "tills"
-                ? "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'."
-                : $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.").ConfigureAwait(false);
+            return await UsageErrorAsync(error, command switch
+            {
+                "tills" => "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'.",
+                "sync" => "use 'sync now --adapter NAME' or 'sync now --all yes'.",
+                _ => $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.",
+            }).ConfigureAwait(false);
         }
 
         string? Require(string name) => options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
@@ -171,11 +184,17 @@ internal static class CommandLine
             ("tills", "pair") => PairRequires.Where(n => Require(n) is null).ToArray(),
             ("tills", "revoke") => Require("till") is null ? ["till"] : [],
             ("export", _) => ExportRequires.Where(n => Require(n) is null).ToArray(),
+            ("feed", _) => FeedRequires.Where(n => Require(n) is null).ToArray(),
             _ => [],
         };
         if (missing.Length > 0)
         {
-            return await UsageErrorAsync(error, $"{command} {verb} needs {string.Join(", ", missing.Select(m => "--" + m))}.").ConfigureAwait(false);
+            return await UsageErrorAsync(error, $"{(verb is null ? command : command + " " + verb)} needs {string.Join(", ", missing.Select(m => "--" + m))}.").ConfigureAwait(false);
+        }
+
+        if (command == "sync" && (options.ContainsKey("adapter") == options.ContainsKey("all") || (options.TryGetValue("all", out var all) && all != "yes")))
+        {
+            return await UsageErrorAsync(error, "sync now takes exactly one of --adapter NAME or --all yes.").ConfigureAwait(false);
         }
 
         Guid? saleId = null;
@@ -209,6 +228,8 @@ internal static class CommandLine
             ("tills", "revoke") => await ManagerCommands.RevokeAsync(services, options["till"], output, error, cancellationToken).ConfigureAwait(false),
             ("status", _) => await ManagerCommands.StatusAsync(services, output, cancellationToken).ConfigureAwait(false),
             ("export", _) => await ExportCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };
     }

@@ -109,6 +109,34 @@ internal static class ManagerCommands
         return CommandLine.Ok;
     }
 
+    /// <summary>
+    /// Runs delivery to one adapter (or every enabled one) now. A run already going on elsewhere (the service's job)
+    /// is left alone: it delivers the same sales, and two runs would hand them over twice.
+    /// </summary>
+    public static async Task<int> SyncNowAsync(IServiceProvider services, string? adapter, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var dispatcher = services.GetRequiredService<SalesDispatcher>();
+        var adapters = dispatcher.EnabledAdapters;
+        if (adapter is not null && !adapters.Contains(adapter))
+        {
+            await error.WriteLineAsync($"posbridge: no enabled adapter '{adapter}'; enabled: {(adapters.Count == 0 ? "none" : string.Join(", ", adapters))}.").ConfigureAwait(false);
+            return CommandLine.InputProblems;
+        }
+
+        var failed = false;
+        foreach (var name in adapter is null ? adapters : [adapter])
+        {
+            var run = await dispatcher.DeliverAsync(name, cancellationToken).ConfigureAwait(false);
+            failed |= run.AdapterError is not null;
+            await output.WriteLineAsync(run.Busy
+                ? $"{name}: another process is delivering to it right now; that run takes the waiting sales."
+                : $"{name}: {run.Delivered} delivered, {run.Duplicates} already there, {run.DeadLettered} dead-lettered, {run.Retrying} to retry"
+                  + (run.AdapterError is null ? string.Empty : $"; the adapter failed: {run.AdapterError}")).ConfigureAwait(false);
+        }
+
+        return failed ? CommandLine.InputProblems : CommandLine.Ok;
+    }
+
     /// <summary>The connector's services for a command, with the database migrated.</summary>
     public static async Task<ServiceProvider> ServicesAsync(string? dataDirectory, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default)
     {

@@ -45,6 +45,15 @@ internal interface IDeliveryStore
 
     Task<AdapterBacklog> GetBacklogAsync(string adapter, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes (or renews) the right to deliver to <paramref name="adapter"/> until <paramref name="until"/>: granted when
+    /// nobody holds it, <paramref name="holder"/> already does, the lease ran out, or <paramref name="isGone"/> says its
+    /// holder no longer exists (a killed process on this machine). False while another live holder has it.
+    /// </summary>
+    Task<bool> TryLeaseAsync(string adapter, string holder, DateTimeOffset now, DateTimeOffset until, Func<string, bool> isGone, CancellationToken cancellationToken = default);
+
+    Task ReleaseLeaseAsync(string adapter, string holder, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string? adapter, CancellationToken cancellationToken = default);
 
     /// <summary>Puts dead-lettered sales back in the queue (all of an adapter's, or one sale's); returns how many.</summary>
@@ -158,6 +167,45 @@ internal sealed class SqliteDeliveryStore(ConnectorDatabase database) : IDeliver
                 return await stateReader.ReadAsync(cancellationToken).ConfigureAwait(false)
                     ? new AdapterBacklog(adapter, count, oldest, dead, Sql.FromUnixMs(stateReader.GetValue(0)), stateReader.IsDBNull(1) ? null : stateReader.GetString(1), Sql.FromUnixMs(stateReader.GetValue(2)))
                     : new AdapterBacklog(adapter, count, oldest, dead, null, null, null);
+            },
+            cancellationToken);
+
+    public Task<bool> TryLeaseAsync(string adapter, string holder, DateTimeOffset now, DateTimeOffset until, Func<string, bool> isGone, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var read = Sql.Command(connection, transaction, "SELECT holder, expires_at FROM dispatch_leases WHERE adapter = $adapter", ("$adapter", adapter));
+                await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var current = reader.GetString(0);
+                        if (current != holder && Sql.FromUnixMs(reader.GetInt64(1)) > now && !isGone(current))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO dispatch_leases (adapter, holder, expires_at) VALUES ($adapter, $holder, $until)
+                    ON CONFLICT (adapter) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                    """,
+                    cancellationToken,
+                    ("$adapter", adapter), ("$holder", holder), ("$until", Sql.ToUnixMs(until))).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+
+    public Task ReleaseLeaseAsync(string adapter, string holder, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(connection, transaction, "DELETE FROM dispatch_leases WHERE adapter = $adapter AND holder = $holder", cancellationToken, ("$adapter", adapter), ("$holder", holder)).ConfigureAwait(false);
+                return 0;
             },
             cancellationToken);
 

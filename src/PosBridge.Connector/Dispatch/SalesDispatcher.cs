@@ -6,7 +6,11 @@ using Log = PosBridge.Connector.Hosting.Log;
 namespace PosBridge.Connector.Dispatch;
 
 /// <summary>What one delivery run did for one adapter.</summary>
-internal sealed record DispatchRun(string Adapter, int Delivered, int Duplicates, int DeadLettered, int Retrying, string? AdapterError);
+internal sealed record DispatchRun(string Adapter, int Delivered, int Duplicates, int DeadLettered, int Retrying, string? AdapterError)
+{
+    /// <summary>Another process (the service, or a manager's <c>sync now</c>) was delivering to the adapter; this run did nothing.</summary>
+    public bool Busy { get; init; }
+}
 
 /// <summary>
 /// Drains the inbox to one adapter: due sales in inbox order, in batches of the adapter's size, each
@@ -20,16 +24,21 @@ internal sealed class SalesDispatcher(
     TimeProvider timeProvider,
     IOptions<ConnectorOptions> options,
     ILogger<SalesDispatcher> logger,
-    Random? random = null)
+    Random? random = null,
+    Metrics.ConnectorMetrics? metrics = null)
 {
     private const int MaxErrorLength = 1000;
     private readonly Random _random = random ?? Random.Shared;
     private readonly Dictionary<string, ISalesSink> _sinks = sinks.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
-    // One run per adapter at a time in this process, whoever asks (the job, a manual "sync now"): two
-    // runs would read the same due sales and hand them over twice. Across processes the scale-out issue
-    // needs a database lease here.
+    // One run per adapter at a time, whoever asks (the job, a manager's "sync now" from another process): two
+    // runs would read the same due sales and hand them over twice. In this process a semaphore; across
+    // processes a lease in the database, renewed before each batch.
     private readonly Dictionary<string, SemaphoreSlim> _running = sinks.ToDictionary(s => s.Name, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
+    private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{System.Security.Cryptography.RandomNumberGenerator.GetHexString(8, lowercase: true)}";
+
+    /// <summary>How long a lease lasts without renewal: a holder that died on another machine blocks the adapter this long at most.</summary>
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     /// <summary>Installed adapters that configuration has not switched off.</summary>
     public IReadOnlyList<string> EnabledAdapters =>
@@ -53,7 +62,19 @@ internal sealed class SalesDispatcher(
         await running.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DeliverExclusiveAsync(adapter, sink, cancellationToken).ConfigureAwait(false);
+            if (!await LeaseAsync(adapter, cancellationToken).ConfigureAwait(false))
+            {
+                return new DispatchRun(adapter, 0, 0, 0, 0, null) { Busy = true };
+            }
+
+            try
+            {
+                return await DeliverExclusiveAsync(adapter, sink, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await deliveries.ReleaseLeaseAsync(adapter, _holder, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -68,6 +89,11 @@ internal sealed class SalesDispatcher(
         int delivered = 0, duplicates = 0, dead = 0, retrying = 0;
         for (var batch = 0; batch < options.Value.Dispatch.MaxBatchesPerRun; batch++)
         {
+            if (batch > 0 && !await LeaseAsync(adapter, cancellationToken).ConfigureAwait(false))
+            {
+                break; // the lease ran out and another process took over: it delivers the rest
+            }
+
             var now = timeProvider.GetUtcNow();
             var due = await deliveries.GetDueAsync(adapter, batchSize, settings.Ordered, now, cancellationToken).ConfigureAwait(false);
             if (due.Count == 0)
@@ -84,6 +110,7 @@ internal sealed class SalesDispatcher(
             {
                 var error = Trim($"{ex.GetType().Name}: {ex.Message}");
                 Log.AdapterFailed(logger, adapter, due.Count, error);
+                metrics?.AdapterFailures.Add(1, new KeyValuePair<string, object?>("adapter", adapter));
                 var failed = timeProvider.GetUtcNow();
                 await deliveries.RecordAsync(adapter, due.Select(p => Retry(p, error, null, failed)).ToList(), failed, cancellationToken).ConfigureAwait(false);
                 await deliveries.RecordAdapterErrorAsync(adapter, error, failed, cancellationToken).ConfigureAwait(false);
@@ -136,6 +163,7 @@ internal sealed class SalesDispatcher(
             }
 
             await deliveries.RecordAsync(adapter, records, recordedAt, cancellationToken).ConfigureAwait(false);
+            Measure(adapter, due, records, recordedAt);
             if (anyRetry && (settings.Ordered || retrying == due.Count))
             {
                 // Ordered: the rest must wait for this one. All retrying: the back office is struggling; back off.
@@ -144,6 +172,57 @@ internal sealed class SalesDispatcher(
         }
 
         return new DispatchRun(adapter, delivered, duplicates, dead, retrying, null);
+    }
+
+    private void Measure(string adapter, IReadOnlyList<PendingSale> due, List<DeliveryRecord> records, DateTimeOffset recordedAt)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+
+        var bySeq = due.ToDictionary(p => p.Seq);
+        var tag = new KeyValuePair<string, object?>("adapter", adapter);
+        foreach (var record in records)
+        {
+            metrics.Deliveries.Add(1, tag, new KeyValuePair<string, object?>("outcome", record.State.ToString().ToLowerInvariant()));
+            if (record.State is DeliveryState.Done or DeliveryState.Duplicate)
+            {
+                metrics.DeliveryLatency.Record(Math.Max(0, (recordedAt - bySeq[record.Seq].Sale.CreatedAtUtc).TotalSeconds), tag);
+            }
+        }
+    }
+
+    private Task<bool> LeaseAsync(string adapter, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        return deliveries.TryLeaseAsync(adapter, _holder, now, now + LeaseDuration, HolderIsGone, cancellationToken);
+    }
+
+    /// <summary>A holder on this machine whose process has ended (killed, crashed) holds nothing any more.</summary>
+    private static bool HolderIsGone(string holder)
+    {
+        var parts = holder.Split(':');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            // Another dispatcher in this process (tests host several connectors): alive while it holds the lease.
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Exponential backoff (base × 2^(attempt−1), capped) with jitter of up to half the delay.</summary>

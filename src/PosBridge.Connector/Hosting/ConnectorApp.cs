@@ -3,10 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Metrics;
 using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
-using PosBridge.Ecommerce;
+using PosBridge.Connector.WebStores;
 using PosBridge.Erp.Odoo;
 using Quartz;
 
@@ -27,6 +28,8 @@ internal static class ConnectorApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapTerminalApi();
+        app.MapFeeds();
+        app.MapMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health/live", () => Results.Text("live"));
         app.MapGet("/health/ready", async (ConnectorDatabase database, CancellationToken cancellationToken) =>
@@ -43,6 +46,9 @@ internal static class ConnectorApp
         services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddMetrics();
+        services.AddSingleton<Metrics.ConnectorMetrics>();
+        services.AddSingleton<Metrics.PrometheusMetrics>();
         services.AddOpenApi();
 
         services.AddSingleton(sp => new ConnectorDatabase(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DatabasePath));
@@ -51,6 +57,7 @@ internal static class ConnectorApp
         services.AddSingleton<ConnectorDatabaseStatus>();
         services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
         services.AddSingleton<ITillStore, SqliteTillStore>();
+        services.AddSingleton<Catalog.CatalogSnapshot>();
         services.AddSingleton<TillAuthenticator>();
         services.AddSingleton<Pairing>();
         services.AddSingleton<SalesIngestion>();
@@ -60,10 +67,11 @@ internal static class ConnectorApp
             sp.GetServices<Core.Adapters.ISalesSink>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ConnectorOptions>>(),
-            sp.GetRequiredService<ILogger<SalesDispatcher>>()));
+            sp.GetRequiredService<ILogger<SalesDispatcher>>(),
+            metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>()));
 
         // Back offices: each registers only what its configuration section asks for.
-        services.AddEcommerce(configuration);
+        services.AddWebStores(configuration);
         services.AddOdoo(configuration);
         if (configuration.GetSection("Accounting").Exists())
         {

@@ -42,6 +42,55 @@ internal static class TerminalApi
             .WithSummary("The calling till's sync status as the connector sees it. Signed.")
             .Produces<TillSyncStatus>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("/catalog", CatalogAsync)
+            .WithSummary("Products (with prices), taxes and categories changed since ?cursor= (absent: everything), at most ?limit= (1–1000, default 500) per page; ask again with nextCursor while hasMore. Signed.")
+            .Produces<PosBridge.Core.Catalog.CatalogChanges>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+    }
+
+    public const int DefaultCatalogPage = 500;
+    public const int MaxCatalogPage = 1000;
+
+    private static async Task<IResult> CatalogAsync(
+        HttpContext context,
+        TillAuthenticator authenticator,
+        TillRateLimiter limiter,
+        Catalog.CatalogSnapshot catalog,
+        CancellationToken cancellationToken)
+    {
+        var authentication = await authenticator.AuthenticateAsync(context.Request, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return authentication.Problem!;
+        }
+
+        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
+        {
+            return RateLimited(context, retryAfter);
+        }
+
+        var problems = new List<string>();
+        var cursor = 0L;
+        if (context.Request.Query.TryGetValue("cursor", out var cursorText)
+            && !long.TryParse(cursorText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out cursor))
+        {
+            problems.Add($"cursor '{cursorText}' is not one this connector gave: pass back nextCursor as it was, or leave it out to start over.");
+        }
+
+        var limit = DefaultCatalogPage;
+        if (context.Request.Query.TryGetValue("limit", out var limitText)
+            && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxCatalogPage))
+        {
+            problems.Add($"limit '{limitText}' must be a whole number from 1 to {MaxCatalogPage}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            return Problems.InvalidRequest(string.Join(" ", problems));
+        }
+
+        return Results.Json(await catalog.ChangesAsync(cursor, limit, cancellationToken).ConfigureAwait(false), Json);
     }
 
     private static async Task<IResult> PairAsync(HttpContext context, Pairing pairing, TillRateLimiter limiter, CancellationToken cancellationToken)
@@ -83,6 +132,7 @@ internal static class TerminalApi
         SalesIngestion ingestion,
         IOptions<ConnectorOptions> options,
         ILogger<SalesIngestion> logger,
+        Metrics.ConnectorMetrics metrics,
         CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(context, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
@@ -114,6 +164,7 @@ internal static class TerminalApi
             counts[(int)saleResult.Status]++;
         }
 
+        metrics.SalesReceived.Add(counts[(int)UploadStatus.Accepted], new KeyValuePair<string, object?>("store", till.StoreId));
         Log.Uploaded(logger, till.Id, response.Results.Count, counts[(int)UploadStatus.Accepted], counts[(int)UploadStatus.Duplicate], counts[(int)UploadStatus.Rejected], counts[(int)UploadStatus.Conflict]);
         return Results.Json(response, Json);
     }

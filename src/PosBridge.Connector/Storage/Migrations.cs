@@ -108,6 +108,35 @@ internal static class Migrations
             PRIMARY KEY (ledger, business_day)
         );
         """,
+        // 4: web stores. A SKU's item id in each store (id_mappings, kind 'sku'; a variation also needs its
+        // parent), and each stock change a store was sent: 'pending' (intent written before the request) or
+        // 'applied' (its answer recorded), so a restart neither re-resolves SKUs nor applies a change twice.
+        """
+        ALTER TABLE id_mappings ADD COLUMN their_parent_id TEXT NULL;
+
+        CREATE TABLE stock_deltas (
+            store           TEXT    NOT NULL,
+            delta_key       TEXT    NOT NULL,
+            state           TEXT    NOT NULL CHECK (state IN ('pending', 'applied')),
+            batch           TEXT    NULL,
+            sku             TEXT    NULL,
+            location        TEXT    NULL,
+            change          INTEGER NULL,
+            before_level    INTEGER NULL,
+            after_level     INTEGER NULL,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (store, delta_key)
+        );
+        CREATE INDEX stock_deltas_pending ON stock_deltas (store, batch) WHERE state = 'pending';
+        """,
+        // 5: who is delivering to an adapter right now, across processes (serve and `posbridge sync now`).
+        """
+        CREATE TABLE dispatch_leases (
+            adapter         TEXT    PRIMARY KEY,
+            holder          TEXT    NOT NULL,
+            expires_at      INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

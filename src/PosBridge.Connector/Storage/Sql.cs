@@ -35,6 +35,25 @@ internal static class Sql
         return command;
     }
 
+    /// <summary>
+    /// Parameter names <c>$p0, $p1, …</c> for an <c>IN (…)</c> list and their values. Callers chunk by
+    /// <see cref="MaxInList"/>; plain parameters keep the SQL the same on SQLite and PostgreSQL.
+    /// </summary>
+    public static (string Names, (string Name, object? Value)[] Parameters) InList(string prefix, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var parameters = new (string Name, object? Value)[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            parameters[i] = ($"${prefix}{i.ToString(CultureInfo.InvariantCulture)}", values[i]);
+        }
+
+        return (string.Join(", ", parameters.Select(p => p.Name)), parameters);
+    }
+
+    /// <summary>Values per <c>IN (…)</c> list: well inside SQLite's limit on parameters per statement.</summary>
+    public const int MaxInList = 500;
+
     public static long ToUnixMs(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromUnixMs(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);

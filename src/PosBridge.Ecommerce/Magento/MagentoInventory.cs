@@ -71,8 +71,11 @@ internal sealed class MagentoInventory : IWebStoreInventory
         return results;
     }
 
-    public Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, CancellationToken cancellationToken = default) =>
-        ReadAddWrite.AdjustAsync(this, changes, cancellationToken);
+    public Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, BeforeSend beforeSend, CancellationToken cancellationToken = default) =>
+        ReadAddWrite.AdjustAsync(this, changes, beforeSend, cancellationToken);
+
+    public Task<IReadOnlyList<bool?>> RecoverAsync(IReadOnlyList<PendingStockChange> pending, CancellationToken cancellationToken = default) =>
+        ReadAddWrite.RecoverAsync(this, pending, _options.Name, _logger, cancellationToken);
 
     private async Task SaveAsync((StockChange Change, int Index)[] items, StockPushResult[] results, CancellationToken cancellationToken)
     {
@@ -106,7 +109,7 @@ internal sealed class MagentoInventory : IWebStoreInventory
             var (change, index) = items[0];
             results[index] = new StockPushResult { Sku = change.Key.Sku, Outcome = StockPushOutcome.Rejected, Before = change.Before, Reason = $"Magento refused it: {ex.Content}" };
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or TimeoutException)
+        catch (Exception ex) when (ex is ApiExceptionBase or HttpRequestException or TimeoutException)
         {
             Log.BatchFailed(_logger, _options.Name, items.Length, ex.Message);
             foreach (var (change, index) in items)

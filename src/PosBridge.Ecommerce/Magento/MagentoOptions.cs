@@ -34,6 +34,9 @@ public sealed class MagentoOptions
     public int MaxRetryAttempts { get; set; } = 4;
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the store is configured (<c>Ecommerce:Stores:0</c>, or the single-store section), for messages.</summary>
+    internal string Section { get; set; } = SectionName;
 }
 
 internal sealed class MagentoOptionsValidator : IValidateOptions<MagentoOptions>
@@ -41,7 +44,7 @@ internal sealed class MagentoOptionsValidator : IValidateOptions<MagentoOptions>
     public ValidateOptionsResult Validate(string? name, MagentoOptions options)
     {
         var failures = new List<string>();
-        var section = MagentoOptions.SectionName;
+        var section = options.Section;
         if (options.BaseUrl is null || !options.BaseUrl.IsAbsoluteUri)
         {
             failures.Add($"{section}:BaseUrl is required: the store's absolute address, e.g. https://shop.example.com/.");

@@ -75,19 +75,9 @@ internal sealed class ShopifyInventory : IWebStoreInventory
         return results;
     }
 
-    public async Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, BeforeSend beforeSend, CancellationToken cancellationToken = default)
     {
-        var skus = changes.Select(c => c.Key.Sku).Distinct(StringComparer.Ordinal).ToList();
-        var mapped = new Dictionary<string, SkuMapping>(await _mappings.FindAsync(Store, skus, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
-        var unmapped = skus.Where(s => !mapped.ContainsKey(s)).ToList();
-        if (unmapped.Count > 0)
-        {
-            foreach (var (sku, mapping) in await ResolveAsync(unmapped, cancellationToken).ConfigureAwait(false))
-            {
-                mapped[sku] = mapping;
-            }
-        }
-
+        var mapped = await MappedAsync(changes.Select(c => c.Key.Sku), cancellationToken).ConfigureAwait(false);
         var results = new Dictionary<KeyedChange, StockPushResult>();
         var known = new List<KeyedChange>();
         foreach (var change in changes)
@@ -103,32 +93,17 @@ internal sealed class ShopifyInventory : IWebStoreInventory
         }
 
         var locations = await LocationIdsAsync(cancellationToken).ConfigureAwait(false);
+        var resolvedAgain = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<KeyedChange[]>(known.Chunk(_options.BatchSize));
         while (queue.TryDequeue(out var chunk))
         {
-            var input = new Dictionary<string, object?>
-            {
-                ["name"] = "available",
-                ["reason"] = "correction",
-                ["referenceDocumentUri"] = "posbridge://stock-deltas/" + ShopifyGraphQlClient.IdempotencyKey("deltas", string.Join('\n', chunk.SelectMany(c => c.IdempotencyKeys))),
-                ["changes"] = chunk.Select(c => new Dictionary<string, object?>
-                {
-                    ["delta"] = c.Change,
-                    ["inventoryItemId"] = mapped[c.Key.Sku].ItemId,
-                    ["locationId"] = locations[c.Key.Location],
-                }).ToList(),
-            };
-
-            // Keyed by the deltas' own idempotency keys: the same sale lines sent again are the same request.
-            var key = ShopifyGraphQlClient.IdempotencyKey(ShopifyOperations.AdjustQuantities, string.Join('\n', chunk.Select(c => $"{c.Key.Sku}|{c.Key.Location}|{c.Change}|{string.Join(',', c.IdempotencyKeys)}")));
-            var data = await _client.ExecuteAsync(
-                ShopifyOperations.AdjustQuantities,
-                ShopifyOperations.AdjustQuantitiesMutation,
-                new Dictionary<string, object?> { ["input"] = input, ["idempotencyKey"] = key },
+            // Keyed by the deltas' own idempotency keys and the items they go to: the same sale lines sent again are the
+            // same request, while the same lines sent to an item found again by SKU are a new one.
+            var key = ShopifyGraphQlClient.IdempotencyKey(ShopifyOperations.AdjustQuantities, string.Join('\n', chunk.Select(c => $"{c.Key.Sku}|{mapped[c.Key.Sku].ItemId}|{c.Key.Location}|{c.Change}|{string.Join(',', c.IdempotencyKeys)}")));
+            await beforeSend(
+                chunk.Select(c => new PendingStockChange { Batch = key, Sku = c.Key.Sku, Location = c.Key.Location, Change = c.Change, IdempotencyKeys = c.IdempotencyKeys }).ToList(),
                 cancellationToken).ConfigureAwait(false);
-
-            var payload = data.GetProperty("inventoryAdjustQuantities");
-            var errors = UserErrors(payload);
+            var (errors, afterByItem) = await SendAdjustAsync(chunk, key, mapped, locations, cancellationToken).ConfigureAwait(false);
             if (errors.Count > 0)
             {
                 // The mutation applies all or nothing: the items named are refused and the rest sent again at once
@@ -136,10 +111,17 @@ internal sealed class ShopifyInventory : IWebStoreInventory
                 // under the same key, and Shopify would answer the same refusal for ever.
                 var rest = new List<KeyedChange>();
                 var unattributed = errors.Where(e => e.ItemIndex("changes") is null).Select(e => $"{e.Code}: {e.Message}").ToList();
+                var remapped = await RemapLostAsync(
+                    chunk.Where((c, i) => errors.Any(e => e.ItemIndex("changes") == i) && !resolvedAgain.Contains(c.Key.Sku)).ToList(), mapped, resolvedAgain, cancellationToken).ConfigureAwait(false);
                 foreach (var (change, index) in chunk.Select((c, i) => (c, i)))
                 {
                     var own = errors.FirstOrDefault(e => e.ItemIndex("changes") == index);
-                    if (own is not null || unattributed.Count > 0)
+                    if (own is not null && remapped.Contains(change.Key.Sku))
+                    {
+                        // The item id was stale (variant deleted and made again): found again by SKU, sent again.
+                        rest.Add(change);
+                    }
+                    else if (own is not null || unattributed.Count > 0)
                     {
                         results[change] = new StockPushResult { Sku = change.Key.Sku, Outcome = StockPushOutcome.Rejected, Reason = own is not null ? $"{own.Code}: {own.Message}" : string.Join("; ", unattributed) };
                     }
@@ -149,7 +131,7 @@ internal sealed class ShopifyInventory : IWebStoreInventory
                     }
                 }
 
-                if (rest.Count == chunk.Length)
+                if (rest.Count == chunk.Length && remapped.Count == 0)
                 {
                     // Errors that name no item of ours: nothing to leave out, so nothing to retry either.
                     var reason = string.Join("; ", errors.Select(e => $"{e.Code}: {e.Message}"));
@@ -163,19 +145,6 @@ internal sealed class ShopifyInventory : IWebStoreInventory
                 continue;
             }
 
-            var afterByItem = new Dictionary<(string Item, string Location), int>();
-            if (payload.TryGetProperty("inventoryAdjustmentGroup", out var group) && group.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var applied in group.GetProperty("changes").EnumerateArray())
-                {
-                    if (applied.GetProperty("name").GetString() == "available" && applied.GetProperty("quantityAfterChange").ValueKind == JsonValueKind.Number)
-                    {
-                        afterByItem[(applied.GetProperty("item").GetProperty("id").GetString()!, applied.GetProperty("location").GetProperty("id").GetString()!)] =
-                            applied.GetProperty("quantityAfterChange").GetInt32();
-                    }
-                }
-            }
-
             foreach (var change in chunk)
             {
                 int? after = afterByItem.TryGetValue((mapped[change.Key.Sku].ItemId, locations[change.Key.Location]), out var a) ? a : null;
@@ -184,6 +153,135 @@ internal sealed class ShopifyInventory : IWebStoreInventory
         }
 
         return changes.Select(c => results[c]).ToList();
+    }
+
+    /// <summary>
+    /// Sends each pending request again exactly as it was, under its own idempotency key: Shopify answers one it
+    /// took from its memory without applying it again, and applies one it never received. Either way it is
+    /// applied once. A SKU no longer in the shop has nothing to apply.
+    /// </summary>
+    public async Task<IReadOnlyList<bool?>> RecoverAsync(IReadOnlyList<PendingStockChange> pending, CancellationToken cancellationToken = default)
+    {
+        var mapped = await MappedAsync(pending.Select(p => p.Sku), cancellationToken).ConfigureAwait(false);
+        var locations = await LocationIdsAsync(cancellationToken).ConfigureAwait(false);
+        var answers = new Dictionary<PendingStockChange, bool?>();
+        foreach (var batch in pending.GroupBy(p => p.Batch, StringComparer.Ordinal))
+        {
+            var changes = batch.Where(p => mapped.ContainsKey(p.Sku) && locations.ContainsKey(p.Location)).ToList();
+            foreach (var gone in batch.Except(changes))
+            {
+                answers[gone] = false;
+            }
+
+            if (changes.Count == 0)
+            {
+                continue;
+            }
+
+            var keyed = changes.Select(p => new KeyedChange(new StockKey(p.Sku, p.Location), p.Change, p.IdempotencyKeys)).ToArray();
+            var (errors, _) = await SendAdjustAsync(keyed, batch.Key, mapped, locations, cancellationToken).ConfigureAwait(false);
+            foreach (var change in changes)
+            {
+                answers[change] = errors.Count == 0;
+            }
+        }
+
+        return pending.Select(p => answers[p]).ToList();
+    }
+
+    /// <summary>
+    /// Of changes Shopify refused, those whose inventory item is gone or now holds another SKU: their mappings are
+    /// dropped and the SKUs resolved again (never created). Answers the SKUs now mapped afresh; each SKU once per call.
+    /// </summary>
+    private async Task<HashSet<string>> RemapLostAsync(List<KeyedChange> refused, Dictionary<string, SkuMapping> mapped, HashSet<string> resolvedAgain, CancellationToken cancellationToken)
+    {
+        var remapped = new HashSet<string>(StringComparer.Ordinal);
+        if (refused.Count == 0)
+        {
+            return remapped;
+        }
+
+        var lost = await ReadLevelsAsync(refused.Select(c => c.Key).Distinct().ToList(), mapped, [], cancellationToken).ConfigureAwait(false);
+        if (lost.Count == 0)
+        {
+            return remapped;
+        }
+
+        foreach (var sku in lost)
+        {
+            Log.MappingLost(_logger, Store, sku, mapped[sku].ItemId);
+            await _mappings.RemoveAsync(Store, sku, cancellationToken).ConfigureAwait(false);
+            resolvedAgain.Add(sku);
+        }
+
+        foreach (var (sku, mapping) in await ResolveAsync([.. lost], cancellationToken).ConfigureAwait(false))
+        {
+            mapped[sku] = mapping;
+            remapped.Add(sku);
+        }
+
+        return remapped;
+    }
+
+    private async Task<Dictionary<string, SkuMapping>> MappedAsync(IEnumerable<string> skus, CancellationToken cancellationToken)
+    {
+        var wanted = skus.Distinct(StringComparer.Ordinal).ToList();
+        var mapped = new Dictionary<string, SkuMapping>(await _mappings.FindAsync(Store, wanted, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        var unmapped = wanted.Where(s => !mapped.ContainsKey(s)).ToList();
+        if (unmapped.Count > 0)
+        {
+            foreach (var (sku, mapping) in await ResolveAsync(unmapped, cancellationToken).ConfigureAwait(false))
+            {
+                mapped[sku] = mapping;
+            }
+        }
+
+        return mapped;
+    }
+
+    /// <summary>One <c>inventoryAdjustQuantities</c> under <paramref name="key"/>: its user errors, or the available quantity after each change.</summary>
+    private async Task<(List<UserError> Errors, Dictionary<(string Item, string Location), int> AfterByItem)> SendAdjustAsync(
+        KeyedChange[] chunk,
+        string key,
+        Dictionary<string, SkuMapping> mapped,
+        Dictionary<string, string> locations,
+        CancellationToken cancellationToken)
+    {
+        var input = new Dictionary<string, object?>
+        {
+            ["name"] = "available",
+            ["reason"] = "correction",
+            ["referenceDocumentUri"] = "posbridge://stock-deltas/" + ShopifyGraphQlClient.IdempotencyKey("deltas", string.Join('\n', chunk.SelectMany(c => c.IdempotencyKeys))),
+            ["changes"] = chunk.Select(c => new Dictionary<string, object?>
+            {
+                ["delta"] = c.Change,
+                ["inventoryItemId"] = mapped[c.Key.Sku].ItemId,
+                ["locationId"] = locations[c.Key.Location],
+            }).ToList(),
+        };
+
+        var data = await _client.ExecuteAsync(
+            ShopifyOperations.AdjustQuantities,
+            ShopifyOperations.AdjustQuantitiesMutation,
+            new Dictionary<string, object?> { ["input"] = input, ["idempotencyKey"] = key },
+            cancellationToken).ConfigureAwait(false);
+
+        var payload = data.GetProperty("inventoryAdjustQuantities");
+        var errors = UserErrors(payload);
+        var afterByItem = new Dictionary<(string Item, string Location), int>();
+        if (errors.Count == 0 && payload.TryGetProperty("inventoryAdjustmentGroup", out var group) && group.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var applied in group.GetProperty("changes").EnumerateArray())
+            {
+                if (applied.GetProperty("name").GetString() == "available" && applied.GetProperty("quantityAfterChange").ValueKind == JsonValueKind.Number)
+                {
+                    afterByItem[(applied.GetProperty("item").GetProperty("id").GetString()!, applied.GetProperty("location").GetProperty("id").GetString()!)] =
+                        applied.GetProperty("quantityAfterChange").GetInt32();
+                }
+            }
+        }
+
+        return (errors, afterByItem);
     }
 
     private async Task SetChunkAsync(StockChange[] chunk, IReadOnlyDictionary<string, SkuMapping> mapped, string run, List<StockPushResult> results, CancellationToken cancellationToken)
@@ -416,7 +514,7 @@ internal sealed class ShopifyInventory : IWebStoreInventory
 
             if (missing.Length > 0)
             {
-                throw new ShopifyException($"{ShopifyOptions.SectionName}:Locations names Shopify locations the shop does not have: {missing}.");
+                throw new ShopifyException($"{_options.Section}:Locations names Shopify locations the shop does not have: {missing}.");
             }
         }
 

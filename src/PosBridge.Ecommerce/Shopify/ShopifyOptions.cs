@@ -40,6 +40,9 @@ public sealed class ShopifyOptions
     public int MaxRetryAttempts { get; set; } = 4;
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the store is configured (<c>Ecommerce:Stores:0</c>, or the single-store section), for messages.</summary>
+    internal string Section { get; set; } = SectionName;
 }
 
 internal sealed partial class ShopifyOptionsValidator : IValidateOptions<ShopifyOptions>
@@ -47,7 +50,7 @@ internal sealed partial class ShopifyOptionsValidator : IValidateOptions<Shopify
     public ValidateOptionsResult Validate(string? name, ShopifyOptions options)
     {
         var failures = new List<string>();
-        var section = ShopifyOptions.SectionName;
+        var section = options.Section;
         if (string.IsNullOrWhiteSpace(options.ShopDomain) || options.ShopDomain.Contains("://", StringComparison.Ordinal) || options.ShopDomain.Contains('/', StringComparison.Ordinal))
         {
             failures.Add($"{section}:ShopDomain is required, a bare domain such as cairo-shop.myshopify.com; it is '{options.ShopDomain}'.");

@@ -29,9 +29,23 @@ internal interface IWebStoreInventory
     /// </summary>
     Task<IReadOnlyList<StockPushResult>> SetAsync(IReadOnlyList<StockChange> changes, CancellationToken cancellationToken = default);
 
-    /// <summary>Applies whole-unit changes, each key at most once.</summary>
-    Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Applies whole-unit changes, each key at most once, one result per change in order. Every request that
+    /// carries changes is announced to <paramref name="beforeSend"/> first (the intent is recorded durably there).
+    /// </summary>
+    Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, BeforeSend beforeSend, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Settles changes sent before without a recorded answer (the connector stopped between the call and the
+    /// record): true when the store has applied one now (replayed under its idempotency key, where the platform
+    /// has them), false when it has not and the change is to be sent afresh, null when it cannot tell yet.
+    /// One answer per change, in order.
+    /// </summary>
+    Task<IReadOnlyList<bool?>> RecoverAsync(IReadOnlyList<PendingStockChange> pending, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Called with the changes a request carries just before it is sent.</summary>
+internal delegate ValueTask BeforeSend(IReadOnlyList<PendingStockChange> changes, CancellationToken cancellationToken);
 
 /// <summary>A change to one key, carrying the idempotency keys of the deltas it sums.</summary>
 internal sealed record KeyedChange(StockKey Key, int Change, IReadOnlyList<string> IdempotencyKeys);

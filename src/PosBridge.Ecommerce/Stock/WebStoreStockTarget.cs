@@ -18,6 +18,7 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
     private readonly IEnumerable<IStockAlertSink> _alertSinks;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Stores.RetryAfterHints? _retryAfter;
 
     internal WebStoreStockTarget(
         string name,
@@ -27,8 +28,10 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
         IAppliedDeltaStore appliedDeltas,
         IEnumerable<IStockAlertSink> alertSinks,
         TimeProvider timeProvider,
-        ILogger<WebStoreStockTarget> logger)
+        ILogger<WebStoreStockTarget> logger,
+        Stores.RetryAfterHints? retryAfter = null)
     {
+        _retryAfter = retryAfter;
         Name = name;
         _inventory = inventory;
         _policy = policy;
@@ -48,6 +51,22 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
     /// </summary>
     public async Task<IReadOnlyList<StockPushResult>> SetLevelsAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default) =>
         (await ReconcileAsync(levels, cancellationToken).ConfigureAwait(false)).Results;
+
+    /// <summary>
+    /// What the store may offer of each SKU: available to sell (its policy's buffers applied) summed over the store's
+    /// locations, for feeds and catalog exports. A SKU without a level is absent: unknown, never zero.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> AvailableBySku(IReadOnlyList<StockLevel> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        var bySku = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var level in AvailableToSell.For(levels, _inventory.LocationFor, _policy.SafetyBuffer, _categories.Snapshot(), _inventory.SubtractsReserved))
+        {
+            bySku[level.Key.Sku] = bySku.GetValueOrDefault(level.Key.Sku) + level.Available;
+        }
+
+        return bySku;
+    }
 
     /// <summary>Reconciliation with its safety stop, if any, and counts.</summary>
     public async Task<ReconciliationReport> ReconcileAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
@@ -133,14 +152,27 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
             }
         }
 
-        var (_, perDelta) = await ApplyAsync(deltas, cancellationToken).ConfigureAwait(false);
+        var started = _timeProvider.GetUtcNow();
+        DeltaOutcome[] perDelta;
+        try
+        {
+            (_, perDelta) = await ApplyAsync(deltas, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && _retryAfter?.Remaining(started) is { } wait)
+        {
+            // The store said when to come back (429/503 with Retry-After): every sale waits that long, not the
+            // connector's own backoff. Intents recorded before the failure are settled on that next delivery.
+            return sales.Select(s => SaleDeliveryResult.RetryLater(s.Id, $"The web store asked to wait {wait:g}: {ex.Message}", wait)).ToList();
+        }
+
+        var storeWait = _retryAfter?.Remaining(started);
         var results = new List<SaleDeliveryResult>(sales.Count);
         for (var i = 0; i < sales.Count; i++)
         {
             var own = Enumerable.Range(0, deltas.Count).Where(d => owners[d] == i).Select(d => perDelta[d]).ToList();
             var retry = own.Where(o => o.Outcome == StockPushOutcome.RetryLater).ToList();
             results.Add(
-                retry.Count > 0 ? SaleDeliveryResult.RetryLater(sales[i].Id, string.Join(" ", retry.Select(r => r.Reason).Distinct()))
+                retry.Count > 0 ? SaleDeliveryResult.RetryLater(sales[i].Id, string.Join(" ", retry.Select(r => r.Reason).Distinct()), storeWait)
                 : own.Any(o => o.AlreadyApplied) && !own.Any(o => o.Outcome == StockPushOutcome.Applied) ? SaleDeliveryResult.Duplicate(sales[i].Id)
                 : SaleDeliveryResult.Done(sales[i].Id));
         }
@@ -154,7 +186,7 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
         ArgumentNullException.ThrowIfNull(deltas);
         var results = new List<StockPushResult>();
         var perDelta = new DeltaOutcome[deltas.Count];
-        var applied = await _appliedDeltas.FindAppliedAsync(Name, deltas.Select(d => d.IdempotencyKey).ToList(), cancellationToken).ConfigureAwait(false);
+        var (applied, unsettled) = await SettlePendingAsync(deltas, cancellationToken).ConfigureAwait(false);
         var grouped = new Dictionary<StockKey, (decimal Change, List<int> Deltas)>();
         for (var i = 0; i < deltas.Count; i++)
         {
@@ -163,6 +195,14 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
             {
                 perDelta[i] = new DeltaOutcome(StockPushOutcome.Unchanged, null, AlreadyApplied: true);
                 results.Add(new StockPushResult { Sku = delta.Sku, Outcome = StockPushOutcome.Unchanged, Reason = $"Change '{delta.IdempotencyKey}' was already applied." });
+                continue;
+            }
+
+            if (unsettled.Contains(delta.IdempotencyKey))
+            {
+                var reason = $"Change '{delta.IdempotencyKey}' was sent before without a recorded answer and the web store cannot tell yet whether it took it; asked again next time.";
+                perDelta[i] = new DeltaOutcome(StockPushOutcome.RetryLater, reason, AlreadyApplied: false);
+                results.Add(new StockPushResult { Sku = delta.Sku, Outcome = StockPushOutcome.RetryLater, Reason = reason });
                 continue;
             }
 
@@ -195,10 +235,16 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
         if (toApply.Count > 0)
         {
             // One result per change, in order, so each result marks its own deltas as applied.
-            var pushed = await _inventory.AdjustAsync(toApply.Select(c => c.Change).ToList(), cancellationToken).ConfigureAwait(false);
+            // The intent is committed before each request goes out; the result after it comes back. A crash between
+            // the two leaves the change pending, and it is settled with the store before being sent again.
+            var pushed = await _inventory.AdjustAsync(
+                toApply.Select(c => c.Change).ToList(),
+                (pending, token) => _appliedDeltas.RecordPendingAsync(Name, pending, token),
+                cancellationToken).ConfigureAwait(false);
             LogPushes(pushed);
             results.AddRange(pushed);
             var done = new List<string>();
+            var refused = new List<string>();
             foreach (var ((change, members), result) in toApply.Zip(pushed))
             {
                 members.ForEach(d => perDelta[d] = new DeltaOutcome(result.Outcome, result.Reason, AlreadyApplied: false));
@@ -206,15 +252,67 @@ public sealed class WebStoreStockTarget : IStockTarget, ISalesSink
                 {
                     done.AddRange(change.IdempotencyKeys);
                 }
+                else if (result.Outcome == StockPushOutcome.Rejected)
+                {
+                    // Refused means not applied: nothing to settle later. A RetryLater stays pending, since a call
+                    // that failed on the way back may well have been applied.
+                    refused.AddRange(change.IdempotencyKeys);
+                }
             }
 
             if (done.Count > 0)
             {
                 await _appliedDeltas.MarkAppliedAsync(Name, done, cancellationToken).ConfigureAwait(false);
             }
+
+            if (refused.Count > 0)
+            {
+                await _appliedDeltas.ForgetPendingAsync(Name, refused, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return (results, perDelta);
+    }
+
+    /// <summary>
+    /// The keys among <paramref name="deltas"/> already applied, after settling with the store every change that was
+    /// sent without a recorded answer; and the keys the store could not settle yet.
+    /// </summary>
+    private async Task<(HashSet<string> Applied, HashSet<string> Unsettled)> SettlePendingAsync(IReadOnlyList<StockDelta> deltas, CancellationToken cancellationToken)
+    {
+        var states = await _appliedDeltas.FindAsync(Name, deltas.Select(d => d.IdempotencyKey).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+        var applied = new HashSet<string>(states.Applied, StringComparer.Ordinal);
+        var unsettled = new HashSet<string>(StringComparer.Ordinal);
+        if (states.Pending.Count == 0)
+        {
+            return (applied, unsettled);
+        }
+
+        var answers = await _inventory.RecoverAsync(states.Pending, cancellationToken).ConfigureAwait(false);
+        var nowApplied = new List<string>();
+        var notApplied = new List<string>();
+        foreach (var (change, answer) in states.Pending.Zip(answers))
+        {
+            Log.Recovered(_logger, Name, change.Sku, change.Location, change.Change, answer switch { true => "applied", false => "not applied; it is sent again", null => "not known yet" });
+            (answer switch { true => nowApplied, false => notApplied, null => null })?.AddRange(change.IdempotencyKeys);
+            if (answer is null)
+            {
+                unsettled.UnionWith(change.IdempotencyKeys);
+            }
+        }
+
+        if (nowApplied.Count > 0)
+        {
+            await _appliedDeltas.MarkAppliedAsync(Name, nowApplied, cancellationToken).ConfigureAwait(false);
+            applied.UnionWith(nowApplied);
+        }
+
+        if (notApplied.Count > 0)
+        {
+            await _appliedDeltas.ForgetPendingAsync(Name, notApplied, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (applied, unsettled);
     }
 
     private readonly record struct DeltaOutcome(StockPushOutcome Outcome, string? Reason, bool AlreadyApplied);

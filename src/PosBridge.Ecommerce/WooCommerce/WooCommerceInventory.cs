@@ -103,8 +103,11 @@ internal sealed class WooCommerceInventory : IWebStoreInventory
         return changes.Select(c => bySku[c.Key.Sku]).ToList();
     }
 
-    public Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, CancellationToken cancellationToken = default) =>
-        ReadAddWrite.AdjustAsync(this, changes, cancellationToken);
+    public Task<IReadOnlyList<StockPushResult>> AdjustAsync(IReadOnlyList<KeyedChange> changes, BeforeSend beforeSend, CancellationToken cancellationToken = default) =>
+        ReadAddWrite.AdjustAsync(this, changes, beforeSend, cancellationToken);
+
+    public Task<IReadOnlyList<bool?>> RecoverAsync(IReadOnlyList<PendingStockChange> pending, CancellationToken cancellationToken = default) =>
+        ReadAddWrite.RecoverAsync(this, pending, Store, _logger, cancellationToken);
 
     private async Task PushAsync(
         IReadOnlyList<StockChange> changes,
@@ -144,7 +147,7 @@ internal sealed class WooCommerceInventory : IWebStoreInventory
                         ? await _api.BatchProductsAsync(request, cancellationToken).ConfigureAwait(false)
                         : await _api.BatchVariationsAsync(parent, request, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is ApiException or HttpRequestException or TimeoutException)
+                catch (Exception ex) when (ex is ApiExceptionBase or HttpRequestException or TimeoutException)
                 {
                     // The resilience pipeline has already retried; these items wait for the next run, the
                     // other batches go on.

@@ -35,6 +35,9 @@ public sealed class WooCommerceOptions
     public int MaxRetryAttempts { get; set; } = 4;
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the store is configured (<c>Ecommerce:Stores:0</c>, or the single-store section), for messages.</summary>
+    internal string Section { get; set; } = SectionName;
 }
 
 internal sealed class WooCommerceOptionsValidator : IValidateOptions<WooCommerceOptions>
@@ -42,7 +45,7 @@ internal sealed class WooCommerceOptionsValidator : IValidateOptions<WooCommerce
     public ValidateOptionsResult Validate(string? name, WooCommerceOptions options)
     {
         var failures = new List<string>();
-        var section = WooCommerceOptions.SectionName;
+        var section = options.Section;
         if (options.BaseUrl is null || !options.BaseUrl.IsAbsoluteUri)
         {
             failures.Add($"{section}:BaseUrl is required: the store's absolute address, e.g. https://shop.example.com/.");

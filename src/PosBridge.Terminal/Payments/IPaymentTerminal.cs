@@ -36,6 +36,14 @@ public interface IPaymentTerminal
 
     /// <summary>Gives money back for an earlier payment, by the provider's reference.</summary>
     Task<TerminalOutcome> RefundAsync(string providerReference, TerminalRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels an approved payment of a sale that was never completed (a voided cart), by the provider's
+    /// reference. Providers that distinguish a void (reversal before settlement) from a refund implement
+    /// it; for the others a void is a refund of the whole amount.
+    /// </summary>
+    Task<TerminalOutcome> VoidAsync(string providerReference, TerminalRequest request, CancellationToken cancellationToken = default) =>
+        RefundAsync(providerReference, request, cancellationToken);
 }
 
 /// <summary>Whether the till can reach the network now (the device's connectivity API on a phone).</summary>

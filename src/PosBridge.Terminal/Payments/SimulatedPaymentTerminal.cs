@@ -36,6 +36,9 @@ public sealed class SimulatedPaymentTerminal : IPaymentTerminal
 
     public IList<TerminalRequest> Requests { get; } = [];
 
+    /// <summary>Each refund or void asked for: which operation, the original's provider reference, and the request.</summary>
+    public IList<(string Operation, string ProviderReference, TerminalRequest Request)> Reversals { get; } = [];
+
     public void Script(params SimulatedAnswer[] answers)
     {
         ArgumentNullException.ThrowIfNull(answers);
@@ -50,6 +53,14 @@ public sealed class SimulatedPaymentTerminal : IPaymentTerminal
     public Task<TerminalOutcome> RefundAsync(string providerReference, TerminalRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(providerReference);
+        Reversals.Add(("refund", providerReference, request));
+        return AnswerAsync(request, cancellationToken);
+    }
+
+    public Task<TerminalOutcome> VoidAsync(string providerReference, TerminalRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerReference);
+        Reversals.Add(("void", providerReference, request));
         return AnswerAsync(request, cancellationToken);
     }
 

@@ -58,10 +58,14 @@ public sealed class Cart
 
     public decimal OrderDiscountPercent { get; private set; }
 
+    /// <summary>The cart was voided: it can no longer be changed, paid or completed.</summary>
+    public bool IsVoided { get; private set; }
+
     /// <summary>Adds a product; a repeat scan of a unit-priced product adds to its line.</summary>
     public CartLine Add(Product product, decimal quantity = 1m, decimal? unitPrice = null, string? scannedCode = null)
     {
         ArgumentNullException.ThrowIfNull(product);
+        CheckNotVoided();
         CheckQuantity(product, quantity);
         if (!product.Active)
         {
@@ -162,7 +166,29 @@ public sealed class Cart
     /// <summary>What is still to pay.</summary>
     public decimal Remaining => ToBuilder().Remaining;
 
-    internal void AddPayment(Payment payment) => _payments.Add(payment);
+    internal void AddPayment(Payment payment)
+    {
+        CheckNotVoided();
+        _payments.Add(payment);
+    }
+
+    internal void RemovePayment(Payment payment) => _payments.Remove(payment);
+
+    /// <summary>Empties the cart for good; see <see cref="Checkout.VoidAsync"/>.</summary>
+    internal void MarkVoided()
+    {
+        _lines.Clear();
+        _payments.Clear();
+        IsVoided = true;
+    }
+
+    private void CheckNotVoided()
+    {
+        if (IsVoided)
+        {
+            throw new InvalidOperationException("This cart was voided; start a new one.");
+        }
+    }
 
     public void RemovePayments() => _payments.Clear();
 

@@ -28,6 +28,24 @@ public sealed record CompletionResult(Sale? Sale, SaleValidationResult? Validati
     public bool IsCommitted => Sale is not null;
 }
 
+public enum VoidStatus
+{
+    /// <summary>The cart is cancelled; every card or wallet payment on it was reversed.</summary>
+    Voided,
+
+    /// <summary>A provider did not reverse a payment: the cart stays open with the payments not yet reversed.</summary>
+    ReversalFailed,
+}
+
+/// <summary>
+/// The outcome of voiding a cart. <see cref="CashToHandBack"/> is cash the customer had already handed
+/// over; <see cref="NotReversed"/> are the payments still on the cart when a reversal failed.
+/// </summary>
+public sealed record VoidResult(VoidStatus Status, string Message, decimal CashToHandBack, IReadOnlyList<string> ReversedReferences, IReadOnlyList<Payment> NotReversed)
+{
+    public bool IsVoided => Status == VoidStatus.Voided;
+}
+
 /// <summary>
 /// Rings up and takes payment for carts, and commits them. Cash always works; card, wallet and QR need
 /// the network and are refused up front when the till is offline.
@@ -181,6 +199,11 @@ public sealed class Checkout
     public CompletionResult Complete(Cart cart)
     {
         ArgumentNullException.ThrowIfNull(cart);
+        if (cart.IsVoided)
+        {
+            return new CompletionResult(null, Message: "The cart was voided; start a new one.");
+        }
+
         if (cart.Lines.Count == 0)
         {
             return new CompletionResult(null, Message: "The cart is empty.");
@@ -207,6 +230,61 @@ public sealed class Checkout
             Log.SaleInvalid(_logger, e.Validation.ToString());
             return new CompletionResult(null, e.Validation, "The sale is not valid; nothing was saved.");
         }
+    }
+
+    /// <summary>
+    /// Cancels a sale before it is completed: every approved card or wallet payment on the cart is reversed
+    /// through the provider by its reference, then the cart is emptied for good and the void recorded for
+    /// the shift report. If a provider does not reverse a payment, the cart stays as it is (less the payments
+    /// already reversed) so the cashier can try again; nothing is recorded until every reversal went through.
+    /// </summary>
+    public async Task<VoidResult> VoidAsync(Cart cart, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (cart.IsVoided)
+        {
+            throw new InvalidOperationException("This cart was already voided.");
+        }
+
+        var amount = cart.Lines.Count == 0 ? 0m : cart.Totals.AmountDue;
+        var lines = cart.Lines.Count;
+        var reversed = new List<string>();
+        foreach (var payment in cart.Payments.Where(p => p.Kind is PaymentKind.Card or PaymentKind.Wallet).ToList())
+        {
+            var reference = payment.Card?.ProviderReference ?? payment.Reference;
+            if (string.IsNullOrEmpty(reference))
+            {
+                throw new InvalidOperationException($"A {payment.Kind} payment on the cart has no provider reference to reverse it by.");
+            }
+
+            var outcome = await _terminal.VoidAsync(reference, new TerminalRequest(payment.Kind, payment.Amount, _options.Currency, reference), cancellationToken).ConfigureAwait(false);
+            Log.TerminalReversal(_logger, "void", payment.Kind, payment.Amount, outcome.Status, reference);
+            if (outcome.Status != TerminalStatus.Approved)
+            {
+                return new VoidResult(
+                    VoidStatus.ReversalFailed,
+                    $"The {payment.Kind} payment {reference} of {payment.Amount} was not reversed ({outcome.Message ?? outcome.Status.ToString()}); the cart is not voided. Try again.",
+                    0m,
+                    reversed,
+                    [.. cart.Payments]);
+            }
+
+            cart.RemovePayment(payment);
+            reversed.Add(reference);
+        }
+
+        var cash = cart.Payments.Where(p => p.Kind == PaymentKind.Cash).Sum(p => p.Amount);
+        var others = cart.Payments.Where(p => p.Kind is PaymentKind.Qr or PaymentKind.CustomerAccount).ToList();
+        _sales.RecordVoid(cart.Cashier, reason.Trim(), amount, lines, reversed);
+        cart.MarkVoided();
+        var message = "Sale voided."
+            + (cash > 0m ? $" Hand back {cash} cash." : string.Empty)
+            + (reversed.Count > 0 ? $" {reversed.Count} card/wallet payment(s) reversed." : string.Empty)
+            + string.Concat(others.Select(p => p.Kind == PaymentKind.Qr
+                ? $" Transfer {p.Reference} ({p.Amount}) must be sent back by the bank."
+                : $" {p.Amount} was not charged to the customer's account."));
+        return new VoidResult(VoidStatus.Voided, message, cash, reversed, []);
     }
 
     private PaymentResult? Refuse(Cart cart, PaymentKind kind, decimal? amount, out decimal due)

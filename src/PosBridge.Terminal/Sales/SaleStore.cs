@@ -37,9 +37,15 @@ public sealed class SaleStore
     /// <summary>
     /// Numbers, stamps, validates and saves the sale <paramref name="builder"/> describes, with its outbox row.
     /// </summary>
+    /// <remarks>
+    /// A refund (<see cref="SaleBuilder.RefundOf"/> set) is checked against its original and the refunds
+    /// already stored, read inside the same IMMEDIATE transaction that writes it: the write lock is held
+    /// from the read to the commit, so two refunds racing for the same items (from two threads, or two
+    /// processes on one file) can never together give back more than was sold.
+    /// </remarks>
     /// <exception cref="NoOpenShiftException">No shift is open.</exception>
-    /// <exception cref="SaleInvalidException">The document fails Core's validation.</exception>
-    internal Sale Commit(SaleBuilder builder, RefundHistory? refundHistory = null)
+    /// <exception cref="SaleInvalidException">The document fails Core's validation (a refund: also against what is left to refund).</exception>
+    internal Sale Commit(SaleBuilder builder)
     {
         var timeZone = _options.TimeZoneInfo;
         return _database.InTransaction(() =>
@@ -61,7 +67,10 @@ public sealed class SaleStore
             builder.CreatedAtUtc = now;
             builder.StoreUtcOffset = timeZone.GetUtcOffset(now);
             var sale = builder.Build();
-            var validation = sale.Validate(refundHistory);
+            var refundHistory = sale.RefundOf is { } refundOf ? History(refundOf.SaleId) : null;
+            var validation = refundHistory is null && sale.RefundOf is { } missing
+                ? new SaleValidationResult([new ValidationError("refundOf.saleId", $"sale {missing.SaleNumber} ({missing.SaleId}) is not stored on this till.")])
+                : sale.Validate(refundHistory);
             if (!validation.IsValid)
             {
                 throw new SaleInvalidException(validation);
@@ -86,6 +95,22 @@ public sealed class SaleStore
 
     public int Count() => _database.Scalar<int>("SELECT COUNT(*) FROM Sales");
 
+    /// <summary>Stored sales (not refunds) completed in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), newest first.</summary>
+    internal IReadOnlyList<Sale> Find(DateTimeOffset fromUtc, DateTimeOffset toUtc, int limit) =>
+        _database.Query<JsonRow>(
+                "SELECT Json FROM Sales WHERE RefundOfId IS NULL AND CreatedAtUtc >= ? AND CreatedAtUtc < ? ORDER BY CreatedAtUtc DESC LIMIT ?",
+                TillDatabase.Text(fromUtc), TillDatabase.Text(toUtc), limit)
+            .ConvertAll(Parse);
+
+    /// <summary>Records a voided cart against the open shift (if any), for the X and Z reports.</summary>
+    internal void RecordVoid(Cashier cashier, string reason, decimal amount, int lines, IReadOnlyList<string> reversedReferences) =>
+        _database.Execute(
+            "INSERT INTO Voids(ShiftId, AtUtc, CashierId, Reason, Amount, Lines, ReversedReferences) VALUES ((SELECT Id FROM Shifts WHERE ClosedAtUtc IS NULL), ?, ?, ?, ?, ?, ?)",
+            TillDatabase.Text(_timeProvider.GetUtcNow()), cashier.Id, reason, TillDatabase.Text(amount), lines, string.Join(' ', reversedReferences));
+
+    /// <summary>The original sale and its stored refunds, or null when the sale is not on this till.</summary>
+    internal RefundHistory? History(Guid saleId) =>
+        FindById(saleId) is { } original ? new RefundHistory(original, RefundsOf(saleId)) : null;
     private Sale? One(string sql, string key) => _database.Query<JsonRow>(sql, key).Select(Parse).FirstOrDefault();
 
     private static Sale Parse(JsonRow row) =>

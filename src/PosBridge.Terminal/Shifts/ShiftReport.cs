@@ -38,6 +38,15 @@ public sealed record ShiftReport
 
     public required decimal Discounts { get; init; }
 
+    /// <summary>Cash paid out of the drawer for refunds (negative); already part of <see cref="CashFromSales"/>.</summary>
+    public required decimal CashRefunded { get; init; }
+
+    /// <summary>Carts cancelled before payment completed (no sale document exists for them).</summary>
+    public required int VoidsCount { get; init; }
+
+    /// <summary>What the voided carts came to.</summary>
+    public required decimal VoidsTotal { get; init; }
+
     public required IReadOnlyList<TaxRateTotal> Taxes { get; init; }
 
     public required IReadOnlyList<PaymentMethodTotal> Payments { get; init; }
@@ -59,7 +68,7 @@ public sealed record ShiftReport
     /// <summary>Counted minus expected: negative when the drawer is short.</summary>
     public decimal? Difference { get; init; }
 
-    internal static ShiftReport Build(ShiftReportKind kind, Shift shift, IReadOnlyList<Sale> sales, IReadOnlyList<CashMovement> movements, Currency currency)
+    internal static ShiftReport Build(ShiftReportKind kind, Shift shift, IReadOnlyList<Sale> sales, IReadOnlyList<CashMovement> movements, IReadOnlyList<decimal> voids, Currency currency)
     {
         var refunds = sales.Where(s => s.IsRefund).ToList();
         var plain = sales.Where(s => !s.IsRefund).ToList();
@@ -86,6 +95,9 @@ public sealed record ShiftReport
             RefundsCount = refunds.Count,
             RefundsTotal = refunds.Sum(s => s.Totals.AmountDue),
             Discounts = sales.Sum(s => s.Totals.Discount),
+            CashRefunded = refunds.SelectMany(s => s.Payments).Where(p => p.Kind == PaymentKind.Cash).Sum(p => p.Amount),
+            VoidsCount = voids.Count,
+            VoidsTotal = voids.Sum(),
             Taxes = taxes,
             Payments = payments,
             OpeningFloat = shift.OpeningFloat,

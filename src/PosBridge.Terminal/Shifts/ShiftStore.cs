@@ -103,12 +103,19 @@ public sealed class ShiftStore
             .ConvertAll(r => SaleJson.Parse(r.Json).Sale ?? throw new InvalidOperationException("A stored sale no longer parses."));
         var movements = _database.Query<MovementRow>("SELECT Amount, Reason, AtUtc FROM CashMovements WHERE ShiftId = ? ORDER BY Id", shift.Id)
             .ConvertAll(m => new CashMovement(TillDatabase.Decimal(m.Amount), m.Reason, TillDatabase.Instant(m.AtUtc)));
-        return ShiftReport.Build(kind, shift, sales, movements, _options.CurrencyInfo);
+        var voids = _database.Query<VoidRow>("SELECT Amount FROM Voids WHERE ShiftId = ? ORDER BY Id", shift.Id)
+            .ConvertAll(v => TillDatabase.Decimal(v.Amount));
+        return ShiftReport.Build(kind, shift, sales, movements, voids, _options.CurrencyInfo);
     }
 
     private sealed class JsonRow
     {
         public string Json { get; set; } = string.Empty;
+    }
+
+    private sealed class VoidRow
+    {
+        public string Amount { get; set; } = "0";
     }
 
     private sealed class MovementRow

@@ -55,6 +55,23 @@ internal static class Migrations
             "CREATE INDEX OutboxPending ON Outbox(State, Seq)",
             "CREATE INDEX SalesByRefundOf ON Sales(RefundOfId) WHERE RefundOfId IS NOT NULL",
         ],
+
+        // 3: refunds find sales by date, voided carts are kept for the shift report, staff approve with a PIN.
+        [
+            "CREATE INDEX SalesByCreatedAt ON Sales(CreatedAtUtc)",
+            """
+            CREATE TABLE Voids(
+                Id INTEGER PRIMARY KEY AUTOINCREMENT, ShiftId TEXT REFERENCES Shifts(Id), AtUtc TEXT NOT NULL,
+                CashierId TEXT NOT NULL, Reason TEXT NOT NULL, Amount TEXT NOT NULL, Lines INTEGER NOT NULL,
+                ReversedReferences TEXT NOT NULL)
+            """,
+            "CREATE INDEX VoidsByShift ON Voids(ShiftId)",
+            """
+            CREATE TABLE Staff(
+                Id TEXT PRIMARY KEY, Name TEXT NOT NULL, PinSalt TEXT NOT NULL, PinHash TEXT NOT NULL,
+                Permissions INTEGER NOT NULL, Active INTEGER NOT NULL DEFAULT 1)
+            """,
+        ],
     ];
 
     public static int Latest => Steps.Length;

@@ -17,6 +17,10 @@ public sealed class TillDatabase : IDisposable
 {
     private readonly SQLiteConnection _connection;
 
+    // One connection serves every thread of the till; FullMutex serialises statements but not transactions,
+    // so two threads must not interleave a BEGIN … COMMIT on it.
+    private readonly Lock _transactionGate = new();
+
     private TillDatabase(SQLiteConnection connection) => _connection = connection;
 
     public string Path => _connection.DatabasePath;
@@ -81,6 +85,14 @@ public sealed class TillDatabase : IDisposable
     /// no other writer can slip in between a read and the write that depends on it).
     /// </summary>
     internal T InTransaction<T>(Func<T> work)
+    {
+        lock (_transactionGate)
+        {
+            return InTransactionLocked(work);
+        }
+    }
+
+    private T InTransactionLocked<T>(Func<T> work)
     {
         Execute("BEGIN IMMEDIATE");
         try

@@ -25,6 +25,9 @@ internal sealed class FakeSalesSink(string name, int batchSize = 100) : ISalesSi
     /// <summary>Sales (by sale number) to answer "retry later".</summary>
     public HashSet<string> Busy { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What a busy answer asks for, as a back office's Retry-After would.</summary>
+    public TimeSpan? BusyRetryAfter { get; set; }
+
     /// <summary>When set, every call waits for it (a slow back office).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
@@ -62,7 +65,7 @@ internal sealed class FakeSalesSink(string name, int batchSize = 100) : ISalesSi
             }
             else if (Busy.Contains(sale.SaleNumber))
             {
-                results.Add(SaleDeliveryResult.RetryLater(sale.Id, "locked, try again"));
+                results.Add(SaleDeliveryResult.RetryLater(sale.Id, "locked, try again", BusyRetryAfter));
             }
             else
             {

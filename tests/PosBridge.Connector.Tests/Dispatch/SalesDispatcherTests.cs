@@ -59,6 +59,27 @@ public sealed class SalesDispatcherTests
     }
 
     [Fact]
+    public async Task Deliver_AdapterAsksToWait_RetriesAfterItsRetryAfterNotTheShorterBackoff()
+    {
+        var shop = new FakeSalesSink("shop") { BusyRetryAfter = TimeSpan.FromMinutes(3) };
+        await using var host = await ConnectorHost.StartAsync(null, shop);
+        var sales = await UploadAsync(host, 1);
+        shop.Busy.Add(sales[0].SaleNumber);
+        var dispatcher = host.Services.GetRequiredService<SalesDispatcher>();
+
+        var first = await dispatcher.DeliverAsync("shop", TestContext.Current.CancellationToken);
+        shop.Busy.Clear();
+        host.Clock.Advance(TimeSpan.FromSeconds(10)); // past the first backoff (5 s base)
+        var tooSoon = await dispatcher.DeliverAsync("shop", TestContext.Current.CancellationToken);
+        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        var later = await dispatcher.DeliverAsync("shop", TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, first.Retrying);
+        Assert.Equal(0, tooSoon.Delivered);
+        Assert.Equal(1, later.Delivered);
+    }
+
+    [Fact]
     public async Task Deliver_SlowAdapter_DoesNotHoldUpAnother()
     {
         var slow = new FakeSalesSink("slow") { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };

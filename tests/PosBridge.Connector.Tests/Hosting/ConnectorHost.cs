@@ -17,8 +17,11 @@ namespace PosBridge.Connector.Tests.Hosting;
 /// <summary>The real connector (all of its middleware, storage and auth) on a test server with a temp data folder.</summary>
 internal sealed class ConnectorHost : IAsyncDisposable
 {
-    private ConnectorHost(WebApplication app, string directory, FakeTimeProvider clock)
+    private readonly bool _ownsDirectory;
+
+    private ConnectorHost(WebApplication app, string directory, FakeTimeProvider clock, bool ownsDirectory)
     {
+        _ownsDirectory = ownsDirectory;
         App = app;
         Directory = directory;
         Clock = clock;
@@ -35,9 +38,17 @@ internal sealed class ConnectorHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<ConnectorHost> StartAsync(Dictionary<string, string?>? settings = null, params ISalesSink[] sinks)
+    public static Task<ConnectorHost> StartAsync(Dictionary<string, string?>? settings = null, params ISalesSink[] sinks) =>
+        StartAsync(settings, null, null, sinks);
+
+    /// <summary>
+    /// With <paramref name="directory"/>, the connector restarts on a data folder an earlier host used (and leaves
+    /// it for the test to delete); <paramref name="services"/> replaces or decorates the connector's services.
+    /// </summary>
+    public static async Task<ConnectorHost> StartAsync(Dictionary<string, string?>? settings, Action<IServiceCollection>? services, string? directory, params ISalesSink[] sinks)
     {
-        var directory = System.IO.Directory.CreateTempSubdirectory("posbridge-connector-").FullName;
+        var ownsDirectory = directory is null;
+        directory ??= System.IO.Directory.CreateTempSubdirectory("posbridge-connector-").FullName;
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var app = ConnectorApp.Build(
             [],
@@ -60,9 +71,11 @@ internal sealed class ConnectorHost : IAsyncDisposable
                 {
                     builder.Services.AddSingleton(sink);
                 }
+
+                services?.Invoke(builder.Services);
             });
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new ConnectorHost(app, directory, clock);
+        return new ConnectorHost(app, directory, clock, ownsDirectory);
     }
 
     /// <summary>Makes a pairing code as a manager would and pairs a till with it over the API.</summary>
@@ -81,7 +94,10 @@ internal sealed class ConnectorHost : IAsyncDisposable
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        if (_ownsDirectory)
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
     }
 }
 

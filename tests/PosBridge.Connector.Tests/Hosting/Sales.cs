@@ -11,10 +11,10 @@ internal sealed class Sales(TimeProvider clock, string storeId = "CAI1", string 
     private static readonly TaxDefinition Vat = new() { Id = "vat14", Name = "VAT 14%", AmountType = TaxAmountType.Percent, Amount = 14m, PriceInclude = true };
     private int _number;
 
-    public Sale Next(decimal price = 35.50m, decimal quantity = 2m)
+    public Sale Next(decimal price = 35.50m, decimal quantity = 2m, string? sku = null)
     {
         var builder = Builder();
-        return builder.AddTax(Vat).AddLine("p-coffee", "قهوة تركي", quantity, price, ["vat14"]).PayCash(100m).Build();
+        return builder.AddTax(Vat).AddLine(sku is null ? "p-coffee" : "p-" + sku, "قهوة تركي", quantity, price, ["vat14"], sku: sku).PayCash(Math.Max(100m, Math.Ceiling(price * quantity))).Build();
     }
 
     public Sale RefundOf(Sale original, decimal quantity = -1m)

@@ -15,7 +15,7 @@ public sealed class TestHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public TestHost(Dictionary<string, string?> configuration, HttpMessageHandler server, FakeTimeProvider time, ISkuMappingStore? mappings = null)
+    public TestHost(Dictionary<string, string?> configuration, HttpMessageHandler server, FakeTimeProvider time, ISkuMappingStore? mappings = null, IAppliedDeltaStore? deltas = null)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(configuration).Build();
         var services = new ServiceCollection();
@@ -24,6 +24,11 @@ public sealed class TestHost : IDisposable
         if (mappings is not null)
         {
             services.AddSingleton(mappings);
+        }
+
+        if (deltas is not null)
+        {
+            services.AddSingleton(deltas);
         }
 
         services.AddEcommerce(config);
@@ -43,6 +48,44 @@ public sealed class TestHost : IDisposable
 
     public static StockLevel Level(string sku, decimal onHand, decimal reserved = 0m, string location = "WH1") =>
         new() { Sku = sku, LocationId = location, OnHand = onHand, Reserved = reserved };
+}
+
+/// <summary>
+/// The applied-delta store of a connector that stops (throws) right after a web store answered and before the
+/// answer is recorded, as many times as asked: what it had committed before stays, as in a database.
+/// </summary>
+public sealed class CrashingDeltaStore(IAppliedDeltaStore inner) : IAppliedDeltaStore
+{
+    public int CrashesBeforeRecordingResult { get; set; }
+
+    public int CrashesBeforeSending { get; set; }
+
+    public ValueTask<DeltaStates> FindAsync(string store, IReadOnlyCollection<string> idempotencyKeys, CancellationToken cancellationToken = default) =>
+        inner.FindAsync(store, idempotencyKeys, cancellationToken);
+
+    public async ValueTask RecordPendingAsync(string store, IReadOnlyList<PendingStockChange> changes, CancellationToken cancellationToken = default)
+    {
+        await inner.RecordPendingAsync(store, changes, cancellationToken);
+        if (CrashesBeforeSending > 0)
+        {
+            CrashesBeforeSending--;
+            throw new InvalidOperationException("The connector stopped after recording its intent, before the request went out.");
+        }
+    }
+
+    public ValueTask MarkAppliedAsync(string store, IReadOnlyCollection<string> idempotencyKeys, CancellationToken cancellationToken = default)
+    {
+        if (CrashesBeforeRecordingResult > 0)
+        {
+            CrashesBeforeRecordingResult--;
+            throw new InvalidOperationException("The connector stopped between the web store's answer and its own record of it.");
+        }
+
+        return inner.MarkAppliedAsync(store, idempotencyKeys, cancellationToken);
+    }
+
+    public ValueTask ForgetPendingAsync(string store, IReadOnlyCollection<string> idempotencyKeys, CancellationToken cancellationToken = default) =>
+        inner.ForgetPendingAsync(store, idempotencyKeys, cancellationToken);
 }
 
 public sealed class RecordingAlerts : IStockAlertSink

@@ -120,7 +120,7 @@ public sealed class MagentoStockTests : IDisposable
     {
         using var host = new TestHost(new() { ["Ecommerce:Magento:BaseUrl"] = "http://shop.example.com/" }, _magento.Handler, _time);
 
-        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<MagentoOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptionsMonitor<MagentoOptions>>().Get("magento"));
 
         Assert.Equal(3, error.Failures.Count());
         Assert.Contains(error.Failures, f => f.Contains("BaseUrl must use https", StringComparison.Ordinal));

@@ -285,6 +285,28 @@ public sealed class ShopifyStockTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliver_InventoryItemRecreatedSinceTheMappingWasKept_ResolvedAgainBySkuAndAppliedOnceWithoutCreating()
+    {
+        var shop = new FakeShopify(_time);
+        var location = shop.AddLocation("Cairo");
+        var old = shop.AddItem("A", location, 10);
+        var host = new TestHost(Configuration(location), shop.Handler, _time);
+        _hosts.Add(host);
+        var sink = host.Services.GetRequiredKeyedService<PosBridge.Core.Adapters.ISalesSink>("shopify");
+        await sink.DeliverAsync([Stock.Sales.Of(Guid.Parse("0193a5c2-7f00-7000-8000-000000000011"), ("A", 1m))], TestContext.Current.CancellationToken);
+        var again = shop.Recreate(old, location);
+
+        var result = await sink.DeliverAsync([Stock.Sales.Of(Guid.Parse("0193a5c2-7f00-7000-8000-000000000012"), ("A", 2m))], TestContext.Current.CancellationToken);
+
+        Assert.Equal(PosBridge.Core.Adapters.DeliveryOutcome.Done, Assert.Single(result).Outcome);
+        Assert.Equal(7, shop.Levels[(again, location)]);
+        Assert.Single(shop.Items);
+        Assert.Equal(2, shop.Count("PosBridgeVariantsBySku"));
+        var mapping = await host.Services.GetRequiredService<ISkuMappingStore>().FindAsync("shopify", ["A"], TestContext.Current.CancellationToken);
+        Assert.Equal(again, mapping["A"].ItemId);
+    }
+
+    [Fact]
     public async Task ApplyDeltas_SameKeyTwiceOnOneConnector_SecondIsNotSent()
     {
         var shop = new FakeShopify(_time);
@@ -314,7 +336,7 @@ public sealed class ShopifyStockTests : IDisposable
             new FakeShopify(_time).Handler,
             _time);
 
-        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ShopifyOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get("shopify"));
 
         Assert.Contains(error.Failures, f => f.Contains("ShopDomain", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("AccessToken", StringComparison.Ordinal));

@@ -175,8 +175,8 @@ public sealed class WooCommerceStockTests : IDisposable
         // The read still saw the old id (a stale cache on the shop's side): only the batch refuses it.
         var readAnswer = new Dictionary<StockKey, int?> { [new StockKey("A", "store")] = 3 };
         var inventory = new PosBridge.Ecommerce.WooCommerce.WooCommerceInventory(
-            _host.Services.GetRequiredService<PosBridge.Ecommerce.WooCommerce.IWooCommerceApi>(),
-            _host.Services.GetRequiredService<IOptions<PosBridge.Ecommerce.WooCommerce.WooCommerceOptions>>().Value,
+            _host.Services.GetRequiredKeyedService<PosBridge.Ecommerce.WooCommerce.IWooCommerceApi>("woocommerce"),
+            _host.Services.GetRequiredService<IOptionsMonitor<PosBridge.Ecommerce.WooCommerce.WooCommerceOptions>>().Get("woocommerce"),
             mappings,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
@@ -366,7 +366,7 @@ public sealed class WooCommerceStockTests : IDisposable
             _woo.Handler,
             _time);
 
-        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<PosBridge.Ecommerce.WooCommerce.WooCommerceOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptionsMonitor<PosBridge.Ecommerce.WooCommerce.WooCommerceOptions>>().Get("woocommerce"));
 
         Assert.Contains(error.Failures, f => f.Contains("BaseUrl must use https", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("ConsumerKey", StringComparison.Ordinal));

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+using PosBridge.Connector.Storage;
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Stock;
+using PosBridge.Core.Taxes;
+
+namespace PosBridge.Connector.Catalog;
+
+/// <summary>
+/// The connector's copy of the catalog and stock levels (<c>catalog_snapshot</c>): written by the catalog pull,
+/// read by the web-store feeds and by tills asking for changes since a cursor. Every row that changes takes the
+/// next version, so "since version N" is all a reader needs; writing what is already there changes nothing.
+/// </summary>
+internal sealed class CatalogSnapshot(ConnectorDatabase database)
+{
+    private const string ProductKind = "product";
+    private const string StockKind = "stock";
+    private const string TaxKind = "tax";
+    private const string CategoryKind = "category";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Stores products and marks removed ones; answers how many rows changed.</summary>
+    public Task<int> SaveProductsAsync(IReadOnlyList<Product> products, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(products);
+        ArgumentNullException.ThrowIfNull(removedIds);
+        var rows = products.Select(p => (p.Id, JsonSerializer.Serialize(p, Json), false))
+            .Concat(removedIds.Select(id => (id, "{}", true)))
+            .ToList();
+        return SaveAsync(ProductKind, rows, cancellationToken);
+    }
+
+    public Task<int> SaveTaxesAsync(IReadOnlyList<TaxDefinition> taxes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taxes);
+        return SaveAsync(TaxKind, taxes.Select(t => (t.Id, JsonSerializer.Serialize(t, Json), false)).ToList(), cancellationToken);
+    }
+
+    public Task<int> SaveCategoriesAsync(IReadOnlyList<Category> categories, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        return SaveAsync(CategoryKind, categories.Select(c => (c.Id, JsonSerializer.Serialize(c, Json), false)).ToList(), cancellationToken);
+    }
+
+    public Task<int> SaveStockAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        return SaveAsync(StockKind, levels.Select(l => ($"{l.Sku}@{l.LocationId}", JsonSerializer.Serialize(l, Json), false)).ToList(), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Product>> ProductsAsync(CancellationToken cancellationToken = default) =>
+        await ReadAllAsync<Product>(ProductKind, cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<StockLevel>> StockLevelsAsync(CancellationToken cancellationToken = default) =>
+        await ReadAllAsync<StockLevel>(StockKind, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// What a till needs that changed after <paramref name="cursor"/> (0: everything): products (prices included),
+    /// taxes and categories, and the ids of products removed; at most <paramref name="limit"/> rows, oldest change
+    /// first. <see cref="CatalogChanges.NextCursor"/> is the last version returned, opaque to the till.
+    /// </summary>
+    public Task<CatalogChanges> ChangesAsync(long cursor, int limit, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(
+            async connection =>
+            {
+                await using var command = Sql.Command(
+                    connection,
+                    null,
+                    """
+                    SELECT kind, id, version, deleted, document FROM catalog_snapshot
+                    WHERE version > $cursor AND kind IN ($product, $tax, $category)
+                    ORDER BY version LIMIT $limit
+                    """,
+                    ("$cursor", cursor), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$limit", limit + 1));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var products = new List<Product>();
+                var taxes = new List<TaxDefinition>();
+                var categories = new List<Category>();
+                var removed = new List<string>();
+                var next = cursor;
+                var read = 0;
+                var more = false;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (++read > limit)
+                    {
+                        more = true;
+                        break;
+                    }
+
+                    next = reader.GetInt64(2);
+                    var document = reader.GetString(4);
+                    switch (reader.GetString(0))
+                    {
+                        case ProductKind when reader.GetInt64(3) != 0:
+                            removed.Add(reader.GetString(1));
+                            break;
+                        case ProductKind:
+                            products.Add(JsonSerializer.Deserialize<Product>(document, Json)!);
+                            break;
+                        case TaxKind:
+                            taxes.Add(JsonSerializer.Deserialize<TaxDefinition>(document, Json)!);
+                            break;
+                        default:
+                            categories.Add(JsonSerializer.Deserialize<Category>(document, Json)!);
+                            break;
+                    }
+                }
+
+                return new CatalogChanges
+                {
+                    Products = products,
+                    Taxes = taxes,
+                    Categories = categories,
+                    RemovedProductIds = removed,
+                    NextCursor = next.ToString(CultureInfo.InvariantCulture),
+                    HasMore = more,
+                };
+            },
+            cancellationToken);
+
+    private Task<int> SaveAsync(string kind, List<(string Id, string Document, bool Deleted)> rows, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var version = Convert.ToInt64(await Sql.ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM catalog_snapshot", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                await using var upsert = Sql.Command(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO catalog_snapshot (kind, id, version, deleted, document) VALUES ($kind, $id, $version, $deleted, $document)
+                    ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, document = excluded.document
+                    WHERE catalog_snapshot.document <> excluded.document OR catalog_snapshot.deleted <> excluded.deleted
+                    """,
+                    ("$kind", kind), ("$id", string.Empty), ("$version", 0L), ("$deleted", 0), ("$document", string.Empty));
+                var changed = 0;
+                foreach (var (id, document, deleted) in rows)
+                {
+                    upsert.Parameters["$id"].Value = id;
+                    upsert.Parameters["$version"].Value = version + changed + 1;
+                    upsert.Parameters["$deleted"].Value = deleted ? 1 : 0;
+                    upsert.Parameters["$document"].Value = document;
+                    changed += await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return changed;
+            },
+            cancellationToken);
+
+    private Task<List<T>> ReadAllAsync<T>(string kind, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async connection =>
+            {
+                await using var command = Sql.Command(connection, null, "SELECT document FROM catalog_snapshot WHERE kind = $kind AND deleted = 0 ORDER BY id", ("$kind", kind));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var all = new List<T>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    all.Add(JsonSerializer.Deserialize<T>(reader.GetString(0), Json)!);
+                }
+
+                return all;
+            },
+            cancellationToken);
+}
