@@ -31,9 +31,10 @@ public static class OdooServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<OdooConnectionOptions>().Bind(section).ValidateOnStart();
-        services.AddOptions<OdooPosOptions>().Bind(section.GetSection("Pos")).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OdooConnectionOptions>, OdooConnectionOptionsValidator>();
-        services.AddSingleton<IValidateOptions<OdooPosOptions>>(new ValidateOptionsWithList<OdooPosOptions>(OdooPosOptionsValidation.Validate));
+        services.AddOptions<OdooPosOptions>().Bind(section.GetSection("Pos"));
+
+        // One validator for the whole section, so a start that fails names every problem at once.
+        services.AddSingleton<IValidateOptions<OdooConnectionOptions>>(sp => new OdooConnectionOptionsValidator(sp.GetRequiredService<IOptions<OdooPosOptions>>()));
 
         var settings = new RefitSettings(new NewtonsoftContentSerializer(NewtonsoftContentSerializer.DefaultSettings()));
         void Configure(IServiceProvider sp, HttpClient client)
@@ -45,8 +46,8 @@ public static class OdooServiceCollectionExtensions
             client.Timeout = options.CallTimeout + TimeSpan.FromSeconds(10);
         }
 
-        services.AddRefitClient<IOdooJsonRpcApi>(settings).ConfigureHttpClient(Configure);
-        services.AddRefitClient<IOdooJson2Api>(settings).ConfigureHttpClient(Configure);
+        services.AddRefitGeneratedClient<IOdooJsonRpcApi>(settings).ConfigureHttpClient(Configure);
+        services.AddRefitGeneratedClient<IOdooJson2Api>(settings).ConfigureHttpClient(Configure);
         services.AddSingleton<IOdooTransport>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<OdooConnectionOptions>>().Value;
@@ -72,20 +73,10 @@ public static class OdooServiceCollectionExtensions
 
         return services;
     }
-
-    private sealed class ValidateOptionsWithList<T>(Func<T, IReadOnlyList<string>> validate) : IValidateOptions<T>
-        where T : class
-    {
-        public ValidateOptionsResult Validate(string? name, T options)
-        {
-            var failures = validate(options);
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
-    }
 }
 
 /// <summary>Checks the connection settings; every problem is named with the setting to fix.</summary>
-internal sealed class OdooConnectionOptionsValidator : IValidateOptions<OdooConnectionOptions>
+internal sealed class OdooConnectionOptionsValidator(IOptions<OdooPosOptions> pos) : IValidateOptions<OdooConnectionOptions>
 {
     public ValidateOptionsResult Validate(string? name, OdooConnectionOptions options)
     {
@@ -148,6 +139,8 @@ internal sealed class OdooConnectionOptionsValidator : IValidateOptions<OdooConn
         {
             failures.Add("Odoo:CircuitBreakDuration must be at least one second.");
         }
+
+        failures.AddRange(OdooPosOptionsValidation.Validate(pos.Value));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

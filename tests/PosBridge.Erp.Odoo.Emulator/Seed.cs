@@ -103,6 +103,8 @@ internal static class Seed
             store.Create("account.tax", new JObject { ["name"] = "VAT 14%", ["amount_type"] = "percent", ["amount"] = 14m, ["price_include"] = false, ["is_base_affected"] = true, ["sequence"] = 1, ["type_tax_use"] = "sale", ["active"] = true });
             store.Create("account.tax", new JObject { ["name"] = "VAT 15% incl.", ["amount_type"] = "percent", ["amount"] = 15m, ["price_include"] = true, ["is_base_affected"] = true, ["sequence"] = 1, ["type_tax_use"] = "sale", ["active"] = true });
 
+            store.Create("account.tax", new JObject { ["name"] = "VAT 14% incl.", ["amount_type"] = "percent", ["amount"] = 14m, ["price_include"] = true, ["is_base_affected"] = true, ["sequence"] = 1, ["type_tax_use"] = "sale", ["active"] = true });
+
             var stock = store.Create("stock.location", new JObject { ["name"] = "WH/Stock", ["usage"] = "internal" });
             (string Name, string? Barcode, string? Code, decimal Price, long Tax, long Category, decimal Qty)[] products =
             [
