@@ -91,7 +91,7 @@ public sealed class OdooClient : IAsyncDisposable
     /// <summary><c>create</c> with a list of value dicts; returns the new ids in the same order.</summary>
     public async Task<IReadOnlyList<long>> CreateAsync(string model, IReadOnlyList<JObject> values, CancellationToken cancellationToken = default)
     {
-        var result = await ExecuteAsync(new OdooCall(model, "create") { Arguments = new Dictionary<string, JToken?> { ["vals_list"] = new JArray(values) } }, cancellationToken).ConfigureAwait(false);
+        var result = await ExecuteAsync(new OdooCall(model, "create") { Arguments = new Dictionary<string, JToken?> { ["vals_list"] = new JArray(values) }, ByPosition = true }, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             JArray ids => [.. ids.Select(t => t.Value<long>())],
@@ -102,7 +102,7 @@ public sealed class OdooClient : IAsyncDisposable
 
     /// <summary><c>write</c> on <paramref name="ids"/>.</summary>
     public Task WriteAsync(string model, IReadOnlyList<long> ids, JObject values, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(new OdooCall(model, "write") { Ids = ids, Arguments = new Dictionary<string, JToken?> { ["vals"] = values }, Idempotent = true }, cancellationToken);
+        ExecuteAsync(new OdooCall(model, "write") { Ids = ids, Arguments = new Dictionary<string, JToken?> { ["vals"] = values }, Idempotent = true, ByPosition = true }, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

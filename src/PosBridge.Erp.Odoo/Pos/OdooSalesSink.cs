@@ -119,8 +119,8 @@ public sealed class OdooSalesSink : ISalesSink
     {
         var orders = new JArray(batch.Select(r => PosOrderPayload.Build(r, version, uid)));
         var call = version.UsesSyncFromUi
-            ? new OdooCall("pos.order", "sync_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders } }
-            : new OdooCall("pos.order", "create_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders, ["draft"] = false } };
+            ? new OdooCall("pos.order", "sync_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders }, ByPosition = true }
+            : new OdooCall("pos.order", "create_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders, ["draft"] = false }, ByPosition = true };
         try
         {
             await _client.ExecuteAsync(call, cancellationToken).ConfigureAwait(false);

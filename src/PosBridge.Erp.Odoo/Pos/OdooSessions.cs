@@ -126,17 +126,17 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
         var counted = countedCash ?? OdooValues.Number(session["cash_register_balance_end"]) ?? 0m;
         if (state != "closing_control")
         {
-            Require(await client.ExecuteAsync(new OdooCall("pos.session", "post_closing_cash_details") { Ids = [sessionId], Arguments = Args(("counted_cash", counted)) }, cancellationToken).ConfigureAwait(false), "post_closing_cash_details", sessionId);
-            await client.ExecuteAsync(new OdooCall("pos.session", "update_closing_control_state_session") { Ids = [sessionId], Arguments = Args(("notes", notes)) }, cancellationToken).ConfigureAwait(false);
+            Require(await client.ExecuteAsync(new OdooCall("pos.session", "post_closing_cash_details") { Ids = [sessionId], Arguments = Args(("counted_cash", counted)), ByPosition = true }, cancellationToken).ConfigureAwait(false), "post_closing_cash_details", sessionId);
+            await client.ExecuteAsync(new OdooCall("pos.session", "update_closing_control_state_session") { Ids = [sessionId], Arguments = Args(("notes", notes)), ByPosition = true }, cancellationToken).ConfigureAwait(false);
         }
 
-        Require(await client.ExecuteAsync(new OdooCall("pos.session", "close_session_from_ui") { Ids = [sessionId], Arguments = Args(("bank_payment_method_diff_pairs", JValue.CreateNull())) }, cancellationToken).ConfigureAwait(false), "close_session_from_ui", sessionId);
+        Require(await client.ExecuteAsync(new OdooCall("pos.session", "close_session_from_ui") { Ids = [sessionId], Arguments = Args(("bank_payment_method_diff_pairs", JValue.CreateNull())), ByPosition = true }, cancellationToken).ConfigureAwait(false), "close_session_from_ui", sessionId);
     }
 
     private async Task<long> OpenAsync(Rpc.OdooServerVersion version, long configId, string tag, CancellationToken cancellationToken)
     {
         // open_ui checks the config (chart of accounts, pricelists, payment methods, journals) and creates the session.
-        await client.ExecuteAsync(new OdooCall("pos.config", "open_ui") { Ids = [configId] }, cancellationToken).ConfigureAwait(false);
+        await client.ExecuteAsync(new OdooCall("pos.config", "open_ui") { Ids = [configId], ByPosition = true }, cancellationToken).ConfigureAwait(false);
         var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "!=", "closed")), cancellationToken).ConfigureAwait(false)
             ?? throw new OdooException(OdooErrorKind.UserError, $"Odoo opened no session for pos.config {configId}.");
         var id = session["id"]!.Value<long>();
@@ -160,7 +160,7 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
         var method = version.Major >= 18 ? "set_opening_control" : "set_cashbox_pos";
         var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", sessionId)), cancellationToken, ["cash_register_balance_start"]).ConfigureAwait(false);
         var start = OdooValues.Number(session?["cash_register_balance_start"]) ?? 0m;
-        await client.ExecuteAsync(new OdooCall("pos.session", method) { Ids = [sessionId], Arguments = Args(("cashbox_value", start), ("notes", tag)) }, cancellationToken).ConfigureAwait(false);
+        await client.ExecuteAsync(new OdooCall("pos.session", method) { Ids = [sessionId], Arguments = Args(("cashbox_value", start), ("notes", tag)), ByPosition = true }, cancellationToken).ConfigureAwait(false);
 
         // Odoo 18 keeps the notes only when the config has a cash method: write them ourselves.
         await client.WriteAsync("pos.session", [sessionId], new JObject { ["opening_notes"] = tag }, cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,14 @@ internal sealed class JsonRpcTransport(IOdooJsonRpcApi api, OdooConnectionOption
         var kwargs = new JObject();
         foreach (var (name, value) in call.Arguments)
         {
-            kwargs[name] = value ?? JValue.CreateNull();
+            if (call.ByPosition)
+            {
+                args.Add(value ?? JValue.CreateNull());
+            }
+            else
+            {
+                kwargs[name] = value ?? JValue.CreateNull();
+            }
         }
 
         kwargs["context"] = context;

@@ -31,6 +31,13 @@ public sealed record OdooCall
     /// <summary>Keys added to the client's context for this call only (e.g. <c>inventory_mode</c>).</summary>
     public IReadOnlyDictionary<string, JToken?> ExtraContext { get; init; } = new Dictionary<string, JToken?>();
 
+    /// <summary>
+    /// Over <c>/jsonrpc</c>, send <see cref="Arguments"/> positionally, in the order given. Needed where
+    /// overrides rename parameters (<c>write(vals)</c> in the ORM is <c>write(values)</c> in mail.thread).
+    /// JSON-2 always sends names.
+    /// </summary>
+    public bool ByPosition { get; init; }
+
     /// <summary>Safe to send again after a lost answer: reads, and writes Odoo itself de-duplicates.</summary>
     public bool Idempotent { get; init; }
 
