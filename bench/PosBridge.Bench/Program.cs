@@ -1,9 +1,11 @@
 using PosBridge.Bench.Ingestion;
+using PosBridge.Bench.Odoo;
 using PosBridge.Bench.Taxes;
 
 // Benchmarks with a fixed workload and a printed result; run in Release:
 //   dotnet run -c Release --project bench/PosBridge.Bench -- tax
 //   dotnet run -c Release --project bench/PosBridge.Bench -- ingest
+//   dotnet run -c Release --project bench/PosBridge.Bench -- odoo   (a real Odoo too when ODOO_URL is set)
 var which = args.Length > 0 ? args[0] : "tax";
 switch (which)
 {
@@ -13,7 +15,10 @@ switch (which)
     case "ingest":
         await IngestionBench.RunAsync();
         return 0;
+    case "odoo":
+        await OdooDrainBench.RunAsync();
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{which}'. Available: tax, ingest");
+        Console.Error.WriteLine($"Unknown benchmark '{which}'. Available: tax, ingest, odoo");
         return 2;
 }

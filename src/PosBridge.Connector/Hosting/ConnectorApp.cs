@@ -8,6 +8,7 @@ using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
 using PosBridge.Connector.WebStores;
+using PosBridge.Erp.Odoo;
 using Quartz;
 
 namespace PosBridge.Connector.Hosting;
@@ -71,6 +72,7 @@ internal static class ConnectorApp
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);
+        services.AddOdoo(configuration);
         if (configuration.GetSection("Accounting").Exists())
         {
             services.AddAccounting(configuration);

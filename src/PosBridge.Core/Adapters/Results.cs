@@ -28,6 +28,9 @@ public sealed record SaleDeliveryResult
     /// <summary>The back office's id for the sale (e.g. Odoo's pos.order id), when it has one.</summary>
     public string? ExternalId { get; init; }
 
+    /// <summary>The invoice the back office issued for the sale, when the customer asked for one (for the receipt).</summary>
+    public string? InvoiceNumber { get; init; }
+
     /// <summary>For <see cref="DeliveryOutcome.RetryLater"/>: the earliest useful retry, when the back office says.</summary>
     public TimeSpan? RetryAfter { get; init; }
 

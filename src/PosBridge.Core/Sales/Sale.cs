@@ -64,6 +64,9 @@ public sealed record Sale
     /// <summary>Free text from the cashier, printed on the receipt.</summary>
     public string? Note { get; init; }
 
+    /// <summary>The customer asked for an invoice (needs <see cref="Customer"/>); the back office issues it and its number comes back.</summary>
+    public bool InvoiceRequested { get; init; }
+
     /// <summary>A refund gives money back for an earlier sale; its quantities and totals are negative.</summary>
     public bool IsRefund => RefundOf is not null;
 

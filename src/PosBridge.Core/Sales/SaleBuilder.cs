@@ -52,6 +52,8 @@ public sealed class SaleBuilder
 
     public string? Note { get; set; }
 
+    public bool InvoiceRequested { get; set; }
+
     public IReadOnlyList<SaleLine> Lines => _lines.ConvertAll(l => l.Line);
 
     /// <summary>Adds a tax definition (once per id; later adds of the same id are ignored).</summary>
@@ -179,6 +181,7 @@ public sealed class SaleBuilder
             RefundOf = RefundOf,
             Loyalty = Loyalty,
             Note = Note,
+            InvoiceRequested = InvoiceRequested,
             Totals = new SaleTotals
             {
                 Untaxed = computed.Untaxed,

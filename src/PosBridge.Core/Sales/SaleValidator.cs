@@ -121,6 +121,11 @@ public static class SaleValidator
             RequireId(errors, "customer.id", customer.Id);
         }
 
+        if (sale.InvoiceRequested && sale.Customer is null)
+        {
+            errors.Add("invoiceRequested", "needs a customer: an invoice is made out to someone.");
+        }
+
         if (sale.Note is { Length: > 1000 })
         {
             errors.Add("note", "is longer than 1000 characters.");

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Newtonsoft.Json.Linq;
+using PosBridge.Core.Sales;
+using PosBridge.Erp.Odoo.Rpc;
+
+namespace PosBridge.Erp.Odoo.Pos;
+
+/// <summary>
+/// Finds the Odoo records a sale refers to: products (by id, external id, barcode, then internal reference),
+/// customers (by our reference, phone or e-mail, created when missing), payment methods, taxes and the till's
+/// <c>pos.config</c>. Found ids are remembered for the life of the process; Odoo stays the place they are kept.
+/// </summary>
+internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
+{
+    private static readonly string[] ProductFields = ["id", "barcode", "default_code"];
+    private readonly ConcurrentDictionary<string, long> _products = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _partners = new(StringComparer.Ordinal);
+
+    /// <summary>Odoo's product id for each line's product; a line whose product cannot be found is missing from the answer.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> ResolveProductsAsync(IEnumerable<SaleLine> lines, CancellationToken cancellationToken)
+    {
+        var wanted = lines.GroupBy(l => l.ProductId, StringComparer.Ordinal).Select(g => g.First()).Where(l => !_products.ContainsKey(l.ProductId)).ToList();
+        if (wanted.Count > 0)
+        {
+            await FindProductsAsync(wanted, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _products;
+    }
+
+    /// <summary>Why a product could not be found, in words a manager can act on.</summary>
+    public static string MissingProductReason(SaleLine line) =>
+        $"Product '{line.Name}' (id {line.ProductId}{(line.Barcode is null ? string.Empty : ", barcode " + line.Barcode)}{(line.Sku is null ? string.Empty : ", internal reference " + line.Sku)}) is not in Odoo: no product.product matches its id, external id, barcode or internal reference.";
+
+    public long? ConfigFor(string storeId, string tillId) =>
+        options.Tills.TryGetValue($"{storeId}/{tillId}", out var id) || options.Tills.TryGetValue(tillId, out id) ? id : null;
+
+    public long? PaymentMethodFor(string methodId) =>
+        options.PaymentMethods.TryGetValue(methodId, out var id) ? id : NumericId(methodId);
+
+    public long? TaxFor(string taxId) =>
+        options.Taxes.TryGetValue(taxId, out var id) ? id : NumericId(taxId);
+
+    /// <summary>The customer's <c>res.partner</c>: ours by reference, else by phone, else by e-mail, else a new one.</summary>
+    public async Task<long> PartnerForAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        if (_partners.TryGetValue(customer.Id, out var known))
+        {
+            return known;
+        }
+
+        var reference = "posbridge:" + customer.Id;
+        var found = await FindPartnerAsync(OdooValues.Leaf("ref", "=", reference), cancellationToken).ConfigureAwait(false);
+        if (found is null && !string.IsNullOrWhiteSpace(customer.Phone))
+        {
+            found = await FindPartnerAsync(new JArray("|", OdooValues.Leaf("phone", "=", customer.Phone), OdooValues.Leaf("mobile", "=", customer.Phone)), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (found is null && !string.IsNullOrWhiteSpace(customer.Email))
+        {
+            found = await FindPartnerAsync(OdooValues.Leaf("email", "=ilike", customer.Email), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (found is null)
+        {
+            var values = new JObject
+            {
+                ["name"] = customer.Name ?? customer.Phone ?? customer.Email ?? "Customer " + customer.Id,
+                ["ref"] = reference,
+            };
+            if (customer.Phone is not null)
+            {
+                values["phone"] = customer.Phone;
+            }
+
+            if (customer.Email is not null)
+            {
+                values["email"] = customer.Email;
+            }
+
+            found = (await client.CreateAsync("res.partner", [values], cancellationToken).ConfigureAwait(false))[0];
+        }
+
+        _partners[customer.Id] = found.Value;
+        return found.Value;
+    }
+
+    private async Task<long?> FindPartnerAsync(JToken domainOrLeaf, CancellationToken cancellationToken)
+    {
+        var domain = domainOrLeaf is JArray { Count: > 0 } first && first[0].Type == JTokenType.String && first[0].Value<string>() == "|"
+            ? (JArray)domainOrLeaf
+            : OdooValues.Domain(domainOrLeaf);
+        var rows = await client.SearchReadAsync("res.partner", domain, ["id"], limit: 1, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0]["id"]!.Value<long>();
+    }
+
+    private async Task FindProductsAsync(List<SaleLine> wanted, CancellationToken cancellationToken)
+    {
+        var archivedToo = new Dictionary<string, JToken?> { ["active_test"] = false };
+
+        if (options.ProductIdsAreOdooIds)
+        {
+            var numeric = wanted.Select(l => (Line: l, Id: NumericId(l.ProductId))).Where(x => x.Id is not null).ToList();
+            if (numeric.Count > 0)
+            {
+                var rows = await client.SearchReadAsync("product.product", OdooValues.Domain(OdooValues.Leaf("id", "in", new JArray(numeric.Select(x => x.Id!.Value)))), ["id"], context: archivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var ids = rows.Select(r => r["id"]!.Value<long>()).ToHashSet();
+                foreach (var (line, id) in numeric.Where(x => ids.Contains(x.Id!.Value)))
+                {
+                    _products[line.ProductId] = id!.Value;
+                }
+            }
+        }
+
+        var left = wanted.Where(l => !_products.ContainsKey(l.ProductId)).ToList();
+        if (left.Count > 0)
+        {
+            var rows = await client.SearchReadAsync(
+                "ir.model.data",
+                OdooValues.Domain(
+                    OdooValues.Leaf("module", "=", options.ExternalIdModule),
+                    OdooValues.Leaf("model", "=", "product.product"),
+                    OdooValues.Leaf("name", "in", new JArray(left.Select(l => ExternalIdName(l.ProductId))))),
+                ["name", "res_id"],
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            var byName = rows.ToDictionary(r => r["name"]!.Value<string>()!, r => r["res_id"]!.Value<long>(), StringComparer.Ordinal);
+            foreach (var line in left)
+            {
+                if (byName.TryGetValue(ExternalIdName(line.ProductId), out var id))
+                {
+                    _products[line.ProductId] = id;
+                }
+            }
+        }
+
+        await MatchByAsync("barcode", l => l.Barcode, cancellationToken).ConfigureAwait(false);
+        await MatchByAsync("default_code", l => l.Sku, cancellationToken).ConfigureAwait(false);
+
+        async Task MatchByAsync(string field, Func<SaleLine, string?> key, CancellationToken ct)
+        {
+            var pending = wanted.Where(l => !_products.ContainsKey(l.ProductId) && !string.IsNullOrWhiteSpace(key(l))).ToList();
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            var rows = await client.SearchReadAsync("product.product", OdooValues.Domain(OdooValues.Leaf(field, "in", new JArray(pending.Select(key).Distinct()))), ProductFields, order: "id asc", context: archivedToo, cancellationToken: ct).ConfigureAwait(false);
+            var byKey = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var row in rows)
+            {
+                var value = OdooValues.Text(row[field]);
+                if (value is not null)
+                {
+                    byKey.TryAdd(value, row["id"]!.Value<long>());
+                }
+            }
+
+            foreach (var line in pending)
+            {
+                if (byKey.TryGetValue(key(line)!, out var id))
+                {
+                    _products[line.ProductId] = id;
+                }
+            }
+        }
+    }
+
+    /// <summary>External id names allow letters, digits, '_' and '.': anything else becomes '_'.</summary>
+    internal static string ExternalIdName(string productId) =>
+        "product_" + new string([.. productId.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_')]);
+
+    private static long? NumericId(string id) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
+}

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json.Linq;
+using PosBridge.Erp.Odoo.Rpc;
+
+namespace PosBridge.Erp.Odoo.Pos;
+
+/// <summary>Which <c>pos.session</c> a sale went into, and whether it is the shift's own.</summary>
+public sealed record SessionChoice(long SessionId, bool IsShiftSession);
+
+/// <summary>
+/// A till's shift is an Odoo <c>pos.session</c> of the till's <c>pos.config</c>, opened on the shift's first sale
+/// and closed when the shift closes. The link lives in Odoo itself: the session's opening notes carry
+/// <c>posbridge-shift:&lt;till&gt;/&lt;shift&gt;</c>, so it survives the loss of the connector's database.
+/// Odoo allows one open session per config: a new shift closes the previous shift's session first.
+/// </summary>
+internal sealed class OdooSessions(OdooClient client, ILogger logger)
+{
+    private static readonly string[] SessionFields = ["id", "state", "opening_notes", "cash_register_balance_end"];
+    private readonly ConcurrentDictionary<string, long> _openSessions = new(StringComparer.Ordinal);
+
+    public static string Tag(string tillId, string shiftId) => $"posbridge-shift:{tillId}/{shiftId}";
+
+    /// <summary>The session to send a shift's sales to, opening one when needed.</summary>
+    public async Task<SessionChoice> SessionForShiftAsync(long configId, string tillId, string shiftId, CancellationToken cancellationToken)
+    {
+        var tag = Tag(tillId, shiftId);
+        if (_openSessions.TryGetValue(tag, out var cached))
+        {
+            return new SessionChoice(cached, true);
+        }
+
+        var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        var own = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("opening_notes", "=like", tag + "%")), cancellationToken).ConfigureAwait(false);
+        if (own is not null)
+        {
+            var state = OdooValues.Text(own["state"]);
+            var id = own["id"]!.Value<long>();
+            if (state == "opening_control")
+            {
+                await OpenControlAsync(version, id, tag, cancellationToken).ConfigureAwait(false);
+                state = "opened";
+            }
+
+            if (state == "opened")
+            {
+                _openSessions[tag] = id;
+                return new SessionChoice(id, true);
+            }
+
+            // The shift's session is closing or closed: a late sale. Up to 17 Odoo puts it in a rescue session
+            // by itself; from 18 it needs an open session of the same config, which we open if there is none.
+            if (version.HasRescueSessions)
+            {
+                return new SessionChoice(id, true);
+            }
+
+            var open = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "=", "opened")), cancellationToken).ConfigureAwait(false);
+            var lateId = open?["id"]!.Value<long>() ?? await OpenAsync(version, configId, tag + " (late sales)", cancellationToken).ConfigureAwait(false);
+            Log.LateSaleSession(logger, tillId, shiftId, id, lateId);
+            return new SessionChoice(lateId, false);
+        }
+
+        var current = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "!=", "closed")), cancellationToken).ConfigureAwait(false);
+        if (current is not null)
+        {
+            var notes = OdooValues.Text(current["opening_notes"]) ?? string.Empty;
+            var currentId = current["id"]!.Value<long>();
+            if (!notes.StartsWith("posbridge-shift:", StringComparison.Ordinal))
+            {
+                // Opened by a person in Odoo for this till: adopt it for the shift.
+                if (OdooValues.Text(current["state"]) == "opening_control")
+                {
+                    await OpenControlAsync(version, currentId, tag, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await client.WriteAsync("pos.session", [currentId], new JObject { ["opening_notes"] = string.IsNullOrEmpty(notes) ? tag : tag + "\n" + notes }, cancellationToken).ConfigureAwait(false);
+                }
+
+                _openSessions[tag] = currentId;
+                return new SessionChoice(currentId, true);
+            }
+
+            // The till's previous shift is still open in Odoo: its close never reached us. Close it with the
+            // cash Odoo expects, so the new shift can have its own session.
+            Log.ClosingPreviousShift(logger, notes, currentId, tillId, shiftId);
+            await CloseAsync(currentId, null, "Closed by PosBridge when the till's next shift began.", cancellationToken).ConfigureAwait(false);
+            _openSessions.TryRemove(notes.Split('\n')[0].Replace(" (late sales)", string.Empty, StringComparison.Ordinal), out _);
+        }
+
+        var opened = await OpenAsync(version, configId, tag, cancellationToken).ConfigureAwait(false);
+        _openSessions[tag] = opened;
+        return new SessionChoice(opened, true);
+    }
+
+    /// <summary>
+    /// Closes the shift's session as Odoo's POS screen does: the counted cash, the closing state, then the close
+    /// that posts the journal entry and stock moves. With no count, the cash Odoo expects is taken as counted.
+    /// Answers false when the shift has no session; a session already closed is left alone.
+    /// </summary>
+    public async Task<bool> CloseShiftAsync(long configId, string tillId, string shiftId, decimal? countedCash, string? notes, CancellationToken cancellationToken)
+    {
+        var tag = Tag(tillId, shiftId);
+        var own = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("opening_notes", "=like", tag + "%"), OdooValues.Leaf("state", "!=", "closed")), cancellationToken).ConfigureAwait(false);
+        _openSessions.TryRemove(tag, out _);
+        if (own is null)
+        {
+            return false;
+        }
+
+        await CloseAsync(own["id"]!.Value<long>(), countedCash, notes ?? "Closed by PosBridge from the till's Z report.", cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task CloseAsync(long sessionId, decimal? countedCash, string notes, CancellationToken cancellationToken)
+    {
+        var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", sessionId)), cancellationToken).ConfigureAwait(false)
+            ?? throw new OdooException(OdooErrorKind.MissingRecord, $"pos.session {sessionId} no longer exists.");
+        var state = OdooValues.Text(session["state"]);
+        if (state == "closed")
+        {
+            return;
+        }
+
+        var counted = countedCash ?? OdooValues.Number(session["cash_register_balance_end"]) ?? 0m;
+        if (state != "closing_control")
+        {
+            Require(await client.ExecuteAsync(new OdooCall("pos.session", "post_closing_cash_details") { Ids = [sessionId], Arguments = Args(("counted_cash", counted)), ByPosition = true }, cancellationToken).ConfigureAwait(false), "post_closing_cash_details", sessionId);
+            await client.ExecuteAsync(new OdooCall("pos.session", "update_closing_control_state_session") { Ids = [sessionId], Arguments = Args(("notes", notes)), ByPosition = true }, cancellationToken).ConfigureAwait(false);
+        }
+
+        Require(await client.ExecuteAsync(new OdooCall("pos.session", "close_session_from_ui") { Ids = [sessionId], Arguments = Args(("bank_payment_method_diff_pairs", JValue.CreateNull())), ByPosition = true }, cancellationToken).ConfigureAwait(false), "close_session_from_ui", sessionId);
+    }
+
+    private async Task<long> OpenAsync(Rpc.OdooServerVersion version, long configId, string tag, CancellationToken cancellationToken)
+    {
+        // open_ui checks the config (chart of accounts, pricelists, payment methods, journals) and creates the session.
+        await client.ExecuteAsync(new OdooCall("pos.config", "open_ui") { Ids = [configId], ByPosition = true }, cancellationToken).ConfigureAwait(false);
+        var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "!=", "closed")), cancellationToken).ConfigureAwait(false)
+            ?? throw new OdooException(OdooErrorKind.UserError, $"Odoo opened no session for pos.config {configId}.");
+        var id = session["id"]!.Value<long>();
+        if (OdooValues.Text(session["state"]) == "opening_control")
+        {
+            await OpenControlAsync(version, id, tag, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await client.WriteAsync("pos.session", [id], new JObject { ["opening_notes"] = tag }, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.SessionOpened(logger, id, configId, tag);
+        return id;
+    }
+
+    private async Task OpenControlAsync(Rpc.OdooServerVersion version, long sessionId, string tag, CancellationToken cancellationToken)
+    {
+        // The till counts its float; the connector does not know it, so the session opens on Odoo's own
+        // expected balance and the shift's count is reported at close.
+        var method = version.Major >= 18 ? "set_opening_control" : "set_cashbox_pos";
+        var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", sessionId)), cancellationToken, ["cash_register_balance_start"]).ConfigureAwait(false);
+        var start = OdooValues.Number(session?["cash_register_balance_start"]) ?? 0m;
+        await client.ExecuteAsync(new OdooCall("pos.session", method) { Ids = [sessionId], Arguments = Args(("cashbox_value", start), ("notes", tag)), ByPosition = true }, cancellationToken).ConfigureAwait(false);
+
+        // Odoo 18 keeps the notes only when the config has a cash method: write them ourselves.
+        await client.WriteAsync("pos.session", [sessionId], new JObject { ["opening_notes"] = tag }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<JObject?> FindAsync(JArray domain, CancellationToken cancellationToken, IReadOnlyList<string>? fields = null)
+    {
+        var rows = await client.SearchReadAsync("pos.session", domain, fields is null ? SessionFields : [.. fields, "id", "state"], limit: 1, order: "id desc", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static Dictionary<string, JToken?> Args(params (string Name, JToken? Value)[] arguments) =>
+        arguments.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
+
+    /// <summary>Closing calls answer <c>{successful: false, message}</c> instead of raising when a check fails.</summary>
+    private static void Require(JToken? answer, string step, long sessionId)
+    {
+        if (answer is JObject result && result["successful"] is { } ok && !OdooValues.Bool(ok))
+        {
+            throw new OdooException(OdooErrorKind.UserError, $"Odoo would not close pos.session {sessionId} ({step}): {OdooValues.Text(result["message"]) ?? "no reason given"}");
+        }
+    }
+}
