@@ -62,6 +62,11 @@ public static class OdooServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OdooClient>>()));
 
+        // Odoo is the system of record for the catalog and stock whenever it is configured.
+        services.AddSingleton(sp => new Catalog.OdooCatalogSource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooPosOptions>>().Value));
+        services.AddSingleton<ICatalogSource>(sp => sp.GetRequiredService<Catalog.OdooCatalogSource>());
+        services.AddSingleton<IStockSource>(sp => sp.GetRequiredService<Catalog.OdooCatalogSource>());
+
         if (section.GetSection("Pos").GetValue("Enabled", true))
         {
             services.AddSingleton(sp => new OdooSalesSink(

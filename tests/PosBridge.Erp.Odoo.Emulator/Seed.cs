@@ -20,7 +20,7 @@ internal static class Seed
         var product = new Model("product.product",
             F("name", FieldType.Char), F("barcode", FieldType.Char), F("default_code", FieldType.Char), F("lst_price", FieldType.Float),
             F("taxes_id", FieldType.X2Many, "account.tax"), F("available_in_pos", FieldType.Boolean), F("uom_id", FieldType.Many2One, "uom.uom"),
-            F("active", FieldType.Boolean), F("qty_available", FieldType.Float), F("free_qty", FieldType.Float), F("type", FieldType.Selection), F("sale_ok", FieldType.Boolean));
+            F("active", FieldType.Boolean), F("qty_available", FieldType.Float), F("free_qty", FieldType.Float), F("type", FieldType.Selection), F("sale_ok", FieldType.Boolean), F("to_weight", FieldType.Boolean));
         if (version >= 17)
         {
             product.Add(F("pos_categ_ids", FieldType.X2Many, "pos.category"));
@@ -120,7 +120,7 @@ internal static class Seed
                 {
                     ["name"] = p.Name, ["barcode"] = p.Barcode is null ? new JValue(false) : new JValue(p.Barcode), ["default_code"] = p.Code, ["lst_price"] = p.Price,
                     ["taxes_id"] = new JArray((object)new JArray(6, 0, new JArray(p.Tax))), ["available_in_pos"] = true, ["uom_id"] = p.Name.Contains("1kg", StringComparison.Ordinal) ? 2 : 1,
-                    ["active"] = true, ["sale_ok"] = true, ["qty_available"] = p.Qty, ["free_qty"] = p.Qty,
+                    ["active"] = true, ["sale_ok"] = true, ["qty_available"] = p.Qty, ["free_qty"] = p.Qty, ["to_weight"] = p.Name.Contains("1kg", StringComparison.Ordinal),
                 };
                 if (version >= 17)
                 {

@@ -1,0 +1,80 @@
+using Newtonsoft.Json.Linq;
+using PosBridge.Core.Taxes;
+using PosBridge.Erp.Odoo.Catalog;
+using PosBridge.Erp.Odoo.Emulator;
+
+namespace PosBridge.Erp.Odoo.Tests.Catalog;
+
+public sealed class OdooCatalogSourceTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task FirstPull_PagesThroughEveryProduct_WithTaxesCategoriesAndUnits(int version)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+
+        var first = await source.GetChangesAsync(null, 3, Ct);
+        var second = await source.GetChangesAsync(first.NextCursor, 3, Ct);
+
+        Assert.True(first.HasMore);
+        Assert.False(second.HasMore);
+        var products = first.Products.Concat(second.Products).ToList();
+        Assert.Equal(["1", "2", "3", "4", "5"], products.Select(p => p.Id));
+        var coffee = products[0];
+        Assert.Equal(("Turkish Coffee", "COF-TR", "6221234567892", 35m, "EGP", "1"), (coffee.Name, coffee.Sku, coffee.Barcode, coffee.ListPrice, coffee.Currency, coffee.CategoryId));
+        Assert.Equal(["1"], coffee.TaxIds);
+        Assert.True(coffee.IsStockTracked);
+        var dates = products[4];
+        Assert.Null(dates.Barcode);
+        Assert.True(dates.IsWeighed);
+        Assert.Equal("kg", dates.Unit);
+        var vat = Assert.Single(second.Taxes, t => t.Id == "2");
+        Assert.Equal((TaxAmountType.Percent, 15m, true), (vat.AmountType, vat.Amount, vat.PriceInclude));
+        Assert.Contains(first.Categories, c => c.Name == "Drinks");
+    }
+
+    [Fact]
+    public async Task NextPull_BringsOnlyWhatChanged_ArchivedStaysForRefunds_TakenOutOfPosIsRemoved()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+        var everything = await source.GetChangesAsync(null, 100, Ct);
+
+        odoo.Read(s =>
+        {
+            s.Clock = () => DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+            s.Write("product.product", 2, new JObject { ["lst_price"] = 42m });
+            s.Write("product.product", 3, new JObject { ["active"] = false });
+            s.Write("product.product", 4, new JObject { ["available_in_pos"] = false });
+            return 0;
+        });
+        var changes = await source.GetChangesAsync(everything.NextCursor, 100, Ct);
+
+        Assert.Equal(["2", "3"], changes.Products.Select(p => p.Id));
+        Assert.Equal(42m, changes.Products[0].ListPrice);
+        Assert.False(changes.Products[1].Active);
+        Assert.Equal(["4"], changes.RemovedProductIds);
+        Assert.Empty((await source.GetChangesAsync(changes.NextCursor, 100, Ct)).Products);
+    }
+
+    [Fact]
+    public async Task StockLevels_AreOnHandAndReservedPerSkuAndLocation()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        odoo.Read(s => { s.Write("stock.quant", 1, new JObject { ["reserved_quantity"] = 20m }); return 0; });
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+
+        var levels = await source.GetLevelsAsync(["COF-TR", "DAT-1K"], Ct);
+
+        Assert.Equal([("COF-TR", 500m, 20m), ("DAT-1K", 40m, 0m)], levels.Select(l => (l.Sku, l.OnHand, l.Reserved)));
+        Assert.All(levels, l => Assert.Equal("1", l.LocationId));
+    }
+}
