@@ -60,6 +60,10 @@ internal static class ConnectorApp
         services.AddSingleton<Catalog.CatalogSnapshot>();
         services.AddSingleton<TillAuthenticator>();
         services.AddSingleton<Pairing>();
+        services.AddOptions<Catalog.CatalogPullOptions>().Bind(configuration.GetSection(Catalog.CatalogPullOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Catalog.CatalogPullOptions>, Catalog.CatalogPullOptionsValidator>();
+        services.AddSingleton<Catalog.CatalogPuller>();
+        services.AddHostedService<Catalog.CatalogPullScheduler>();
         services.AddSingleton<SalesIngestion>();
         services.AddSingleton<TillRateLimiter>();
         services.AddSingleton(sp => new SalesDispatcher(

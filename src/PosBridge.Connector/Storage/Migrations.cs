@@ -137,6 +137,14 @@ internal static class Migrations
             expires_at      INTEGER NOT NULL
         );
         """,
+        // 6: how far each catalog or stock source has been pulled (its own opaque cursor).
+        """
+        CREATE TABLE source_cursors (
+            source          TEXT    PRIMARY KEY,
+            cursor          TEXT    NOT NULL,
+            pulled_at       INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

@@ -48,6 +48,33 @@ public sealed class OdooDeliveryTests
     }
 
     [Fact]
+    public async Task CatalogPull_FillsTheSnapshotFromOdoo_ThenOnlyChanges_AndTillsSeeIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var host = await ConnectorHost.StartAsync(Settings(odoo));
+        var puller = host.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogPuller>();
+        var snapshot = host.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>();
+
+        var first = await puller.PullAsync(ct);
+        odoo.Read(s =>
+        {
+            s.Clock = () => DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+            s.Write("product.product", 2, new JObject { ["lst_price"] = 42m });
+            return 0;
+        });
+        var second = await puller.PullAsync(ct);
+
+        Assert.Equal((5, 5), (first.Products, first.StockLevels));
+        Assert.Equal(1, second.Products);
+        var products = await snapshot.ProductsAsync(ct);
+        Assert.Equal(42m, Assert.Single(products, p => p.Id == "2").ListPrice);
+        Assert.Contains(await snapshot.StockLevelsAsync(ct), l => l.Sku == "COF-TR" && l.OnHand == 500m);
+        var tillView = await snapshot.ChangesAsync(0, 100, ct);
+        Assert.Contains(tillView.Products, p => p.Name == "Turkish Coffee");
+    }
+
+    [Fact]
     public async Task Start_WithAnIncompleteOdooSection_FailsNamingEverySetting()
     {
         var settings = new Dictionary<string, string?> { ["Odoo:Url"] = "http://erp.example.com", ["Odoo:User"] = "" };

@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Options;
+using PosBridge.Connector.Storage;
+using PosBridge.Core.Adapters;
+using Quartz;
+
+namespace PosBridge.Connector.Catalog;
+
+/// <summary>How often the catalog and stock are pulled from the system of record (<c>PosBridge:Catalog</c>).</summary>
+internal sealed class CatalogPullOptions
+{
+    public const string Section = "PosBridge:Catalog";
+
+    /// <summary>0 turns the periodic pull off.</summary>
+    public TimeSpan PullInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Products per page asked of the source.</summary>
+    public int PageSize { get; set; } = 500;
+}
+
+internal sealed class CatalogPullOptionsValidator : IValidateOptions<CatalogPullOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CatalogPullOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PullInterval != TimeSpan.Zero && options.PullInterval < TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{CatalogPullOptions.Section}:PullInterval is {options.PullInterval}; use 00:00:00 (off) or at least 00:00:30.");
+        }
+
+        if (options.PageSize is < 1 or > 5000)
+        {
+            failures.Add($"{CatalogPullOptions.Section}:PageSize is {options.PageSize}; use 1 to 5000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>What one pull brought.</summary>
+internal sealed record CatalogPullReport(int Products, int Removed, int Taxes, int Categories, int StockLevels);
+
+/// <summary>
+/// Pulls catalog changes page by page into the snapshot tills and feeds read, then stock levels. Each page is
+/// stored before the source's cursor moves past it, so a crash re-pulls a page (the snapshot upserts) and
+/// never skips one.
+/// </summary>
+internal sealed class CatalogPuller(
+    ConnectorDatabase database,
+    CatalogSnapshot snapshot,
+    IEnumerable<ICatalogSource> catalogs,
+    IEnumerable<IStockSource> stocks,
+    IOptions<CatalogPullOptions> options,
+    TimeProvider timeProvider)
+{
+    public bool HasSources => catalogs.Any() || stocks.Any();
+
+    public async Task<CatalogPullReport> PullAsync(CancellationToken cancellationToken = default)
+    {
+        int products = 0, removed = 0, taxes = 0, categories = 0, levels = 0;
+        foreach (var source in catalogs)
+        {
+            var key = "catalog:" + source.Name;
+            var cursor = await CursorAsync(key, cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var changes = await source.GetChangesAsync(cursor, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
+                await snapshot.SaveTaxesAsync(changes.Taxes, cancellationToken).ConfigureAwait(false);
+                await snapshot.SaveCategoriesAsync(changes.Categories, cancellationToken).ConfigureAwait(false);
+                await snapshot.SaveProductsAsync(changes.Products, changes.RemovedProductIds, cancellationToken).ConfigureAwait(false);
+                products += changes.Products.Count;
+                removed += changes.RemovedProductIds.Count;
+                taxes += changes.Taxes.Count;
+                categories += changes.Categories.Count;
+                cursor = changes.NextCursor;
+                await SaveCursorAsync(key, cursor, cancellationToken).ConfigureAwait(false);
+                if (!changes.HasMore)
+                {
+                    break;
+                }
+            }
+        }
+
+        foreach (var source in stocks)
+        {
+            var found = await source.GetLevelsAsync(null, cancellationToken).ConfigureAwait(false);
+            await snapshot.SaveStockAsync(found, cancellationToken).ConfigureAwait(false);
+            levels += found.Count;
+        }
+
+        return new CatalogPullReport(products, removed, taxes, categories, levels);
+    }
+
+    private Task<string?> CursorAsync(string source, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async connection => (string?)await Sql.ScalarAsync(connection, null, "SELECT cursor FROM source_cursors WHERE source = $source", cancellationToken, ("$source", source)).ConfigureAwait(false),
+            cancellationToken);
+
+    private Task<int> SaveCursorAsync(string source, string cursor, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    "INSERT INTO source_cursors (source, cursor, pulled_at) VALUES ($source, $cursor, $now) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, pulled_at = excluded.pulled_at",
+                    cancellationToken,
+                    ("$source", source),
+                    ("$cursor", cursor),
+                    ("$now", Sql.ToUnixMs(timeProvider.GetUtcNow()))).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class PullCatalogJob(CatalogPuller puller) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await puller.PullAsync(cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>At start, schedules the catalog pull when a source is configured (first run at once, then every interval).</summary>
+internal sealed class CatalogPullScheduler(ISchedulerFactory schedulers, CatalogPuller puller, IOptions<CatalogPullOptions> options, TimeProvider timeProvider) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var interval = options.Value.PullInterval;
+        if (interval == TimeSpan.Zero || !puller.HasSources)
+        {
+            return;
+        }
+
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var job = JobBuilder.Create<PullCatalogJob>().WithIdentity("pull-catalog", "catalog").Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity("pull-catalog", "catalog")
+            .StartAt(timeProvider.GetUtcNow() + TimeSpan.FromSeconds(5))
+            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())
+            .Build();
+        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
