@@ -72,7 +72,9 @@ internal static class ConnectorApp
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ConnectorOptions>>(),
             sp.GetRequiredService<ILogger<SalesDispatcher>>(),
-            metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>()));
+            metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>(),
+            shiftClosings: sp.GetRequiredService<Shifts.ShiftClosings>()));
+        services.AddSingleton<Shifts.ShiftClosings>();
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);

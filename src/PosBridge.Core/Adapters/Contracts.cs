@@ -33,6 +33,16 @@ public interface ISalesSink : IAdapter
     Task<IReadOnlyList<SaleDeliveryResult>> DeliverAsync(IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// A back office that keeps sessions per till shift (Odoo's <c>pos.session</c>). The connector hands it a
+/// shift's close once every sale of the shift has been delivered to it (or dead-lettered).
+/// </summary>
+public interface IShiftSink : IAdapter
+{
+    /// <summary>Closes the shift's session with the counted cash. False: the shift had no session there (nothing to do).</summary>
+    Task<bool> CloseShiftAsync(Sync.ShiftClosing closing, CancellationToken cancellationToken = default);
+}
+
 /// <summary>The system of record for products, prices, taxes and categories (Odoo by default).</summary>
 public interface ICatalogSource : IAdapter
 {
