@@ -79,6 +79,7 @@ internal static class ConnectorApp
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);
         services.AddOdoo(configuration);
+        Plugins.PluginLoader.AddPlugins(services, configuration, configuration.GetSection(ConnectorOptions.Section).GetValue<string>(nameof(ConnectorOptions.PluginsDirectory)) ?? "plugins");
         if (configuration.GetSection("Accounting").Exists())
         {
             services.AddAccounting(configuration);
