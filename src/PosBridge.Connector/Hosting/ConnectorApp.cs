@@ -22,6 +22,7 @@ internal static class ConnectorApp
         // The caller's configuration first: adapters register from what configuration holds, and the
         // connector's own registrations (TryAdd) leave the caller's replacements in place.
         configure?.Invoke(builder);
+        ProtectedSettings.Decrypt(builder.Configuration);
         builder.Services.AddConnector(builder.Configuration);
 
         var app = builder.Build();
