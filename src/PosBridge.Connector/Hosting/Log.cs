@@ -20,4 +20,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Database {Path} is at schema version {Version}")]
     public static partial void DatabaseReady(ILogger logger, string path, int version);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The dashboard is off: {Problems}")]
+    public static partial void DashboardOff(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Refused a dashboard request to {Path}: {ProblemType}")]
+    public static partial void DashboardRefused(ILogger logger, string path, string problemType);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Wrong dashboard password from {Client}")]
+    public static partial void DashboardLoginRefused(ILogger logger, string client);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Dashboard action {Action} on {Subject} from {Client}")]
+    public static partial void DashboardAction(ILogger logger, string action, string subject, string client);
 }
