@@ -72,8 +72,10 @@ internal sealed class DashboardClient(HttpClient client)
     }
 
     /// <summary>The audit log, oldest first, as "actor action subject".</summary>
-    public static Task<IReadOnlyList<string>> AuditAsync(ConnectorHost host) =>
-        host.Services.GetRequiredService<ConnectorDatabase>().ReadAsync<IReadOnlyList<string>>(async connection =>
+    public static Task<IReadOnlyList<string>> AuditAsync(ConnectorHost host) => AuditAsync(host.Services);
+
+    public static Task<IReadOnlyList<string>> AuditAsync(IServiceProvider services) =>
+        services.GetRequiredService<ConnectorDatabase>().ReadAsync<IReadOnlyList<string>>(async connection =>
         {
             await using var command = Sql.Command(connection, null, "SELECT actor, action, subject FROM audit_log ORDER BY seq");
             await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);

@@ -256,11 +256,13 @@
     $('login-form').addEventListener('submit', (e) => {
       e.preventDefault();
       act(async () => {
-        const result = await api('POST', '/login', { password: $('password').value });
+        const password = $('password').value;
+        // Cleared either way: a wrong password is typed again from scratch, a right one is not kept in the page.
         $('password').value = '';
+        const result = await api('POST', '/login', { password });
         csrf = result.csrfToken;
         await showBoard();
-      });
+      }).then(() => { if (!csrf) $('password').focus(); });
     });
     $('pair-form').addEventListener('submit', (e) => {
       e.preventDefault();
