@@ -34,4 +34,31 @@ public sealed class DashboardPasswordTests
     {
         Assert.Null(DashboardPassword.Weakness("tea-and-ledgers-2024"));
     }
+
+    [Fact]
+    public async Task HashPasswordCommand_StrongPassword_PrintsAHashThatVerifies()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await HashPasswordCommand.RunAsync(new StringReader("tea-and-ledgers-2024\n"), output, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exit);
+        var hash = output.ToString().Trim();
+        Assert.StartsWith("pbkdf2-sha256$600000$", hash, StringComparison.Ordinal);
+        Assert.True(DashboardPassword.FromSetting(hash).Verify("tea-and-ledgers-2024"));
+    }
+
+    [Fact]
+    public async Task HashPasswordCommand_WeakPassword_SaysWhyAndPrintsNothing()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await HashPasswordCommand.RunAsync(new StringReader("admin\n"), output, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.Empty(output.ToString());
+        Assert.Contains("too weak", error.ToString(), StringComparison.Ordinal);
+    }
 }

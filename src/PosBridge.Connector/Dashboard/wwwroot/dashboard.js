@@ -17,7 +17,7 @@
       waiting: 'Waiting', oldest: 'Oldest waiting', delivered: 'Delivered', deadLetters: 'Dead letters',
       lastSuccess: 'Last success', nextAttempt: 'Next attempt', nextRun: 'next run', lastError: 'Last error',
       retry: 'Retry dead letters', healthy: 'Healthy', backlog: 'Catching up', failing: 'Failing', attention: 'Needs attention', off: 'Switched off',
-      deadTitle: 'Dead letters (sales the back office refused)', attempts: '{0} attempts', noReason: 'no reason given',
+      deadTitle: 'Dead letters (sales the back office refused)', attempts: 'attempts: {0}', dueNow: 'due now', noReason: 'no reason given',
       state_paired: 'Paired', state_revoked: 'Revoked', state_waiting: 'Waiting for pairing',
       revoke: 'Revoke', confirmRevoke: 'Confirm revoke', never: 'never', updated: 'Updated {0}',
       retried: '{0} dead letters queued again for {1}; the next delivery run takes them.',
@@ -39,7 +39,7 @@
       waiting: 'بالانتظار', oldest: 'أقدم عملية بالانتظار', delivered: 'تم التسليم', deadLetters: 'مرفوضة',
       lastSuccess: 'آخر نجاح', nextAttempt: 'المحاولة التالية', nextRun: 'الدورة التالية', lastError: 'آخر خطأ',
       retry: 'إعادة محاولة المرفوضة', healthy: 'سليم', backlog: 'يلحق بالمتأخر', failing: 'متعطل', attention: 'يحتاج متابعة', off: 'متوقف',
-      deadTitle: 'مبيعات رفضها النظام الخلفي', attempts: '{0} محاولات', noReason: 'بدون سبب',
+      deadTitle: 'مبيعات رفضها النظام الخلفي', attempts: 'المحاولات: {0}', dueNow: 'مستحقة الآن', noReason: 'بدون سبب',
       state_paired: 'مقترنة', state_revoked: 'ملغاة', state_waiting: 'بانتظار الإقران',
       revoke: 'إلغاء', confirmRevoke: 'تأكيد الإلغاء', never: 'أبداً', updated: 'حُدّث {0}',
       retried: 'أُعيدت {0} عمليات مرفوضة إلى طابور {1}؛ تأخذها دورة التسليم التالية.',
@@ -57,6 +57,7 @@
   let csrf = null;
   let overview = null;
   let timer = null;
+  let fetchedAt = 0;
 
   const $ = (test) => document.querySelector(`[data-test="${test}"]`);
   const t = (key, ...args) => (text[lang][key] ?? text.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => args[Number(i)]);
@@ -66,7 +67,9 @@
   function when(iso) {
     if (!iso) return t('never');
     const at = new Date(iso);
-    const seconds = Math.round((at.getTime() - Date.now()) / 1000);
+    // Against the connector's clock, not this computer's, which may be off.
+    const now = overview ? new Date(overview.generatedAt).getTime() + (Date.now() - fetchedAt) : Date.now();
+    const seconds = Math.round((at.getTime() - now) / 1000);
     const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
     const abs = Math.abs(seconds);
     if (abs < 60) return rtf.format(seconds, 'second');
@@ -141,6 +144,7 @@
 
   async function refresh() {
     overview = await api('GET', '/overview');
+    fetchedAt = Date.now();
     render();
   }
 
@@ -158,7 +162,9 @@
 
   function renderAdapter(a) {
     const [level, label] = health(a);
-    const next = a.nextAttemptAt ? when(a.nextAttemptAt) : a.waiting > 0 ? t('nextRun') : '—';
+    // A retry whose time has come waits only for the next delivery run: "3 seconds ago" would read as a fault.
+    const due = a.nextAttemptAt && new Date(a.nextAttemptAt) <= new Date(overview.generatedAt);
+    const next = a.nextAttemptAt ? (due ? t('dueNow') : when(a.nextAttemptAt)) : a.waiting > 0 ? t('nextRun') : '—';
     const card = el('article', { class: `adapter ${level === 'ok' ? '' : level}`, 'data-test': 'adapter', 'data-name': a.name },
       el('header', {},
         el('h3', { dir: 'ltr' }, a.name),
@@ -187,9 +193,9 @@
 
   function renderTill(till) {
     return el('tr', { 'data-test': 'till-row', 'data-id': till.id },
-      el('td', { class: 'id', dir: 'ltr' }, till.storeId),
-      el('td', { class: 'id', dir: 'ltr' }, till.id),
-      el('td', { dir: 'auto' }, till.name),
+      el('td', { class: 'id' }, el('bdi', {}, till.storeId)),
+      el('td', { class: 'id' }, el('bdi', {}, till.id)),
+      el('td', {}, el('bdi', {}, till.name)),
       el('td', { class: `state-${till.state}`, 'data-test': 'till-state', 'data-state': till.state }, t('state_' + till.state)),
       el('td', { title: full(till.lastUploadAt) }, when(till.lastUploadAt)),
       el('td', { title: full(till.lastContactAt) }, when(till.lastContactAt)),
