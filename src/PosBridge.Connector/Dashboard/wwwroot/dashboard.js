@@ -93,7 +93,16 @@
     return node;
   }
 
+  // The last message, kept as its key where it has one, so switching language translates it too.
+  let said = null;
+
+  function sayKey(key, ...args) {
+    say(t(key, ...args), true);
+    said = { key, args };
+  }
+
   function say(message, ok = false) {
+    said = null;
     const box = $('message');
     box.textContent = message;
     box.classList.toggle('ok', ok);
@@ -223,7 +232,7 @@
 
   const retry = (adapter) => act(async () => {
     const result = await api('POST', `/adapters/${encodeURIComponent(adapter)}/retry`, {});
-    say(t('retried', num(result.retried), adapter), true);
+    sayKey('retried', result.retried, adapter);
     await refresh();
   });
 
@@ -238,7 +247,7 @@
     }
     act(async () => {
       await api('POST', `/tills/${encodeURIComponent(tillId)}/revoke`, {});
-      say(t('revoked', tillId), true);
+      sayKey('revoked', tillId);
       await refresh();
     });
   }
@@ -253,6 +262,7 @@
     $('language').textContent = t('language');
     const expires = $('pair-expires');
     if (expires.dataset.at) expires.textContent = t('expires', full(expires.dataset.at));
+    if (said) sayKey(said.key, ...said.args);
     render();
   }
 
