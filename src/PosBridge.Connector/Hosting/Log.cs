@@ -21,15 +21,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Database {Path} is at schema version {Version}")]
     public static partial void DatabaseReady(ILogger logger, string path, int version);
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "The dashboard is off: {Problems}")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Closing shift {ShiftId} of till {TillId} in {Adapter} failed (attempt {Attempt}); tried again after the next delivery: {Error}")]
+    public static partial void ShiftCloseFailed(ILogger logger, string adapter, string tillId, string shiftId, int attempt, string error);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Till {TillId} closed shift {ShiftId}: {Receipt}")]
+    public static partial void ShiftClosingReceived(ILogger logger, string tillId, string shiftId, Shifts.ShiftClosingReceipt receipt);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The dashboard is off: {Problems}")]
     public static partial void DashboardOff(ILogger logger, string problems);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Refused a dashboard request to {Path}: {ProblemType}")]
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Refused a dashboard request to {Path}: {ProblemType}")]
     public static partial void DashboardRefused(ILogger logger, string path, string problemType);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Wrong dashboard password from {Client}")]
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Wrong dashboard password from {Client}")]
     public static partial void DashboardLoginRefused(ILogger logger, string client);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Dashboard action {Action} on {Subject} from {Client}")]
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Dashboard action {Action} on {Subject} from {Client}")]
     public static partial void DashboardAction(ILogger logger, string action, string subject, string client);
 }
