@@ -40,6 +40,9 @@ internal static class CommandLine
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
               The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason.
+          dashboard hash-password
+              Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password
+              (the manager dashboard's login at /dashboard), e.g. read -rs P; echo "$P" | posbridge dashboard hash-password
           demo [--date YYYY-MM-DD] [--sales N] [--out FILE]
               Runs one business day of a Cairo cafe through PosBridge: builds N sales (default 120)
               with the tax engine, writes them as sale documents (JSON lines) to FILE
@@ -131,6 +134,14 @@ internal static class CommandLine
 
             case "serve":
                 return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
+
+            case "dashboard":
+                if (positional is not ["hash-password"] || options.Count > 0)
+                {
+                    return await UsageErrorAsync(error, "use 'dashboard hash-password' with the password on standard input.").ConfigureAwait(false);
+                }
+
+                return await Dashboard.HashPasswordCommand.RunAsync(input, output, error, cancellationToken).ConfigureAwait(false);
 
             case "secrets":
                 if (positional is not ["protect"] || options.Keys.Any(k => k != "data"))

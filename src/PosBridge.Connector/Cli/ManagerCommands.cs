@@ -48,8 +48,7 @@ internal static class ManagerCommands
         await output.WriteLineAsync($"{"store",-10} {"till",-10} {"name",-24} {"state",-10} last contact").ConfigureAwait(false);
         foreach (var till in tills)
         {
-            var state = till.RevokedAt is not null ? "revoked" : till.PairedAt is not null ? "paired" : "waiting";
-            await output.WriteLineAsync($"{till.StoreId,-10} {till.Id,-10} {till.Name,-24} {state,-10} {Format(till.LastContactAt)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{till.StoreId,-10} {till.Id,-10} {till.Name,-24} {till.State,-10} {Format(till.LastContactAt)}").ConfigureAwait(false);
         }
 
         return CommandLine.Ok;

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Metrics;
@@ -31,6 +32,7 @@ internal static class ConnectorApp
         app.MapTerminalApi();
         app.MapFeeds();
         app.MapMetrics();
+        app.MapDashboard();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health/live", () => Results.Text("live"));
         app.MapGet("/health/ready", async (ConnectorDatabase database, CancellationToken cancellationToken) =>

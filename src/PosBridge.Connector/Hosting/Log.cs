@@ -26,4 +26,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Till {TillId} closed shift {ShiftId}: {Receipt}")]
     public static partial void ShiftClosingReceived(ILogger logger, string tillId, string shiftId, Shifts.ShiftClosingReceipt receipt);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The dashboard is off: {Problems}")]
+    public static partial void DashboardOff(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Refused a dashboard request to {Path}: {ProblemType}")]
+    public static partial void DashboardRefused(ILogger logger, string path, string problemType);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Wrong dashboard password from {Client}")]
+    public static partial void DashboardLoginRefused(ILogger logger, string client);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Dashboard action {Action} on {Subject} from {Client}")]
+    public static partial void DashboardAction(ILogger logger, string action, string subject, string client);
 }

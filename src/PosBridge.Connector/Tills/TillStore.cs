@@ -10,7 +10,11 @@ internal sealed record Till(
     DateTimeOffset CreatedAt,
     DateTimeOffset? PairedAt,
     DateTimeOffset? RevokedAt,
-    DateTimeOffset? LastContactAt);
+    DateTimeOffset? LastContactAt)
+{
+    /// <summary>As a manager reads it: <c>revoked</c>, <c>paired</c>, or <c>waiting</c> for its pairing code.</summary>
+    public string State => RevokedAt is not null ? "revoked" : PairedAt is not null ? "paired" : "waiting";
+}
 
 /// <summary>A paired till's secrets as stored: the credential's hash and the encrypted signing key.</summary>
 internal sealed record TillSecrets(Till Till, string EncryptedSigningKey);

@@ -1,0 +1,383 @@
+using System.Globalization;
+using System.Text.Json;
+using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Hosting;
+using PosBridge.Connector.Tills;
+
+namespace PosBridge.Connector.Dashboard;
+
+internal sealed record LoginRequest(string? Password);
+
+internal sealed record SessionResponse(string CsrfToken);
+
+internal sealed record PairingCodeRequest(string? StoreId, string? TillId, string? Name);
+
+internal sealed record PairingCodeResponse(string StoreId, string TillId, string Name, string Code, DateTimeOffset ExpiresAt);
+
+internal sealed record RevokeResponse(string TillId, DateTimeOffset RevokedAt);
+
+internal sealed record RetryResponse(string Adapter, int Retried);
+
+internal sealed record DeadLetterView(Guid SaleId, string SaleNumber, string TillId, int Attempts, string? Reason, DateTimeOffset At);
+
+internal sealed record AdapterView(
+    string Name,
+    bool Enabled,
+    long Waiting,
+    DateTimeOffset? OldestWaitingSaleAt,
+    long Delivered,
+    DateTimeOffset? LastSuccessAt,
+    string? LastError,
+    DateTimeOffset? LastErrorAt,
+    DateTimeOffset? NextAttemptAt,
+    IReadOnlyList<DeadLetterView> DeadLetters);
+
+internal sealed record TillView(string Id, string StoreId, string Name, string State, DateTimeOffset? PairedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastContactAt, DateTimeOffset? LastUploadAt);
+
+internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills);
+
+/// <summary>
+/// The manager's dashboard at <c>/dashboard</c>: a static page (built into the assembly) and a small JSON API
+/// behind a password login. Actions call the same services as the command line (<see cref="Pairing"/>,
+/// <see cref="ITillStore.RevokeAsync"/>, <see cref="IDeliveryStore.RetryDeadLettersAsync"/>), so their rules
+/// and their own audit rows are the same; the dashboard adds one audit row per action saying it came from here.
+/// </summary>
+internal static class DashboardEndpoints
+{
+    public const string Path = "/dashboard";
+    public const string CookieName = "posbridge-dashboard";
+    public const string CsrfHeader = "X-PosBridge-CSRF";
+    private const string Actor = "dashboard";
+    private const long MaxBodyBytes = 16 * 1024;
+    private const string ResourcePrefix = "dashboard/";
+
+    /// <summary>
+    /// Serves the dashboard when <c>PosBridge:Dashboard</c> allows it. A missing or weak password turns the
+    /// dashboard off (logged, and said at <c>/dashboard</c>), never the connector: tills keep selling and syncing.
+    /// </summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardEndpoints).FullName!);
+        DashboardOptions options;
+        List<string> problems;
+        try
+        {
+            options = app.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+            problems = options.Problems();
+        }
+        catch (InvalidOperationException ex)
+        {
+            options = new DashboardOptions();
+            problems = [$"{DashboardOptions.Section} has a value of the wrong kind: {ex.Message}"];
+        }
+
+        if (!options.Enabled)
+        {
+            return app;
+        }
+
+        if (problems.Count > 0)
+        {
+            var detail = string.Join(" ", problems);
+            Log.DashboardOff(logger, detail);
+            app.Map(Path + "/{**rest}", () => Problem(StatusCodes.Status503ServiceUnavailable, "dashboard-off", "The dashboard is off until its settings are fixed.", detail))
+                .ExcludeFromDescription();
+            return app;
+        }
+
+        var api = new DashboardApi(
+            options,
+            DashboardPassword.FromSetting(options.Password!),
+            new DashboardSessions(options, app.Services.GetRequiredService<TimeProvider>()),
+            new DashboardQueries(app.Services.GetRequiredService<Storage.ConnectorDatabase>()),
+            app.Services,
+            logger);
+        var page = LoadPage();
+        app.MapGet(Path, (HttpContext http) => Serve(http, page, "index.html")).ExcludeFromDescription();
+        app.MapGet(Path + "/{file}", (HttpContext http, string file) => Serve(http, page, file)).ExcludeFromDescription();
+
+        var open = app.MapGroup(Path + "/api").ExcludeFromDescription().AddEndpointFilter(NoStoreSameSite);
+        open.MapPost("/login", api.LoginAsync);
+
+        var signedIn = app.MapGroup(Path + "/api").ExcludeFromDescription().AddEndpointFilter(NoStoreSameSite).AddEndpointFilter(api.RequireSession);
+        signedIn.MapGet("/session", (HttpContext http) => Results.Ok(new SessionResponse(DashboardApi.SessionOf(http).CsrfToken)));
+        signedIn.MapPost("/logout", api.Logout);
+        signedIn.MapGet("/overview", api.OverviewAsync);
+        signedIn.MapPost("/pairing-codes", api.CreatePairingCodeAsync);
+        signedIn.MapPost("/tills/{tillId}/revoke", api.RevokeAsync);
+        signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync);
+        return app;
+    }
+
+    internal static IResult Problem(int status, string type, string title, string detail) =>
+        Results.Problem(detail: detail, statusCode: status, title: title, type: Problems.TypePrefix + type);
+
+    /// <summary>
+    /// Answers are never cached, and a request another site's page made (browsers say so in Sec-Fetch-Site)
+    /// is refused before anything else: the first of three guards against forged actions, with the
+    /// SameSite=Strict cookie and the session's anti-forgery token.
+    /// </summary>
+    private static async ValueTask<object?> NoStoreSameSite(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        http.Response.Headers.CacheControl = "no-store";
+        var site = http.Request.Headers["Sec-Fetch-Site"].ToString();
+        if (site is "cross-site" or "same-site")
+        {
+            return Problem(StatusCodes.Status403Forbidden, "dashboard-csrf", "The request did not come from the dashboard.", "Open the dashboard at its own address and use its buttons.");
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+
+    private static IResult Serve(HttpContext http, Dictionary<string, (string ContentType, byte[] Body)> page, string file)
+    {
+        if (!page.TryGetValue(file, out var asset))
+        {
+            return Results.NotFound();
+        }
+
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-cache";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        if (file.EndsWith(".html", StringComparison.Ordinal))
+        {
+            headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        }
+
+        return Results.Bytes(asset.Body, asset.ContentType);
+    }
+
+    private static Dictionary<string, (string ContentType, byte[] Body)> LoadPage()
+    {
+        var assembly = typeof(DashboardEndpoints).Assembly;
+        var page = new Dictionary<string, (string, byte[])>(StringComparer.Ordinal);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            var file = name[ResourcePrefix.Length..];
+            page[file] = (System.IO.Path.GetExtension(file) switch
+            {
+                ".html" => "text/html; charset=utf-8",
+                ".css" => "text/css; charset=utf-8",
+                ".js" => "text/javascript; charset=utf-8",
+                ".svg" => "image/svg+xml",
+                _ => "application/octet-stream",
+            }, buffer.ToArray());
+        }
+
+        return page;
+    }
+
+    /// <summary>The handlers, with what they share: the password, the sessions, and the connector's services.</summary>
+    private sealed class DashboardApi(
+        DashboardOptions options,
+        DashboardPassword password,
+        DashboardSessions sessions,
+        DashboardQueries queries,
+        IServiceProvider services,
+        ILogger logger)
+    {
+        private readonly TimeProvider _time = services.GetRequiredService<TimeProvider>();
+        private readonly ITillStore _tills = services.GetRequiredService<ITillStore>();
+        private readonly IDeliveryStore _deliveries = services.GetRequiredService<IDeliveryStore>();
+
+        public static DashboardSession SessionOf(HttpContext http) => (DashboardSession)http.Items[typeof(DashboardSession)]!;
+
+        public async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            var http = context.HttpContext;
+            var session = sessions.Find(http.Request.Cookies[CookieName]);
+            if (session is null)
+            {
+                return Problem(StatusCodes.Status401Unauthorized, "dashboard-login-required", "Sign in to the dashboard.", "The session is missing or has ended; sign in with the dashboard password.");
+            }
+
+            if (!HttpMethods.IsGet(http.Request.Method) && !session.IsCsrfToken(http.Request.Headers[CsrfHeader].ToString()))
+            {
+                Log.DashboardRefused(logger, http.Request.Path, "dashboard-csrf");
+                return Problem(StatusCodes.Status403Forbidden, "dashboard-csrf", "The request did not come from the dashboard.", $"Actions need the session's {CsrfHeader} header; reload the dashboard and try again.");
+            }
+
+            http.Items[typeof(DashboardSession)] = session;
+            return await next(context).ConfigureAwait(false);
+        }
+
+        public async Task<IResult> LoginAsync(HttpContext http, CancellationToken cancellationToken)
+        {
+            var client = Client(http);
+            if (!sessions.MayTryLogin(client, out var wait))
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status429TooManyRequests, "dashboard-login-throttled", "Too many wrong passwords.", $"Try again in {(seconds + 59) / 60} min.");
+            }
+
+            var (request, bad) = await ReadAsync<LoginRequest>(http, cancellationToken).ConfigureAwait(false);
+            if (bad is not null)
+            {
+                return bad;
+            }
+
+            if (string.IsNullOrEmpty(request!.Password) || request.Password.Length > 1024)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", "Type the dashboard password.");
+            }
+
+            if (!password.Verify(request.Password))
+            {
+                sessions.LoginFailed(client);
+                Log.DashboardLoginRefused(logger, client);
+                await _tills.AuditAsync(Actor, "dashboard.login-refused", client, null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                return Problem(StatusCodes.Status401Unauthorized, "dashboard-wrong-password", "Wrong password.", "The password is not the dashboard's. Repeated mistakes make the dashboard wait before the next try.");
+            }
+
+            sessions.LoginSucceeded(client);
+            var (token, session) = sessions.Start();
+            http.Response.Cookies.Append(CookieName, token, new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = http.Request.IsHttps,
+                Path = Path,
+                IsEssential = true,
+                MaxAge = options.SessionLifetime,
+            });
+            await _tills.AuditAsync(Actor, "dashboard.login", client, null, session.CreatedAt, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(new SessionResponse(session.CsrfToken));
+        }
+
+        public IResult Logout(HttpContext http)
+        {
+            sessions.End(http.Request.Cookies[CookieName]);
+            http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = Path, HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps });
+            return Results.NoContent();
+        }
+
+        public async Task<IResult> OverviewAsync(CancellationToken cancellationToken)
+        {
+            var dispatcher = services.GetRequiredService<SalesDispatcher>();
+            var enabled = dispatcher.EnabledAdapters;
+            var letters = await _deliveries.GetDeadLettersAsync(null, cancellationToken).ConfigureAwait(false);
+            var totals = await queries.AdapterTotalsAsync(cancellationToken).ConfigureAwait(false);
+            // An adapter switched off keeps its dead letters: they stay visible (and retryable) until dealt with.
+            var adapters = new List<AdapterView>();
+            foreach (var name in enabled.Union(letters.Select(l => l.Adapter), StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                var backlog = await _deliveries.GetBacklogAsync(name, cancellationToken).ConfigureAwait(false);
+                var total = totals.GetValueOrDefault(name);
+                adapters.Add(new AdapterView(
+                    name,
+                    enabled.Contains(name),
+                    backlog.Waiting,
+                    backlog.OldestWaitingSaleAt,
+                    total?.Delivered ?? 0,
+                    backlog.LastSuccessAt,
+                    backlog.LastError,
+                    backlog.LastErrorAt,
+                    total?.NextAttemptAt,
+                    [.. letters.Where(l => l.Adapter == name).Select(l => new DeadLetterView(l.SaleId, l.SaleNumber, l.TillId, l.Attempts, l.Reason, l.At))]));
+            }
+
+            var uploads = await queries.LastUploadsAsync(cancellationToken).ConfigureAwait(false);
+            var tills = (await _tills.ListAsync(cancellationToken).ConfigureAwait(false))
+                .Select(t => new TillView(t.Id, t.StoreId, t.Name, t.State, t.PairedAt, t.RevokedAt, t.LastContactAt, uploads.TryGetValue(t.Id, out var at) ? at : null))
+                .ToList();
+            return Results.Ok(new OverviewResponse(_time.GetUtcNow(), adapters, tills));
+        }
+
+        public async Task<IResult> CreatePairingCodeAsync(HttpContext http, CancellationToken cancellationToken)
+        {
+            var (request, bad) = await ReadAsync<PairingCodeRequest>(http, cancellationToken).ConfigureAwait(false);
+            if (bad is not null)
+            {
+                return bad;
+            }
+
+            try
+            {
+                var (till, code, expires) = await services.GetRequiredService<Pairing>()
+                    .CreateCodeAsync(request!.StoreId?.Trim()!, request.TillId?.Trim()!, request.Name?.Trim()!, cancellationToken).ConfigureAwait(false);
+                // The code itself is a secret until the till uses it: never in the audit log or the logs.
+                await AuditAsync(http, "dashboard.till.pairing-code", till.Id, $"store {till.StoreId}, expires {expires:O}", cancellationToken).ConfigureAwait(false);
+                return Results.Ok(new PairingCodeResponse(till.StoreId, till.Id, till.Name, code, expires));
+            }
+            catch (ArgumentException ex)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid-request", "The till's details are not valid.", Sentence(ex.Message));
+            }
+            catch (InvalidOperationException ex)
+            {
+                return Problem(StatusCodes.Status409Conflict, "dashboard-till-conflict", "The till cannot be paired there.", ex.Message);
+            }
+        }
+
+        public async Task<IResult> RevokeAsync(HttpContext http, string tillId, CancellationToken cancellationToken)
+        {
+            var now = _time.GetUtcNow();
+            if (!await _tills.RevokeAsync(tillId, now, cancellationToken).ConfigureAwait(false))
+            {
+                return Problem(StatusCodes.Status404NotFound, "dashboard-no-such-till", "There is no such till to revoke.", $"No till '{tillId}' that is not already revoked.");
+            }
+
+            await AuditAsync(http, "dashboard.till.revoke", tillId, null, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(new RevokeResponse(tillId, now));
+        }
+
+        public async Task<IResult> RetryAsync(HttpContext http, string adapter, CancellationToken cancellationToken)
+        {
+            var count = await _deliveries.RetryDeadLettersAsync(adapter, null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (count == 0)
+            {
+                return Problem(StatusCodes.Status404NotFound, "dashboard-nothing-to-retry", "There is nothing to retry.", $"Adapter '{adapter}' has no dead letters.");
+            }
+
+            await AuditAsync(http, "dashboard.delivery.retry", adapter, $"{count} dead letters queued again", cancellationToken).ConfigureAwait(false);
+            return Results.Ok(new RetryResponse(adapter, count));
+        }
+
+        private async Task AuditAsync(HttpContext http, string action, string subject, string? details, CancellationToken cancellationToken)
+        {
+            var client = Client(http);
+            var from = $"from {client}";
+            Log.DashboardAction(logger, action, subject, client);
+            await _tills.AuditAsync(Actor, action, subject, details is null ? from : $"{details}; {from}", _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        private static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+        private static string Sentence(string message) => message.Length > 0 ? char.ToUpperInvariant(message[0]) + message[1..] : message;
+
+        /// <summary>The body as <typeparamref name="T"/>, or the problem to answer with; nothing is changed either way.</summary>
+        private static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken cancellationToken)
+            where T : class
+        {
+            if (!http.Request.HasJsonContentType())
+            {
+                return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "invalid-request", "The request is not of the expected shape.", "Send the body as application/json."));
+            }
+
+            if (http.Request.ContentLength is > MaxBodyBytes)
+            {
+                return (null, Problems.PayloadTooLarge(MaxBodyBytes));
+            }
+
+            try
+            {
+                var value = await http.Request.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false);
+                return value is null
+                    ? (null, Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", "Send a JSON object."))
+                    : (value, null);
+            }
+            catch (JsonException ex)
+            {
+                return (null, Problems.MalformedJson(ex.Message));
+            }
+        }
+    }
+}

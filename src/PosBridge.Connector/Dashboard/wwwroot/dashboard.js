@@ -1,0 +1,306 @@
+// The manager dashboard: plain DOM, no framework and nothing from a CDN. Every action goes through the
+// connector's API with the session's anti-forgery token; the server checks everything again.
+(() => {
+  'use strict';
+  const API = '/dashboard/api';
+  const CSRF_HEADER = 'X-PosBridge-CSRF';
+  const REFRESH_MS = 10000;
+
+  const text = {
+    en: {
+      title: 'PosBridge dashboard', logout: 'Sign out', signIn: 'Sign in', password: 'Dashboard password', signInButton: 'Sign in',
+      adapters: 'Back offices', noAdapters: 'No adapters are enabled: sales wait in the inbox until one is.',
+      tills: 'Tills', noTills: 'No tills yet: create a pairing code below.',
+      store: 'Store', till: 'Till', name: 'Name', state: 'Status', lastUpload: 'Last upload', lastContact: 'Last contact',
+      pairTitle: 'Pair a till', createCode: 'Create pairing code', codeFor: 'Pairing code for',
+      expires: 'Type it on the till before {0}. It works once.',
+      waiting: 'Waiting', oldest: 'Oldest waiting', delivered: 'Delivered', deadLetters: 'Dead letters',
+      lastSuccess: 'Last success', nextAttempt: 'Next attempt', nextRun: 'next run', lastError: 'Last error',
+      retry: 'Retry dead letters', healthy: 'Healthy', backlog: 'Catching up', failing: 'Failing', attention: 'Needs attention', off: 'Switched off',
+      deadTitle: 'Dead letters (sales the back office refused)', attempts: 'attempts: {0}', dueNow: 'due now', noReason: 'no reason given',
+      state_paired: 'Paired', state_revoked: 'Revoked', state_waiting: 'Waiting for pairing',
+      revoke: 'Revoke', confirmRevoke: 'Confirm revoke', never: 'never', updated: 'Updated {0}',
+      retried: '{0} dead letters queued again for {1}; the next delivery run takes them.',
+      revoked: 'Till {0} is revoked: its next request is refused. Sales already received are kept and delivered.',
+      language: 'العربية', loginFirst: 'Sign in to see the connector.',
+      'p:dashboard-wrong-password': 'Wrong password.',
+      'p:dashboard-login-throttled': 'Too many wrong passwords. {0}',
+      'p:dashboard-login-required': 'Your session has ended; sign in again.',
+      'p:dashboard-csrf': 'The request did not come from the dashboard; reload the page.',
+      'p:network': 'The connector cannot be reached. Check that it runs, then try again.',
+    },
+    ar: {
+      title: 'لوحة PosBridge', logout: 'تسجيل الخروج', signIn: 'تسجيل الدخول', password: 'كلمة مرور اللوحة', signInButton: 'دخول',
+      adapters: 'الأنظمة الخلفية', noAdapters: 'لا توجد أنظمة مفعّلة: تبقى المبيعات في صندوق الوارد حتى يُفعَّل أحدها.',
+      tills: 'نقاط البيع', noTills: 'لا توجد نقاط بيع بعد: أنشئ رمز إقران أدناه.',
+      store: 'المتجر', till: 'نقطة البيع', name: 'الاسم', state: 'الحالة', lastUpload: 'آخر رفع', lastContact: 'آخر اتصال',
+      pairTitle: 'إقران نقطة بيع', createCode: 'إنشاء رمز إقران', codeFor: 'رمز الإقران لـ',
+      expires: 'اكتبه على نقطة البيع قبل {0}. يعمل مرة واحدة.',
+      waiting: 'بالانتظار', oldest: 'أقدم عملية بالانتظار', delivered: 'تم التسليم', deadLetters: 'مرفوضة',
+      lastSuccess: 'آخر نجاح', nextAttempt: 'المحاولة التالية', nextRun: 'الدورة التالية', lastError: 'آخر خطأ',
+      retry: 'إعادة محاولة المرفوضة', healthy: 'سليم', backlog: 'يلحق بالمتأخر', failing: 'متعطل', attention: 'يحتاج متابعة', off: 'متوقف',
+      deadTitle: 'مبيعات رفضها النظام الخلفي', attempts: 'المحاولات: {0}', dueNow: 'مستحقة الآن', noReason: 'بدون سبب',
+      state_paired: 'مقترنة', state_revoked: 'ملغاة', state_waiting: 'بانتظار الإقران',
+      revoke: 'إلغاء', confirmRevoke: 'تأكيد الإلغاء', never: 'أبداً', updated: 'حُدّث {0}',
+      retried: 'أُعيدت {0} عمليات مرفوضة إلى طابور {1}؛ تأخذها دورة التسليم التالية.',
+      revoked: 'أُلغيت نقطة البيع {0}: يُرفض طلبها التالي. المبيعات المستلمة محفوظة وتُسلَّم.',
+      language: 'English', loginFirst: 'سجّل الدخول لعرض الموصل.',
+      'p:dashboard-wrong-password': 'كلمة المرور غير صحيحة.',
+      'p:dashboard-login-throttled': 'محاولات خاطئة كثيرة. {0}',
+      'p:dashboard-login-required': 'انتهت الجلسة؛ سجّل الدخول من جديد.',
+      'p:dashboard-csrf': 'الطلب لم يصدر من اللوحة؛ أعد تحميل الصفحة.',
+      'p:network': 'تعذّر الوصول إلى الموصل. تأكد من تشغيله ثم حاول مجدداً.',
+    },
+  };
+
+  let lang = localStorage.getItem('posbridge-dashboard-lang') === 'ar' ? 'ar' : 'en';
+  let csrf = null;
+  let overview = null;
+  let timer = null;
+  let fetchedAt = 0;
+
+  const $ = (test) => document.querySelector(`[data-test="${test}"]`);
+  const t = (key, ...args) => (text[lang][key] ?? text.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => args[Number(i)]);
+  const locale = () => (lang === 'ar' ? 'ar-EG' : 'en-GB');
+  const num = (n) => new Intl.NumberFormat(locale()).format(n);
+
+  function when(iso) {
+    if (!iso) return t('never');
+    const at = new Date(iso);
+    // Against the connector's clock, not this computer's, which may be off.
+    const now = overview ? new Date(overview.generatedAt).getTime() + (Date.now() - fetchedAt) : Date.now();
+    const seconds = Math.round((at.getTime() - now) / 1000);
+    const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+    const abs = Math.abs(seconds);
+    if (abs < 60) return rtf.format(seconds, 'second');
+    if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+    if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
+    return rtf.format(Math.round(seconds / 86400), 'day');
+  }
+  const full = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '');
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? '' : v);
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  // The last message, kept as its key where it has one, so switching language translates it too.
+  let said = null;
+
+  function sayKey(key, ...args) {
+    say(t(key, ...args), true);
+    said = { key, args };
+  }
+
+  function say(message, ok = false) {
+    said = null;
+    const box = $('message');
+    box.textContent = message;
+    box.classList.toggle('ok', ok);
+    box.hidden = !message;
+  }
+
+  async function api(method, path, body) {
+    let response;
+    try {
+      response = await fetch(API + path, {
+        method,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(csrf ? { [CSRF_HEADER]: csrf } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      });
+    } catch {
+      throw new Error(t('p:network'));
+    }
+    if (response.status === 204) return null;
+    const data = await response.json().catch(() => ({}));
+    if (response.ok) return data;
+    const type = (data.type || '').replace('urn:posbridge:problem:', '');
+    if (response.status === 401 && type === 'dashboard-login-required') showLogin();
+    const known = text[lang]['p:' + type];
+    const error = new Error(known ? known.replace('{0}', data.detail || '') : (data.detail || data.title || `HTTP ${response.status}`));
+    error.type = type;
+    throw error;
+  }
+
+  function showLogin() {
+    csrf = null;
+    clearInterval(timer);
+    $('board').hidden = true;
+    $('logout').hidden = true;
+    $('login').hidden = false;
+    $('updated').textContent = '';
+    $('password').focus();
+  }
+
+  function showBoard() {
+    $('login').hidden = true;
+    $('board').hidden = false;
+    $('logout').hidden = false;
+    clearInterval(timer);
+    timer = setInterval(() => refresh().catch(() => {}), REFRESH_MS);
+    return refresh();
+  }
+
+  async function refresh() {
+    overview = await api('GET', '/overview');
+    fetchedAt = Date.now();
+    render();
+  }
+
+  function health(a) {
+    if (!a.enabled) return ['off', t('off')];
+    if (a.lastError) return ['bad', t('failing')];
+    if (a.deadLetters.length > 0) return ['warn', t('attention')];
+    if (a.waiting > 0) return ['ok', t('backlog')];
+    return ['ok', t('healthy')];
+  }
+
+  function figure(label, value, title, test) {
+    return el('div', {}, el('dt', {}, label), el('dd', { title: title || null, 'data-test': test }, value));
+  }
+
+  function renderAdapter(a) {
+    const [level, label] = health(a);
+    // A retry whose time has come waits only for the next delivery run: "3 seconds ago" would read as a fault.
+    const due = a.nextAttemptAt && new Date(a.nextAttemptAt) <= new Date(overview.generatedAt);
+    const next = a.nextAttemptAt ? (due ? t('dueNow') : when(a.nextAttemptAt)) : a.waiting > 0 ? t('nextRun') : '—';
+    const card = el('article', { class: `adapter ${level === 'ok' ? '' : level}`, 'data-test': 'adapter', 'data-name': a.name },
+      el('header', {},
+        el('h3', { dir: 'ltr' }, a.name),
+        el('span', { class: `pill ${level}`, 'data-test': 'adapter-health' }, label),
+        el('span', { class: 'spacer' }),
+        a.deadLetters.length > 0
+          ? el('button', { type: 'button', class: 'primary', 'data-test': 'retry', onclick: () => retry(a.name) }, t('retry'))
+          : null),
+      el('dl', { class: 'figures' },
+        figure(t('waiting'), num(a.waiting), null, 'waiting'),
+        figure(t('delivered'), num(a.delivered), null, 'delivered'),
+        figure(t('deadLetters'), num(a.deadLetters.length), null, 'dead-count'),
+        figure(t('oldest'), a.oldestWaitingSaleAt ? when(a.oldestWaitingSaleAt) : '—', full(a.oldestWaitingSaleAt), 'oldest'),
+        figure(t('lastSuccess'), when(a.lastSuccessAt), full(a.lastSuccessAt), 'last-success'),
+        figure(t('nextAttempt'), next, full(a.nextAttemptAt), 'next-attempt')),
+      a.lastError ? el('p', { class: 'error', 'data-test': 'last-error', dir: 'auto' }, `${t('lastError')} (${when(a.lastErrorAt)}): ${a.lastError}`) : null);
+    if (a.deadLetters.length > 0) {
+      card.append(el('div', { class: 'letters' },
+        el('h4', {}, t('deadTitle')),
+        el('ul', {}, a.deadLetters.map((d) => el('li', { 'data-test': 'dead-letter', 'data-sale': d.saleId },
+          el('span', { class: 'sale' }, d.saleNumber), ' · ', el('span', { class: 'muted' }, `${t('till')} `, el('bdi', {}, d.tillId), ` · ${t('attempts', num(d.attempts))} · ${when(d.at)}`),
+          el('span', { class: 'reason', dir: 'auto', 'data-test': 'reason' }, d.reason || t('noReason')))))));
+    }
+    return card;
+  }
+
+  function renderTill(till) {
+    return el('tr', { 'data-test': 'till-row', 'data-id': till.id },
+      el('td', { class: 'id' }, el('bdi', {}, till.storeId)),
+      el('td', { class: 'id' }, el('bdi', {}, till.id)),
+      el('td', {}, el('bdi', {}, till.name)),
+      el('td', { class: `state-${till.state}`, 'data-test': 'till-state', 'data-state': till.state }, t('state_' + till.state)),
+      el('td', { title: full(till.lastUploadAt) }, when(till.lastUploadAt)),
+      el('td', { title: full(till.lastContactAt) }, when(till.lastContactAt)),
+      el('td', { class: 'actions' }, till.state === 'revoked' ? '—'
+        : el('button', { type: 'button', class: 'danger', 'data-test': 'revoke', onclick: (e) => revoke(till.id, e.currentTarget) }, t('revoke'))));
+  }
+
+  function render() {
+    if (!overview) return;
+    $('adapters').replaceChildren(...overview.adapters.map(renderAdapter));
+    $('no-adapters').hidden = overview.adapters.length > 0;
+    $('tills').querySelector('tbody').replaceChildren(...overview.tills.map(renderTill));
+    $('no-tills').hidden = overview.tills.length > 0;
+    $('updated').textContent = t('updated', new Intl.DateTimeFormat(locale(), { timeStyle: 'medium' }).format(new Date(overview.generatedAt)));
+  }
+
+  async function act(work) {
+    say('');
+    try {
+      await work();
+    } catch (e) {
+      say(e.message);
+    }
+  }
+
+  const retry = (adapter) => act(async () => {
+    const result = await api('POST', `/adapters/${encodeURIComponent(adapter)}/retry`, {});
+    sayKey('retried', result.retried, adapter);
+    await refresh();
+  });
+
+  // Two clicks: the first arms the button for a few seconds, so a stray tap never revokes a till.
+  function revoke(tillId, button) {
+    if (button.dataset.armed !== 'yes') {
+      button.dataset.armed = 'yes';
+      button.classList.add('confirm');
+      button.textContent = t('confirmRevoke');
+      setTimeout(() => { if (button.isConnected) { button.dataset.armed = ''; button.classList.remove('confirm'); button.textContent = t('revoke'); } }, 5000);
+      return;
+    }
+    act(async () => {
+      await api('POST', `/tills/${encodeURIComponent(tillId)}/revoke`, {});
+      sayKey('revoked', tillId);
+      await refresh();
+    });
+  }
+
+  function setLanguage(next) {
+    lang = next === 'ar' ? 'ar' : 'en';
+    localStorage.setItem('posbridge-dashboard-lang', lang);
+    document.documentElement.lang = lang;
+    document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
+    document.title = t('title');
+    for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+    $('language').textContent = t('language');
+    const expires = $('pair-expires');
+    if (expires.dataset.at) expires.textContent = t('expires', full(expires.dataset.at));
+    if (said) sayKey(said.key, ...said.args);
+    render();
+  }
+
+  document.addEventListener('DOMContentLoaded', async () => {
+    $('language').addEventListener('click', () => setLanguage(lang === 'ar' ? 'en' : 'ar'));
+    $('logout').addEventListener('click', () => act(async () => { await api('POST', '/logout', {}); showLogin(); }));
+    $('login-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(async () => {
+        const password = $('password').value;
+        // Cleared either way: a wrong password is typed again from scratch, a right one is not kept in the page.
+        $('password').value = '';
+        const result = await api('POST', '/login', { password });
+        csrf = result.csrfToken;
+        await showBoard();
+      }).then(() => { if (!csrf) $('password').focus(); });
+    });
+    $('pair-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(async () => {
+        const result = await api('POST', '/pairing-codes', { storeId: $('pair-store').value, tillId: $('pair-till').value, name: $('pair-name').value });
+        $('pair-result-till').textContent = `${result.name} (${result.storeId} / ${result.tillId})`;
+        $('pair-code').textContent = result.code;
+        $('pair-expires').dataset.at = result.expiresAt;
+        $('pair-expires').textContent = t('expires', full(result.expiresAt));
+        $('pair-result').hidden = false;
+        e.target.reset();
+        await refresh();
+      });
+    });
+    setLanguage(lang);
+    try {
+      csrf = (await api('GET', '/session')).csrfToken;
+      await showBoard();
+    } catch {
+      showLogin();
+    }
+  });
+
+  window.posbridgeDashboard = { setLanguage, refresh };
+})();

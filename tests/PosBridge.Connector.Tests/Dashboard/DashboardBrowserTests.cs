@@ -1,0 +1,178 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenQA.Selenium;
+using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Hosting;
+using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Tests.Dispatch;
+using PosBridge.Connector.Tests.Hosting;
+using PosBridge.Connector.Tills;
+using PosBridge.Core.Adapters;
+using PosBridge.Core.Sync;
+using PosBridge.Terminal.Screen.Tests;
+
+namespace PosBridge.Connector.Tests.Dashboard;
+
+/// <summary>
+/// What a manager sees and does, in real headless Chromium against the connector on a loopback port: sign in,
+/// find a till and an adapter with a dead letter and its reason, retry it, create a pairing code, revoke the till.
+/// Each step is photographed at 1280×800 in English and Arabic into TestResults/dashboard/.
+/// </summary>
+public sealed class DashboardBrowserTests
+{
+    [Fact]
+    public async Task Manager_InChromium_SeesDeadLetterRetriesItPairsATillAndRevokesOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var odoo = new FakeSalesSink("odoo");
+        var directory = Directory.CreateTempSubdirectory("posbridge-dashboard-").FullName;
+        await using var app = ConnectorApp.Build(
+            ["--urls", "http://127.0.0.1:0"],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(DashboardClient.Settings)
+                {
+                    ["PosBridge:DataDirectory"] = directory,
+                    ["PosBridge:Dispatch:Interval"] = "01:00:00",
+                    ["Logging:LogLevel:Default"] = "Warning",
+                });
+                builder.Services.AddSingleton<ISalesSink>(odoo);
+            });
+        await app.StartAsync(ct);
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var till = await PairAndUploadAsync(app.Services, odoo, ct);
+
+            using var browser = new Browser(1280, 800);
+            var shots = new Shots(browser);
+            browser.Driver.Navigate().GoToUrl(address + "/dashboard");
+
+            // Sign in.
+            Browser.Until(() => browser.Find("login").Displayed, "the sign-in card");
+            shots.Take("01-sign-in");
+            browser.Find("password").SendKeys("not-the-password-0");
+            browser.Find("login-btn").Click();
+            Browser.Until(() => browser.Find("message").Displayed && browser.Find("message").Text.Contains("Wrong password", StringComparison.Ordinal), "the wrong-password message");
+            browser.Find("password").SendKeys(DashboardClient.Password);
+            browser.Find("login-btn").Click();
+            Browser.Until(() => browser.Find("board").Displayed && browser.All("adapter").Count == 1 && browser.All("till-row").Count == 1, "the adapter and the till");
+
+            // The adapter with its dead letter and reason, and the till with its last upload.
+            var adapter = browser.All("adapter")[0];
+            Assert.Equal("odoo", adapter.GetAttribute("data-name"));
+            Assert.Equal("2", adapter.FindElement(By.CssSelector("[data-test='delivered']")).Text);
+            Assert.Equal("Product p-coffee has no mapping in Odoo", adapter.FindElement(By.CssSelector("[data-test='reason']")).Text);
+            var row = browser.All("till-row")[0];
+            Assert.Equal(till, row.GetAttribute("data-id"));
+            Assert.Equal("paired", row.FindElement(By.CssSelector("[data-test='till-state']")).GetAttribute("data-state"));
+            shots.Take("02-dead-letter");
+
+            // Retry after the fix: the dead letter leaves the list and waits for the next delivery run.
+            odoo.Refuse.Clear();
+            browser.Find("retry").Click();
+            Browser.Until(() => browser.All("dead-letter").Count == 0 && browser.Find("waiting").Text == "1", "the dead letter queued again");
+            Assert.Contains("1 dead letters queued again for odoo", browser.Find("message").Text, StringComparison.Ordinal);
+            shots.Take("03-retried");
+
+            // A pairing code for a new till.
+            browser.Find("pair-store").SendKeys("CAI1");
+            browser.Find("pair-till").SendKeys("T9");
+            browser.Find("pair-name").SendKeys("Back counter");
+            browser.Find("pair-btn").Click();
+            Browser.Until(() => browser.Find("pair-result").Displayed && browser.All("till-row").Count == 2, "the pairing code and the waiting till");
+            Assert.Matches("^[A-Z2-9]{5}-[A-Z2-9]{5}$", browser.Find("pair-code").Text);
+            shots.Take("04-pairing-code");
+
+            // Revoke the paired till: two clicks, so a stray tap never does it.
+            var revoke = browser.Driver.FindElement(By.CssSelector($"[data-test='till-row'][data-id='{till}'] [data-test='revoke']"));
+            revoke.Click();
+            Assert.Equal("paired", State(browser, till));
+            revoke.Click();
+            Browser.Until(() => State(browser, till) == "revoked", "the till revoked");
+            shots.Take("05-revoked");
+
+            var audit = await DashboardClient.AuditAsync(app.Services);
+            Assert.Contains("dashboard dashboard.delivery.retry odoo", audit);
+            Assert.Contains("dashboard dashboard.till.pairing-code T9", audit);
+            Assert.Contains($"dashboard dashboard.till.revoke {till}", audit);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>A paired till whose three sales reached the connector; odoo took two and refused one.</summary>
+    private static async Task<string> PairAndUploadAsync(IServiceProvider services, FakeSalesSink odoo, CancellationToken cancellationToken)
+    {
+        var pairing = services.GetRequiredService<Pairing>();
+        var (_, code, _) = await pairing.CreateCodeAsync("CAI1", "T1", "Front counter", cancellationToken);
+        var (response, problem) = await pairing.RedeemAsync(new PairingRequest { Code = code, DeviceName = "tablet" }, cancellationToken);
+        Assert.Null(problem);
+        var till = (await services.GetRequiredService<ITillStore>().ListAsync(cancellationToken)).Single(t => t.Id == response!.TillId);
+        var sales = new Sales(services.GetRequiredService<TimeProvider>(), "CAI1", "T1").Many(3);
+        odoo.Refuse[sales[1].SaleNumber] = "Product p-coffee has no mapping in Odoo";
+        var result = await services.GetRequiredService<SalesIngestion>().IngestAsync(till, TestTill.Body(sales), cancellationToken);
+        Assert.Null(result.Problem);
+        var run = await services.GetRequiredService<SalesDispatcher>().DeliverAsync("odoo", cancellationToken);
+        Assert.Equal((2, 1), (run.Delivered, run.DeadLettered));
+        return till.Id;
+    }
+
+    private static string? State(Browser browser, string till) =>
+        browser.Driver.FindElement(By.CssSelector($"[data-test='till-row'][data-id='{till}'] [data-test='till-state']")).GetAttribute("data-state");
+
+    /// <summary>Screenshots of each step in English and Arabic (right to left).</summary>
+    private sealed class Shots
+    {
+        private readonly Browser _browser;
+        private readonly string _directory;
+
+        public Shots(Browser browser)
+        {
+            _browser = browser;
+            _directory = Path.Combine(TestResultsDirectory(), "dashboard");
+            Directory.CreateDirectory(_directory);
+            foreach (var old in Directory.GetFiles(_directory, "*.png"))
+            {
+                File.Delete(old);
+            }
+        }
+
+        public void Take(string step)
+        {
+            foreach (var language in new[] { "en", "ar" })
+            {
+                _browser.Js("window.posbridgeDashboard.setLanguage(arguments[0])", language);
+                // Two frames: layout and paint in the new language.
+                _browser.Driver.ExecuteAsyncScript("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
+                _browser.Screenshot(Path.Combine(_directory, $"{step}-{language}.png"));
+            }
+
+            _browser.Js("window.posbridgeDashboard.setLanguage('en')");
+        }
+
+        private static string TestResultsDirectory()
+        {
+            if (Environment.GetEnvironmentVariable("POSBRIDGE_SCREENS_DIR") is { Length: > 0 } configured)
+            {
+                return configured;
+            }
+
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "PosBridge.Connector.Tests.csproj")))
+                {
+                    return Path.Combine(directory.FullName, "TestResults");
+                }
+            }
+
+            return Path.Combine(AppContext.BaseDirectory, "TestResults");
+        }
+    }
+}
