@@ -34,7 +34,10 @@ internal sealed record AdapterView(
 
 internal sealed record TillView(string Id, string StoreId, string Name, string State, DateTimeOffset? PairedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastContactAt, DateTimeOffset? LastUploadAt);
 
-internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills);
+/// <summary>A till's Z report as the connector received it, and where each session-keeping back office is with it.</summary>
+internal sealed record ShiftCloseView(string StoreId, string TillId, string ShiftId, DateTimeOffset ClosedAt, string Currency, decimal ExpectedCash, decimal CountedCash, decimal Difference, int SaleCount, IReadOnlyDictionary<string, string> Adapters);
+
+internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills, IReadOnlyList<ShiftCloseView> ShiftCloses);
 
 /// <summary>
 /// The manager's dashboard at <c>/dashboard</c>: a static page (built into the assembly) and a small JSON API
@@ -288,7 +291,10 @@ internal static class DashboardEndpoints
             var tills = (await _tills.ListAsync(cancellationToken).ConfigureAwait(false))
                 .Select(t => new TillView(t.Id, t.StoreId, t.Name, t.State, t.PairedAt, t.RevokedAt, t.LastContactAt, uploads.TryGetValue(t.Id, out var at) ? at : null))
                 .ToList();
-            return Results.Ok(new OverviewResponse(_time.GetUtcNow(), adapters, tills));
+            var closes = (await services.GetRequiredService<Shifts.ShiftClosings>().RecentAsync(20, cancellationToken).ConfigureAwait(false))
+                .Select(c => new ShiftCloseView(c.Closing.StoreId, c.Closing.TillId, c.Closing.ShiftId, c.Closing.ClosedAtUtc, c.Closing.Currency, c.Closing.ExpectedCash, c.Closing.CountedCash, c.Closing.CountedCash - c.Closing.ExpectedCash, c.Closing.SaleCount, c.States))
+                .ToList();
+            return Results.Ok(new OverviewResponse(_time.GetUtcNow(), adapters, tills, closes));
         }
 
         public async Task<IResult> CreatePairingCodeAsync(HttpContext http, CancellationToken cancellationToken)

@@ -150,6 +150,41 @@ internal sealed class ShiftClosings(ConnectorDatabase database, TimeProvider tim
             },
             cancellationToken);
 
+    /// <summary>The most recent shift closes with each adapter's state ("closed", "nothing", "retry", "dead"; missing: waiting).</summary>
+    public Task<IReadOnlyList<(ShiftClosing Closing, DateTimeOffset ReceivedAt, IReadOnlyDictionary<string, string> States)>> RecentAsync(int count, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<(ShiftClosing, DateTimeOffset, IReadOnlyDictionary<string, string>)>>(
+            async connection =>
+            {
+                await using var command = Sql.Command(
+                    connection,
+                    null,
+                    """
+                    SELECT c.document, c.received_at, d.adapter, d.state
+                    FROM (SELECT * FROM shift_closings ORDER BY received_at DESC, till_id LIMIT $count) c
+                    LEFT JOIN shift_closing_deliveries d ON d.store_id = c.store_id AND d.till_id = c.till_id AND d.shift_id = c.shift_id
+                    ORDER BY c.received_at DESC, c.till_id
+                    """,
+                    ("$count", count));
+                var rows = new List<(ShiftClosing, DateTimeOffset, Dictionary<string, string>)>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var closing = JsonSerializer.Deserialize<ShiftClosing>(reader.GetString(0), Json)!;
+                    if (rows.Count == 0 || rows[^1].Item1 != closing)
+                    {
+                        rows.Add((closing, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), new Dictionary<string, string>(StringComparer.Ordinal)));
+                    }
+
+                    if (!reader.IsDBNull(2))
+                    {
+                        rows[^1].Item3[reader.GetString(2)] = reader.GetString(3);
+                    }
+                }
+
+                return [.. rows.Select(r => (r.Item1, r.Item2, (IReadOnlyDictionary<string, string>)r.Item3))];
+            },
+            cancellationToken);
+
     /// <summary>Each adapter's state for a shift's close, for status and tests.</summary>
     public Task<IReadOnlyList<(string Adapter, string State, int Attempts, string? Error)>> StateAsync(string storeId, string tillId, string shiftId, CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<(string, string, int, string?)>>(

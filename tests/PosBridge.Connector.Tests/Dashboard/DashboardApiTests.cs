@@ -13,6 +13,8 @@ namespace PosBridge.Connector.Tests.Dashboard;
 
 public sealed class DashboardApiTests
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     [Fact]
     public async Task Overview_WithoutLogin_IsRefused()
     {
@@ -23,6 +25,29 @@ public sealed class DashboardApiTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("urn:posbridge:problem:dashboard-login-required", await TestTill.ProblemTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task Overview_ShowsRecentZReports_WithTheCashDifferenceAndEachBackOfficesState()
+    {
+        await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
+        var till = await host.PairTillAsync();
+        var closing = new PosBridge.Core.Sync.ShiftClosing
+        {
+            StoreId = "CAI1", TillId = "T2", ShiftId = "0007", OpenedAtUtc = DateTimeOffset.Parse("2026-11-23T06:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            ClosedAtUtc = DateTimeOffset.Parse("2026-11-23T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture), Currency = "EGP",
+            OpeningFloat = 200m, ExpectedCash = 864m, CountedCash = 860m, SaleCount = 6,
+        };
+        (await till.SendAsync(HttpMethod.Post, "/api/v1/shifts/close", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(closing, Web))).EnsureSuccessStatusCode();
+        var manager = new DashboardClient(host.Client);
+        (await manager.LoginAsync()).EnsureSuccessStatusCode();
+
+        var overview = await manager.OverviewAsync();
+
+        var z = Assert.Single(overview.GetProperty("shiftCloses").EnumerateArray());
+        Assert.Equal("0007", z.GetProperty("shiftId").GetString());
+        Assert.Equal(-4m, z.GetProperty("difference").GetDecimal());
+        Assert.Empty(z.GetProperty("adapters").EnumerateObject());
     }
 
     [Fact]

@@ -53,11 +53,11 @@ public sealed class DashboardBrowserTests
             // Sign in.
             Browser.Until(() => browser.Find("login").Displayed, "the sign-in card");
             shots.Take("01-sign-in");
-            browser.Find("password").SendKeys("not-the-password-0");
-            browser.Find("login-btn").Click();
+            Retry(() => browser.Find("password").SendKeys("not-the-password-0"));
+            Retry(() => browser.Find("login-btn").Click());
             Browser.Until(() => browser.Find("message").Displayed && browser.Find("message").Text.Contains("Wrong password", StringComparison.Ordinal), "the wrong-password message");
-            browser.Find("password").SendKeys(DashboardClient.Password);
-            browser.Find("login-btn").Click();
+            Retry(() => browser.Find("password").SendKeys(DashboardClient.Password));
+            Retry(() => browser.Find("login-btn").Click());
             Browser.Until(() => browser.Find("board").Displayed && browser.All("adapter").Count == 1 && browser.All("till-row").Count == 1, "the adapter and the till");
 
             // The adapter with its dead letter and reason, and the till with its last upload.
@@ -72,26 +72,39 @@ public sealed class DashboardBrowserTests
 
             // Retry after the fix: the dead letter leaves the list and waits for the next delivery run.
             odoo.Refuse.Clear();
-            browser.Find("retry").Click();
+            Retry(() => browser.Find("retry").Click());
             Browser.Until(() => browser.All("dead-letter").Count == 0 && browser.Find("waiting").Text == "1", "the dead letter queued again");
             Assert.Contains("1 dead letters queued again for odoo", browser.Find("message").Text, StringComparison.Ordinal);
             shots.Take("03-retried");
 
             // A pairing code for a new till.
-            browser.Find("pair-store").SendKeys("CAI1");
-            browser.Find("pair-till").SendKeys("T9");
-            browser.Find("pair-name").SendKeys("Back counter");
-            browser.Find("pair-btn").Click();
+            Retry(() => browser.Find("pair-store").SendKeys("CAI1"));
+            Retry(() => browser.Find("pair-till").SendKeys("T9"));
+            Retry(() => browser.Find("pair-name").SendKeys("Back counter"));
+            Retry(() => browser.Find("pair-btn").Click());
             Browser.Until(() => browser.Find("pair-result").Displayed && browser.All("till-row").Count == 2, "the pairing code and the waiting till");
             Assert.Matches("^[A-Z2-9]{5}-[A-Z2-9]{5}$", browser.Find("pair-code").Text);
             shots.Take("04-pairing-code");
 
             // Revoke the paired till: two clicks, so a stray tap never does it.
-            var revoke = browser.Driver.FindElement(By.CssSelector($"[data-test='till-row'][data-id='{till}'] [data-test='revoke']"));
-            revoke.Click();
-            Assert.Equal("paired", State(browser, till));
-            revoke.Click();
-            Browser.Until(() => State(browser, till) == "revoked", "the till revoked");
+            // The page redraws every 10 s, which disarms a first click: click twice on the same button until it takes.
+            Browser.Until(
+                () =>
+                {
+                    try
+                    {
+                        var revoke = browser.Driver.FindElement(By.CssSelector($"[data-test='till-row'][data-id='{till}'] [data-test='revoke']"));
+                        revoke.Click();
+                        Assert.Equal("paired", State(browser, till));
+                        revoke.Click();
+                    }
+                    catch (Exception ex) when (ex is StaleElementReferenceException or NoSuchElementException)
+                    {
+                    }
+
+                    return State(browser, till) == "revoked";
+                },
+                "the till revoked");
             shots.Take("05-revoked");
 
             var audit = await DashboardClient.AuditAsync(app.Services);
@@ -173,6 +186,23 @@ public sealed class DashboardBrowserTests
             }
 
             return Path.Combine(AppContext.BaseDirectory, "TestResults");
+        }
+    }
+
+    // The page redraws from each refresh, so an element found a moment ago may have been replaced.
+    private static void Retry(Action action)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                action();
+                return;
+            }
+            catch (Exception ex) when (attempt < 50 && ex is StaleElementReferenceException or ElementClickInterceptedException or ElementNotInteractableException)
+            {
+                Thread.Sleep(100);
+            }
         }
     }
 }

@@ -11,6 +11,8 @@
       title: 'PosBridge dashboard', logout: 'Sign out', signIn: 'Sign in', password: 'Dashboard password', signInButton: 'Sign in',
       adapters: 'Back offices', noAdapters: 'No adapters are enabled: sales wait in the inbox until one is.',
       tills: 'Tills', noTills: 'No tills yet: create a pairing code below.',
+      zTitle: 'Recent Z reports', shift: 'Shift', closedAt: 'Closed', expected: 'Expected cash', counted: 'Counted', difference: 'Difference',
+      backOffices: 'Back offices', noZ: 'No shift has been closed yet.', z_closed: 'session closed', z_nothing: 'no session', z_retry: 'retrying', z_dead: 'failed', z_waiting: 'waiting for sales',
       store: 'Store', till: 'Till', name: 'Name', state: 'Status', lastUpload: 'Last upload', lastContact: 'Last contact',
       pairTitle: 'Pair a till', createCode: 'Create pairing code', codeFor: 'Pairing code for',
       expires: 'Type it on the till before {0}. It works once.',
@@ -33,6 +35,8 @@
       title: 'لوحة PosBridge', logout: 'تسجيل الخروج', signIn: 'تسجيل الدخول', password: 'كلمة مرور اللوحة', signInButton: 'دخول',
       adapters: 'الأنظمة الخلفية', noAdapters: 'لا توجد أنظمة مفعّلة: تبقى المبيعات في صندوق الوارد حتى يُفعَّل أحدها.',
       tills: 'نقاط البيع', noTills: 'لا توجد نقاط بيع بعد: أنشئ رمز إقران أدناه.',
+      zTitle: 'أحدث تقارير Z', shift: 'الوردية', closedAt: 'الإغلاق', expected: 'النقد المتوقع', counted: 'المعدود', difference: 'الفرق',
+      backOffices: 'الأنظمة الخلفية', noZ: 'لم تُغلق أي وردية بعد.', z_closed: 'أُغلقت الجلسة', z_nothing: 'لا جلسة', z_retry: 'إعادة المحاولة', z_dead: 'فشل', z_waiting: 'بانتظار المبيعات',
       store: 'المتجر', till: 'نقطة البيع', name: 'الاسم', state: 'الحالة', lastUpload: 'آخر رفع', lastContact: 'آخر اتصال',
       pairTitle: 'إقران نقطة بيع', createCode: 'إنشاء رمز إقران', codeFor: 'رمز الإقران لـ',
       expires: 'اكتبه على نقطة البيع قبل {0}. يعمل مرة واحدة.',
@@ -212,12 +216,28 @@
         : el('button', { type: 'button', class: 'danger', 'data-test': 'revoke', onclick: (e) => revoke(till.id, e.currentTarget) }, t('revoke'))));
   }
 
+  function renderClose(c) {
+    const money = (v) => el('bdi', { dir: 'ltr' }, `${c.currency} ${Number(v).toFixed(2)}`);
+    const states = Object.entries(c.adapters);
+    return el('tr', { 'data-test': 'shift-close', 'data-shift': c.shiftId },
+      el('td', { class: 'id' }, el('bdi', {}, `${c.storeId}/${c.tillId}`)),
+      el('td', { class: 'id' }, el('bdi', {}, c.shiftId)),
+      el('td', { title: full(c.closedAt) }, when(c.closedAt)),
+      el('td', {}, money(c.expectedCash)),
+      el('td', {}, money(c.countedCash)),
+      el('td', { class: c.difference < 0 ? 'state-revoked' : '', 'data-test': 'z-difference' }, money(c.difference)),
+      el('td', { 'data-test': 'z-adapters' }, states.length === 0 ? t('z_waiting')
+        : states.map(([name, state]) => `${name}: ${t('z_' + state)}`).join(' · ')));
+  }
+
   function render() {
     if (!overview) return;
     $('adapters').replaceChildren(...overview.adapters.map(renderAdapter));
     $('no-adapters').hidden = overview.adapters.length > 0;
     $('tills').querySelector('tbody').replaceChildren(...overview.tills.map(renderTill));
     $('no-tills').hidden = overview.tills.length > 0;
+    $('shift-closes').querySelector('tbody').replaceChildren(...overview.shiftCloses.map(renderClose));
+    $('no-shift-closes').hidden = overview.shiftCloses.length > 0;
     $('updated').textContent = t('updated', new Intl.DateTimeFormat(locale(), { timeStyle: 'medium' }).format(new Date(overview.generatedAt)));
   }
 
