@@ -126,6 +126,15 @@ public sealed partial class OdooEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops every fault not yet used: the server is healthy again.</summary>
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> on the data under the server's lock (for arranging and asserting).</summary>
     public T Read<T>(Func<Store, T> action)
     {

@@ -25,7 +25,8 @@ internal sealed class SalesDispatcher(
     IOptions<ConnectorOptions> options,
     ILogger<SalesDispatcher> logger,
     Random? random = null,
-    Metrics.ConnectorMetrics? metrics = null)
+    Metrics.ConnectorMetrics? metrics = null,
+    Shifts.ShiftClosings? shiftClosings = null)
 {
     private const int MaxErrorLength = 1000;
     private readonly Random _random = random ?? Random.Shared;
@@ -69,7 +70,15 @@ internal sealed class SalesDispatcher(
 
             try
             {
-                return await DeliverExclusiveAsync(adapter, sink, cancellationToken).ConfigureAwait(false);
+                var run = await DeliverExclusiveAsync(adapter, sink, cancellationToken).ConfigureAwait(false);
+
+                // Shift closes go after the sales: a session closes only once its last sale is in.
+                if (sink is IShiftSink shiftSink && shiftClosings is not null)
+                {
+                    await shiftClosings.CloseDueAsync(adapter, shiftSink, cancellationToken).ConfigureAwait(false);
+                }
+
+                return run;
             }
             finally
             {

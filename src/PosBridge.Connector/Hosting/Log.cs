@@ -20,4 +20,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Database {Path} is at schema version {Version}")]
     public static partial void DatabaseReady(ILogger logger, string path, int version);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Closing shift {ShiftId} of till {TillId} in {Adapter} failed (attempt {Attempt}); tried again after the next delivery: {Error}")]
+    public static partial void ShiftCloseFailed(ILogger logger, string adapter, string tillId, string shiftId, int attempt, string error);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Till {TillId} closed shift {ShiftId}: {Receipt}")]
+    public static partial void ShiftClosingReceived(ILogger logger, string tillId, string shiftId, Shifts.ShiftClosingReceipt receipt);
 }

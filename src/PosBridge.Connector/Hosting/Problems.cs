@@ -30,6 +30,8 @@ internal static class Problems
 
     public static IResult RateLimited(TimeSpan retryAfter) => Problem(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests from this till.", $"Try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s.");
 
+    public static IResult ShiftClosingConflict(string tillId, string shiftId) => Problem(StatusCodes.Status409Conflict, "shift-closing-conflict", "This shift was already closed with other figures.", $"Shift '{shiftId}' of till '{tillId}' is stored with a different close; it is never overwritten. A correction is a manager's job in the back office.");
+
     public static IResult PairingFailed(string detail) => Problem(StatusCodes.Status400BadRequest, "pairing-code-invalid", "The pairing code cannot be used.", detail);
 
     private static IResult Problem(int status, string type, string title, string detail) =>

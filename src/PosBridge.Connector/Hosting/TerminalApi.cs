@@ -38,6 +38,13 @@ internal static class TerminalApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/shifts/close", CloseShiftAsync)
+            .WithSummary("Report a closed shift (its Z report) after all its sales; back offices that keep sessions close theirs with the counted cash. Signed.")
+            .Accepts<ShiftClosing>("application/json")
+            .Produces<ShiftClosingResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/status", StatusAsync)
             .WithSummary("The calling till's sync status as the connector sees it. Signed.")
             .Produces<TillSyncStatus>()
@@ -167,6 +174,66 @@ internal static class TerminalApi
         metrics.SalesReceived.Add(counts[(int)UploadStatus.Accepted], new KeyValuePair<string, object?>("store", till.StoreId));
         Log.Uploaded(logger, till.Id, response.Results.Count, counts[(int)UploadStatus.Accepted], counts[(int)UploadStatus.Duplicate], counts[(int)UploadStatus.Rejected], counts[(int)UploadStatus.Conflict]);
         return Results.Json(response, Json);
+    }
+
+    private const int MaxShiftClosingBytes = 4096;
+
+    private static async Task<IResult> CloseShiftAsync(
+        HttpContext context,
+        TillAuthenticator authenticator,
+        TillRateLimiter limiter,
+        Shifts.ShiftClosings closings,
+        ILogger<Shifts.ShiftClosings> logger,
+        CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(context, MaxShiftClosingBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Refuse(context, logger, Problems.PayloadTooLarge(MaxShiftClosingBytes), "payload-too-large");
+        }
+
+        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return Refuse(context, logger, authentication.Problem!, "authentication");
+        }
+
+        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
+        {
+            return RateLimited(context, retryAfter);
+        }
+
+        ShiftClosing? closing;
+        try
+        {
+            closing = JsonSerializer.Deserialize<ShiftClosing>(body, Json);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.MalformedJson(ex.Message.Split(" Path:", 2)[0]);
+        }
+
+        if (closing is null)
+        {
+            return Problems.InvalidRequest("Send the shift's close: storeId, tillId, shiftId, openedAtUtc, closedAtUtc, currency, openingFloat, expectedCash, countedCash, saleCount.");
+        }
+
+        var problems = closing.Validate().ToList();
+        if (closing.TillId != till.Id || closing.StoreId != till.StoreId)
+        {
+            problems.Add($"the close is for till '{closing.StoreId}/{closing.TillId}', but the request is signed by till '{till.StoreId}/{till.Id}'.");
+        }
+
+        if (problems.Count > 0)
+        {
+            return Refuse(context, logger, Problems.InvalidRequest(string.Join(" ", problems)), "invalid-shift-closing");
+        }
+
+        var receipt = await closings.ReceiveAsync(closing, cancellationToken).ConfigureAwait(false);
+        Log.ShiftClosingReceived(logger, till.Id, closing.ShiftId, receipt);
+        return receipt == Shifts.ShiftClosingReceipt.Conflict
+            ? Problems.ShiftClosingConflict(closing.TillId, closing.ShiftId)
+            : Results.Json(new ShiftClosingResponse { Status = receipt == Shifts.ShiftClosingReceipt.Accepted ? "accepted" : "duplicate" }, Json);
     }
 
     private static async Task<IResult> StatusAsync(

@@ -145,6 +145,31 @@ internal static class Migrations
             pulled_at       INTEGER NOT NULL
         );
         """,
+        // 7: shift closes from tills (Z reports), and their delivery to back offices that keep sessions.
+        """
+        CREATE TABLE shift_closings (
+            store_id        TEXT    NOT NULL,
+            till_id         TEXT    NOT NULL,
+            shift_id        TEXT    NOT NULL,
+            last_sale_seq   INTEGER NOT NULL,
+            received_at     INTEGER NOT NULL,
+            content_hash    TEXT    NOT NULL,
+            document        TEXT    NOT NULL,
+            PRIMARY KEY (store_id, till_id, shift_id)
+        );
+
+        CREATE TABLE shift_closing_deliveries (
+            adapter         TEXT    NOT NULL,
+            store_id        TEXT    NOT NULL,
+            till_id         TEXT    NOT NULL,
+            shift_id        TEXT    NOT NULL,
+            state           TEXT    NOT NULL CHECK (state IN ('closed', 'nothing', 'retry', 'dead')),
+            attempts        INTEGER NOT NULL,
+            last_error      TEXT    NULL,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (adapter, store_id, till_id, shift_id)
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

@@ -85,3 +85,81 @@ public sealed record TillSyncStatus
 
     public required DateTimeOffset ServerTime { get; init; }
 }
+
+/// <summary>
+/// A till's shift has closed (its Z report): sent after every sale of the shift has been uploaded, so back
+/// offices that keep sessions (Odoo's <c>pos.session</c>) can close theirs with the counted cash.
+/// </summary>
+public sealed record ShiftClosing
+{
+    public required string StoreId { get; init; }
+
+    public required string TillId { get; init; }
+
+    public required string ShiftId { get; init; }
+
+    public required DateTimeOffset OpenedAtUtc { get; init; }
+
+    public required DateTimeOffset ClosedAtUtc { get; init; }
+
+    /// <summary>ISO 4217 code of the cash amounts.</summary>
+    public required string Currency { get; init; }
+
+    public required decimal OpeningFloat { get; init; }
+
+    /// <summary>What the drawer should hold by the till's own count of sales, refunds and cash in/out.</summary>
+    public required decimal ExpectedCash { get; init; }
+
+    /// <summary>What the cashier counted at close.</summary>
+    public required decimal CountedCash { get; init; }
+
+    /// <summary>Sales and refunds in the shift.</summary>
+    public required int SaleCount { get; init; }
+
+    /// <summary>Checks the message as a whole; an empty list when it is valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var (name, value) in new[] { ("storeId", StoreId), ("tillId", TillId), ("shiftId", ShiftId) })
+        {
+            if (string.IsNullOrWhiteSpace(value) || value.Length > 64)
+            {
+                problems.Add($"{name} must be 1 to 64 characters.");
+            }
+        }
+
+        if (OpenedAtUtc.Offset != TimeSpan.Zero || ClosedAtUtc.Offset != TimeSpan.Zero)
+        {
+            problems.Add("openedAtUtc and closedAtUtc must be in UTC (offset +00:00).");
+        }
+
+        if (ClosedAtUtc < OpenedAtUtc)
+        {
+            problems.Add("closedAtUtc is before openedAtUtc.");
+        }
+
+        if (Currency is null || Currency.Length != 3 || !Currency.All(char.IsAsciiLetterUpper))
+        {
+            problems.Add("currency must be an ISO 4217 code such as EGP.");
+        }
+
+        if (OpeningFloat < 0m || CountedCash < 0m)
+        {
+            problems.Add("openingFloat and countedCash cannot be negative.");
+        }
+
+        if (SaleCount < 0)
+        {
+            problems.Add("saleCount cannot be negative.");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>The connector's answer to a <see cref="ShiftClosing"/>: stored now, or already stored with the same content.</summary>
+public sealed record ShiftClosingResponse
+{
+    /// <summary>"accepted" or "duplicate".</summary>
+    public required string Status { get; init; }
+}

@@ -13,7 +13,7 @@ namespace PosBridge.Erp.Odoo.Pos;
 /// find the order at fault, and reads back every order it sent: only an order Odoo holds as paid, posted or
 /// invoiced, paid in full and with our totals, counts as delivered.
 /// </summary>
-public sealed class OdooSalesSink : ISalesSink
+public sealed class OdooSalesSink : ISalesSink, IShiftSink
 {
     private static readonly string[] OrderFields = ["id", "state", "pos_reference", "amount_total", "amount_paid", "account_move", "session_id"];
     private static readonly HashSet<string> DoneStates = ["paid", "done", "invoiced"];
@@ -46,6 +46,13 @@ public sealed class OdooSalesSink : ISalesSink
         var config = _lookups.ConfigFor(storeId, tillId)
             ?? throw new ArgumentException($"Till '{storeId}/{tillId}' has no pos.config in Odoo:Pos:Tills.", nameof(tillId));
         return _sessions.CloseShiftAsync(config, tillId, shiftId, countedCash, null, cancellationToken);
+    }
+
+    /// <summary>Closes the shift's pos.session with the till's counted cash (the Z report).</summary>
+    public Task<bool> CloseShiftAsync(Core.Sync.ShiftClosing closing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(closing);
+        return CloseShiftAsync(closing.StoreId, closing.TillId, closing.ShiftId, closing.CountedCash, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SaleDeliveryResult>> DeliverAsync(IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default)

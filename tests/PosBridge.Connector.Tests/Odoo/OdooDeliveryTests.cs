@@ -74,6 +74,68 @@ public sealed class OdooDeliveryTests
         Assert.Contains(tillView.Products, p => p.Name == "Turkish Coffee");
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private static byte[] Closing(string shift = "0001", decimal counted = 150m, string till = "T2") =>
+        System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(
+            new PosBridge.Core.Sync.ShiftClosing
+            {
+                StoreId = "CAI1", TillId = till, ShiftId = shift, OpenedAtUtc = DateTimeOffset.Parse("2026-11-23T06:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+                ClosedAtUtc = DateTimeOffset.Parse("2026-11-23T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture), Currency = "EGP",
+                OpeningFloat = 0m, ExpectedCash = 150m, CountedCash = counted, SaleCount = 3,
+            },
+            Web));
+
+    [Fact]
+    public async Task ShiftClose_FromTheTill_ClosesTheOdooSessionAfterItsLastSale_WithTheCountedCash()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var host = await ConnectorHost.StartAsync(Settings(odoo));
+        var till = await host.PairTillAsync();
+        var made = new Sales(host.Clock);
+        (await till.UploadAsync([.. Enumerable.Range(0, 3).Select(_ => made.Next(price: 35m, quantity: 1m, sku: "COF-TR"))])).EnsureSuccessStatusCode();
+        var dispatcher = host.Services.GetRequiredService<SalesDispatcher>();
+
+        // Odoo is down when the first delivery runs: the sales wait, so the session must not close yet.
+        odoo.Inject(new Fault(FaultKind.BadGateway, Times: 50));
+        var closeResponse = await till.SendAsync(HttpMethod.Post, "/api/v1/shifts/close", Closing());
+        await dispatcher.DeliverAsync("odoo", ct);
+        var whileDown = odoo.Read(s => s["pos.session"].Records.Count);
+
+        odoo.ClearFaults();
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        await dispatcher.DeliverAsync("odoo", ct);
+
+        closeResponse.EnsureSuccessStatusCode();
+        Assert.Equal(0, whileDown);
+        var session = odoo.Read(s => (JObject)Assert.Single(s["pos.session"].Records.Values).DeepClone());
+        Assert.Equal("closed", session["state"]!.Value<string>());
+        Assert.Equal(150m, session["cash_register_balance_end_real"]!.Value<decimal>());
+        Assert.Equal(3, odoo.Read(s => s["pos.order"].Records.Count));
+        var state = await host.Services.GetRequiredService<PosBridge.Connector.Shifts.ShiftClosings>().StateAsync("CAI1", "T2", "0001", ct);
+        Assert.Equal(("odoo", "closed"), (state[0].Adapter, state[0].State));
+    }
+
+    [Fact]
+    public async Task ShiftClose_IsIdempotent_NeverOverwritten_AndOnlyForTheSigningTill()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var host = await ConnectorHost.StartAsync(Settings(odoo));
+        var till = await host.PairTillAsync();
+
+        var first = await till.SendAsync(HttpMethod.Post, "/api/v1/shifts/close", Closing());
+        var again = await till.SendAsync(HttpMethod.Post, "/api/v1/shifts/close", Closing());
+        var different = await till.SendAsync(HttpMethod.Post, "/api/v1/shifts/close", Closing(counted: 140m));
+        var otherTill = await till.SendAsync(HttpMethod.Post, "/api/v1/shifts/close", Closing(shift: "0002", till: "T9"));
+
+        Assert.Contains("accepted", await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("duplicate", await again.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, different.StatusCode);
+        Assert.Equal("urn:posbridge:problem:shift-closing-conflict", await TestTill.ProblemTypeAsync(different));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, otherTill.StatusCode);
+    }
+
     [Fact]
     public async Task Start_WithAnIncompleteOdooSection_FailsNamingEverySetting()
     {
