@@ -25,4 +25,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6020, Level = LogLevel.Warning, Message = "Odoo refused a batch of {Count} orders ({Reason}); splitting it to find the order at fault")]
     public static partial void BatchSplit(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 6030, Level = LogLevel.Information, Message = "Invoice {Name} ({Reference}) posted and paid for {SaleCount} sales")]
+    public static partial void InvoicePosted(ILogger logger, string name, string reference, int saleCount);
+
+    [LoggerMessage(EventId = 6031, Level = LogLevel.Information, Message = "Making daily summary {Reference} of {SaleCount} sales")]
+    public static partial void SummaryCreating(ILogger logger, string reference, int saleCount);
+
+    [LoggerMessage(EventId = 6040, Level = LogLevel.Information, Message = "Loyalty card {CardId}: {Before} → {After} points for sale {SaleId}")]
+    public static partial void LoyaltyApplied(ILogger logger, long cardId, decimal before, decimal after, Guid saleId);
 }

@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PosBridge.Core.Adapters;
+using PosBridge.Core.Loyalty;
+using PosBridge.Erp.Odoo.Invoicing;
+using PosBridge.Erp.Odoo.Loyalty;
 using PosBridge.Erp.Odoo.Pos;
 using PosBridge.Erp.Odoo.Rpc;
 using Refit;
@@ -16,7 +19,9 @@ public static class OdooServiceCollectionExtensions
     public const string Section = "Odoo";
 
     /// <summary>
-    /// Adds the Odoo client and, with <c>Odoo:Pos:Enabled</c>, the POS order sales sink. Does nothing when the
+    /// Adds the Odoo client and, with <c>Odoo:Pos:Enabled</c>, the POS order sales sink; with
+    /// <c>Odoo:Invoicing:Enabled</c> the invoice sink (Odoo without the POS app); with <c>Odoo:Loyalty:Enabled</c>
+    /// the loyalty points sink and program source. Does nothing when the
     /// configuration has no <c>Odoo</c> section. Options are validated at start with every problem named.
     /// </summary>
     public static IServiceCollection AddOdoo(this IServiceCollection services, IConfiguration configuration)
@@ -32,9 +37,14 @@ public static class OdooServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<OdooConnectionOptions>().Bind(section).ValidateOnStart();
         services.AddOptions<OdooPosOptions>().Bind(section.GetSection("Pos"));
+        services.AddOptions<OdooInvoicingOptions>().Bind(section.GetSection("Invoicing"));
+        services.AddOptions<OdooLoyaltyOptions>().Bind(section.GetSection("Loyalty"));
 
         // One validator for the whole section, so a start that fails names every problem at once.
-        services.AddSingleton<IValidateOptions<OdooConnectionOptions>>(sp => new OdooConnectionOptionsValidator(sp.GetRequiredService<IOptions<OdooPosOptions>>()));
+        services.AddSingleton<IValidateOptions<OdooConnectionOptions>>(sp => new OdooConnectionOptionsValidator(
+            sp.GetRequiredService<IOptions<OdooPosOptions>>(),
+            sp.GetRequiredService<IOptions<OdooInvoicingOptions>>(),
+            sp.GetRequiredService<IOptions<OdooLoyaltyOptions>>()));
 
         var settings = new RefitSettings(new NewtonsoftContentSerializer(NewtonsoftContentSerializer.DefaultSettings()));
         void Configure(IServiceProvider sp, HttpClient client)
@@ -76,12 +86,36 @@ public static class OdooServiceCollectionExtensions
             services.AddSingleton<ISalesSink>(sp => sp.GetRequiredService<OdooSalesSink>());
         }
 
+        // Odoo without the POS app: sales as posted, paid customer invoices.
+        if (section.GetSection("Invoicing").GetValue("Enabled", false))
+        {
+            services.AddSingleton(sp => new OdooInvoiceSink(
+                sp.GetRequiredService<OdooClient>(),
+                sp.GetRequiredService<IOptions<OdooInvoicingOptions>>().Value,
+                sp.GetRequiredService<IOptions<OdooPosOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<OdooInvoiceSink>>()));
+            services.AddSingleton<ISalesSink>(sp => sp.GetRequiredService<OdooInvoiceSink>());
+        }
+
+        // Loyalty: programs to the tills, points from sales to the customers' cards (a sink of its own).
+        if (section.GetSection("Loyalty").GetValue("Enabled", false))
+        {
+            services.AddSingleton(sp => new OdooLoyaltySink(
+                sp.GetRequiredService<OdooClient>(),
+                sp.GetRequiredService<IOptions<OdooLoyaltyOptions>>().Value,
+                sp.GetRequiredService<IOptions<OdooPosOptions>>().Value,
+                sp.GetRequiredService<ILogger<OdooLoyaltySink>>()));
+            services.AddSingleton<ISalesSink>(sp => sp.GetRequiredService<OdooLoyaltySink>());
+            services.AddSingleton<ILoyaltySource>(sp => new OdooLoyaltySource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooLoyaltyOptions>>().Value));
+        }
+
         return services;
     }
 }
 
 /// <summary>Checks the connection settings; every problem is named with the setting to fix.</summary>
-internal sealed class OdooConnectionOptionsValidator(IOptions<OdooPosOptions> pos) : IValidateOptions<OdooConnectionOptions>
+internal sealed class OdooConnectionOptionsValidator(IOptions<OdooPosOptions> pos, IOptions<OdooInvoicingOptions> invoicing, IOptions<OdooLoyaltyOptions> loyalty) : IValidateOptions<OdooConnectionOptions>
 {
     public ValidateOptionsResult Validate(string? name, OdooConnectionOptions options)
     {
@@ -146,6 +180,33 @@ internal sealed class OdooConnectionOptionsValidator(IOptions<OdooPosOptions> po
         }
 
         failures.AddRange(OdooPosOptionsValidation.Validate(pos.Value));
+        failures.AddRange(OdooInvoicingOptionsValidation.Validate(invoicing.Value));
+        failures.AddRange(OdooLoyaltyOptionsValidation.Validate(loyalty.Value));
+        if (pos.Value.Enabled && invoicing.Value.Enabled)
+        {
+            failures.Add("Odoo:Pos:Enabled and Odoo:Invoicing:Enabled are both on: every sale would be booked twice (a POS order and an invoice). Turn Invoicing on only for a database without the POS app, with Odoo:Pos:Enabled false.");
+        }
+
+        var names = new List<string>();
+        if (pos.Value.Enabled)
+        {
+            names.Add(pos.Value.AdapterName);
+        }
+
+        if (invoicing.Value.Enabled)
+        {
+            names.Add(invoicing.Value.AdapterName);
+        }
+
+        if (loyalty.Value.Enabled)
+        {
+            names.Add(loyalty.Value.AdapterName);
+        }
+
+        foreach (var duplicate in names.Where(n => !string.IsNullOrWhiteSpace(n)).GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            failures.Add($"Adapter name '{duplicate.Key}' is used by more than one Odoo sink (Odoo:Pos, Odoo:Invoicing, Odoo:Loyalty AdapterName); each needs its own, as the connector keeps cursors and dead letters by name.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -23,6 +23,8 @@ public sealed partial class OdooEmulator
         ("pos.session", "post_closing_cash_details") => (true, ["counted_cash"]),
         ("pos.session", "update_closing_control_state_session") => (true, ["notes"]),
         ("pos.session", "close_session_from_ui") => (true, ["bank_payment_method_diff_pairs"]),
+        ("account.move", "action_post") => (true, []),
+        ("account.payment.register", "action_create_payments") => (true, []),
         _ => throw new OdooFault("builtins.AttributeError", $"The method '{method}' does not exist on the model '{model}'"),
     };
 
@@ -55,13 +57,22 @@ public sealed partial class OdooEmulator
             case "create":
                 {
                     var values = named["vals_list"] is JArray list ? list.Cast<JObject>().ToList() : [(JObject)named["vals_list"]!];
-                    return new JArray(values.Select(v => Store.Create(model, v)));
+                    return new JArray(values.Select(v => model switch
+                    {
+                        "account.move" => CreateMove(v),
+                        "account.payment.register" => CreatePaymentWizard(v, context),
+                        _ => Store.Create(model, v),
+                    }).ToList());
                 }
 
             case "write":
                 foreach (var id in ids)
                 {
                     Store.Write(model, id, (JObject)named["vals"]!);
+                    if (model == "account.move")
+                    {
+                        RecomputeMove(id);
+                    }
                 }
 
                 return true;
@@ -91,6 +102,15 @@ public sealed partial class OdooEmulator
 
             case "close_session_from_ui":
                 return CloseSession(ids.Single());
+            case "action_post":
+                foreach (var id in ids)
+                {
+                    PostMove(id);
+                }
+
+                return false;
+            case "action_create_payments":
+                return CreatePayments(ids.Single());
             default:
                 throw new OdooFault("builtins.AttributeError", $"The method '{method}' does not exist on the model '{model}'");
         }

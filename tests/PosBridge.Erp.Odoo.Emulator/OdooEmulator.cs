@@ -40,6 +40,7 @@ public sealed partial class OdooEmulator : IAsyncDisposable
     {
         Version = version;
         Seed.Define(Store, version);
+        Store.AfterCreate = AfterCreate;
         Seed.Populate(Store, version);
     }
 

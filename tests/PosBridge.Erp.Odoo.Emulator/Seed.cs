@@ -7,7 +7,7 @@ internal static class Seed
 {
     public static void Define(Store store, int version)
     {
-        Field F(string name, FieldType type, string? target = null) => new(name, type, target);
+        Field F(string name, FieldType type, string? target = null, string? inverse = null) => new(name, type, target, inverse);
 
         store.Define(new Model("res.company", F("name", FieldType.Char), F("currency_id", FieldType.Many2One, "res.currency"), F("tax_calculation_rounding_method", FieldType.Selection)));
         store.Define(new Model("res.currency", F("name", FieldType.Char), F("rounding", FieldType.Float), F("decimal_places", FieldType.Integer)));
@@ -45,7 +45,23 @@ internal static class Seed
         store.Define(new Model("stock.location", F("name", FieldType.Char), F("usage", FieldType.Selection)));
         store.Define(new Model("stock.quant", F("product_id", FieldType.Many2One, "product.product"), F("location_id", FieldType.Many2One, "stock.location"), F("quantity", FieldType.Float), F("reserved_quantity", FieldType.Float)));
         store.Define(new Model("stock.picking", F("name", FieldType.Char), F("state", FieldType.Selection), F("pos_session_id", FieldType.Many2One, "pos.session"), F("move_count", FieldType.Integer)));
-        store.Define(new Model("account.move", F("name", FieldType.Char), F("move_type", FieldType.Selection), F("state", FieldType.Selection), F("partner_id", FieldType.Many2One, "res.partner"), F("amount_total", FieldType.Float), F("amount_tax", FieldType.Float), F("ref", FieldType.Char)));
+        store.Define(new Model("account.journal", F("name", FieldType.Char), F("type", FieldType.Selection), F("code", FieldType.Char)));
+        store.Define(new Model("account.move",
+            F("name", FieldType.Char), F("move_type", FieldType.Selection), F("state", FieldType.Selection), F("partner_id", FieldType.Many2One, "res.partner"),
+            F("amount_total", FieldType.Float), F("amount_tax", FieldType.Float), F("amount_untaxed", FieldType.Float), F("amount_residual", FieldType.Float), F("payment_state", FieldType.Selection),
+            F("ref", FieldType.Char), F("narration", FieldType.Text), F("invoice_date", FieldType.Char), F("journal_id", FieldType.Many2One, "account.journal"),
+            F("invoice_line_ids", FieldType.X2Many, "account.move.line", "move_id")));
+        store.Define(new Model("account.move.line",
+            F("move_id", FieldType.Many2One, "account.move"), F("product_id", FieldType.Many2One, "product.product"), F("name", FieldType.Char), F("quantity", FieldType.Float),
+            F("price_unit", FieldType.Float), F("discount", FieldType.Float), F("tax_ids", FieldType.X2Many, "account.tax"), F("price_subtotal", FieldType.Float), F("price_total", FieldType.Float)));
+        store.Define(new Model("account.payment",
+            F("name", FieldType.Char), F("ref", FieldType.Char), F("amount", FieldType.Float), F("journal_id", FieldType.Many2One, "account.journal"), F("partner_id", FieldType.Many2One, "res.partner"),
+            F("state", FieldType.Selection), F("payment_type", FieldType.Selection), F("date", FieldType.Char)));
+
+        // The wizard behind "Register Payment"; the invoice it pays comes from the context (active_ids), kept in line_ids.
+        store.Define(new Model("account.payment.register",
+            F("journal_id", FieldType.Many2One, "account.journal"), F("amount", FieldType.Float), F("payment_date", FieldType.Char), F("communication", FieldType.Char),
+            F("line_ids", FieldType.X2Many, "account.move")));
         store.Define(new Model("pos.payment.method", F("name", FieldType.Char), F("is_cash_count", FieldType.Boolean), F("active", FieldType.Boolean)));
         store.Define(new Model("pos.config", F("name", FieldType.Char), F("payment_method_ids", FieldType.X2Many, "pos.payment.method"), F("cash_control", FieldType.Boolean), F("current_session_id", FieldType.Many2One, "pos.session"), F("active", FieldType.Boolean)));
         store.Define(new Model("pos.session",
@@ -81,8 +97,25 @@ internal static class Seed
             F("name", FieldType.Char), F("pos_order_id", FieldType.Many2One, "pos.order"), F("payment_method_id", FieldType.Many2One, "pos.payment.method"), F("amount", FieldType.Float),
             F("payment_date", FieldType.Datetime), F("card_type", FieldType.Char), F("cardholder_name", FieldType.Char), F("transaction_id", FieldType.Char), F("payment_status", FieldType.Char),
             F("ticket", FieldType.Char), F("is_change", FieldType.Boolean), F("session_id", FieldType.Many2One, "pos.session")));
-        store.Define(new Model("loyalty.program", F("name", FieldType.Char), F("program_type", FieldType.Selection), F("active", FieldType.Boolean)));
-        store.Define(new Model("loyalty.card", F("program_id", FieldType.Many2One, "loyalty.program"), F("partner_id", FieldType.Many2One, "res.partner"), F("code", FieldType.Char), F("points", FieldType.Float)));
+        store.Define(new Model("loyalty.program", F("name", FieldType.Char), F("program_type", FieldType.Selection), F("trigger", FieldType.Selection), F("currency_id", FieldType.Many2One, "res.currency"), F("active", FieldType.Boolean)));
+        store.Define(new Model("loyalty.rule",
+            F("program_id", FieldType.Many2One, "loyalty.program"), F("reward_point_mode", FieldType.Selection), F("reward_point_amount", FieldType.Float), F("minimum_amount", FieldType.Float),
+            F("minimum_qty", FieldType.Integer), F("product_ids", FieldType.X2Many, "product.product"), F("code", FieldType.Char), F("mode", FieldType.Selection), F("active", FieldType.Boolean)));
+        store.Define(new Model("loyalty.reward",
+            F("program_id", FieldType.Many2One, "loyalty.program"), F("reward_type", FieldType.Selection), F("description", FieldType.Char), F("required_points", FieldType.Float), F("discount", FieldType.Float),
+            F("discount_mode", FieldType.Selection), F("discount_applicability", FieldType.Selection), F("discount_max_amount", FieldType.Float), F("reward_product_id", FieldType.Many2One, "product.product"),
+            F("reward_product_qty", FieldType.Integer), F("active", FieldType.Boolean)));
+        var card = new Model("loyalty.card", F("program_id", FieldType.Many2One, "loyalty.program"), F("partner_id", FieldType.Many2One, "res.partner"), F("code", FieldType.Char), F("points", FieldType.Float), F("expiration_date", FieldType.Char));
+        store.Define(new Model("mail.message", F("model", FieldType.Char), F("res_id", FieldType.Integer), F("body", FieldType.Text), F("message_type", FieldType.Selection)));
+        if (version >= 18)
+        {
+            // 18 adds loyalty.history; 17's cards keep only their chatter (mail.thread).
+            store.Define(new Model("loyalty.history", F("card_id", FieldType.Many2One, "loyalty.card"), F("description", FieldType.Text), F("issued", FieldType.Float), F("used", FieldType.Float), F("order_model", FieldType.Char), F("order_id", FieldType.Integer)));
+            card.Add(F("history_ids", FieldType.X2Many, "loyalty.history", "card_id"));
+        }
+
+        card.Add(F("message_ids", FieldType.X2Many, "mail.message", "res_id"));
+        store.Define(card);
     }
 
     public static void Populate(Store store, int version)
@@ -158,7 +191,17 @@ internal static class Seed
                 store.Create("pos.config", new JObject { ["name"] = $"PosBridge Till {i}", ["payment_method_ids"] = new JArray(1, 2, 3), ["cash_control"] = true, ["active"] = true });
             }
 
-            store.Create("loyalty.program", new JObject { ["name"] = "Café points", ["program_type"] = "loyalty", ["active"] = true });
+            // Café points: 1 point per EGP spent; 100 points buy 10 EGP off (0.1 per point). A promo code for 10% off.
+            store.Create("loyalty.program", new JObject { ["name"] = "Café points", ["program_type"] = "loyalty", ["trigger"] = "auto", ["currency_id"] = currency, ["active"] = true });
+            store.Create("loyalty.rule", new JObject { ["program_id"] = 1, ["reward_point_mode"] = "money", ["reward_point_amount"] = 1m, ["minimum_amount"] = 0m, ["minimum_qty"] = 1, ["mode"] = "auto", ["active"] = true });
+            store.Create("loyalty.reward", new JObject { ["program_id"] = 1, ["reward_type"] = "discount", ["description"] = "0.10 EGP per point", ["required_points"] = 100m, ["discount"] = 0.1m, ["discount_mode"] = "per_point", ["discount_applicability"] = "order", ["discount_max_amount"] = 0m, ["reward_product_qty"] = 1, ["active"] = true });
+            store.Create("loyalty.program", new JObject { ["name"] = "Coffee lovers code", ["program_type"] = "promo_code", ["trigger"] = "with_code", ["currency_id"] = currency, ["active"] = true });
+            store.Create("loyalty.rule", new JObject { ["program_id"] = 2, ["reward_point_mode"] = "order", ["reward_point_amount"] = 1m, ["minimum_amount"] = 50m, ["minimum_qty"] = 1, ["product_ids"] = new JArray(1, 2), ["code"] = "COFFEE10", ["mode"] = "with_code", ["active"] = true });
+            store.Create("loyalty.reward", new JObject { ["program_id"] = 2, ["reward_type"] = "discount", ["description"] = "10% on your order", ["required_points"] = 1m, ["discount"] = 10m, ["discount_mode"] = "percent", ["discount_applicability"] = "order", ["discount_max_amount"] = 0m, ["reward_product_qty"] = 1, ["active"] = true });
+            store.Create("loyalty.card", new JObject { ["program_id"] = 1, ["partner_id"] = 2, ["code"] = "044e-cd63-495c", ["points"] = 250m });
+            store.Create("account.journal", new JObject { ["name"] = "Customer Invoices", ["type"] = "sale", ["code"] = "INV" });
+            store.Create("account.journal", new JObject { ["name"] = "Cash", ["type"] = "cash", ["code"] = "CSH1" });
+            store.Create("account.journal", new JObject { ["name"] = "Bank", ["type"] = "bank", ["code"] = "BNK1" });
             return 0;
         });
     }

@@ -18,7 +18,8 @@ public enum FieldType
     X2Many,
 }
 
-public sealed record Field(string Name, FieldType Type, string? Target = null);
+/// <summary>A field; a one2many names the <see cref="Inverse"/> many2one its created records point back with.</summary>
+public sealed record Field(string Name, FieldType Type, string? Target = null, string? Inverse = null);
 
 /// <summary>An Odoo error as the server raises it: the emulator answers it in Odoo's error envelope.</summary>
 public sealed class OdooFault(string name, string message) : Exception(message)
@@ -79,6 +80,9 @@ public sealed class Store
     private List<(Model Model, long Id, JObject? Before)>? _undo;
 
     public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UnixEpoch;
+
+    /// <summary>Called after every record is created (Odoo's computed fields and overrides of <c>create</c>).</summary>
+    public Action<string, long>? AfterCreate { get; set; }
 
     public Model this[string name] =>
         _models.TryGetValue(name, out var model) ? model : throw new OdooFault("builtins.KeyError", $"'{name}'");
@@ -151,6 +155,7 @@ public sealed class Store
         model.Records[id] = record;
         _undo?.Add((model, id, null));
         Assign(model, record, values);
+        AfterCreate?.Invoke(modelName, id);
         return id;
     }
 
@@ -175,7 +180,7 @@ public sealed class Store
             record[name] = field.Type switch
             {
                 FieldType.Many2One => IsFalse(value) ? JValue.CreateNull() : CheckTarget(field, value!.Type == JTokenType.Array ? value[0]!.Value<long>() : value!.Value<long>()),
-                FieldType.X2Many => Commands(field, (JArray)record[name]!, value),
+                FieldType.X2Many => Commands(field, record["id"]!.Value<long>(), (JArray)record[name]!, value),
                 FieldType.Boolean => value?.Type == JTokenType.Boolean && value.Value<bool>(),
                 _ when IsFalse(value) && field.Type is not (FieldType.Integer or FieldType.Float) => JValue.CreateNull(),
                 _ => value?.DeepClone() ?? JValue.CreateNull(),
@@ -201,7 +206,7 @@ public sealed class Store
     }
 
     /// <summary>x2many commands: [0,0,vals] create, [4,id] link, [5] clear, [6,0,ids] replace; bare id lists replace.</summary>
-    private JArray Commands(Field field, JArray current, JToken? value)
+    private JArray Commands(Field field, long ownerId, JArray current, JToken? value)
     {
         var ids = current.Select(t => t.Value<long>()).ToList();
         if (IsFalse(value))
@@ -221,7 +226,13 @@ public sealed class Store
             switch (parts[0].Value<int>())
             {
                 case 0:
-                    ids.Add(Create(field.Target!, (JObject)parts[2]));
+                    var values = (JObject)parts[2].DeepClone();
+                    if (field.Inverse is not null)
+                    {
+                        values[field.Inverse] = ownerId;
+                    }
+
+                    ids.Add(Create(field.Target!, values));
                     break;
                 case 4:
                     ids.Add(CheckTarget(field, parts[1].Value<long>()).Value<long>());

@@ -1,0 +1,121 @@
+using PosBridge.Core.Adapters;
+
+namespace PosBridge.Core.Loyalty;
+
+/// <summary>How a rule counts points.</summary>
+public enum LoyaltyPointMode
+{
+    /// <summary>A fixed number of points per order that meets the rule.</summary>
+    PerOrder,
+
+    /// <summary>Points per unit of currency spent on the products the rule covers.</summary>
+    PerCurrencyUnit,
+
+    /// <summary>Points per unit of product bought.</summary>
+    PerUnit,
+}
+
+/// <summary>What a reward gives.</summary>
+public enum LoyaltyRewardKind
+{
+    Discount,
+    Product,
+
+    /// <summary>Something the till does not apply itself (e.g. free shipping); shown, never computed.</summary>
+    Other,
+}
+
+/// <summary>How a discount reward is measured.</summary>
+public enum LoyaltyDiscountMode
+{
+    /// <summary><see cref="LoyaltyReward.Discount"/> percent off.</summary>
+    Percent,
+
+    /// <summary><see cref="LoyaltyReward.Discount"/> of money off per point spent.</summary>
+    PerPoint,
+
+    /// <summary><see cref="LoyaltyReward.Discount"/> of money off the order.</summary>
+    PerOrder,
+}
+
+/// <summary>
+/// A loyalty, coupon or promotion program as a till applies it, from the back office (Odoo's
+/// <c>loyalty.program</c> with its rules and rewards). The till earns and spends points with it and reports
+/// them on the sale (<see cref="Sales.LoyaltyPoints"/>); the back office keeps the card balances.
+/// </summary>
+public sealed record LoyaltyProgram
+{
+    /// <summary>The back office's id; a sale's <see cref="Sales.LoyaltyPoints.ProgramId"/> refers to it.</summary>
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The back office's kind of program as it names it ("loyalty", "coupons", "promotion", "gift_card", …).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>ISO 4217 code of the currency points are earned in, when the back office says.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>True when the customer must enter a code (a coupon or promo code) for the program to apply.</summary>
+    public bool NeedsCode { get; init; }
+
+    public required IReadOnlyList<LoyaltyRule> Rules { get; init; }
+
+    public required IReadOnlyList<LoyaltyReward> Rewards { get; init; }
+}
+
+/// <summary>When and how many points an order earns.</summary>
+public sealed record LoyaltyRule
+{
+    public required string Id { get; init; }
+
+    public required LoyaltyPointMode PointMode { get; init; }
+
+    /// <summary>Points per order, per currency unit or per product unit, as <see cref="PointMode"/> says.</summary>
+    public required decimal Points { get; init; }
+
+    /// <summary>The order (or the covered products) must come to at least this, tax included.</summary>
+    public decimal MinimumAmount { get; init; }
+
+    /// <summary>At least this many units of the covered products.</summary>
+    public decimal MinimumQuantity { get; init; }
+
+    /// <summary>The products the rule covers; empty: every product.</summary>
+    public IReadOnlyList<string> ProductIds { get; init; } = [];
+
+    /// <summary>The code that triggers the rule, for programs applied with a code.</summary>
+    public string? Code { get; init; }
+}
+
+/// <summary>What a customer can spend points on.</summary>
+public sealed record LoyaltyReward
+{
+    public required string Id { get; init; }
+
+    public required LoyaltyRewardKind Kind { get; init; }
+
+    public required string Description { get; init; }
+
+    /// <summary>Points the reward costs.</summary>
+    public required decimal RequiredPoints { get; init; }
+
+    /// <summary>For a discount: the percent or amount, per <see cref="DiscountMode"/>.</summary>
+    public decimal Discount { get; init; }
+
+    public LoyaltyDiscountMode DiscountMode { get; init; }
+
+    /// <summary>For a discount: the most it may take off; zero means no limit.</summary>
+    public decimal MaxDiscount { get; init; }
+
+    /// <summary>For a product reward: the product given and how many.</summary>
+    public string? ProductId { get; init; }
+
+    public decimal ProductQuantity { get; init; }
+}
+
+/// <summary>Where tills get the loyalty programs they apply (Odoo by default).</summary>
+public interface ILoyaltySource : IAdapter
+{
+    /// <summary>Every active program with its rules and rewards.</summary>
+    Task<IReadOnlyList<LoyaltyProgram>> GetProgramsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Newtonsoft.Json.Linq;
+using PosBridge.Core.Loyalty;
+using PosBridge.Erp.Odoo.Rpc;
+
+namespace PosBridge.Erp.Odoo.Loyalty;
+
+/// <summary>
+/// The loyalty programs tills apply, from Odoo 16+'s <c>loyalty.program</c>, <c>loyalty.rule</c> and
+/// <c>loyalty.reward</c>: three reads, whatever the number of programs.
+/// </summary>
+public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions options) : ILoyaltySource
+{
+    private static readonly string[] ProgramFields = ["id", "name", "program_type", "trigger", "currency_id"];
+    private static readonly string[] RuleFields = ["id", "program_id", "reward_point_mode", "reward_point_amount", "minimum_amount", "minimum_qty", "product_ids", "code"];
+    private static readonly string[] RewardFields = ["id", "program_id", "reward_type", "description", "required_points", "discount", "discount_mode", "discount_max_amount", "reward_product_id", "reward_product_qty"];
+
+    public string Name => options.AdapterName;
+
+    public async Task<IReadOnlyList<LoyaltyProgram>> GetProgramsAsync(CancellationToken cancellationToken = default)
+    {
+        var programs = await client.SearchReadAsync("loyalty.program", [], ProgramFields, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (programs.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = new JArray(programs.Select(p => p["id"]!.Value<long>()));
+        var rules = await client.SearchReadAsync("loyalty.rule", OdooValues.Domain(OdooValues.Leaf("program_id", "in", ids)), RuleFields, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var rewards = await client.SearchReadAsync("loyalty.reward", OdooValues.Domain(OdooValues.Leaf("program_id", "in", ids)), RewardFields, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var rulesOf = rules.ToLookup(r => OdooValues.Id(r["program_id"]));
+        var rewardsOf = rewards.ToLookup(r => OdooValues.Id(r["program_id"]));
+        return [.. programs.Select(p =>
+        {
+            var id = p["id"]!.Value<long>();
+            return new LoyaltyProgram
+            {
+                Id = Text(id),
+                Name = OdooValues.Text(p["name"]) ?? Text(id),
+                Kind = OdooValues.Text(p["program_type"]) ?? "loyalty",
+                Currency = OdooValues.Ref(p["currency_id"])?.Name is { Length: > 0 } code ? code : null,
+                NeedsCode = OdooValues.Text(p["trigger"]) == "with_code",
+                Rules = [.. rulesOf[id].Select(Rule)],
+                Rewards = [.. rewardsOf[id].Select(Reward)],
+            };
+        })];
+    }
+
+    private static LoyaltyRule Rule(JObject row) => new()
+    {
+        Id = row["id"]!.ToString(),
+        PointMode = OdooValues.Text(row["reward_point_mode"]) switch
+        {
+            "money" => LoyaltyPointMode.PerCurrencyUnit,
+            "unit" => LoyaltyPointMode.PerUnit,
+            _ => LoyaltyPointMode.PerOrder,
+        },
+        Points = OdooValues.Number(row["reward_point_amount"]) ?? 0m,
+        MinimumAmount = OdooValues.Number(row["minimum_amount"]) ?? 0m,
+        MinimumQuantity = OdooValues.Number(row["minimum_qty"]) ?? 0m,
+        ProductIds = [.. OdooValues.Ids(row["product_ids"]).Select(Text)],
+        Code = OdooValues.Text(row["code"]),
+    };
+
+    private static LoyaltyReward Reward(JObject row) => new()
+    {
+        Id = row["id"]!.ToString(),
+        Kind = OdooValues.Text(row["reward_type"]) switch
+        {
+            "discount" => LoyaltyRewardKind.Discount,
+            "product" => LoyaltyRewardKind.Product,
+            _ => LoyaltyRewardKind.Other,
+        },
+        Description = OdooValues.Text(row["description"]) ?? string.Empty,
+        RequiredPoints = OdooValues.Number(row["required_points"]) ?? 0m,
+        Discount = OdooValues.Number(row["discount"]) ?? 0m,
+        DiscountMode = OdooValues.Text(row["discount_mode"]) switch
+        {
+            "per_point" => LoyaltyDiscountMode.PerPoint,
+            "per_order" => LoyaltyDiscountMode.PerOrder,
+            _ => LoyaltyDiscountMode.Percent,
+        },
+        MaxDiscount = OdooValues.Number(row["discount_max_amount"]) ?? 0m,
+        ProductId = OdooValues.Ref(row["reward_product_id"])?.Id is { } product ? Text(product) : null,
+        ProductQuantity = OdooValues.Number(row["reward_product_qty"]) ?? 0m,
+    };
+
+    private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
+}
