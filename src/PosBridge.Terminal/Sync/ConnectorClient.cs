@@ -11,6 +11,22 @@ namespace PosBridge.Terminal.Sync;
 /// <summary>What a paired till keeps: who it is to the connector, and how far its clock is off.</summary>
 public sealed record TillCredentials(string StoreId, string TillId, string Credential, string SigningKey, TimeSpan ClockSkew);
 
+/// <summary>What the connector did with a shift close.</summary>
+public enum ShiftClosingStatus
+{
+    Accepted,
+    Duplicate,
+
+    /// <summary>The same shift is stored with other figures (409); never overwritten.</summary>
+    Conflict,
+
+    /// <summary>The connector found the close invalid (400).</summary>
+    Invalid,
+}
+
+/// <summary>The connector's answer to a shift close, with its reason when refused.</summary>
+public sealed record ShiftClosingOutcome(ShiftClosingStatus Status, string? Reason);
+
 /// <summary>The connector did not answer usefully; try again later. Nothing was acknowledged.</summary>
 public sealed class ConnectorUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -93,6 +109,49 @@ public sealed class ConnectorClient
             ?? throw new ConnectorUnavailableException("The connector answered the upload with nothing.");
     }
 
+    /// <summary>
+    /// Reports a closed shift (<c>POST /api/v1/shifts/close</c>), its JSON sent byte for byte as stored.
+    /// Accepted and duplicate mean the connector holds it; conflict (409) and invalid (400) will not get better
+    /// by resending the same bytes.
+    /// </summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    public async Task<ShiftClosingOutcome> CloseShiftAsync(TillCredentials credentials, string closingJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentException.ThrowIfNullOrEmpty(closingJson);
+        using var request = Signed(credentials, HttpMethod.Post, "/api/v1/shifts/close", Encoding.UTF8.GetBytes(closingJson));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500)
+        {
+            throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the shift close stays in the outbox.");
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return new ShiftClosingOutcome(ShiftClosingStatus.Conflict, ProblemDetail(text));
+        }
+
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity)
+        {
+            return new ShiftClosingOutcome(ShiftClosingStatus.Invalid, ProblemDetail(text));
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The connector refused the shift close ({(int)response.StatusCode}): {text}");
+        }
+
+        var answer = JsonSerializer.Deserialize<ShiftClosingResponse>(text, Json)
+            ?? throw new ConnectorUnavailableException("The connector answered the shift close with nothing.");
+        return answer.Status switch
+        {
+            "accepted" => new ShiftClosingOutcome(ShiftClosingStatus.Accepted, null),
+            "duplicate" => new ShiftClosingOutcome(ShiftClosingStatus.Duplicate, null),
+            _ => throw new ConnectorUnavailableException($"The connector answered the shift close with an unknown status '{answer.Status}'."),
+        };
+    }
+
     public async Task<TillSyncStatus> StatusAsync(TillCredentials credentials, CancellationToken cancellationToken = default)
     {
         using var request = Signed(credentials, HttpMethod.Get, "/api/v1/status", []);
@@ -131,6 +190,23 @@ public sealed class ConnectorClient
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ConnectorUnavailableException("The connector did not answer in time; the sales stay in the outbox.", e);
+        }
+    }
+
+    /// <summary>The problem's title and detail, or the raw text when it is not a problem document.</summary>
+    private static string ProblemDetail(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            return string.Join(" ", new[] { title, detail }.Where(x => !string.IsNullOrEmpty(x)));
+        }
+        catch (JsonException)
+        {
+            return text;
         }
     }
 

@@ -5,12 +5,14 @@ using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Sync;
 
-/// <summary>What one pass over the outbox did.</summary>
+/// <summary>What one pass over the outbox did. Counts are outbox rows: sales, refunds and shift closes.</summary>
 public sealed record UploadReport(int Sent, int Rejected, int Pending, bool ConnectorUnavailable);
 
 /// <summary>
 /// Drains the outbox to the connector in batches. A sale is marked sent only when the connector
 /// answers accepted or duplicate for it; a refused sale is flagged with the reason and the rest go on.
+/// A shift close waits until every row before it has been answered (sent or refused), then goes alone
+/// to <c>POST /api/v1/shifts/close</c>; the sales after it wait for its answer in turn.
 /// While the connector is unreachable it retries forever, backing off with jitter.
 /// </summary>
 public sealed class SaleUploader
@@ -70,7 +72,39 @@ public sealed class SaleUploader
             var batch = _outbox.NextBatch(BatchSize);
             if (batch.Count == 0)
             {
-                return new UploadReport(sent, rejected, 0, ConnectorUnavailable: false);
+                if (_outbox.NextShiftClosing() is not { } closing)
+                {
+                    return new UploadReport(sent, rejected, _outbox.PendingCount, ConnectorUnavailable: false);
+                }
+
+                ShiftClosingOutcome outcome;
+                try
+                {
+                    outcome = await _client.CloseShiftAsync(credentials, closing.Json, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ConnectorUnavailableException e)
+                {
+                    _outbox.RecordAttempt(closing.Seq, e.Message);
+                    return new UploadReport(sent, rejected, _outbox.PendingCount, ConnectorUnavailable: true);
+                }
+
+                if (outcome.Status is ShiftClosingStatus.Accepted or ShiftClosingStatus.Duplicate)
+                {
+                    _outbox.Record([(closing.Seq, true, null)]);
+                    sent++;
+                    Log.ShiftClosingSent(_logger, closing.ShiftId, outcome.Status);
+                }
+                else
+                {
+                    // A conflict or an invalid close will not get better by resending it: keep it, flagged, where
+                    // the manager sees the till's problems, and go on with what comes after.
+                    var reason = $"{outcome.Status.ToString().ToLowerInvariant()}: {outcome.Reason}";
+                    _outbox.Record([(closing.Seq, false, reason)]);
+                    rejected++;
+                    Log.ShiftClosingRejected(_logger, closing.ShiftId, outcome.Status, reason);
+                }
+
+                continue;
             }
 
             SalesUploadResponse response;
