@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Polly.CircuitBreaker;
 using PosBridge.Core.Sync;
 
 namespace PosBridge.Terminal.Sync;
@@ -42,13 +43,26 @@ public sealed class ConnectorClient
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
 
+    private readonly ConnectorCircuit _circuit;
+
+    /// <summary>A client with the default circuit breaker (<see cref="ConnectorCircuitOptions"/>).</summary>
     public ConnectorClient(HttpClient http, TimeProvider timeProvider)
+        : this(http, timeProvider, new ConnectorCircuitOptions())
+    {
+    }
+
+    public ConnectorClient(HttpClient http, TimeProvider timeProvider, ConnectorCircuitOptions circuit)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(circuit);
         _http = http;
         _timeProvider = timeProvider;
+        _circuit = new ConnectorCircuit(circuit, timeProvider);
     }
+
+    /// <summary>The circuit breaker's state: <see cref="ConnectorCircuitState.Open"/> while the till has stopped calling a failing connector.</summary>
+    public ConnectorCircuitState Circuit => _circuit.State;
 
     /// <summary>Exchanges a one-time pairing code for the till's credentials, and measures the clock skew.</summary>
     public async Task<TillCredentials> PairAsync(string code, string deviceName, CancellationToken cancellationToken = default)
@@ -94,7 +108,7 @@ public sealed class ConnectorClient
         var body = buffer.ToArray();
         using var request = Signed(credentials, HttpMethod.Post, "/api/v1/sales", body);
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500)
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
         {
             throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the sales stay in the outbox.");
         }
@@ -121,7 +135,7 @@ public sealed class ConnectorClient
         ArgumentException.ThrowIfNullOrEmpty(closingJson);
         using var request = Signed(credentials, HttpMethod.Post, "/api/v1/shifts/close", Encoding.UTF8.GetBytes(closingJson));
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500)
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
         {
             throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the shift close stays in the outbox.");
         }
@@ -181,7 +195,11 @@ public sealed class ConnectorClient
     {
         try
         {
-            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await _circuit.SendAsync(_http, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new ConnectorUnavailableException("The connector kept failing, so the till stopped calling it for a while (circuit open); nothing was sent.", e);
         }
         catch (HttpRequestException e)
         {

@@ -9,6 +9,12 @@ namespace PosBridge.Terminal.Sync;
 public sealed record UploadReport(int Sent, int Rejected, int Pending, bool ConnectorUnavailable);
 
 /// <summary>
+/// The till's sync as a manager sees it: what waits, what went, what the connector refused (sales and shift
+/// closes, with why), and whether the till has stopped calling a failing connector.
+/// </summary>
+public sealed record SyncHealth(int Pending, int Sent, IReadOnlyList<OutboxEntry> Problems, ConnectorCircuitState Circuit);
+
+/// <summary>
 /// Drains the outbox to the connector in batches. A sale is marked sent only when the connector
 /// answers accepted or duplicate for it; a refused sale is flagged with the reason and the rest go on.
 /// A shift close waits until every row before it has been answered (sent or refused), then goes alone
@@ -52,6 +58,9 @@ public sealed class SaleUploader
         get => _database.GetSetting(CredentialsKey) is { } json ? System.Text.Json.JsonSerializer.Deserialize<TillCredentials>(json, ConnectorClient.Json) : null;
         private set => _database.SetSetting(CredentialsKey, System.Text.Json.JsonSerializer.Serialize(value, ConnectorClient.Json));
     }
+
+    /// <summary>The till's sync status now (local reads only; nothing is sent).</summary>
+    public SyncHealth Health() => new(_outbox.PendingCount, _outbox.SentCount, _outbox.Problems(), _client.Circuit);
 
     /// <summary>Registers this till with the connector by the manager's one-time code, and keeps its credentials.</summary>
     public async Task<TillCredentials> PairAsync(string code, string deviceName, CancellationToken cancellationToken = default)
