@@ -215,10 +215,14 @@ public sealed class OdooClient : IAsyncDisposable
 
         static bool Transient(Outcome<object> outcome) => outcome.Exception is OdooException { IsTransient: true };
 
-        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+
+        // Polly wants at least one retry; MaxRetryAttempts 0 means no retry strategy at all.
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(0, options.MaxRetryAttempts),
+                MaxRetryAttempts = options.MaxRetryAttempts,
                 Delay = options.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -244,10 +248,13 @@ public sealed class OdooClient : IAsyncDisposable
 
                     return ValueTask.CompletedTask;
                 },
-            })
+            });
+        }
+
+        return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                FailureRatio = 1.0,
+                FailureRatio = 0.5,
                 MinimumThroughput = Math.Max(2, options.CircuitBreakerFailures),
                 SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, options.CircuitBreakDuration.TotalSeconds)),
                 BreakDuration = options.CircuitBreakDuration,

@@ -53,7 +53,10 @@ public sealed class OdooConnectionOptions
     /// <summary>At most this many calls started per second.</summary>
     public int MaxCallsPerSecond { get; set; } = 20;
 
-    /// <summary>After this many transient failures in a row the circuit opens and calls stop for <see cref="CircuitBreakDuration"/>.</summary>
+    /// <summary>
+    /// When at least this many calls were made in the sampling window (30 s or the break duration) and half or more
+    /// failed transiently, the circuit opens and calls stop for <see cref="CircuitBreakDuration"/>.
+    /// </summary>
     public int CircuitBreakerFailures { get; set; } = 8;
 
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);

@@ -62,6 +62,33 @@ internal sealed class Browser : IDisposable
 
     public IReadOnlyList<IWebElement> All(string test) => Driver.FindElements(By.CssSelector($"[data-test='{test}']"));
 
+    /// <summary>Clicks the <paramref name="index"/>th element marked <paramref name="test"/>, finding it again if the page redrew it meanwhile.</summary>
+    public void Click(string test, int index = 0) => Retry(() => All(test)[index].Click(), $"click {test}");
+
+    /// <summary>Types into the element marked <paramref name="test"/>, finding it again if the page redrew it meanwhile.</summary>
+    public void Type(string test, string text) => Retry(() => Find(test).SendKeys(text), $"type into {test}");
+
+    // The page renders from each new state, so an element found a moment ago may have been replaced.
+    public static void Retry(Action action, string what)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                action();
+                return;
+            }
+            catch (Exception ex) when (attempt < 50 && ex is StaleElementReferenceException or ElementClickInterceptedException or ElementNotInteractableException or ArgumentOutOfRangeException or NoSuchElementException)
+            {
+                Thread.Sleep(100);
+            }
+            catch (Exception ex) when (ex is StaleElementReferenceException or ElementClickInterceptedException or ElementNotInteractableException or ArgumentOutOfRangeException or NoSuchElementException)
+            {
+                throw new InvalidOperationException($"Could not {what} in 5 s: {ex.Message}", ex);
+            }
+        }
+    }
+
     /// <summary>Waits for <paramref name="condition"/>, failing with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
     public static void Until(Func<bool> condition, string what, TimeSpan? timeout = null)
     {

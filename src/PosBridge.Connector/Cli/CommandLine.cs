@@ -48,15 +48,21 @@ internal static class CommandLine
           validate FILE
               Validates a file of sale documents (one JSON object per line) and reports every
               problem by line and field. Exit code 1 when any sale is refused.
+          secrets protect [--data DIR]
+              Reads a secret (an Odoo or web-store API key) on standard input and prints it encrypted as
+              enc:… for appsettings.json; the connector decrypts it at start with the data directory's key.
           help
               Shows this text.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
+        RunAsync(args, Console.In, output, error, timeProvider, cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await DispatchAsync(args, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+            return await DispatchAsync(args, input, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -67,9 +73,10 @@ internal static class CommandLine
         }
     }
 
-    private static async Task<int> DispatchAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<int> DispatchAsync(string[] args, TextReader input, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
@@ -124,6 +131,22 @@ internal static class CommandLine
 
             case "serve":
                 return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
+
+            case "secrets":
+                if (positional is not ["protect"] || options.Keys.Any(k => k != "data"))
+                {
+                    return await UsageErrorAsync(error, "use 'posbridge secrets protect [--data DIR]' and type the secret on standard input.").ConfigureAwait(false);
+                }
+
+                // The secret comes on standard input, never as an argument (shell history, process lists).
+                var secret = (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+                if (string.IsNullOrEmpty(secret))
+                {
+                    return await UsageErrorAsync(error, "no secret on standard input: type it (or pipe it) after 'posbridge secrets protect'.").ConfigureAwait(false);
+                }
+
+                await output.WriteLineAsync(Hosting.ProtectedSettings.Protect(options.GetValueOrDefault("data") ?? "data", secret)).ConfigureAwait(false);
+                return Ok;
 
             case "tills" or "status" or "retry" or "export" or "feed" or "sync":
                 return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,7 @@ internal static class ConnectorApp
         // The caller's configuration first: adapters register from what configuration holds, and the
         // connector's own registrations (TryAdd) leave the caller's replacements in place.
         configure?.Invoke(builder);
+        ProtectedSettings.Decrypt(builder.Configuration);
         builder.Services.AddConnector(builder.Configuration);
 
         var app = builder.Build();
@@ -79,6 +80,7 @@ internal static class ConnectorApp
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);
         services.AddOdoo(configuration);
+        Plugins.PluginLoader.AddPlugins(services, configuration, configuration.GetSection(ConnectorOptions.Section).GetValue<string>(nameof(ConnectorOptions.PluginsDirectory)) ?? "plugins");
         if (configuration.GetSection("Accounting").Exists())
         {
             services.AddAccounting(configuration);

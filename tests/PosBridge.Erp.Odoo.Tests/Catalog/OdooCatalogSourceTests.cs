@@ -19,12 +19,19 @@ public sealed class OdooCatalogSourceTests
         await using var client = Odoo.Client(odoo);
         var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
 
-        var first = await source.GetChangesAsync(null, 3, Ct);
-        var second = await source.GetChangesAsync(first.NextCursor, 3, Ct);
+        // Every demo product was written in the same second: more than a page, so the source walks it by id.
+        var pages = new List<PosBridge.Core.Catalog.CatalogChanges>();
+        string? cursor = null;
+        do
+        {
+            pages.Add(await source.GetChangesAsync(cursor, 3, Ct));
+            cursor = pages[^1].NextCursor;
+        }
+        while (pages[^1].HasMore && pages.Count < 10);
 
-        Assert.True(first.HasMore);
-        Assert.False(second.HasMore);
-        var products = first.Products.Concat(second.Products).ToList();
+        Assert.False(pages[^1].HasMore);
+        Assert.All(pages, p => Assert.True(p.Products.Count <= 3));
+        var products = pages.SelectMany(p => p.Products).ToList();
         Assert.Equal(["1", "2", "3", "4", "5"], products.Select(p => p.Id));
         var coffee = products[0];
         Assert.Equal(("Turkish Coffee", "COF-TR", "6221234567892", 35m, "EGP", "1"), (coffee.Name, coffee.Sku, coffee.Barcode, coffee.ListPrice, coffee.Currency, coffee.CategoryId));
@@ -34,9 +41,37 @@ public sealed class OdooCatalogSourceTests
         Assert.Null(dates.Barcode);
         Assert.True(dates.IsWeighed);
         Assert.Equal("kg", dates.Unit);
-        var vat = Assert.Single(second.Taxes, t => t.Id == "2");
+        var vat = Assert.Single(pages.SelectMany(p => p.Taxes).DistinctBy(t => t.Id), t => t.Id == "2");
         Assert.Equal((TaxAmountType.Percent, 15m, true), (vat.AmountType, vat.Amount, vat.PriceInclude));
-        Assert.Contains(first.Categories, c => c.Name == "Drinks");
+        Assert.Contains(pages.SelectMany(p => p.Categories), c => c.Name == "Drinks");
+    }
+
+    [Fact]
+    public async Task ChangesInLaterSeconds_ComePageByPage_EndingOnWholeSeconds()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+        var cursor = (await source.GetChangesAsync(null, 100, Ct)).NextCursor;
+        odoo.Read(s =>
+        {
+            // Products 1 and 2 in one second, 3 in the next, 4 and 5 in a third.
+            foreach (var (id, second) in new[] { (1L, 10), (2L, 10), (3L, 11), (4L, 12), (5L, 12) })
+            {
+                s.Clock = () => DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture).AddSeconds(second);
+                s.Write("product.product", id, new JObject { ["lst_price"] = 50m + id });
+            }
+
+            return 0;
+        });
+
+        var first = await source.GetChangesAsync(cursor, 4, Ct);
+        var second = await source.GetChangesAsync(first.NextCursor, 4, Ct);
+
+        Assert.Equal(["1", "2", "3"], first.Products.Select(p => p.Id));
+        Assert.True(first.HasMore);
+        Assert.Equal(["4", "5"], second.Products.Select(p => p.Id));
+        Assert.False(second.HasMore);
     }
 
     [Fact]

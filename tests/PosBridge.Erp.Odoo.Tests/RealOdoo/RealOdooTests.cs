@@ -71,6 +71,37 @@ public sealed class RealOdooTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CatalogAndStock_PullFromTheRealServer_PageByPage()
+    {
+        await using var odoo = await RealOdoo.ConnectAsync(Ct);
+        var source = new PosBridge.Erp.Odoo.Catalog.OdooCatalogSource(odoo.Client, odoo.Pos);
+        var products = new List<Core.Catalog.Product>();
+        var taxes = new HashSet<string>();
+        string? cursor = null;
+        var pages = 0;
+        Core.Catalog.CatalogChanges page;
+        do
+        {
+            page = await source.GetChangesAsync(cursor, 25, Ct);
+            products.AddRange(page.Products);
+            taxes.UnionWith(page.Taxes.Select(t => t.Id));
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (page.HasMore && pages < 100);
+
+        var again = await source.GetChangesAsync(cursor, 25, Ct);
+        var levels = await source.GetLevelsAsync(null, Ct);
+        output.WriteLine($"{products.Count} POS products in {pages} pages, {taxes.Count} taxes, {levels.Count} stock levels");
+
+        Assert.NotEmpty(products);
+        Assert.Equal(products.Count, products.Select(p => p.Id).Distinct().Count());
+        Assert.All(products.SelectMany(p => p.TaxIds), t => Assert.Contains(t, taxes));
+        Assert.Empty(again.Products);
+        Assert.All(levels, l => Assert.False(string.IsNullOrEmpty(l.Sku)));
+    }
+
+    [Fact]
     public async Task Totals_WeSend_EqualWhatOdooComputesForTheSameLines()
     {
         await using var odoo = await RealOdoo.ConnectAsync(Ct);

@@ -94,6 +94,46 @@ public sealed class OdooClientTests
     }
 
     [Fact]
+    public async Task SlowServer_TimesOutPerCall_AsATransportFailure()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        var options = Odoo.Options(odoo.Url);
+        options.CallTimeout = TimeSpan.FromMilliseconds(300);
+        options.MaxRetryAttempts = 0;
+        await using var client = Odoo.Client(options);
+        await client.GetVersionAsync(Ct);
+        odoo.Inject(new Fault(FaultKind.Slow, "res.partner.search_read") { Delay = TimeSpan.FromSeconds(3) });
+
+        var failure = await Assert.ThrowsAsync<OdooException>(() => client.SearchReadAsync("res.partner", [], ["name"], cancellationToken: Ct));
+
+        Assert.Equal(OdooErrorKind.Transport, failure.Kind);
+        Assert.True(failure.IsTransient);
+    }
+
+    [Fact]
+    public async Task ServerThatKeepsFailing_OpensTheCircuit_AndCallsStopReachingIt()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        var options = Odoo.Options(odoo.Url);
+        options.MaxRetryAttempts = 0;
+        options.CircuitBreakerFailures = 3;
+        await using var client = Odoo.Client(options);
+        await client.GetVersionAsync(Ct);
+        odoo.Inject(new Fault(FaultKind.BadGateway, Times: 100));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<OdooException>(() => client.SearchReadAsync("res.partner", [], ["name"], cancellationToken: Ct));
+        }
+
+        var served = odoo.Calls.Count;
+        var broken = await Assert.ThrowsAsync<OdooException>(() => client.SearchReadAsync("res.partner", [], ["name"], cancellationToken: Ct));
+
+        Assert.Contains("paused", broken.Message, StringComparison.Ordinal);
+        Assert.Equal(served, odoo.Calls.Count);
+    }
+
+    [Fact]
     public async Task ExpiredSession_LogsInAgainOnce_AndTheCallGoesThrough()
     {
         await using var odoo = await OdooEmulator.StartAsync(17);

@@ -37,8 +37,8 @@ public sealed class ShiftBrowserTests
         Browser.Until(() => browser.Find("open-shift").Displayed, "the open-shift card");
         Browser.Until(() => Net(browser) == "online", "the till to find its connector");
         shots.Take("01-open-shift");
-        browser.Find("float").SendKeys("500");
-        browser.Find("open-shift-btn").Click();
+        browser.Type("float", "500");
+        browser.Click("open-shift-btn");
         Browser.Until(() => !browser.Find("open-shift").Displayed, "the sell screen");
 
         // Sell by scan: a keyboard-wedge scanner types digits and Enter anywhere on the page.
@@ -50,62 +50,62 @@ public sealed class ShiftBrowserTests
         shots.Take("02-sell-by-scan");
 
         // Sell by search, typed in Latin for an Arabic name.
-        browser.Find("scan").SendKeys("qahwa");
+        browser.Type("scan", "qahwa");
         Browser.Until(() => Tiles(browser) is [var only] && only.GetAttribute("data-id") == "hot-1", "one search result: قهوة تركي");
         shots.Take("03-sell-by-search");
-        browser.All("tile")[0].Click();
+        browser.Click("tile", 0);
         Browser.Until(() => Lines(browser) == 3, "the searched product in the cart");
         Assert.Equal("EGP 209.00", browser.Find("total").Text);
 
         // Pay cash with a quick-tender note; the change is shown large.
-        browser.Find("pay").Click();
+        browser.Click("pay");
         Browser.Until(() => browser.Find("pay-dialog").Displayed && browser.All("quick").Count >= 4, "the pay dialog with quick tenders");
         Assert.Equal(["Exact 209.00", "210.00", "220.00", "250.00", "300.00", "400.00"], browser.All("quick").Select(b => b.Text));
         shots.Take("04-pay-cash");
-        browser.All("quick")[3].Click();
+        browser.Click("quick", 3);
         Browser.Until(() => browser.Find("done").Displayed, "the sale-complete screen");
         Assert.Equal("EGP 41.00", browser.Find("change").Text);
         shots.Take("05-cash-change");
         // The receipt on screen, as the engine renders it (with the sale's code, scanned for refunds).
-        browser.Find("receipt").Click();
+        browser.Click("receipt");
         Browser.Until(() => browser.Find("receipt-dialog").Displayed, "the receipt");
         browser.Driver.SwitchTo().Frame(browser.Find("receipt-frame"));
         Browser.Until(() => browser.Driver.FindElement(By.TagName("body")).Text.Contains("CAI1-T1-0001-000001", StringComparison.Ordinal), "the sale number on the receipt");
         browser.Driver.SwitchTo().DefaultContent();
         shots.Take("05b-receipt");
-        browser.Find("receipt-close").Click();
+        browser.Click("receipt-close");
         NextSale(browser);
 
         // A line changed (quantity, discount, a manager-approved price), then split cash + card.
         AddTile(browser, "hot", "hot-3");
         AddTile(browser, "bakery", "bak-1");
         Browser.Until(() => Lines(browser) == 2, "two tiles in the cart");
-        browser.All("line")[0].Click();
+        browser.Click("line", 0);
         browser.Find("qty").Clear();
-        browser.Find("qty").SendKeys("2");
-        browser.Find("qty-set").Click();
+        browser.Type("qty", "2");
+        browser.Click("qty-set");
         Browser.Until(() => !browser.Find("line-dialog").Displayed, "the quantity set");
-        browser.All("line")[1].Click();
-        browser.Find("disc").SendKeys("10");
+        browser.Click("line", 1);
+        browser.Type("disc", "10");
         shots.Take("06-line-edit");
-        browser.Find("disc-set").Click();
+        browser.Click("disc-set");
         Browser.Until(() => !browser.Find("line-dialog").Displayed, "the discount applied");
-        browser.All("line")[0].Click();
-        browser.Find("price").SendKeys("55");
-        browser.Find("price-set").Click();
+        browser.Click("line", 0);
+        browser.Type("price", "55");
+        browser.Click("price-set");
         Browser.Until(() => browser.Find("pin-dialog").Displayed, "the manager PIN prompt");
-        browser.Find("pin").SendKeys("1234");
+        browser.Type("pin", "1234");
         shots.Take("07-manager-pin");
-        browser.Find("pin-ok").Click();
+        browser.Click("pin-ok");
         Browser.Until(() => browser.Find("total").Text == "EGP 141.50", "2 × 55.00 + 35.00 − 10 %");
-        browser.Find("pay").Click();
+        browser.Click("pay");
         Browser.Until(() => browser.Find("pay-dialog").Displayed, "the pay dialog");
-        browser.Find("tendered").SendKeys("100");
-        browser.Find("take-cash").Click();
+        browser.Type("tendered", "100");
+        browser.Click("take-cash");
         Browser.Until(() => browser.Find("remaining").Text == "EGP 41.50", "41.50 left after 100 in cash");
-        browser.Find("method-card").Click();
+        browser.Click("method-card");
         shots.Take("08-split-tender");
-        browser.Find("charge").Click();
+        browser.Click("charge");
         Browser.Until(() => browser.Find("done").Displayed, "the split sale complete");
         Assert.Contains("•••• 4242", browser.Find("done").Text, StringComparison.Ordinal);
         shots.Take("09-split-done");
@@ -115,17 +115,17 @@ public sealed class ShiftBrowserTests
         connector.Kill();
         Browser.Until(() => Net(browser) == "offline", "the till to notice the connector is gone", TimeSpan.FromSeconds(15));
         AddTile(browser, "hot", "hot-2");
-        browser.Find("pay").Click();
+        browser.Click("pay");
         Browser.Until(() => browser.Find("pay-dialog").Displayed && !browser.Find("method-card").Enabled, "card shown unavailable offline");
         Assert.False(browser.Find("method-qr").Enabled);
         shots.Take("10-offline-pay");
-        browser.All("quick")[0].Click();
+        browser.Click("quick", 0);
         NextSale(browser);
         Wedge(browser, DemoCatalog.ChipsBarcode);
         Browser.Until(() => Lines(browser) == 1, "a scan while offline");
-        browser.Find("pay").Click();
+        browser.Click("pay");
         Browser.Until(() => browser.All("quick").Count > 0, "quick tenders");
-        browser.All("quick")[0].Click();
+        browser.Click("quick", 0);
         NextSale(browser);
         Browser.Until(() => Pending(browser) == 2 && browser.Find("warn").Displayed, "two sales waiting, and the warning that they are old", TimeSpan.FromSeconds(15));
         shots.Take("11-offline-waiting");
@@ -141,47 +141,47 @@ public sealed class ShiftBrowserTests
         Browser.Until(() => Lines(browser) == 1, "milk scanned");
         browser.Driver.Navigate().Refresh();
         Browser.Until(() => Lines(browser) == 1 && browser.Find("total").Text == "EGP 38.50", "the cart back after a reload");
-        browser.Find("lang").Click();
+        browser.Click("lang");
         Browser.Until(() => (string?)browser.Js("return document.documentElement.dir") == "rtl" && Lines(browser) == 1, "Arabic, right to left, same cart");
         Assert.Equal("٣٨٫٥٠ ج.م", browser.Find("total").Text);
-        browser.Find("lang").Click();
+        browser.Click("lang");
         Browser.Until(() => (string?)browser.Js("return document.documentElement.dir") == "ltr" && Lines(browser) == 1, "English again, same cart");
         shots.Take("13-reload-and-language-keep-cart");
-        browser.Find("pay").Click();
+        browser.Click("pay");
         Browser.Until(() => browser.All("quick").Count > 0, "quick tenders");
-        browser.All("quick")[0].Click();
+        browser.Click("quick", 0);
         NextSale(browser);
 
         // Refund one milk of the last sale, found by its receipt number, in cash, with a manager's PIN.
-        browser.Find("menu").Click();
-        browser.Find("refund").Click();
+        browser.Click("menu");
+        browser.Click("refund");
         Browser.Until(() => browser.Find("refund-dialog").Displayed, "the refund dialog");
-        browser.Find("refund-find").SendKeys("CAI1-T1-0001-000005" + Keys.Enter);
+        browser.Type("refund-find", "CAI1-T1-0001-000005" + Keys.Enter);
         Browser.Until(() => browser.All("refund-qty").Count == 1, "the sale's refundable lines");
         browser.All("refund-qty")[0].Clear();
-        browser.All("refund-qty")[0].SendKeys("1");
-        browser.Driver.FindElement(By.XPath("//div[@id='refundPayout']/button[2]")).Click();
+        Browser.Retry(() => browser.All("refund-qty")[0].SendKeys("1"), "type the refund quantity");
+        Browser.Retry(() => browser.Driver.FindElement(By.XPath("//div[@id='refundPayout']/button[2]")).Click(), "choose the cash payout");
         shots.Take("14-refund");
-        browser.Find("refund-ok").Click();
+        browser.Click("refund-ok");
         Browser.Until(() => browser.Find("pin-dialog").Displayed, "the manager PIN prompt");
-        browser.Find("pin").SendKeys("1234");
-        browser.Find("pin-ok").Click();
+        browser.Type("pin", "1234");
+        browser.Click("pin-ok");
         Browser.Until(() => browser.Find("done").Displayed, "the refund complete");
         Assert.Equal("EGP 38.50", browser.Find("change").Text);
         shots.Take("15-refund-done");
         NextSale(browser);
 
         // X report mid-shift, then close with the count: the Z report.
-        browser.Find("menu").Click();
-        browser.Find("x-report").Click();
+        browser.Click("menu");
+        browser.Click("x-report");
         Browser.Until(() => browser.Find("report").Displayed, "the X report");
         shots.Take("16-x-report");
-        browser.Find("report-close").Click();
-        browser.Find("menu").Click();
-        browser.Find("close-shift").Click();
+        browser.Click("report-close");
+        browser.Click("menu");
+        browser.Click("close-shift");
         Browser.Until(() => browser.Find("close-dialog").Displayed, "the close-shift dialog");
-        browser.Find("count").SendKeys("860");
-        browser.Find("close-ok").Click();
+        browser.Type("count", "860");
+        browser.Click("close-ok");
         Browser.Until(() => browser.Find("report").Displayed, "the Z report");
         var z = browser.Find("report-table").Text;
         Assert.Contains("Sales (5) EGP 444.00", z, StringComparison.Ordinal);
@@ -200,9 +200,9 @@ public sealed class ShiftBrowserTests
 
     private static void AddTile(Browser browser, string category, string productId)
     {
-        browser.Driver.FindElement(By.XPath($"//nav[@id='cats']/button[{Categories.IndexOf(category) + 1}]")).Click();
+        Browser.Retry(() => browser.Driver.FindElement(By.XPath($"//nav[@id='cats']/button[{Categories.IndexOf(category) + 1}]")).Click(), "pick the category");
         var lines = Lines(browser);
-        browser.Driver.FindElement(By.CssSelector($"[data-test='tile'][data-id='{productId}']")).Click();
+        Browser.Retry(() => browser.Driver.FindElement(By.CssSelector($"[data-test='tile'][data-id='{productId}']")).Click(), "tap the tile");
         Browser.Until(() => Lines(browser) > lines || browser.All("line").Any(l => l.Text.Contains("2 ×", StringComparison.Ordinal)), $"{productId} added");
     }
 
@@ -211,7 +211,7 @@ public sealed class ShiftBrowserTests
     private static void NextSale(Browser browser)
     {
         Browser.Until(() => browser.Find("done").Displayed, "the sale-complete screen");
-        browser.Find("new-sale").Click();
+        browser.Click("new-sale");
         Browser.Until(() => !browser.Find("done").Displayed && Lines(browser) == 0, "an empty cart for the next customer");
     }
 
