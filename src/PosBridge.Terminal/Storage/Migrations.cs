@@ -92,6 +92,15 @@ internal static class Migrations
             "ALTER TABLE OutboxNew RENAME TO Outbox",
             "CREATE INDEX OutboxPending ON Outbox(State, Seq)",
         ],
+
+        // 5: customers, found at the till by phone, loyalty card code, or an NFC tag's UID.
+        [
+            """
+            CREATE TABLE Customers(
+                Id TEXT PRIMARY KEY, Name TEXT, Phone TEXT, Email TEXT, CardCode TEXT UNIQUE, NfcTagId TEXT UNIQUE)
+            """,
+            "CREATE INDEX CustomersByPhone ON Customers(Phone)",
+        ],
     ];
 
     public static int Latest => Steps.Length;
