@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Paired as till {TillId} of store {StoreId}; clock skew {Skew}")]
     public static partial void Paired(ILogger logger, string tillId, string storeId, TimeSpan skew);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Shift {ShiftId} close sent to the connector: {Status}")]
+    public static partial void ShiftClosingSent(ILogger logger, string shiftId, Sync.ShiftClosingStatus status);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Warning, Message = "Shift {ShiftId} close refused by the connector ({Status}): {Reason}")]
+    public static partial void ShiftClosingRejected(ILogger logger, string shiftId, Sync.ShiftClosingStatus status, string reason);
 }

@@ -53,9 +53,13 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
 
         using var database = TillDatabase.Open(TillHost.DatabasePath(options));
         using var http = new HttpClient { BaseAddress = new Uri(options.ConnectorUrl), Timeout = TimeSpan.FromSeconds(15) };
-        var uploader = new SaleUploader(database, new Outbox(database, timeProvider), new ConnectorClient(http, timeProvider), timeProvider, loggers.CreateLogger<SaleUploader>())
+        var firstRetry = options.SyncInterval < TimeSpan.FromSeconds(2) ? options.SyncInterval : TimeSpan.FromSeconds(2);
+        // The loop backs off on its own; the breaker's part here is to refuse at once the nudges each sale gives
+        // while the connector is down, so its break must not outlast the loop's first retry.
+        var circuit = new ConnectorCircuitOptions { BreakDuration = firstRetry < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : firstRetry };
+        var uploader = new SaleUploader(database, new Outbox(database, timeProvider), new ConnectorClient(http, timeProvider, circuit), timeProvider, loggers.CreateLogger<SaleUploader>())
         {
-            FirstRetryDelay = options.SyncInterval < TimeSpan.FromSeconds(2) ? options.SyncInterval : TimeSpan.FromSeconds(2),
+            FirstRetryDelay = firstRetry,
             MaxRetryDelay = options.UploadMaxRetryDelay,
         };
         var logger = loggers.CreateLogger<SyncLoop>();

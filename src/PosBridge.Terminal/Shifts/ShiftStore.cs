@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using PosBridge.Core.Sales;
+using PosBridge.Core.Sync;
 using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Shifts;
@@ -77,16 +79,44 @@ public sealed class ShiftStore
         return Report(shift, ShiftReportKind.X);
     }
 
-    /// <summary>Closes the open shift with the cash counted in the drawer and returns its Z report.</summary>
+    /// <summary>
+    /// Closes the open shift with the cash counted in the drawer and returns its Z report. The close is queued
+    /// for the connector (<see cref="ShiftClosing"/>) in the same transaction, behind every sale of the shift.
+    /// </summary>
     public ShiftReport Close(decimal countedCash)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(countedCash);
-        var shift = Current ?? throw new InvalidOperationException("No shift is open.");
-        var now = _timeProvider.GetUtcNow();
-        _database.Execute(
-            "UPDATE Shifts SET ClosedAtUtc = ?, CountedCash = ? WHERE Id = ? AND ClosedAtUtc IS NULL",
-            TillDatabase.Text(now), TillDatabase.Text(countedCash), shift.Id);
-        return Report(shift with { ClosedAtUtc = now, CountedCash = countedCash }, ShiftReportKind.Z);
+        // Why one IMMEDIATE transaction: the shift is closed and its close is queued together or not at all, and
+        // no sale can commit in between (a sale takes the same write lock and needs the shift open), so the
+        // close's outbox Seq is after every sale of the shift.
+        return _database.InTransaction(() =>
+        {
+            var shift = Current ?? throw new InvalidOperationException("No shift is open.");
+            var now = _timeProvider.GetUtcNow().ToUniversalTime();
+            // Millisecond precision, so the close reads back identical from its JSON document.
+            now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+            _database.Execute(
+                "UPDATE Shifts SET ClosedAtUtc = ?, CountedCash = ? WHERE Id = ? AND ClosedAtUtc IS NULL",
+                TillDatabase.Text(now), TillDatabase.Text(countedCash), shift.Id);
+            var report = Report(shift with { ClosedAtUtc = now, CountedCash = countedCash }, ShiftReportKind.Z);
+            var closing = new ShiftClosing
+            {
+                StoreId = _options.StoreId,
+                TillId = _options.TillId,
+                ShiftId = shift.Id,
+                OpenedAtUtc = shift.OpenedAtUtc.ToUniversalTime(),
+                ClosedAtUtc = now,
+                Currency = _options.Currency,
+                OpeningFloat = shift.OpeningFloat,
+                ExpectedCash = report.ExpectedCash,
+                CountedCash = countedCash,
+                SaleCount = report.SalesCount + report.RefundsCount,
+            };
+            _database.Execute(
+                "INSERT INTO Outbox(Kind, ShiftId, Json) VALUES (?, ?, ?)",
+                (int)Sync.OutboxKind.ShiftClosing, shift.Id, JsonSerializer.Serialize(closing, Sync.ConnectorClient.Json));
+            return report;
+        });
     }
 
     /// <summary>The Z report of a closed shift, again (a reprint).</summary>

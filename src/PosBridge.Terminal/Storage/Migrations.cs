@@ -72,6 +72,35 @@ internal static class Migrations
                 Permissions INTEGER NOT NULL, Active INTEGER NOT NULL DEFAULT 1)
             """,
         ],
+
+        // 4: the outbox carries shift closes too, in the same sequence as the sales, so a close goes after
+        // the shift's last sale. SQLite cannot relax SaleId's NOT NULL in place: the table is rebuilt, keeping
+        // every Seq and the AUTOINCREMENT high-water mark so no Seq is ever handed out twice.
+        [
+            """
+            CREATE TABLE OutboxNew(
+                Seq INTEGER PRIMARY KEY AUTOINCREMENT, Kind INTEGER NOT NULL DEFAULT 0,
+                SaleId TEXT UNIQUE REFERENCES Sales(Id), ShiftId TEXT UNIQUE REFERENCES Shifts(Id), Json TEXT,
+                State INTEGER NOT NULL DEFAULT 0, Attempts INTEGER NOT NULL DEFAULT 0,
+                LastError TEXT, SentAtUtc TEXT,
+                CHECK ((Kind = 0 AND SaleId IS NOT NULL AND ShiftId IS NULL) OR (Kind = 1 AND SaleId IS NULL AND ShiftId IS NOT NULL AND Json IS NOT NULL)))
+            """,
+            "INSERT INTO OutboxNew(Seq, Kind, SaleId, State, Attempts, LastError, SentAtUtc) SELECT Seq, 0, SaleId, State, Attempts, LastError, SentAtUtc FROM Outbox",
+            "INSERT INTO sqlite_sequence(name, seq) SELECT 'OutboxNew', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'OutboxNew')",
+            "UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'Outbox'), 0)) WHERE name = 'OutboxNew'",
+            "DROP TABLE Outbox",
+            "ALTER TABLE OutboxNew RENAME TO Outbox",
+            "CREATE INDEX OutboxPending ON Outbox(State, Seq)",
+        ],
+
+        // 5: customers, found at the till by phone, loyalty card code, or an NFC tag's UID.
+        [
+            """
+            CREATE TABLE Customers(
+                Id TEXT PRIMARY KEY, Name TEXT, Phone TEXT, Email TEXT, CardCode TEXT UNIQUE, NfcTagId TEXT UNIQUE)
+            """,
+            "CREATE INDEX CustomersByPhone ON Customers(Phone)",
+        ],
     ];
 
     public static int Latest => Steps.Length;

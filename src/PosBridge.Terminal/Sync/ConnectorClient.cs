@@ -4,12 +4,29 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Polly.CircuitBreaker;
 using PosBridge.Core.Sync;
 
 namespace PosBridge.Terminal.Sync;
 
 /// <summary>What a paired till keeps: who it is to the connector, and how far its clock is off.</summary>
 public sealed record TillCredentials(string StoreId, string TillId, string Credential, string SigningKey, TimeSpan ClockSkew);
+
+/// <summary>What the connector did with a shift close.</summary>
+public enum ShiftClosingStatus
+{
+    Accepted,
+    Duplicate,
+
+    /// <summary>The same shift is stored with other figures (409); never overwritten.</summary>
+    Conflict,
+
+    /// <summary>The connector found the close invalid (400).</summary>
+    Invalid,
+}
+
+/// <summary>The connector's answer to a shift close, with its reason when refused.</summary>
+public sealed record ShiftClosingOutcome(ShiftClosingStatus Status, string? Reason);
 
 /// <summary>The connector did not answer usefully; try again later. Nothing was acknowledged.</summary>
 public sealed class ConnectorUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
@@ -26,13 +43,26 @@ public sealed class ConnectorClient
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
 
+    private readonly ConnectorCircuit _circuit;
+
+    /// <summary>A client with the default circuit breaker (<see cref="ConnectorCircuitOptions"/>).</summary>
     public ConnectorClient(HttpClient http, TimeProvider timeProvider)
+        : this(http, timeProvider, new ConnectorCircuitOptions())
+    {
+    }
+
+    public ConnectorClient(HttpClient http, TimeProvider timeProvider, ConnectorCircuitOptions circuit)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(circuit);
         _http = http;
         _timeProvider = timeProvider;
+        _circuit = new ConnectorCircuit(circuit, timeProvider);
     }
+
+    /// <summary>The circuit breaker's state: <see cref="ConnectorCircuitState.Open"/> while the till has stopped calling a failing connector.</summary>
+    public ConnectorCircuitState Circuit => _circuit.State;
 
     /// <summary>Exchanges a one-time pairing code for the till's credentials, and measures the clock skew.</summary>
     public async Task<TillCredentials> PairAsync(string code, string deviceName, CancellationToken cancellationToken = default)
@@ -78,7 +108,7 @@ public sealed class ConnectorClient
         var body = buffer.ToArray();
         using var request = Signed(credentials, HttpMethod.Post, "/api/v1/sales", body);
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500)
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
         {
             throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the sales stay in the outbox.");
         }
@@ -91,6 +121,49 @@ public sealed class ConnectorClient
 
         return await response.Content.ReadFromJsonAsync<SalesUploadResponse>(Json, cancellationToken).ConfigureAwait(false)
             ?? throw new ConnectorUnavailableException("The connector answered the upload with nothing.");
+    }
+
+    /// <summary>
+    /// Reports a closed shift (<c>POST /api/v1/shifts/close</c>), its JSON sent byte for byte as stored.
+    /// Accepted and duplicate mean the connector holds it; conflict (409) and invalid (400) will not get better
+    /// by resending the same bytes.
+    /// </summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    public async Task<ShiftClosingOutcome> CloseShiftAsync(TillCredentials credentials, string closingJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentException.ThrowIfNullOrEmpty(closingJson);
+        using var request = Signed(credentials, HttpMethod.Post, "/api/v1/shifts/close", Encoding.UTF8.GetBytes(closingJson));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
+        {
+            throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the shift close stays in the outbox.");
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return new ShiftClosingOutcome(ShiftClosingStatus.Conflict, ProblemDetail(text));
+        }
+
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity)
+        {
+            return new ShiftClosingOutcome(ShiftClosingStatus.Invalid, ProblemDetail(text));
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The connector refused the shift close ({(int)response.StatusCode}): {text}");
+        }
+
+        var answer = JsonSerializer.Deserialize<ShiftClosingResponse>(text, Json)
+            ?? throw new ConnectorUnavailableException("The connector answered the shift close with nothing.");
+        return answer.Status switch
+        {
+            "accepted" => new ShiftClosingOutcome(ShiftClosingStatus.Accepted, null),
+            "duplicate" => new ShiftClosingOutcome(ShiftClosingStatus.Duplicate, null),
+            _ => throw new ConnectorUnavailableException($"The connector answered the shift close with an unknown status '{answer.Status}'."),
+        };
     }
 
     public async Task<TillSyncStatus> StatusAsync(TillCredentials credentials, CancellationToken cancellationToken = default)
@@ -122,7 +195,11 @@ public sealed class ConnectorClient
     {
         try
         {
-            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await _circuit.SendAsync(_http, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new ConnectorUnavailableException("The connector kept failing, so the till stopped calling it for a while (circuit open); nothing was sent.", e);
         }
         catch (HttpRequestException e)
         {
@@ -131,6 +208,23 @@ public sealed class ConnectorClient
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ConnectorUnavailableException("The connector did not answer in time; the sales stay in the outbox.", e);
+        }
+    }
+
+    /// <summary>The problem's title and detail, or the raw text when it is not a problem document.</summary>
+    private static string ProblemDetail(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            return string.Join(" ", new[] { title, detail }.Where(x => !string.IsNullOrEmpty(x)));
+        }
+        catch (JsonException)
+        {
+            return text;
         }
     }
 

@@ -11,12 +11,31 @@ public enum OutboxState
     Rejected = 2,
 }
 
-/// <summary>A sale waiting to go, or refused, with the connector's reason.</summary>
-public sealed record OutboxEntry(long Seq, Guid SaleId, string SaleNumber, OutboxState State, int Attempts, string? LastError);
+/// <summary>What an outbox row carries.</summary>
+public enum OutboxKind
+{
+    /// <summary>A sale or refund document.</summary>
+    Sale = 0,
 
-/// <summary>The till's outbox: committed sales in commit order, each marked sent only on the connector's acknowledgement.</summary>
+    /// <summary>A shift's close (<see cref="Core.Sync.ShiftClosing"/>), sent only once every row before it has been answered.</summary>
+    ShiftClosing = 1,
+}
+
+/// <summary>
+/// A row waiting to go, or refused, with the connector's reason. For a shift close <see cref="SaleId"/> is
+/// empty and <see cref="SaleNumber"/> holds the shift's id.
+/// </summary>
+public sealed record OutboxEntry(long Seq, Guid SaleId, string SaleNumber, OutboxState State, int Attempts, string? LastError, OutboxKind Kind = OutboxKind.Sale);
+
+/// <summary>
+/// The till's outbox: committed sales and shift closes in commit order, each marked sent only on the
+/// connector's acknowledgement.
+/// </summary>
 public sealed class Outbox
 {
+    private const string EntrySelect =
+        "SELECT o.Seq, o.Kind, COALESCE(o.SaleId, '') AS SaleId, COALESCE(s.SaleNumber, o.ShiftId) AS SaleNumber, o.State, o.Attempts, o.LastError FROM Outbox o LEFT JOIN Sales s ON s.Id = o.SaleId ";
+
     private readonly TillDatabase _database;
     private readonly TimeProvider _timeProvider;
 
@@ -28,17 +47,49 @@ public sealed class Outbox
         _timeProvider = timeProvider;
     }
 
+    /// <summary>Rows (sales and shift closes) not yet acknowledged.</summary>
     public int PendingCount => _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 0");
 
-    public int SentCount => _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 1");
+    /// <summary>Sales (and refunds) acknowledged by the connector.</summary>
+    public int SentCount => _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 1 AND Kind = 0");
 
     /// <summary>Sales the connector refused, with why, for the manager's screen.</summary>
-    public IReadOnlyList<OutboxEntry> Rejected() => Entries("WHERE o.State = 2");
+    public IReadOnlyList<OutboxEntry> Rejected() => Entries("WHERE o.State = 2 AND o.Kind = 0");
 
+    /// <summary>Every refused row (sales and shift closes), with why: what the manager must look at.</summary>
+    public IReadOnlyList<OutboxEntry> Problems() => Entries("WHERE o.State = 2");
+
+    /// <summary>Shift closes, in order, whatever their state.</summary>
+    public IReadOnlyList<OutboxEntry> ShiftClosings() => Entries("WHERE o.Kind = 1");
+
+    /// <summary>
+    /// The next sales to send: pending, in order, and all before the first pending shift close, so a close
+    /// never overtakes a sale and no sale after it goes before it.
+    /// </summary>
     internal IReadOnlyList<(long Seq, Guid SaleId, string Json)> NextBatch(int size) =>
         _database.Query<BatchRow>(
-                "SELECT o.Seq, o.SaleId, s.Json FROM Outbox o JOIN Sales s ON s.Id = o.SaleId WHERE o.State = 0 ORDER BY o.Seq LIMIT ?", size)
+                """
+                SELECT o.Seq, o.SaleId, s.Json FROM Outbox o JOIN Sales s ON s.Id = o.SaleId
+                WHERE o.State = 0 AND o.Kind = 0
+                  AND o.Seq < COALESCE((SELECT MIN(c.Seq) FROM Outbox c WHERE c.State = 0 AND c.Kind = 1), 9223372036854775807)
+                ORDER BY o.Seq LIMIT ?
+                """,
+                size)
             .ConvertAll(r => (r.Seq, Guid.Parse(r.SaleId), r.Json));
+
+    /// <summary>The first pending shift close, if no pending sale is ahead of it.</summary>
+    internal (long Seq, string ShiftId, string Json)? NextShiftClosing()
+    {
+        var row = _database.Query<ClosingRow>(
+                """
+                SELECT o.Seq, o.ShiftId, o.Json FROM Outbox o
+                WHERE o.State = 0 AND o.Kind = 1
+                  AND NOT EXISTS (SELECT 1 FROM Outbox e WHERE e.State = 0 AND e.Seq < o.Seq)
+                ORDER BY o.Seq LIMIT 1
+                """)
+            .FirstOrDefault();
+        return row is null ? null : (row.Seq, row.ShiftId, row.Json);
+    }
 
     /// <summary>Records one upload's outcome for its rows, in one transaction.</summary>
     internal void Record(IEnumerable<(long Seq, bool Sent, string? Error)> outcomes)
@@ -62,13 +113,23 @@ public sealed class Outbox
         });
     }
 
+    /// <summary>Counts a failed try of a row that stays pending (the connector could not be reached), with why.</summary>
+    internal void RecordAttempt(long seq, string error) =>
+        _database.Execute("UPDATE Outbox SET Attempts = Attempts + 1, LastError = ? WHERE Seq = ? AND State = 0", error, seq);
+
     /// <summary>Puts a refused sale back in line (after the manager fixed the cause at the connector).</summary>
     public void Requeue(Guid saleId) => _database.Execute("UPDATE Outbox SET State = 0 WHERE SaleId = ? AND State = 2", saleId.ToString());
 
     private List<OutboxEntry> Entries(string where) =>
-        _database.Query<EntryRow>(
-                "SELECT o.Seq, o.SaleId, s.SaleNumber, o.State, o.Attempts, o.LastError FROM Outbox o JOIN Sales s ON s.Id = o.SaleId " + where + " ORDER BY o.Seq")
-            .ConvertAll(r => new OutboxEntry(r.Seq, Guid.Parse(r.SaleId), r.SaleNumber, (OutboxState)r.State, r.Attempts, r.LastError));
+        _database.Query<EntryRow>(EntrySelect + where + " ORDER BY o.Seq")
+            .ConvertAll(r => new OutboxEntry(
+                r.Seq,
+                r.SaleId.Length == 0 ? Guid.Empty : Guid.Parse(r.SaleId),
+                r.SaleNumber,
+                (OutboxState)r.State,
+                r.Attempts,
+                r.LastError,
+                (OutboxKind)r.Kind));
 
     private sealed class BatchRow
     {
@@ -79,9 +140,20 @@ public sealed class Outbox
         public string Json { get; set; } = string.Empty;
     }
 
+    private sealed class ClosingRow
+    {
+        public long Seq { get; set; }
+
+        public string ShiftId { get; set; } = string.Empty;
+
+        public string Json { get; set; } = string.Empty;
+    }
+
     private sealed class EntryRow
     {
         public long Seq { get; set; }
+
+        public int Kind { get; set; }
 
         public string SaleId { get; set; } = string.Empty;
 

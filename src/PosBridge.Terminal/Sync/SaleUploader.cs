@@ -5,12 +5,20 @@ using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Sync;
 
-/// <summary>What one pass over the outbox did.</summary>
+/// <summary>What one pass over the outbox did. Counts are outbox rows: sales, refunds and shift closes.</summary>
 public sealed record UploadReport(int Sent, int Rejected, int Pending, bool ConnectorUnavailable);
+
+/// <summary>
+/// The till's sync as a manager sees it: what waits, what went, what the connector refused (sales and shift
+/// closes, with why), and whether the till has stopped calling a failing connector.
+/// </summary>
+public sealed record SyncHealth(int Pending, int Sent, IReadOnlyList<OutboxEntry> Problems, ConnectorCircuitState Circuit);
 
 /// <summary>
 /// Drains the outbox to the connector in batches. A sale is marked sent only when the connector
 /// answers accepted or duplicate for it; a refused sale is flagged with the reason and the rest go on.
+/// A shift close waits until every row before it has been answered (sent or refused), then goes alone
+/// to <c>POST /api/v1/shifts/close</c>; the sales after it wait for its answer in turn.
 /// While the connector is unreachable it retries forever, backing off with jitter.
 /// </summary>
 public sealed class SaleUploader
@@ -51,6 +59,9 @@ public sealed class SaleUploader
         private set => _database.SetSetting(CredentialsKey, System.Text.Json.JsonSerializer.Serialize(value, ConnectorClient.Json));
     }
 
+    /// <summary>The till's sync status now (local reads only; nothing is sent).</summary>
+    public SyncHealth Health() => new(_outbox.PendingCount, _outbox.SentCount, _outbox.Problems(), _client.Circuit);
+
     /// <summary>Registers this till with the connector by the manager's one-time code, and keeps its credentials.</summary>
     public async Task<TillCredentials> PairAsync(string code, string deviceName, CancellationToken cancellationToken = default)
     {
@@ -70,7 +81,39 @@ public sealed class SaleUploader
             var batch = _outbox.NextBatch(BatchSize);
             if (batch.Count == 0)
             {
-                return new UploadReport(sent, rejected, 0, ConnectorUnavailable: false);
+                if (_outbox.NextShiftClosing() is not { } closing)
+                {
+                    return new UploadReport(sent, rejected, _outbox.PendingCount, ConnectorUnavailable: false);
+                }
+
+                ShiftClosingOutcome outcome;
+                try
+                {
+                    outcome = await _client.CloseShiftAsync(credentials, closing.Json, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ConnectorUnavailableException e)
+                {
+                    _outbox.RecordAttempt(closing.Seq, e.Message);
+                    return new UploadReport(sent, rejected, _outbox.PendingCount, ConnectorUnavailable: true);
+                }
+
+                if (outcome.Status is ShiftClosingStatus.Accepted or ShiftClosingStatus.Duplicate)
+                {
+                    _outbox.Record([(closing.Seq, true, null)]);
+                    sent++;
+                    Log.ShiftClosingSent(_logger, closing.ShiftId, outcome.Status);
+                }
+                else
+                {
+                    // A conflict or an invalid close will not get better by resending it: keep it, flagged, where
+                    // the manager sees the till's problems, and go on with what comes after.
+                    var reason = $"{outcome.Status.ToString().ToLowerInvariant()}: {outcome.Reason}";
+                    _outbox.Record([(closing.Seq, false, reason)]);
+                    rejected++;
+                    Log.ShiftClosingRejected(_logger, closing.ShiftId, outcome.Status, reason);
+                }
+
+                continue;
             }
 
             SalesUploadResponse response;

@@ -111,7 +111,7 @@ public sealed class SaleCommitTests
         Assert.True(cardLike.Count == 0, "card-like digit runs: " + string.Join(", ", cardLike));
     }
 
-    private static string Snapshot(TestTill till)
+    internal static string Snapshot(TestTill till)
     {
         var directory = Directory.CreateTempSubdirectory("posbridge-snapshot-").FullName;
         // The -shm index is rebuilt from the WAL on open, as after a crash; the WAL and database are copied as they are.
