@@ -556,7 +556,7 @@ public sealed partial class OdooEmulator
 
         // Stock updates at closing: one picking for the session's goods.
         var moves = 0;
-        foreach (var order in orders.Where(o => Text(o["state"]) != "invoiced" || true))
+        foreach (var order in orders)
         {
             foreach (var lineId in order["lines"]!)
             {

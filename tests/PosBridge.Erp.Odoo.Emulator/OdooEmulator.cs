@@ -185,13 +185,12 @@ public sealed partial class OdooEmulator : IAsyncDisposable
         var args = parameters["args"] as JArray ?? [];
         var what = service == "object" && args.Count >= 5 ? $"{args[3]}.{args[4]}" : $"{service}.{method}";
 
-        if (await ApplyFaultAsync(http, what, id).ConfigureAwait(false) is { } lostAnswerFault)
+        if (await ApplyFaultAsync(http, what, id).ConfigureAwait(false) is not null)
         {
             // The call runs and commits; only its answer is lost.
             _ = Serve(service, method, args);
             http.Response.StatusCode = 502;
             await http.Response.WriteAsync("<html><body>502 Bad Gateway</body></html>").ConfigureAwait(false);
-            _ = lostAnswerFault;
             return;
         }
 

@@ -39,7 +39,7 @@ internal static class PluginLoader
 
                 plugin = (IConnectorPlugin)Activator.CreateInstance(types[0])!;
             }
-            catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or ReflectionTypeLoadException or InvalidOperationException or MissingMethodException or TypeLoadException)
+            catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or InvalidOperationException or MissingMethodException or TypeLoadException or TargetInvocationException)
             {
                 throw new InvalidOperationException($"Plugin '{path}' cannot be loaded: {ex.Message}", ex);
             }

@@ -51,7 +51,7 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
         }
 
         var reference = "posbridge:" + customer.Id;
-        var found = await FindPartnerAsync(OdooValues.Leaf("ref", "=", reference), cancellationToken).ConfigureAwait(false);
+        var found = await FindPartnerAsync(OdooValues.Domain(OdooValues.Leaf("ref", "=", reference)), cancellationToken).ConfigureAwait(false);
         if (found is null && !string.IsNullOrWhiteSpace(customer.Phone))
         {
             found = await FindPartnerAsync(new JArray("|", OdooValues.Leaf("phone", "=", customer.Phone), OdooValues.Leaf("mobile", "=", customer.Phone)), cancellationToken).ConfigureAwait(false);
@@ -59,7 +59,7 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
 
         if (found is null && !string.IsNullOrWhiteSpace(customer.Email))
         {
-            found = await FindPartnerAsync(OdooValues.Leaf("email", "=ilike", customer.Email), cancellationToken).ConfigureAwait(false);
+            found = await FindPartnerAsync(OdooValues.Domain(OdooValues.Leaf("email", "=ilike", customer.Email)), cancellationToken).ConfigureAwait(false);
         }
 
         if (found is null)
@@ -86,11 +86,8 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
         return found.Value;
     }
 
-    private async Task<long?> FindPartnerAsync(JToken domainOrLeaf, CancellationToken cancellationToken)
+    private async Task<long?> FindPartnerAsync(JArray domain, CancellationToken cancellationToken)
     {
-        var domain = domainOrLeaf is JArray { Count: > 0 } first && first[0].Type == JTokenType.String && first[0].Value<string>() == "|"
-            ? (JArray)domainOrLeaf
-            : OdooValues.Domain(domainOrLeaf);
         var rows = await client.SearchReadAsync("res.partner", domain, ["id"], limit: 1, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0]["id"]!.Value<long>();
     }

@@ -43,8 +43,8 @@ public sealed class OdooDeliveryTests
         Assert.Equal(sales.Sum(s => s.Totals.Total), orders.Sum(o => o["amount_total"]!.Value<decimal>()));
         Assert.Empty(odoo.TotalsDisagreements);
         Assert.Equal(1, odoo.Calls.Count(c => c.Method == "create_from_ui"));
-        Assert.NotNull(run);
-        Assert.NotNull(again);
+        Assert.Equal((6, 0), (run.Delivered, run.DeadLettered));
+        Assert.Equal((0, 0), (again.Delivered, again.Duplicates)); // nothing was due: delivered sales are never handed over again
     }
 
     [Fact]
