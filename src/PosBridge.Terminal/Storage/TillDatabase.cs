@@ -25,7 +25,7 @@ public sealed class TillDatabase : IDisposable
 
     public string Path => _connection.DatabasePath;
 
-    /// <summary>Tests set this to see (and act on) each statement before it runs: a fault-injection hook.</summary>
+    /// <summary>Tests set this to see (and act on) each statement before it runs (reads included): a fault-injection hook.</summary>
     internal Action<string>? BeforeStatement { get; set; }
 
     /// <summary>Opens (creating if needed) and migrates the database at <paramref name="path"/>.</summary>
@@ -78,7 +78,11 @@ public sealed class TillDatabase : IDisposable
     }
 
     internal List<T> Query<T>(string sql, params object?[] args)
-        where T : new() => _connection.Query<T>(sql, args);
+        where T : new()
+    {
+        BeforeStatement?.Invoke(sql);
+        return _connection.Query<T>(sql, args);
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one IMMEDIATE transaction (the write lock is taken up front, so
