@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Money went back through the provider ({ProviderReferences}) for sale {SaleNumber} but the refund was not recorded: {Reason}. A manager must record or reverse it.")]
     public static partial void RefundNotRecorded(ILogger logger, string saleNumber, string providerReferences, string reason);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Refund request {Reference} had lost its answer; the provider says: {Status}")]
+    public static partial void RefundLookedUp(ILogger logger, string reference, string status);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Uploaded {Count} sales: {Sent} sent, {Rejected} rejected")]
     public static partial void Uploaded(ILogger logger, int count, int sent, int rejected);
 

@@ -1,10 +1,12 @@
 using PosBridge.Terminal.Screen;
+using PosBridge.Terminal.Session;
 
 namespace PosBridge.Terminal;
 
 /// <summary>
 /// The till process: <c>serve</c> runs the till with its cashier screen on loopback; <c>demo</c> does the
-/// same on a till filled with a café's catalog, for trying the screen.
+/// same on a till filled with a café's catalog, for trying the screen; <c>session</c> runs a till without a screen
+/// from a script or typed commands (<see cref="TillSession"/>).
 /// </summary>
 public static class TillProgram
 {
@@ -12,12 +14,19 @@ public static class TillProgram
     {
         ArgumentNullException.ThrowIfNull(args);
         var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "help";
+        if (verb == "session")
+        {
+            return await SessionProgram.RunAsync(args[1..], Console.In, Console.Out, Console.Error, Console.IsInputRedirected).ConfigureAwait(false);
+        }
+
         if (verb is not ("serve" or "demo"))
         {
             await Console.Out.WriteLineAsync("""
                 posbridge-till serve [--data DIR] [--urls http://127.0.0.1:5090] [--store ID --till ID]
                                      [--connector URL [--pair CODE]] [--lang en|ar] [--digits latin|arabic] [--pin LOGIN-PIN]
                 posbridge-till demo  (the same, on a till filled with a demo café catalog; manager PIN 1234)
+                posbridge-till session [--script FILE|-] [--demo] [the same settings as serve]
+                                     a till without a screen: commands from FILE, stdin, or typed ('help' lists them)
 
                 Then open the screen in the device's browser at the --urls address.
                 Any setting can also be given as --Section:Key value (e.g. --Screen:UploadWarningAge 00:10:00).

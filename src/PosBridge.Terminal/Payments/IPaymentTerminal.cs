@@ -44,6 +44,15 @@ public interface IPaymentTerminal
     /// </summary>
     Task<TerminalOutcome> VoidAsync(string providerReference, TerminalRequest request, CancellationToken cancellationToken = default) =>
         RefundAsync(providerReference, request, cancellationToken);
+
+    /// <summary>
+    /// What became of a request the till sent under its own <see cref="TerminalRequest.Reference"/> and whose answer it
+    /// lost (it was killed while waiting): <see cref="TerminalStatus.Approved"/> (with the provider's reference) when the
+    /// provider carried it out, any other status when it did not (or never received it), and null when this provider
+    /// cannot look requests up by the merchant's reference; the till then asks a manager to check the provider's portal.
+    /// </summary>
+    Task<TerminalOutcome?> FindAsync(string tillReference, CancellationToken cancellationToken = default) =>
+        Task.FromResult<TerminalOutcome?>(null);
 }
 
 /// <summary>Whether the till can reach the network now (the device's connectivity API on a phone).</summary>

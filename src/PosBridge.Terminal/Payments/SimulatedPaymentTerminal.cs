@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using PosBridge.Core.Sales;
 
@@ -23,6 +24,7 @@ public enum SimulatedAnswer
 public sealed class SimulatedPaymentTerminal : IPaymentTerminal
 {
     private readonly Queue<SimulatedAnswer> _script = new();
+    private readonly ConcurrentDictionary<string, TerminalOutcome> _answered = new(StringComparer.Ordinal);
     private int _counter;
 
     /// <summary>
@@ -38,6 +40,9 @@ public sealed class SimulatedPaymentTerminal : IPaymentTerminal
 
     /// <summary>Each refund or void asked for: which operation, the original's provider reference, and the request.</summary>
     public IList<(string Operation, string ProviderReference, TerminalRequest Request)> Reversals { get; } = [];
+
+    /// <summary>False: the provider cannot look requests up by the till's reference (<see cref="FindAsync"/> answers null).</summary>
+    public bool CanFind { get; set; } = true;
 
     public void Script(params SimulatedAnswer[] answers)
     {
@@ -64,7 +69,27 @@ public sealed class SimulatedPaymentTerminal : IPaymentTerminal
         return AnswerAsync(request, cancellationToken);
     }
 
+    public Task<TerminalOutcome?> FindAsync(string tillReference, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tillReference);
+        if (!CanFind)
+        {
+            return Task.FromResult<TerminalOutcome?>(null);
+        }
+
+        return Task.FromResult<TerminalOutcome?>(_answered.TryGetValue(tillReference, out var outcome)
+            ? outcome
+            : new TerminalOutcome(TerminalStatus.Declined, Message: "No request with this reference reached the provider (simulated)."));
+    }
+
     private async Task<TerminalOutcome> AnswerAsync(TerminalRequest request, CancellationToken cancellationToken)
+    {
+        var outcome = await DecideAsync(request, cancellationToken).ConfigureAwait(false);
+        _answered[request.Reference] = outcome;
+        return outcome;
+    }
+
+    private async Task<TerminalOutcome> DecideAsync(TerminalRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         Requests.Add(request);

@@ -80,9 +80,11 @@ public enum RefundStatus
     PaymentFailed,
 
     /// <summary>
-    /// Money went back through the provider (see <see cref="RefundResult.ProviderReferences"/>) but no refund
-    /// document could be written: a manager must look at it. Only happens when another till process
-    /// refunded the same items at the same moment, or a second card of a split refund was declined.
+    /// Money went back through the provider (see <see cref="RefundResult.ProviderReferences"/>), or may have, but no
+    /// refund document could be written: it is kept as an unresolved refund (<see cref="RefundService.UnresolvedRefunds"/>)
+    /// for a manager, and the sale cannot be refunded again until it is resolved. Happens when another till process
+    /// refunded the same items at the same moment, a second card of a split refund was declined, or the provider
+    /// cannot say what became of a request a killed till sent.
     /// </summary>
     NotRecorded,
 }
@@ -121,3 +123,9 @@ public sealed record SaleSearch
 
     public int Limit { get; init; } = 50;
 }
+
+/// <summary>
+/// A refund whose money moved (or may have) but that could not be recorded, kept for a manager: <see cref="Id"/> is the
+/// till's reference stem sent to the provider (<c>&lt;sale number&gt;-R&lt;attempt&gt;</c>, each part <c>-1</c>, <c>-2</c> …).
+/// </summary>
+public sealed record UnresolvedRefund(string Id, Guid SaleId, string SaleNumber, decimal Amount, string Problem, IReadOnlyList<string> ProviderReferences);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;
@@ -23,7 +22,9 @@ public sealed class RefundService
     // same card refund to the provider; the store's in-transaction check covers other processes.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
+    private readonly TillDatabase _database;
     private readonly SaleStore _sales;
+    private readonly RefundIntents _intents;
     private readonly TillOptions _options;
     private readonly IPaymentTerminal _terminal;
     private readonly INetworkStatus _network;
@@ -40,7 +41,9 @@ public sealed class RefundService
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
+        _database = database;
         _sales = sales;
+        _intents = new RefundIntents(database, timeProvider);
         _options = options;
         _terminal = terminal;
         _network = network;
@@ -134,6 +137,58 @@ public sealed class RefundService
         }
     }
 
+    /// <summary>
+    /// Settles every refund a killed till left open (the provider was or was about to be called, and nothing was
+    /// recorded after): parts never sent are sent, parts whose answer was lost are looked up with the provider by the
+    /// till's reference (<see cref="IPaymentTerminal.FindAsync"/>), and then the refund is recorded, or marked as not
+    /// done when no money moved, or left for a manager (<see cref="UnresolvedRefunds"/>) when the provider cannot say.
+    /// The till runs it at start; a refund of the same sale runs it first too.
+    /// </summary>
+    public async Task<IReadOnlyList<RefundResult>> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var results = new List<RefundResult>();
+            foreach (var intent in _intents.InState(RefundIntentState.Open))
+            {
+                results.Add(await DriveAsync(intent, cancellationToken).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Refunds whose money moved (or may have) but that could not be recorded: what a manager must look at.</summary>
+    public IReadOnlyList<UnresolvedRefund> UnresolvedRefunds() =>
+        _intents.InState(RefundIntentState.Unresolved)
+            .Select(i => new UnresolvedRefund(
+                i.Id,
+                i.SaleId,
+                i.SaleNumber,
+                i.Parts.Sum(p => p.Amount),
+                i.Problem ?? string.Empty,
+                [.. i.Parts.Where(p => p.State == RefundPartState.Approved).Select(p => p.ProviderReference ?? string.Empty)]))
+            .ToList();
+
+    /// <summary>A manager closes an unresolved refund, saying what was done (recorded by hand, reversed at the provider …).</summary>
+    /// <exception cref="KeyNotFoundException">No unresolved refund has this id.</exception>
+    public void Resolve(string id, string note)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        if (_intents.Find(id.Trim()) is not { State: RefundIntentState.Unresolved } intent)
+        {
+            throw new KeyNotFoundException($"No refund '{id.Trim()}' waits for a manager; the list shows the ids of those that do.");
+        }
+
+        _intents.SetState(intent.Id, RefundIntentState.Resolved, $"{intent.Problem} Resolved: {note.Trim()}");
+    }
+
     private async Task<RefundResult> RefundLockedAsync(RefundRequest request, CancellationToken cancellationToken)
     {
         var history = _sales.History(request.SaleId);
@@ -148,6 +203,19 @@ public sealed class RefundService
             return new RefundResult(RefundStatus.NotFound, $"{original.SaleNumber} is itself a refund; refund the original sale {original.RefundOf!.SaleNumber}.");
         }
 
+        // An earlier attempt on this sale whose money may have moved is settled before anything else, so the same
+        // items are never paid back twice.
+        foreach (var open in _intents.Unsettled(original.Id).Where(i => i.State == RefundIntentState.Open))
+        {
+            await DriveAsync(open, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_intents.Unsettled(original.Id) is [var blocked, ..])
+        {
+            return new RefundResult(RefundStatus.Refused, $"Refund {blocked.Id} of {original.SaleNumber} is not settled ({blocked.Problem}); a manager must resolve it before this sale is refunded again.");
+        }
+
+        history = _sales.History(request.SaleId)!;
         var refundable = Refundable(history);
         var (builder, errors) = BuildRefund(original, refundable, request);
         if (errors.Count > 0)
@@ -168,53 +236,136 @@ public sealed class RefundService
             return new RefundResult(RefundStatus.Refused, "Part of this sale was paid by transfer: send it back and give the transfer's reference, or pay back in cash.");
         }
 
-        var providerReferences = new List<string>();
-        foreach (var part in plan)
+        if (_database.Scalar<int>("SELECT COUNT(*) FROM Shifts WHERE ClosedAtUtc IS NULL") == 0)
         {
-            if (part.Kind is PaymentKind.Card or PaymentKind.Wallet)
-            {
-                var payment = await RefundThroughProviderAsync(original, part, history.EarlierRefunds.Count + 1, providerReferences.Count + 1, cancellationToken).ConfigureAwait(false);
-                if (payment is null)
-                {
-                    if (providerReferences.Count == 0)
-                    {
-                        return new RefundResult(RefundStatus.PaymentFailed, $"The provider did not refund the {part.Kind} payment {part.OriginalReference}; nothing was refunded.");
-                    }
+            // Checked before any money moves; the commit checks again.
+            return new RefundResult(RefundStatus.Refused, new NoOpenShiftException().Message);
+        }
 
-                    return NotRecorded(original, providerReferences, $"the provider did not refund the {part.Kind} payment {part.OriginalReference}");
+        var parts = plan.Select(p => new RefundPart(
+                p.Kind,
+                p.MethodId,
+                p.Amount,
+                p.Kind is PaymentKind.Card or PaymentKind.Wallet ? RefundPartState.NotSent : RefundPartState.Local,
+                OriginalReference: p.OriginalReference,
+                OriginalCard: p.OriginalCard))
+            .ToList();
+        if (!parts.Any(p => p.ThroughProvider))
+        {
+            return Record(null, original, builder, parts, request);
+        }
+
+        // Durable before the provider is asked: a till killed from here on leaves an intent that says what it did.
+        var intent = _intents.Create(original, request, parts);
+        return await DriveAsync(intent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes an open intent as far as it can go: provider calls, then the refund's commit.</summary>
+    private async Task<RefundResult> DriveAsync(RefundIntent intent, CancellationToken cancellationToken)
+    {
+        var history = _sales.History(intent.SaleId) ?? throw new InvalidOperationException($"Refund intent {intent.Id} names sale {intent.SaleId}, which is not stored.");
+        var original = history.Original;
+        var parts = intent.Parts.ToList();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            if (part.State == RefundPartState.NotSent && !parts.Any(p => p.State == RefundPartState.Declined))
+            {
+                parts[i] = part = part with { State = RefundPartState.Sent };
+                intent = _intents.SaveParts(intent, parts);
+                var outcome = await RefundThroughProviderAsync(original, part, cancellationToken).ConfigureAwait(false);
+                if (outcome.Status is TerminalStatus.TimedOut or TerminalStatus.Cancelled)
+                {
+                    // No answer is not "no": ask the provider what became of our reference before deciding.
+                    outcome = await _terminal.FindAsync(part.Reference!, cancellationToken).ConfigureAwait(false) ?? outcome;
                 }
 
-                providerReferences.Add(payment.Card?.ProviderReference ?? string.Empty);
-                builder.AddPayment(payment);
+                parts[i] = Answered(part, outcome);
+                intent = _intents.SaveParts(intent, parts);
             }
-            else
+            else if (part.State == RefundPartState.Sent)
             {
-                builder.AddPayment(new Payment
+                var outcome = await _terminal.FindAsync(part.Reference!, cancellationToken).ConfigureAwait(false);
+                Log.RefundLookedUp(_logger, part.Reference!, outcome?.Status.ToString() ?? "unknown");
+                if (outcome is null)
+                {
+                    return Unresolved(intent, parts, $"the provider cannot say whether refund {part.Reference} of {part.Amount} {original.Currency} to {part.OriginalReference} went through; check the provider's portal, then record or reverse it");
+                }
+
+                parts[i] = Answered(part, outcome);
+                intent = _intents.SaveParts(intent, parts);
+            }
+        }
+
+        var approved = parts.Where(p => p.State == RefundPartState.Approved).ToList();
+        if (parts.FirstOrDefault(p => p.State == RefundPartState.Declined) is { } declined)
+        {
+            if (approved.Count == 0)
+            {
+                _intents.SetState(intent.Id, RefundIntentState.Failed, declined.Message);
+                return new RefundResult(RefundStatus.PaymentFailed, $"The provider did not refund the {declined.Kind} payment {declined.OriginalReference} ({declined.Message}); nothing was refunded.");
+            }
+
+            return Unresolved(intent, parts, $"the provider did not refund the {declined.Kind} payment {declined.OriginalReference} ({declined.Message}) after it had refunded others");
+        }
+
+        var (builder, errors) = BuildRefund(original, Refundable(history), intent.Request);
+        if (errors.Count > 0)
+        {
+            return Unresolved(intent, parts, string.Join(" ", errors.Select(e => e.Message)));
+        }
+
+        return Record(intent, original, builder, parts, intent.Request);
+    }
+
+    /// <summary>Commits the refund with its payments (and its intent marked recorded, in the same transaction).</summary>
+    private RefundResult Record(RefundIntent? intent, Sale original, SaleBuilder builder, IReadOnlyList<RefundPart> parts, RefundRequest request)
+    {
+        foreach (var part in parts)
+        {
+            builder.AddPayment(part.State == RefundPartState.Approved
+                ? new Payment
+                {
+                    MethodId = part.MethodId,
+                    Kind = part.Kind,
+                    Amount = -part.Amount,
+                    Card = new CardDetails
+                    {
+                        Scheme = part.Scheme ?? part.OriginalCard?.Scheme ?? "card",
+                        Last4 = part.Last4 ?? part.OriginalCard?.Last4 ?? string.Empty,
+                        AuthorizationCode = part.AuthorizationCode ?? string.Empty,
+                        ProviderReference = part.ProviderReference ?? string.Empty,
+                    },
+
+                    // Points at the payment given back, so later refunds know what it has left.
+                    Reference = part.OriginalReference,
+                }
+                : new Payment
                 {
                     MethodId = part.MethodId,
                     Kind = part.Kind,
                     Amount = -part.Amount,
                     Reference = part.Kind == PaymentKind.Qr ? request.TransferReference!.Trim() : null,
                 });
-            }
         }
 
+        var providerReferences = parts.Where(p => p.State == RefundPartState.Approved).Select(p => p.ProviderReference ?? string.Empty).ToList();
         try
         {
-            var refund = _sales.Commit(builder);
+            var refund = _sales.Commit(builder, intent is null ? null : r => _intents.SetState(intent.Id, RefundIntentState.Recorded, null, r.Id));
             Log.RefundCommitted(_logger, refund.SaleNumber, original.SaleNumber, refund.Totals.AmountDue, refund.Currency);
             var cash = -refund.Payments.Where(p => p.Kind == PaymentKind.Cash).Sum(p => p.Amount);
             return new RefundResult(
                 RefundStatus.Refunded,
-                $"Refund {refund.SaleNumber}: {toPayBack} {refund.Currency} given back" + (cash > 0m ? $", {cash} in cash from the drawer." : "."),
+                $"Refund {refund.SaleNumber}: {-refund.Totals.AmountDue} {refund.Currency} given back" + (cash > 0m ? $", {cash} in cash from the drawer." : "."),
                 refund,
                 ProviderReferences: providerReferences);
         }
         catch (Exception e) when (e is SaleInvalidException or NoOpenShiftException)
         {
-            if (providerReferences.Count > 0)
+            if (intent is not null)
             {
-                return NotRecorded(original, providerReferences, e.Message);
+                return Unresolved(intent, parts, e.Message);
             }
 
             return e is SaleInvalidException invalid
@@ -223,44 +374,37 @@ public sealed class RefundService
         }
     }
 
-    private RefundResult NotRecorded(Sale original, List<string> providerReferences, string reason)
+    private RefundResult Unresolved(RefundIntent intent, IReadOnlyList<RefundPart> parts, string reason)
     {
+        var providerReferences = parts.Where(p => p.State == RefundPartState.Approved).Select(p => p.ProviderReference ?? string.Empty).ToList();
         var references = string.Join(", ", providerReferences);
-        Log.RefundNotRecorded(_logger, original.SaleNumber, references, reason);
+        _intents.SetState(intent.Id, RefundIntentState.Unresolved, reason);
+        Log.RefundNotRecorded(_logger, intent.SaleNumber, references, reason);
         return new RefundResult(
             RefundStatus.NotRecorded,
-            $"Money went back through the provider ({references}) but the refund of {original.SaleNumber} was not recorded: {reason}. Call a manager.",
+            $"Refund {intent.Id} of {intent.SaleNumber} was not recorded: {reason}." + (references.Length > 0 ? $" Money went back through the provider ({references})." : string.Empty) + " It waits for a manager.",
             ProviderReferences: providerReferences);
     }
 
-    private async Task<Payment?> RefundThroughProviderAsync(Sale original, PayoutPart part, int refundNumber, int partNumber, CancellationToken cancellationToken)
+    private static RefundPart Answered(RefundPart part, TerminalOutcome outcome) =>
+        outcome.Status == TerminalStatus.Approved
+            ? part with
+            {
+                State = RefundPartState.Approved,
+                ProviderReference = outcome.ProviderReference,
+                AuthorizationCode = outcome.AuthorizationCode,
+                Scheme = outcome.Scheme,
+                Last4 = outcome.Last4,
+            }
+            : part with { State = RefundPartState.Declined, Message = outcome.Message ?? outcome.Status.ToString() };
+
+    private async Task<TerminalOutcome> RefundThroughProviderAsync(Sale original, RefundPart part, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(TerminalTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var reference = string.Create(CultureInfo.InvariantCulture, $"{original.SaleNumber}-R{refundNumber}-{partNumber}");
-        var outcome = await _terminal.RefundAsync(part.OriginalReference!, new TerminalRequest(part.Kind, part.Amount, original.Currency, reference), linked.Token).ConfigureAwait(false);
+        var outcome = await _terminal.RefundAsync(part.OriginalReference!, new TerminalRequest(part.Kind, part.Amount, original.Currency, part.Reference!), linked.Token).ConfigureAwait(false);
         Log.TerminalReversal(_logger, "refund", part.Kind, part.Amount, outcome.Status, part.OriginalReference!);
-        if (outcome.Status != TerminalStatus.Approved)
-        {
-            return null;
-        }
-
-        return new Payment
-        {
-            MethodId = part.MethodId,
-            Kind = part.Kind,
-            Amount = -part.Amount,
-            Card = new CardDetails
-            {
-                Scheme = outcome.Scheme ?? part.OriginalCard?.Scheme ?? "card",
-                Last4 = outcome.Last4 ?? part.OriginalCard?.Last4 ?? string.Empty,
-                AuthorizationCode = outcome.AuthorizationCode ?? string.Empty,
-                ProviderReference = outcome.ProviderReference ?? string.Empty,
-            },
-
-            // Points at the payment given back, so later refunds know what it has left.
-            Reference = part.OriginalReference,
-        };
+        return outcome;
     }
 
     private (SaleBuilder Builder, List<ValidationError> Errors) BuildRefund(Sale original, IReadOnlyList<RefundableLine> refundable, RefundRequest request)

@@ -43,9 +43,11 @@ public sealed class SaleStore
     /// from the read to the commit, so two refunds racing for the same items (from two threads, or two
     /// processes on one file) can never together give back more than was sold.
     /// </remarks>
+    /// <param name="builder">The sale.</param>
+    /// <param name="alsoInTransaction">Writes that must commit with the sale or not at all (a refund's intent marked recorded).</param>
     /// <exception cref="NoOpenShiftException">No shift is open.</exception>
     /// <exception cref="SaleInvalidException">The document fails Core's validation (a refund: also against what is left to refund).</exception>
-    internal Sale Commit(SaleBuilder builder)
+    internal Sale Commit(SaleBuilder builder, Action<Sale>? alsoInTransaction = null)
     {
         var timeZone = _options.TimeZoneInfo;
         return _database.InTransaction(() =>
@@ -81,6 +83,7 @@ public sealed class SaleStore
                 "INSERT INTO Sales(Id, SaleNumber, ShiftId, Seq, CreatedAtUtc, RefundOfId, Json) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 id, sale.SaleNumber, shift.Id, shift.LastSeq, TillDatabase.Text(now), sale.RefundOf?.SaleId.ToString(), SaleJson.Serialize(sale));
             _database.Execute("INSERT INTO Outbox(SaleId) VALUES (?)", id);
+            alsoInTransaction?.Invoke(sale);
             return sale;
         });
     }

@@ -133,7 +133,7 @@ public static class TillHost
 
     internal static string DatabasePath(ScreenOptions options) => Path.GetFullPath(Path.Combine(options.DataDirectory, "till.db"));
 
-    private static IEnumerable<string> Problems(TillOptions till)
+    internal static IEnumerable<string> Problems(TillOptions till)
     {
         if (string.IsNullOrWhiteSpace(till.StoreId))
         {

@@ -101,6 +101,18 @@ internal static class Migrations
             """,
             "CREATE INDEX CustomersByPhone ON Customers(Phone)",
         ],
+
+        // 6: a refund that pays back through the provider is recorded as an intent before the provider is called,
+        // and each part's state after, so a till killed in between settles it on restart instead of losing it.
+        [
+            """
+            CREATE TABLE RefundIntents(
+                Id TEXT PRIMARY KEY, SaleId TEXT NOT NULL REFERENCES Sales(Id), SaleNumber TEXT NOT NULL,
+                Request TEXT NOT NULL, Parts TEXT NOT NULL, State INTEGER NOT NULL, RefundId TEXT REFERENCES Sales(Id),
+                Problem TEXT, CreatedAtUtc TEXT NOT NULL, UpdatedAtUtc TEXT NOT NULL)
+            """,
+            "CREATE INDEX RefundIntentsBySale ON RefundIntents(SaleId)",
+        ],
     ];
 
     public static int Latest => Steps.Length;

@@ -53,6 +53,12 @@ public sealed class Outbox
     /// <summary>Sales (and refunds) acknowledged by the connector.</summary>
     public int SentCount => _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 1 AND Kind = 0");
 
+    /// <summary>When the oldest sale still waiting to upload was made; null when none waits.</summary>
+    public DateTimeOffset? OldestPendingCreatedAtUtc() =>
+        _database.Scalar<string?>("SELECT MIN(s.CreatedAtUtc) FROM Outbox o JOIN Sales s ON s.Id = o.SaleId WHERE o.State = 0") is { } oldest
+            ? TillDatabase.Instant(oldest)
+            : null;
+
     /// <summary>Sales the connector refused, with why, for the manager's screen.</summary>
     public IReadOnlyList<OutboxEntry> Rejected() => Entries("WHERE o.State = 2 AND o.Kind = 0");
 

@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using PosBridge.Terminal.Nfc;
+using PosBridge.Terminal.Payments;
+using PosBridge.Terminal.Screen;
+using PosBridge.Terminal.Storage;
+
+namespace PosBridge.Terminal.Session;
+
+/// <summary>
+/// <c>posbridge-till session</c>: the same settings as <c>serve</c> (<c>appsettings.json</c>, <c>PosBridge__…</c>, the
+/// same switches), so a session works on the same till database, plus <c>--script FILE</c> (<c>-</c>: standard input)
+/// and <c>--demo</c> (a demo café's catalog and manager PIN 1234 on an empty till).
+/// </summary>
+internal static class SessionProgram
+{
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool stdinRedirected)
+    {
+        string? script = null;
+        var demo = false;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--script" when i + 1 < args.Length:
+                    script = args[++i];
+                    break;
+                case "--script":
+                    await stderr.WriteLineAsync("--script needs a file name (or - for standard input).").ConfigureAwait(false);
+                    return 2;
+                case "--demo":
+                    demo = true;
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal) && !args[i].Contains(':', StringComparison.Ordinal) && !TillHost.Switches.ContainsKey(args[i]))
+                    {
+                        await stderr.WriteLineAsync($"'{args[i]}' is not a switch of 'session'. Use --script FILE, --demo, or {string.Join(", ", TillHost.Switches.Keys)}.").ConfigureAwait(false);
+                        return 2;
+                    }
+
+                    rest.Add(args[i]);
+                    break;
+            }
+        }
+
+        var configuration = new ConfigurationBuilder();
+        if (demo)
+        {
+            configuration.AddInMemoryCollection(DemoCatalog.Settings);
+        }
+
+        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        configuration.AddEnvironmentVariables("PosBridge__");
+        IConfiguration settings;
+        try
+        {
+            configuration.AddCommandLine([.. rest], TillHost.Switches.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+            settings = configuration.Build();
+        }
+        catch (FormatException e)
+        {
+            await stderr.WriteLineAsync($"The switches are not understood: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var till = settings.GetSection("Till").Get<TillOptions>() ?? new TillOptions();
+        var screen = settings.GetSection(ScreenOptions.Section).Get<ScreenOptions>() ?? new ScreenOptions();
+        var problems = TillHost.Problems(till).ToList();
+        if (problems.Count > 0)
+        {
+            await stderr.WriteLineAsync("The till cannot start:" + string.Concat(problems.Select(p => Environment.NewLine + " - " + p))).ConfigureAwait(false);
+            return 2;
+        }
+
+        TextReader input;
+        try
+        {
+            input = script is null or "-" ? stdin : new StreamReader(script);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"Cannot read the script '{script}': {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(screen.DataDirectory);
+            using var database = TillDatabase.Open(TillHost.DatabasePath(screen));
+            if (demo)
+            {
+                DemoCatalog.SeedIfEmpty(new Catalog.CatalogStore(database, till), new TileLayout(database), database);
+            }
+
+            // The engine's warnings go to standard error, so standard output holds only what the session prints.
+            using var loggers = LoggerFactory.Create(b => b
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddFilter(level => level >= LogLevel.Warning));
+            var time = TimeProvider.System;
+            // A USB wedge reader types into the same input as the commands; in a script, the line after 'pair tap' is the tag.
+            using var nfc = new KeyboardWedgeNfcReader(input, time);
+            using var session = new TillSession(database, till, screen, new SimulatedPaymentTerminal(), nfc, time, loggers, stdout);
+            var interactive = script is null && !stdinRedirected;
+            if (interactive)
+            {
+                await stdout.WriteLineAsync($"Till {till.StoreId}-{till.TillId} on {database.Path}. Type 'help' for the commands.").ConfigureAwait(false);
+            }
+
+            return await session.RunAsync(input, interactive).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ReferenceEquals(input, stdin))
+            {
+                input.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,995 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using PosBridge.Core.Amounts;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Nfc;
+using PosBridge.Terminal.Payments;
+using PosBridge.Terminal.Receipts;
+using PosBridge.Terminal.Refunds;
+using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Screen;
+using PosBridge.Terminal.Shifts;
+using PosBridge.Terminal.Staff;
+using PosBridge.Terminal.Storage;
+using PosBridge.Terminal.Sync;
+
+namespace PosBridge.Terminal.Session;
+
+/// <summary>
+/// A till without a screen: one command a line, from a script or typed (<c>posbridge-till session</c>). Each
+/// command calls the engine (<see cref="Checkout"/>, <see cref="ShiftStore"/>, <see cref="RefundService"/>,
+/// <see cref="ReceiptRenderer"/>, <see cref="SaleUploader"/> …) and prints what it did; a command it cannot
+/// understand, or one the engine refuses, is answered with what to type and changes nothing.
+/// </summary>
+public sealed class TillSession : IDisposable
+{
+    /// <summary>The commands, as <c>help</c> prints them.</summary>
+    public const string Usage = """
+        open FLOAT                               open a shift with the counted float
+        close COUNTED                            close the shift with the cash counted; prints the Z report
+        cash in|out AMOUNT REASON…               put cash into or take it out of the drawer
+        sell CODE [QTY] [discount N%|AMOUNT]     add a product by barcode or SKU (QTY in kg for weighed goods)
+        qty LINE QTY | remove LINE               change or remove a line of the cart (lines count from 1)
+        discount N% | discount LINE N%|AMOUNT    a discount on the whole order, or on one line
+        cart                                     show the cart and what is left to pay
+        pay cash TENDERED                        cash; the excess is change
+        pay card|wallet [AMOUNT]                 through the payment terminal (needs the network)
+        pay qr REFERENCE [AMOUNT]                a transfer confirmed by its bank reference
+        pay later [AMOUNT]                       (not here: needs a customer)
+        void REASON…                             cancel the cart (card payments are reversed)
+        refund RECEIPT [LINE:QTY…] [cash] pin PIN [reason TEXT…]
+                                                 refund all or part of a sale found by its number or code
+        refunds [resolve ID NOTE…]               refunds whose payment outcome is unknown, for a manager
+        receipt [RECEIPT|last] [32|48] [escpos FILE]
+                                                 print a receipt as text, or write its ESC/POS bytes to FILE
+        x | z [SHIFT]                            the running shift's report; a closed shift's Z report again
+        pair CODE [CONNECTOR-URL] | pair tap [SECONDS]
+                                                 pair with the connector by its one-time code, or a pairing tag
+        sync                                     upload waiting sales to the connector now
+        status                                   sales waiting, the oldest's age, the connector's circuit, the shift
+        network on|off                           pretend the network is there or not (card payments follow it)
+        help | quit
+        """;
+
+    private const string ConnectorUrlKey = "sync.connectorUrl";
+
+    private readonly TillDatabase _database;
+    private readonly TillOptions _options;
+    private readonly ScreenOptions _settings;
+    private readonly INfcReader _nfc;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggers;
+    private readonly TextWriter _out;
+    private readonly CatalogStore _catalog;
+    private readonly SaleStore _sales;
+    private readonly ShiftStore _shifts;
+    private readonly Outbox _outbox;
+    private readonly StaffStore _staff;
+    private readonly Checkout _checkout;
+    private readonly RefundService _refunds;
+    private readonly ManualNetworkStatus _network = new();
+    private readonly Pins _pins;
+    private readonly Currency _currency;
+    private Cart? _cart;
+    private Sale? _last;
+    private HttpClient? _http;
+    private SaleUploader? _uploader;
+
+    public TillSession(TillDatabase database, TillOptions options, ScreenOptions settings, IPaymentTerminal terminal, INfcReader nfc, TimeProvider timeProvider, ILoggerFactory loggers, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(terminal);
+        ArgumentNullException.ThrowIfNull(nfc);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(loggers);
+        ArgumentNullException.ThrowIfNull(output);
+        _database = database;
+        _options = options;
+        _settings = settings;
+        _nfc = nfc;
+        _timeProvider = timeProvider;
+        _loggers = loggers;
+        _out = output;
+        _catalog = new CatalogStore(database, options);
+        _sales = new SaleStore(database, options, timeProvider);
+        _shifts = new ShiftStore(database, options, timeProvider);
+        _outbox = new Outbox(database, timeProvider);
+        _staff = new StaffStore(database);
+        _checkout = new Checkout(_catalog, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<Checkout>());
+        _refunds = new RefundService(database, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<RefundService>());
+        _pins = new Pins(settings, timeProvider);
+        _currency = options.CurrencyInfo;
+        Cashier = new Cashier { Id = settings.CashierId, Name = settings.CashierName };
+    }
+
+    public Cashier Cashier { get; }
+
+    /// <summary>The cart being rung up, if any.</summary>
+    public Cart? Cart => _cart;
+
+    /// <summary>
+    /// Runs every line of <paramref name="input"/>. A script (<paramref name="interactive"/> false) stops at the
+    /// first refused command and answers 1; typed sessions say what went wrong and go on. <c>quit</c> ends either.
+    /// </summary>
+    public async Task<int> RunAsync(TextReader input, bool interactive, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        // Refunds a killed till left half-done are settled before anything else is sold or refunded.
+        foreach (var settled in await _refunds.ReconcileAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await _out.WriteLineAsync(settled.Message).ConfigureAwait(false);
+        }
+
+        var number = 0;
+        while (true)
+        {
+            if (interactive)
+            {
+                await _out.WriteAsync("till> ").ConfigureAwait(false);
+                await _out.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var line = await input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null)
+            {
+                break;
+            }
+
+            number++;
+            if (!interactive && line.Trim().Length > 0 && !line.TrimStart().StartsWith('#'))
+            {
+                await _out.WriteLineAsync("> " + line.Trim()).ConfigureAwait(false);
+            }
+
+            var outcome = await ExecuteAsync(line, cancellationToken).ConfigureAwait(false);
+            if (outcome == CommandOutcome.Quit)
+            {
+                break;
+            }
+
+            if (outcome == CommandOutcome.Refused && !interactive)
+            {
+                await _out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"The script stopped at line {number}.")).ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        if (_cart is { IsVoided: false, Lines.Count: > 0 })
+        {
+            await _out.WriteLineAsync("The cart in progress was not completed; nothing of it was saved.").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Runs one command line and prints its outcome.</summary>
+    public async Task<CommandOutcome> ExecuteAsync(string line, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        try
+        {
+            var words = SessionLine.Parse(line);
+            if (words.IsEmpty)
+            {
+                return CommandOutcome.Done;
+            }
+
+            var command = words.NextKeyword()!;
+            switch (command)
+            {
+                case "help" or "?":
+                    words.End("help");
+                    await _out.WriteLineAsync(Usage).ConfigureAwait(false);
+                    return CommandOutcome.Done;
+                case "quit" or "exit":
+                    words.End("quit");
+                    return CommandOutcome.Quit;
+                case "open":
+                    Open(words);
+                    break;
+                case "close":
+                    Close(words);
+                    break;
+                case "cash":
+                    MoveCash(words);
+                    break;
+                case "sell" or "scan":
+                    Sell(words);
+                    break;
+                case "qty":
+                    ChangeQuantity(words);
+                    break;
+                case "remove":
+                    RemoveLine(words);
+                    break;
+                case "discount":
+                    OrderDiscount(words);
+                    break;
+                case "cart":
+                    words.End("cart");
+                    ShowCart();
+                    break;
+                case "pay":
+                    return await PayAsync(words, cancellationToken).ConfigureAwait(false);
+                case "void":
+                    await VoidAsync(words, cancellationToken).ConfigureAwait(false);
+                    break;
+                case "refund":
+                    return await RefundAsync(words, cancellationToken).ConfigureAwait(false);
+                case "refunds":
+                    await RefundIntentsAsync(words, cancellationToken).ConfigureAwait(false);
+                    break;
+                case "receipt":
+                    await PrintReceiptAsync(words, cancellationToken).ConfigureAwait(false);
+                    break;
+                case "x":
+                    words.End("x");
+                    Print(_shifts.XReport());
+                    break;
+                case "z":
+                    ZReport(words);
+                    break;
+                case "pair":
+                    await PairAsync(words, cancellationToken).ConfigureAwait(false);
+                    break;
+                case "sync":
+                    words.End("sync");
+                    return await SyncAsync(cancellationToken).ConfigureAwait(false);
+                case "status":
+                    words.End("status");
+                    Status();
+                    break;
+                case "network":
+                    Network(words);
+                    break;
+                default:
+                    throw new SessionUsageException($"'{command}' is not a command. Type 'help' for the list.");
+            }
+
+            return CommandOutcome.Done;
+        }
+        catch (SessionUsageException e)
+        {
+            return await RefuseAsync(e.Message).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or UnauthorizedAccessException or KeyNotFoundException)
+        {
+            // The engine refused (no shift open, a whole quantity of a counted product, …): its message says why.
+            return await RefuseAsync(e.Message).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _http?.Dispose();
+
+    private async Task<CommandOutcome> RefuseAsync(string message)
+    {
+        await _out.WriteLineAsync("error: " + message).ConfigureAwait(false);
+        return CommandOutcome.Refused;
+    }
+
+    // ---- shifts ----
+    private void Open(SessionLine words)
+    {
+        const string usage = "open FLOAT (the cash counted in the drawer, e.g. open 500)";
+        var openingFloat = words.Amount("the opening float", usage);
+        words.End(usage);
+        if (_shifts.Current is { } open)
+        {
+            throw new SessionUsageException($"Shift {open.Id} is already open; type 'close COUNTED' first.");
+        }
+
+        var shift = _shifts.Open(Cashier, openingFloat);
+        Write($"Shift {shift.Id} opened by {Cashier.Name} with a float of {Money(openingFloat)}.");
+    }
+
+    private void Close(SessionLine words)
+    {
+        const string usage = "close COUNTED (the cash counted in the drawer, e.g. close 1234.50)";
+        var counted = words.Amount("the cash counted", usage);
+        words.End(usage);
+        RequireShift("close");
+        if (_cart is { IsVoided: false, Lines.Count: > 0 })
+        {
+            throw new SessionUsageException("A cart is in progress: pay it or type 'void REASON' before closing the shift.");
+        }
+
+        Print(_shifts.Close(counted));
+    }
+
+    private void MoveCash(SessionLine words)
+    {
+        const string usage = "cash in AMOUNT REASON or cash out AMOUNT REASON";
+        var direction = words.NextKeyword();
+        if (direction is not ("in" or "out"))
+        {
+            throw new SessionUsageException($"Say whether cash goes in or out. Type: {usage}");
+        }
+
+        var amount = words.Amount("an amount", usage);
+        var reason = words.Rest();
+        if (reason.Length == 0 || amount == 0m)
+        {
+            throw new SessionUsageException($"A cash movement needs an amount above zero and a reason. Type: {usage}");
+        }
+
+        RequireShift("move cash");
+        var movement = _shifts.MoveCash(direction == "in" ? amount : -amount, reason);
+        Write($"Cash {direction}: {Money(amount)} ({movement.Reason}).");
+    }
+
+    private void ZReport(SessionLine words)
+    {
+        var shiftId = words.Next();
+        words.End("z [SHIFT-ID]");
+        if (shiftId is null)
+        {
+            throw new SessionUsageException("'z' reprints a closed shift's report: type 'z SHIFT-ID'. To close the open shift, type 'close COUNTED'.");
+        }
+
+        Print(_shifts.ZReport(shiftId));
+    }
+
+    // ---- the cart ----
+    private void Sell(SessionLine words)
+    {
+        const string usage = "sell CODE [QTY] [discount N% | discount AMOUNT]";
+        var code = words.Required("a barcode or SKU", usage);
+        var quantity = words.OptionalAmount();
+        string? discount = null;
+        if (words.Take("discount"))
+        {
+            discount = words.Required("the discount", usage);
+        }
+
+        words.End(usage);
+        RequireShift("sell");
+        var match = _catalog.FindByBarcode(code) ?? (_catalog.FindBySku(code) is { } bySku ? new CatalogMatch(bySku, code) : null)
+            ?? throw new SessionUsageException($"No product has the barcode or SKU '{code}'. Check the code, or look it up in the catalog.");
+        if (quantity is <= 0m)
+        {
+            throw new SessionUsageException($"A quantity must be above zero. Type: {usage}");
+        }
+
+        if (quantity is { } q && !match.Product.IsWeighed && decimal.Truncate(q) != q)
+        {
+            throw new SessionUsageException($"'{match.Product.Name}' is sold in whole {match.Product.Unit}; give a whole quantity.");
+        }
+
+        if (quantity is not null && match.Quantity is not null)
+        {
+            throw new SessionUsageException($"The barcode '{code}' carries its own weight or price; scan it without a quantity.");
+        }
+
+        var lineDiscount = discount is null ? ((bool Percent, decimal Value)?)null : ParseDiscount(discount, usage);
+        var cart = _cart is { IsVoided: false } ? _cart : _checkout.NewCart(Cashier);
+        if (cart.Payments.Count > 0)
+        {
+            throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
+        }
+
+        var before = cart.Lines.Count;
+        var added = quantity ?? match.Quantity ?? 1m;
+        var line = quantity is { } qty ? cart.Add(match.Product, qty, scannedCode: match.ScannedCode) : cart.Add(match);
+        var merged = cart.Lines.Count == before;
+        var index = merged ? cart.Lines.ToList().IndexOf(line) : cart.Lines.Count - 1;
+        if (lineDiscount is { } d)
+        {
+            if (merged)
+            {
+                // The scan joined an undiscounted line: undo it rather than discount units sold before.
+                cart.SetQuantity(index, line.Quantity - added);
+                throw new SessionUsageException($"'{match.Product.Name}' is already on line {index + 1}: type 'qty {index + 1} QTY' and 'discount {index + 1} {discount}' instead.");
+            }
+
+            try
+            {
+                ApplyLineDiscount(cart, index, d);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                cart.Remove(index);
+                throw new SessionUsageException(FirstSentence(e.Message));
+            }
+        }
+
+        _cart = cart;
+        var shown = cart.Lines[index];
+        Write($"{index + 1}. {shown.Product.Name} × {Quantity(shown.Quantity)} @ {Money(shown.UnitPrice)}"
+            + (shown.DiscountPercent > 0m ? $" −{shown.DiscountPercent.ToString("0.##", CultureInfo.InvariantCulture)}%" : string.Empty)
+            + $"   total {Money(cart.Totals.AmountDue)}");
+    }
+
+    private static (bool Percent, decimal Value) ParseDiscount(string text, string usage)
+    {
+        if (text.EndsWith('%'))
+        {
+            var percent = SessionLine.ParseAmount(text[..^1], "a percentage", usage);
+            return percent <= 100m ? (true, percent) : throw new SessionUsageException("A discount cannot be more than 100%.");
+        }
+
+        return (false, SessionLine.ParseAmount(text, "a discount amount", usage));
+    }
+
+    private static void ApplyLineDiscount(Cart cart, int index, (bool Percent, decimal Value) discount)
+    {
+        if (discount.Percent)
+        {
+            cart.SetLineDiscountPercent(index, discount.Value);
+        }
+        else
+        {
+            cart.SetLineDiscountAmount(index, discount.Value);
+        }
+    }
+
+    private void ChangeQuantity(SessionLine words)
+    {
+        const string usage = "qty LINE QTY (e.g. qty 2 3)";
+        var cart = OpenCart();
+        var index = LineIndex(words, cart, usage);
+        var quantity = words.Amount("a quantity", usage);
+        words.End(usage);
+        if (cart.Payments.Count > 0)
+        {
+            throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
+        }
+
+        if (quantity <= 0m)
+        {
+            throw new SessionUsageException($"A quantity must be above zero; to take a line off, type 'remove LINE'.");
+        }
+
+        cart.SetQuantity(index, quantity);
+        ShowCart();
+    }
+
+    private void RemoveLine(SessionLine words)
+    {
+        const string usage = "remove LINE (e.g. remove 2)";
+        var cart = OpenCart();
+        var index = LineIndex(words, cart, usage);
+        words.End(usage);
+        if (cart.Payments.Count > 0)
+        {
+            throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
+        }
+
+        cart.Remove(index);
+        ShowCart();
+    }
+
+    private void OrderDiscount(SessionLine words)
+    {
+        const string usage = "discount N% (the whole order) or discount LINE N%|AMOUNT (one line)";
+        var first = words.Required("a percentage or a line number", usage);
+        var second = words.Next();
+        words.End(usage);
+        var cart = OpenCart();
+        if (cart.Payments.Count > 0)
+        {
+            throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
+        }
+
+        if (second is null)
+        {
+            var (percent, value) = ParseDiscount(first, usage);
+            if (!percent)
+            {
+                throw new SessionUsageException($"An order discount is a percentage. Type: {usage}");
+            }
+
+            cart.SetOrderDiscountPercent(value);
+        }
+        else
+        {
+            if (!int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > cart.Lines.Count)
+            {
+                throw new SessionUsageException($"'{first}' is not a line of the cart (1 to {cart.Lines.Count.ToString(CultureInfo.InvariantCulture)}). Type: {usage}");
+            }
+
+            try
+            {
+                ApplyLineDiscount(cart, number - 1, ParseDiscount(second, usage));
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new SessionUsageException(FirstSentence(e.Message));
+            }
+        }
+
+        ShowCart();
+    }
+
+    private void ShowCart()
+    {
+        if (_cart is not { IsVoided: false, Lines.Count: > 0 } cart)
+        {
+            Write("The cart is empty.");
+            return;
+        }
+
+        for (var i = 0; i < cart.Lines.Count; i++)
+        {
+            var line = cart.Lines[i];
+            Write($"{i + 1}. {line.Product.Name} × {Quantity(line.Quantity)} @ {Money(line.UnitPrice)}"
+                + (line.DiscountPercent > 0m ? $" −{line.DiscountPercent.ToString("0.##", CultureInfo.InvariantCulture)}%" : string.Empty));
+        }
+
+        var totals = cart.Totals;
+        if (cart.OrderDiscountPercent > 0m)
+        {
+            Write($"Order discount {cart.OrderDiscountPercent.ToString("0.##", CultureInfo.InvariantCulture)}%");
+        }
+
+        Write($"Tax {Money(totals.Tax)}   Total {Money(totals.AmountDue)}   Paid {Money(cart.Payments.Sum(p => p.Amount))}   To pay {Money(cart.Remaining)}");
+    }
+
+    // ---- payment ----
+    private async Task<CommandOutcome> PayAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        const string usage = "pay cash TENDERED | pay card [AMOUNT] | pay wallet [AMOUNT] | pay qr REFERENCE [AMOUNT]";
+        var method = words.NextKeyword() ?? throw new SessionUsageException($"Say how the customer pays. Type: {usage}");
+        var cart = OpenCart();
+        PaymentResult result;
+        switch (method)
+        {
+            case "cash":
+                var tendered = words.Amount("the cash tendered", usage);
+                words.End(usage);
+                if (tendered <= 0m)
+                {
+                    throw new SessionUsageException("The cash tendered must be above zero.");
+                }
+
+                result = _checkout.PayCash(cart, tendered);
+                break;
+            case "card" or "wallet":
+                var amount = words.OptionalAmount();
+                words.End(usage);
+                result = await _checkout.PayByTerminalAsync(cart, method == "card" ? PaymentKind.Card : PaymentKind.Wallet, method, amount, cancellationToken).ConfigureAwait(false);
+                break;
+            case "qr":
+                var reference = words.Required("the transfer's bank reference", usage);
+                var part = words.OptionalAmount();
+                words.End(usage);
+                result = _checkout.PayByReference(cart, "qr", reference, part);
+                break;
+            case "later":
+                throw new SessionUsageException("'pay later' charges a customer's account, and this session cannot attach a customer yet: take cash or card.");
+            default:
+                throw new SessionUsageException($"'{method}' is not a way to pay. Type: {usage}");
+        }
+
+        if (!result.IsAccepted)
+        {
+            return await RefuseAsync(result.Message).ConfigureAwait(false);
+        }
+
+        Write(result.Message);
+        if (cart.Remaining > 0m)
+        {
+            Write($"Still to pay: {Money(cart.Remaining)}.");
+            return CommandOutcome.Done;
+        }
+
+        var completion = _checkout.Complete(cart);
+        if (!completion.IsCommitted)
+        {
+            // The payments stay on the cart: the cashier fixes the cause (e.g. opens a shift) and pays nothing again.
+            return await RefuseAsync((completion.Message ?? "The sale was not saved.") + (completion.Validation is { } v ? " " + v : string.Empty)).ConfigureAwait(false);
+        }
+
+        _last = completion.Sale!;
+        _cart = null;
+        var change = _last.Payments.Sum(p => p.Change ?? 0m);
+        Write($"Sale {_last.SaleNumber} saved: {Money(_last.Totals.AmountDue)}" + (change > 0m ? $", change {Money(change)}." : "."));
+        return CommandOutcome.Done;
+    }
+
+    private async Task VoidAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        var reason = words.Rest();
+        if (reason.Length == 0)
+        {
+            throw new SessionUsageException("A void needs a reason. Type: void REASON (e.g. void customer changed mind)");
+        }
+
+        var cart = OpenCart();
+        var result = await _checkout.VoidAsync(cart, reason, cancellationToken).ConfigureAwait(false);
+        if (!result.IsVoided)
+        {
+            throw new SessionUsageException(result.Message);
+        }
+
+        _cart = null;
+        Write(result.Message);
+    }
+
+    // ---- refunds ----
+    private async Task<CommandOutcome> RefundAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        const string usage = "refund RECEIPT [LINE:QTY …] [cash] pin PIN [reason TEXT…]";
+        var receipt = words.Required("the receipt number or code", usage);
+        var lines = new List<RefundLineRequest>();
+        var payout = RefundPayout.OriginalMethods;
+        string? pin = null, reason = null, transfer = null;
+        while (words.HasMore)
+        {
+            if (words.Take("cash"))
+            {
+                payout = RefundPayout.Cash;
+            }
+            else if (words.Take("pin"))
+            {
+                pin = words.Required("the manager's PIN", usage);
+            }
+            else if (words.Take("transfer"))
+            {
+                transfer = words.Required("the reference of the transfer sent back", usage);
+            }
+            else if (words.Take("reason"))
+            {
+                reason = words.Rest();
+            }
+            else
+            {
+                var word = words.Next()!;
+                var colon = word.IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0 || !int.TryParse(word[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var lineNumber))
+                {
+                    throw new SessionUsageException($"'{word}' is not LINE:QTY (e.g. 1:2 gives back two of line 1). Type: {usage}");
+                }
+
+                lines.Add(new RefundLineRequest(lineNumber, SessionLine.ParseAmount(word[(colon + 1)..], "a quantity", usage)));
+            }
+        }
+
+        if (pin is null)
+        {
+            throw new SessionUsageException($"A refund needs a manager's PIN. Type: {usage}");
+        }
+
+        var sale = await _refunds.FindSaleAsync(receipt, cancellationToken).ConfigureAwait(false)
+            ?? throw new SessionUsageException($"No sale '{receipt}' on this till: type the receipt's number (CAI1-T1-0001-000042) or its code (PBS:…).");
+        var approval = _pins.Manager(pin);
+        var approved = approval.Ok || _staff.Approve(pin, TillPermissions.Refund) is not null;
+        if (!approved)
+        {
+            throw new SessionUsageException(approval.Error == "pin-locked"
+                ? "Too many wrong PINs: PINs are refused for a while."
+                : "That PIN is not a manager's who may refund.");
+        }
+
+        var result = await _refunds.RefundAsync(
+            new RefundRequest
+            {
+                SaleId = sale.Id,
+                Lines = lines.Count == 0 ? null : lines,
+                Cashier = Cashier,
+                Permissions = TillPermissions.Refund,
+                Payout = payout,
+                Reason = reason,
+                TransferReference = transfer,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (!result.IsRefunded)
+        {
+            return await RefuseAsync(result.Message).ConfigureAwait(false);
+        }
+
+        _last = result.Refund;
+        Write(result.Message);
+        return CommandOutcome.Done;
+    }
+
+    private async Task RefundIntentsAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        const string usage = "refunds | refunds resolve ID NOTE…";
+        if (words.Take("resolve"))
+        {
+            var id = words.Required("the refund's id", usage);
+            var note = words.Rest();
+            if (note.Length == 0)
+            {
+                throw new SessionUsageException($"Say what was done about it. Type: {usage}");
+            }
+
+            _refunds.Resolve(id, note);
+            Write($"Refund {id} marked resolved: {note}");
+            return;
+        }
+
+        words.End(usage);
+        var reconciled = await _refunds.ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var outcome in reconciled)
+        {
+            Write(outcome.Message);
+        }
+
+        var open = _refunds.UnresolvedRefunds();
+        if (open.Count == 0)
+        {
+            Write("No refund waits for a manager.");
+        }
+
+        foreach (var intent in open)
+        {
+            Write($"{intent.Id}  sale {intent.SaleNumber}  {Money(intent.Amount)}  {intent.Problem}");
+        }
+    }
+
+    // ---- receipts and reports ----
+    private async Task PrintReceiptAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        const string usage = "receipt [RECEIPT|last] [32|48] [escpos FILE]";
+        Sale? sale = null;
+        var columns = 48;
+        string? escPosFile = null;
+        while (words.HasMore)
+        {
+            if (words.Take("last"))
+            {
+                sale = _last ?? throw new SessionUsageException("No sale was made in this session yet: give the receipt's number.");
+            }
+            else if (words.Take("escpos"))
+            {
+                escPosFile = words.Required("the file to write the printer's bytes to", usage);
+            }
+            else if (words.Take("32"))
+            {
+                columns = 32;
+            }
+            else if (words.Take("48"))
+            {
+                columns = 48;
+            }
+            else
+            {
+                var text = words.Next()!;
+                sale = sale is null
+                    ? await _refunds.FindSaleAsync(text, cancellationToken).ConfigureAwait(false) ?? throw new SessionUsageException($"No sale '{text}' on this till. Type: {usage}")
+                    : throw new SessionUsageException($"'{text}' is not understood here. Type: {usage}");
+            }
+        }
+
+        sale ??= _last ?? throw new SessionUsageException($"No sale was made in this session yet. Type: {usage}");
+        var receipt = Receipt.From(sale, _options.Receipt);
+        if (escPosFile is null)
+        {
+            await _out.WriteAsync(ReceiptRenderer.RenderText(receipt, columns)).ConfigureAwait(false);
+            return;
+        }
+
+        var bytes = ReceiptRenderer.RenderEscPos(receipt, columns == 32 ? EscPosOptions.Paper58mm : EscPosOptions.Paper80mm);
+        try
+        {
+            await File.WriteAllBytesAsync(escPosFile, bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            throw new SessionUsageException($"Could not write '{escPosFile}': {e.Message}");
+        }
+
+        Write($"Receipt {sale.SaleNumber}: {bytes.Length.ToString(CultureInfo.InvariantCulture)} bytes of ESC/POS written to {escPosFile}.");
+    }
+
+    private void Print(ShiftReport report)
+    {
+        var text = new StringBuilder();
+        var shift = report.Shift;
+        var title = report.Kind == ShiftReportKind.X ? "X report (running)" : "Z report (closed)";
+        text.AppendLine(CultureInfo.InvariantCulture, $"{title} — shift {shift.Id}");
+        var closedAt = shift.ClosedAtUtc is { } closed ? ", closed " + Local(closed) : string.Empty;
+        text.AppendLine(CultureInfo.InvariantCulture, $"  opened {Local(shift.OpenedAtUtc)}{closedAt}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  sales    {report.SalesCount,5}  {Money(report.SalesTotal),12}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  refunds  {report.RefundsCount,5}  {Money(report.RefundsTotal),12}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  voids    {report.VoidsCount,5}  {Money(report.VoidsTotal),12}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  discounts       {Money(report.Discounts),12}");
+        foreach (var tax in report.Taxes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  tax {tax.Name}: base {Money(tax.Base)}, tax {Money(tax.Amount)}");
+        }
+
+        foreach (var payment in report.Payments)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  paid {payment.MethodId} ({payment.Kind}) ×{payment.Count}: {Money(payment.Amount)}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  float {Money(report.OpeningFloat)} + cash from sales {Money(report.CashFromSales)} + in {Money(report.CashIn)} − out {Money(-report.CashOut)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  expected cash   {Money(report.ExpectedCash),12}");
+        if (report.CountedCash is { } counted)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  counted cash    {Money(counted),12}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  difference      {Money(report.Difference ?? 0m),12}");
+        }
+
+        _out.Write(text.ToString());
+    }
+
+    // ---- sync ----
+    private async Task PairAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        const string usage = "pair CODE [CONNECTOR-URL] | pair tap [SECONDS]";
+        var first = words.Required("the pairing code (or 'tap')", usage);
+        Uri connector;
+        string code;
+        if (string.Equals(first, "tap", StringComparison.OrdinalIgnoreCase))
+        {
+            var seconds = words.OptionalAmount() ?? 30m;
+            words.End(usage);
+            if (seconds <= 0m)
+            {
+                throw new SessionUsageException("Give the seconds to wait for the tag, above zero.");
+            }
+
+            var read = await _nfc.ReadTagAsync(TimeSpan.FromSeconds((double)seconds), cancellationToken).ConfigureAwait(false);
+            if (read.Status != NfcReadStatus.Read)
+            {
+                throw new SessionUsageException((read.Message ?? "No tag was read.") + " Type 'pair CODE CONNECTOR-URL' instead.");
+            }
+
+            if (!PairingTag.TryRead(read.Tag!, out var tag, out var problem))
+            {
+                throw new SessionUsageException(problem!);
+            }
+
+            (connector, code) = (tag!.Connector, tag.Code);
+        }
+        else
+        {
+            code = first;
+            var url = words.Next();
+            words.End(usage);
+            var known = url ?? ConnectorUrl;
+            if (known is null || !Uri.TryCreate(known, UriKind.Absolute, out connector!) || connector.Scheme is not ("http" or "https"))
+            {
+                throw new SessionUsageException(known is null
+                    ? $"No connector address is known: type 'pair {code} http://HOST:PORT', or start with --connector URL."
+                    : $"'{known}' is not a connector address (http:// or https://). Type: {usage}");
+            }
+        }
+
+        var uploader = Uploader(connector);
+        TillCredentials credentials;
+        try
+        {
+            credentials = await uploader.PairAsync(code, _settings.CashierName + " (command line)", cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectorUnavailableException e)
+        {
+            throw new SessionUsageException($"{e.Message} Check the address {connector} and that the connector runs.");
+        }
+
+        _database.SetSetting(ConnectorUrlKey, connector.ToString());
+        Write($"Paired with {connector} as till {credentials.TillId} of store {credentials.StoreId} (clock skew {credentials.ClockSkew.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s).");
+    }
+
+    private async Task<CommandOutcome> SyncAsync(CancellationToken cancellationToken)
+    {
+        var url = ConnectorUrl;
+        if (url is null || _database.GetSetting("sync.credentials") is null)
+        {
+            throw new SessionUsageException("The till is not paired with a connector: type 'pair CODE CONNECTOR-URL' (the code from 'posbridge tills pair') or 'pair tap'.");
+        }
+
+        var report = await Uploader(new Uri(url)).UploadPendingAsync(cancellationToken).ConfigureAwait(false);
+        _network.IsOnline = !report.ConnectorUnavailable;
+        Write(string.Create(CultureInfo.InvariantCulture, $"Sent {report.Sent}, rejected {report.Rejected}, waiting {report.Pending}."));
+        if (report.ConnectorUnavailable)
+        {
+            return await RefuseAsync($"The connector at {url} did not answer; the sales stay on the till and go at the next sync.").ConfigureAwait(false);
+        }
+
+        return CommandOutcome.Done;
+    }
+
+    private void Status()
+    {
+        var pending = _outbox.PendingCount;
+        var oldest = _outbox.OldestPendingCreatedAtUtc();
+        var age = oldest is { } at ? _timeProvider.GetUtcNow() - at : (TimeSpan?)null;
+        var circuit = _uploader is null ? "not called yet" : _uploader.Health().Circuit.ToString();
+        Write($"Waiting to upload: {pending.ToString(CultureInfo.InvariantCulture)}" + (age is { } a ? $", the oldest for {Age(a)}" : string.Empty));
+        Write($"Sent: {_outbox.SentCount.ToString(CultureInfo.InvariantCulture)}; refused by the connector: {_outbox.Problems().Count.ToString(CultureInfo.InvariantCulture)}");
+        var credentials = _database.GetSetting("sync.credentials") is null ? null : "paired";
+        Write($"Connector: {ConnectorUrl ?? "none"} ({credentials ?? "not paired"}), circuit {circuit}, network {(_network.IsOnline ? "on" : "off")}");
+        Write(_shifts.Current is { } shift
+            ? $"Shift {shift.Id} open since {Local(shift.OpenedAtUtc)}, float {Money(shift.OpeningFloat)}"
+            : "No shift is open.");
+        var unresolved = _refunds.UnresolvedRefunds().Count;
+        if (unresolved > 0)
+        {
+            Write($"Refunds waiting for a manager: {unresolved.ToString(CultureInfo.InvariantCulture)} (type 'refunds')");
+        }
+    }
+
+    private void Network(SessionLine words)
+    {
+        const string usage = "network on | network off";
+        var state = words.NextKeyword();
+        words.End(usage);
+        _network.IsOnline = state switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new SessionUsageException($"Type: {usage}"),
+        };
+        Write(_network.IsOnline ? "Network on: card, wallet and QR payments are offered." : "Network off: only cash (and accounts) are taken.");
+    }
+
+    private string? ConnectorUrl => _settings.ConnectorUrl ?? _database.GetSetting(ConnectorUrlKey);
+
+    private SaleUploader Uploader(Uri connector)
+    {
+        if (_uploader is not null && _http?.BaseAddress == connector)
+        {
+            return _uploader;
+        }
+
+        _http?.Dispose();
+        _http = new HttpClient { BaseAddress = connector, Timeout = TimeSpan.FromSeconds(15) };
+        _uploader = new SaleUploader(_database, _outbox, new ConnectorClient(_http, _timeProvider), _timeProvider, _loggers.CreateLogger<SaleUploader>());
+        return _uploader;
+    }
+
+    // ---- helpers ----
+    private void RequireShift(string what)
+    {
+        if (_shifts.Current is null)
+        {
+            throw new SessionUsageException($"No shift is open, so the till cannot {what}: type 'open FLOAT' first.");
+        }
+    }
+
+    private Cart OpenCart() =>
+        _cart is { IsVoided: false, Lines.Count: > 0 } cart
+            ? cart
+            : throw new SessionUsageException("The cart is empty: type 'sell CODE' first.");
+
+    private static int LineIndex(SessionLine words, Cart cart, string usage)
+    {
+        var text = words.Required("the line number", usage);
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || number > cart.Lines.Count)
+        {
+            throw new SessionUsageException($"'{text}' is not a line of the cart (1 to {cart.Lines.Count.ToString(CultureInfo.InvariantCulture)}). Type: {usage}");
+        }
+
+        return number - 1;
+    }
+
+    private string Money(decimal amount) =>
+        amount.ToString("F" + _currency.MinorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + _currency.Code;
+
+    private static string Quantity(decimal quantity) => quantity.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private string Local(DateTimeOffset utc) =>
+        TimeZoneInfo.ConvertTime(utc, _options.TimeZoneInfo).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    private static string Age(TimeSpan age) =>
+        age < TimeSpan.FromMinutes(1) ? $"{(int)age.TotalSeconds} s"
+        : age < TimeSpan.FromHours(1) ? $"{(int)age.TotalMinutes} min"
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalHours} h {age.Minutes} min");
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+
+    private void Write(string text) => _out.WriteLine(text);
+}
+
+/// <summary>What became of one command line.</summary>
+public enum CommandOutcome
+{
+    Done,
+
+    /// <summary>The command was not understood or the engine refused it; nothing was changed.</summary>
+    Refused,
+
+    Quit,
+}
