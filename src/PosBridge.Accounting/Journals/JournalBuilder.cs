@@ -16,6 +16,7 @@ internal sealed class JournalBuilder
     private readonly TimeZoneInfo _zone;
     private readonly List<JournalLine> _lines = new(8);
     private readonly List<(TaxAccounts Accounts, decimal Amount)> _revenue = new(4);
+    private readonly List<(string TaxId, TaxAccounts? Accounts)> _taxes = new(4);
     private long _cachedHour = long.MinValue;
     private TimeSpan? _cachedOffset;
 
@@ -86,7 +87,7 @@ internal sealed class JournalBuilder
             {
                 accounts = _map.Untaxed;
             }
-            else if (_map.Tax(line.TaxIds[0]) is { } mapped)
+            else if (TaxFor(line.TaxIds[0]) is { } mapped)
             {
                 accounts = mapped;
             }
@@ -107,7 +108,7 @@ internal sealed class JournalBuilder
         for (var i = 0; i < sale.Totals.Taxes.Count; i++)
         {
             var tax = sale.Totals.Taxes[i];
-            if (_map.Tax(tax.TaxId) is not { } accounts)
+            if (TaxFor(tax.TaxId) is not { } accounts)
             {
                 problem = $"has tax '{tax.TaxId}' ({tax.Name}), which has no mapping";
                 return null;
@@ -227,6 +228,30 @@ internal sealed class JournalBuilder
 
         problem = null;
         return true;
+    }
+
+    /// <summary>
+    /// The tax's accounts, resolved in the map once per tax id met: a sale's lines and totals name the same
+    /// few taxes, usually as the very same string instances, so a reference check saves hashing each time.
+    /// </summary>
+    private TaxAccounts? TaxFor(string taxId)
+    {
+        for (var i = 0; i < _taxes.Count; i++)
+        {
+            var (id, accounts) = _taxes[i];
+            if (ReferenceEquals(id, taxId) || string.Equals(id, taxId, StringComparison.Ordinal))
+            {
+                return accounts;
+            }
+        }
+
+        var found = _map.Tax(taxId);
+        if (_taxes.Count < 16)
+        {
+            _taxes.Add((taxId, found));
+        }
+
+        return found;
     }
 
     private void AddRevenue(TaxAccounts accounts, decimal amount)
