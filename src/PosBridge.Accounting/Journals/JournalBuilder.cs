@@ -150,6 +150,12 @@ internal sealed class JournalBuilder
     {
         ArgumentNullException.ThrowIfNull(count);
         _lines.Clear();
+        if (count.Currency is { } code && !string.Equals(code, Currency.Code, StringComparison.Ordinal))
+        {
+            problem = $"is counted in {code} but store {StoreId} sells in {Currency.Code}";
+            return null;
+        }
+
         var reference = $"{count.StoreId}-{count.TillId}-{count.ShiftId}";
         var difference = count.CountedCash - count.ExpectedCash;
         Add(JournalLineKind.CashOverShort, _map.Cash, difference, $"Cash over/short shift {reference}", null, null, null, count.TillId);

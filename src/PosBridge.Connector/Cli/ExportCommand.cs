@@ -45,7 +45,12 @@ internal static class ExportCommand
         var fromUtc = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - margin;
         var toUtc = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + margin;
         var sales = services.GetRequiredService<IInbox>().ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken);
-        var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, from, to), sales, LedgerAdjustments.None, options["out"], cancellationToken).ConfigureAwait(false);
+        // Shift closes add their cash over/short journals; the ledger keeps those whose business day is in the period.
+        var closings = services.GetService<Shifts.ShiftClosings>() is { } store
+            ? await store.ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken).ConfigureAwait(false)
+            : [];
+        var adjustments = new LedgerAdjustments { ShiftCounts = [.. closings.Select(c => ShiftCashCount.From(c))] };
+        var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, from, to), sales, adjustments, options["out"], cancellationToken).ConfigureAwait(false);
         if (result.Outcome == LedgerWriteOutcome.Failed)
         {
             var which = result.SaleIds.Count == 0 ? string.Empty : $" Sales: {string.Join(", ", result.SaleIds.Take(20))}{(result.SaleIds.Count > 20 ? ", …" : string.Empty)}.";
