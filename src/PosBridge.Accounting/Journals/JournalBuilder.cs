@@ -12,7 +12,9 @@ namespace PosBridge.Accounting.Journals;
 /// </summary>
 internal sealed class JournalBuilder
 {
+    private static readonly Dictionary<string, string> EmptyCategories = [];
     private readonly AccountMap _map;
+    private readonly IReadOnlyDictionary<string, string> _categories;
     private readonly TimeZoneInfo _zone;
     private readonly List<JournalLine> _lines = new(8);
     private readonly List<(TaxAccounts Accounts, decimal Amount)> _revenue = new(4);
@@ -20,9 +22,10 @@ internal sealed class JournalBuilder
     private long _cachedHour = long.MinValue;
     private TimeSpan? _cachedOffset;
 
-    public JournalBuilder(AccountMap map, string storeId, Currency currency, TimeZoneInfo zone)
+    public JournalBuilder(AccountMap map, string storeId, Currency currency, TimeZoneInfo zone, IReadOnlyDictionary<string, string>? productCategories = null)
     {
         _map = map;
+        _categories = productCategories ?? EmptyCategories;
         StoreId = storeId;
         Currency = currency;
         _zone = zone;
@@ -78,20 +81,23 @@ internal sealed class JournalBuilder
                 payment.Kind == PaymentKind.CustomerAccount ? sale.Customer?.Name ?? sale.Customer?.Id : null);
         }
 
-        // Revenue per tax rate: a line's excluded total goes to its first tax's revenue account.
+        // Revenue per tax rate (and per category, when the ledger wants it): a line's excluded total goes to
+        // its first tax's revenue account.
         for (var i = 0; i < sale.Lines.Count; i++)
         {
             var line = sale.Lines[i];
-            TaxAccounts accounts;
-            if (line.TaxIds.Count == 0)
+            TaxAccounts? accounts;
+            if (_map.ByCategory)
             {
-                accounts = _map.Untaxed;
-            }
-            else if (TaxFor(line.TaxIds[0]) is { } mapped)
-            {
-                accounts = mapped;
+                var taxId = line.TaxIds.Count == 0 ? string.Empty : line.TaxIds[0];
+                accounts = _map.Revenue(_categories.GetValueOrDefault(line.ProductId), taxId);
             }
             else
+            {
+                accounts = line.TaxIds.Count == 0 ? _map.Untaxed : TaxFor(line.TaxIds[0]);
+            }
+
+            if (accounts is null)
             {
                 problem = $"has tax '{line.TaxIds[0]}' on line {line.LineNumber}, which has no mapping";
                 return null;

@@ -68,10 +68,16 @@ public sealed record ProviderFee
     public required decimal Amount { get; init; }
 }
 
-/// <summary>What an export books besides sales: shifts' cash counts and providers' fees.</summary>
+/// <summary>
+/// What an export books besides sales (shifts' cash counts and providers' fees), and what it needs to know
+/// besides them (the catalog's product categories, for a ledger that books revenue by category).
+/// </summary>
 public sealed record LedgerAdjustments
 {
     public static readonly LedgerAdjustments None = new();
+
+    /// <summary>Product id → category id, from the catalog; used only by ledgers with <c>RevenueCategories</c>.</summary>
+    public IReadOnlyDictionary<string, string> ProductCategories { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public IReadOnlyList<ShiftCashCount> ShiftCounts { get; init; } = [];
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using PosBridge.Accounting.Export;
-using PosBridge.Accounting.Journals;
 using PosBridge.Accounting.Setup;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Core.Adapters;
@@ -45,11 +44,7 @@ internal static class ExportCommand
         var fromUtc = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - margin;
         var toUtc = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + margin;
         var sales = services.GetRequiredService<IInbox>().ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken);
-        // Shift closes add their cash over/short journals; the ledger keeps those whose business day is in the period.
-        var closings = services.GetService<Shifts.ShiftClosings>() is { } store
-            ? await store.ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken).ConfigureAwait(false)
-            : [];
-        var adjustments = new LedgerAdjustments { ShiftCounts = [.. closings.Select(c => ShiftCashCount.From(c))] };
+        var adjustments = await Ledgers.LedgerInputs.ForAsync(ledger, services, fromUtc, toUtc, cancellationToken).ConfigureAwait(false);
         var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, from, to), sales, adjustments, options["out"], cancellationToken).ConfigureAwait(false);
         if (result.Outcome == LedgerWriteOutcome.Failed)
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PosBridge.Accounting.Export;
-using PosBridge.Accounting.Journals;
 using PosBridge.Accounting.Setup;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Ingestion;
@@ -25,7 +24,7 @@ internal sealed class CloseOfDayExporter(
     IOptions<AccountingOptions> accounting,
     IInbox inbox,
     ConnectorDatabase database,
-    Shifts.ShiftClosings shiftClosings,
+    IServiceProvider services,
     TimeProvider timeProvider,
     IOptions<ConnectorOptions> options,
     ILogger<CloseOfDayExporter> logger) : IDisposable
@@ -100,9 +99,7 @@ internal sealed class CloseOfDayExporter(
         var journals = 0;
         if (sales.Count > 0)
         {
-            // Shift closes of the day (cut in the store's zone by the ledger) add their cash over/short journals.
-            var closings = await shiftClosings.ForStoreAsync(ledger.StoreId, from, to, cancellationToken).ConfigureAwait(false);
-            var adjustments = new LedgerAdjustments { ShiftCounts = [.. closings.Select(c => ShiftCashCount.From(c))] };
+            var adjustments = await LedgerInputs.ForAsync(ledger, services, from, to, cancellationToken).ConfigureAwait(false);
             var ordered = sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id).ToAsyncEnumerable();
             var directory = CloseOfDayFolder.For(options.Value, ledger.Name);
             var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, day, day), ordered, adjustments, directory, cancellationToken).ConfigureAwait(false);
