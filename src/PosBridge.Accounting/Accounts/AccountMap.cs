@@ -6,10 +6,11 @@ using PosBridge.Core.Sales;
 namespace PosBridge.Accounting.Accounts;
 
 /// <summary>How one tax is booked: its revenue account, its output-tax account and its name in the ledger.</summary>
-internal sealed record TaxAccounts(LedgerAccount Revenue, LedgerAccount TaxAccount, JournalTax Tax)
+internal sealed record TaxAccounts(LedgerAccount Revenue, LedgerAccount TaxAccount, JournalTax Tax, string? Category = null)
 {
     /// <summary>A revenue line's text, made once: journals are built by the million.</summary>
-    public string RevenueText { get; } = $"Revenue {(Tax.TaxId.Length == 0 ? "without tax" : Tax.Name)}";
+    public string RevenueText { get; } =
+        $"Revenue {(Category is null ? string.Empty : Revenue.Name + ", ")}{(Tax.TaxId.Length == 0 ? "without tax" : Tax.Name)}";
 }
 
 /// <summary>
@@ -21,11 +22,13 @@ internal sealed class AccountMap
     private readonly Dictionary<string, LedgerAccount> _byMethod;
     private readonly Dictionary<PaymentKind, LedgerAccount> _byKind;
     private readonly Dictionary<string, TaxAccounts> _taxes;
+    private readonly Dictionary<string, Dictionary<string, TaxAccounts>> _categories;
 
     private AccountMap(
         Dictionary<string, LedgerAccount> byMethod,
         Dictionary<PaymentKind, LedgerAccount> byKind,
         Dictionary<string, TaxAccounts> taxes,
+        Dictionary<string, Dictionary<string, TaxAccounts>> categories,
         TaxAccounts untaxed,
         LedgerAccount rounding,
         LedgerAccount overShort,
@@ -36,6 +39,7 @@ internal sealed class AccountMap
         _byMethod = byMethod;
         _byKind = byKind;
         _taxes = taxes;
+        _categories = categories;
         Untaxed = untaxed;
         Rounding = rounding;
         OverShort = overShort;
@@ -43,6 +47,12 @@ internal sealed class AccountMap
         ProviderFees = providerFees;
         NonTaxCode = nonTaxCode;
     }
+
+    /// <summary>The key of <see cref="Setup.LedgerOptions.RevenueCategories"/> for lines without tax.</summary>
+    public const string UntaxedKey = "untaxed";
+
+    /// <summary>Revenue is booked per product category (as well as per tax).</summary>
+    public bool ByCategory => _categories.Count > 0;
 
     /// <summary>Revenue of lines with no tax, with the ledger's no-tax code.</summary>
     public TaxAccounts Untaxed { get; }
@@ -65,6 +75,7 @@ internal sealed class AccountMap
     public IEnumerable<LedgerAccount> AllAccounts =>
         _byMethod.Values.Concat(_byKind.Values)
             .Concat(_taxes.Values.SelectMany(t => new[] { t.Revenue, t.TaxAccount }))
+            .Concat(_categories.Values.SelectMany(c => c.Values.Select(t => t.Revenue)))
             .Concat([Untaxed.Revenue, Rounding, OverShort, Tips, ProviderFees])
             .Distinct();
 
@@ -72,6 +83,21 @@ internal sealed class AccountMap
         (_byMethod.Count > 0 && _byMethod.TryGetValue(payment.MethodId, out var account)) ? account : _byKind.GetValueOrDefault(payment.Kind);
 
     public TaxAccounts? Tax(string taxId) => _taxes.GetValueOrDefault(taxId);
+
+    /// <summary>
+    /// The accounts of a line of <paramref name="category"/> with tax <paramref name="taxId"/> (empty: no tax):
+    /// the category's revenue account when the category is mapped, else the tax's own.
+    /// </summary>
+    public TaxAccounts? Revenue(string? category, string taxId)
+    {
+        if (category is not null && _categories.TryGetValue(category, out var byTax)
+            && byTax.TryGetValue(taxId.Length == 0 ? UntaxedKey : taxId, out var accounts))
+        {
+            return accounts;
+        }
+
+        return taxId.Length == 0 ? Untaxed : Tax(taxId);
+    }
 
     /// <summary>Resolves the map, adding one message per problem to <paramref name="errors"/>; null if any.</summary>
     public static AccountMap? TryCreate(string ledgerName, LedgerOptions options, LedgerDialect dialect, List<string> errors)
@@ -174,6 +200,65 @@ internal sealed class AccountMap
         }
 
         var untaxed = new TaxAccounts(untaxedRevenue, untaxedRevenue, new JournalTax(string.Empty, nonTaxCode, nonTaxCode, 0m));
-        return new AccountMap(byMethod, byKind, taxes, untaxed, rounding, overShort, tips, fees, nonTaxCode);
+        var categories = ResolveCategories(options, taxes, untaxed, at, errors, Resolve);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        return new AccountMap(byMethod, byKind, taxes, categories, untaxed, rounding, overShort, tips, fees, nonTaxCode);
+    }
+
+    /// <summary>
+    /// Each category's revenue account per tax. Every tax of the ledger needs one (a category that books some
+    /// taxes to its own account and others elsewhere would split one category's revenue silently), and each
+    /// missing one is named. Categories mapping the same account and tax share one revenue line in a journal.
+    /// </summary>
+    private static Dictionary<string, Dictionary<string, TaxAccounts>> ResolveCategories(
+        LedgerOptions options,
+        Dictionary<string, TaxAccounts> taxes,
+        TaxAccounts untaxed,
+        string at,
+        List<string> errors,
+        Func<string?, string, LedgerAccount?> resolve)
+    {
+        var categories = new Dictionary<string, Dictionary<string, TaxAccounts>>(StringComparer.Ordinal);
+        var shared = new Dictionary<(string Code, string TaxId), TaxAccounts>();
+        foreach (var (category, byTax) in options.RevenueCategories.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var where = $"{at}:RevenueCategories:{category}";
+            foreach (var taxId in byTax.Keys.Where(k => k != UntaxedKey && !options.Taxes.ContainsKey(k)).Order(StringComparer.Ordinal))
+            {
+                errors.Add($"{where}:{taxId} is not a tax of this ledger; use the ids under Taxes ({string.Join(", ", options.Taxes.Keys.Order(StringComparer.Ordinal))}) or '{UntaxedKey}'.");
+            }
+
+            var missing = options.Taxes.Keys.Where(t => !byTax.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                errors.Add($"{where} has no revenue account for tax {string.Join(", ", missing.Select(m => $"'{m}'"))}; revenue by category names an account for every tax of the ledger.");
+            }
+
+            var mapped = new Dictionary<string, TaxAccounts>(StringComparer.Ordinal);
+            foreach (var (taxId, code) in byTax)
+            {
+                var of = taxId == UntaxedKey ? untaxed : taxes.GetValueOrDefault(taxId);
+                if (of is null || resolve(code, $"revenue of category '{category}' with tax '{taxId}' (RevenueCategories:{category}:{taxId})") is not { } account)
+                {
+                    continue;
+                }
+
+                if (!shared.TryGetValue((account.Code, of.Tax.TaxId), out var accounts))
+                {
+                    accounts = new TaxAccounts(account, of.TaxAccount, of.Tax, category);
+                    shared[(account.Code, of.Tax.TaxId)] = accounts;
+                }
+
+                mapped[taxId] = accounts;
+            }
+
+            categories[category] = mapped;
+        }
+
+        return categories;
     }
 }

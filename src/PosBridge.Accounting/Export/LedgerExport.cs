@@ -46,6 +46,9 @@ public sealed class LedgerExport : ILedgerWriter
 
     public JournalMode Mode => _settings.Options.Mode;
 
+    /// <summary>Revenue is booked per product category: give the catalog's categories in <see cref="LedgerAdjustments.ProductCategories"/>.</summary>
+    public bool BooksRevenueByCategory => _settings.Map.ByCategory;
+
     /// <summary>
     /// Writes the period's journals from a list of sales (ordered here by time and id, so the files do not
     /// depend on the order given). Sales of other stores or days are left out and logged.
@@ -199,7 +202,7 @@ public sealed class LedgerExport : ILedgerWriter
         JournalRun run,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var builder = new JournalBuilder(_settings.Map, StoreId, _settings.StoreCurrency, _settings.Zone);
+        var builder = new JournalBuilder(_settings.Map, StoreId, _settings.StoreCurrency, _settings.Zone, adjustments.ProductCategories);
         var summaries = Mode == JournalMode.DailySummary ? new DailySummaries(StoreId, _settings.StoreCurrency) : null;
         await foreach (var sale in sales.WithCancellation(cancellationToken).ConfigureAwait(false))
         {

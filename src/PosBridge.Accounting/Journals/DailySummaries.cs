@@ -61,7 +61,8 @@ internal sealed class DailySummaries
                 var what = sum.Line.Kind switch
                 {
                     JournalLineKind.Payment => sum.Line.Account.Name,
-                    JournalLineKind.Revenue => "Revenue " + (sum.Line.Tax is { TaxId.Length: > 0 } t ? t.Name : "without tax"),
+                    // The sale line's own text: the tax, and the category's account when revenue is split by category.
+                    JournalLineKind.Revenue => sum.Line.Description,
                     JournalLineKind.OutputTax => sum.Line.Tax!.Name,
                     _ => "Cash rounding",
                 };

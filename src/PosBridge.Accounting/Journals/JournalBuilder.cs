@@ -12,16 +12,20 @@ namespace PosBridge.Accounting.Journals;
 /// </summary>
 internal sealed class JournalBuilder
 {
+    private static readonly Dictionary<string, string> EmptyCategories = [];
     private readonly AccountMap _map;
+    private readonly IReadOnlyDictionary<string, string> _categories;
     private readonly TimeZoneInfo _zone;
     private readonly List<JournalLine> _lines = new(8);
     private readonly List<(TaxAccounts Accounts, decimal Amount)> _revenue = new(4);
+    private readonly List<(string TaxId, TaxAccounts? Accounts)> _taxes = new(4);
     private long _cachedHour = long.MinValue;
     private TimeSpan? _cachedOffset;
 
-    public JournalBuilder(AccountMap map, string storeId, Currency currency, TimeZoneInfo zone)
+    public JournalBuilder(AccountMap map, string storeId, Currency currency, TimeZoneInfo zone, IReadOnlyDictionary<string, string>? productCategories = null)
     {
         _map = map;
+        _categories = productCategories ?? EmptyCategories;
         StoreId = storeId;
         Currency = currency;
         _zone = zone;
@@ -77,20 +81,23 @@ internal sealed class JournalBuilder
                 payment.Kind == PaymentKind.CustomerAccount ? sale.Customer?.Name ?? sale.Customer?.Id : null);
         }
 
-        // Revenue per tax rate: a line's excluded total goes to its first tax's revenue account.
+        // Revenue per tax rate (and per category, when the ledger wants it): a line's excluded total goes to
+        // its first tax's revenue account.
         for (var i = 0; i < sale.Lines.Count; i++)
         {
             var line = sale.Lines[i];
-            TaxAccounts accounts;
-            if (line.TaxIds.Count == 0)
+            TaxAccounts? accounts;
+            if (_map.ByCategory)
             {
-                accounts = _map.Untaxed;
-            }
-            else if (_map.Tax(line.TaxIds[0]) is { } mapped)
-            {
-                accounts = mapped;
+                var taxId = line.TaxIds.Count == 0 ? string.Empty : line.TaxIds[0];
+                accounts = _map.Revenue(_categories.GetValueOrDefault(line.ProductId), taxId);
             }
             else
+            {
+                accounts = line.TaxIds.Count == 0 ? _map.Untaxed : TaxFor(line.TaxIds[0]);
+            }
+
+            if (accounts is null)
             {
                 problem = $"has tax '{line.TaxIds[0]}' on line {line.LineNumber}, which has no mapping";
                 return null;
@@ -107,7 +114,7 @@ internal sealed class JournalBuilder
         for (var i = 0; i < sale.Totals.Taxes.Count; i++)
         {
             var tax = sale.Totals.Taxes[i];
-            if (_map.Tax(tax.TaxId) is not { } accounts)
+            if (TaxFor(tax.TaxId) is not { } accounts)
             {
                 problem = $"has tax '{tax.TaxId}' ({tax.Name}), which has no mapping";
                 return null;
@@ -149,6 +156,12 @@ internal sealed class JournalBuilder
     {
         ArgumentNullException.ThrowIfNull(count);
         _lines.Clear();
+        if (count.Currency is { } code && !string.Equals(code, Currency.Code, StringComparison.Ordinal))
+        {
+            problem = $"is counted in {code} but store {StoreId} sells in {Currency.Code}";
+            return null;
+        }
+
         var reference = $"{count.StoreId}-{count.TillId}-{count.ShiftId}";
         var difference = count.CountedCash - count.ExpectedCash;
         Add(JournalLineKind.CashOverShort, _map.Cash, difference, $"Cash over/short shift {reference}", null, null, null, count.TillId);
@@ -227,6 +240,30 @@ internal sealed class JournalBuilder
 
         problem = null;
         return true;
+    }
+
+    /// <summary>
+    /// The tax's accounts, resolved in the map once per tax id met: a sale's lines and totals name the same
+    /// few taxes, usually as the very same string instances, so a reference check saves hashing each time.
+    /// </summary>
+    private TaxAccounts? TaxFor(string taxId)
+    {
+        for (var i = 0; i < _taxes.Count; i++)
+        {
+            var (id, accounts) = _taxes[i];
+            if (ReferenceEquals(id, taxId) || string.Equals(id, taxId, StringComparison.Ordinal))
+            {
+                return accounts;
+            }
+        }
+
+        var found = _map.Tax(taxId);
+        if (_taxes.Count < 16)
+        {
+            _taxes.Add((taxId, found));
+        }
+
+        return found;
     }
 
     private void AddRevenue(TaxAccounts accounts, decimal amount)

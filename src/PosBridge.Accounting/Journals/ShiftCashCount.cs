@@ -1,11 +1,31 @@
 namespace PosBridge.Accounting.Journals;
 
 /// <summary>
-/// A shift's cash count at close, as the till's Z report gives it. Core has no Z report yet, so the
-/// connector builds this from whatever the till reports; amounts are in the store's currency.
+/// A shift's cash count at close, from the till's Z report (<see cref="Core.Sync.ShiftClosing"/>, through
+/// <see cref="From"/>), plus the tips put in the drawer, which the Z report does not carry yet.
 /// </summary>
 public sealed record ShiftCashCount
 {
+    /// <summary>The count of a shift close as the connector stores it; tips as given (the Z report has none).</summary>
+    public static ShiftCashCount From(Core.Sync.ShiftClosing closing, decimal tips = 0m)
+    {
+        ArgumentNullException.ThrowIfNull(closing);
+        return new ShiftCashCount
+        {
+            StoreId = closing.StoreId,
+            TillId = closing.TillId,
+            ShiftId = closing.ShiftId,
+            ClosedAtUtc = closing.ClosedAtUtc,
+            ExpectedCash = closing.ExpectedCash,
+            CountedCash = closing.CountedCash,
+            Tips = tips,
+            Currency = closing.Currency,
+        };
+    }
+
+    /// <summary>The ISO 4217 code of the amounts; null means the store's. A count in another currency is refused.</summary>
+    public string? Currency { get; init; }
+
     public required string StoreId { get; init; }
 
     public required string TillId { get; init; }
@@ -26,8 +46,9 @@ public sealed record ShiftCashCount
 }
 
 /// <summary>
-/// A fee a card or wallet provider reports (on a settlement, usually a day later). Core has no settlement
-/// report yet, so the connector builds this from the provider's; the amount is in the store's currency.
+/// A fee a card or wallet provider reports (on a settlement, usually a day later). Core's sale payments carry
+/// no fee and Core has no settlement report yet, so the connector builds this from the provider's report;
+/// the amount is in the store's currency.
 /// </summary>
 public sealed record ProviderFee
 {
@@ -47,10 +68,16 @@ public sealed record ProviderFee
     public required decimal Amount { get; init; }
 }
 
-/// <summary>What an export books besides sales: shifts' cash counts and providers' fees.</summary>
+/// <summary>
+/// What an export books besides sales (shifts' cash counts and providers' fees), and what it needs to know
+/// besides them (the catalog's product categories, for a ledger that books revenue by category).
+/// </summary>
 public sealed record LedgerAdjustments
 {
     public static readonly LedgerAdjustments None = new();
+
+    /// <summary>Product id → category id, from the catalog; used only by ledgers with <c>RevenueCategories</c>.</summary>
+    public IReadOnlyDictionary<string, string> ProductCategories { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public IReadOnlyList<ShiftCashCount> ShiftCounts { get; init; } = [];
 

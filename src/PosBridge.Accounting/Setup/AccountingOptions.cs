@@ -72,6 +72,13 @@ public sealed class LedgerOptions
     /// <summary>Account code → name, for accounts the chart does not name (QuickBooks and Zoho import by name).</summary>
     public Dictionary<string, string> AccountNames { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Revenue by product category, if wanted: category id → tax id (every tax of <see cref="Taxes"/>, and
+    /// optionally <c>untaxed</c> for lines without tax) → revenue account. Lines of other categories, or of
+    /// products the catalog does not place, book to the tax's own revenue account.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>> RevenueCategories { get; } = new(StringComparer.Ordinal);
+
     public string? UntaxedRevenueAccount { get; set; }
 
     public string? RoundingAccount { get; set; }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using PosBridge.Accounting.Export;
-using PosBridge.Accounting.Journals;
 using PosBridge.Accounting.Setup;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Core.Adapters;
@@ -45,7 +44,8 @@ internal static class ExportCommand
         var fromUtc = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - margin;
         var toUtc = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + margin;
         var sales = services.GetRequiredService<IInbox>().ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken);
-        var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, from, to), sales, LedgerAdjustments.None, options["out"], cancellationToken).ConfigureAwait(false);
+        var adjustments = await Ledgers.LedgerInputs.ForAsync(ledger, services, fromUtc, toUtc, cancellationToken).ConfigureAwait(false);
+        var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, from, to), sales, adjustments, options["out"], cancellationToken).ConfigureAwait(false);
         if (result.Outcome == LedgerWriteOutcome.Failed)
         {
             var which = result.SaleIds.Count == 0 ? string.Empty : $" Sales: {string.Join(", ", result.SaleIds.Take(20))}{(result.SaleIds.Count > 20 ? ", …" : string.Empty)}.";

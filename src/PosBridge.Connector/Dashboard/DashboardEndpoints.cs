@@ -37,7 +37,8 @@ internal sealed record TillView(string Id, string StoreId, string Name, string S
 /// <summary>A till's Z report as the connector received it, and where each session-keeping back office is with it.</summary>
 internal sealed record ShiftCloseView(string StoreId, string TillId, string ShiftId, DateTimeOffset ClosedAt, string Currency, decimal ExpectedCash, decimal CountedCash, decimal Difference, int SaleCount, IReadOnlyDictionary<string, string> Adapters);
 
-internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills, IReadOnlyList<ShiftCloseView> ShiftCloses);
+/// <summary>What the dashboard shows; <c>LedgerFiles</c> (the newest close-of-day files) is null when downloads are off.</summary>
+internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills, IReadOnlyList<ShiftCloseView> ShiftCloses, IReadOnlyList<LedgerFileView>? LedgerFiles);
 
 /// <summary>
 /// The manager's dashboard at <c>/dashboard</c>: a static page (built into the assembly) and a small JSON API
@@ -110,6 +111,7 @@ internal static class DashboardEndpoints
         signedIn.MapPost("/pairing-codes", api.CreatePairingCodeAsync);
         signedIn.MapPost("/tills/{tillId}/revoke", api.RevokeAsync);
         signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync);
+        signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
         return app;
     }
 
@@ -189,6 +191,9 @@ internal static class DashboardEndpoints
         private readonly TimeProvider _time = services.GetRequiredService<TimeProvider>();
         private readonly ITillStore _tills = services.GetRequiredService<ITillStore>();
         private readonly IDeliveryStore _deliveries = services.GetRequiredService<IDeliveryStore>();
+        private readonly LedgerDownloads _downloads = new(
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value,
+            services.GetService<Accounting.Setup.LedgerExports>());
 
         public static DashboardSession SessionOf(HttpContext http) => (DashboardSession)http.Items[typeof(DashboardSession)]!;
 
@@ -294,7 +299,7 @@ internal static class DashboardEndpoints
             var closes = (await services.GetRequiredService<Shifts.ShiftClosings>().RecentAsync(20, cancellationToken).ConfigureAwait(false))
                 .Select(c => new ShiftCloseView(c.Closing.StoreId, c.Closing.TillId, c.Closing.ShiftId, c.Closing.ClosedAtUtc, c.Closing.Currency, c.Closing.ExpectedCash, c.Closing.CountedCash, c.Closing.CountedCash - c.Closing.ExpectedCash, c.Closing.SaleCount, c.States))
                 .ToList();
-            return Results.Ok(new OverviewResponse(_time.GetUtcNow(), adapters, tills, closes));
+            return Results.Ok(new OverviewResponse(_time.GetUtcNow(), adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null));
         }
 
         public async Task<IResult> CreatePairingCodeAsync(HttpContext http, CancellationToken cancellationToken)
@@ -345,6 +350,23 @@ internal static class DashboardEndpoints
 
             await AuditAsync(http, "dashboard.delivery.retry", adapter, $"{count} dead letters queued again", cancellationToken).ConfigureAwait(false);
             return Results.Ok(new RetryResponse(adapter, count));
+        }
+
+        public async Task<IResult> DownloadAsync(HttpContext http, string ledger, string file, CancellationToken cancellationToken)
+        {
+            if (!_downloads.Enabled)
+            {
+                return Problem(StatusCodes.Status404NotFound, "dashboard-downloads-off", "Ledger downloads are off.", "Set PosBridge:CloseOfDay:Downloads to true (with ledgers configured) to offer the close-of-day files here.");
+            }
+
+            if (_downloads.Find(ledger, file) is not { } path)
+            {
+                return Problem(StatusCodes.Status404NotFound, "dashboard-no-such-file", "There is no such ledger file.", $"Ledger '{ledger}' has no file '{file}' to download.");
+            }
+
+            await AuditAsync(http, "dashboard.ledger.download", $"{ledger}/{file}", null, cancellationToken).ConfigureAwait(false);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.File(path, "text/csv", System.IO.Path.GetFileName(path));
         }
 
         private async Task AuditAsync(HttpContext http, string action, string subject, string? details, CancellationToken cancellationToken)

@@ -71,6 +71,9 @@ internal sealed class CloseOfDayOptions
 
     /// <summary>How far back a connector that was down catches up.</summary>
     public int MaxCatchUpDays { get; set; } = 31;
+
+    /// <summary>Offer the written files for download in the dashboard (signed in, each download audited).</summary>
+    public bool Downloads { get; set; }
 }
 
 internal sealed class AdapterDispatchOptions

@@ -24,6 +24,7 @@ internal sealed class CloseOfDayExporter(
     IOptions<AccountingOptions> accounting,
     IInbox inbox,
     ConnectorDatabase database,
+    IServiceProvider services,
     TimeProvider timeProvider,
     IOptions<ConnectorOptions> options,
     ILogger<CloseOfDayExporter> logger) : IDisposable
@@ -98,8 +99,10 @@ internal sealed class CloseOfDayExporter(
         var journals = 0;
         if (sales.Count > 0)
         {
-            var directory = Path.Combine(options.Value.CloseOfDay.Directory ?? Path.Combine(options.Value.DataDirectory, "ledgers"), ledger.Name);
-            var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, day, day), sales, directory, cancellationToken).ConfigureAwait(false);
+            var adjustments = await LedgerInputs.ForAsync(ledger, services, from, to, cancellationToken).ConfigureAwait(false);
+            var ordered = sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id).ToAsyncEnumerable();
+            var directory = CloseOfDayFolder.For(options.Value, ledger.Name);
+            var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, day, day), ordered, adjustments, directory, cancellationToken).ConfigureAwait(false);
             if (result.Outcome == LedgerWriteOutcome.Failed)
             {
                 return new LedgerDay(ledger.Name, day, 0, result.Reason ?? "the ledger refused the day");
@@ -130,6 +133,16 @@ internal sealed class CloseOfDayExporter(
                 ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture)
                 : (DateOnly?)null,
             cancellationToken);
+}
+
+/// <summary>Where the close-of-day run writes ledger files: one folder per ledger under the configured one.</summary>
+internal static class CloseOfDayFolder
+{
+    /// <summary>The folder all ledgers' folders are in: <c>CloseOfDay:Directory</c>, or <c>ledgers</c> in the data folder.</summary>
+    public static string Root(ConnectorOptions options) =>
+        Path.GetFullPath(options.CloseOfDay.Directory ?? Path.Combine(options.DataDirectory, "ledgers"));
+
+    public static string For(ConnectorOptions options, string ledger) => Path.Combine(Root(options), ledger);
 }
 
 /// <summary>Quartz job for <see cref="CloseOfDayExporter"/>; never two runs at once.</summary>

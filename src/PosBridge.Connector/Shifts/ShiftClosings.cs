@@ -185,6 +185,30 @@ internal sealed class ShiftClosings(ConnectorDatabase database, TimeProvider tim
             },
             cancellationToken);
 
+    /// <summary>
+    /// A store's shift closes that closed from <paramref name="fromUtc"/> up to (not including) <paramref name="toUtc"/>,
+    /// ordered by close time then till and shift, so ledger files made from them are the same on every export.
+    /// </summary>
+    public Task<IReadOnlyList<ShiftClosing>> ForStoreAsync(string storeId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<ShiftClosing>>(
+            async connection =>
+            {
+                await using var command = Sql.Command(connection, null, "SELECT document FROM shift_closings WHERE store_id = $store", ("$store", storeId));
+                var closings = new List<ShiftClosing>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var closing = JsonSerializer.Deserialize<ShiftClosing>(reader.GetString(0), Json)!;
+                    if (closing.ClosedAtUtc >= fromUtc && closing.ClosedAtUtc < toUtc)
+                    {
+                        closings.Add(closing);
+                    }
+                }
+
+                return [.. closings.OrderBy(c => c.ClosedAtUtc).ThenBy(c => c.TillId, StringComparer.Ordinal).ThenBy(c => c.ShiftId, StringComparer.Ordinal)];
+            },
+            cancellationToken);
+
     /// <summary>Each adapter's state for a shift's close, for status and tests.</summary>
     public Task<IReadOnlyList<(string Adapter, string State, int Attempts, string? Error)>> StateAsync(string storeId, string tillId, string shiftId, CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<(string, string, int, string?)>>(

@@ -78,7 +78,29 @@ public sealed class DatevDialectTests
         Assert.StartsWith("\"EXTF\";700;21;\"Buchungsstapel\";13;", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", text.Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         // Revenue credited against cash, automatic tax off (BU 40), Belegdatum as DDMM, text quoted, numbers not.
-        Assert.Contains("\r\n75,63;\"H\";\"EUR\";;;\"\";8400;1000;\"40\";2311;\"0193a000-0003-7000-8000-000000000001\";\"\";;\"Revenue Umsatzsteuer 19 %\"\r\n", text, StringComparison.Ordinal);
+        Assert.Contains("\r\n75,63;\"H\";\"EUR\";;;\"\";8400;1000;\"40\";2311;\"0193a000-0003-7000-8000-000000000001\";\"\";;\"Revenue Umsatzsteuer 19 %\";", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Buchungsstapel_Bookings_HaveAllColumnsOfVersion13WithWhatPosBridgeKnows()
+    {
+        var run = await DialectRun.ExportAsync("datev-ber", TestStore.Berlin);
+
+        var datev = DatevReader.Read(run.Files[0], 2026);
+        var lines = DatevText.Windows1252.GetString(await File.ReadAllBytesAsync(run.Files[0], Token)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(125, datev.ColumnNames.Count);
+        Assert.Equal("Umsatz (ohne Soll/Haben-Kz)", datev.ColumnNames[0]);
+        Assert.Equal("Abw. Skontokonto", datev.ColumnNames[^1]);
+        Assert.Equal(("Festschreibung", "Leistungsdatum"), (datev.ColumnNames[113], datev.ColumnNames[114]));
+        Assert.All(lines.Skip(1), l => Assert.Equal(125, DatevReader.Split(l).Count));
+        Assert.All(datev.Rows, r =>
+        {
+            var journal = run.Journals.Single(j => j.Id == r.Belegfeld1);
+            Assert.Equal(("Kassenbeleg", journal.Reference), (r.BeleginfoArt1Text, r.BeleginfoInhalt1));
+            Assert.Equal("0", r.FestschreibungFlag);
+            Assert.Equal(journal.Date, r.Leistung);
+        });
     }
 
     [Fact]

@@ -86,8 +86,8 @@ public sealed class ZohoDialectTests
         var file = Assert.Single(run.Files);
         Golden.AssertMatches(file, $"zoho-cai/{Path.GetFileName(file)}");
         var rows = CsvFiles.ReadAll<ZohoJournalRow>(file, CsvFiles.Utf8);
-        ReadBack.AssertMatches(run.Journals, rows.Select(r => new ReadLine(r.JournalNumber, r.JournalDate, r.Account, (r.Debit ?? 0m) - (r.Credit ?? 0m))), j => j.Reference, a => a.Name);
-        Assert.All(rows, r => Assert.Equal(run.Journals.Single(j => j.Reference == r.JournalNumber).Id, r.ReferenceNumber));
-        Assert.All(rows, r => Assert.Equal(string.Empty, r.TaxName));
+        ReadBack.AssertMatches(run.Journals, rows.Select(r => new ReadLine(r.ReferenceNumber, r.JournalDate, r.Account, (r.Debit ?? 0m) - (r.Credit ?? 0m))), j => j.Id, a => a.Name);
+        Assert.All(rows, r => Assert.Equal(run.Journals.Single(j => j.Id == r.ReferenceNumber).Narration, r.Notes));
+        Assert.All(rows, r => Assert.Equal(("", "", "Published"), (r.JournalNumberPrefix, r.JournalNumberSuffix, r.Status)));
     }
 }

@@ -85,10 +85,10 @@ public static class TestLedgers
     }
 
     /// <summary>The journals the export writes, built the same way but not written.</summary>
-    public static async Task<IReadOnlyList<Journal>> JournalsAsync(LedgerExport export, LedgerPeriod period, IEnumerable<Sale> sales)
+    public static async Task<IReadOnlyList<Journal>> JournalsAsync(LedgerExport export, LedgerPeriod period, IEnumerable<Sale> sales, LedgerAdjustments? adjustments = null)
     {
         var run = new JournalRun();
-        var journals = await export.JournalsAsync(period, FixedSales.Stream(sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id)), LedgerAdjustments.None, run, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+        var journals = await export.JournalsAsync(period, FixedSales.Stream(sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id)), adjustments ?? LedgerAdjustments.None, run, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
         Assert.False(run.HasProblems, string.Join("; ", run.Problems));
         return journals;
     }

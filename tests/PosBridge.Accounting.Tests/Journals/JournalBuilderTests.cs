@@ -232,6 +232,32 @@ public sealed class JournalBuilderTests
     }
 
     [Fact]
+    public async Task Export_SaleAt2330InCairoSummerTime_IsInThatDaysFileNotTheNext()
+    {
+        // 15 July 2026, 23:30 in Cairo at UTC+3 (summer time) is 20:30Z; 00:30 on the 16th is 21:30Z.
+        Sale At(int n, int hour) => new SaleBuilder(Currency.EGP, TaxRoundingMethod.RoundPerLine)
+        {
+            Id = FixedSales.Id(8, n),
+            StoreId = "CAI1",
+            TillId = "T1",
+            ShiftId = "S1",
+            SaleNumber = $"CAI1-T1-0008-{n:000000}",
+            CreatedAtUtc = new DateTimeOffset(2026, 7, 15, hour, 30, 0, TimeSpan.Zero),
+            StoreUtcOffset = TimeSpan.FromHours(3),
+            Cashier = new Cashier { Id = "c1", Name = "Mona" },
+        }.AddTax(TestStore.Cairo.RateA).AddLine("p1", "Koshari", 1m, 45.00m, [TestStore.Cairo.RateA.Id]).PayCash(50m).Build();
+        var late = At(1, 20);
+        var afterMidnight = At(2, 21);
+        var day = new DateOnly(2026, 7, 15);
+
+        var journals = await TestLedgers.JournalsAsync(TestLedgers.Get("generic-cai"), new LedgerPeriod("CAI1", day, day), [late, afterMidnight]);
+
+        var journal = Assert.Single(journals);
+        Assert.Equal([late.Id], journal.SaleIds);
+        Assert.Equal(day, journal.Date);
+    }
+
+    [Fact]
     public async Task Export_SaleThatDoesNotBalance_FailsNamingTheSaleAndWritesNothing()
     {
         var sales = FixedSales.For(TestStore.Cairo).ToList();

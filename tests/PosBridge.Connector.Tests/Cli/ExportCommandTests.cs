@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Cli;
+using PosBridge.Connector.Shifts;
+using PosBridge.Core.Sync;
 using PosBridge.Connector.Tests.Hosting;
 
 namespace PosBridge.Connector.Tests.Cli;
@@ -92,6 +95,83 @@ public sealed class ExportCommandTests
 
         Assert.Equal(CommandLine.InputProblems, code);
         Assert.Contains("nothing was written", error, StringComparison.Ordinal);
+        Assert.True(!Directory.Exists(output) || !Directory.EnumerateFiles(output).Any());
+    }
+
+    [Fact]
+    public async Task Export_ShiftClosedThatDay_AddsItsCashOverShortJournal()
+    {
+        await using var host = await ConnectorHost.StartAsync(Ledger);
+        var till = await host.PairTillAsync();
+        (await till.UploadAsync(new Sales(host.Clock).Many(2))).EnsureSuccessStatusCode();
+        var now = host.Clock.GetUtcNow();
+        await host.Services.GetRequiredService<ShiftClosings>().ReceiveAsync(
+            new ShiftClosing
+            {
+                StoreId = "CAI1", TillId = "T9", ShiftId = "S42", OpenedAtUtc = now.AddHours(-8), ClosedAtUtc = now, Currency = "EGP",
+                OpeningFloat = 200m, ExpectedCash = 1250.00m, CountedCash = 1248.50m, SaleCount = 2,
+            },
+            TestContext.Current.CancellationToken);
+        var day = Cairo(now);
+        var output = Path.Combine(host.Directory, "ledger");
+
+        var (code, text, error) = await RunAsync(host, Options(("ledger", "books"), ("from", day), ("to", day), ("out", output)));
+
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains("3 journals", text, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(output))).Where(l => l.StartsWith("CAI1-T9-S42,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, l => l.Contains(",,1.50,", StringComparison.Ordinal)); // cash credited: 1.50 short
+        Assert.Contains(lines, l => l.Contains(",1.50,,", StringComparison.Ordinal)); // over/short debited
+    }
+
+    [Fact]
+    public async Task Export_DatevPeriodAcrossFiscalYears_SaysTheDialectCannotHoldIt()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Accounting:Stores:BER1:TimeZone"] = "Europe/Berlin",
+            ["Accounting:Stores:BER1:Currency"] = "EUR",
+            ["Accounting:Ledgers:books:Store"] = "BER1",
+            ["Accounting:Ledgers:books:Dialect"] = "datev",
+            ["Accounting:Ledgers:books:Chart"] = "skr03",
+            ["Accounting:Ledgers:books:Taxes:ust19:Rate"] = "19",
+            ["Accounting:Ledgers:books:Taxes:ust19:Name"] = "USt 19 %",
+            ["Accounting:Ledgers:books:Datev:ConsultantNumber"] = "1234567",
+            ["Accounting:Ledgers:books:Datev:ClientNumber"] = "10001",
+            ["Accounting:Ledgers:books:Datev:UnencodableText"] = "Transliterate",
+        };
+        await using var host = await ConnectorHost.StartAsync(settings);
+        var output = Path.Combine(host.Directory, "datev");
+
+        var (code, _, error) = await RunAsync(host, Options(("ledger", "books"), ("from", "2026-12-01"), ("to", "2027-01-31"), ("out", output)));
+
+        Assert.Equal(CommandLine.InputProblems, code);
+        Assert.Contains("one fiscal year per file", error, StringComparison.Ordinal);
+        Assert.True(!Directory.Exists(output) || !Directory.EnumerateFiles(output).Any());
+    }
+
+    [Fact]
+    public async Task Export_SaleWithUnmappedTax_NamesTheSaleAndWritesNothing()
+    {
+        var settings = new Dictionary<string, string?>(Ledger);
+        settings.Remove("Accounting:Ledgers:books:Taxes:vat14:Rate");
+        settings.Remove("Accounting:Ledgers:books:Taxes:vat14:Name");
+        settings["Accounting:Ledgers:books:Taxes:other:Rate"] = "5";
+        settings["Accounting:Ledgers:books:Taxes:other:Name"] = "Other 5%";
+        await using var host = await ConnectorHost.StartAsync(settings);
+        var till = await host.PairTillAsync();
+        var sales = new Sales(host.Clock).Many(1);
+        (await till.UploadAsync(sales)).EnsureSuccessStatusCode();
+        var day = Cairo(host.Clock.GetUtcNow());
+        var output = Path.Combine(host.Directory, "unmapped");
+
+        var (code, _, error) = await RunAsync(host, Options(("ledger", "books"), ("from", day), ("to", day), ("out", output)));
+
+        Assert.Equal(CommandLine.InputProblems, code);
+        Assert.Contains("no mapping", error, StringComparison.Ordinal);
+        Assert.Contains(sales[0].Id.ToString(), error, StringComparison.OrdinalIgnoreCase);
         Assert.True(!Directory.Exists(output) || !Directory.EnumerateFiles(output).Any());
     }
 

@@ -37,6 +37,14 @@ public sealed class DashboardBrowserTests
                     ["PosBridge:DataDirectory"] = directory,
                     ["PosBridge:Dispatch:Interval"] = "01:00:00",
                     ["Logging:LogLevel:Default"] = "Warning",
+                    ["Accounting:Stores:CAI1:TimeZone"] = "Africa/Cairo",
+                    ["Accounting:Stores:CAI1:Currency"] = "EGP",
+                    ["Accounting:Ledgers:books:Store"] = "CAI1",
+                    ["Accounting:Ledgers:books:Dialect"] = "generic",
+                    ["Accounting:Ledgers:books:Taxes:vat14:Rate"] = "14",
+                    ["Accounting:Ledgers:books:Taxes:vat14:Name"] = "VAT 14%",
+                    ["PosBridge:CloseOfDay:Enabled"] = "false",
+                    ["PosBridge:CloseOfDay:Downloads"] = "true",
                 });
                 builder.Services.AddSingleton<ISalesSink>(odoo);
             });
@@ -45,6 +53,10 @@ public sealed class DashboardBrowserTests
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var till = await PairAndUploadAsync(app.Services, odoo, ct);
+            // A day's file as the close-of-day run leaves it in the ledger's folder.
+            const string ledgerFile = "generic_CAI1_20261122_20261122.csv";
+            Directory.CreateDirectory(Path.Combine(directory, "ledgers", "books"));
+            await File.WriteAllTextAsync(Path.Combine(directory, "ledgers", "books", ledgerFile), "journal_id\r\n", ct);
 
             using var browser = new Browser(1280, 800);
             var shots = new Shots(browser);
@@ -69,6 +81,12 @@ public sealed class DashboardBrowserTests
             Assert.Equal(till, row.GetAttribute("data-id"));
             Assert.Equal("paired", row.FindElement(By.CssSelector("[data-test='till-state']")).GetAttribute("data-state"));
             shots.Take("02-dead-letter");
+
+            // The ledger file, offered for download from the signed-in page.
+            Browser.Until(() => browser.Find("ledger-section").Displayed && browser.All("ledger-file").Count == 1, "the ledger file");
+            var download = browser.Find("ledger-download");
+            Assert.Equal(ledgerFile, download.Text);
+            Assert.EndsWith($"/dashboard/api/ledger-files/books/{ledgerFile}", download.GetAttribute("href"), StringComparison.Ordinal);
 
             // Retry after the fix: the dead letter leaves the list and waits for the next delivery run.
             odoo.Refuse.Clear();

@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Ledgers;
+using PosBridge.Connector.Shifts;
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Sync;
 using PosBridge.Connector.Tests.Hosting;
 
 namespace PosBridge.Connector.Tests.Ledgers;
@@ -45,6 +49,37 @@ public sealed class CloseOfDayExporterTests
         Assert.Null(day.Error);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(host.Directory, "ledgers", "books")));
         Assert.Empty(again);
+    }
+
+    [Fact]
+    public async Task Run_WithShiftCloseAndRevenueByCategory_BooksOverShortAndTheCategorysRevenueAccount()
+    {
+        var settings = new Dictionary<string, string?>(Settings) { ["Accounting:Ledgers:books:RevenueCategories:drinks:vat14"] = "4020" };
+        await using var host = await ConnectorHost.StartAsync(settings);
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 8, 0, 0, TimeSpan.Zero));
+        await host.Services.GetRequiredService<CatalogSnapshot>().SaveProductsAsync(
+            [new Product { Id = "p-coffee", Name = "قهوة تركي", CategoryId = "drinks", Unit = "Units", ListPrice = 30m, Currency = "EGP", TaxIds = ["vat14"] }],
+            [],
+            TestContext.Current.CancellationToken);
+        var till = await host.PairTillAsync();
+        (await till.UploadAsync(new Sales(host.Clock).Many(2))).EnsureSuccessStatusCode();
+        // 23:30 in Cairo (UTC+2 in March): the shift closes on the 10th though UTC is still the 10th at 21:30.
+        await host.Services.GetRequiredService<ShiftClosings>().ReceiveAsync(
+            new ShiftClosing
+            {
+                StoreId = "CAI1", TillId = "T1", ShiftId = "S7", OpenedAtUtc = host.Clock.GetUtcNow(), ClosedAtUtc = new DateTimeOffset(2027, 3, 10, 21, 30, 0, TimeSpan.Zero),
+                Currency = "EGP", OpeningFloat = 100m, ExpectedCash = 300m, CountedCash = 302m, SaleCount = 2,
+            },
+            TestContext.Current.CancellationToken);
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 23, 30, 0, TimeSpan.Zero));
+
+        var day = Assert.Single(await host.Services.GetRequiredService<CloseOfDayExporter>().RunAsync(TestContext.Current.CancellationToken));
+
+        Assert.Null(day.Error);
+        Assert.Equal(3, day.Journals);
+        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(Path.Combine(host.Directory, "ledgers", "books"))));
+        Assert.Equal(2, lines.Count(l => l.Split(',')[3] == "4020"));
+        Assert.Contains(lines, l => l.StartsWith("CAI1-T1-S7,", StringComparison.Ordinal) && l.Contains(",2.00,,", StringComparison.Ordinal));
     }
 
     [Fact]

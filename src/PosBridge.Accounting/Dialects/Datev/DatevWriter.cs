@@ -38,11 +38,56 @@ internal sealed record DatevRow
 
     public string Buchungstext { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The 125 columns of Buchungsstapel version 13 (EXTF format 700), in DATEV's order. DATEV reads bookings by
+    /// position, so every column is written, empty where PosBridge has nothing to say.
+    /// </summary>
     public static IReadOnlyList<string> ColumnNames { get; } =
     [
         "Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "WKZ Umsatz", "Kurs", "Basis-Umsatz", "WKZ Basis-Umsatz",
-        "Konto", "Gegenkonto (ohne BU-Schlüssel)", "BU-Schlüssel", "Belegdatum", "Belegfeld 1", "Belegfeld 2", "Skonto", "Buchungstext",
+        "Konto", "Gegenkonto (ohne BU-Schlüssel)", "BU-Schlüssel", "Belegdatum", "Belegfeld 1", "Belegfeld 2",
+        "Skonto", "Buchungstext", "Postensperre", "Diverse Adressnummer", "Geschäftspartnerbank", "Sachverhalt",
+        "Zinssperre", "Beleglink", "Beleginfo - Art 1", "Beleginfo - Inhalt 1", "Beleginfo - Art 2", "Beleginfo - Inhalt 2",
+        "Beleginfo - Art 3", "Beleginfo - Inhalt 3", "Beleginfo - Art 4", "Beleginfo - Inhalt 4", "Beleginfo - Art 5",
+        "Beleginfo - Inhalt 5", "Beleginfo - Art 6", "Beleginfo - Inhalt 6", "Beleginfo - Art 7", "Beleginfo - Inhalt 7",
+        "Beleginfo - Art 8", "Beleginfo - Inhalt 8", "KOST1 - Kostenstelle", "KOST2 - Kostenstelle", "Kost-Menge",
+        "EU-Land u. UStID (Bestimmung)", "EU-Steuersatz (Bestimmung)", "Abw. Versteuerungsart", "Sachverhalt L+L",
+        "Funktionsergänzung L+L", "BU 49 Hauptfunktionstyp", "BU 49 Hauptfunktionsnummer", "BU 49 Funktionsergänzung",
+        "Zusatzinformation - Art 1", "Zusatzinformation- Inhalt 1", "Zusatzinformation - Art 2", "Zusatzinformation- Inhalt 2",
+        "Zusatzinformation - Art 3", "Zusatzinformation- Inhalt 3", "Zusatzinformation - Art 4", "Zusatzinformation- Inhalt 4",
+        "Zusatzinformation - Art 5", "Zusatzinformation- Inhalt 5", "Zusatzinformation - Art 6", "Zusatzinformation- Inhalt 6",
+        "Zusatzinformation - Art 7", "Zusatzinformation- Inhalt 7", "Zusatzinformation - Art 8", "Zusatzinformation- Inhalt 8",
+        "Zusatzinformation - Art 9", "Zusatzinformation- Inhalt 9", "Zusatzinformation - Art 10", "Zusatzinformation- Inhalt 10",
+        "Zusatzinformation - Art 11", "Zusatzinformation- Inhalt 11", "Zusatzinformation - Art 12", "Zusatzinformation- Inhalt 12",
+        "Zusatzinformation - Art 13", "Zusatzinformation- Inhalt 13", "Zusatzinformation - Art 14", "Zusatzinformation- Inhalt 14",
+        "Zusatzinformation - Art 15", "Zusatzinformation- Inhalt 15", "Zusatzinformation - Art 16", "Zusatzinformation- Inhalt 16",
+        "Zusatzinformation - Art 17", "Zusatzinformation- Inhalt 17", "Zusatzinformation - Art 18", "Zusatzinformation- Inhalt 18",
+        "Zusatzinformation - Art 19", "Zusatzinformation- Inhalt 19", "Zusatzinformation - Art 20", "Zusatzinformation- Inhalt 20",
+        "Stück", "Gewicht", "Zahlweise", "Forderungsart", "Veranlagungsjahr", "Zugeordnete Fälligkeit", "Skontotyp",
+        "Auftragsnummer", "Buchungstyp", "USt-Schlüssel (Anzahlungen)", "EU-Land (Anzahlungen)", "Sachverhalt L+L (Anzahlungen)",
+        "EU-Steuersatz (Anzahlungen)", "Erlöskonto (Anzahlungen)", "Herkunft-Kz", "Buchungs GUID", "KOST-Datum",
+        "SEPA-Mandatsreferenz", "Skontosperre", "Gesellschaftername", "Beteiligtennummer", "Identifikationsnummer",
+        "Zeichnernummer", "Postensperre bis", "Bezeichnung SoBil-Sachverhalt", "Kennzeichen SoBil-Buchung", "Festschreibung",
+        "Leistungsdatum", "Datum Zuord. Steuerperiode", "Fälligkeit", "Generalumkehr (GU)", "Steuersatz", "Land",
+        "Abrechnungsreferenz", "BVV-Position", "EU-Land u. UStID (Ursprung)", "EU-Steuersatz (Ursprung)", "Abw. Skontokonto",
     ];
+
+    /// <summary>Field positions (0-based) of the columns written after the first 14.</summary>
+    internal const int BeleginfoArt1 = 20;
+    internal const int Festschreibung = 113;
+    internal const int Leistungsdatum = 114;
+
+    /// <summary>"Beleginfo - Art 1": what <see cref="BeleginfoInhalt1"/> holds.</summary>
+    public string BeleginfoArt1Text { get; init; } = string.Empty;
+
+    /// <summary>"Beleginfo - Inhalt 1": the receipt's number.</summary>
+    public string BeleginfoInhalt1 { get; init; } = string.Empty;
+
+    /// <summary>"Festschreibung": 0, the booking stays open to correction, as the header says for the batch.</summary>
+    public string FestschreibungFlag { get; init; } = string.Empty;
+
+    /// <summary>"Leistungsdatum": the business day the goods or service were supplied (TTMMJJJJ).</summary>
+    public DateOnly? Leistung { get; init; }
 
     /// <summary>DATEV reads quoted fields as text and unquoted ones as numbers, accounts and dates.</summary>
     public void WriteTo(CsvWriter csv)
@@ -61,6 +106,26 @@ internal sealed record DatevRow
         csv.WriteField(Belegfeld2, CsvQuoting.Always);
         csv.WriteNumber(Skonto, DatevWriter.Culture);
         csv.WriteField(Buchungstext, CsvQuoting.Always);
+        for (var field = 14; field < ColumnNames.Count; field++)
+        {
+            switch (field)
+            {
+                case BeleginfoArt1:
+                    csv.WriteField(BeleginfoArt1Text, CsvQuoting.Always);
+                    csv.WriteField(BeleginfoInhalt1, CsvQuoting.Always);
+                    field++;
+                    break;
+                case Festschreibung:
+                    csv.WriteField(FestschreibungFlag);
+                    break;
+                case Leistungsdatum:
+                    csv.WriteField(Leistung?.ToString("ddMMyyyy", CultureInfo.InvariantCulture) ?? string.Empty);
+                    break;
+                default:
+                    csv.WriteField(string.Empty);
+                    break;
+            }
+        }
     }
 }
 
@@ -158,6 +223,10 @@ internal sealed class DatevWriter : LedgerFileWriter
             Belegdatum = journal.Date,
             Belegfeld1 = belegfeld1,
             Buchungstext = text,
+            BeleginfoArt1Text = journal.Sale is null ? string.Empty : "Kassenbeleg",
+            BeleginfoInhalt1 = journal.Sale is null ? string.Empty : DatevText.Prepare(journal.Reference, _textHandling),
+            FestschreibungFlag = "0",
+            Leistung = journal.Date,
         };
     }
 
@@ -209,6 +278,11 @@ internal static class DatevReader
         foreach (var line in lines.Skip(2))
         {
             var f = Split(line);
+            if (f.Count != DatevRow.ColumnNames.Count)
+            {
+                throw new FormatException($"A booking has {f.Count} fields, not the {DatevRow.ColumnNames.Count} of Buchungsstapel version 13: {line}");
+            }
+
             rows.Add(new DatevRow
             {
                 Umsatz = decimal.Parse(f[0], NumberStyles.AllowDecimalPoint, DatevWriter.Culture),
@@ -224,6 +298,10 @@ internal static class DatevReader
                 Belegfeld1 = f[10],
                 Belegfeld2 = f[11],
                 Buchungstext = f[13],
+                BeleginfoArt1Text = f[DatevRow.BeleginfoArt1],
+                BeleginfoInhalt1 = f[DatevRow.BeleginfoArt1 + 1],
+                FestschreibungFlag = f[DatevRow.Festschreibung],
+                Leistung = f[DatevRow.Leistungsdatum].Length == 0 ? null : DateOnly.ParseExact(f[DatevRow.Leistungsdatum], "ddMMyyyy", CultureInfo.InvariantCulture),
             });
         }
 

@@ -56,6 +56,9 @@ internal readonly record struct GenericRow : ICsvRow<GenericRow>
 
     public string Terminal { get; init; } = string.Empty;
 
+    /// <summary>The date column's text.</summary>
+    internal static string DateText(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+
     public static GenericRow Read(CsvReader csv) => new()
     {
         JournalId = csv.GetString(0),
@@ -82,8 +85,9 @@ internal readonly record struct GenericRow : ICsvRow<GenericRow>
         Currency, FxRate, Reference, SaleId, Store, Terminal);
 
     /// <summary>
-    /// The one place the columns are written, in order and with their formats: by a row, and by the writer
-    /// straight from a journal line (an export writes millions, so it makes no row in between).
+    /// The columns in order with their formats, as a row writes them. <see cref="GenericWriter"/> writes the
+    /// same texts straight from journal lines (no row in between), reusing the texts lines repeat; the golden
+    /// files and the read-back tests hold the two to the same bytes.
     /// </summary>
     internal static void Write(
         CsvWriter csv,
@@ -134,40 +138,54 @@ internal sealed class GenericWriter : LedgerFileWriter
     private readonly string _path;
     private readonly CsvWriter _csv;
 
+    // Texts every line of an export repeats, formatted once (the same text the row's own writer makes): an
+    // export writes millions of lines over a handful of days, one exchange rate and a few tax rates.
+    private readonly string _fxRate;
+    private readonly List<(JournalTax Tax, string Rate)> _rates = new(4);
+    private DateOnly _day;
+    private string _dayText = string.Empty;
+
     public GenericWriter(LedgerFileContext context)
         : base(context)
     {
         _path = PathFor();
         _csv = CsvFiles.OpenWriter(_path, CsvFiles.Utf8);
         CsvFiles.WriteHeader(_csv, GenericRow.Header);
+        _fxRate = context.ExchangeRate.ToString(CsvFiles.Dot);
     }
 
     public override void Write(Journal journal)
     {
         var decimals = journal.Currency.MinorUnits;
+        if (journal.Date != _day || _dayText.Length == 0)
+        {
+            _day = journal.Date;
+            _dayText = GenericRow.DateText(journal.Date);
+        }
+
+        var currency = journal.Currency.Code;
         var lines = journal.Lines;
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            GenericRow.Write(
-                _csv,
-                journal.Id,
-                line.LineNo,
-                journal.Date,
-                line.Account.Code,
-                line.Account.Name,
-                line.Description,
-                CsvFiles.FixedOrNull(line.Debit, decimals),
-                CsvFiles.FixedOrNull(line.Credit, decimals),
-                line.Tax?.Code ?? string.Empty,
-                line.Tax is { TaxId.Length: > 0 } tax ? tax.Rate : null,
-                line.Kind == JournalLineKind.OutputTax ? CsvFiles.Fixed(-line.Amount, decimals) : null,
-                journal.Currency.Code,
-                Context.ExchangeRate,
-                journal.Reference,
-                SaleIdText(journal, line),
-                journal.StoreId,
-                line.TillId ?? string.Empty);
+            var tax = line.Tax;
+            _csv.WriteField(journal.Id);
+            _csv.WriteField(line.LineNo, default, CultureInfo.InvariantCulture);
+            _csv.WriteField(_dayText);
+            _csv.WriteField(line.Account.Code);
+            _csv.WriteField(line.Account.Name);
+            _csv.WriteField(line.Description);
+            _csv.WriteNumber(CsvFiles.FixedOrNull(line.Debit, decimals), CsvFiles.Dot);
+            _csv.WriteNumber(CsvFiles.FixedOrNull(line.Credit, decimals), CsvFiles.Dot);
+            _csv.WriteField(tax?.Code ?? string.Empty);
+            _csv.WriteField(tax is { TaxId.Length: > 0 } ? RateText(tax) : string.Empty);
+            _csv.WriteNumber(line.Kind == JournalLineKind.OutputTax ? CsvFiles.Fixed(-line.Amount, decimals) : null, CsvFiles.Dot);
+            _csv.WriteField(currency);
+            _csv.WriteField(_fxRate);
+            _csv.WriteField(journal.Reference);
+            _csv.WriteField(SaleIdText(journal, line));
+            _csv.WriteField(journal.StoreId);
+            _csv.WriteField(line.TillId ?? string.Empty);
             _csv.EndRecord();
         }
     }
@@ -185,4 +203,19 @@ internal sealed class GenericWriter : LedgerFileWriter
         line.SaleId is not { } id ? string.Empty
         : journal.Sale?.Id == id ? journal.Id
         : id.ToString("D");
+
+    private string RateText(JournalTax tax)
+    {
+        for (var i = 0; i < _rates.Count; i++)
+        {
+            if (ReferenceEquals(_rates[i].Tax, tax))
+            {
+                return _rates[i].Rate;
+            }
+        }
+
+        var text = tax.Rate.ToString(CsvFiles.Dot);
+        _rates.Add((tax, text));
+        return text;
+    }
 }

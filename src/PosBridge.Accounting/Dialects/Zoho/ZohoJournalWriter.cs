@@ -3,24 +3,33 @@ using PosBridge.Accounting.Journals;
 
 namespace PosBridge.Accounting.Dialects.Zoho;
 
-/// <summary>A row of a Zoho Books journal import (Zoho maps columns at import; these are our names).</summary>
+/// <summary>
+/// A row of a Zoho Books journal import, in the columns of Zoho's own journal import template: header values
+/// (date, reference, notes, status) repeat on each line of a journal.
+/// </summary>
 internal sealed record ZohoJournalRow : ICsvRow<ZohoJournalRow>
 {
     private const string DateFormat = "yyyy-MM-dd";
 
     public static IReadOnlyList<string> Header { get; } =
     [
-        "Journal Date", "Journal Number", "Reference Number", "Notes", "Account", "Description", "Contact Name",
-        "Debit", "Credit", "Tax Name", "Currency", "Exchange Rate",
+        "Journal Date", "Reference Number", "Journal Number Prefix", "Journal Number Suffix", "Notes", "Journal Type",
+        "Currency", "Account", "Description", "Contact Name", "Debit", "Credit", "Project Name", "Status", "Exchange Rate",
     ];
 
     public DateOnly JournalDate { get; init; }
 
-    public string JournalNumber { get; init; } = string.Empty;
-
     public string ReferenceNumber { get; init; } = string.Empty;
 
+    public string JournalNumberPrefix { get; init; } = string.Empty;
+
+    public string JournalNumberSuffix { get; init; } = string.Empty;
+
     public string Notes { get; init; } = string.Empty;
+
+    public string JournalType { get; init; } = string.Empty;
+
+    public string Currency { get; init; } = string.Empty;
 
     public string Account { get; init; } = string.Empty;
 
@@ -32,48 +41,56 @@ internal sealed record ZohoJournalRow : ICsvRow<ZohoJournalRow>
 
     public decimal? Credit { get; init; }
 
-    public string TaxName { get; init; } = string.Empty;
+    public string ProjectName { get; init; } = string.Empty;
 
-    public string Currency { get; init; } = string.Empty;
+    public string Status { get; init; } = string.Empty;
 
     public decimal ExchangeRate { get; init; }
 
     public static ZohoJournalRow Read(CsvReader csv) => new()
     {
         JournalDate = csv.ReadDate(0, DateFormat),
-        JournalNumber = csv.GetString(1),
-        ReferenceNumber = csv.GetString(2),
-        Notes = csv.GetString(3),
-        Account = csv.GetString(4),
-        Description = csv.GetString(5),
-        ContactName = csv.GetString(6),
-        Debit = csv.ReadNumberOrNull(7, CsvFiles.Dot),
-        Credit = csv.ReadNumberOrNull(8, CsvFiles.Dot),
-        TaxName = csv.GetString(9),
-        Currency = csv.GetString(10),
-        ExchangeRate = csv.ReadNumber(11, CsvFiles.Dot),
+        ReferenceNumber = csv.GetString(1),
+        JournalNumberPrefix = csv.GetString(2),
+        JournalNumberSuffix = csv.GetString(3),
+        Notes = csv.GetString(4),
+        JournalType = csv.GetString(5),
+        Currency = csv.GetString(6),
+        Account = csv.GetString(7),
+        Description = csv.GetString(8),
+        ContactName = csv.GetString(9),
+        Debit = csv.ReadNumberOrNull(10, CsvFiles.Dot),
+        Credit = csv.ReadNumberOrNull(11, CsvFiles.Dot),
+        ProjectName = csv.GetString(12),
+        Status = csv.GetString(13),
+        ExchangeRate = csv.ReadNumber(14, CsvFiles.Dot),
     };
 
     public void WriteTo(CsvWriter csv)
     {
         csv.WriteDate(JournalDate, DateFormat);
-        csv.WriteField(JournalNumber);
         csv.WriteField(ReferenceNumber);
+        csv.WriteField(JournalNumberPrefix);
+        csv.WriteField(JournalNumberSuffix);
         csv.WriteField(Notes);
+        csv.WriteField(JournalType);
+        csv.WriteField(Currency);
         csv.WriteField(Account);
         csv.WriteField(Description);
         csv.WriteField(ContactName);
         csv.WriteNumber(Debit, CsvFiles.Dot);
         csv.WriteNumber(Credit, CsvFiles.Dot);
-        csv.WriteField(TaxName);
-        csv.WriteField(Currency);
+        csv.WriteField(ProjectName);
+        csv.WriteField(Status);
         csv.WriteNumber(ExchangeRate, CsvFiles.Dot);
     }
 }
 
 /// <summary>
-/// Zoho Books journals. Zoho maps columns at import, so the header names are ours and still to be checked
-/// against a Zoho sample file; accounts by name, the sale id in Reference Number. Output tax is its own
+/// Zoho Books journals, in the column names of Zoho's journal import template (as public files written for
+/// it repeat them; not checked against a live Zoho organisation): accounts by name, the sale id in Reference
+/// Number, the sale number and id in Notes, the journal number left to Zoho, Status "Published" so the
+/// journals post as imported. Output tax is its own
 /// line with no tax name on any line, so Zoho does not compute the tax a second time. Zoho takes files up
 /// to 10 MB; a longer period must be exported in parts.
 /// </summary>
@@ -99,7 +116,6 @@ internal sealed class ZohoJournalWriter(LedgerFileContext context) : RowFileWrit
             rows.Add(new ZohoJournalRow
             {
                 JournalDate = journal.Date,
-                JournalNumber = journal.Reference,
                 ReferenceNumber = journal.Id,
                 Notes = journal.Narration,
                 Account = line.Account.Name,
@@ -108,6 +124,7 @@ internal sealed class ZohoJournalWriter(LedgerFileContext context) : RowFileWrit
                 Debit = CsvFiles.FixedOrNull(line.Debit, decimals),
                 Credit = CsvFiles.FixedOrNull(line.Credit, decimals),
                 Currency = journal.Currency.Code,
+                Status = "Published",
                 ExchangeRate = Context.ExchangeRate,
             });
         }

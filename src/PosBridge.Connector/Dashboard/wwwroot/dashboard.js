@@ -14,6 +14,8 @@
       zTitle: 'Recent Z reports', shift: 'Shift', closedAt: 'Closed', expected: 'Expected cash', counted: 'Counted', difference: 'Difference',
       backOffices: 'Back offices', noZ: 'No shift has been closed yet.', z_closed: 'session closed', z_nothing: 'no session', z_retry: 'retrying', z_dead: 'failed', z_waiting: 'waiting for sales',
       store: 'Store', till: 'Till', name: 'Name', state: 'Status', lastUpload: 'Last upload', lastContact: 'Last contact',
+      ledgerTitle: 'Ledger files', ledger: 'Ledger', file: 'File', size: 'Size', written: 'Written',
+      noLedgerFiles: 'No ledger file has been written yet: the close-of-day run writes each day once it has closed.',
       pairTitle: 'Pair a till', createCode: 'Create pairing code', codeFor: 'Pairing code for',
       expires: 'Type it on the till before {0}. It works once.',
       waiting: 'Waiting', oldest: 'Oldest waiting', delivered: 'Delivered', deadLetters: 'Dead letters',
@@ -38,6 +40,8 @@
       zTitle: 'أحدث تقارير Z', shift: 'الوردية', closedAt: 'الإغلاق', expected: 'النقد المتوقع', counted: 'المعدود', difference: 'الفرق',
       backOffices: 'الأنظمة الخلفية', noZ: 'لم تُغلق أي وردية بعد.', z_closed: 'أُغلقت الجلسة', z_nothing: 'لا جلسة', z_retry: 'إعادة المحاولة', z_dead: 'فشل', z_waiting: 'بانتظار المبيعات',
       store: 'المتجر', till: 'نقطة البيع', name: 'الاسم', state: 'الحالة', lastUpload: 'آخر رفع', lastContact: 'آخر اتصال',
+      ledgerTitle: 'ملفات الدفاتر', ledger: 'الدفتر', file: 'الملف', size: 'الحجم', written: 'كُتب',
+      noLedgerFiles: 'لم يُكتب أي ملف بعد: يكتب إغلاق اليوم ملفات كل يوم بعد انتهائه.',
       pairTitle: 'إقران نقطة بيع', createCode: 'إنشاء رمز إقران', codeFor: 'رمز الإقران لـ',
       expires: 'اكتبه على نقطة البيع قبل {0}. يعمل مرة واحدة.',
       waiting: 'بالانتظار', oldest: 'أقدم عملية بالانتظار', delivered: 'تم التسليم', deadLetters: 'مرفوضة',
@@ -230,8 +234,21 @@
         : states.map(([name, state]) => `${name}: ${t('z_' + state)}`).join(' · ')));
   }
 
+  function renderLedgerFile(f) {
+    const href = `${API}/ledger-files/${encodeURIComponent(f.ledger)}/${encodeURIComponent(f.name)}`;
+    return el('tr', { 'data-test': 'ledger-file', 'data-file': f.name },
+      el('td', { class: 'id' }, el('bdi', {}, f.ledger)),
+      el('td', { class: 'id' }, el('a', { href, download: f.name, 'data-test': 'ledger-download' }, el('bdi', { dir: 'ltr' }, f.name))),
+      el('td', {}, `${num(Math.ceil(f.bytes / 1024))} KB`),
+      el('td', { title: full(f.writtenAt) }, when(f.writtenAt)));
+  }
+
   function render() {
     if (!overview) return;
+    const files = overview.ledgerFiles;
+    $('ledger-section').hidden = files == null;
+    $('ledger-files').querySelector('tbody').replaceChildren(...(files ?? []).map(renderLedgerFile));
+    $('no-ledger-files').hidden = files == null || files.length > 0;
     $('adapters').replaceChildren(...overview.adapters.map(renderAdapter));
     $('no-adapters').hidden = overview.adapters.length > 0;
     $('tills').querySelector('tbody').replaceChildren(...overview.tills.map(renderTill));
