@@ -69,11 +69,11 @@ public sealed class CatalogStore
     public void RemovePaymentMethod(string id) => _database.Execute("DELETE FROM PaymentMethods WHERE Id = ?", id);
 
     /// <summary>
-    /// The payment methods the back office offers at this till, in the order it lists them (by id). Empty when the
+    /// The payment methods the back office offers at this till, in the order it sent them. Empty when the
     /// till has never pulled a catalog that carries them: then the checkout takes the method ids it is given.
     /// </summary>
     public IReadOnlyList<PaymentMethod> PaymentMethods() =>
-        _database.Query<PaymentMethodRow>("SELECT Id, Name, Kind FROM PaymentMethods ORDER BY length(Id), Id")
+        _database.Query<PaymentMethodRow>("SELECT Id, Name, Kind FROM PaymentMethods ORDER BY rowid")
             .ConvertAll(r => new PaymentMethod { Id = r.Id, Name = r.Name, Kind = Enum.Parse<PaymentKind>(r.Kind) });
 
     public void Upsert(LoyaltyProgram program)
@@ -84,9 +84,9 @@ public sealed class CatalogStore
 
     public void RemoveLoyaltyProgram(string id) => _database.Execute("DELETE FROM LoyaltyPrograms WHERE Id = ?", id);
 
-    /// <summary>The loyalty programs pulled from the back office, by id.</summary>
+    /// <summary>The loyalty programs pulled from the back office, in the order it sent them.</summary>
     public IReadOnlyList<LoyaltyProgram> LoyaltyPrograms() =>
-        _database.Query<TaxRow>("SELECT Id, Json FROM LoyaltyPrograms ORDER BY length(Id), Id")
+        _database.Query<TaxRow>("SELECT Id, Json FROM LoyaltyPrograms ORDER BY rowid")
             .ConvertAll(r => JsonSerializer.Deserialize<LoyaltyProgram>(r.Json, Json)!);
 
     public void Upsert(TaxDefinition tax)
