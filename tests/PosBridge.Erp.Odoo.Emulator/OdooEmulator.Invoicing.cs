@@ -25,6 +25,22 @@ public sealed partial class OdooEmulator
                     break;
                 }
 
+            case "pos.payment.method":
+                {
+                    // Odoo computes type from the journal: none is "pay later" (customer account), a cash journal cash, else bank.
+                    var method = Store["pos.payment.method"].Get(id);
+                    var journal = method["journal_id"] is { Type: JTokenType.Integer } journalId ? Store["account.journal"].Get(journalId.Value<long>()) : null;
+                    var type = journal is null ? "pay_later" : Text(journal["type"]) == "cash" ? "cash" : "bank";
+                    method["type"] = type;
+                    method["is_cash_count"] = type == "cash";
+                    if (Store["pos.payment.method"].Fields.ContainsKey("payment_method_type") && method["payment_method_type"] is not { Type: JTokenType.String })
+                    {
+                        method["payment_method_type"] = "none";
+                    }
+
+                    break;
+                }
+
             case "account.move.line":
                 {
                     var line = Store["account.move.line"].Get(id);

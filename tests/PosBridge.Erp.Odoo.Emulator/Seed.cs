@@ -62,7 +62,17 @@ internal static class Seed
         store.Define(new Model("account.payment.register",
             F("journal_id", FieldType.Many2One, "account.journal"), F("amount", FieldType.Float), F("payment_date", FieldType.Char), F("communication", FieldType.Char),
             F("line_ids", FieldType.X2Many, "account.move")));
-        store.Define(new Model("pos.payment.method", F("name", FieldType.Char), F("is_cash_count", FieldType.Boolean), F("active", FieldType.Boolean)));
+        // type (cash/bank/pay_later) and is_cash_count are computed from the journal as Odoo does (see AfterCreate);
+        // use_payment_terminal names a terminal integration (false: none); 17+ adds payment_method_type (none/terminal/qr_code).
+        var paymentMethod = new Model("pos.payment.method",
+            F("name", FieldType.Char), F("is_cash_count", FieldType.Boolean), F("active", FieldType.Boolean), F("journal_id", FieldType.Many2One, "account.journal"),
+            F("type", FieldType.Selection), F("use_payment_terminal", FieldType.Selection));
+        if (version >= 17)
+        {
+            paymentMethod.Add(F("payment_method_type", FieldType.Selection));
+        }
+
+        store.Define(paymentMethod);
         store.Define(new Model("pos.config", F("name", FieldType.Char), F("payment_method_ids", FieldType.X2Many, "pos.payment.method"), F("cash_control", FieldType.Boolean), F("current_session_id", FieldType.Many2One, "pos.session"), F("active", FieldType.Boolean)));
         store.Define(new Model("pos.session",
             F("name", FieldType.Char), F("config_id", FieldType.Many2One, "pos.config"), F("user_id", FieldType.Many2One, "res.users"), F("state", FieldType.Selection),
@@ -183,9 +193,12 @@ internal static class Seed
                 store.Create("stock.quant", new JObject { ["product_id"] = id, ["location_id"] = stock, ["quantity"] = p.Qty, ["reserved_quantity"] = 0m });
             }
 
-            store.Create("pos.payment.method", new JObject { ["name"] = "Cash", ["is_cash_count"] = true, ["active"] = true });
-            store.Create("pos.payment.method", new JObject { ["name"] = "Card", ["is_cash_count"] = false, ["active"] = true });
-            store.Create("pos.payment.method", new JObject { ["name"] = "Customer Account", ["is_cash_count"] = false, ["active"] = true });
+            store.Create("account.journal", new JObject { ["name"] = "Customer Invoices", ["type"] = "sale", ["code"] = "INV" });
+            store.Create("account.journal", new JObject { ["name"] = "Cash", ["type"] = "cash", ["code"] = "CSH1" });
+            store.Create("account.journal", new JObject { ["name"] = "Bank", ["type"] = "bank", ["code"] = "BNK1" });
+            store.Create("pos.payment.method", new JObject { ["name"] = "Cash", ["journal_id"] = 2, ["active"] = true });
+            store.Create("pos.payment.method", new JObject { ["name"] = "Card", ["journal_id"] = 3, ["use_payment_terminal"] = false, ["active"] = true });
+            store.Create("pos.payment.method", new JObject { ["name"] = "Customer Account", ["active"] = true });
             for (var i = 1; i <= 5; i++)
             {
                 store.Create("pos.config", new JObject { ["name"] = $"PosBridge Till {i}", ["payment_method_ids"] = new JArray(1, 2, 3), ["cash_control"] = true, ["active"] = true });
@@ -199,9 +212,6 @@ internal static class Seed
             store.Create("loyalty.rule", new JObject { ["program_id"] = 2, ["reward_point_mode"] = "order", ["reward_point_amount"] = 1m, ["minimum_amount"] = 50m, ["minimum_qty"] = 1, ["product_ids"] = new JArray(1, 2), ["code"] = "COFFEE10", ["mode"] = "with_code", ["active"] = true });
             store.Create("loyalty.reward", new JObject { ["program_id"] = 2, ["reward_type"] = "discount", ["description"] = "10% on your order", ["required_points"] = 1m, ["discount"] = 10m, ["discount_mode"] = "percent", ["discount_applicability"] = "order", ["discount_max_amount"] = 0m, ["reward_product_qty"] = 1, ["active"] = true });
             store.Create("loyalty.card", new JObject { ["program_id"] = 1, ["partner_id"] = 2, ["code"] = "044e-cd63-495c", ["points"] = 250m });
-            store.Create("account.journal", new JObject { ["name"] = "Customer Invoices", ["type"] = "sale", ["code"] = "INV" });
-            store.Create("account.journal", new JObject { ["name"] = "Cash", ["type"] = "cash", ["code"] = "CSH1" });
-            store.Create("account.journal", new JObject { ["name"] = "Bank", ["type"] = "bank", ["code"] = "BNK1" });
             return 0;
         });
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Storage;
 using PosBridge.Core.Adapters;
+using PosBridge.Core.Loyalty;
 using Quartz;
 
 namespace PosBridge.Connector.Catalog;
@@ -37,26 +38,28 @@ internal sealed class CatalogPullOptionsValidator : IValidateOptions<CatalogPull
 }
 
 /// <summary>What one pull brought.</summary>
-internal sealed record CatalogPullReport(int Products, int Removed, int Taxes, int Categories, int StockLevels);
+internal sealed record CatalogPullReport(int Products, int Removed, int Taxes, int Categories, int StockLevels, int PaymentMethods = 0, int LoyaltyPrograms = 0);
 
 /// <summary>
 /// Pulls catalog changes page by page into the snapshot tills and feeds read, then stock levels. Each page is
 /// stored before the source's cursor moves past it, so a crash re-pulls a page (the snapshot upserts) and
-/// never skips one.
+/// never skips one. Payment methods come with the catalog pages; loyalty programs are read whole from each
+/// <see cref="ILoyaltySource"/> after them (a handful of rows), and a program no source lists any more is removed.
 /// </summary>
 internal sealed class CatalogPuller(
     ConnectorDatabase database,
     CatalogSnapshot snapshot,
     IEnumerable<ICatalogSource> catalogs,
     IEnumerable<IStockSource> stocks,
+    IEnumerable<ILoyaltySource> loyalty,
     IOptions<CatalogPullOptions> options,
     TimeProvider timeProvider)
 {
-    public bool HasSources => catalogs.Any() || stocks.Any();
+    public bool HasSources => catalogs.Any() || stocks.Any() || loyalty.Any();
 
     public async Task<CatalogPullReport> PullAsync(CancellationToken cancellationToken = default)
     {
-        int products = 0, removed = 0, taxes = 0, categories = 0, levels = 0;
+        int products = 0, removed = 0, taxes = 0, categories = 0, levels = 0, methods = 0, programs = 0;
         foreach (var source in catalogs)
         {
             var key = "catalog:" + source.Name;
@@ -67,6 +70,8 @@ internal sealed class CatalogPuller(
                 await snapshot.SaveTaxesAsync(changes.Taxes, cancellationToken).ConfigureAwait(false);
                 await snapshot.SaveCategoriesAsync(changes.Categories, cancellationToken).ConfigureAwait(false);
                 await snapshot.SaveProductsAsync(changes.Products, changes.RemovedProductIds, cancellationToken).ConfigureAwait(false);
+                await snapshot.SavePaymentMethodsAsync(changes.PaymentMethods, changes.RemovedPaymentMethodIds, cancellationToken).ConfigureAwait(false);
+                methods += changes.PaymentMethods.Count;
                 products += changes.Products.Count;
                 removed += changes.RemovedProductIds.Count;
                 taxes += changes.Taxes.Count;
@@ -87,7 +92,19 @@ internal sealed class CatalogPuller(
             levels += found.Count;
         }
 
-        return new CatalogPullReport(products, removed, taxes, categories, levels);
+        if (loyalty.Any())
+        {
+            var all = new List<LoyaltyProgram>();
+            foreach (var source in loyalty)
+            {
+                all.AddRange(await source.GetProgramsAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            await snapshot.ReplaceLoyaltyProgramsAsync(all, cancellationToken).ConfigureAwait(false);
+            programs = all.Count;
+        }
+
+        return new CatalogPullReport(products, removed, taxes, categories, levels, methods, programs);
     }
 
     private Task<string?> CursorAsync(string source, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using PosBridge.Connector.Storage;
 using PosBridge.Core.Catalog;
+using PosBridge.Core.Loyalty;
 using PosBridge.Core.Stock;
 using PosBridge.Core.Taxes;
 
@@ -18,6 +19,8 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
     private const string StockKind = "stock";
     private const string TaxKind = "tax";
     private const string CategoryKind = "category";
+    private const string PaymentMethodKind = "payment_method";
+    private const string LoyaltyProgramKind = "loyalty_program";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -44,6 +47,27 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
         return SaveAsync(CategoryKind, categories.Select(c => (c.Id, JsonSerializer.Serialize(c, Json), false)).ToList(), cancellationToken);
     }
 
+    /// <summary>Stores payment methods (with where each is offered) and marks removed ones.</summary>
+    public Task<int> SavePaymentMethodsAsync(IReadOnlyList<PaymentMethod> methods, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(removedIds);
+        var rows = methods.Select(m => (m.Id, JsonSerializer.Serialize(m, Json), false))
+            .Concat(removedIds.Select(id => (id, "{}", true)))
+            .ToList();
+        return SaveAsync(PaymentMethodKind, rows, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the back office's loyalty programs as the whole set: a program stored before and missing from
+    /// <paramref name="programs"/> has ended and is marked removed, so tills stop earning and spending on it.
+    /// </summary>
+    public Task<int> ReplaceLoyaltyProgramsAsync(IReadOnlyList<LoyaltyProgram> programs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(programs);
+        return SaveAsync(LoyaltyProgramKind, programs.Select(p => (p.Id, JsonSerializer.Serialize(p, Json), false)).ToList(), cancellationToken, replaceAll: true);
+    }
+
     public Task<int> SaveStockAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(levels);
@@ -62,6 +86,14 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
     /// first. <see cref="CatalogChanges.NextCursor"/> is the last version returned, opaque to the till.
     /// </summary>
     public Task<CatalogChanges> ChangesAsync(long cursor, int limit, CancellationToken cancellationToken = default) =>
+        ChangesAsync(cursor, limit, null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ChangesAsync(long, int, CancellationToken)"/>, for the till <paramref name="tillId"/> of store
+    /// <paramref name="storeId"/>: payment methods not offered to it come as removed (so a method taken off its
+    /// configuration disappears from the till), and the ones offered come without their scope.
+    /// </summary>
+    public Task<CatalogChanges> ChangesAsync(long cursor, int limit, string? storeId, string? tillId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(
             async connection =>
             {
@@ -70,15 +102,19 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                     null,
                     """
                     SELECT kind, id, version, deleted, document FROM catalog_snapshot
-                    WHERE version > $cursor AND kind IN ($product, $tax, $category)
+                    WHERE version > $cursor AND kind IN ($product, $tax, $category, $method, $loyalty)
                     ORDER BY version LIMIT $limit
                     """,
-                    ("$cursor", cursor), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$limit", limit + 1));
+                    ("$cursor", cursor), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$method", PaymentMethodKind), ("$loyalty", LoyaltyProgramKind), ("$limit", limit + 1));
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 var products = new List<Product>();
                 var taxes = new List<TaxDefinition>();
                 var categories = new List<Category>();
                 var removed = new List<string>();
+                var methods = new List<PaymentMethod>();
+                var removedMethods = new List<string>();
+                var programs = new List<LoyaltyProgram>();
+                var removedPrograms = new List<string>();
                 var next = cursor;
                 var read = 0;
                 var more = false;
@@ -100,6 +136,31 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                         case ProductKind:
                             products.Add(JsonSerializer.Deserialize<Product>(document, Json)!);
                             break;
+                        case PaymentMethodKind when reader.GetInt64(3) != 0:
+                            removedMethods.Add(reader.GetString(1));
+                            break;
+                        case PaymentMethodKind:
+                            var method = JsonSerializer.Deserialize<PaymentMethod>(document, Json)!;
+                            if (storeId is null || tillId is null)
+                            {
+                                methods.Add(method);
+                            }
+                            else if (method.IsOfferedTo(storeId, tillId))
+                            {
+                                methods.Add(method with { OfferedAt = [] });
+                            }
+                            else
+                            {
+                                removedMethods.Add(method.Id);
+                            }
+
+                            break;
+                        case LoyaltyProgramKind when reader.GetInt64(3) != 0:
+                            removedPrograms.Add(reader.GetString(1));
+                            break;
+                        case LoyaltyProgramKind:
+                            programs.Add(JsonSerializer.Deserialize<LoyaltyProgram>(document, Json)!);
+                            break;
                         case TaxKind:
                             taxes.Add(JsonSerializer.Deserialize<TaxDefinition>(document, Json)!);
                             break;
@@ -115,13 +176,17 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                     Taxes = taxes,
                     Categories = categories,
                     RemovedProductIds = removed,
+                    PaymentMethods = methods,
+                    RemovedPaymentMethodIds = removedMethods,
+                    LoyaltyPrograms = programs,
+                    RemovedLoyaltyProgramIds = removedPrograms,
                     NextCursor = next.ToString(CultureInfo.InvariantCulture),
                     HasMore = more,
                 };
             },
             cancellationToken);
 
-    private Task<int> SaveAsync(string kind, List<(string Id, string Document, bool Deleted)> rows, CancellationToken cancellationToken) =>
+    private Task<int> SaveAsync(string kind, List<(string Id, string Document, bool Deleted)> rows, CancellationToken cancellationToken, bool replaceAll = false) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
@@ -143,6 +208,33 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                     upsert.Parameters["$deleted"].Value = deleted ? 1 : 0;
                     upsert.Parameters["$document"].Value = document;
                     changed += await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (replaceAll)
+                {
+                    // Everything of the kind not in this set is gone; each removal takes its own next version.
+                    var listed = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+                    var gone = new List<string>();
+                    await using (var existing = Sql.Command(connection, transaction, "SELECT id FROM catalog_snapshot WHERE kind = $kind AND deleted = 0", ("$kind", kind)))
+                    await using (var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            if (!listed.Contains(reader.GetString(0)))
+                            {
+                                gone.Add(reader.GetString(0));
+                            }
+                        }
+                    }
+
+                    foreach (var id in gone)
+                    {
+                        upsert.Parameters["$id"].Value = id;
+                        upsert.Parameters["$version"].Value = version + changed + 1;
+                        upsert.Parameters["$deleted"].Value = 1;
+                        upsert.Parameters["$document"].Value = "{}";
+                        changed += await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 return changed;

@@ -50,7 +50,7 @@ internal static class TerminalApi
             .Produces<TillSyncStatus>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapGet("/catalog", CatalogAsync)
-            .WithSummary("Products (with prices), taxes and categories changed since ?cursor= (absent: everything), at most ?limit= (1–1000, default 500) per page; ask again with nextCursor while hasMore. Signed.")
+            .WithSummary("Products (with prices), taxes, categories, the payment methods offered to this till and loyalty programs changed since ?cursor= (absent: everything), with removed ids, at most ?limit= (1–1000, default 500) rows per page; ask again with nextCursor while hasMore. Signed.")
             .Produces<PosBridge.Core.Catalog.CatalogChanges>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -97,7 +97,7 @@ internal static class TerminalApi
             return Problems.InvalidRequest(string.Join(" ", problems));
         }
 
-        return Results.Json(await catalog.ChangesAsync(cursor, limit, cancellationToken).ConfigureAwait(false), Json);
+        return Results.Json(await catalog.ChangesAsync(cursor, limit, till.StoreId, till.Id, cancellationToken).ConfigureAwait(false), Json);
     }
 
     private static async Task<IResult> PairAsync(HttpContext context, Pairing pairing, TillRateLimiter limiter, CancellationToken cancellationToken)

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 
 namespace PosBridge.Core.Catalog;
@@ -60,8 +64,56 @@ public sealed record CatalogChanges
 
     public IReadOnlyList<string> RemovedProductIds { get; init; } = [];
 
+    /// <summary>
+    /// Payment methods the back office offers, changed since the cursor. From a source they may be scoped with
+    /// <see cref="PaymentMethod.OfferedAt"/>; the connector hands each till only the ones offered to it. Absent in
+    /// older documents: none.
+    /// </summary>
+    public IReadOnlyList<PaymentMethod> PaymentMethods { get; init; } = [];
+
+    /// <summary>Payment methods no longer offered (archived, or taken off this till's configuration).</summary>
+    public IReadOnlyList<string> RemovedPaymentMethodIds { get; init; } = [];
+
+    /// <summary>Loyalty programs (rules and rewards) changed since the cursor. Absent in older documents: none.</summary>
+    public IReadOnlyList<LoyaltyProgram> LoyaltyPrograms { get; init; } = [];
+
+    /// <summary>Loyalty programs ended or archived in the back office.</summary>
+    public IReadOnlyList<string> RemovedLoyaltyProgramIds { get; init; } = [];
+
     public required string NextCursor { get; init; }
 
     /// <summary>More changes are waiting: ask again with <see cref="NextCursor"/> now.</summary>
     public bool HasMore { get; init; }
 }
+
+/// <summary>
+/// A way to pay as the back office defines it for a store or till (Odoo's <c>pos.payment.method</c>): its id goes
+/// on each <see cref="Payment.MethodId"/>, its kind decides how the till takes it (cash in the drawer, a card or
+/// wallet through the payment terminal, a QR transfer confirmed by reference, "pay later" to a customer account).
+/// </summary>
+public sealed record PaymentMethod
+{
+    /// <summary>The id payments carry; the back office maps it back (Odoo: the <c>pos.payment.method</c> id, or our id from <c>Odoo:Pos:PaymentMethods</c>).</summary>
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required PaymentKind Kind { get; init; }
+
+    /// <summary>
+    /// Where the method is offered: "STORE/TILL", "STORE", or "*/TILL" entries; empty: every till. Used between a
+    /// source and the connector; a till receives only methods offered to it, with this list left empty.
+    /// </summary>
+    public IReadOnlyList<string> OfferedAt { get; init; } = [];
+
+    /// <summary>True when offered to the till <paramref name="tillId"/> of store <paramref name="storeId"/>.</summary>
+    public bool IsOfferedTo(string storeId, string tillId) =>
+        OfferedAt.Count == 0
+        || OfferedAt.Any(o => string.Equals(o, storeId, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(o, storeId + "/" + tillId, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(o, "*/" + tillId, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>Writes an enum as its camel-case name ("customerAccount"); reads names and, for older documents, numbers.</summary>
+public sealed class CamelCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: true)
+    where TEnum : struct, Enum;

@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
 using PosBridge.Core.Adapters;
+using PosBridge.Core.Catalog;
 
 namespace PosBridge.Core.Loyalty;
 
 /// <summary>How a rule counts points.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<LoyaltyPointMode>))]
 public enum LoyaltyPointMode
 {
     /// <summary>A fixed number of points per order that meets the rule.</summary>
@@ -16,6 +19,7 @@ public enum LoyaltyPointMode
 }
 
 /// <summary>What a reward gives.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<LoyaltyRewardKind>))]
 public enum LoyaltyRewardKind
 {
     Discount,
@@ -26,6 +30,7 @@ public enum LoyaltyRewardKind
 }
 
 /// <summary>How a discount reward is measured.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<LoyaltyDiscountMode>))]
 public enum LoyaltyDiscountMode
 {
     /// <summary><see cref="LoyaltyReward.Discount"/> percent off.</summary>

@@ -153,6 +153,7 @@ public sealed record LineTaxAmount
 }
 
 /// <summary>How a payment was made; decides what details it must carry.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Catalog.CamelCaseEnumConverter<PaymentKind>))]
 public enum PaymentKind
 {
     Cash,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Newtonsoft.Json.Linq;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Catalog;
+using PosBridge.Core.Sales;
 using PosBridge.Core.Stock;
 using PosBridge.Core.Taxes;
 using PosBridge.Erp.Odoo.Pos;
@@ -13,6 +14,9 @@ namespace PosBridge.Erp.Odoo.Catalog;
 /// Products, prices, taxes and POS categories from Odoo, incrementally by <c>write_date</c> with the id as
 /// tie-break (a stable cursor: <c>"&lt;write_date&gt;|&lt;id&gt;"</c>), archived products included so tills stop
 /// selling them, products taken out of the POS listed as removed. Field names follow the server's version.
+/// The last page of each pull also carries the payment methods of the tills' <c>pos.config</c>s
+/// (<c>Odoo:Pos:Tills</c>), each with the tills it is offered at; archived methods and methods no mapped
+/// config offers come as removed.
 /// </summary>
 public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options) : ICatalogSource, IStockSource
 {
@@ -126,14 +130,81 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options)
             });
         }
 
+        var (methods, removedMethods) = hasMore ? ([], []) : await PaymentMethodsAsync(version, cancellationToken).ConfigureAwait(false);
         return new CatalogChanges
         {
             Products = products,
+            PaymentMethods = methods,
+            RemovedPaymentMethodIds = removedMethods,
             RemovedProductIds = removed,
             Taxes = await TaxesAsync(taxIds, cancellationToken).ConfigureAwait(false),
             Categories = await CategoriesAsync(categoryIds, cancellationToken).ConfigureAwait(false),
             NextCursor = nextCursor,
             HasMore = hasMore,
+        };
+    }
+
+    private async Task<(IReadOnlyList<PaymentMethod> Offered, IReadOnlyList<string> Removed)> PaymentMethodsAsync(OdooServerVersion version, CancellationToken cancellationToken)
+    {
+        // Which tills offer which method: a method is in the pos.config of each till mapped to it.
+        var tillsOf = new Dictionary<long, List<string>>();
+        if (options.Tills.Count > 0)
+        {
+            var configs = await client.SearchReadAsync("pos.config", OdooValues.Domain(OdooValues.Leaf("id", "in", new JArray(options.Tills.Values.Distinct()))), ["id", "payment_method_ids"], context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var methodsOf = configs.ToDictionary(c => c["id"]!.Value<long>(), c => OdooValues.Ids(c["payment_method_ids"]));
+            foreach (var (till, config) in options.Tills)
+            {
+                foreach (var method in methodsOf.GetValueOrDefault(config) ?? [])
+                {
+                    // "CAI1/T2" names a store's till; a bare "T2" is that till in any store.
+                    (tillsOf.TryGetValue(method, out var list) ? list : tillsOf[method] = []).Add(till.Contains('/', StringComparison.Ordinal) ? till : "*/" + till);
+                }
+            }
+        }
+
+        string[] fields = ["id", "name", "active", "type", "is_cash_count", "use_payment_terminal", .. version.Major >= 17 ? new[] { "payment_method_type" } : []];
+        var rows = await client.SearchReadAsync("pos.payment.method", [], fields, order: "id asc", context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var ourIdOf = options.PaymentMethods.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.OrderBy(p => p.Key, StringComparer.Ordinal).First().Key);
+        var offered = new List<PaymentMethod>();
+        var removed = new List<string>();
+        foreach (var row in rows)
+        {
+            var odooId = row["id"]!.Value<long>();
+            var id = ourIdOf.TryGetValue(odooId, out var ours) ? ours : odooId.ToString(CultureInfo.InvariantCulture);
+            if (!OdooValues.Bool(row["active"]) || !tillsOf.TryGetValue(odooId, out var tills))
+            {
+                removed.Add(id);
+                continue;
+            }
+
+            offered.Add(new PaymentMethod
+            {
+                Id = id,
+                Name = OdooValues.Text(row["name"]) ?? id,
+                Kind = KindOf(row, id, odooId),
+                OfferedAt = [.. tills.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)],
+            });
+        }
+
+        return (offered, removed);
+    }
+
+    private PaymentKind KindOf(JObject row, string id, long odooId)
+    {
+        // Checked at start by OdooPosOptionsValidation, so the parse holds.
+        if ((options.PaymentMethodKinds.TryGetValue(id, out var configured) || options.PaymentMethodKinds.TryGetValue(odooId.ToString(CultureInfo.InvariantCulture), out configured))
+            && Enum.TryParse<PaymentKind>(configured, ignoreCase: true, out var kind))
+        {
+            return kind;
+        }
+
+        return OdooValues.Text(row["type"]) switch
+        {
+            "cash" => PaymentKind.Cash,
+            "pay_later" => PaymentKind.CustomerAccount,
+            "bank" when OdooValues.Text(row["payment_method_type"]) == "qr_code" => PaymentKind.Qr,
+            "bank" => PaymentKind.Card,
+            _ => OdooValues.Bool(row["is_cash_count"]) ? PaymentKind.Cash : PaymentKind.Card,
         };
     }
 

@@ -18,6 +18,14 @@ public sealed class OdooPosOptions
     /// <summary>Our payment method id → <c>pos.payment.method</c> id. A numeric id of ours not listed here is taken as Odoo's.</summary>
     public Dictionary<string, long> PaymentMethods { get; set; } = [];
 
+    /// <summary>
+    /// The kind tills take a payment method as, by our id or the <c>pos.payment.method</c> id: <c>Cash</c>, <c>Card</c>,
+    /// <c>Wallet</c>, <c>Qr</c> or <c>CustomerAccount</c>. Only needed where Odoo cannot say: Odoo has no "wallet", and
+    /// a bank method with no terminal integration is taken as a card. Others follow Odoo's <c>type</c> (cash, bank,
+    /// pay_later) and <c>payment_method_type</c> (qr_code).
+    /// </summary>
+    public Dictionary<string, string> PaymentMethodKinds { get; set; } = [];
+
     /// <summary>Our tax id → <c>account.tax</c> id. A numeric id of ours not listed here is taken as Odoo's (catalogs pulled from Odoo).</summary>
     public Dictionary<string, long> Taxes { get; set; } = [];
 
@@ -71,6 +79,14 @@ public static class OdooPosOptionsValidation
             if (id <= 0)
             {
                 failures.Add($"Odoo:Pos:PaymentMethods:{method} is {id}; a pos.payment.method id is a positive number.");
+            }
+        }
+
+        foreach (var (method, kind) in options.PaymentMethodKinds)
+        {
+            if (!Enum.TryParse<PosBridge.Core.Sales.PaymentKind>(kind, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(kind, out _))
+            {
+                failures.Add($"Odoo:Pos:PaymentMethodKinds:{method} is '{kind}'; use Cash, Card, Wallet, Qr or CustomerAccount.");
             }
         }
 

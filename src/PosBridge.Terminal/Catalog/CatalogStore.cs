@@ -1,5 +1,7 @@
 using System.Text.Json;
 using PosBridge.Core.Catalog;
+using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Storage;
 
@@ -30,12 +32,62 @@ public sealed class CatalogStore
         var key = SearchText.Fold(string.Join(' ', new[] { product.Name, product.Sku ?? string.Empty }.Concat(otherNames ?? [])));
         _database.Execute(
             """
-            INSERT OR REPLACE INTO Products(Id, Name, SearchKey, Sku, Barcode, Unit, ListPrice, Currency, TaxIds, IsWeighed, Active)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO Products(Id, Name, SearchKey, Sku, Barcode, Unit, ListPrice, Currency, TaxIds, IsWeighed, Active, CategoryId)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             product.Id, product.Name, key, product.Sku, NormalizeBarcode(product.Barcode), product.Unit, TillDatabase.Text(product.ListPrice),
-            product.Currency, JsonSerializer.Serialize(product.TaxIds, Json), product.IsWeighed ? 1 : 0, product.Active ? 1 : 0);
+            product.Currency, JsonSerializer.Serialize(product.TaxIds, Json), product.IsWeighed ? 1 : 0, product.Active ? 1 : 0, product.CategoryId);
     }
+
+    /// <summary>
+    /// Takes a product off sale (the back office removed it from the POS). The row stays, inactive, so earlier
+    /// sales and refunds still find it by id; scans and searches no longer do.
+    /// </summary>
+    public void Remove(string productId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(productId);
+        _database.Execute("UPDATE Products SET Active = 0 WHERE Id = ?", productId);
+    }
+
+    public void Upsert(Category category)
+    {
+        ArgumentNullException.ThrowIfNull(category);
+        _database.Execute("INSERT OR REPLACE INTO Categories(Id, Name, ParentId) VALUES (?, ?, ?)", category.Id, category.Name, category.ParentId);
+    }
+
+    public IReadOnlyList<Category> Categories() =>
+        _database.Query<CategoryRow>("SELECT Id, Name, ParentId FROM Categories ORDER BY Name")
+            .ConvertAll(r => new Category { Id = r.Id, Name = r.Name, ParentId = r.ParentId });
+
+    /// <summary>Adds or replaces a payment method the back office offers at this till.</summary>
+    public void Upsert(PaymentMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        _database.Execute("INSERT OR REPLACE INTO PaymentMethods(Id, Name, Kind) VALUES (?, ?, ?)", method.Id, method.Name, method.Kind.ToString());
+    }
+
+    public void RemovePaymentMethod(string id) => _database.Execute("DELETE FROM PaymentMethods WHERE Id = ?", id);
+
+    /// <summary>
+    /// The payment methods the back office offers at this till, in the order it sent them. Empty when the
+    /// till has never pulled a catalog that carries them: then the checkout takes the method ids it is given.
+    /// </summary>
+    public IReadOnlyList<PaymentMethod> PaymentMethods() =>
+        _database.Query<PaymentMethodRow>("SELECT Id, Name, Kind FROM PaymentMethods ORDER BY rowid")
+            .ConvertAll(r => new PaymentMethod { Id = r.Id, Name = r.Name, Kind = Enum.Parse<PaymentKind>(r.Kind) });
+
+    public void Upsert(LoyaltyProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        _database.Execute("INSERT OR REPLACE INTO LoyaltyPrograms(Id, Json) VALUES (?, ?)", program.Id, JsonSerializer.Serialize(program, Json));
+    }
+
+    public void RemoveLoyaltyProgram(string id) => _database.Execute("DELETE FROM LoyaltyPrograms WHERE Id = ?", id);
+
+    /// <summary>The loyalty programs pulled from the back office, in the order it sent them.</summary>
+    public IReadOnlyList<LoyaltyProgram> LoyaltyPrograms() =>
+        _database.Query<TaxRow>("SELECT Id, Json FROM LoyaltyPrograms ORDER BY rowid")
+            .ConvertAll(r => JsonSerializer.Deserialize<LoyaltyProgram>(r.Json, Json)!);
 
     public void Upsert(TaxDefinition tax)
     {
@@ -115,6 +167,24 @@ public sealed class CatalogStore
         public string Json { get; set; } = string.Empty;
     }
 
+    private sealed class CategoryRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public string? ParentId { get; set; }
+    }
+
+    private sealed class PaymentMethodRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public string Kind { get; set; } = string.Empty;
+    }
+
     private sealed class ProductRow
     {
         public string Id { get; set; } = string.Empty;
@@ -137,8 +207,11 @@ public sealed class CatalogStore
 
         public int Active { get; set; }
 
+        public string? CategoryId { get; set; }
+
         public Product ToProduct() => new()
         {
+            CategoryId = CategoryId,
             Id = Id,
             Name = Name,
             Sku = Sku,

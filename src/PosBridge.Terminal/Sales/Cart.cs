@@ -1,4 +1,5 @@
 using PosBridge.Core.Catalog;
+using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 
@@ -22,7 +23,14 @@ public sealed record CartLine(
     decimal DiscountPercent = 0m,
     string? ScannedCode = null,
     string? Note = null,
-    bool PriceOverridden = false);
+    bool PriceOverridden = false,
+    bool IsReward = false);
+
+/// <summary>
+/// A loyalty reward spent on the cart: <see cref="Points"/> come off the customer's balance when the sale commits.
+/// <see cref="OrderDiscountBefore"/> is the order discount it replaced, put back if the reward is removed.
+/// </summary>
+public sealed record AppliedReward(string ProgramId, string RewardId, string Description, decimal Points, decimal DiscountAmount, decimal OrderDiscountBefore);
 
 /// <summary>
 /// The sale being rung up. It holds what the cashier did (lines, discounts, payments); every amount
@@ -57,6 +65,15 @@ public sealed class Cart
     public string? Note { get; set; }
 
     public decimal OrderDiscountPercent { get; private set; }
+
+    /// <summary>The loyalty program the customer earns in on this sale (set with the customer by <c>LoyaltyService.Attach</c>).</summary>
+    public LoyaltyProgram? LoyaltyProgram { get; internal set; }
+
+    /// <summary>The reward spent on this sale, if any.</summary>
+    public AppliedReward? Reward { get; internal set; }
+
+    /// <summary>Points this sale earns as it stands, by the program's rules on Core's totals; zero with no customer or program.</summary>
+    public decimal PointsToEarn => Customer is null || LoyaltyProgram is null || _lines.Count == 0 ? 0m : Loyalty.LoyaltyRules.Earned(LoyaltyProgram, _lines, ToBuilder(withLoyalty: false).ComputeTotals());
 
     /// <summary>The cart was voided: it can no longer be changed, paid or completed.</summary>
     public bool IsVoided { get; private set; }
@@ -114,6 +131,15 @@ public sealed class Cart
         _lines.RemoveAt(index);
     }
 
+    /// <summary>A product given by a loyalty reward: its own line at 100 % off, never merged with a sold line.</summary>
+    internal void AddRewardLine(Product product, decimal quantity, string description)
+    {
+        CheckNotVoided();
+        _lines.Add(new CartLine(product, quantity, product.ListPrice, 100m, Note: description, IsReward: true));
+    }
+
+    internal void RemoveRewardLines() => _lines.RemoveAll(l => l.IsReward);
+
     public void SetLineDiscountPercent(int index, decimal percent)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(percent);
@@ -161,10 +187,10 @@ public sealed class Cart
     public void SetLineNote(int index, string? note) => _lines[index] = Line(index) with { Note = note };
 
     /// <summary>The totals now, from Core's calculator.</summary>
-    public ComputedTotals Totals => ToBuilder().ComputeTotals();
+    public ComputedTotals Totals => ToBuilder(withLoyalty: false).ComputeTotals();
 
     /// <summary>What is still to pay.</summary>
-    public decimal Remaining => ToBuilder().Remaining;
+    public decimal Remaining => ToBuilder(withLoyalty: false).Remaining;
 
     internal void AddPayment(Payment payment)
     {
@@ -193,7 +219,9 @@ public sealed class Cart
     public void RemovePayments() => _payments.Clear();
 
     /// <summary>A builder holding everything but the identity (id, number, shift, time), which the commit fills in.</summary>
-    internal SaleBuilder ToBuilder()
+    internal SaleBuilder ToBuilder() => ToBuilder(withLoyalty: true);
+
+    private SaleBuilder ToBuilder(bool withLoyalty)
     {
         var builder = new SaleBuilder(_options.CurrencyInfo, _options.TaxRounding)
         {
@@ -221,6 +249,17 @@ public sealed class Cart
         foreach (var payment in _payments)
         {
             builder.AddPayment(payment);
+        }
+
+        if (withLoyalty && Customer is not null && LoyaltyProgram is { } program)
+        {
+            // Earned on Core's own totals of this very sale (reward discount included), never on a second computation.
+            var earned = _lines.Count == 0 ? 0m : Loyalty.LoyaltyRules.Earned(program, _lines, builder.ComputeTotals());
+            var spent = Reward?.Points ?? 0m;
+            if (earned > 0m || spent > 0m)
+            {
+                builder.Loyalty = new LoyaltyPoints { ProgramId = program.Id, Earned = earned, Spent = spent };
+            }
         }
 
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Payments;
@@ -21,6 +22,9 @@ public sealed record PaymentResult(PaymentStatus Status, string Message, Payment
 {
     public bool IsAccepted => Status == PaymentStatus.Accepted;
 }
+
+/// <summary>A payment method the back office offers at this till, and whether the till can take it now.</summary>
+public sealed record OfferedPaymentMethod(PaymentMethod Method, bool Available, string? Reason = null);
 
 /// <summary>The outcome of completing a cart: the committed sale, or why it was not committed.</summary>
 public sealed record CompletionResult(Sale? Sale, SaleValidationResult? Validation = null, string? Message = null)
@@ -87,6 +91,19 @@ public sealed class Checkout
         return new Cart(_options, _catalog.Taxes(), cashier, permissions);
     }
 
+    /// <summary>
+    /// The payment methods to offer: those the back office defines for this till (pulled with the catalog), each
+    /// marked unavailable with the reason while card, wallet and QR cannot be taken (offline). Empty when the till
+    /// has never pulled methods; the checkout then takes the method ids it is given.
+    /// </summary>
+    public IReadOnlyList<OfferedPaymentMethod> PaymentMethods()
+    {
+        var online = _network.IsOnline;
+        return _catalog.PaymentMethods().Select(m => m.Kind is PaymentKind.Card or PaymentKind.Wallet or PaymentKind.Qr && !online
+            ? new OfferedPaymentMethod(m, false, $"{m.Name} needs the network and the till is offline.")
+            : new OfferedPaymentMethod(m, true)).ToList();
+    }
+
     /// <summary>Cash toward what remains: the excess is change; less than what remains leaves the rest for another method.</summary>
     public PaymentResult PayCash(Cart cart, decimal tendered, string methodId = "cash")
     {
@@ -95,6 +112,11 @@ public sealed class Checkout
         if (!_options.CurrencyInfo.IsWholeUnits(tendered))
         {
             return new PaymentResult(PaymentStatus.Refused, $"{tendered} is not an amount of {_options.Currency} cash.");
+        }
+
+        if (UnknownMethod(PaymentKind.Cash, ref methodId, "cash") is { } unknown)
+        {
+            return unknown;
         }
 
         var remaining = cart.Remaining;
@@ -116,6 +138,11 @@ public sealed class Checkout
         if (kind is not (PaymentKind.Card or PaymentKind.Wallet))
         {
             throw new ArgumentOutOfRangeException(nameof(kind), $"{kind} payments do not go through the payment terminal.");
+        }
+
+        if (UnknownMethod(kind, ref methodId, null) is { } unknown)
+        {
+            return unknown;
         }
 
         if (Refuse(cart, kind, amount, out var due) is { } refused)
@@ -166,6 +193,11 @@ public sealed class Checkout
     {
         ArgumentNullException.ThrowIfNull(cart);
         ArgumentException.ThrowIfNullOrWhiteSpace(reference);
+        if (UnknownMethod(PaymentKind.Qr, ref methodId, null) is { } unknown)
+        {
+            return unknown;
+        }
+
         if (Refuse(cart, PaymentKind.Qr, amount, out var due) is { } refused)
         {
             return refused;
@@ -183,6 +215,11 @@ public sealed class Checkout
         if (cart.Customer is null)
         {
             return new PaymentResult(PaymentStatus.Refused, "Attach a customer before charging to an account.");
+        }
+
+        if (UnknownMethod(PaymentKind.CustomerAccount, ref methodId, "customer-account") is { } unknown)
+        {
+            return unknown;
         }
 
         if (Refuse(cart, PaymentKind.CustomerAccount, amount, out var due) is { } refused)
@@ -222,6 +259,10 @@ public sealed class Checkout
             return new CompletionResult(sale);
         }
         catch (NoOpenShiftException e)
+        {
+            return new CompletionResult(null, Message: e.Message);
+        }
+        catch (LoyaltyPointsShortException e)
         {
             return new CompletionResult(null, Message: e.Message);
         }
@@ -285,6 +326,42 @@ public sealed class Checkout
                 ? $" Transfer {p.Reference} ({p.Amount}) must be sent back by the bank."
                 : $" {p.Amount} was not charged to the customer's account."));
         return new VoidResult(VoidStatus.Voided, message, cash, reversed, []);
+    }
+
+    /// <summary>
+    /// Once the till has pulled its payment methods, only those are taken, each as its own kind. The default ids
+    /// ("cash", "customer-account") stand for the till's method of that kind.
+    /// </summary>
+    private PaymentResult? UnknownMethod(PaymentKind kind, ref string methodId, string? defaultId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(methodId);
+        var methods = _catalog.PaymentMethods();
+        if (methods.Count == 0)
+        {
+            return null;
+        }
+
+        var id = methodId;
+        var method = methods.FirstOrDefault(m => m.Id == id);
+        if (method is null && methodId == defaultId)
+        {
+            method = methods.FirstOrDefault(m => m.Kind == kind);
+        }
+
+        if (method is null)
+        {
+            return new PaymentResult(PaymentStatus.Refused, methodId == defaultId
+                ? $"The back office offers no {kind} payment method at this till."
+                : $"Payment method '{methodId}' is not offered at this till.");
+        }
+
+        if (method.Kind != kind)
+        {
+            return new PaymentResult(PaymentStatus.Refused, $"'{method.Name}' is a {method.Kind} method, not {kind}.");
+        }
+
+        methodId = method.Id;
+        return null;
     }
 
     private PaymentResult? Refuse(Cart cart, PaymentKind kind, decimal? amount, out decimal due)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PosBridge.Core.Sales;
+using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Sales;
@@ -10,6 +11,9 @@ public sealed class SaleInvalidException(SaleValidationResult validation)
 {
     public SaleValidationResult Validation { get; } = validation;
 }
+
+/// <summary>Thrown inside the commit when the sale spends more points than the customer has here; nothing is written.</summary>
+public sealed class LoyaltyPointsShortException(string message) : InvalidOperationException(message);
 
 /// <summary>Thrown when a sale is committed with no shift open: a sale always belongs to an open shift.</summary>
 public sealed class NoOpenShiftException() : InvalidOperationException("No shift is open: a sale always belongs to an open shift; open one first.");
@@ -70,6 +74,14 @@ public sealed class SaleStore
             builder.StoreUtcOffset = timeZone.GetUtcOffset(now);
             var sale = builder.Build();
             var refundHistory = sale.RefundOf is { } refundOf ? History(refundOf.SaleId) : null;
+            if (refundHistory is not null && builder.Loyalty is null && sale.Customer is not null
+                && LoyaltyRules.ForRefund(refundHistory.Original, refundHistory.EarlierRefunds, sale.Totals.AmountDue) is { } pointsBack)
+            {
+                // A refund moves the original's points back in proportion, read here beside the earlier refunds.
+                builder.Loyalty = pointsBack;
+                sale = builder.Build();
+            }
+
             var validation = refundHistory is null && sale.RefundOf is { } missing
                 ? new SaleValidationResult([new ValidationError("refundOf.saleId", $"sale {missing.SaleNumber} ({missing.SaleId}) is not stored on this till.")])
                 : sale.Validate(refundHistory);
@@ -79,10 +91,28 @@ public sealed class SaleStore
             }
 
             var id = sale.Id.ToString();
+            var loyalty = sale.Loyalty is { } points && sale.Customer is { } customer ? (points, customer) : default;
+            if (loyalty.customer is not null && sale.RefundOf is null && loyalty.points.Spent > 0m)
+            {
+                // Checked again under the write lock: two carts of one customer cannot spend the same points.
+                var available = new LoyaltyService(_database, _options).Balance(loyalty.customer.Id, loyalty.points.ProgramId).Available;
+                if (available < loyalty.points.Spent)
+                {
+                    throw new LoyaltyPointsShortException($"{loyalty.customer.Name ?? loyalty.customer.Id} has {available} points here, less than the {loyalty.points.Spent} this sale spends; nothing was saved.");
+                }
+            }
+
             _database.Execute(
                 "INSERT INTO Sales(Id, SaleNumber, ShiftId, Seq, CreatedAtUtc, RefundOfId, Json) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 id, sale.SaleNumber, shift.Id, shift.LastSeq, TillDatabase.Text(now), sale.RefundOf?.SaleId.ToString(), SaleJson.Serialize(sale));
             _database.Execute("INSERT INTO Outbox(SaleId) VALUES (?)", id);
+            if (loyalty.customer is not null)
+            {
+                _database.Execute(
+                    "INSERT INTO LoyaltyMoves(SaleId, CustomerId, ProgramId, Earned, Spent, AtUtc) VALUES (?, ?, ?, ?, ?, ?)",
+                    id, loyalty.customer.Id, loyalty.points.ProgramId, TillDatabase.Text(loyalty.points.Earned), TillDatabase.Text(loyalty.points.Spent), TillDatabase.Text(now));
+            }
+
             alsoInTransaction?.Invoke(sale);
             return sale;
         });

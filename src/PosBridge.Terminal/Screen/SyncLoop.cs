@@ -37,7 +37,7 @@ internal sealed class ConnectorNetworkStatus(SyncState state) : INetworkStatus
 /// <summary>
 /// Pairs the till once (with the configured one-time code), then uploads the outbox whenever a sale is
 /// committed and every <see cref="ScreenOptions.SyncInterval"/>, backing off while the connector is
-/// away. It uses its own connection to the till's database, so an upload never waits on the cashier
+/// away, and pulls the catalog at start and every <see cref="CatalogPuller.Interval"/>. It uses its own connection to the till's database, so an upload never waits on the cashier
 /// and the cashier never waits on the network.
 /// </summary>
 internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncState state, TimeProvider timeProvider, ILoggerFactory loggers) : BackgroundService
@@ -57,17 +57,19 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
         // The loop backs off on its own; the breaker's part here is to refuse at once the nudges each sale gives
         // while the connector is down, so its break must not outlast the loop's first retry.
         var circuit = new ConnectorCircuitOptions { BreakDuration = firstRetry < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : firstRetry };
-        var uploader = new SaleUploader(database, new Outbox(database, timeProvider), new ConnectorClient(http, timeProvider, circuit), timeProvider, loggers.CreateLogger<SaleUploader>())
+        var client = new ConnectorClient(http, timeProvider, circuit);
+        var uploader = new SaleUploader(database, new Outbox(database, timeProvider), client, timeProvider, loggers.CreateLogger<SaleUploader>())
         {
             FirstRetryDelay = firstRetry,
             MaxRetryDelay = options.UploadMaxRetryDelay,
         };
+        var catalog = new CatalogPuller(database, till, client, timeProvider, loggers.CreateLogger<CatalogPuller>());
         var logger = loggers.CreateLogger<SyncLoop>();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var nudge = state.NextNudge;
-            var reachable = await PassAsync(uploader, http, logger, stoppingToken).ConfigureAwait(false);
+            var reachable = await PassAsync(uploader, catalog, http, logger, stoppingToken).ConfigureAwait(false);
             if (reachable != state.Online)
             {
                 Log.ConnectorReachable(logger, reachable);
@@ -92,7 +94,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
     }
 
     /// <summary>One pass: pair if needed, upload what waits, and say whether the connector answered.</summary>
-    private async Task<bool> PassAsync(SaleUploader uploader, HttpClient http, ILogger logger, CancellationToken cancellationToken)
+    private async Task<bool> PassAsync(SaleUploader uploader, CatalogPuller catalog, HttpClient http, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -115,6 +117,12 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
             }
 
             state.LastError = null;
+            // The catalog (prices, payment methods, loyalty rules) at start and every catalog.Interval after.
+            if (await catalog.PullIfDueAsync(uploader.Credentials!, cancellationToken).ConfigureAwait(false) is { ConnectorUnavailable: true })
+            {
+                return false;
+            }
+
             // An empty outbox sends nothing, so it says nothing about the connector: ask it.
             return report.Sent + report.Rejected > 0 || await ProbeAsync(http, cancellationToken).ConfigureAwait(false);
         }

@@ -113,6 +113,26 @@ internal static class Migrations
             """,
             "CREATE INDEX RefundIntentsBySale ON RefundIntents(SaleId)",
         ],
+
+        // 7: the catalog pulled from the connector carries categories, payment methods and loyalty programs; each
+        // sale's points are kept per customer for the till's view of their balance.
+        [
+            "CREATE TABLE Categories(Id TEXT PRIMARY KEY, Name TEXT NOT NULL, ParentId TEXT)",
+            "ALTER TABLE Products ADD COLUMN CategoryId TEXT",
+            "CREATE TABLE PaymentMethods(Id TEXT PRIMARY KEY, Name TEXT NOT NULL, Kind TEXT NOT NULL)",
+            "CREATE TABLE LoyaltyPrograms(Id TEXT PRIMARY KEY, Json TEXT NOT NULL)",
+            """
+            CREATE TABLE LoyaltyMoves(
+                SaleId TEXT PRIMARY KEY REFERENCES Sales(Id), CustomerId TEXT NOT NULL, ProgramId TEXT NOT NULL,
+                Earned TEXT NOT NULL, Spent TEXT NOT NULL, AtUtc TEXT NOT NULL)
+            """,
+            "CREATE INDEX LoyaltyMovesByCustomer ON LoyaltyMoves(CustomerId, ProgramId, AtUtc)",
+            """
+            CREATE TABLE LoyaltyBalances(
+                CustomerId TEXT NOT NULL, ProgramId TEXT NOT NULL, Points TEXT NOT NULL, AsOfUtc TEXT NOT NULL,
+                PRIMARY KEY (CustomerId, ProgramId))
+            """,
+        ],
     ];
 
     public static int Latest => Steps.Length;

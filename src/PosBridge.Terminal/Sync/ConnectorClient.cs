@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Polly.CircuitBreaker;
+using PosBridge.Core.Catalog;
 using PosBridge.Core.Sync;
 
 namespace PosBridge.Terminal.Sync;
@@ -39,6 +40,9 @@ public sealed class ConnectorUnavailableException(string message, Exception? inn
 public sealed class ConnectorClient
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Strict: a page with a null list or a field of the wrong type is a bad page, not an empty one.
+    private static readonly JsonSerializerOptions CatalogJson = new(JsonSerializerDefaults.Web) { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
     private static readonly byte[] BatchStart = "{\"sales\":["u8.ToArray();
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
@@ -164,6 +168,35 @@ public sealed class ConnectorClient
             "duplicate" => new ShiftClosingOutcome(ShiftClosingStatus.Duplicate, null),
             _ => throw new ConnectorUnavailableException($"The connector answered the shift close with an unknown status '{answer.Status}'."),
         };
+    }
+
+    /// <summary>
+    /// One page of catalog changes since <paramref name="cursor"/> (null: from the start), at most
+    /// <paramref name="limit"/> rows (<c>GET /api/v1/catalog</c>, signed over the path with its query).
+    /// </summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    /// <exception cref="JsonException">The answer is not a catalog page.</exception>
+    public async Task<CatalogChanges> CatalogAsync(TillCredentials credentials, string? cursor, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var path = "/api/v1/catalog?limit=" + limit.ToString(CultureInfo.InvariantCulture)
+            + (string.IsNullOrEmpty(cursor) ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor));
+        using var request = Signed(credentials, HttpMethod.Get, path, []);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
+        {
+            throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the catalog pull waits for the next pass.");
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The connector refused the catalog pull ({(int)response.StatusCode}): {ProblemDetail(text)}");
+        }
+
+        return JsonSerializer.Deserialize<CatalogChanges>(text, CatalogJson)
+            ?? throw new JsonException("The connector answered the catalog pull with null.");
     }
 
     public async Task<TillSyncStatus> StatusAsync(TillCredentials credentials, CancellationToken cancellationToken = default)

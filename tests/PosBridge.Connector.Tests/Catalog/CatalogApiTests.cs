@@ -5,6 +5,8 @@ using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Core.Catalog;
+using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 
 namespace PosBridge.Connector.Tests.Catalog;
@@ -85,5 +87,57 @@ public sealed class CatalogApiTests
         var response = await host.Client.GetAsync("/api/v1/catalog", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Catalog_PaymentMethodsOfferedElsewhere_ComeAsRemoved_AndEndedProgramsAsRemoved()
+    {
+        await using var host = await ConnectorHost.StartAsync();
+        var till = await host.PairTillAsync(); // CAI1/T2
+        var catalog = host.Services.GetRequiredService<CatalogSnapshot>();
+        var ct = TestContext.Current.CancellationToken;
+        await catalog.SavePaymentMethodsAsync(
+            [
+                new PaymentMethod { Id = "cash", Name = "Cash", Kind = PaymentKind.Cash },
+                new PaymentMethod { Id = "7", Name = "Visa", Kind = PaymentKind.Card, OfferedAt = ["CAI1/T2"] },
+                new PaymentMethod { Id = "8", Name = "Vodafone Cash", Kind = PaymentKind.Wallet, OfferedAt = ["CAI1/T9", "ALX1"] },
+                new PaymentMethod { Id = "9", Name = "InstaPay", Kind = PaymentKind.Qr, OfferedAt = ["*/T2"] },
+            ],
+            ["old"],
+            ct);
+        LoyaltyProgram Program(string id) => new()
+        {
+            Id = id, Name = "Program " + id, Kind = "loyalty",
+            Rules = [new LoyaltyRule { Id = "r", PointMode = LoyaltyPointMode.PerCurrencyUnit, Points = 1m }],
+            Rewards = [new LoyaltyReward { Id = "w", Kind = LoyaltyRewardKind.Discount, Description = "10 %", RequiredPoints = 100m, Discount = 10m }],
+        };
+        await catalog.ReplaceLoyaltyProgramsAsync([Program("1"), Program("2")], ct);
+
+        var first = await PageAsync(till, string.Empty);
+
+        Assert.Equal([("cash", PaymentKind.Cash), ("7", PaymentKind.Card), ("9", PaymentKind.Qr)], first.PaymentMethods.Select(m => (m.Id, m.Kind)));
+        Assert.All(first.PaymentMethods, m => Assert.Empty(m.OfferedAt));
+        Assert.Equal(["8", "old"], first.RemovedPaymentMethodIds);
+        Assert.Equal(["1", "2"], first.LoyaltyPrograms.Select(p => p.Id));
+        Assert.Equal(LoyaltyPointMode.PerCurrencyUnit, first.LoyaltyPrograms[0].Rules[0].PointMode);
+
+        // Program 2 ended; the same set again changes nothing.
+        await catalog.ReplaceLoyaltyProgramsAsync([Program("1")], ct);
+        await catalog.ReplaceLoyaltyProgramsAsync([Program("1")], ct);
+        var changes = await PageAsync(till, $"?cursor={first.NextCursor}");
+
+        Assert.Empty(changes.LoyaltyPrograms);
+        Assert.Equal(["2"], changes.RemovedLoyaltyProgramIds);
+        Assert.Empty(changes.PaymentMethods);
+    }
+
+    [Fact]
+    public void CatalogChanges_WrittenByAnOlderConnector_StillRead()
+    {
+        var old = System.Text.Json.JsonSerializer.Deserialize<CatalogChanges>(
+            """{"products":[],"taxes":[],"categories":[],"removedProductIds":["p1"],"nextCursor":"5","hasMore":false}""", TerminalApi.Json)!;
+
+        Assert.Equal(["p1"], old.RemovedProductIds);
+        Assert.Equal((0, 0, 0, 0), (old.PaymentMethods.Count, old.RemovedPaymentMethodIds.Count, old.LoyaltyPrograms.Count, old.RemovedLoyaltyProgramIds.Count));
     }
 }

@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 using PosBridge.Erp.Odoo.Catalog;
 using PosBridge.Erp.Odoo.Emulator;
@@ -111,5 +112,67 @@ public sealed class OdooCatalogSourceTests
 
         Assert.Equal([("COF-TR", 500m, 20m), ("DAT-1K", 40m, 0m)], levels.Select(l => (l.Sku, l.OnHand, l.Reserved)));
         Assert.All(levels, l => Assert.Equal("1", l.LocationId));
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task LastPage_CarriesThePaymentMethodsOfTheMappedConfigs_WithKindsAndTills(int version)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var options = new PosBridge.Erp.Odoo.Pos.OdooPosOptions
+        {
+            Tills = new() { ["CAI1/T1"] = 1, ["T2"] = 2 },
+            PaymentMethods = new() { ["cash"] = 1 },
+            PaymentMethodKinds = new() { ["4"] = "Wallet" },
+        };
+        odoo.Read(s =>
+        {
+            // A wallet and a QR method offered at till 2 only; QR needs 17's payment_method_type.
+            s.Create("pos.payment.method", new JObject { ["name"] = "Vodafone Cash", ["journal_id"] = 3, ["active"] = true });
+            s.Create("pos.payment.method", new JObject { ["name"] = "InstaPay QR", ["journal_id"] = 3, ["active"] = true, [version >= 17 ? "payment_method_type" : "use_payment_terminal"] = version >= 17 ? "qr_code" : false });
+            s.Write("pos.config", 2, new JObject { ["payment_method_ids"] = new JArray((object)new JArray(6, 0, new JArray(1, 2, 4, 5))) });
+            return 0;
+        });
+        var source = new OdooCatalogSource(client, options);
+
+        var first = await source.GetChangesAsync(null, 2, Ct);
+        var last = await source.GetChangesAsync(null, 100, Ct);
+
+        Assert.True(first.HasMore);
+        Assert.Empty(first.PaymentMethods); // only the page that ends the pull carries them
+        Assert.Equal(
+            [("cash", "Cash", PaymentKind.Cash, "*/T2,CAI1/T1"), ("2", "Card", PaymentKind.Card, "*/T2,CAI1/T1"), ("3", "Customer Account", PaymentKind.CustomerAccount, "CAI1/T1"),
+             ("4", "Vodafone Cash", PaymentKind.Wallet, "*/T2"), ("5", "InstaPay QR", version >= 17 ? PaymentKind.Qr : PaymentKind.Card, "*/T2")],
+            last.PaymentMethods.Select(m => (m.Id, m.Name, m.Kind, string.Join(',', m.OfferedAt))));
+        Assert.True(last.PaymentMethods[2].IsOfferedTo("CAI1", "T1"));
+        Assert.False(last.PaymentMethods[2].IsOfferedTo("CAI1", "T2"));
+
+        // Archived in Odoo, or offered by no mapped till: removed.
+        odoo.Read(s =>
+        {
+            s.Write("pos.payment.method", 4, new JObject { ["active"] = false });
+            s.Create("pos.payment.method", new JObject { ["name"] = "Other shop", ["journal_id"] = 3, ["active"] = true });
+            return 0;
+        });
+        var after = await source.GetChangesAsync(null, 100, Ct);
+        Assert.Equal(["4", "6"], after.RemovedPaymentMethodIds);
+        Assert.DoesNotContain(after.PaymentMethods, m => m.Id is "4" or "6");
+    }
+
+    [Fact]
+    public void Options_UnknownPaymentMethodKind_IsNamed()
+    {
+        var failures = PosBridge.Erp.Odoo.Pos.OdooPosOptionsValidation.Validate(new PosBridge.Erp.Odoo.Pos.OdooPosOptions
+        {
+            Tills = new() { ["T1"] = 1 },
+            PaymentMethodKinds = new() { ["4"] = "Crypto", ["5"] = "2", ["6"] = "wallet" },
+        });
+
+        Assert.Equal(
+            ["Odoo:Pos:PaymentMethodKinds:4 is 'Crypto'; use Cash, Card, Wallet, Qr or CustomerAccount.", "Odoo:Pos:PaymentMethodKinds:5 is '2'; use Cash, Card, Wallet, Qr or CustomerAccount."],
+            failures);
     }
 }

@@ -14,9 +14,12 @@ internal sealed class ConnectorProcess : IDisposable
     private readonly string _dll;
     private Process? _process;
 
-    private ConnectorProcess(string dll)
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private ConnectorProcess(string dll, IReadOnlyDictionary<string, string>? environment)
     {
         _dll = dll;
+        _environment = environment ?? new Dictionary<string, string>();
         Port = FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -27,9 +30,10 @@ internal sealed class ConnectorProcess : IDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<ConnectorProcess> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the connector; <paramref name="environment"/> adds settings as <c>Section__Key</c> variables.</summary>
+    public static async Task<ConnectorProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var connector = new ConnectorProcess(await ConnectorDllAsync(cancellationToken));
+        var connector = new ConnectorProcess(await ConnectorDllAsync(cancellationToken), environment);
         await connector.RestartAsync(cancellationToken);
         return connector;
     }
@@ -112,6 +116,11 @@ internal sealed class ConnectorProcess : IDisposable
         }
 
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
+        }
+
         return info;
     }
 

@@ -1,0 +1,275 @@
+using System.Globalization;
+using PosBridge.Core.Amounts;
+using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Storage;
+
+namespace PosBridge.Terminal.Loyalty;
+
+/// <summary>
+/// A customer's points in a program as this till sees them: the balance the back office last gave
+/// (<see cref="BackOffice"/>, as of <see cref="BackOfficeAsOf"/>; zero when it never did) plus what sales on this
+/// till earned and spent since. A local view: points earned at other tills or online are not in it until the
+/// back office's balance is set again.
+/// </summary>
+public sealed record LoyaltyBalance(string CustomerId, string ProgramId, decimal BackOffice, DateTimeOffset? BackOfficeAsOf, decimal EarnedHere, decimal SpentHere)
+{
+    public decimal Available => BackOffice + EarnedHere - SpentHere;
+}
+
+public enum RedeemStatus
+{
+    Applied,
+
+    /// <summary>Nothing changed on the cart; <see cref="RedeemResult.Message"/> says why.</summary>
+    Refused,
+}
+
+/// <summary>The outcome of spending points on a reward; <see cref="Message"/> is for the cashier.</summary>
+public sealed record RedeemResult(RedeemStatus Status, string Message, AppliedReward? Reward = null)
+{
+    public bool IsApplied => Status == RedeemStatus.Applied;
+}
+
+/// <summary>
+/// Loyalty at the till, by the programs pulled from the back office: attach a customer to a cart (the program they
+/// earn in comes with them), show their points, spend points on a reward. Points earned are computed on the sale's
+/// own totals when it commits and recorded on the sale (<see cref="Sale.Loyalty"/>), which the connector's loyalty
+/// sink applies to the customer's card in the back office.
+/// </summary>
+public sealed class LoyaltyService
+{
+    private readonly TillDatabase _database;
+    private readonly CatalogStore _catalog;
+    private readonly TillOptions _options;
+
+    public LoyaltyService(TillDatabase database, TillOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        _database = database;
+        _options = options;
+        _catalog = new CatalogStore(database, options);
+    }
+
+    public IReadOnlyList<LoyaltyProgram> Programs() => _catalog.LoyaltyPrograms();
+
+    /// <summary>The program a customer earns in by default: the first points program that needs no code.</summary>
+    public LoyaltyProgram? DefaultProgram() =>
+        Programs().FirstOrDefault(p => !p.NeedsCode && string.Equals(p.Kind, "loyalty", StringComparison.OrdinalIgnoreCase))
+        ?? Programs().FirstOrDefault(p => !p.NeedsCode);
+
+    /// <summary>
+    /// Attaches <paramref name="customer"/> to the cart, earning in <paramref name="programId"/> (default:
+    /// <see cref="DefaultProgram"/>; none when the till has no program). A reward already on the cart is removed
+    /// first: it was the previous customer's.
+    /// </summary>
+    /// <exception cref="ArgumentException">No program has the id given.</exception>
+    public void Attach(Cart cart, Customer customer, string? programId = null)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        ArgumentNullException.ThrowIfNull(customer);
+        var program = programId is null
+            ? DefaultProgram()
+            : Programs().FirstOrDefault(p => p.Id == programId) ?? throw new ArgumentException($"The till has no loyalty program '{programId}'; pull the catalog.", nameof(programId));
+        RemoveReward(cart);
+        cart.Customer = customer;
+        cart.LoyaltyProgram = program;
+    }
+
+    /// <summary>Takes the customer (and any reward) off the cart.</summary>
+    public static void Detach(Cart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        RemoveReward(cart);
+        cart.Customer = null;
+        cart.LoyaltyProgram = null;
+    }
+
+    /// <summary>The customer's points in a program as this till knows them (see <see cref="LoyaltyBalance"/>).</summary>
+    public LoyaltyBalance Balance(string customerId, string programId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentException.ThrowIfNullOrEmpty(programId);
+        var known = _database.Query<BalanceRow>("SELECT Points, AsOfUtc FROM LoyaltyBalances WHERE CustomerId = ? AND ProgramId = ?", customerId, programId).FirstOrDefault();
+        var moves = known is null
+            ? _database.Query<MoveRow>("SELECT Earned, Spent FROM LoyaltyMoves WHERE CustomerId = ? AND ProgramId = ?", customerId, programId)
+            : _database.Query<MoveRow>("SELECT Earned, Spent FROM LoyaltyMoves WHERE CustomerId = ? AND ProgramId = ? AND AtUtc > ?", customerId, programId, known.AsOfUtc);
+        return new LoyaltyBalance(
+            customerId,
+            programId,
+            known is null ? 0m : TillDatabase.Decimal(known.Points),
+            known is null ? null : TillDatabase.Instant(known.AsOfUtc),
+            moves.Sum(m => TillDatabase.Decimal(m.Earned)),
+            moves.Sum(m => TillDatabase.Decimal(m.Spent)));
+    }
+
+    /// <summary>
+    /// Records the balance the back office gave for a customer's card as of <paramref name="asOf"/>: sales on this till
+    /// after that instant are added to it, earlier ones are taken as already in it.
+    /// </summary>
+    public void SetBackOfficeBalance(string customerId, string programId, decimal points, DateTimeOffset asOf)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentException.ThrowIfNullOrEmpty(programId);
+        _database.Execute(
+            "INSERT INTO LoyaltyBalances(CustomerId, ProgramId, Points, AsOfUtc) VALUES (?, ?, ?, ?) ON CONFLICT(CustomerId, ProgramId) DO UPDATE SET Points = excluded.Points, AsOfUtc = excluded.AsOfUtc",
+            customerId, programId, TillDatabase.Text(points), TillDatabase.Text(asOf));
+    }
+
+    /// <summary>
+    /// Spends points on one of the cart's program's rewards: a discount (percent, an amount, or an amount per point,
+    /// up to its maximum) taken as an order discount through Core's calculator, or a product added at 100 % off.
+    /// Refused, with nothing changed, without a customer or program, for an unknown reward or one the till cannot
+    /// apply, when a reward is already on the cart, or when the customer's points are short.
+    /// </summary>
+    /// <param name="cart">The cart, with its customer attached.</param>
+    /// <param name="rewardId">A reward of the cart's program.</param>
+    /// <param name="points">For an amount-per-point reward, how many points to spend (default: as many as the sale can use).</param>
+    public RedeemResult Redeem(Cart cart, string rewardId, decimal? points = null)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        ArgumentException.ThrowIfNullOrEmpty(rewardId);
+        if (cart.Customer is not { } customer)
+        {
+            return Refused("Attach the customer first: points are spent from their card.");
+        }
+
+        if (cart.LoyaltyProgram is not { } program)
+        {
+            return Refused("This till has no loyalty program for the customer to spend points in; pull the catalog.");
+        }
+
+        if (program.Rewards.FirstOrDefault(r => r.Id == rewardId) is not { } reward)
+        {
+            return Refused($"'{program.Name}' has no reward '{rewardId}'.");
+        }
+
+        if (cart.Reward is not null)
+        {
+            return Refused($"'{cart.Reward.Description}' is already on this sale; one reward per sale (remove it first).");
+        }
+
+        if (cart.Lines.Count == 0)
+        {
+            return Refused("The cart is empty: add what the customer buys before spending points.");
+        }
+
+        var available = Balance(customer.Id, program.Id).Available;
+        var name = customer.Name ?? customer.Id;
+        switch (reward.Kind)
+        {
+            case LoyaltyRewardKind.Product:
+                {
+                    if (reward.RequiredPoints > available)
+                    {
+                        return Short(name, available, reward.RequiredPoints);
+                    }
+
+                    if (reward.ProductId is null || _catalog.FindById(reward.ProductId) is not { Active: true } product)
+                    {
+                        return Refused($"'{reward.Description}' gives a product this till does not sell; pull the catalog.");
+                    }
+
+                    cart.AddRewardLine(product, reward.ProductQuantity, reward.Description);
+                    var applied = new AppliedReward(program.Id, reward.Id, reward.Description, reward.RequiredPoints, 0m, cart.OrderDiscountPercent);
+                    cart.Reward = applied;
+                    return new RedeemResult(RedeemStatus.Applied, $"{reward.Description}: {reward.RequiredPoints.ToString(CultureInfo.InvariantCulture)} points.", applied);
+                }
+
+            case LoyaltyRewardKind.Discount:
+                {
+                    var total = cart.Totals.Total;
+                    if (total <= 0m)
+                    {
+                        return Refused("Nothing is left to discount on this sale.");
+                    }
+
+                    decimal spend, amount;
+                    if (reward.DiscountMode == LoyaltyDiscountMode.PerPoint)
+                    {
+                        if (reward.Discount <= 0m)
+                        {
+                            return Refused($"'{reward.Description}' gives nothing per point.");
+                        }
+
+                        // As many points as asked (or as the sale can use), never fewer than the reward's minimum.
+                        var cap = reward.MaxDiscount > 0m ? Math.Min(reward.MaxDiscount, total) : total;
+                        spend = points ?? Math.Min(available, Math.Ceiling(cap / reward.Discount * 100m) / 100m);
+                        if (spend <= 0m || spend < reward.RequiredPoints)
+                        {
+                            return spend > available || available < reward.RequiredPoints
+                                ? Short(name, available, Math.Max(spend, reward.RequiredPoints))
+                                : Refused($"'{reward.Description}' needs at least {reward.RequiredPoints.ToString(CultureInfo.InvariantCulture)} points.");
+                        }
+
+                        amount = Math.Min(cap, spend * reward.Discount);
+                    }
+                    else
+                    {
+                        spend = reward.RequiredPoints;
+                        amount = reward.DiscountMode == LoyaltyDiscountMode.Percent ? total * reward.Discount / 100m : reward.Discount;
+                        amount = Math.Min(total, reward.MaxDiscount > 0m ? Math.Min(reward.MaxDiscount, amount) : amount);
+                    }
+
+                    if (spend > available)
+                    {
+                        return Short(name, available, spend);
+                    }
+
+                    amount = Rounding.ToDecimals(amount, _options.CurrencyInfo.MinorUnits, RoundingMode.HalfUp);
+                    if (amount <= 0m)
+                    {
+                        return Refused($"'{reward.Description}' takes nothing off this sale.");
+                    }
+
+                    // The whole order's total is linear in (100 − order discount) %, so this order discount takes
+                    // the amount off (to the minor unit, up to per-line rounding); Core computes the rest.
+                    var before = cart.OrderDiscountPercent;
+                    var after = 100m - ((100m - before) * (total - amount) / total);
+                    cart.SetOrderDiscountPercent(Math.Min(100m, decimal.Round(after, 10)));
+                    var applied = new AppliedReward(program.Id, reward.Id, reward.Description, spend, amount, before);
+                    cart.Reward = applied;
+                    return new RedeemResult(RedeemStatus.Applied, $"{reward.Description}: {amount.ToString(CultureInfo.InvariantCulture)} off for {spend.ToString(CultureInfo.InvariantCulture)} points.", applied);
+                }
+
+            default:
+                return Refused($"'{reward.Description}' cannot be given at the till; the back office gives it.");
+        }
+    }
+
+    /// <summary>Takes the reward off the cart: the order discount it replaced comes back, a product it gave goes.</summary>
+    public static void RemoveReward(Cart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        if (cart.Reward is not { } reward)
+        {
+            return;
+        }
+
+        cart.RemoveRewardLines();
+        cart.SetOrderDiscountPercent(reward.OrderDiscountBefore);
+        cart.Reward = null;
+    }
+
+    private static RedeemResult Refused(string message) => new(RedeemStatus.Refused, message);
+
+    private static RedeemResult Short(string customer, decimal available, decimal needed) =>
+        Refused($"{customer} has {available.ToString(CultureInfo.InvariantCulture)} points here; this reward needs {needed.ToString(CultureInfo.InvariantCulture)}.");
+
+    private sealed class BalanceRow
+    {
+        public string Points { get; set; } = "0";
+
+        public string AsOfUtc { get; set; } = string.Empty;
+    }
+
+    private sealed class MoveRow
+    {
+        public string Earned { get; set; } = "0";
+
+        public string Spent { get; set; } = "0";
+    }
+}

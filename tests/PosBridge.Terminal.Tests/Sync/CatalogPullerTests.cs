@@ -1,0 +1,217 @@
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
+using PosBridge.Core.Taxes;
+using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Sync;
+
+namespace PosBridge.Terminal.Tests.Sync;
+
+public sealed class CatalogPullerTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static Product Product(string id, decimal price = 10m, string currency = "EGP") => new()
+    {
+        Id = id, Name = "Product " + id, Sku = "SKU-" + id, Unit = "Units", ListPrice = price, Currency = currency, TaxIds = ["t14"], CategoryId = "c1",
+    };
+
+    private static CatalogChanges Page(string next, bool more, IReadOnlyList<Product>? products = null, IReadOnlyList<string>? removed = null) => new()
+    {
+        Products = products ?? [],
+        Taxes = [],
+        Categories = [],
+        RemovedProductIds = removed ?? [],
+        NextCursor = next,
+        HasMore = more,
+    };
+
+    private static readonly LoyaltyProgram Points = new()
+    {
+        Id = "1", Name = "Café points", Kind = "loyalty",
+        Rules = [new LoyaltyRule { Id = "1", PointMode = LoyaltyPointMode.PerCurrencyUnit, Points = 1m }],
+        Rewards = [new LoyaltyReward { Id = "1", Kind = LoyaltyRewardKind.Discount, Description = "10 % off", RequiredPoints = 100m, Discount = 10m, DiscountMode = LoyaltyDiscountMode.Percent }],
+    };
+
+    /// <summary>Three pages from the start: taxes, categories, methods and a program with the first.</summary>
+    private static FakeCatalogConnector ThreePages()
+    {
+        var connector = new FakeCatalogConnector();
+        connector.Serve(string.Empty, Page("2", true, [Product("a"), Product("b")]) with
+        {
+            Taxes = [new TaxDefinition { Id = "t14", Name = "VAT 14%", AmountType = TaxAmountType.Percent, Amount = 14m }],
+            Categories = [new Category { Id = "c1", Name = "مشروبات" }],
+            PaymentMethods = [new PaymentMethod { Id = "cash", Name = "Cash", Kind = PaymentKind.Cash }, new PaymentMethod { Id = "7", Name = "Visa", Kind = PaymentKind.Card }],
+            LoyaltyPrograms = [Points],
+        });
+        connector.Serve("2", Page("4", true, [Product("c"), Product("d")]));
+        connector.Serve("4", Page("5", false, [Product("e")]));
+        return connector;
+    }
+
+    private static CatalogPuller Puller(TestTill till, FakeCatalogConnector connector) =>
+        new(till.Database, till.Options, new ConnectorClient(connector.Client(), till.Clock), till.Clock, till.Logs.For<CatalogPuller>()) { PageSize = 2 };
+
+    [Fact]
+    public async Task Pull_FromTheStart_StoresEveryPageAndTheCursor()
+    {
+        using var till = new TestTill();
+        var connector = ThreePages();
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.True(report.Complete);
+        Assert.Equal((3, 5, 2, 1), (report.Pages, report.Products, report.PaymentMethods, report.LoyaltyPrograms));
+        Assert.Equal(["", "2", "4"], connector.CursorsAsked);
+        Assert.Empty(connector.Unexpected);
+        Assert.Equal("c1", till.Catalog.FindBySku("SKU-e")?.CategoryId);
+        Assert.Equal("مشروبات", Assert.Single(till.Catalog.Categories()).Name);
+        Assert.Equal(["cash", "7"], till.Catalog.PaymentMethods().Select(m => m.Id));
+        Assert.Equal(Points.Rewards, Assert.Single(till.Catalog.LoyaltyPrograms()).Rewards);
+        Assert.Equal("5", Puller(till, connector).Cursor);
+
+        // Nothing new: one request with the stored cursor, nothing applied.
+        connector.Serve("5", Page("5", false));
+        var again = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+        Assert.Equal((1, 0), (again.Pages, again.Products));
+        Assert.Equal("5", connector.CursorsAsked[^1]);
+    }
+
+    [Fact]
+    public async Task Pull_KilledWhileWritingTheSecondPage_ResumesAtThatPageWithNothingLostOrDoubled()
+    {
+        using var till = new TestTill();
+        var connector = ThreePages();
+        var cursorWrites = 0;
+        till.Database.BeforeStatement = sql =>
+        {
+            // Each page ends with its cursor (then the cleared problem): die at the second page's cursor write.
+            if (sql.StartsWith("INSERT INTO Settings", StringComparison.Ordinal) && ++cursorWrites == 3)
+            {
+                throw new IOException("power cut");
+            }
+        };
+
+        await Assert.ThrowsAsync<IOException>(() => Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token));
+        till.Database.BeforeStatement = null;
+
+        // The first page is whole; none of the second is there.
+        Assert.Equal("2", Puller(till, connector).Cursor);
+        Assert.NotNull(till.Catalog.FindBySku("SKU-b"));
+        Assert.Null(till.Catalog.FindBySku("SKU-c"));
+
+        var resumed = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.True(resumed.Complete);
+        Assert.Equal(3, resumed.Products);
+        Assert.Equal(["", "2", "2", "4"], connector.CursorsAsked);
+        Assert.Equal(5, "abcde".Count(c => till.Catalog.FindBySku("SKU-" + c) is not null));
+        Assert.Equal(5, till.Database.Scalar<int>("SELECT COUNT(*) FROM Products WHERE Sku LIKE 'SKU-%'"));
+    }
+
+    [Fact]
+    public async Task Pull_Removals_TakeProductOffSaleAndDropMethodAndProgram()
+    {
+        using var till = new TestTill();
+        var connector = ThreePages();
+        await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+        connector.Serve("5", Page("8", false, removed: ["a"]) with { RemovedPaymentMethodIds = ["7"], RemovedLoyaltyProgramIds = ["1"] });
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.Equal(1, report.RemovedProducts);
+        Assert.Null(till.Catalog.FindBySku("SKU-a"));
+        Assert.DoesNotContain(till.Catalog.Search("Product a"), p => p.Id == "a");
+        Assert.False(till.Catalog.FindById("a")!.Active); // kept for earlier sales, no longer sold
+        Assert.Equal(["cash"], till.Catalog.PaymentMethods().Select(m => m.Id));
+        Assert.Empty(till.Catalog.LoyaltyPrograms());
+    }
+
+    [Fact]
+    public async Task Pull_BadPage_IsRefusedWholeWithTheReasonsAndTheStoreUnchanged()
+    {
+        using var till = new TestTill();
+        var connector = ThreePages();
+        connector.Serve("2", Page("4", true, [Product("c"), Product("d", price: -1m), Product("x", currency: "USD")]));
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.False(report.Complete);
+        Assert.Equal(1, report.Pages);
+        Assert.Contains("product 'd' has a negative price -1", report.Problem, StringComparison.Ordinal);
+        Assert.Contains("product 'x' is priced in 'USD'", report.Problem, StringComparison.Ordinal);
+        Assert.Null(till.Catalog.FindBySku("SKU-c"));
+        var puller = Puller(till, connector);
+        Assert.Equal("2", puller.Cursor);
+        Assert.Equal(report.Problem, puller.Problem);
+        Assert.Contains(till.Logs.Lines, l => l.Contains("refused", StringComparison.Ordinal) && l.Contains("negative price", StringComparison.Ordinal));
+
+        // Fixed at the source: the next pull applies it and clears the problem.
+        connector.Serve("2", Page("4", true, [Product("c"), Product("d")]));
+        Assert.True((await puller.PullAsync(FakeCatalogConnector.Credentials, Token)).Complete);
+        Assert.Null(puller.Problem);
+    }
+
+    [Theory]
+    [InlineData("""{"products":null,"taxes":[],"categories":[],"nextCursor":"2","hasMore":false}""")]
+    [InlineData("""{"products":[{"id":"p9","unit":"Units","listPrice":1,"currency":"EGP","taxIds":[]}],"taxes":[],"categories":[],"nextCursor":"2","hasMore":false}""")]
+    [InlineData("""{"products":[],"taxes":[],"categories":[],"paymentMethods":[{"id":"9","name":"Crypto","kind":"crypto"}],"nextCursor":"2","hasMore":false}""")]
+    [InlineData("""<html>proxy error</html>""")]
+    public async Task Pull_AnswerThatIsNotACatalogPage_IsRefusedAndNothingApplied(string json)
+    {
+        using var till = new TestTill();
+        var connector = new FakeCatalogConnector();
+        connector.ServeRaw(string.Empty, json);
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.Contains("not a catalog page", report.Problem, StringComparison.Ordinal);
+        Assert.Null(Puller(till, connector).Cursor);
+        Assert.Empty(till.Catalog.PaymentMethods());
+    }
+
+    [Fact]
+    public async Task Pull_OldConnectorWithoutMethodsOrPrograms_StillReadsItsPages()
+    {
+        using var till = new TestTill();
+        var connector = new FakeCatalogConnector();
+        connector.ServeRaw(string.Empty, """{"products":[{"id":"p9","name":"Tea","unit":"Units","listPrice":5,"currency":"EGP","taxIds":[]}],"taxes":[],"categories":[],"removedProductIds":[],"nextCursor":"3","hasMore":false}""");
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.True(report.Complete, report.Problem);
+        Assert.Equal("Tea", till.Catalog.FindById("p9")?.Name);
+    }
+
+    [Fact]
+    public async Task Checkout_AfterPull_OffersOnlyTheBackOfficeMethods_CardUnavailableOffline()
+    {
+        using var till = new TestTill();
+        await Puller(till, ThreePages()).PullAsync(FakeCatalogConnector.Credentials, Token);
+        till.Shifts.Open(TestTill.Cashier, 100m);
+        var cart = till.Checkout.NewCart(TestTill.Cashier);
+        cart.Add(TestTill.Coffee);
+
+        till.Network.IsOnline = false;
+        var offline = till.Checkout.PaymentMethods();
+        Assert.Equal([("cash", true), ("7", false)], offline.Select(o => (o.Method.Id, o.Available)));
+        Assert.Contains("offline", offline[1].Reason, StringComparison.Ordinal);
+        till.Network.IsOnline = true;
+
+        var unknown = till.Checkout.PayByReference(cart, "instapay", "TX-1");
+        var wrongKind = await till.Checkout.PayByTerminalAsync(cart, PaymentKind.Wallet, "7", cancellationToken: Token);
+        cart.Customer = new Customer { Id = "cu1", Name = "Salma" };
+        var noAccount = till.Checkout.PayLater(cart);
+        cart.Customer = null;
+        Assert.Equal((PaymentStatus.Refused, "Payment method 'instapay' is not offered at this till."), (unknown.Status, unknown.Message));
+        Assert.Equal((PaymentStatus.Refused, "'Visa' is a Card method, not Wallet."), (wrongKind.Status, wrongKind.Message));
+        Assert.Equal((PaymentStatus.Refused, "The back office offers no CustomerAccount payment method at this till."), (noAccount.Status, noAccount.Message));
+
+        var card = await till.Checkout.PayByTerminalAsync(cart, PaymentKind.Card, "7", 20m, Token);
+        var cash = till.Checkout.PayCash(cart, 100m);
+        Assert.True(card.IsAccepted, card.Message);
+        Assert.Equal("cash", cash.Payment?.MethodId);
+        var sale = till.Checkout.Complete(cart).Sale!;
+        Assert.Equal(["7", "cash"], sale.Payments.Select(p => p.MethodId));
+    }
+}
