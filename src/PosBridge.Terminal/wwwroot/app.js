@@ -40,8 +40,8 @@ const T = {
     phoneHint: '+20 100 123 4567', emailHint: 'name@example.com', printed: 'Receipt printed.',
     queued: (to) => `Receipt queued for ${to}: the connector sends it when the till is online.`,
     camera: 'Scan with the camera', cameraNoAccess: 'The camera cannot be used here.', searchSales: 'Find the sale (number, customer, date, amount)',
-    saleDate: 'Date', search: 'Search', more: 'More results', noSales: 'No sale matches.', lines: 'lines',
-    unreachable: 'Connector unreachable', circuitOpen: 'Connector unreachable · paused', noNetwork: 'No network', local: 'This till only',
+    saleDate: 'Date', search: 'Search sales', more: 'More results', noSales: 'No sale matches.', lines: 'lines',
+    unreachable: 'Connector unreachable', offlinePaused: 'Offline, paused', circuitOpen: 'Connector unreachable · paused', noNetwork: 'No network', local: 'This till only',
     receiptsWaiting: (n) => `${n} receipt messages waiting to go`
   },
   ar: {
@@ -80,8 +80,8 @@ const T = {
     phoneHint: '+20 100 123 4567', emailHint: 'name@example.com', printed: 'طُبع الإيصال.',
     queued: (to) => `الإيصال في قائمة الإرسال إلى ${to}: يُرسل عند الاتصال.`,
     camera: 'المسح بالكاميرا', cameraNoAccess: 'لا يمكن استخدام الكاميرا هنا.', searchSales: 'ابحث عن البيع (الرقم، العميل، التاريخ، المبلغ)',
-    saleDate: 'التاريخ', search: 'بحث', more: 'نتائج أخرى', noSales: 'لا توجد عملية بيع مطابقة.', lines: 'أسطر',
-    unreachable: 'الخادم لا يستجيب', circuitOpen: 'الخادم لا يستجيب · متوقف مؤقتًا', noNetwork: 'لا توجد شبكة', local: 'هذه النقطة فقط',
+    saleDate: 'التاريخ', search: 'ابحث في المبيعات', more: 'نتائج أخرى', noSales: 'لا توجد عملية بيع مطابقة.', lines: 'أسطر',
+    unreachable: 'الخادم لا يستجيب', offlinePaused: 'غير متصل، متوقف', circuitOpen: 'الخادم لا يستجيب · متوقف مؤقتًا', noNetwork: 'لا توجد شبكة', local: 'هذه النقطة فقط',
     receiptsWaiting: (n) => `${n} رسائل إيصالات بانتظار الإرسال`
   }
 };
@@ -235,8 +235,12 @@ function renderSync(sync) {
   const state = sync.connection === 'local' ? 'local' : sync.online ? 'online' : 'offline';
   net.className = 'pill ' + (sync.circuit === 'open' && !sync.online ? 'circuit ' : '') + state;
   net.dataset.connection = sync.connection; net.dataset.circuit = sync.circuit;
-  net.textContent = state === 'local' ? t('local') : sync.online ? t('online')
+  const long = state === 'local' ? t('local') : sync.online ? t('online')
     : navigator.onLine === false ? t('noNetwork') : sync.circuit === 'open' ? t('circuitOpen') : t('unreachable');
+  // A phone's bar has room for a word: the long label from 760 px, the short one below.
+  const short = state === 'local' ? t('local') : sync.online ? t('online') : sync.circuit === 'open' ? t('offlinePaused') : t('offline');
+  net.replaceChildren(el('span', { class: 'long' }, long), el('span', { class: 'short' }, short));
+  net.setAttribute('aria-label', long);
   net.title = sync.lastError || '';
   const rc = $('receipts');
   rc.hidden = !sync.receiptsWaiting;
@@ -499,7 +503,8 @@ function showDone(sale) {
   $('doneNumber').textContent = sale.number;
   $('donePayments').replaceChildren(...sale.payments.map(paymentRow));
   if ($('payDlg').open) $('payDlg').close();
-  if (!$('doneDlg').open) { $('doneAnswer').textContent = ''; $('doneDlg').showModal(); }
+  if (!$('doneDlg').open) { doneAnswer = null; $('doneDlg').showModal(); }
+  renderDoneAnswer();
   $('nextSale').focus();
 }
 $('showReceipt').onclick = () => {
@@ -509,13 +514,18 @@ $('showReceipt').onclick = () => {
 };
 $('printReceipt').onclick = async () => {
   if (!S || !S.lastSale) return;
-  const answer = $('doneAnswer');
-  answer.className = 'answer'; answer.textContent = '…';
+  doneAnswer = { text: () => '…' }; renderDoneAnswer();
   const r = await api(`receipts/${S.lastSale.id}/print`, {}).catch(() => null);
-  if (!r) { answer.textContent = ''; return; }
-  answer.className = 'answer ' + (r.error ? 'bad' : 'good');
-  answer.textContent = r.error ? (L().errors[r.error.code] || r.error.message) : t('printed');
+  doneAnswer = !r ? null : r.error ? { bad: true, text: () => L().errors[r.error.code] || r.error.message } : { text: () => t('printed') };
+  renderDoneAnswer();
 };
+// What the printer or the send queue answered, kept as words to draw again in the other language.
+let doneAnswer = null;
+function renderDoneAnswer() {
+  const answer = $('doneAnswer');
+  answer.className = 'answer' + (doneAnswer ? (doneAnswer.bad ? ' bad' : ' good') : '');
+  answer.textContent = doneAnswer ? doneAnswer.text() : '';
+}
 let sendChannel = 'sms';
 function renderSendChannel() {
   $('sendChannel').replaceChildren(...['sms', 'email'].map((k) => el('button', {
@@ -539,7 +549,8 @@ $('sendOk').onclick = async () => {
   if (r.error) { $('sendAnswer').className = 'answer bad'; $('sendAnswer').textContent = L().errors[r.error.code] || r.error.message; return; }
   if (r.sync) renderSync(r.sync);
   $('sendDlg').close();
-  $('doneAnswer').className = 'answer good'; $('doneAnswer').textContent = L().queued(r.to);
+  // The number or address is Latin text inside the sentence: isolated so RTL does not move its "+".
+  doneAnswer = { text: () => L().queued(`\u2066${r.to}\u2069`) }; renderDoneAnswer();
 };
 $('sendTo').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('sendOk').click(); });
 $('nextSale').onclick = async () => { await act('sale/next', {}); if ($('doneDlg').open) $('doneDlg').close(); scanInput.value = ''; };
@@ -681,6 +692,7 @@ function setLanguage(l) {
   if ($('reportDlg').open && lastReport) showReport(lastReport);
   if ($('refundDlg').open) { renderPayout(); renderRefundable(); if (foundSales.length) renderFound(); }
   if ($('sendDlg').open) renderSendChannel();
+  renderDoneAnswer();
 }
 window.posbridge.setLanguage = setLanguage;
 $('langBtn').onclick = () => setLanguage(lang === 'ar' ? 'en' : 'ar');
