@@ -40,7 +40,7 @@ const T = {
     phoneHint: '+20 100 123 4567', emailHint: 'name@example.com', printed: 'Receipt printed.',
     queued: (to) => `Receipt queued for ${to}: the connector sends it when the till is online.`,
     camera: 'Scan with the camera', cameraNoAccess: 'The camera cannot be used here.', searchSales: 'Find the sale (number, customer, date, amount)',
-    saleDate: 'Date', search: 'Search sales', more: 'More results', noSales: 'No sale matches.', lines: 'lines',
+    saleDate: 'Date', search: 'Search sales', more: 'More results', noSales: 'No sale matches.', lines: (n) => `${n} ${n === 1 ? 'line' : 'lines'}`,
     unreachable: 'Connector unreachable', offlinePaused: 'Offline, paused', circuitOpen: 'Connector unreachable · paused', noNetwork: 'No network', local: 'This till only',
     receiptsWaiting: (n) => `${n} receipt messages waiting to go`
   },
@@ -80,7 +80,7 @@ const T = {
     phoneHint: '+20 100 123 4567', emailHint: 'name@example.com', printed: 'طُبع الإيصال.',
     queued: (to) => `الإيصال في قائمة الإرسال إلى ${to}: يُرسل عند الاتصال.`,
     camera: 'المسح بالكاميرا', cameraNoAccess: 'لا يمكن استخدام الكاميرا هنا.', searchSales: 'ابحث عن البيع (الرقم، العميل، التاريخ، المبلغ)',
-    saleDate: 'التاريخ', search: 'ابحث في المبيعات', more: 'نتائج أخرى', noSales: 'لا توجد عملية بيع مطابقة.', lines: 'أسطر',
+    saleDate: 'التاريخ', search: 'ابحث في المبيعات', more: 'نتائج أخرى', noSales: 'لا توجد عملية بيع مطابقة.', lines: (n, raw) => raw === 1 ? 'سطر واحد' : raw === 2 ? 'سطران' : raw <= 10 ? `${n} أسطر` : `${n} سطرًا`,
     unreachable: 'الخادم لا يستجيب', offlinePaused: 'غير متصل، متوقف', circuitOpen: 'الخادم لا يستجيب · متوقف مؤقتًا', noNetwork: 'لا توجد شبكة', local: 'هذه النقطة فقط',
     receiptsWaiting: (n) => `${n} رسائل إيصالات بانتظار الإرسال`
   }
@@ -647,7 +647,7 @@ function renderFound() {
   $('refundSale').textContent = foundSales.length ? '' : t('noSales');
   $('refundFound').replaceChildren(...foundSales.map((f) => el('li', {}, el('button', { type: 'button', 'data-test': 'refund-found-sale', onclick: () => { $('refundFind').value = f.number; $('refundSearch').open = false; findRefundable(); } },
     el('span', { class: 'num' }, f.number), el('b', {}, money(f.amountDue)),
-    el('small', {}, `${num(f.at)} · ${num(f.lines)} ${t('lines')}${f.customer ? ' · ' + f.customer : ''}`)))));
+    el('small', {}, `${num(f.at)} · ${L().lines(num(f.lines), f.lines)}${f.customer ? ' · ' + f.customer : ''}`)))));
 }
 $('refundSearchBtn').onclick = () => searchSales(0);
 $('refundMore').onclick = () => searchSales(foundPage + 1);
