@@ -5,6 +5,7 @@ using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Metrics;
+using PosBridge.Connector.Receipts;
 using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
@@ -31,6 +32,7 @@ internal static class ConnectorApp
         app.UseStatusCodePages();
         app.MapTerminalApi();
         app.MapFeeds();
+        app.MapReceiptPages();
         app.MapMetrics();
         app.MapDashboard();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -78,6 +80,7 @@ internal static class ConnectorApp
             metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>(),
             shiftClosings: sp.GetRequiredService<Shifts.ShiftClosings>()));
         services.AddSingleton<Shifts.ShiftClosings>();
+        Receipts.ReceiptMessagesSetup.AddReceiptMessages(services, configuration);
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);

@@ -38,4 +38,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Dashboard action {Action} on {Subject} from {Client}")]
     public static partial void DashboardAction(ILogger logger, string action, string subject, string client);
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Till {TillId} asked for receipt {SaleNumber} by {Channel}: {Receipt}")]
+    public static partial void ReceiptRequestReceived(ILogger logger, string tillId, string saleNumber, string channel, Receipts.ReceiptRequestReceipt receipt);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Sent receipt {SaleNumber} of till {TillId} by {Channel}")]
+    public static partial void ReceiptMessageSent(ILogger logger, string channel, string saleNumber, string tillId);
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Receipt {SaleNumber} by {Channel} not sent (attempt {Attempt}); tried again in {Delay}: {Error}")]
+    public static partial void ReceiptMessageRetry(ILogger logger, string channel, string saleNumber, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Error, Message = "Receipt {SaleNumber} by {Channel} given up after attempt {Attempt}: {Error}")]
+    public static partial void ReceiptMessageFailed(ILogger logger, string channel, string saleNumber, int attempt, string error);
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Warning, Message = "{Count} receipt message(s) were being sent when the connector stopped; marked uncertain and not sent again")]
+    public static partial void ReceiptMessagesInterrupted(ILogger logger, int count);
 }

@@ -32,6 +32,8 @@ internal static class Problems
 
     public static IResult ShiftClosingConflict(string tillId, string shiftId) => Problem(StatusCodes.Status409Conflict, "shift-closing-conflict", "This shift was already closed with other figures.", $"Shift '{shiftId}' of till '{tillId}' is stored with a different close; it is never overwritten. A correction is a manager's job in the back office.");
 
+    public static IResult ReceiptRequestConflict(Guid requestId) => Problem(StatusCodes.Status409Conflict, "receipt-request-conflict", "This receipt request id was used before with other content.", $"Request '{requestId}' is stored with a different receipt or recipient; it is never overwritten. Make a new request id for a new request.");
+
     public static IResult PairingFailed(string detail) => Problem(StatusCodes.Status400BadRequest, "pairing-code-invalid", "The pairing code cannot be used.", detail);
 
     private static IResult Problem(int status, string type, string title, string detail) =>

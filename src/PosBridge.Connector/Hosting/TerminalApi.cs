@@ -45,6 +45,14 @@ internal static class TerminalApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/receipts", SendReceiptAsync)
+            .WithSummary("Ask for a sale's receipt to be sent to the customer by e-mail or SMS as a link; stored before it is acknowledged, idempotent per requestId. Signed.")
+            .Accepts<ReceiptMessageRequest>("application/json")
+            .Produces<ReceiptMessageResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/status", StatusAsync)
             .WithSummary("The calling till's sync status as the connector sees it. Signed.")
             .Produces<TillSyncStatus>()
@@ -234,6 +242,63 @@ internal static class TerminalApi
         return receipt == Shifts.ShiftClosingReceipt.Conflict
             ? Problems.ShiftClosingConflict(closing.TillId, closing.ShiftId)
             : Results.Json(new ShiftClosingResponse { Status = receipt == Shifts.ShiftClosingReceipt.Accepted ? "accepted" : "duplicate" }, Json);
+    }
+
+    // The receipt page (its HTML with QR images inline) and a little JSON around it.
+    private const int MaxReceiptRequestBytes = (ReceiptMessageRequest.MaxHtmlChars * 2) + (16 * 1024);
+
+    private static async Task<IResult> SendReceiptAsync(
+        HttpContext context,
+        TillAuthenticator authenticator,
+        TillRateLimiter limiter,
+        Receipts.ReceiptMessageStore receipts,
+        IOptions<Receipts.ReceiptMessagesOptions> options,
+        ILogger<Receipts.ReceiptMessageStore> logger,
+        CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(context, MaxReceiptRequestBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Refuse(context, logger, Problems.PayloadTooLarge(MaxReceiptRequestBytes), "payload-too-large");
+        }
+
+        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return Refuse(context, logger, authentication.Problem!, "authentication");
+        }
+
+        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
+        {
+            return RateLimited(context, retryAfter);
+        }
+
+        ReceiptMessageRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<ReceiptMessageRequest>(body, Json);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.MalformedJson(ex.Message.Split(" Path:", 2)[0]);
+        }
+
+        if (request is null)
+        {
+            return Problems.InvalidRequest("Send requestId, saleId, saleNumber, channel ('email' or 'sms'), to, language and receiptHtml.");
+        }
+
+        var problems = request.Validate();
+        if (problems.Count > 0)
+        {
+            return Refuse(context, logger, Problems.InvalidRequest(string.Join(" ", problems)), "invalid-receipt-request");
+        }
+
+        var receipt = await receipts.ReceiveAsync(till.StoreId, till.Id, request, options.Value.LinkLifetime, cancellationToken).ConfigureAwait(false);
+        Log.ReceiptRequestReceived(logger, till.Id, request.SaleNumber, request.Channel, receipt);
+        return receipt == Receipts.ReceiptRequestReceipt.Conflict
+            ? Problems.ReceiptRequestConflict(request.RequestId)
+            : Results.Json(new ReceiptMessageResponse { Status = receipt == Receipts.ReceiptRequestReceipt.Accepted ? "accepted" : "duplicate" }, Json);
     }
 
     private static async Task<IResult> StatusAsync(

@@ -170,6 +170,34 @@ internal static class Migrations
             PRIMARY KEY (adapter, store_id, till_id, shift_id)
         );
         """,
+        // 8: receipts customers asked for by e-mail or SMS: the till's request (its id the idempotency key), the
+        // receipt page served at a link whose token is kept hashed (for look-up) and encrypted (to resend), and
+        // the message's delivery state. 'sending' is written before each send, so a crash mid-send is never resent.
+        """
+        CREATE TABLE receipt_messages (
+            request_id      TEXT    PRIMARY KEY,
+            store_id        TEXT    NOT NULL,
+            till_id         TEXT    NOT NULL,
+            sale_id         TEXT    NOT NULL,
+            sale_number     TEXT    NOT NULL,
+            channel         TEXT    NOT NULL CHECK (channel IN ('email', 'sms')),
+            recipient       TEXT    NOT NULL,
+            language        TEXT    NOT NULL,
+            store_name      TEXT    NULL,
+            content_hash    TEXT    NOT NULL,
+            receipt_html    TEXT    NOT NULL,
+            token_hash      TEXT    NOT NULL UNIQUE,
+            token_protected TEXT    NOT NULL,
+            received_at     INTEGER NOT NULL,
+            expires_at      INTEGER NOT NULL,
+            state           TEXT    NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dead', 'uncertain')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error      TEXT    NULL,
+            sent_at         INTEGER NULL
+        );
+        CREATE INDEX receipt_messages_due ON receipt_messages (state, next_attempt_at);
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

@@ -122,6 +122,9 @@ public sealed record SaleSearch
     public decimal? Amount { get; init; }
 
     public int Limit { get; init; } = 50;
+
+    /// <summary>Matches to pass over first (newest first), for the next page: ask with <c>Skip + Limit</c>.</summary>
+    public int Skip { get; init; }
 }
 
 /// <summary>

@@ -77,6 +77,7 @@ public sealed class RefundService
     {
         ArgumentNullException.ThrowIfNull(search);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(search.Limit);
+        ArgumentOutOfRangeException.ThrowIfNegative(search.Skip);
         cancellationToken.ThrowIfCancellationRequested();
         var zone = _options.TimeZoneInfo;
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_timeProvider.GetUtcNow(), zone).DateTime);
@@ -98,6 +99,7 @@ public sealed class RefundService
         IReadOnlyList<Sale> found = _sales.Find(fromUtc, toUtc, window)
             .Where(s => search.Amount is not { } amount || s.Totals.AmountDue == amount)
             .Where(s => words.Length == 0 || Matches(s, raw, words))
+            .Skip(search.Skip)
             .Take(search.Limit)
             .ToList();
         return Task.FromResult(found);

@@ -52,6 +52,21 @@ public static class ScreenEndpoints
             var found = await screen.FindForRefundAsync(q, ct);
             return Results.Json(found, statusCode: found.Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
+        api.MapGet("/refund/search", async (TillScreen screen, string? q, string? date, string? amount, int? page, CancellationToken ct) =>
+        {
+            var found = await screen.SearchSalesAsync(q, date, amount, page ?? 0, ct);
+            return Results.Json(found, statusCode: found.Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        });
+        api.MapPost("/receipts/{id:guid}/print", async (TillScreen screen, Guid id, CancellationToken ct) =>
+        {
+            var printed = await screen.PrintAsync(id, ct);
+            return Results.Json(printed, statusCode: printed.Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        });
+        api.MapPost("/receipts/{id:guid}/send", async (TillScreen screen, Guid id, SendReceiptRequest body, CancellationToken ct) =>
+        {
+            var queued = await screen.SendReceiptAsync(id, body, ct);
+            return Results.Json(queued, statusCode: queued.Error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        });
         api.MapPost("/refund", async (TillScreen screen, RefundInput body, CancellationToken ct) => Answer(await screen.RefundAsync(body, ct)));
         api.MapGet("/receipts/{id:guid}", (HttpContext context, TillScreen screen, Guid id) =>
         {

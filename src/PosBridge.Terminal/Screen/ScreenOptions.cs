@@ -2,14 +2,18 @@ using System.Net;
 
 namespace PosBridge.Terminal.Screen;
 
-/// <summary>A person who may approve what a cashier may not do alone (price override, refund, cash out).</summary>
+/// <summary>
+/// A manager to add to the till's staff (<see cref="Staff.StaffStore"/>) at start when the till does not know
+/// them yet: first setup from configuration. The till keeps only a salted hash; take the PIN out of the
+/// configuration once the till has started.
+/// </summary>
 public sealed class ManagerOptions
 {
     public string Id { get; set; } = string.Empty;
 
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>The manager's PIN (digits). Kept in the till's configuration, never in its database or logs.</summary>
+    /// <summary>The manager's first PIN (4–12 digits); never logged.</summary>
     public string Pin { get; set; } = string.Empty;
 }
 
@@ -102,9 +106,9 @@ public sealed class ScreenOptions
                 problems.Add($"Screen:Managers:{i}:Id is empty.");
             }
 
-            if (manager.Pin.Length < 4 || !manager.Pin.All(char.IsAsciiDigit))
+            if (manager.Pin.Length is < 4 or > 12 || !manager.Pin.All(char.IsAsciiDigit))
             {
-                problems.Add($"Screen:Managers:{i}:Pin must be at least 4 digits.");
+                problems.Add($"Screen:Managers:{i}:Pin must be 4 to 12 digits.");
             }
         }
 

@@ -30,7 +30,14 @@ public sealed record ScreenFinishedSale(string Id, string Number, string AmountD
 
 public sealed record ScreenMethod(string Id, string Kind, bool Available);
 
-public sealed record ScreenSync(bool Online, bool Paired, int Pending, int Rejected, int OldestPendingSeconds, bool Warn, string? LastError);
+/// <summary>
+/// The till's view of its connector. <see cref="Connection"/>: "online", "unreachable" (not answering) or "local"
+/// (no connector configured); <see cref="Circuit"/>: "closed", "open" (the till has stopped calling it for a
+/// moment), "half-open" (one probe goes through). <see cref="ReceiptsWaiting"/>: receipt e-mails/SMS queued.
+/// </summary>
+public sealed record ScreenSync(
+    bool Online, bool Paired, int Pending, int Rejected, int OldestPendingSeconds, bool Warn, string? LastError,
+    string Connection = "online", string Circuit = "closed", int ReceiptsWaiting = 0);
 
 public sealed record ScreenState(
     ScreenStore Store,
@@ -111,5 +118,19 @@ public sealed record ScreenRefundable(string SaleId, string Number, string At, s
 public sealed record ScreenRefundableResponse(ScreenRefundable? Sale, ScreenError? Error = null);
 
 public sealed record RefundLineInput(int LineNumber, decimal Quantity);
+
+/// <summary>A sale found by search, for a refund.</summary>
+public sealed record ScreenSaleFound(string SaleId, string Number, string At, string AmountDue, int Lines, string? Customer);
+
+/// <summary>One page of a sale search (newest first); ask for <see cref="Page"/> + 1 while <see cref="HasMore"/>.</summary>
+public sealed record ScreenSaleSearchResponse(IReadOnlyList<ScreenSaleFound> Sales, int Page, bool HasMore, ScreenError? Error = null);
+
+/// <summary>The printer's answer: <see cref="Printed"/>, or the error with words for the cashier.</summary>
+public sealed record ScreenPrintResponse(bool Printed, string Message, ScreenError? Error = null);
+
+/// <summary>A receipt queued for e-mail or SMS (sent by the connector when the till is online), or why not.</summary>
+public sealed record ScreenSendResponse(bool Queued, string? Channel, string? To, ScreenSync? Sync, ScreenError? Error = null);
+
+public sealed record SendReceiptRequest(string Channel, string To, string? Language);
 
 public sealed record RefundInput(Guid SaleId, IReadOnlyList<RefundLineInput> Lines, string Payout, string? Reason, string? ManagerPin);

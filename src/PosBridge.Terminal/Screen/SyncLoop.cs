@@ -21,6 +21,14 @@ internal sealed class SyncState
 
     public string? LastError { get => _lastError; set => _lastError = value; }
 
+    /// <summary>False when no connector is configured: the till keeps every sale and is never "offline".</summary>
+    public bool Configured { get; set; } = true;
+
+    /// <summary>The connector client's circuit breaker as of the last pass.</summary>
+    public ConnectorCircuitState Circuit { get => (ConnectorCircuitState)Volatile.Read(ref _circuit); set => Volatile.Write(ref _circuit, (int)value); }
+
+    private int _circuit;
+
     /// <summary>Completes at the next <see cref="Nudge"/>: take it before working, wait on it after.</summary>
     public Task NextNudge => Volatile.Read(ref _nudge).Task;
 
@@ -47,6 +55,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
         if (string.IsNullOrWhiteSpace(options.ConnectorUrl))
         {
             state.Paired = false;
+            state.Configured = false;
             state.LastError = "No connector is configured: sales are kept on this till.";
             return;
         }
@@ -58,6 +67,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
         // while the connector is down, so its break must not outlast the loop's first retry.
         var circuit = new ConnectorCircuitOptions { BreakDuration = firstRetry < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : firstRetry };
         var client = new ConnectorClient(http, timeProvider, circuit);
+        var receipts = new ReceiptRequests(database, timeProvider);
         var uploader = new SaleUploader(database, new Outbox(database, timeProvider), client, timeProvider, loggers.CreateLogger<SaleUploader>())
         {
             FirstRetryDelay = firstRetry,
@@ -69,7 +79,8 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
         while (!stoppingToken.IsCancellationRequested)
         {
             var nudge = state.NextNudge;
-            var reachable = await PassAsync(uploader, catalog, http, logger, stoppingToken).ConfigureAwait(false);
+            var reachable = await PassAsync(uploader, client, catalog, receipts, http, logger, stoppingToken).ConfigureAwait(false);
+            state.Circuit = client.Circuit;
             if (reachable != state.Online)
             {
                 Log.ConnectorReachable(logger, reachable);
@@ -94,7 +105,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
     }
 
     /// <summary>One pass: pair if needed, upload what waits, and say whether the connector answered.</summary>
-    private async Task<bool> PassAsync(SaleUploader uploader, CatalogPuller catalog, HttpClient http, ILogger logger, CancellationToken cancellationToken)
+    private async Task<bool> PassAsync(SaleUploader uploader, ConnectorClient client, CatalogPuller catalog, ReceiptRequests receipts, HttpClient http, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -116,6 +127,13 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
                 return false;
             }
 
+            // Receipts customers asked for go after the sales they belong to.
+            var sentReceipts = await receipts.UploadPendingAsync(client, uploader.Credentials!, logger, cancellationToken).ConfigureAwait(false);
+            if (sentReceipts.ConnectorUnavailable)
+            {
+                return false;
+            }
+
             state.LastError = null;
             // The catalog (prices, payment methods, loyalty rules) at start and every catalog.Interval after.
             if (await catalog.PullIfDueAsync(uploader.Credentials!, cancellationToken).ConfigureAwait(false) is { ConnectorUnavailable: true })
@@ -124,7 +142,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
             }
 
             // An empty outbox sends nothing, so it says nothing about the connector: ask it.
-            return report.Sent + report.Rejected > 0 || await ProbeAsync(http, cancellationToken).ConfigureAwait(false);
+            return report.Sent + report.Rejected + sentReceipts.Sent + sentReceipts.Rejected > 0 || await ProbeAsync(http, cancellationToken).ConfigureAwait(false);
         }
         catch (ConnectorUnavailableException)
         {

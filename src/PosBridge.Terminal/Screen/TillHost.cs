@@ -8,8 +8,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Payments;
+using PosBridge.Terminal.Printing;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
+using PosBridge.Terminal.Staff;
 using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
 
@@ -97,7 +99,8 @@ public static class TillHost
         ArgumentNullException.ThrowIfNull(configuration);
         var till = configuration.GetSection("Till").Get<TillOptions>() ?? new TillOptions();
         var screen = configuration.GetSection(ScreenOptions.Section).Get<ScreenOptions>() ?? new ScreenOptions();
-        var problems = screen.Problems().Concat(Problems(till)).ToList();
+        var printer = configuration.GetSection(PrinterOptions.Section).Get<PrinterOptions>() ?? new PrinterOptions();
+        var problems = screen.Problems().Concat(printer.Problems()).Concat(Problems(till)).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("The till cannot start:" + string.Concat(problems.Select(p => Environment.NewLine + " - " + p)));
@@ -107,6 +110,9 @@ public static class TillHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(till);
         services.AddSingleton(screen);
+        services.AddSingleton(printer);
+        // A device build registers its own printer (Bluetooth, USB) first.
+        services.TryAddSingleton(_ => printer.Create());
         services.AddSingleton(_ =>
         {
             Directory.CreateDirectory(screen.DataDirectory);
@@ -117,6 +123,8 @@ public static class TillHost
         services.AddSingleton(sp => new ShiftStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Outbox(sp.GetRequiredService<TillDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TileLayout(sp.GetRequiredService<TillDatabase>()));
+        services.AddSingleton(sp => new ReceiptRequests(sp.GetRequiredService<TillDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => ManagersFromSettings(new StaffStore(sp.GetRequiredService<TillDatabase>()), sp.GetRequiredService<TillDatabase>(), screen));
         services.AddSingleton<SyncState>();
         services.TryAddSingleton<INetworkStatus, ConnectorNetworkStatus>();
         // The desktop till's provider; a device build registers its payment SDK's IPaymentTerminal first.
@@ -127,8 +135,25 @@ public static class TillHost
         services.AddSingleton<ScreenLogin>();
         services.AddSingleton<StaticAssets>();
         services.AddSingleton<TillScreen>();
+        services.AddHostedService<RefundReconciler>();
         services.AddHostedService<SyncLoop>();
         return services;
+    }
+
+    /// <summary>Adds each configured manager the till does not know yet; one it knows keeps the PIN it has.</summary>
+    internal static StaffStore ManagersFromSettings(StaffStore staff, TillDatabase database, ScreenOptions screen)
+    {
+        foreach (var manager in screen.Managers)
+        {
+            if (database.Scalar<int>("SELECT COUNT(*) FROM Staff WHERE Id = ?", manager.Id) == 0)
+            {
+                staff.Save(
+                    new StaffMember(manager.Id, string.IsNullOrWhiteSpace(manager.Name) ? manager.Id : manager.Name, TillPermissions.OverridePrice | TillPermissions.Refund | TillPermissions.ManageShift),
+                    manager.Pin);
+            }
+        }
+
+        return staff;
     }
 
     internal static string DatabasePath(ScreenOptions options) => Path.GetFullPath(Path.Combine(options.DataDirectory, "till.db"));

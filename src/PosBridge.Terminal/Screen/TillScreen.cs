@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Printing;
 using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
@@ -31,6 +32,8 @@ internal sealed class TillScreen : IDisposable
     private readonly TillOptions _till;
     private readonly ScreenOptions _options;
     private readonly Pins _pins;
+    private readonly IReceiptPrinter _printer;
+    private readonly ReceiptRequests _receiptRequests;
     private readonly SyncState _sync;
     private readonly CartKeeper _keeper;
     private readonly TimeProvider _timeProvider;
@@ -55,6 +58,8 @@ internal sealed class TillScreen : IDisposable
         ScreenOptions options,
         Pins pins,
         SyncState sync,
+        IReceiptPrinter printer,
+        ReceiptRequests receiptRequests,
         TimeProvider timeProvider,
         ILogger<TillScreen> logger)
     {
@@ -68,6 +73,8 @@ internal sealed class TillScreen : IDisposable
         _till = till;
         _options = options;
         _pins = pins;
+        _printer = printer;
+        _receiptRequests = receiptRequests;
         _sync = sync;
         _keeper = new CartKeeper(database);
         _timeProvider = timeProvider;
@@ -106,7 +113,15 @@ internal sealed class TillScreen : IDisposable
             rejected,
             (int)Math.Max(0, age.TotalSeconds),
             pending > 0 && age > _options.UploadWarningAge,
-            _sync.LastError);
+            _sync.LastError,
+            !_sync.Configured ? "local" : _sync.Online ? "online" : "unreachable",
+            _sync.Circuit switch
+            {
+                ConnectorCircuitState.Open or ConnectorCircuitState.Isolated => "open",
+                ConnectorCircuitState.HalfOpen => "half-open",
+                _ => "closed",
+            },
+            _receiptRequests.PendingCount);
     }
 
     public IReadOnlyList<ScreenCategory> Tiles()
@@ -184,7 +199,7 @@ internal sealed class TillScreen : IDisposable
     /// <summary>A price override: the engine allows it on a cart a manager has opened up; the manager's PIN opens it.</summary>
     public Task<ScreenResponse> OverridePriceAsync(int index, decimal price, string? managerPin, CancellationToken cancellationToken = default) => ActAsync(() =>
     {
-        var check = _pins.Manager(managerPin);
+        var check = _pins.Manager(managerPin, TillPermissions.OverridePrice);
         if (!check.Ok)
         {
             return Fail(check.Error!, "A manager's PIN is needed to change a price.");
@@ -319,7 +334,7 @@ internal sealed class TillScreen : IDisposable
                 return Fail("cart-not-empty", "Finish or clear the sale in progress before a refund.");
             }
 
-            var check = _pins.Manager(input.ManagerPin);
+            var check = _pins.Manager(input.ManagerPin, TillPermissions.Refund);
             if (!check.Ok)
             {
                 return Fail(check.Error!, "A manager's PIN is needed for a refund.");
@@ -351,6 +366,117 @@ internal sealed class TillScreen : IDisposable
             Finished(result.Refund!);
             _sync.Nudge();
             return Saved("refunded");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sales on this till matching part of the receipt number, a customer, a product or a card's last four,
+    /// on one business day and/or of one amount (the engine's search, newest first), a page at a time.
+    /// </summary>
+    public async Task<ScreenSaleSearchResponse> SearchSalesAsync(string? text, string? date, string? amount, int page, CancellationToken cancellationToken = default)
+    {
+        const int PageSize = 10;
+        DateOnly? day = null;
+        decimal? paid = null;
+        if (!string.IsNullOrWhiteSpace(date))
+        {
+            if (!DateOnly.TryParseExact(date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                return new ScreenSaleSearchResponse([], page, false, new ScreenError("invalid", $"'{date}' is not a date (yyyy-mm-dd)."));
+            }
+
+            day = parsed;
+        }
+
+        if (!string.IsNullOrWhiteSpace(amount))
+        {
+            if (!decimal.TryParse(amount.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return new ScreenSaleSearchResponse([], page, false, new ScreenError("invalid", $"'{amount}' is not an amount."));
+            }
+
+            paid = parsed;
+        }
+
+        if (page < 0 || page > 1000)
+        {
+            return new ScreenSaleSearchResponse([], page, false, new ScreenError("invalid", "The page must be 0 to 1000."));
+        }
+
+        if (string.IsNullOrWhiteSpace(text) && day is null && paid is null)
+        {
+            return new ScreenSaleSearchResponse([], page, false, new ScreenError("search-empty", "Type part of the receipt number, a customer, a date or an amount."));
+        }
+
+        // A day without a year range: that day alone; no day: the engine's default (the last 30 days).
+        var found = await _refunds.SearchSalesAsync(
+            new SaleSearch { Text = text?.Trim(), From = day, To = day, Amount = paid, Skip = page * PageSize, Limit = PageSize + 1 },
+            cancellationToken).ConfigureAwait(false);
+        return new ScreenSaleSearchResponse(
+            [.. found.Take(PageSize).Select(s => new ScreenSaleFound(s.Id.ToString(), s.SaleNumber, Local(s.CreatedAtUtc), Money(s.Totals.AmountDue), s.Lines.Count, s.Customer?.Name ?? s.Customer?.Phone))],
+            page,
+            found.Count > PageSize);
+    }
+
+    /// <summary>Prints a stored sale's or refund's receipt on the till's printer, as ESC/POS in the printer's format.</summary>
+    public async Task<ScreenPrintResponse> PrintAsync(Guid saleId, CancellationToken cancellationToken = default)
+    {
+        var sale = _sales.FindById(saleId);
+        if (sale is null)
+        {
+            return new ScreenPrintResponse(false, "No such sale on this till.", new ScreenError("sale-not-found", $"No sale {saleId} on this till."));
+        }
+
+        var bytes = ReceiptRenderer.RenderEscPos(Receipt.From(sale, _till.Receipt), _printer.Format);
+        var result = await _printer.PrintAsync(bytes, cancellationToken).ConfigureAwait(false);
+        Log.ReceiptPrinted(_logger, sale.SaleNumber, result.Status, result.Message);
+        return result.IsPrinted
+            ? new ScreenPrintResponse(true, result.Message)
+            : new ScreenPrintResponse(false, result.Message, new ScreenError(
+                result.Status switch
+                {
+                    PrintStatus.NotConfigured => "printer-none",
+                    PrintStatus.TimedOut => "printer-timeout",
+                    _ => "printer-offline",
+                },
+                result.Message));
+    }
+
+    /// <summary>
+    /// Queues a stored sale's receipt for the customer by e-mail or SMS: committed in the till's database at once
+    /// (so nothing is lost offline) and sent by the connector once the till uploads it.
+    /// </summary>
+    public async Task<ScreenSendResponse> SendReceiptAsync(Guid saleId, SendReceiptRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var sale = _sales.FindById(saleId);
+        if (sale is null)
+        {
+            return new ScreenSendResponse(false, null, null, null, new ScreenError("sale-not-found", $"No sale {saleId} on this till."));
+        }
+
+        var language = request.Language is "en" or "ar" ? request.Language : _options.Language;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var queued = _receiptRequests.Queue(sale, request.Channel, request.To, language, _till.Receipt.StoreName, ReceiptRenderer.RenderHtml(Receipt.From(sale, _till.Receipt)));
+            Log.ReceiptQueued(_logger, sale.SaleNumber, queued.Channel);
+            _sync.Nudge();
+            return new ScreenSendResponse(true, queued.Channel, queued.Recipient, Sync());
+        }
+        catch (ArgumentException e)
+        {
+            var code = request.Channel switch
+            {
+                "email" => "bad-email",
+                "sms" => "bad-phone",
+                _ => "invalid",
+            };
+            return new ScreenSendResponse(false, request.Channel, null, null, new ScreenError(code, e.Message.Split(" (Parameter", 2)[0]));
         }
         finally
         {
@@ -436,7 +562,7 @@ internal sealed class TillScreen : IDisposable
 
         if (amount < 0m)
         {
-            var check = _pins.Manager(managerPin);
+            var check = _pins.Manager(managerPin, TillPermissions.ManageShift);
             if (!check.Ok)
             {
                 return Fail(check.Error!, "A manager's PIN is needed to take cash out.");
@@ -688,7 +814,7 @@ internal sealed class TillScreen : IDisposable
         var shift = _shifts.Current;
         var sync = Sync();
         return new ScreenState(
-            new ScreenStore(_till.StoreId, _till.TillId, _till.Currency, _till.CurrencyInfo.MinorUnits, _options.Digits, _options.Language, _cashier.Name, _options.Managers.Count > 0),
+            new ScreenStore(_till.StoreId, _till.TillId, _till.Currency, _till.CurrencyInfo.MinorUnits, _options.Digits, _options.Language, _cashier.Name, _database.Scalar<int>("SELECT COUNT(*) FROM Staff WHERE Active = 1") > 0),
             shift is null ? null : new ScreenShift(shift.Id, shift.Number, Local(shift.OpenedAtUtc), Money(shift.OpeningFloat)),
             cart,
             _lastSale,

@@ -98,10 +98,10 @@ public sealed class TillSession : IDisposable
         _sales = new SaleStore(database, options, timeProvider);
         _shifts = new ShiftStore(database, options, timeProvider);
         _outbox = new Outbox(database, timeProvider);
-        _staff = new StaffStore(database);
+        _staff = TillHost.ManagersFromSettings(new StaffStore(database), database, settings);
         _checkout = new Checkout(_catalog, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<Checkout>());
         _refunds = new RefundService(database, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<RefundService>());
-        _pins = new Pins(settings, timeProvider);
+        _pins = new Pins(settings, _staff, timeProvider);
         _currency = options.CurrencyInfo;
         Cashier = new Cashier { Id = settings.CashierId, Name = settings.CashierName };
     }
@@ -655,9 +655,8 @@ public sealed class TillSession : IDisposable
 
         var sale = await _refunds.FindSaleAsync(receipt, cancellationToken).ConfigureAwait(false)
             ?? throw new SessionUsageException($"No sale '{receipt}' on this till: type the receipt's number (CAI1-T1-0001-000042) or its code (PBS:…).");
-        var approval = _pins.Manager(pin);
-        var approved = approval.Ok || _staff.Approve(pin, TillPermissions.Refund) is not null;
-        if (!approved)
+        var approval = _pins.Manager(pin, TillPermissions.Refund);
+        if (!approval.Ok)
         {
             throw new SessionUsageException(approval.Error == "pin-locked"
                 ? "Too many wrong PINs: PINs are refused for a while."

@@ -133,6 +133,18 @@ internal static class Migrations
                 PRIMARY KEY (CustomerId, ProgramId))
             """,
         ],
+
+        // 8: receipts a customer asked for by e-mail or SMS, queued with the same durability as sales and
+        // uploaded to the connector (which sends them) when it answers. Json is the request as it is sent.
+        [
+            """
+            CREATE TABLE ReceiptRequests(
+                Id TEXT PRIMARY KEY, SaleId TEXT NOT NULL REFERENCES Sales(Id), Channel TEXT NOT NULL,
+                Recipient TEXT NOT NULL, Json TEXT NOT NULL, CreatedAtUtc TEXT NOT NULL,
+                State INTEGER NOT NULL DEFAULT 0, Attempts INTEGER NOT NULL DEFAULT 0, LastError TEXT, SentAtUtc TEXT)
+            """,
+            "CREATE INDEX ReceiptRequestsPending ON ReceiptRequests(State, CreatedAtUtc)",
+        ],
     ];
 
     public static int Latest => Steps.Length;

@@ -199,6 +199,45 @@ public sealed class ConnectorClient
             ?? throw new JsonException("The connector answered the catalog pull with null.");
     }
 
+    /// <summary>Sends a receipt request (<see cref="ReceiptMessageRequest"/>, serialized once at queue time, sent byte for byte).</summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    public async Task<ReceiptRequestOutcome> SendReceiptRequestAsync(TillCredentials credentials, string requestJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentException.ThrowIfNullOrEmpty(requestJson);
+        using var request = Signed(credentials, HttpMethod.Post, "/api/v1/receipts", Encoding.UTF8.GetBytes(requestJson));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
+        {
+            throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the receipt request stays queued.");
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return new ReceiptRequestOutcome(ReceiptRequestStatus.Conflict, ProblemDetail(text));
+        }
+
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity)
+        {
+            return new ReceiptRequestOutcome(ReceiptRequestStatus.Invalid, ProblemDetail(text));
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The connector refused the receipt request ({(int)response.StatusCode}): {text}");
+        }
+
+        var answer = JsonSerializer.Deserialize<ReceiptMessageResponse>(text, Json)
+            ?? throw new ConnectorUnavailableException("The connector answered the receipt request with nothing.");
+        return answer.Status switch
+        {
+            "accepted" => new ReceiptRequestOutcome(ReceiptRequestStatus.Accepted, null),
+            "duplicate" => new ReceiptRequestOutcome(ReceiptRequestStatus.Duplicate, null),
+            _ => throw new ConnectorUnavailableException($"The connector answered the receipt request with an unknown status '{answer.Status}'."),
+        };
+    }
+
     public async Task<TillSyncStatus> StatusAsync(TillCredentials credentials, CancellationToken cancellationToken = default)
     {
         using var request = Signed(credentials, HttpMethod.Get, "/api/v1/status", []);

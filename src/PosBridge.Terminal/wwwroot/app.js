@@ -26,14 +26,23 @@ const T = {
       'offline': 'Offline: take cash.', 'declined': 'Declined.', 'cancelled': 'Cancelled.', 'timed-out': 'The card reader did not answer.',
       'pin-wrong': 'Wrong PIN.', 'pin-locked': 'Too many wrong PINs. Wait a minute.', 'has-payments': 'A card payment is in this sale; finish it.',
       'cart-not-empty': 'Finish or clear the sale first.', 'shift-open': 'A shift is already open.', 'reason': 'Say why.',
-      'sale-not-found': 'No sale with this receipt on this till.'
+      'sale-not-found': 'No sale with this receipt on this till.',
+      'printer-none': 'No printer is set up on this till: send the receipt instead.', 'printer-offline': 'The printer is off or not connected.',
+      'printer-timeout': 'The printer did not answer: check paper and power, then try again.', 'bad-email': 'That is not an e-mail address.',
+      'bad-phone': 'Type the number with + and the country code.', 'search-empty': 'Type something to search for.', 'invalid': 'Check what you typed.'
     },
     notices: { 'cash-returned': 'Cash payment taken back: the total changed.', 'cash-in': 'Cash in recorded.', 'cash-out': 'Cash out recorded.',
       'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.', 'refunded': 'Refunded.' },
     units: { kg: 'kg', Units: '' }, seconds: 's', minutes: 'min',
     refund: 'Refund (manager)', receipt: 'Receipt', receiptCode: 'Scan the receipt or type its number', find: 'Find',
     refundNow: 'Refund', giveBack: 'Give back', refundDone: 'Refund complete', left: 'left', toOriginal: 'To the original payment', inCash: 'In cash',
-    pinForRefund: 'to refund'
+    pinForRefund: 'to refund', print: 'Print', send: 'Send', sendReceipt: 'Send the receipt', sms: 'SMS', email: 'E-mail',
+    phoneHint: '+20 100 123 4567', emailHint: 'name@example.com', printed: 'Receipt printed.',
+    queued: (to) => `Receipt queued for ${to}: the connector sends it when the till is online.`,
+    camera: 'Scan with the camera', cameraNoAccess: 'The camera cannot be used here.', searchSales: 'Find the sale (number, customer, date, amount)',
+    saleDate: 'Date', search: 'Search sales', more: 'More results', noSales: 'No sale matches.', lines: (n) => `${n} ${n === 1 ? 'line' : 'lines'}`,
+    unreachable: 'Connector unreachable', offlinePaused: 'Offline, paused', circuitOpen: 'Connector unreachable · paused', noNetwork: 'No network', local: 'This till only',
+    receiptsWaiting: (n) => `${n} receipt messages waiting to go`
   },
   ar: {
     scanOrSearch: 'امسح الباركود أو ابحث', menu: 'القائمة', back: 'رجوع', emptyCart: 'امسح منتجًا أو اضغط عليه لبدء البيع.',
@@ -57,14 +66,23 @@ const T = {
       'offline': 'غير متصل: ادفع نقدًا.', 'declined': 'مرفوضة.', 'cancelled': 'أُلغيت.', 'timed-out': 'جهاز البطاقات لم يستجب.',
       'pin-wrong': 'رمز خاطئ.', 'pin-locked': 'محاولات خاطئة كثيرة. انتظر دقيقة.', 'has-payments': 'يوجد دفع بالبطاقة في هذا البيع؛ أكمله.',
       'cart-not-empty': 'أكمل البيع الحالي أو ألغِه أولًا.', 'shift-open': 'الوردية مفتوحة بالفعل.', 'reason': 'اذكر السبب.',
-      'sale-not-found': 'لا يوجد بيع بهذا الإيصال على نقطة البيع هذه.'
+      'sale-not-found': 'لا يوجد بيع بهذا الإيصال على نقطة البيع هذه.',
+      'printer-none': 'لا توجد طابعة على نقطة البيع هذه: أرسل الإيصال بدلًا منها.', 'printer-offline': 'الطابعة مطفأة أو غير متصلة.',
+      'printer-timeout': 'الطابعة لم تستجب: تحقق من الورق والكهرباء ثم أعد المحاولة.', 'bad-email': 'هذا ليس بريدًا إلكترونيًا صحيحًا.',
+      'bad-phone': 'اكتب الرقم مع + ورمز الدولة.', 'search-empty': 'اكتب ما تبحث عنه.', 'invalid': 'تحقق مما كتبت.'
     },
     notices: { 'cash-returned': 'أُرجعت الدفعة النقدية: تغيّر الإجمالي.', 'cash-in': 'سُجّل الإيداع.', 'cash-out': 'سُجّل السحب.',
       'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.', 'refunded': 'تم الاسترجاع.' },
     units: { kg: 'كجم', Units: '' }, seconds: 'ثانية', minutes: 'دقيقة',
     refund: 'استرجاع (مدير)', receipt: 'الإيصال', receiptCode: 'امسح الإيصال أو اكتب رقمه', find: 'بحث',
     refundNow: 'استرجاع', giveBack: 'المبلغ المُعاد', refundDone: 'تم الاسترجاع', left: 'متبقٍ', toOriginal: 'إلى طريقة الدفع الأصلية', inCash: 'نقدًا',
-    pinForRefund: 'للاسترجاع'
+    pinForRefund: 'للاسترجاع', print: 'طباعة', send: 'إرسال', sendReceipt: 'إرسال الإيصال', sms: 'رسالة SMS', email: 'بريد إلكتروني',
+    phoneHint: '+20 100 123 4567', emailHint: 'name@example.com', printed: 'طُبع الإيصال.',
+    queued: (to) => `الإيصال في قائمة الإرسال إلى ${to}: يُرسل عند الاتصال.`,
+    camera: 'المسح بالكاميرا', cameraNoAccess: 'لا يمكن استخدام الكاميرا هنا.', searchSales: 'ابحث عن البيع (الرقم، العميل، التاريخ، المبلغ)',
+    saleDate: 'التاريخ', search: 'ابحث في المبيعات', more: 'نتائج أخرى', noSales: 'لا توجد عملية بيع مطابقة.', lines: (n, raw) => raw === 1 ? 'سطر واحد' : raw === 2 ? 'سطران' : raw <= 10 ? `${n} أسطر` : `${n} سطرًا`,
+    unreachable: 'الخادم لا يستجيب', offlinePaused: 'غير متصل، متوقف', circuitOpen: 'الخادم لا يستجيب · متوقف مؤقتًا', noNetwork: 'لا توجد شبكة', local: 'هذه النقطة فقط',
+    receiptsWaiting: (n) => `${n} رسائل إيصالات بانتظار الإرسال`
   }
 };
 const CURRENCY_AR = { EGP: 'ج.م', SAR: 'ر.س', AED: 'د.إ', KWD: 'د.ك', QAR: 'ر.ق', BHD: 'د.ب', OMR: 'ر.ع', JOD: 'د.أ', MAD: 'د.م' };
@@ -211,9 +229,23 @@ function render(state) {
 
 function renderSync(sync) {
   if (S) S.sync = sync;
+  // online · local (no connector) · offline: no network on the device, the connector not answering, or the
+  // till holding off a failing connector (circuit open).
   const net = $('net');
-  net.className = 'pill ' + (sync.online ? 'online' : 'offline');
-  net.textContent = sync.online ? t('online') : t('offline');
+  const state = sync.connection === 'local' ? 'local' : sync.online ? 'online' : 'offline';
+  net.className = 'pill ' + (sync.circuit === 'open' && !sync.online ? 'circuit ' : '') + state;
+  net.dataset.connection = sync.connection; net.dataset.circuit = sync.circuit;
+  const long = state === 'local' ? t('local') : sync.online ? t('online')
+    : navigator.onLine === false ? t('noNetwork') : sync.circuit === 'open' ? t('circuitOpen') : t('unreachable');
+  // A phone's bar has room for a word: the long label from 760 px, the short one below.
+  const short = state === 'local' ? t('local') : sync.online ? t('online') : sync.circuit === 'open' ? t('offlinePaused') : t('offline');
+  net.replaceChildren(el('span', { class: 'long' }, long), el('span', { class: 'short' }, short));
+  net.setAttribute('aria-label', long);
+  net.title = sync.lastError || '';
+  const rc = $('receipts');
+  rc.hidden = !sync.receiptsWaiting;
+  rc.textContent = `✉ ${num(sync.receiptsWaiting || 0)}`;
+  rc.title = L().receiptsWaiting(sync.receiptsWaiting || 0);
   const w = $('waiting');
   w.className = 'pill' + (sync.pending === 0 ? ' zero' : '');
   w.textContent = `⇡ ${num(sync.pending)}`;
@@ -304,6 +336,33 @@ document.addEventListener('keydown', (e) => {
   if (e.target instanceof HTMLInputElement || document.querySelector('dialog[open]') || e.ctrlKey || e.metaKey || e.altKey) return;
   if (/^[0-9٠-٩]$/.test(e.key)) { e.preventDefault(); scanInput.value += e.key; scanInput.focus({ preventScroll: true }); }
 });
+
+// A camera scan where the browser can read barcodes itself (BarcodeDetector: Android Chrome, ChromeOS, macOS);
+// the code goes down the same path as a wedge scan. Elsewhere the button stays hidden.
+const cameraUsable = 'BarcodeDetector' in window && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia) && window.isSecureContext;
+window.posbridge.camera = cameraUsable;
+$('cameraBtn').hidden = !cameraUsable;
+let cameraStream = null;
+$('cameraBtn').onclick = async () => {
+  let detector;
+  try {
+    const formats = await window.BarcodeDetector.getSupportedFormats();
+    detector = new window.BarcodeDetector({ formats: formats.filter((f) => ['ean_13', 'ean_8', 'upc_a', 'upc_e', 'code_128', 'qr_code'].includes(f)) });
+    cameraStream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+  } catch { toast(t('cameraNoAccess'), true); return; }
+  const video = $('cameraVideo');
+  video.srcObject = cameraStream; await video.play().catch(() => {});
+  $('cameraDlg').showModal();
+  const look = async () => {
+    if (!$('cameraDlg').open) return;
+    const codes = await detector.detect(video).catch(() => []);
+    const code = codes.length ? codes[0].rawValue.trim() : '';
+    if (code) { $('cameraDlg').close(); scan(code, performance.now()); return; }
+    setTimeout(look, 120);
+  };
+  look();
+};
+$('cameraDlg').addEventListener('close', () => { if (cameraStream) cameraStream.getTracks().forEach((tr) => tr.stop()); cameraStream = null; $('cameraVideo').srcObject = null; });
 
 // ---- line editing ----
 function openLine(i) { editing = i; fillLine(i); $('lineDlg').showModal(); }
@@ -444,7 +503,8 @@ function showDone(sale) {
   $('doneNumber').textContent = sale.number;
   $('donePayments').replaceChildren(...sale.payments.map(paymentRow));
   if ($('payDlg').open) $('payDlg').close();
-  if (!$('doneDlg').open) $('doneDlg').showModal();
+  if (!$('doneDlg').open) { doneAnswer = null; $('doneDlg').showModal(); }
+  renderDoneAnswer();
   $('nextSale').focus();
 }
 $('showReceipt').onclick = () => {
@@ -452,6 +512,47 @@ $('showReceipt').onclick = () => {
   $('receiptFrame').src = '/api/receipts/' + S.lastSale.id;
   $('receiptDlg').showModal();
 };
+$('printReceipt').onclick = async () => {
+  if (!S || !S.lastSale) return;
+  doneAnswer = { text: () => '…' }; renderDoneAnswer();
+  const r = await api(`receipts/${S.lastSale.id}/print`, {}).catch(() => null);
+  doneAnswer = !r ? null : r.error ? { bad: true, text: () => L().errors[r.error.code] || r.error.message } : { text: () => t('printed') };
+  renderDoneAnswer();
+};
+// What the printer or the send queue answered, kept as words to draw again in the other language.
+let doneAnswer = null;
+function renderDoneAnswer() {
+  const answer = $('doneAnswer');
+  answer.className = 'answer' + (doneAnswer ? (doneAnswer.bad ? ' bad' : ' good') : '');
+  answer.textContent = doneAnswer ? doneAnswer.text() : '';
+}
+let sendChannel = 'sms';
+function renderSendChannel() {
+  $('sendChannel').replaceChildren(...['sms', 'email'].map((k) => el('button', {
+    type: 'button', 'aria-pressed': String(sendChannel === k), 'data-test': 'send-' + k,
+    onclick: () => { sendChannel = k; renderSendChannel(); $('sendTo').focus(); }
+  }, t(k))));
+  $('sendTo').type = sendChannel === 'email' ? 'email' : 'tel';
+  $('sendTo').inputMode = sendChannel === 'email' ? 'email' : 'tel';
+  $('sendTo').placeholder = sendChannel === 'email' ? t('emailHint') : t('phoneHint');
+}
+$('sendReceipt').onclick = () => {
+  if (!S || !S.lastSale) return;
+  $('sendTo').value = ''; $('sendAnswer').textContent = ''; $('sendAnswer').className = 'answer';
+  renderSendChannel();
+  $('sendDlg').showModal(); $('sendTo').focus();
+};
+$('sendOk').onclick = async () => {
+  if (!S || !S.lastSale) return;
+  const r = await api(`receipts/${S.lastSale.id}/send`, { channel: sendChannel, to: $('sendTo').value, language: lang === 'ar' ? 'ar' : 'en' }).catch(() => null);
+  if (!r) return;
+  if (r.error) { $('sendAnswer').className = 'answer bad'; $('sendAnswer').textContent = L().errors[r.error.code] || r.error.message; return; }
+  if (r.sync) renderSync(r.sync);
+  $('sendDlg').close();
+  // The number or address is Latin text inside the sentence: isolated so RTL does not move its "+".
+  doneAnswer = { text: () => L().queued(`\u2066${r.to}\u2069`) }; renderDoneAnswer();
+};
+$('sendTo').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('sendOk').click(); });
 $('nextSale').onclick = async () => { await act('sale/next', {}); if ($('doneDlg').open) $('doneDlg').close(); scanInput.value = ''; };
 $('doneDlg').addEventListener('cancel', (e) => { e.preventDefault(); $('nextSale').click(); });
 
@@ -499,6 +600,7 @@ let refundPayout = 'original';
 $('mRefund').onclick = () => {
   $('menuDlg').close();
   refundable = null; $('refundFind').value = ''; $('refundReason').value = ''; $('refundSale').textContent = '';
+  foundSales = []; $('refundFound').replaceChildren(); $('refundMore').hidden = true; $('refundSearch').open = false; $('refundDate').value = ''; $('refundAmount').value = '';
   $('refundLines').replaceChildren(); $('refundOk').disabled = true; renderPayout();
   $('refundDlg').showModal(); $('refundFind').focus();
 };
@@ -525,6 +627,30 @@ function renderRefundable() {
     el('input', { inputmode: 'decimal', 'data-line': l.lineNumber, 'data-test': 'refund-qty', value: typed[l.lineNumber] ?? '0', disabled: Number(l.left) <= 0 }))));
 }
 $('refundFindBtn').onclick = findRefundable;
+// Finding a sale without its receipt: part of the number, a customer, a product, the day, the amount; newest first.
+let foundPage = 0;
+let foundSales = [];
+async function searchSales(page) {
+  const q = new URLSearchParams({ q: $('refundFind').value.trim(), page: String(page) });
+  const date = $('refundDate').value; const amount = parseNum($('refundAmount').value);
+  if (date) q.set('date', date);
+  if (amount !== null) q.set('amount', String(amount));
+  const r = await api('refund/search?' + q).catch(() => null);
+  if (!r) return;
+  if (r.error) { $('refundSale').textContent = L().errors[r.error.code] || r.error.message; return; }
+  foundPage = r.page;
+  foundSales = page === 0 ? r.sales : foundSales.concat(r.sales);
+  $('refundMore').hidden = !r.hasMore;
+  renderFound();
+}
+function renderFound() {
+  $('refundSale').textContent = foundSales.length ? '' : t('noSales');
+  $('refundFound').replaceChildren(...foundSales.map((f) => el('li', {}, el('button', { type: 'button', 'data-test': 'refund-found-sale', onclick: () => { $('refundFind').value = f.number; $('refundSearch').open = false; findRefundable(); } },
+    el('span', { class: 'num' }, f.number), el('b', {}, money(f.amountDue)),
+    el('small', {}, `${num(f.at)} · ${L().lines(num(f.lines), f.lines)}${f.customer ? ' · ' + f.customer : ''}`)))));
+}
+$('refundSearchBtn').onclick = () => searchSales(0);
+$('refundMore').onclick = () => searchSales(foundPage + 1);
 $('refundFind').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); findRefundable(); } });
 $('refundOk').onclick = async () => {
   if (!refundable) return;
@@ -564,7 +690,9 @@ function setLanguage(l) {
   localStorage.setItem('till.lang', lang);
   if (S) render(S);
   if ($('reportDlg').open && lastReport) showReport(lastReport);
-  if ($('refundDlg').open) { renderPayout(); renderRefundable(); }
+  if ($('refundDlg').open) { renderPayout(); renderRefundable(); if (foundSales.length) renderFound(); }
+  if ($('sendDlg').open) renderSendChannel();
+  renderDoneAnswer();
 }
 window.posbridge.setLanguage = setLanguage;
 $('langBtn').onclick = () => setLanguage(lang === 'ar' ? 'en' : 'ar');
