@@ -149,9 +149,10 @@ public sealed class LedgerExport : ILedgerWriter
             Log.StoreOffsetMismatch(_logger, Name, run.OffsetMismatches, StoreId, _settings.Zone.Id);
         }
 
-        if (run.SaleCount == 0)
+        // A day with no sales may still have a shift's count (a till opened and closed with over/short) to book.
+        if (run.SaleCount == 0 && journalCount == 0 && !run.HasProblems)
         {
-            return Fail(period, $"No sales of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
+            return Fail(period, $"No sales, shift counts or provider fees of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
         }
 
         IReadOnlyList<string> staged = [];

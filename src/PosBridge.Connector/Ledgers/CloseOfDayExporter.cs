@@ -97,9 +97,11 @@ internal sealed class CloseOfDayExporter(
         }
 
         var journals = 0;
-        if (sales.Count > 0)
+        var adjustments = await LedgerInputs.ForAsync(ledger, services, from, to, cancellationToken).ConfigureAwait(false);
+        // A shift opened and closed without a sale still has a count (its over/short) to book on its day.
+        var countsToday = adjustments.ShiftCounts.Any(c => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.ClosedAtUtc, zone).DateTime) == day);
+        if (sales.Count > 0 || countsToday)
         {
-            var adjustments = await LedgerInputs.ForAsync(ledger, services, from, to, cancellationToken).ConfigureAwait(false);
             var ordered = sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id).ToAsyncEnumerable();
             var directory = CloseOfDayFolder.For(options.Value, ledger.Name);
             var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, day, day), ordered, adjustments, directory, cancellationToken).ConfigureAwait(false);

@@ -52,7 +52,7 @@ public sealed class LedgerExportTests
         var result = await TestLedgers.Get("generic-cai").WriteAsync(period, FixedSales.For(TestStore.Cairo), TestLedgers.NewDirectory(), Token);
 
         Assert.Equal(LedgerWriteOutcome.Failed, result.Outcome);
-        Assert.Equal("No sales of store CAI1 fall on business days 2026-12-01 to 2026-12-31; there is nothing to export.", result.Reason);
+        Assert.Equal("No sales, shift counts or provider fees of store CAI1 fall on business days 2026-12-01 to 2026-12-31; there is nothing to export.", result.Reason);
     }
 
     [Fact]
@@ -126,6 +126,32 @@ public sealed class LedgerExportTests
         Assert.Equal(20.00m, rows.Single(r => r.AccountCode == "2300").Credit);
         Assert.Equal(0m, rows.Sum(r => (r.Debit ?? 0m) - (r.Credit ?? 0m)));
         Assert.All(rows, r => Assert.Equal(FixedSales.Day, r.Date));
+    }
+
+    [Fact]
+    public async Task WriteAsync_DayWithOnlyAShiftCount_BooksItsOverShort()
+    {
+        // A till opened and closed without a sale, short by 5.00: the accountant still needs the shortfall.
+        var count = new ShiftCashCount
+        {
+            StoreId = "CAI1",
+            TillId = "T1",
+            ShiftId = "S9",
+            ClosedAtUtc = new DateTimeOffset(2026, 11, 23, 21, 45, 0, TimeSpan.Zero), // 23:45 in Cairo
+            ExpectedCash = 500.00m,
+            CountedCash = 495.00m,
+        };
+        var noSales = FixedSales.Stream([]);
+
+        var result = await TestLedgers.Get("generic-cai").WriteAsync(
+            TestLedgers.CairoDay, noSales, new LedgerAdjustments { ShiftCounts = [count] }, TestLedgers.NewDirectory(), Token);
+
+        Assert.Equal(LedgerWriteOutcome.Written, result.Outcome);
+        Assert.Equal(1, result.JournalCount);
+        var rows = CsvFiles.ReadAll<GenericRow>(result.Files[0], CsvFiles.Utf8);
+        Assert.All(rows, r => Assert.Equal("CAI1-T1-S9", r.JournalId));
+        Assert.Equal(5.00m, rows.Single(r => r.AccountCode == "4920").Debit);
+        Assert.Equal(0m, rows.Sum(r => (r.Debit ?? 0m) - (r.Credit ?? 0m)));
     }
 
     [Fact]

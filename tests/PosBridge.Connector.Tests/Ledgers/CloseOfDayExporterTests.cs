@@ -83,6 +83,33 @@ public sealed class CloseOfDayExporterTests
     }
 
     [Fact]
+    public async Task Run_DayWithAShiftCloseButNoSales_BooksItsShortfallAndLeavesTheNextDayAlone()
+    {
+        await using var host = await ConnectorHost.StartAsync(Settings);
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 8, 0, 0, TimeSpan.Zero));
+        // Opened and closed at 23:30 Cairo time with no sale, 4.00 short.
+        await host.Services.GetRequiredService<ShiftClosings>().ReceiveAsync(
+            new ShiftClosing
+            {
+                StoreId = "CAI1", TillId = "T1", ShiftId = "S8", OpenedAtUtc = host.Clock.GetUtcNow(), ClosedAtUtc = new DateTimeOffset(2027, 3, 10, 21, 30, 0, TimeSpan.Zero),
+                Currency = "EGP", OpeningFloat = 100m, ExpectedCash = 100m, CountedCash = 96m, SaleCount = 0,
+            },
+            TestContext.Current.CancellationToken);
+        var exporter = host.Services.GetRequiredService<CloseOfDayExporter>();
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 23, 30, 0, TimeSpan.Zero)); // 01:30 on the 11th in Cairo
+        var closeDay = await exporter.RunAsync(TestContext.Current.CancellationToken);
+        host.Clock.Advance(TimeSpan.FromDays(1));
+        var nextDay = await exporter.RunAsync(TestContext.Current.CancellationToken);
+
+        var days = closeDay.Concat(nextDay).ToList();
+        Assert.Equal([new DateOnly(2027, 3, 10), new DateOnly(2027, 3, 11)], days.Select(d => d.Day));
+        Assert.All(days, d => Assert.Null(d.Error));
+        Assert.Equal([1, 0], days.Select(d => d.Journals));
+        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(Path.Combine(host.Directory, "ledgers", "books"))));
+        Assert.Contains(lines, l => l.StartsWith("CAI1-T1-S8,", StringComparison.Ordinal) && l.Contains(",4.00,,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_AfterDaysDown_CatchesUpEveryClosedDayInOrder()
     {
         await using var host = await ConnectorHost.StartAsync(Settings);
