@@ -791,7 +791,8 @@ public sealed class TillSession : IDisposable
         else
         {
             var balance = _loyalty.Balance(customer.Id, program.Id);
-            Write($"Customer {name} ({customer.Id}) is on this sale: {Points(balance.Available)} points in {program.Name}, this sale earns {Points(cart.PointsToEarn)}.");
+            Write($"Customer {name} ({customer.Id}) is on this sale: {Points(balance.Available)} points in {program.Name}"
+                + (cart.Lines.Count > 0 ? $", this sale earns {Points(cart.PointsToEarn)}." : "."));
         }
 
         if (reward is not null)
