@@ -811,7 +811,7 @@ public sealed class TillSession : IDisposable
         var name = CustomerName(customer);
         if (cart.LoyaltyProgram is not { } program)
         {
-            Write($"{name} earns no points: the till has no loyalty program (it comes with the catalog: type 'sync').");
+            Write($"{name} earns no points: the till has no loyalty program (programs come with the catalog the till pulls from the connector).");
             return;
         }
 
