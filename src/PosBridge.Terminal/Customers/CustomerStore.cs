@@ -25,10 +25,39 @@ public sealed class CustomerStore
     }
 
     /// <summary>Adds or replaces a customer, with the UID of their NFC tag if they have one.</summary>
+    /// <exception cref="ArgumentException">
+    /// No id; a phone with fewer than 6 digits (it could not be found by them); an e-mail without <c>@</c>; a tag UID
+    /// that is not hex; or a card code or tag another customer already has. The message is for the cashier; nothing is saved.
+    /// </exception>
     public void Save(Customer customer, string? nfcTagId = null)
     {
         ArgumentNullException.ThrowIfNull(customer);
+        if (string.IsNullOrWhiteSpace(customer.Id))
+        {
+            throw new ArgumentException("A customer needs an id.", nameof(customer));
+        }
+
+        if (customer.Phone is { } phone && phone.Count(char.IsAsciiDigit) < 6)
+        {
+            throw new ArgumentException($"'{phone}' is not a phone number: give at least 6 digits.", nameof(customer));
+        }
+
+        if (customer.Email is { } email && (email.IndexOf('@', StringComparison.Ordinal) is <= 0 || email.EndsWith('@')))
+        {
+            throw new ArgumentException($"'{email}' is not an e-mail address (name@example.com).", nameof(customer));
+        }
+
         var uid = nfcTagId is null ? null : NfcTag.NormaliseUid(nfcTagId) ?? throw new ArgumentException($"'{nfcTagId}' is not a tag UID (hex).", nameof(nfcTagId));
+        if (customer.LoyaltyCardCode is { } code && FindByCardCode(code) is { } cardHolder && cardHolder.Id != customer.Id)
+        {
+            throw new ArgumentException($"The card {code.Trim()} is already {cardHolder.Name ?? cardHolder.Id}'s ({cardHolder.Id}).", nameof(customer));
+        }
+
+        if (uid is not null && FindByNfcTag(uid) is { } tagHolder && tagHolder.Id != customer.Id)
+        {
+            throw new ArgumentException($"The tag {uid} is already {tagHolder.Name ?? tagHolder.Id}'s ({tagHolder.Id}).", nameof(nfcTagId));
+        }
+
         _database.Execute(
             """
             INSERT INTO Customers(Id, Name, Phone, Email, CardCode, NfcTagId) VALUES (?, ?, ?, ?, ?, ?)

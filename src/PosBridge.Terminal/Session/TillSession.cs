@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Customers;
+using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Nfc;
 using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Receipts;
@@ -37,7 +39,14 @@ public sealed class TillSession : IDisposable
         pay cash TENDERED                        cash; the excess is change
         pay card|wallet [AMOUNT]                 through the payment terminal (needs the network)
         pay qr REFERENCE [AMOUNT]                a transfer confirmed by its bank reference
-        pay later [AMOUNT]                       (not here: needs a customer)
+        pay later [AMOUNT]                       charge the attached customer's account
+        customer PHONE | customer card CODE | customer tap [SECONDS]
+                                                 attach a customer to the sale (tap: their card on the NFC reader)
+        customer [none]                          show the sale's customer, or take them off
+        customer add ID NAME [phone P] [card C] [email E] [tag UID]
+                                                 save a customer (a known ID is replaced)
+        points                                   the customer's points, what this sale earns, the rewards
+        reward ID [POINTS] | reward none         spend points on a reward (POINTS: per-point rewards), or take it off
         void REASON…                             cancel the cart (card payments are reversed)
         refund RECEIPT [LINE:QTY…] [cash] pin PIN [reason TEXT…]
                                                  refund all or part of a sale found by its number or code
@@ -69,6 +78,8 @@ public sealed class TillSession : IDisposable
     private readonly StaffStore _staff;
     private readonly Checkout _checkout;
     private readonly RefundService _refunds;
+    private readonly CustomerStore _customers;
+    private readonly LoyaltyService _loyalty;
     private readonly ManualNetworkStatus _network = new();
     private readonly Pins _pins;
     private readonly Currency _currency;
@@ -102,6 +113,8 @@ public sealed class TillSession : IDisposable
         _checkout = new Checkout(_catalog, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<Checkout>());
         _refunds = new RefundService(database, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<RefundService>());
         _pins = new Pins(settings, _staff, timeProvider);
+        _customers = new CustomerStore(database);
+        _loyalty = new LoyaltyService(database, options);
         _currency = options.CurrencyInfo;
         Cashier = new Cashier { Id = settings.CashierId, Name = settings.CashierName };
     }
@@ -215,6 +228,16 @@ public sealed class TillSession : IDisposable
                     break;
                 case "pay":
                     return await PayAsync(words, cancellationToken).ConfigureAwait(false);
+                case "customer":
+                    await CustomerAsync(words, cancellationToken).ConfigureAwait(false);
+                    break;
+                case "points":
+                    words.End("points");
+                    Points();
+                    break;
+                case "reward":
+                    Reward(words);
+                    break;
                 case "void":
                     await VoidAsync(words, cancellationToken).ConfigureAwait(false);
                     break;
@@ -525,13 +548,20 @@ public sealed class TillSession : IDisposable
             Write($"Order discount {cart.OrderDiscountPercent.ToString("0.##", CultureInfo.InvariantCulture)}%");
         }
 
+        if (cart.Customer is { } customer)
+        {
+            Write($"Customer {CustomerName(customer)} ({customer.Id})"
+                + (cart.LoyaltyProgram is null ? string.Empty : $", earning {Points(cart.PointsToEarn)} points")
+                + (cart.Reward is { } reward ? $"; reward {reward.Description} for {Points(reward.Points)} points" : string.Empty));
+        }
+
         Write($"Tax {Money(totals.Tax)}   Total {Money(totals.AmountDue)}   Paid {Money(cart.Payments.Sum(p => p.Amount))}   To pay {Money(cart.Remaining)}");
     }
 
     // ---- payment ----
     private async Task<CommandOutcome> PayAsync(SessionLine words, CancellationToken cancellationToken)
     {
-        const string usage = "pay cash TENDERED | pay card [AMOUNT] | pay wallet [AMOUNT] | pay qr REFERENCE [AMOUNT]";
+        const string usage = "pay cash TENDERED | pay card [AMOUNT] | pay wallet [AMOUNT] | pay qr REFERENCE [AMOUNT] | pay later [AMOUNT]";
         var method = words.NextKeyword() ?? throw new SessionUsageException($"Say how the customer pays. Type: {usage}");
         var cart = OpenCart();
         PaymentResult result;
@@ -559,7 +589,15 @@ public sealed class TillSession : IDisposable
                 result = _checkout.PayByReference(cart, "qr", reference, part);
                 break;
             case "later":
-                throw new SessionUsageException("'pay later' charges a customer's account, and this session cannot attach a customer yet: take cash or card.");
+                var owed = words.OptionalAmount();
+                words.End(usage);
+                result = _checkout.PayLater(cart, amount: owed);
+                if (!result.IsAccepted && cart.Customer is null)
+                {
+                    throw new SessionUsageException($"{result.Message} {AttachHint}");
+                }
+
+                break;
             default:
                 throw new SessionUsageException($"'{method}' is not a way to pay. Type: {usage}");
         }
@@ -587,6 +625,11 @@ public sealed class TillSession : IDisposable
         _cart = null;
         var change = _last.Payments.Sum(p => p.Change ?? 0m);
         Write($"Sale {_last.SaleNumber} saved: {Money(_last.Totals.AmountDue)}" + (change > 0m ? $", change {Money(change)}." : "."));
+        if (_last is { Loyalty: { } points, Customer: { } customer })
+        {
+            Write($"{CustomerName(customer)}: {Points(points.Earned)} points earned" + (points.Spent > 0m ? $", {Points(points.Spent)} spent." : "."));
+        }
+
         return CommandOutcome.Done;
     }
 
@@ -607,6 +650,222 @@ public sealed class TillSession : IDisposable
 
         _cart = null;
         Write(result.Message);
+    }
+
+    // ---- customers and loyalty ----
+    private const string AttachHint = "Type 'customer PHONE', 'customer card CODE' or 'customer tap' first.";
+
+    private async Task CustomerAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        const string usage = "customer PHONE | customer card CODE | customer tap [SECONDS] | customer none | customer add ID NAME [phone P] [card C] [email E] [tag UID]";
+        if (!words.HasMore)
+        {
+            Write(_cart is { IsVoided: false, Customer: { } shown }
+                ? $"Customer {CustomerName(shown)} ({shown.Id}) is on this sale" + (shown.Phone is null ? "." : $", phone {shown.Phone}.")
+                : "No customer is on this sale. Type 'customer PHONE', 'customer card CODE' or 'customer tap' to attach one.");
+            return;
+        }
+
+        if (words.Take("add"))
+        {
+            AddCustomer(words);
+            return;
+        }
+
+        if (words.Take("none"))
+        {
+            words.End(usage);
+            if (_cart is not { IsVoided: false, Customer: { } attached } current)
+            {
+                throw new SessionUsageException("No customer is on this sale, so there is none to take off.");
+            }
+
+            RequireNoPayment(current);
+            var reward = current.Reward;
+            LoyaltyService.Detach(current);
+            Write($"{CustomerName(attached)} taken off this sale" + (reward is null ? "." : $"; the reward {reward.Description} was taken off too."));
+            return;
+        }
+
+        Customer customer;
+        if (words.Take("card"))
+        {
+            var code = words.Required("the loyalty card's code", usage);
+            words.End(usage);
+            var cart = CartForCustomer();
+            customer = _customers.FindByCardCode(code)
+                ?? throw new SessionUsageException($"No customer has the card '{code}': check it, or type 'customer add ID NAME card {code}' to add them.");
+            Attach(cart, customer);
+        }
+        else if (words.Take("tap"))
+        {
+            var seconds = words.OptionalAmount() ?? 30m;
+            words.End(usage);
+            if (seconds <= 0m)
+            {
+                throw new SessionUsageException("Give the seconds to wait for the card, above zero.");
+            }
+
+            var cart = CartForCustomer();
+            var tap = await _customers.FindByTapAsync(_nfc, TimeSpan.FromSeconds((double)seconds), cancellationToken).ConfigureAwait(false);
+            if (tap.Read.Status != NfcReadStatus.Read)
+            {
+                throw new SessionUsageException((tap.Read.Message ?? "No card was read.") + " Type 'customer card CODE' or 'customer PHONE' instead.");
+            }
+
+            customer = tap.Customer
+                ?? throw new SessionUsageException($"No customer has the tag {tap.Read.Tag!.Uid}: type 'customer add ID NAME tag {tap.Read.Tag.Uid}' to add them, or 'customer card CODE'.");
+            Attach(cart, customer);
+        }
+        else
+        {
+            var phone = words.Next()!;
+            words.End(usage);
+            var cart = CartForCustomer();
+            customer = _customers.FindByPhone(phone)
+                ?? throw new SessionUsageException($"No customer has the phone '{phone}' on this till. Type: {usage}");
+            Attach(cart, customer);
+        }
+    }
+
+    private void AddCustomer(SessionLine words)
+    {
+        const string usage = "customer add ID NAME [phone P] [card C] [email E] [tag UID] (quote a NAME with blanks: \"Salma Adel\")";
+        var id = words.Required("the customer's id", usage);
+        var name = words.Required("the customer's name", usage);
+        string? phone = null, card = null, email = null, tag = null;
+        while (words.HasMore)
+        {
+            var keyword = words.NextKeyword()!;
+            switch (keyword)
+            {
+                case "phone":
+                    phone = words.Required("the phone number", usage);
+                    break;
+                case "card":
+                    card = words.Required("the loyalty card's code", usage);
+                    break;
+                case "email":
+                    email = words.Required("the e-mail address", usage);
+                    break;
+                case "tag":
+                    tag = words.Required("the NFC tag's UID", usage);
+                    break;
+                default:
+                    throw new SessionUsageException($"'{keyword}' is not understood here. Type: {usage}");
+            }
+        }
+
+        var known = _customers.FindById(id) is not null;
+        try
+        {
+            _customers.Save(new Customer { Id = id, Name = name, Phone = phone, Email = email, LoyaltyCardCode = card }, tag);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SessionUsageException($"{FirstSentence(e.Message)} Type: {usage}");
+        }
+
+        Write($"Customer {id} ({name}) {(known ? "replaced" : "added")}.");
+    }
+
+    /// <summary>The cart a customer is attached to (a new one before the first scan); refused once payment started.</summary>
+    private Cart CartForCustomer()
+    {
+        RequireShift("attach a customer");
+        var cart = _cart is { IsVoided: false } current ? current : _checkout.NewCart(Cashier);
+        RequireNoPayment(cart);
+        return cart;
+    }
+
+    private void Attach(Cart cart, Customer customer)
+    {
+        var reward = cart.Reward;
+        _loyalty.Attach(cart, customer);
+        _cart = cart;
+        var name = CustomerName(customer);
+        if (cart.LoyaltyProgram is not { } program)
+        {
+            Write($"Customer {name} ({customer.Id}) is on this sale; the till has no loyalty program, so no points.");
+        }
+        else
+        {
+            var balance = _loyalty.Balance(customer.Id, program.Id);
+            Write($"Customer {name} ({customer.Id}) is on this sale: {Points(balance.Available)} points in {program.Name}"
+                + (cart.Lines.Count > 0 ? $", this sale earns {Points(cart.PointsToEarn)}." : "."));
+        }
+
+        if (reward is not null)
+        {
+            Write($"The reward {reward.Description} was taken off: it was for the customer before.");
+        }
+    }
+
+    private void Points()
+    {
+        if (_cart is not { IsVoided: false, Customer: { } customer } cart)
+        {
+            throw new SessionUsageException($"No customer is on this sale. {AttachHint}");
+        }
+
+        var name = CustomerName(customer);
+        if (cart.LoyaltyProgram is not { } program)
+        {
+            Write($"{name} earns no points: the till has no loyalty program (programs come with the catalog the till pulls from the connector).");
+            return;
+        }
+
+        var balance = _loyalty.Balance(customer.Id, program.Id);
+        var backOffice = balance.BackOfficeAsOf is { } asOf
+            ? $"{Points(balance.BackOffice)} from the back office as of {Local(asOf)}"
+            : "no balance from the back office yet";
+        Write($"{name}: {Points(balance.Available)} points in {program.Name} (this till's view: {backOffice}, {Points(balance.EarnedHere)} earned and {Points(balance.SpentHere)} spent here since).");
+        Write($"This sale earns {Points(cart.PointsToEarn)} points" + (cart.Reward is { } applied ? $" and spends {Points(applied.Points)} on {applied.Description}." : "."));
+        foreach (var reward in program.Rewards)
+        {
+            var state = cart.Reward?.RewardId == reward.Id ? "on this sale"
+                : reward.RequiredPoints <= balance.Available ? "can be spent"
+                : $"needs {Points(reward.RequiredPoints - balance.Available)} more";
+            Write($"  reward {reward.Id}: {reward.Description}, {Points(reward.RequiredPoints)} points ({state})");
+        }
+
+        if (program.Rewards.Count == 0)
+        {
+            Write("  The program has no rewards.");
+        }
+    }
+
+    private void Reward(SessionLine words)
+    {
+        const string usage = "reward ID [POINTS] | reward none (type 'points' for the rewards)";
+        var id = words.Required("the reward's id", usage);
+        if (string.Equals(id, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            words.End(usage);
+            if (_cart is not { IsVoided: false, Reward: { } reward } current)
+            {
+                throw new SessionUsageException("No reward is on this sale, so there is none to take off.");
+            }
+
+            RequireNoPayment(current);
+            LoyaltyService.RemoveReward(current);
+            Write($"The reward {reward.Description} was taken off; no points are spent.");
+            ShowCart();
+            return;
+        }
+
+        var points = words.OptionalAmount();
+        words.End(usage);
+        var cart = OpenCart();
+        RequireNoPayment(cart);
+        var result = _loyalty.Redeem(cart, id, points);
+        if (!result.IsApplied)
+        {
+            throw new SessionUsageException(result.Message + (cart.Customer is null ? " " + AttachHint : " Type 'points' for the rewards and the customer's points."));
+        }
+
+        Write(result.Message);
+        ShowCart();
     }
 
     // ---- refunds ----
@@ -943,6 +1202,18 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException($"No shift is open, so the till cannot {what}: type 'open FLOAT' first.");
         }
     }
+
+    private static void RequireNoPayment(Cart cart)
+    {
+        if (cart.Payments.Count > 0)
+        {
+            throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
+        }
+    }
+
+    private static string CustomerName(Customer customer) => customer.Name ?? customer.Phone ?? customer.Id;
+
+    private static string Points(decimal points) => points.ToString("0.##", CultureInfo.InvariantCulture);
 
     private Cart OpenCart() =>
         _cart is { IsVoided: false, Lines.Count: > 0 } cart

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
+using PosBridge.Terminal.Customers;
+using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Nfc;
 using PosBridge.Terminal.Screen;
 using PosBridge.Terminal.Session;
@@ -67,7 +71,26 @@ public sealed class TillSessionTests
     [InlineData("sell COF-1 2 3", "'3' is not understood here")]
     [InlineData("pay bitcoin", "'bitcoin' is not a way to pay")]
     [InlineData("pay cash", "Missing the cash tendered")]
-    [InlineData("pay later", "cannot attach a customer")]
+    [InlineData("pay later", "Attach a customer before charging to an account. Type 'customer PHONE', 'customer card CODE' or 'customer tap' first.")]
+    [InlineData("customer card NOPE", "No customer has the card 'NOPE': check it, or type 'customer add ID NAME card NOPE'")]
+    [InlineData("customer card LOY-0042 extra", "'extra' is not understood here. Type: customer PHONE")]
+    [InlineData("customer 0100999", "No customer has the phone '0100999' on this till. Type: customer PHONE")]
+    [InlineData("customer tap 5", "This till has no NFC reader; type or scan the card code instead. Type 'customer card CODE'")]
+    [InlineData("customer tap 0", "above zero")]
+    [InlineData("customer none", "No customer is on this sale, so there is none to take off.")]
+    [InlineData("customer add", "Missing the customer's id. Type: customer add ID NAME")]
+    [InlineData("customer add cu2", "Missing the customer's name")]
+    [InlineData("customer add \"\" Omar", "A customer needs an id. Type: customer add")]
+    [InlineData("customer add cu2 Omar card loy-0042", "The card loy-0042 is already Salma's (cu1). Type: customer add")]
+    [InlineData("customer add cu2 Omar tag 04:a2:b3:c4", "The tag 04A2B3C4 is already Salma's (cu1).")]
+    [InlineData("customer add cu2 Omar tag XYZ", "'XYZ' is not a tag UID (hex).")]
+    [InlineData("customer add cu2 Omar phone 123", "'123' is not a phone number: give at least 6 digits.")]
+    [InlineData("customer add cu2 Omar email omar", "'omar' is not an e-mail address")]
+    [InlineData("customer add cu2 Omar nickname O", "'nickname' is not understood here. Type: customer add")]
+    [InlineData("points", "No customer is on this sale. Type 'customer PHONE'")]
+    [InlineData("reward", "Missing the reward's id. Type: reward ID")]
+    [InlineData("reward r1", "Attach the customer first: points are spent from their card. Type 'customer PHONE'")]
+    [InlineData("reward none", "No reward is on this sale")]
     [InlineData("qty 9 1", "'9' is not a line of the cart (1 to 1)")]
     [InlineData("remove x", "'x' is not a line of the cart")]
     [InlineData("discount 5", "An order discount is a percentage")]
@@ -90,6 +113,7 @@ public sealed class TillSessionTests
     {
         using var till = new TestTill();
         var (session, output) = Session(till);
+        AddLoyalty(till);
         if (line != "sell COF-1")
         {
             // Every other command is tried on a till with an open shift, a stored sale and a cart in progress.
@@ -108,6 +132,143 @@ public sealed class TillSessionTests
         Assert.StartsWith("error: ", output.ToString(), StringComparison.Ordinal);
         Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, State(till, session));
+    }
+
+    [Theory]
+    [InlineData("", "reward nope", "'Café points' has no reward 'nope'. Type 'points' for the rewards")]
+    [InlineData("", "reward r1", "Salma has 0 points here; this reward needs 100.")]
+    [InlineData("", "reward r1 abc", "'abc' is not understood here. Type: reward ID")]
+    [InlineData("", "pay later 999", "999 is not between zero and the 57.00 still to pay.")]
+    [InlineData("", "customer tap 5", "This till has no NFC reader")]
+    [InlineData("pay cash 20", "customer none", "Payment has started on this cart")]
+    [InlineData("pay cash 20", "customer card LOY-0042", "Payment has started on this cart")]
+    [InlineData("pay later 20", "reward r1", "Payment has started on this cart")]
+    [InlineData("pay later 20", "pay later 40", "40 is not between zero and the 37.00 still to pay.")]
+    public async Task CustomerCommand_RefusedWithACustomerAttached_SaysWhyAndChangesNothing(string setup, string line, string expected)
+    {
+        using var till = new TestTill();
+        var (session, output) = Session(till);
+        AddLoyalty(till);
+        foreach (var command in new[] { "open 500", "customer card LOY-0042", "sell COF-1", setup }.Where(c => c.Length > 0))
+        {
+            Assert.Equal(CommandOutcome.Done, await session.ExecuteAsync(command, Token));
+        }
+
+        var before = State(till, session);
+        output.GetStringBuilder().Clear();
+
+        var outcome = await session.ExecuteAsync(line, Token);
+
+        Assert.Equal(CommandOutcome.Refused, outcome);
+        Assert.StartsWith("error: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, State(till, session));
+        Assert.Equal("cu1", session.Cart?.Customer?.Id);
+    }
+
+    /// <summary>
+    /// Coffee is 57.00 with VAT; the program gives 1 point per EGP, tax included, and 10 % off for 100 points.
+    /// Salma earns on a first sale (attached by her card), Omar pays part later (attached by tapping his tag),
+    /// then Salma spends points on the 10 % and puts the rest on her account.
+    /// </summary>
+    [Fact]
+    public async Task Script_CustomersByCardAndTap_EarnSpendAndPayLater_OnTheStoredSales()
+    {
+        using var till = new TestTill();
+        var nfc = new ScriptedNfcReader(till.Clock);
+        var (session, output) = Session(till, nfc: nfc);
+        till.Catalog.Upsert(CafePoints);
+        nfc.Present("04:D1:E2:F3");
+        const string script = """
+            open 500
+            customer add cu1 Salma phone "+20 100 123 4567" card LOY-0042 email salma@example.com
+            customer add cu2 "Omar Nabil" phone 01005556677 tag 04d1e2f3
+            customer card loy-0042
+            sell COF-1 2
+            points
+            pay cash 120
+            customer tap 5
+            sell COF-1
+            cart
+            pay later 20
+            pay cash 40
+            customer +201001234567
+            sell COF-1 2
+            reward r1
+            points
+            pay later
+            receipt last 48
+            x
+            """;
+
+        var exit = await session.RunAsync(new StringReader(script), interactive: false, Token);
+
+        var text = output.ToString();
+        TestContext.Current.TestOutputHelper?.WriteLine(text);
+        Assert.True(exit == 0, text);
+        Assert.Contains("Customer cu1 (Salma) added.", text, StringComparison.Ordinal);
+        Assert.Contains("Customer Salma (cu1) is on this sale: 0 points in Café points.", text, StringComparison.Ordinal);
+        Assert.Contains("This sale earns 114 points.", text, StringComparison.Ordinal);
+        Assert.Contains("  reward r1: 10 % off, 100 points (needs 100 more)", text, StringComparison.Ordinal);
+        Assert.Contains("Salma: 114 points earned.", text, StringComparison.Ordinal);
+        Assert.Contains("Customer Omar Nabil (cu2) is on this sale: 0 points in Café points.", text, StringComparison.Ordinal);
+        Assert.Contains("Customer Omar Nabil (cu2), earning 57 points", text, StringComparison.Ordinal);
+        Assert.Contains("Still to pay: 37.00 EGP.", text, StringComparison.Ordinal);
+        Assert.Contains("Customer Salma (cu1) is on this sale: 114 points in Café points.", text, StringComparison.Ordinal);
+        Assert.Contains("10 % off: 11.40 off for 100 points.", text, StringComparison.Ordinal);
+        Assert.Contains("  reward r1: 10 % off, 100 points (on this sale)", text, StringComparison.Ordinal);
+        Assert.Contains("This sale earns 102.6 points and spends 100 on 10 % off.", text, StringComparison.Ordinal);
+        Assert.Contains("Salma: 102.6 points earned, 100 spent.", text, StringComparison.Ordinal);
+        Assert.Contains("Customer", text[text.LastIndexOf("> receipt", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.Contains("Points earned", text, StringComparison.Ordinal);
+        Assert.Contains("Points spent", text, StringComparison.Ordinal);
+        Assert.Contains("paid customer-account (CustomerAccount) ×2: 122.60 EGP", text, StringComparison.Ordinal);
+
+        var first = till.Sales.FindByNumber("CAI1-T2-0001-000001")!;
+        var second = till.Sales.FindByNumber("CAI1-T2-0001-000002")!;
+        var third = till.Sales.FindByNumber("CAI1-T2-0001-000003")!;
+        Assert.Equal(("cu1", "LOY-0042"), (first.Customer?.Id, first.Customer?.LoyaltyCardCode));
+        Assert.Equal(new LoyaltyPoints { ProgramId = "cp", Earned = 114m, Spent = 0m }, first.Loyalty);
+        Assert.Equal("cu2", second.Customer?.Id);
+        Assert.Equal(new LoyaltyPoints { ProgramId = "cp", Earned = 57m, Spent = 0m }, second.Loyalty);
+        Assert.Equal([(PaymentKind.CustomerAccount, 20m), (PaymentKind.Cash, 37m)], second.Payments.Select(p => (p.Kind, p.Amount)));
+        Assert.Equal("cu1", third.Customer?.Id);
+        Assert.Equal(new LoyaltyPoints { ProgramId = "cp", Earned = 102.6m, Spent = 100m }, third.Loyalty);
+        Assert.Equal(102.6m, third.Totals.AmountDue);
+        Assert.Equal([(PaymentKind.CustomerAccount, 102.6m)], third.Payments.Select(p => (p.Kind, p.Amount)));
+        Assert.True(third.Validate().IsValid);
+
+        var loyalty = new LoyaltyService(till.Database, till.Options);
+        Assert.Equal(116.6m, loyalty.Balance("cu1", "cp").Available);
+        Assert.Equal(57m, loyalty.Balance("cu2", "cp").Available);
+        Assert.Equal(3, till.Database.Scalar<int>("SELECT COUNT(*) FROM LoyaltyMoves"));
+        var customers = new CustomerStore(till.Database);
+        Assert.Equal(new Customer { Id = "cu1", Name = "Salma", Phone = "+20 100 123 4567", Email = "salma@example.com", LoyaltyCardCode = "LOY-0042" }, customers.FindById("cu1"));
+        Assert.Equal("cu2", customers.FindByNfcTag("04D1E2F3")?.Id);
+        Assert.Equal(3, new Outbox(till.Database, till.Clock).PendingCount);
+    }
+
+    [Fact]
+    public async Task Customer_DetachAndRewardNone_PutTheCartBack()
+    {
+        using var till = new TestTill();
+        var (session, output) = Session(till);
+        AddLoyalty(till);
+        new LoyaltyService(till.Database, till.Options).SetBackOfficeBalance("cu1", "cp", 150m, till.Clock.GetUtcNow());
+        till.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var exit = await session.RunAsync(new StringReader("open 500\nsell COF-1 2\ndiscount 5%\ncustomer card LOY-0042\nreward r1\nreward none\nreward r1\ncustomer none\npay cash 200\n"), interactive: false, Token);
+
+        var text = output.ToString();
+        Assert.True(exit == 0, text);
+        Assert.Contains("Customer Salma (cu1) is on this sale: 150 points in Café points, this sale earns 108.3.", text, StringComparison.Ordinal);
+        Assert.Contains("The reward 10 % off was taken off; no points are spent.", text, StringComparison.Ordinal);
+        Assert.Contains("Salma taken off this sale; the reward 10 % off was taken off too.", text, StringComparison.Ordinal);
+        var sale = till.Sales.FindByNumber("CAI1-T2-0001-000001")!;
+        Assert.Null(sale.Customer);
+        Assert.Null(sale.Loyalty);
+        Assert.Equal(108.3m, sale.Totals.AmountDue); // 114 less the 5 % order discount, the reward's 10 % gone
+        Assert.Equal(150m, new LoyaltyService(till.Database, till.Options).Balance("cu1", "cp").Available);
     }
 
     [Fact]
@@ -207,6 +368,22 @@ public sealed class TillSessionTests
         Assert.Null(till.Database.GetSetting("sync.credentials"));
     }
 
+    private static readonly LoyaltyProgram CafePoints = new()
+    {
+        Id = "cp",
+        Name = "Café points",
+        Kind = "loyalty",
+        Rules = [new LoyaltyRule { Id = "1", PointMode = LoyaltyPointMode.PerCurrencyUnit, Points = 1m }],
+        Rewards = [new LoyaltyReward { Id = "r1", Kind = LoyaltyRewardKind.Discount, Description = "10 % off", RequiredPoints = 100m, Discount = 10m, DiscountMode = LoyaltyDiscountMode.Percent }],
+    };
+
+    /// <summary>A pulled program (through the engine's catalog store) and Salma, card LOY-0042, tag 04A2B3C4.</summary>
+    private static void AddLoyalty(TestTill till)
+    {
+        till.Catalog.Upsert(CafePoints);
+        new CustomerStore(till.Database).Save(new Customer { Id = "cu1", Name = "Salma", Phone = "+20 100 123 4567", LoyaltyCardCode = "LOY-0042" }, "04A2B3C4");
+    }
+
     internal static (TillSession Session, StringWriter Output) Session(TestTill till, PosBridge.Terminal.Payments.IPaymentTerminal? terminal = null, INfcReader? nfc = null)
     {
         var output = new StringWriter();
@@ -225,6 +402,11 @@ public sealed class TillSessionTests
             till.Database.Scalar<int>("SELECT COUNT(*) FROM Shifts WHERE ClosedAtUtc IS NULL"),
             till.Database.Scalar<int>("SELECT COUNT(*) FROM CashMovements"),
             till.Database.Scalar<int>("SELECT COUNT(*) FROM Settings"),
+            till.Database.Scalar<int>("SELECT COUNT(*) FROM LoyaltyMoves"),
+            till.Database.Scalar<string>("SELECT group_concat(Id || ':' || ifnull(Name, '') || ':' || ifnull(Phone, '') || ':' || ifnull(Email, '') || ':' || ifnull(CardCode, '') || ':' || ifnull(NfcTagId, ''), ';') FROM Customers"),
+            session.Cart?.Customer?.Id,
+            session.Cart?.Reward?.RewardId,
+            string.Join(",", session.Cart?.Payments.Select(p => $"{p.Kind}:{p.Amount}") ?? []),
             string.Join(",", session.Cart?.Lines.Select(l => $"{l.Product.Id}x{l.Quantity}-{l.DiscountPercent}") ?? []),
             session.Cart?.OrderDiscountPercent,
             session.Cart?.Payments.Count);
