@@ -56,7 +56,8 @@ public sealed class TillSession : IDisposable
         x | z [SHIFT]                            the running shift's report; a closed shift's Z report again
         pair CODE [CONNECTOR-URL] | pair tap [SECONDS]
                                                  pair with the connector by its one-time code, or a pairing tag
-        sync                                     upload waiting sales to the connector now
+        sync                                     upload waiting sales, then pull the catalog (prices, taxes,
+                                                 payment methods, loyalty programs) from the connector now
         status                                   sales waiting, the oldest's age, the connector's circuit, the shift
         network on|off                           pretend the network is there or not (card payments follow it)
         help | quit
@@ -87,6 +88,7 @@ public sealed class TillSession : IDisposable
     private Sale? _last;
     private HttpClient? _http;
     private SaleUploader? _uploader;
+    private CatalogPuller? _puller;
 
     public TillSession(TillDatabase database, TillOptions options, ScreenOptions settings, IPaymentTerminal terminal, INfcReader nfc, TimeProvider timeProvider, ILoggerFactory loggers, TextWriter output)
     {
@@ -1142,6 +1144,21 @@ public sealed class TillSession : IDisposable
             return await RefuseAsync($"The connector at {url} did not answer; the sales stay on the till and go at the next sync.").ConfigureAwait(false);
         }
 
+        // The sales went first; now what the back office changed since the last pull.
+        var pulled = await _puller!.PullAsync(_uploader!.Credentials!, cancellationToken).ConfigureAwait(false);
+        if (pulled.ConnectorUnavailable)
+        {
+            return await RefuseAsync($"The connector at {url} stopped answering during the catalog pull; what came is kept and the rest comes at the next sync.").ConfigureAwait(false);
+        }
+
+        if (pulled.Problem is not null)
+        {
+            return await RefuseAsync(pulled.Problem).ConfigureAwait(false);
+        }
+
+        Write(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Catalog: {pulled.Products} products ({pulled.RemovedProducts} taken off sale), {pulled.Taxes} taxes, {pulled.PaymentMethods} payment methods, {pulled.LoyaltyPrograms} loyalty programs changed."));
         return CommandOutcome.Done;
     }
 
@@ -1190,7 +1207,9 @@ public sealed class TillSession : IDisposable
 
         _http?.Dispose();
         _http = new HttpClient { BaseAddress = connector, Timeout = TimeSpan.FromSeconds(15) };
-        _uploader = new SaleUploader(_database, _outbox, new ConnectorClient(_http, _timeProvider), _timeProvider, _loggers.CreateLogger<SaleUploader>());
+        var client = new ConnectorClient(_http, _timeProvider);
+        _uploader = new SaleUploader(_database, _outbox, client, _timeProvider, _loggers.CreateLogger<SaleUploader>());
+        _puller = new CatalogPuller(_database, _options, client, _timeProvider, _loggers.CreateLogger<CatalogPuller>());
         return _uploader;
     }
 

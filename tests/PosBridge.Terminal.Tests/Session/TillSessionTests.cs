@@ -347,6 +347,9 @@ public sealed class TillSessionTests
         Assert.Contains("Waiting to upload: 0", text, StringComparison.Ordinal);
         Assert.Contains("circuit Closed", text, StringComparison.Ordinal);
         Assert.Equal(2, new Outbox(till.Database, till.Clock).SentCount);
+        // After the sales, sync pulled the catalog (empty here: the connector has no back office) and kept its cursor.
+        Assert.Contains("Catalog: 0 products (0 taken off sale), 0 taxes, 0 payment methods, 0 loyalty programs changed.", text, StringComparison.Ordinal);
+        Assert.NotNull(till.Database.GetSetting("catalog.cursor"));
 
         // The same tag again: its code was used once and is worth nothing now; nothing changes on the till.
         nfc.Present(new NfcTag([0x04, 0xA2, 0x11, 0x7C], [new PairingTag(connector.Http.BaseAddress!, code).ToRecord()]));
