@@ -181,7 +181,7 @@ internal sealed class TillScreen : IDisposable
             return AttachCustomer(cardHolder);
         }
 
-        return Fail(Barcode.IsValid(code) || code.Length == 0 ? "not-found" : "bad-barcode", $"No product has the code '{code}'.");
+        return Fail(Barcode.IsValid(code) || code.Length == 0 ? "not-found" : "bad-barcode", $"No product or loyalty card has the code '{code}'.");
     }, cancellationToken);
 
     public Task<ScreenResponse> AddAsync(string productId, CancellationToken cancellationToken = default) => ActAsync(() =>

@@ -369,7 +369,8 @@ scanInput.addEventListener('input', () => {
 // A keyboard-wedge scanner types anywhere on the page: send its keys to the scan box.
 document.addEventListener('keydown', (e) => {
   if (e.target instanceof HTMLInputElement || document.querySelector('dialog[open]') || e.ctrlKey || e.metaKey || e.altKey) return;
-  if (/^[0-9٠-٩]$/.test(e.key)) { e.preventDefault(); scanInput.value += e.key; scanInput.focus({ preventScroll: true }); }
+  // Letters too: a loyalty card's code (NILE-1001) comes from the same scanner.
+  if (/^[0-9٠-٩A-Za-z-]$/.test(e.key)) { e.preventDefault(); scanInput.value += e.key; scanInput.focus({ preventScroll: true }); }
 });
 
 // A camera scan where the browser can read barcodes itself (BarcodeDetector: Android Chrome, ChromeOS, macOS);
