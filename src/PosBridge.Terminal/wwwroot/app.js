@@ -56,7 +56,7 @@ const T = {
     spendPoints: 'Spend points', removeReward: 'Take the reward off', later: 'Pay later', customeraccount: 'On account', needsCustomer: 'Attach a customer',
     chargeAccount: 'Charge to the account', onAccountOf: (name) => `Charged to ${name}'s account, paid later.`,
     pointsLine: (bal, earn) => `${bal} points · earns ${earn}`, balanceLine: (name, bal) => `${name} has ${bal} points`,
-    needMore: (n) => `${n} more points needed`, costs: (n) => `${n} points`, rewardOn: (d, p) => `🎁 ${d} · −${p} points`,
+    needMore: (n) => `${n} more points needed`, costs: (n) => `${n} points`,
     pointsDone: (earned, spent) => [earned ? `+${earned} points earned` : '', spent ? `${spent} points spent` : ''].filter(Boolean).join(' · '),
     noRewards: 'This program has no rewards.', noProgram: 'No loyalty program on this till.', rewardLine: 'Reward'
   },
@@ -109,11 +109,11 @@ const T = {
     receiptsWaiting: (n) => `${n} رسائل إيصالات بانتظار الإرسال`,
     addCustomer: 'العميل / بطاقة الولاء', removeCustomer: 'إزالة العميل', customerPhone: 'رقم الهاتف', findByPhone: 'بحث بالهاتف',
     cardCode: 'رمز بطاقة الولاء', findByCard: 'بحث بالبطاقة', tapCard: 'المس البطاقة بالقارئ', tapWaiting: 'قرّب البطاقة من القارئ…',
-    spendPoints: 'استخدام النقاط', removeReward: 'إلغاء المكافأة', later: 'الدفع لاحقًا', customeraccount: 'على الحساب', needsCustomer: 'أضف عميلًا',
+    spendPoints: 'صرف النقاط', removeReward: 'إلغاء المكافأة', later: 'الدفع لاحقًا', customeraccount: 'على الحساب', needsCustomer: 'أضف عميلًا',
     chargeAccount: 'تسجيل على حساب العميل', onAccountOf: (name) => `يُسجَّل على حساب ${name} ويُدفع لاحقًا.`,
     pointsLine: (bal, earn) => `${bal} نقطة · يكسب ${earn}`, balanceLine: (name, bal) => `رصيد ${name}: ${bal} نقطة`,
-    needMore: (n) => `ينقصه ${n} نقطة`, costs: (n) => `${n} نقطة`, rewardOn: (d, p) => `🎁 ${d} · −${p} نقطة`,
-    pointsDone: (earned, spent) => [earned ? `+${earned} نقطة مكتسبة` : '', spent ? `${spent} نقطة مستخدمة` : ''].filter(Boolean).join(' · '),
+    needMore: (n) => `ينقصه ${n} نقطة`, costs: (n) => `${n} نقطة`,
+    pointsDone: (earned, spent) => [earned ? `${earned} نقطة مكتسبة` : '', spent ? `${spent} نقطة مستخدمة` : ''].filter(Boolean).join('، '),
     noRewards: 'لا توجد مكافآت في هذا البرنامج.', noProgram: 'لا يوجد برنامج ولاء على نقطة البيع هذه.', rewardLine: 'مكافأة'
   }
 };
@@ -153,6 +153,9 @@ function parseNum(text) {
     .replace(/[٫,]/g, '.').replace(/[٬\s]/g, '');
   return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
 }
+// Text from the back office may mix Arabic and Latin ("10% off · خصم ١٠٪"): each part in its own isolate, so
+// neither language's numbers and signs are pulled into the other's direction.
+const bidi = (text) => String(text).split(' · ').flatMap((part, i) => (i ? [' · ', el('bdi', {}, part)] : [el('bdi', {}, part)]));
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -237,7 +240,7 @@ function render(state) {
   list.replaceChildren(...c.lines.map((l) => el('li', {},
     el('button', { type: 'button', class: 'line' + (l.isReward ? ' reward' : '') + (l.index === c.lines.length - 1 && c.lines.length > lastLineCount ? ' fresh' : ''), 'data-test': 'line',
       onclick: () => (l.isReward ? openRewards() : openLine(l.index)) },
-      el('span', { class: 'name' }, l.isReward ? `🎁 ${l.name}` : l.name),
+      el('span', { class: 'name' }, l.isReward ? `★ ${l.name}` : l.name),
       el('span', { class: 'amt' }, money(l.total)),
       el('span', { class: 'qty' }, `${num(l.quantity)}${l.isWeighed ? ' ' + unit(l.unit) : ''} × ${num(l.unitPrice)}`,
         l.discountPercent !== '0' && !l.isReward ? el('span', { class: 'tag' }, `−${num(l.discountPercent)}%`) : null,
@@ -353,6 +356,8 @@ scanInput.addEventListener('keydown', (e) => {
   const digits = raw.replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660));
   if (/^\d{4,14}$/.test(digits) || /^[A-Z0-9-]{3,}$/.test(raw) && /\d/.test(raw)) {
     scanInput.value = '';
+    // A scanner typing letters (a card code) may have started a search on the way: it is not wanted now.
+    clearTimeout(searchTimer); searchText = '';
     if (searchResults !== null) clearSearch();
     scan(digits || raw, e.timeStamp);
   } else if (raw) {
@@ -547,7 +552,8 @@ function showDone(sale) {
   $('doneNumber').textContent = sale.number;
   $('donePayments').replaceChildren(...sale.payments.map(paymentRow));
   $('donePoints').hidden = !sale.pointsEarned && !sale.pointsSpent;
-  $('donePoints').textContent = (sale.customer ? sale.customer + ' · ' : '') + L().pointsDone(sale.pointsEarned && num(sale.pointsEarned), sale.pointsSpent && num(sale.pointsSpent));
+  $('donePoints').replaceChildren(sale.customer ? el('bdi', {}, sale.customer) : null, sale.customer ? ' · ' : null,
+    el('bdi', {}, L().pointsDone(sale.pointsEarned && num(sale.pointsEarned), sale.pointsSpent && num(sale.pointsSpent))));
   if ($('payDlg').open) $('payDlg').close();
   if (!$('doneDlg').open) { doneAnswer = null; $('doneDlg').showModal(); }
   renderDoneAnswer();
@@ -612,7 +618,10 @@ function renderCustomer() {
   $('custPoints').textContent = cu.programId ? L().pointsLine(num(cu.balance), num(cu.pointsToEarn)) : t('noProgram');
   $('custRewards').hidden = !cu.programId;
   $('custReward').hidden = !cu.reward;
-  if (cu.reward) $('custReward').textContent = L().rewardOn(cu.reward.description, num(cu.reward.points)) + (/^0\.?0*$/.test(cu.reward.discount) ? '' : ` · −${money(cu.reward.discount)}`);
+  if (cu.reward) {
+    $('custReward').replaceChildren('★ ', ...bidi(cu.reward.description),
+      el('small', {}, ' · ', el('bdi', {}, L().costs(num(cu.reward.points))), /^0\.?0*$/.test(cu.reward.discount) ? null : el('bdi', {}, ` · −${money(cu.reward.discount)}`)));
+  }
   if ($('rewardsDlg').open) renderRewards();
 }
 $('custAdd').onclick = () => {
@@ -661,7 +670,7 @@ function renderRewards() {
         if (r && r.error) $('rewardsAnswer').textContent = L().errors[r.error.code] || r.error.message;
         else if (r) $('rewardsDlg').close();
       }
-    }, el('b', {}, w.description), el('small', {}, w.affordable || !w.atTill ? L().costs(num(w.points)) : `${L().costs(num(w.points))} · ${L().needMore(num(w.needed))}`)));
+    }, el('b', {}, ...bidi(w.description)), el('small', {}, w.affordable || !w.atTill ? L().costs(num(w.points)) : `${L().costs(num(w.points))} · ${L().needMore(num(w.needed))}`)));
   }) : [el('li', { class: 'empty' }, t('noRewards'))]));
 }
 $('rewardRemove').onclick = async () => { const r = await act('loyalty/reward', undefined, 'DELETE'); if (r && !r.error) $('rewardsDlg').close(); };
