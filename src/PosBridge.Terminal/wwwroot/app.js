@@ -55,9 +55,9 @@ const T = {
     cardCode: 'Loyalty card code', findByCard: 'Find by card', tapCard: 'Tap the card on the reader', tapWaiting: 'Hold the card to the reader…',
     spendPoints: 'Spend points', removeReward: 'Take the reward off', later: 'Pay later', customeraccount: 'On account', needsCustomer: 'Attach a customer',
     chargeAccount: 'Charge to the account', onAccountOf: (name) => `Charged to ${name}'s account, paid later.`,
-    pointsLine: (bal, earn) => `${bal} points · earns ${earn}`, balanceLine: (name, bal) => `${name} has ${bal} points`,
+    pointsLine: (bal, earn) => [`${bal} points`, `earns ${earn}`], balanceLine: (name, bal) => `${name} has ${bal} points`,
     needMore: (n) => `${n} more points needed`, costs: (n) => `${n} points`,
-    pointsDone: (earned, spent) => [earned ? `+${earned} points earned` : '', spent ? `${spent} points spent` : ''].filter(Boolean).join(' · '),
+    pointsDone: (earned, spent) => [earned ? `+${earned} points earned` : '', spent ? `${spent} points spent` : ''].filter(Boolean),
     noRewards: 'This program has no rewards.', noProgram: 'No loyalty program on this till.', rewardLine: 'Reward'
   },
   ar: {
@@ -111,9 +111,9 @@ const T = {
     cardCode: 'رمز بطاقة الولاء', findByCard: 'بحث بالبطاقة', tapCard: 'المس البطاقة بالقارئ', tapWaiting: 'قرّب البطاقة من القارئ…',
     spendPoints: 'صرف النقاط', removeReward: 'إلغاء المكافأة', later: 'الدفع لاحقًا', customeraccount: 'على الحساب', needsCustomer: 'أضف عميلًا',
     chargeAccount: 'تسجيل على حساب العميل', onAccountOf: (name) => `يُسجَّل على حساب ${name} ويُدفع لاحقًا.`,
-    pointsLine: (bal, earn) => `${bal} نقطة · يكسب ${earn}`, balanceLine: (name, bal) => `رصيد ${name}: ${bal} نقطة`,
+    pointsLine: (bal, earn) => [`${bal} نقطة`, `يكسب ${earn}`], balanceLine: (name, bal) => `رصيد ${name}: ${bal} نقطة`,
     needMore: (n) => `ينقصه ${n} نقطة`, costs: (n) => `${n} نقطة`,
-    pointsDone: (earned, spent) => [earned ? `${earned} نقطة مكتسبة` : '', spent ? `${spent} نقطة مستخدمة` : ''].filter(Boolean).join('، '),
+    pointsDone: (earned, spent) => [earned ? `${earned} نقطة مكتسبة` : '', spent ? `${spent} نقطة مستخدمة` : ''].filter(Boolean),
     noRewards: 'لا توجد مكافآت في هذا البرنامج.', noProgram: 'لا يوجد برنامج ولاء على نقطة البيع هذه.', rewardLine: 'مكافأة'
   }
 };
@@ -156,6 +156,7 @@ function parseNum(text) {
 // Text from the back office may mix Arabic and Latin ("10% off · خصم ١٠٪"): each part in its own isolate, so
 // neither language's numbers and signs are pulled into the other's direction.
 const bidi = (text) => String(text).split(' · ').flatMap((part, i) => (i ? [' · ', el('bdi', {}, part)] : [el('bdi', {}, part)]));
+const parts = (list) => list.flatMap((part, i) => (i ? [' · ', el('bdi', { class: 'nowrap' }, part)] : [el('bdi', { class: 'nowrap' }, part)]));
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -552,8 +553,7 @@ function showDone(sale) {
   $('doneNumber').textContent = sale.number;
   $('donePayments').replaceChildren(...sale.payments.map(paymentRow));
   $('donePoints').hidden = !sale.pointsEarned && !sale.pointsSpent;
-  $('donePoints').replaceChildren(sale.customer ? el('bdi', {}, sale.customer) : null, sale.customer ? ' · ' : null,
-    el('bdi', {}, L().pointsDone(sale.pointsEarned && num(sale.pointsEarned), sale.pointsSpent && num(sale.pointsSpent))));
+  $('donePoints').replaceChildren(...parts([sale.customer, ...L().pointsDone(sale.pointsEarned && num(sale.pointsEarned), sale.pointsSpent && num(sale.pointsSpent))].filter(Boolean)));
   if ($('payDlg').open) $('payDlg').close();
   if (!$('doneDlg').open) { doneAnswer = null; $('doneDlg').showModal(); }
   renderDoneAnswer();
@@ -615,7 +615,8 @@ function renderCustomer() {
   $('custInfo').hidden = !cu;
   if (!cu) { if ($('rewardsDlg').open) $('rewardsDlg').close(); return; }
   $('custName').textContent = cu.name;
-  $('custPoints').textContent = cu.programId ? L().pointsLine(num(cu.balance), num(cu.pointsToEarn)) : t('noProgram');
+  // Parts that wrap between, never inside: "180 points · earns 13.85".
+  $('custPoints').replaceChildren(...(cu.programId ? parts(L().pointsLine(num(cu.balance), num(cu.pointsToEarn))) : [t('noProgram')]));
   $('custRewards').hidden = !cu.programId;
   $('custReward').hidden = !cu.reward;
   if (cu.reward) {
