@@ -29,11 +29,14 @@ internal sealed class TestTillHost : IAsyncDisposable
         where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>Starts a demo till (café catalog, manager PIN 1234) on <paramref name="dataDirectory"/>, or a new folder.</summary>
-    public static async Task<TestTillHost> StartAsync(string? dataDirectory = null, params string[] settings)
+    public static Task<TestTillHost> StartAsync(string? dataDirectory = null, params string[] settings) => StartWithAsync(null, dataDirectory, settings);
+
+    /// <summary>As <see cref="StartAsync"/>, with services of the test's own registered first (an NFC reader, say).</summary>
+    public static async Task<TestTillHost> StartWithAsync(Action<IServiceCollection>? services, string? dataDirectory = null, params string[] settings)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("posbridge-screen-").FullName;
         string[] args = ["--data", dataDirectory, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", .. settings];
-        var app = TillHost.Build(args, demo: true);
+        var app = TillHost.Build(args, demo: true, services);
         await app.StartAsync();
         return new TestTillHost(app, dataDirectory);
     }

@@ -27,8 +27,24 @@ public enum RedeemStatus
     Refused,
 }
 
-/// <summary>The outcome of spending points on a reward; <see cref="Message"/> is for the cashier.</summary>
-public sealed record RedeemResult(RedeemStatus Status, string Message, AppliedReward? Reward = null)
+/// <summary>Why a reward was refused, for a screen that words it in the cashier's language.</summary>
+public enum RedeemRefusal
+{
+    None,
+    NoCustomer,
+    NoProgram,
+    UnknownReward,
+    RewardAlreadyApplied,
+    EmptyCart,
+    PointsShort,
+    NotAtTill,
+    NothingToDiscount,
+    TooFewPoints,
+    ProductNotSold,
+}
+
+/// <summary>The outcome of spending points on a reward; <see cref="Message"/> is for the cashier, <see cref="Refusal"/> says why it was refused.</summary>
+public sealed record RedeemResult(RedeemStatus Status, string Message, AppliedReward? Reward = null, RedeemRefusal Refusal = RedeemRefusal.None)
 {
     public bool IsApplied => Status == RedeemStatus.Applied;
 }
@@ -134,27 +150,27 @@ public sealed class LoyaltyService
         ArgumentException.ThrowIfNullOrEmpty(rewardId);
         if (cart.Customer is not { } customer)
         {
-            return Refused("Attach the customer first: points are spent from their card.");
+            return Refused(RedeemRefusal.NoCustomer, "Attach the customer first: points are spent from their card.");
         }
 
         if (cart.LoyaltyProgram is not { } program)
         {
-            return Refused("This till has no loyalty program for the customer to spend points in; pull the catalog.");
+            return Refused(RedeemRefusal.NoProgram, "This till has no loyalty program for the customer to spend points in; pull the catalog.");
         }
 
         if (program.Rewards.FirstOrDefault(r => r.Id == rewardId) is not { } reward)
         {
-            return Refused($"'{program.Name}' has no reward '{rewardId}'.");
+            return Refused(RedeemRefusal.UnknownReward, $"'{program.Name}' has no reward '{rewardId}'.");
         }
 
         if (cart.Reward is not null)
         {
-            return Refused($"'{cart.Reward.Description}' is already on this sale; one reward per sale (remove it first).");
+            return Refused(RedeemRefusal.RewardAlreadyApplied, $"'{cart.Reward.Description}' is already on this sale; one reward per sale (remove it first).");
         }
 
         if (cart.Lines.Count == 0)
         {
-            return Refused("The cart is empty: add what the customer buys before spending points.");
+            return Refused(RedeemRefusal.EmptyCart, "The cart is empty: add what the customer buys before spending points.");
         }
 
         var available = Balance(customer.Id, program.Id).Available;
@@ -170,7 +186,7 @@ public sealed class LoyaltyService
 
                     if (reward.ProductId is null || _catalog.FindById(reward.ProductId) is not { Active: true } product)
                     {
-                        return Refused($"'{reward.Description}' gives a product this till does not sell; pull the catalog.");
+                        return Refused(RedeemRefusal.ProductNotSold, $"'{reward.Description}' gives a product this till does not sell; pull the catalog.");
                     }
 
                     cart.AddRewardLine(product, reward.ProductQuantity, reward.Description);
@@ -184,7 +200,7 @@ public sealed class LoyaltyService
                     var total = cart.Totals.Total;
                     if (total <= 0m)
                     {
-                        return Refused("Nothing is left to discount on this sale.");
+                        return Refused(RedeemRefusal.NothingToDiscount, "Nothing is left to discount on this sale.");
                     }
 
                     decimal spend, amount;
@@ -192,7 +208,7 @@ public sealed class LoyaltyService
                     {
                         if (reward.Discount <= 0m)
                         {
-                            return Refused($"'{reward.Description}' gives nothing per point.");
+                            return Refused(RedeemRefusal.NotAtTill, $"'{reward.Description}' gives nothing per point.");
                         }
 
                         // As many points as asked (or as the sale can use), never fewer than the reward's minimum.
@@ -202,7 +218,7 @@ public sealed class LoyaltyService
                         {
                             return spend > available || available < reward.RequiredPoints
                                 ? Short(name, available, Math.Max(spend, reward.RequiredPoints))
-                                : Refused($"'{reward.Description}' needs at least {reward.RequiredPoints.ToString(CultureInfo.InvariantCulture)} points.");
+                                : Refused(RedeemRefusal.TooFewPoints, $"'{reward.Description}' needs at least {reward.RequiredPoints.ToString(CultureInfo.InvariantCulture)} points.");
                         }
 
                         amount = Math.Min(cap, spend * reward.Discount);
@@ -222,7 +238,7 @@ public sealed class LoyaltyService
                     amount = Rounding.ToDecimals(amount, _options.CurrencyInfo.MinorUnits, RoundingMode.HalfUp);
                     if (amount <= 0m)
                     {
-                        return Refused($"'{reward.Description}' takes nothing off this sale.");
+                        return Refused(RedeemRefusal.NothingToDiscount, $"'{reward.Description}' takes nothing off this sale.");
                     }
 
                     // The whole order's total is linear in (100 − order discount) %, so this order discount takes
@@ -236,7 +252,7 @@ public sealed class LoyaltyService
                 }
 
             default:
-                return Refused($"'{reward.Description}' cannot be given at the till; the back office gives it.");
+                return Refused(RedeemRefusal.NotAtTill, $"'{reward.Description}' cannot be given at the till; the back office gives it.");
         }
     }
 
@@ -254,10 +270,10 @@ public sealed class LoyaltyService
         cart.Reward = null;
     }
 
-    private static RedeemResult Refused(string message) => new(RedeemStatus.Refused, message);
+    private static RedeemResult Refused(RedeemRefusal why, string message) => new(RedeemStatus.Refused, message, Refusal: why);
 
     private static RedeemResult Short(string customer, decimal available, decimal needed) =>
-        Refused($"{customer} has {available.ToString(CultureInfo.InvariantCulture)} points here; this reward needs {needed.ToString(CultureInfo.InvariantCulture)}.");
+        Refused(RedeemRefusal.PointsShort, $"{customer} has {available.ToString(CultureInfo.InvariantCulture)} points here; this reward needs {needed.ToString(CultureInfo.InvariantCulture)}.");
 
     private sealed class BalanceRow
     {

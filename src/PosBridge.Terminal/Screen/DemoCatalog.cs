@@ -1,7 +1,11 @@
 using System.Globalization;
 using PosBridge.Core.Catalog;
+using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Customers;
+using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Screen;
@@ -42,6 +46,35 @@ internal static class DemoCatalog
     /// <summary>A 0.450 kg label of Gouda (prefix 21, item 00042, weight 00450).</summary>
     public static readonly string GoudaLabel = Ean("210004200450");
 
+    /// <summary>The demo's loyalty customer: card code <see cref="CardCode"/>, NFC tag <see cref="CardTagUid"/>, 180 points.</summary>
+    public static readonly Customer Layla = new() { Id = "cust-layla", Name = "Layla Hassan", Phone = "+20 100 555 0101", Email = "layla@example.com", LoyaltyCardCode = CardCode };
+
+    public const string CardCode = "NILE-1001";
+
+    public const string CardTagUid = "04A2B3C4D5E6F7";
+
+    /// <summary>The back office's balance of the demo card, as of a fixed instant so every sale on the till counts on top.</summary>
+    public const decimal StartingPoints = 180m;
+
+    /// <summary>
+    /// "Nile Café points": 1 point per EGP 10 spent; EGP 20 off for 100 points, a free croissant for 150, 10 % off
+    /// for 300 (more than the demo card holds, so the screen shows it out of reach).
+    /// </summary>
+    public static readonly LoyaltyProgram Points = new()
+    {
+        Id = "nile-points",
+        Name = "Nile Café points",
+        Kind = "loyalty",
+        Currency = "EGP",
+        Rules = [new LoyaltyRule { Id = "per-10", PointMode = LoyaltyPointMode.PerCurrencyUnit, Points = 0.1m }],
+        Rewards =
+        [
+            new LoyaltyReward { Id = "off-20", Kind = LoyaltyRewardKind.Discount, Description = "EGP 20 off · خصم ٢٠ ج.م", RequiredPoints = 100m, Discount = 20m, DiscountMode = LoyaltyDiscountMode.PerOrder },
+            new LoyaltyReward { Id = "free-croissant", Kind = LoyaltyRewardKind.Product, Description = "Free croissant · كرواسون مجانًا", RequiredPoints = 150m, ProductId = "bak-1", ProductQuantity = 1m },
+            new LoyaltyReward { Id = "ten-percent", Kind = LoyaltyRewardKind.Discount, Description = "10% off · خصم ١٠٪", RequiredPoints = 300m, Discount = 10m, DiscountMode = LoyaltyDiscountMode.Percent },
+        ],
+    };
+
     public static void SeedIfEmpty(CatalogStore catalog, TileLayout layout, TillDatabase database)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -65,6 +98,9 @@ internal static class DemoCatalog
         }
 
         layout.Save(tiles);
+        catalog.Upsert(Points);
+        new CustomerStore(database).Save(Layla, CardTagUid);
+        new LoyaltyService(database, new TillOptions()).SetBackOfficeBalance(Layla.Id, Points.Id, StartingPoints, new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
     }
 
     private static (string Id, string Name, string NameAr, (Product Product, string[] OtherNames)[] Products)[] Categories =>

@@ -12,13 +12,24 @@ internal sealed record SavedLine(string ProductId, decimal Quantity, decimal Uni
 /// <summary>Set just before a commit: which shift the sale goes to and how many sales it had before.</summary>
 internal sealed record CommitMarker(string ShiftId, int SalesBefore);
 
-/// <summary>The cart in progress, written to the till's database after every change.</summary>
+/// <summary>
+/// The customer on the cart, the program they earn in, and the reward they spend points on (its id, and the points
+/// given for an amount-per-point reward): replayed through the engine's <c>LoyaltyService</c>, never trusted for amounts.
+/// </summary>
+internal sealed record SavedLoyalty(Customer Customer, string? ProgramId, string? RewardId, decimal? RewardPoints);
+
+/// <summary>
+/// The cart in progress, written to the till's database after every change. <see cref="OrderDiscountPercent"/> is the
+/// cashier's own order discount (before a reward's); a reward's free line is not in <see cref="Lines"/>: both come back
+/// when the reward is applied again.
+/// </summary>
 internal sealed record SavedCart(
     IReadOnlyList<SavedLine> Lines,
     decimal OrderDiscountPercent,
     IReadOnlyList<Payment> Payments,
     TillPermissions Permissions,
-    CommitMarker? Committing = null);
+    CommitMarker? Committing = null,
+    SavedLoyalty? Loyalty = null);
 
 /// <summary>
 /// Keeps the cart in progress and the sale last finished in the till's own database, so a page reload,
@@ -41,9 +52,10 @@ internal sealed class CartKeeper(TillDatabase database)
     public void SaveLastSale(ScreenFinishedSale? sale) => database.SetSetting(LastSaleKey, sale is null ? string.Empty : JsonSerializer.Serialize(sale, Json));
 
     public static SavedCart Snapshot(Cart cart, TillPermissions permissions, CommitMarker? committing = null) => new(
-        cart.Lines.Select(l => new SavedLine(l.Product.Id, l.Quantity, l.UnitPrice, l.DiscountPercent, l.ScannedCode, l.Note, l.PriceOverridden)).ToList(),
-        cart.OrderDiscountPercent,
+        cart.Lines.Where(l => !l.IsReward).Select(l => new SavedLine(l.Product.Id, l.Quantity, l.UnitPrice, l.DiscountPercent, l.ScannedCode, l.Note, l.PriceOverridden)).ToList(),
+        cart.Reward?.OrderDiscountBefore ?? cart.OrderDiscountPercent,
         [.. cart.Payments],
         permissions,
-        committing);
+        committing,
+        cart.Customer is { } customer ? new SavedLoyalty(customer, cart.LoyaltyProgram?.Id, cart.Reward?.RewardId, cart.Reward?.Points) : null);
 }

@@ -36,6 +36,13 @@ public static class ScreenEndpoints
         api.MapPost("/cart/discount", async (TillScreen screen, OrderDiscountRequest body, CancellationToken ct) => Answer(await screen.OrderDiscountAsync(body.Percent, ct)));
         api.MapPost("/cart/clear", async (TillScreen screen, CancellationToken ct) => Answer(await screen.ClearAsync(ct)));
 
+        api.MapPost("/customer", async (TillScreen screen, AttachCustomerRequest body, CancellationToken ct) => Answer(await screen.AttachCustomerAsync(body, ct)));
+        api.MapPost("/customer/tap", async (TillScreen screen, CancellationToken ct) => Answer(await screen.TapCustomerAsync(ct)));
+        api.MapDelete("/customer", async (TillScreen screen, CancellationToken ct) => Answer(await screen.DetachCustomerAsync(ct)));
+        api.MapPost("/loyalty/reward", async (TillScreen screen, RedeemRequest body, CancellationToken ct) => Answer(await screen.RedeemAsync(body.RewardId, ct)));
+        api.MapDelete("/loyalty/reward", async (TillScreen screen, CancellationToken ct) => Answer(await screen.RemoveRewardAsync(ct)));
+
+        api.MapPost("/pay/later", async (TillScreen screen, PayLaterRequest body, CancellationToken ct) => Answer(await screen.PayLaterAsync(body.Amount, ct)));
         api.MapPost("/pay/cash", async (TillScreen screen, CashRequest body, CancellationToken ct) => Answer(await screen.PayCashAsync(body.Tendered, ct)));
         api.MapPost("/pay/terminal", async (TillScreen screen, TerminalPayRequest body, CancellationToken ct) => Answer(await screen.PayByTerminalAsync(body.Kind, body.Amount, ct)));
         api.MapPost("/pay/terminal/cancel", (TillScreen screen) =>

@@ -37,4 +37,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 132, Level = LogLevel.Warning, Message = "{Count} refunds were paid back (or may have been) but could not be recorded: a manager must look at them")]
     public static partial void RefundsWaitForManager(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 140, Level = LogLevel.Information, Message = "Customer {CustomerId} attached to the cart")]
+    public static partial void CustomerAttached(ILogger logger, string customerId);
+
+    [LoggerMessage(EventId = 141, Level = LogLevel.Information, Message = "Reward {RewardId} applied for {Points} points")]
+    public static partial void RewardApplied(ILogger logger, string rewardId, decimal points);
+
+    [LoggerMessage(EventId = 142, Level = LogLevel.Warning, Message = "Reward {RewardId} taken off the cart: {Reason}")]
+    public static partial void RewardDropped(ILogger logger, string rewardId, string reason);
 }

@@ -9,7 +9,8 @@ public sealed record ScreenStore(string StoreId, string TillId, string Currency,
 public sealed record ScreenShift(string Id, int Number, string OpenedAt, string OpeningFloat);
 
 public sealed record ScreenLine(
-    int Index, string ProductId, string Name, string Quantity, string Unit, bool IsWeighed, string UnitPrice, string DiscountPercent, bool PriceOverridden, string Total);
+    int Index, string ProductId, string Name, string Quantity, string Unit, bool IsWeighed, string UnitPrice, string DiscountPercent, bool PriceOverridden, string Total,
+    bool IsReward = false);
 
 public sealed record ScreenPayment(string MethodId, string Kind, string Amount, string? Tendered, string? Change, string? Scheme, string? Last4, string? Reference);
 
@@ -26,7 +27,9 @@ public sealed record ScreenCart(
     IReadOnlyList<ScreenPayment> Payments);
 
 /// <summary>The sale just finished, kept on screen (change to give) until the cashier starts the next one.</summary>
-public sealed record ScreenFinishedSale(string Id, string Number, string AmountDue, string Paid, string Change, IReadOnlyList<ScreenPayment> Payments, string At, bool IsRefund = false);
+public sealed record ScreenFinishedSale(
+    string Id, string Number, string AmountDue, string Paid, string Change, IReadOnlyList<ScreenPayment> Payments, string At, bool IsRefund = false,
+    string? Customer = null, string? PointsEarned = null, string? PointsSpent = null);
 
 public sealed record ScreenMethod(string Id, string Kind, bool Available);
 
@@ -39,6 +42,33 @@ public sealed record ScreenSync(
     bool Online, bool Paired, int Pending, int Rejected, int OldestPendingSeconds, bool Warn, string? LastError,
     string Connection = "online", string Circuit = "closed", int ReceiptsWaiting = 0);
 
+/// <summary>
+/// A reward of the customer's program. <see cref="Affordable"/>: the balance reaches its <see cref="Points"/> (for an
+/// amount-per-point reward, its minimum) and the till can give it; otherwise <see cref="Needed"/> says how many more
+/// points it takes. Only a hint for the list: applying it is the engine's decision.
+/// </summary>
+public sealed record ScreenReward(string Id, string Description, string Kind, string Points, bool Affordable, string Needed, bool AtTill);
+
+/// <summary>The reward on the cart: the points it spends and what it takes off (zero for a free product).</summary>
+public sealed record ScreenAppliedReward(string Id, string Description, string Points, string Discount);
+
+/// <summary>
+/// The customer on the cart, with their points in the program they earn in as this till sees them (the engine's local
+/// view), the points this cart earns as it stands, and the program's rewards.
+/// </summary>
+public sealed record ScreenCustomer(
+    string Id,
+    string Name,
+    string? Phone,
+    string? CardCode,
+    string? ProgramId,
+    string? ProgramName,
+    string Balance,
+    string PointsToEarn,
+    ScreenAppliedReward? Reward,
+    IReadOnlyList<ScreenReward> Rewards);
+
+/// <summary><see cref="Nfc"/>: the till has an NFC reader to tap a customer's card on (otherwise the page hides the button).</summary>
 public sealed record ScreenState(
     ScreenStore Store,
     ScreenShift? Shift,
@@ -46,7 +76,9 @@ public sealed record ScreenState(
     ScreenFinishedSale? LastSale,
     IReadOnlyList<ScreenMethod> Methods,
     ScreenSync Sync,
-    long Version);
+    long Version,
+    ScreenCustomer? Customer = null,
+    bool Nfc = false);
 
 public sealed record ScreenError(string Code, string Message);
 
@@ -109,6 +141,13 @@ public sealed record CloseShiftRequest(decimal CountedCash);
 public sealed record CashMoveRequest(decimal Amount, string Reason, string? ManagerPin);
 
 public sealed record PinRequest(string Pin);
+
+/// <summary>Find the customer by one of: the phone number typed, or the loyalty card's code typed or scanned.</summary>
+public sealed record AttachCustomerRequest(string? Phone, string? CardCode);
+
+public sealed record RedeemRequest(string RewardId);
+
+public sealed record PayLaterRequest(decimal? Amount);
 
 public sealed record ScreenRefundLine(int LineNumber, string Name, string Unit, string UnitPrice, string Sold, string Refunded, string Left);
 

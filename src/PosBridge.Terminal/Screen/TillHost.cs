@@ -7,6 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Customers;
+using PosBridge.Terminal.Loyalty;
+using PosBridge.Terminal.Nfc;
 using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Printing;
 using PosBridge.Terminal.Sales;
@@ -125,6 +128,10 @@ public static class TillHost
         services.AddSingleton(sp => new TileLayout(sp.GetRequiredService<TillDatabase>()));
         services.AddSingleton(sp => new ReceiptRequests(sp.GetRequiredService<TillDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => ManagersFromSettings(new StaffStore(sp.GetRequiredService<TillDatabase>()), sp.GetRequiredService<TillDatabase>(), screen));
+        services.AddSingleton(sp => new CustomerStore(sp.GetRequiredService<TillDatabase>()));
+        services.AddSingleton(sp => new LoyaltyService(sp.GetRequiredService<TillDatabase>(), till));
+        // No NFC reader on a desktop till (the screen hides the tap button); a device build registers Plugin.NFC's first.
+        services.TryAddSingleton<INfcReader, UnavailableNfcReader>();
         services.AddSingleton<SyncState>();
         services.TryAddSingleton<INetworkStatus, ConnectorNetworkStatus>();
         // The desktop till's provider; a device build registers its payment SDK's IPaymentTerminal first.

@@ -1,8 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PosBridge.Core.Catalog;
+using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Customers;
+using PosBridge.Terminal.Loyalty;
+using PosBridge.Terminal.Nfc;
 using PosBridge.Terminal.Printing;
 using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Refunds;
@@ -21,6 +25,9 @@ namespace PosBridge.Terminal.Screen;
 /// </summary>
 internal sealed class TillScreen : IDisposable
 {
+    /// <summary>How long the screen waits for a customer to tap their card on the reader.</summary>
+    internal static readonly TimeSpan TapTimeout = TimeSpan.FromSeconds(20);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TillDatabase _database;
     private readonly CatalogStore _catalog;
@@ -34,6 +41,9 @@ internal sealed class TillScreen : IDisposable
     private readonly Pins _pins;
     private readonly IReceiptPrinter _printer;
     private readonly ReceiptRequests _receiptRequests;
+    private readonly CustomerStore _customers;
+    private readonly LoyaltyService _loyalty;
+    private readonly INfcReader _nfc;
     private readonly SyncState _sync;
     private readonly CartKeeper _keeper;
     private readonly TimeProvider _timeProvider;
@@ -60,6 +70,9 @@ internal sealed class TillScreen : IDisposable
         SyncState sync,
         IReceiptPrinter printer,
         ReceiptRequests receiptRequests,
+        CustomerStore customers,
+        LoyaltyService loyalty,
+        INfcReader nfc,
         TimeProvider timeProvider,
         ILogger<TillScreen> logger)
     {
@@ -75,6 +88,9 @@ internal sealed class TillScreen : IDisposable
         _pins = pins;
         _printer = printer;
         _receiptRequests = receiptRequests;
+        _customers = customers;
+        _loyalty = loyalty;
+        _nfc = nfc;
         _sync = sync;
         _keeper = new CartKeeper(database);
         _timeProvider = timeProvider;
@@ -151,15 +167,21 @@ internal sealed class TillScreen : IDisposable
         var match = _catalog.FindByBarcode(code);
         if (match is not null)
         {
-            return Change(() => _cart.Add(match));
+            return KeepingReward(() => _cart.Add(match));
         }
 
         if (_catalog.FindBySku(code) is { } bySku)
         {
-            return Change(() => _cart.Add(bySku, scannedCode: code));
+            return KeepingReward(() => _cart.Add(bySku, scannedCode: code));
         }
 
-        return Fail(Barcode.IsValid(code) || code.Length == 0 ? "not-found" : "bad-barcode", $"No product has the code '{code}'.");
+        // A product's code wins; a code no product has may be a loyalty card, which attaches its customer.
+        if (_customers.FindByCardCode(code) is { } cardHolder)
+        {
+            return AttachCustomer(cardHolder);
+        }
+
+        return Fail(Barcode.IsValid(code) || code.Length == 0 ? "not-found" : "bad-barcode", $"No product or loyalty card has the code '{code}'.");
     }, cancellationToken);
 
     public Task<ScreenResponse> AddAsync(string productId, CancellationToken cancellationToken = default) => ActAsync(() =>
@@ -170,18 +192,18 @@ internal sealed class TillScreen : IDisposable
         }
 
         return _catalog.FindById(productId) is { } product
-            ? Change(() => _cart.Add(product))
+            ? KeepingReward(() => _cart.Add(product))
             : Fail("not-found", $"No product '{productId}'.");
     }, cancellationToken);
 
     public Task<ScreenResponse> SetQuantityAsync(int index, decimal quantity, CancellationToken cancellationToken = default) =>
-        ActAsync(() => ChangeLines(() => _cart.SetQuantity(index, quantity)), cancellationToken);
+        ActAsync(() => RewardLine(index) ?? ChangeLines(() => _cart.SetQuantity(index, quantity)), cancellationToken);
 
     public Task<ScreenResponse> RemoveAsync(int index, CancellationToken cancellationToken = default) =>
-        ActAsync(() => ChangeLines(() => _cart.Remove(index)), cancellationToken);
+        ActAsync(() => RewardLine(index) ?? ChangeLines(() => _cart.Remove(index)), cancellationToken);
 
     public Task<ScreenResponse> DiscountAsync(int index, decimal? percent, decimal? amount, CancellationToken cancellationToken = default) => ActAsync(() =>
-        ChangeLines(() =>
+        RewardLine(index) ?? ChangeLines(() =>
         {
             if (amount is { } off)
             {
@@ -193,12 +215,18 @@ internal sealed class TillScreen : IDisposable
             }
         }), cancellationToken);
 
+    /// <summary>The cashier's order discount; a reward on the cart is taken off first and applied again on top.</summary>
     public Task<ScreenResponse> OrderDiscountAsync(decimal percent, CancellationToken cancellationToken = default) =>
-        ActAsync(() => ChangeLines(() => _cart.SetOrderDiscountPercent(percent)), cancellationToken);
+        ActAsync(() => ChangeLines(() => _cart.SetOrderDiscountPercent(percent), rewardFirst: true), cancellationToken);
 
     /// <summary>A price override: the engine allows it on a cart a manager has opened up; the manager's PIN opens it.</summary>
     public Task<ScreenResponse> OverridePriceAsync(int index, decimal price, string? managerPin, CancellationToken cancellationToken = default) => ActAsync(() =>
     {
+        if (RewardLine(index) is { } rewardLine)
+        {
+            return rewardLine;
+        }
+
         var check = _pins.Manager(managerPin, TillPermissions.OverridePrice);
         if (!check.Ok)
         {
@@ -238,7 +266,97 @@ internal sealed class TillScreen : IDisposable
             ? Fail("has-payments", "A card or transfer payment is already in this sale; finish it.")
             : Change(_cart.RemovePayments), cancellationToken);
 
+    // ---- customers and loyalty (the engine's CustomerStore and LoyaltyService) ----
+
+    /// <summary>Attaches the customer with this phone number or loyalty card code; the program they earn in comes with them.</summary>
+    public Task<ScreenResponse> AttachCustomerAsync(AttachCustomerRequest request, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var phone = request.Phone?.Trim();
+        var card = request.CardCode?.Trim();
+        if (string.IsNullOrEmpty(phone) == string.IsNullOrEmpty(card))
+        {
+            return Fail("customer-how", "Type the customer's phone number or their loyalty card's code (one of them).");
+        }
+
+        if (!string.IsNullOrEmpty(phone))
+        {
+            // Arabic-Indic digits typed on an Arabic keyboard are digits too.
+            var digits = new string([.. phone.Select(c => char.IsDigit(c) ? (char)('0' + (int)char.GetNumericValue(c)) : c)]);
+            return _customers.FindByPhone(digits) is { } byPhone
+                ? AttachCustomer(byPhone)
+                : Fail("customer-not-found", $"No customer has the phone number '{phone}'.");
+        }
+
+        return _customers.FindByCardCode(card!) is { } byCard
+            ? AttachCustomer(byCard)
+            : Fail("customer-not-found", $"No customer has the loyalty card '{card}'.");
+    }, cancellationToken);
+
+    /// <summary>
+    /// Waits (up to <see cref="TapTimeout"/>, or until the page gives up) for the customer to tap their card on the
+    /// till's NFC reader, then attaches them. The wait holds no other action back.
+    /// </summary>
+    public async Task<ScreenResponse> TapCustomerAsync(CancellationToken cancellationToken = default)
+    {
+        var tap = await _customers.FindByTapAsync(_nfc, TapTimeout, cancellationToken).ConfigureAwait(false);
+        return await ActAsync(() => tap switch
+        {
+            { Customer: { } customer } => AttachCustomer(customer),
+            { Read.Status: NfcReadStatus.NotAvailable } => Fail("nfc-unavailable", tap.Read.Message ?? "This till has no NFC reader."),
+            { Read.Status: NfcReadStatus.TimedOut } => Fail("nfc-timeout", "No card was tapped in time."),
+            _ => Fail("customer-not-found", $"No customer has the card tapped ({tap.Read.Tag?.Uid})."),
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the customer, and any reward they spent points on, off the cart.</summary>
+    public Task<ScreenResponse> DetachCustomerAsync(CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (_cart.Payments.Any(p => p.Kind == PaymentKind.CustomerAccount))
+        {
+            return Fail("has-account-payment", "Part of this sale is charged to the customer's account; give it back first.");
+        }
+
+        return _cart.Reward is null ? Change(() => LoyaltyService.Detach(_cart)) : ChangeLines(() => LoyaltyService.Detach(_cart));
+    }, cancellationToken);
+
+    /// <summary>Spends the customer's points on a reward of their program; the engine says yes or why not.</summary>
+    public Task<ScreenResponse> RedeemAsync(string rewardId, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (string.IsNullOrWhiteSpace(rewardId))
+        {
+            return Fail("unknown-reward", "Choose a reward.");
+        }
+
+        if (_cart.Payments.Any(p => p.Kind != PaymentKind.Cash))
+        {
+            return Fail("has-payments", "A card or transfer payment is already in this sale; finish it.");
+        }
+
+        // Refused: the engine changed nothing, so cash already taken stays. Applied: the total changed, so it goes back.
+        var result = _loyalty.Redeem(_cart, rewardId.Trim());
+        if (!result.IsApplied)
+        {
+            return Fail(Code(result.Refusal), result.Message);
+        }
+
+        var hadCash = _cart.Payments.Count > 0;
+        _cart.RemovePayments();
+        Log.RewardApplied(_logger, result.Reward!.RewardId, result.Reward.Points);
+        return Saved(hadCash ? "cash-returned" : "reward-applied");
+    }, cancellationToken);
+
+    /// <summary>Takes the reward off the cart; its points stay on the customer's card.</summary>
+    public Task<ScreenResponse> RemoveRewardAsync(CancellationToken cancellationToken = default) => ActAsync(() =>
+        _cart.Reward is null ? Saved() : ChangeLines(() => LoyaltyService.RemoveReward(_cart)), cancellationToken);
+
     // ---- paying ----
+
+    /// <summary>"Pay later": what remains (or <paramref name="amount"/>) charged to the attached customer's account.</summary>
+    public Task<ScreenResponse> PayLaterAsync(decimal? amount, CancellationToken cancellationToken = default) => ActAsync(() =>
+        _cart.Customer is null
+            ? Fail("no-customer", "Attach a customer before charging to an account.")
+            : Paid(_checkout.PayLater(_cart, amount: amount)), cancellationToken);
 
     public Task<ScreenResponse> PayCashAsync(decimal tendered, CancellationToken cancellationToken = default) =>
         ActAsync(() => Paid(_checkout.PayCash(_cart, tendered)), cancellationToken);
@@ -620,7 +738,7 @@ internal sealed class TillScreen : IDisposable
     }
 
     /// <summary>Lines change what is due, so cash already taken goes back first; a card payment cannot.</summary>
-    private ScreenResponse ChangeLines(Action change)
+    private ScreenResponse ChangeLines(Action change, bool rewardFirst = false)
     {
         if (_cart.Payments.Any(p => p.Kind != PaymentKind.Cash))
         {
@@ -629,9 +747,81 @@ internal sealed class TillScreen : IDisposable
 
         var hadCash = _cart.Payments.Count > 0;
         _cart.RemovePayments();
-        change();
-        return Saved(hadCash ? "cash-returned" : null);
+        var answer = KeepingReward(change, rewardFirst);
+        return hadCash && answer.Notice is null ? answer with { Notice = "cash-returned" } : answer;
     }
+
+    /// <summary>
+    /// Makes a change to a cart that may carry a reward, then applies the reward again through the engine so it is
+    /// worth what it says on the new cart (the engine keeps a reward's percent, not its amount, across changes).
+    /// If the engine no longer gives it (the cart is empty, say), it stays off and the cashier is told.
+    /// </summary>
+    private ScreenResponse KeepingReward(Action change, bool rewardFirst = false)
+    {
+        var reward = _cart.Reward;
+        if (reward is null)
+        {
+            change();
+            return Saved();
+        }
+
+        if (rewardFirst)
+        {
+            LoyaltyService.RemoveReward(_cart);
+            change();
+        }
+        else
+        {
+            change();
+            if (_cart.Reward is null)
+            {
+                return Saved();
+            }
+
+            LoyaltyService.RemoveReward(_cart);
+        }
+
+        var again = _loyalty.Redeem(_cart, reward.RewardId);
+        if (!again.IsApplied)
+        {
+            Log.RewardDropped(_logger, reward.RewardId, again.Message);
+            return Saved("reward-dropped");
+        }
+
+        return Saved();
+    }
+
+    private ScreenResponse? RewardLine(int index) =>
+        index >= 0 && index < _cart.Lines.Count && _cart.Lines[index].IsReward
+            ? Fail("reward-line", "This line is a reward: remove the reward instead.")
+            : null;
+
+    private ScreenResponse AttachCustomer(Customer customer)
+    {
+        if (_cart.Payments.Any(p => p.Kind == PaymentKind.CustomerAccount))
+        {
+            return Fail("has-account-payment", "Part of this sale is charged to the customer's account; give it back first.");
+        }
+
+        var hadReward = _cart.Reward is not null;
+        var answer = hadReward ? ChangeLines(() => _loyalty.Attach(_cart, customer)) : Change(() => _loyalty.Attach(_cart, customer));
+        Log.CustomerAttached(_logger, customer.Id);
+        return answer with { Notice = "customer-attached" };
+    }
+
+    private static string Code(RedeemRefusal refusal) => refusal switch
+    {
+        RedeemRefusal.NoCustomer => "no-customer",
+        RedeemRefusal.NoProgram => "no-program",
+        RedeemRefusal.UnknownReward => "unknown-reward",
+        RedeemRefusal.RewardAlreadyApplied => "reward-on",
+        RedeemRefusal.EmptyCart => "cart-empty",
+        RedeemRefusal.PointsShort => "points-short",
+        RedeemRefusal.NothingToDiscount => "nothing-to-discount",
+        RedeemRefusal.TooFewPoints => "too-few-points",
+        RedeemRefusal.ProductNotSold => "product-not-sold",
+        _ => "not-at-till",
+    };
 
     private ScreenResponse Paid(PaymentResult result)
     {
@@ -656,6 +846,7 @@ internal sealed class TillScreen : IDisposable
             PaymentKind.Cash => "cash-taken",
             PaymentKind.Card or PaymentKind.Wallet => "approved",
             PaymentKind.Qr => "transfer-recorded",
+            PaymentKind.CustomerAccount => "charged-to-account",
             _ => result.Message,
         };
         return _cart.Remaining != 0m ? Saved(notice) : Complete(notice);
@@ -694,7 +885,10 @@ internal sealed class TillScreen : IDisposable
             Money(sale.Payments.Sum(p => p.Change ?? 0m)),
             [.. sale.Payments.Select(Payment)],
             Local(sale.CreatedAtUtc),
-            sale.IsRefund);
+            sale.IsRefund,
+            sale.Customer?.Name ?? sale.Customer?.Phone,
+            sale.Loyalty is { Earned: > 0m } earned ? Quantity(earned.Earned) : null,
+            sale.Loyalty is { Spent: > 0m } spent ? Quantity(spent.Spent) : null);
         _keeper.SaveLastSale(_lastSale);
         _cart = _checkout.NewCart(_cashier);
         _permissions = TillPermissions.None;
@@ -775,12 +969,75 @@ internal sealed class TillScreen : IDisposable
         }
 
         cart.SetOrderDiscountPercent(saved.OrderDiscountPercent);
+        if (saved.Loyalty is { } loyalty)
+        {
+            ReplayLoyalty(cart, loyalty);
+        }
+
         foreach (var payment in saved.Payments)
         {
             cart.AddPayment(payment);
         }
 
         return cart;
+    }
+
+    /// <summary>
+    /// The customer (as the till now knows them), their program (if the till still has it) and the reward, applied
+    /// again by the engine on the rebuilt cart. A reward the engine no longer gives is left off, and logged.
+    /// </summary>
+    private void ReplayLoyalty(Cart cart, SavedLoyalty saved)
+    {
+        var customer = _customers.FindById(saved.Customer.Id) ?? saved.Customer;
+        var program = saved.ProgramId is { } id ? _loyalty.Programs().FirstOrDefault(p => p.Id == id) : null;
+        _loyalty.Attach(cart, customer, program?.Id);
+        if (saved.ProgramId is not null && program is null)
+        {
+            Log.RewardDropped(_logger, saved.RewardId ?? "-", $"the program '{saved.ProgramId}' is no longer on this till");
+            return;
+        }
+
+        if (saved.RewardId is not { } rewardId || program is null)
+        {
+            return;
+        }
+
+        var perPoint = program.Rewards.FirstOrDefault(r => r.Id == rewardId) is { Kind: LoyaltyRewardKind.Discount, DiscountMode: LoyaltyDiscountMode.PerPoint };
+        var again = _loyalty.Redeem(cart, rewardId, perPoint ? saved.RewardPoints : null);
+        if (!again.IsApplied)
+        {
+            Log.RewardDropped(_logger, rewardId, again.Message);
+        }
+    }
+
+    private ScreenCustomer? CustomerView()
+    {
+        if (_cart.Customer is not { } customer)
+        {
+            return null;
+        }
+
+        var program = _cart.LoyaltyProgram;
+        var balance = program is null ? 0m : _loyalty.Balance(customer.Id, program.Id).Available;
+        var rewards = program is null
+            ? []
+            : program.Rewards.Select(r =>
+            {
+                var atTill = r.Kind != LoyaltyRewardKind.Other;
+                var needed = Math.Max(0m, r.RequiredPoints - balance);
+                return new ScreenReward(r.Id, r.Description, r.Kind.ToString().ToLowerInvariant(), Quantity(r.RequiredPoints), atTill && needed == 0m, Quantity(needed), atTill);
+            }).ToList();
+        return new ScreenCustomer(
+            customer.Id,
+            customer.Name ?? customer.Phone ?? customer.Id,
+            customer.Phone,
+            customer.LoyaltyCardCode,
+            program?.Id,
+            program?.Name,
+            Quantity(balance),
+            Quantity(_cart.PointsToEarn),
+            _cart.Reward is { } reward ? new ScreenAppliedReward(reward.RewardId, reward.Description, Quantity(reward.Points), Money(reward.DiscountAmount)) : null,
+            rewards);
     }
 
     private ScreenState State()
@@ -797,7 +1054,8 @@ internal sealed class TillScreen : IDisposable
                 Money(l.UnitPrice),
                 Quantity(l.DiscountPercent),
                 l.PriceOverridden,
-                Money(totals.Lines[i].TotalIncluded)))
+                Money(totals.Lines[i].TotalIncluded),
+                l.IsReward))
             .ToList();
         var items = _cart.Lines.Sum(l => l.Product.IsWeighed ? 1m : l.Quantity);
         var cart = new ScreenCart(
@@ -823,9 +1081,12 @@ internal sealed class TillScreen : IDisposable
                 new ScreenMethod("card", "card", sync.Online),
                 new ScreenMethod("wallet", "wallet", sync.Online),
                 new ScreenMethod("qr", "qr", sync.Online),
+                new ScreenMethod("later", "later", _cart.Customer is not null),
             ],
             sync,
-            Interlocked.Read(ref _version));
+            Interlocked.Read(ref _version),
+            CustomerView(),
+            _nfc.IsAvailable);
     }
 
     private ScreenProduct Product(Product p) => new(p.Id, p.Name, Money(p.ListPrice), p.Unit, p.IsWeighed);

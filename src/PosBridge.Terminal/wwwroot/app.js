@@ -29,10 +29,18 @@ const T = {
       'sale-not-found': 'No sale with this receipt on this till.',
       'printer-none': 'No printer is set up on this till: send the receipt instead.', 'printer-offline': 'The printer is off or not connected.',
       'printer-timeout': 'The printer did not answer: check paper and power, then try again.', 'bad-email': 'That is not an e-mail address.',
-      'bad-phone': 'Type the number with + and the country code.', 'search-empty': 'Type something to search for.', 'invalid': 'Check what you typed.'
+      'bad-phone': 'Type the number with + and the country code.', 'search-empty': 'Type something to search for.', 'invalid': 'Check what you typed.',
+      'customer-how': 'Type a phone number or a card code.', 'customer-not-found': 'No customer found.', 'nfc-unavailable': 'The NFC reader cannot be used.',
+      'nfc-timeout': 'No card was tapped.', 'has-account-payment': 'Part of the sale is on the account: take it back first.',
+      'no-customer': 'Attach the customer first.', 'no-program': 'No loyalty program on this till: pull the catalog.', 'unknown-reward': 'This reward is not in the program.',
+      'reward-on': 'One reward per sale: take the other off first.', 'cart-empty': 'Add what the customer buys first.', 'points-short': 'Not enough points for this reward.',
+      'nothing-to-discount': 'Nothing left to discount on this sale.', 'too-few-points': 'Below the reward\'s minimum points.', 'product-not-sold': 'This till does not sell the reward\'s product.',
+      'not-at-till': 'The back office gives this reward, not the till.', 'reward-line': 'This line is a reward: take the reward off instead.'
     },
     notices: { 'cash-returned': 'Cash payment taken back: the total changed.', 'cash-in': 'Cash in recorded.', 'cash-out': 'Cash out recorded.',
-      'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.', 'refunded': 'Refunded.' },
+      'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.', 'refunded': 'Refunded.',
+      'customer-attached': 'Customer attached.', 'reward-applied': 'Reward applied.', 'reward-dropped': 'The reward no longer applies and was taken off.',
+      'charged-to-account': 'Charged to the account.' },
     units: { kg: 'kg', Units: '' }, seconds: 's', minutes: 'min',
     refund: 'Refund (manager)', receipt: 'Receipt', receiptCode: 'Scan the receipt or type its number', find: 'Find',
     refundNow: 'Refund', giveBack: 'Give back', refundDone: 'Refund complete', left: 'left', toOriginal: 'To the original payment', inCash: 'In cash',
@@ -42,7 +50,15 @@ const T = {
     camera: 'Scan with the camera', cameraNoAccess: 'The camera cannot be used here.', searchSales: 'Find the sale (number, customer, date, amount)',
     saleDate: 'Date', search: 'Search sales', more: 'More results', noSales: 'No sale matches.', lines: (n) => `${n} ${n === 1 ? 'line' : 'lines'}`,
     unreachable: 'Connector unreachable', offlinePaused: 'Offline, paused', circuitOpen: 'Connector unreachable · paused', noNetwork: 'No network', local: 'This till only',
-    receiptsWaiting: (n) => `${n} receipt messages waiting to go`
+    receiptsWaiting: (n) => `${n} receipt messages waiting to go`,
+    addCustomer: 'Customer / loyalty card', removeCustomer: 'Take the customer off', customerPhone: 'Phone number', findByPhone: 'Find by phone',
+    cardCode: 'Loyalty card code', findByCard: 'Find by card', tapCard: 'Tap the card on the reader', tapWaiting: 'Hold the card to the reader…',
+    spendPoints: 'Spend points', removeReward: 'Take the reward off', later: 'Pay later', customeraccount: 'On account', needsCustomer: 'Attach a customer',
+    chargeAccount: 'Charge to the account', onAccountOf: (name) => `Charged to ${name}'s account, paid later.`,
+    pointsLine: (bal, earn) => [`${bal} points`, `earns ${earn}`], balanceLine: (name, bal) => `${name} has ${bal} points`,
+    needMore: (n) => `${n} more points needed`, costs: (n) => `${n} points`,
+    pointsDone: (earned, spent) => [earned ? `+${earned} points earned` : '', spent ? `${spent} points spent` : ''].filter(Boolean),
+    noRewards: 'This program has no rewards.', noProgram: 'No loyalty program on this till.', rewardLine: 'Reward'
   },
   ar: {
     scanOrSearch: 'امسح الباركود أو ابحث', menu: 'القائمة', back: 'رجوع', emptyCart: 'امسح منتجًا أو اضغط عليه لبدء البيع.',
@@ -69,10 +85,18 @@ const T = {
       'sale-not-found': 'لا يوجد بيع بهذا الإيصال على نقطة البيع هذه.',
       'printer-none': 'لا توجد طابعة على نقطة البيع هذه: أرسل الإيصال بدلًا منها.', 'printer-offline': 'الطابعة مطفأة أو غير متصلة.',
       'printer-timeout': 'الطابعة لم تستجب: تحقق من الورق والكهرباء ثم أعد المحاولة.', 'bad-email': 'هذا ليس بريدًا إلكترونيًا صحيحًا.',
-      'bad-phone': 'اكتب الرقم مع + ورمز الدولة.', 'search-empty': 'اكتب ما تبحث عنه.', 'invalid': 'تحقق مما كتبت.'
+      'bad-phone': 'اكتب الرقم مع + ورمز الدولة.', 'search-empty': 'اكتب ما تبحث عنه.', 'invalid': 'تحقق مما كتبت.',
+      'customer-how': 'اكتب رقم الهاتف أو رمز البطاقة.', 'customer-not-found': 'لم يُعثر على العميل.', 'nfc-unavailable': 'لا يمكن استخدام قارئ NFC.',
+      'nfc-timeout': 'لم تُلمس أي بطاقة.', 'has-account-payment': 'جزء من البيع على الحساب: ألغِه أولًا.',
+      'no-customer': 'أضف العميل أولًا.', 'no-program': 'لا يوجد برنامج ولاء على نقطة البيع: حدّث الكتالوج.', 'unknown-reward': 'هذه المكافأة ليست في البرنامج.',
+      'reward-on': 'مكافأة واحدة لكل بيع: ألغِ الأخرى أولًا.', 'cart-empty': 'أضف مشتريات العميل أولًا.', 'points-short': 'النقاط لا تكفي لهذه المكافأة.',
+      'nothing-to-discount': 'لا يتبقى ما يُخصم في هذا البيع.', 'too-few-points': 'أقل من الحد الأدنى لنقاط المكافأة.', 'product-not-sold': 'منتج المكافأة غير متاح في نقطة البيع هذه.',
+      'not-at-till': 'تُمنح هذه المكافأة من الإدارة لا من نقطة البيع.', 'reward-line': 'هذا السطر مكافأة: ألغِ المكافأة بدلًا منه.'
     },
     notices: { 'cash-returned': 'أُرجعت الدفعة النقدية: تغيّر الإجمالي.', 'cash-in': 'سُجّل الإيداع.', 'cash-out': 'سُجّل السحب.',
-      'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.', 'refunded': 'تم الاسترجاع.' },
+      'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.', 'refunded': 'تم الاسترجاع.',
+      'customer-attached': 'أُضيف العميل.', 'reward-applied': 'طُبّقت المكافأة.', 'reward-dropped': 'لم تعد المكافأة تنطبق فأُلغيت.',
+      'charged-to-account': 'سُجّل على الحساب.' },
     units: { kg: 'كجم', Units: '' }, seconds: 'ثانية', minutes: 'دقيقة',
     refund: 'استرجاع (مدير)', receipt: 'الإيصال', receiptCode: 'امسح الإيصال أو اكتب رقمه', find: 'بحث',
     refundNow: 'استرجاع', giveBack: 'المبلغ المُعاد', refundDone: 'تم الاسترجاع', left: 'متبقٍ', toOriginal: 'إلى طريقة الدفع الأصلية', inCash: 'نقدًا',
@@ -82,7 +106,15 @@ const T = {
     camera: 'المسح بالكاميرا', cameraNoAccess: 'لا يمكن استخدام الكاميرا هنا.', searchSales: 'ابحث عن البيع (الرقم، العميل، التاريخ، المبلغ)',
     saleDate: 'التاريخ', search: 'ابحث في المبيعات', more: 'نتائج أخرى', noSales: 'لا توجد عملية بيع مطابقة.', lines: (n, raw) => raw === 1 ? 'سطر واحد' : raw === 2 ? 'سطران' : raw <= 10 ? `${n} أسطر` : `${n} سطرًا`,
     unreachable: 'الخادم لا يستجيب', offlinePaused: 'غير متصل، متوقف', circuitOpen: 'الخادم لا يستجيب · متوقف مؤقتًا', noNetwork: 'لا توجد شبكة', local: 'هذه النقطة فقط',
-    receiptsWaiting: (n) => `${n} رسائل إيصالات بانتظار الإرسال`
+    receiptsWaiting: (n) => `${n} رسائل إيصالات بانتظار الإرسال`,
+    addCustomer: 'العميل / بطاقة الولاء', removeCustomer: 'إزالة العميل', customerPhone: 'رقم الهاتف', findByPhone: 'بحث بالهاتف',
+    cardCode: 'رمز بطاقة الولاء', findByCard: 'بحث بالبطاقة', tapCard: 'المس البطاقة بالقارئ', tapWaiting: 'قرّب البطاقة من القارئ…',
+    spendPoints: 'صرف النقاط', removeReward: 'إلغاء المكافأة', later: 'الدفع لاحقًا', customeraccount: 'على الحساب', needsCustomer: 'أضف عميلًا',
+    chargeAccount: 'تسجيل على حساب العميل', onAccountOf: (name) => `يُسجَّل على حساب ${name} ويُدفع لاحقًا.`,
+    pointsLine: (bal, earn) => [`${bal} نقطة`, `يكسب ${earn}`], balanceLine: (name, bal) => `رصيد ${name}: ${bal} نقطة`,
+    needMore: (n) => `ينقصه ${n} نقطة`, costs: (n) => `${n} نقطة`,
+    pointsDone: (earned, spent) => [earned ? `${earned} نقطة مكتسبة` : '', spent ? `${spent} نقطة مستخدمة` : ''].filter(Boolean),
+    noRewards: 'لا توجد مكافآت في هذا البرنامج.', noProgram: 'لا يوجد برنامج ولاء على نقطة البيع هذه.', rewardLine: 'مكافأة'
   }
 };
 const CURRENCY_AR = { EGP: 'ج.م', SAR: 'ر.س', AED: 'د.إ', KWD: 'د.ك', QAR: 'ر.ق', BHD: 'د.ب', OMR: 'ر.ع', JOD: 'د.أ', MAD: 'د.م' };
@@ -121,6 +153,10 @@ function parseNum(text) {
     .replace(/[٫,]/g, '.').replace(/[٬\s]/g, '');
   return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
 }
+// Text from the back office may mix Arabic and Latin ("10% off · خصم ١٠٪"): each part in its own isolate, so
+// neither language's numbers and signs are pulled into the other's direction.
+const bidi = (text) => String(text).split(' · ').flatMap((part, i) => (i ? [' · ', el('bdi', {}, part)] : [el('bdi', {}, part)]));
+const parts = (list) => list.flatMap((part, i) => (i ? [' · ', el('bdi', { class: 'nowrap' }, part)] : [el('bdi', { class: 'nowrap' }, part)]));
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -203,11 +239,13 @@ function render(state) {
 
   const list = $('lines');
   list.replaceChildren(...c.lines.map((l) => el('li', {},
-    el('button', { type: 'button', class: 'line' + (l.index === c.lines.length - 1 && c.lines.length > lastLineCount ? ' fresh' : ''), 'data-test': 'line', onclick: () => openLine(l.index) },
-      el('span', { class: 'name' }, l.name),
+    el('button', { type: 'button', class: 'line' + (l.isReward ? ' reward' : '') + (l.index === c.lines.length - 1 && c.lines.length > lastLineCount ? ' fresh' : ''), 'data-test': 'line',
+      onclick: () => (l.isReward ? openRewards() : openLine(l.index)) },
+      el('span', { class: 'name' }, l.isReward ? `★ ${l.name}` : l.name),
       el('span', { class: 'amt' }, money(l.total)),
       el('span', { class: 'qty' }, `${num(l.quantity)}${l.isWeighed ? ' ' + unit(l.unit) : ''} × ${num(l.unitPrice)}`,
-        l.discountPercent !== '0' ? el('span', { class: 'tag' }, `−${num(l.discountPercent)}%`) : null,
+        l.discountPercent !== '0' && !l.isReward ? el('span', { class: 'tag' }, `−${num(l.discountPercent)}%`) : null,
+        l.isReward ? el('span', { class: 'tag' }, t('rewardLine')) : null,
         l.priceOverridden ? el('span', { class: 'tag' }, '✎') : null)))));
   if (c.lines.length > lastLineCount) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
   lastLineCount = c.lines.length;
@@ -220,6 +258,7 @@ function render(state) {
   $('itemCount').textContent = `${num(c.itemCount)} ${t('items')}`;
   $('tabCount').textContent = c.lines.length ? `(${num(c.itemCount)})` : '';
   $('payBtn').disabled = c.lines.length === 0;
+  renderCustomer();
   renderTiles();
   if ($('payDlg').open) renderPay();
   if (S.lastSale) showDone(S.lastSale); else if ($('doneDlg').open) $('doneDlg').close();
@@ -258,7 +297,7 @@ function renderSync(sync) {
     const age = secs < 120 ? `${num(secs)} ${t('seconds')}` : `${num(Math.floor(secs / 60))} ${t('minutes')}`;
     warn.textContent = L().warnOld(num(sync.pending), age);
   }
-  if (S) for (const m of S.methods) if (m.kind !== 'cash') m.available = sync.online;
+  if (S) for (const m of S.methods) if (m.kind === 'card' || m.kind === 'wallet' || m.kind === 'qr') m.available = sync.online;
   if ($('payDlg').open) renderMethods();
 }
 
@@ -318,6 +357,8 @@ scanInput.addEventListener('keydown', (e) => {
   const digits = raw.replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660));
   if (/^\d{4,14}$/.test(digits) || /^[A-Z0-9-]{3,}$/.test(raw) && /\d/.test(raw)) {
     scanInput.value = '';
+    // A scanner typing letters (a card code) may have started a search on the way: it is not wanted now.
+    clearTimeout(searchTimer); searchText = '';
     if (searchResults !== null) clearSearch();
     scan(digits || raw, e.timeStamp);
   } else if (raw) {
@@ -334,7 +375,8 @@ scanInput.addEventListener('input', () => {
 // A keyboard-wedge scanner types anywhere on the page: send its keys to the scan box.
 document.addEventListener('keydown', (e) => {
   if (e.target instanceof HTMLInputElement || document.querySelector('dialog[open]') || e.ctrlKey || e.metaKey || e.altKey) return;
-  if (/^[0-9٠-٩]$/.test(e.key)) { e.preventDefault(); scanInput.value += e.key; scanInput.focus({ preventScroll: true }); }
+  // Letters too: a loyalty card's code (NILE-1001) comes from the same scanner.
+  if (/^[0-9٠-٩A-Za-z-]$/.test(e.key)) { e.preventDefault(); scanInput.value += e.key; scanInput.focus({ preventScroll: true }); }
 });
 
 // A camera scan where the browser can read barcodes itself (BarcodeDetector: Android Chrome, ChromeOS, macOS);
@@ -434,6 +476,9 @@ function renderPay() {
   $('cashPanel').hidden = payMethod !== 'cash';
   $('terminalPanel').hidden = payMethod !== 'card' && payMethod !== 'wallet';
   $('qrPanel').hidden = payMethod !== 'qr';
+  $('laterPanel').hidden = payMethod !== 'later';
+  $('laterWho').textContent = S.customer ? L().onAccountOf(S.customer.name) : '';
+  if (!$('laterAmount').matches(':focus')) $('laterAmount').value = num(c.remaining);
   $('charge').textContent = payMethod === 'wallet' ? t('chargeWallet') : t('chargeCard');
   if (!$('termAmount').matches(':focus')) $('termAmount').value = num(c.remaining);
   if (!$('qrAmount').matches(':focus')) $('qrAmount').value = num(c.remaining);
@@ -446,8 +491,8 @@ function renderMethods() {
   $('methods').replaceChildren(...S.methods.map((m) => el('button', {
     type: 'button', 'data-test': 'method-' + m.kind, 'aria-pressed': String(payMethod === m.kind), disabled: !m.available,
     onclick: () => { payMethod = m.kind; $('payAnswer').textContent = ''; renderPay(); }
-  }, t(m.kind), m.available ? null : el('small', {}, t('needsNetwork')))));
-  if (!S.methods.find((m) => m.kind === payMethod)?.available) { payMethod = 'cash'; $('cashPanel').hidden = false; $('terminalPanel').hidden = true; $('qrPanel').hidden = true; }
+  }, t(m.kind), m.available ? null : el('small', {}, m.kind === 'later' ? t('needsCustomer') : t('needsNetwork')))));
+  if (!S.methods.find((m) => m.kind === payMethod)?.available) { payMethod = 'cash'; $('cashPanel').hidden = false; $('terminalPanel').hidden = true; $('qrPanel').hidden = true; $('laterPanel').hidden = true; }
 }
 // Notes a customer may hand over: the exact amount, then the next round amounts above it. Presentation
 // only: the engine takes whatever is tendered and works out the change.
@@ -465,7 +510,8 @@ function quickTenders(remainingText) {
 }
 function paymentRow(p) {
   const what = p.kind === 'cash' ? t('cash') + (p.tendered ? ` (${num(p.tendered)})` : '')
-    : p.kind === 'qr' ? `${t('qr')} ${p.reference || ''}` : `${t(p.kind)} ${p.scheme || ''} •••• ${num(p.last4 || '')}`;
+    : p.kind === 'qr' ? `${t('qr')} ${p.reference || ''}` : p.kind === 'customeraccount' ? t('customeraccount')
+      : `${t(p.kind)} ${p.scheme || ''} •••• ${num(p.last4 || '')}`;
   return el('li', {}, el('span', {}, what), el('b', {}, money(p.amount)));
 }
 async function payCash(amount) {
@@ -492,6 +538,10 @@ $('confirmQr').onclick = async () => {
   if (r && !r.error) { $('qrRef').value = ''; if (r.state.lastSale) $('payDlg').close(); }
 };
 $('undoCash').onclick = () => act('pay/cash/undo', {});
+$('payLater').onclick = async () => {
+  const r = await act('pay/later', { amount: parseNum($('laterAmount').value) });
+  if (r && !r.error && r.state.lastSale) $('payDlg').close();
+};
 
 function showDone(sale) {
   // A refund shows what to hand back where a sale shows the change.
@@ -502,6 +552,8 @@ function showDone(sale) {
   // A sale number is a code (it is on the receipt and scanned for refunds): Latin digits, left to right.
   $('doneNumber').textContent = sale.number;
   $('donePayments').replaceChildren(...sale.payments.map(paymentRow));
+  $('donePoints').hidden = !sale.pointsEarned && !sale.pointsSpent;
+  $('donePoints').replaceChildren(...parts([sale.customer, ...L().pointsDone(sale.pointsEarned && num(sale.pointsEarned), sale.pointsSpent && num(sale.pointsSpent))].filter(Boolean)));
   if ($('payDlg').open) $('payDlg').close();
   if (!$('doneDlg').open) { doneAnswer = null; $('doneDlg').showModal(); }
   renderDoneAnswer();
@@ -555,6 +607,74 @@ $('sendOk').onclick = async () => {
 $('sendTo').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('sendOk').click(); });
 $('nextSale').onclick = async () => { await act('sale/next', {}); if ($('doneDlg').open) $('doneDlg').close(); scanInput.value = ''; };
 $('doneDlg').addEventListener('cancel', (e) => { e.preventDefault(); $('nextSale').click(); });
+
+// ---- the customer and their points (the engine's customers and loyalty; the page only shows them) ----
+function renderCustomer() {
+  const cu = S.customer;
+  $('custAdd').hidden = !!cu;
+  $('custInfo').hidden = !cu;
+  if (!cu) { if ($('rewardsDlg').open) $('rewardsDlg').close(); return; }
+  $('custName').textContent = cu.name;
+  // Parts that wrap between, never inside: "180 points · earns 13.85".
+  $('custPoints').replaceChildren(...(cu.programId ? parts(L().pointsLine(num(cu.balance), num(cu.pointsToEarn))) : [t('noProgram')]));
+  $('custRewards').hidden = !cu.programId;
+  $('custReward').hidden = !cu.reward;
+  if (cu.reward) {
+    $('custReward').replaceChildren('★ ', ...bidi(cu.reward.description),
+      el('small', {}, ' · ', el('bdi', {}, L().costs(num(cu.reward.points))), /^0\.?0*$/.test(cu.reward.discount) ? null : el('bdi', {}, ` · −${money(cu.reward.discount)}`)));
+  }
+  if ($('rewardsDlg').open) renderRewards();
+}
+$('custAdd').onclick = () => {
+  $('custPhone').value = ''; $('custCard').value = ''; $('custAnswer').textContent = ''; $('custAnswer').className = 'answer';
+  $('custTap').hidden = !S?.nfc;
+  $('custDlg').showModal(); $('custPhone').focus();
+};
+async function attach(body) {
+  const r = await act('customer', body);
+  if (!r) return;
+  if (r.error) { $('custAnswer').className = 'answer bad'; $('custAnswer').textContent = L().errors[r.error.code] || r.error.message; return; }
+  $('custDlg').close();
+}
+$('custPhoneBtn').onclick = () => attach({ phone: $('custPhone').value });
+$('custCardBtn').onclick = () => attach({ cardCode: $('custCard').value });
+$('custPhone').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('custPhoneBtn').click(); });
+$('custCard').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('custCardBtn').click(); });
+let tapAbort = null;
+$('custTap').onclick = async () => {
+  if (tapAbort) return;
+  tapAbort = new AbortController();
+  $('custAnswer').className = 'answer'; $('custAnswer').textContent = t('tapWaiting');
+  try {
+    // Not queued behind other actions: the till waits for the card without holding the cart.
+    const res = await fetch('/api/customer/tap', { method: 'POST', signal: tapAbort.signal });
+    const r = await res.json();
+    if (r.state) render(r.state);
+    if (r.error) { $('custAnswer').className = 'answer bad'; $('custAnswer').textContent = L().errors[r.error.code] || r.error.message; } else { $('custDlg').close(); toast(noticeText(r)); }
+  } catch { /* the cashier closed the dialog */ } finally { tapAbort = null; }
+};
+$('custDlg').addEventListener('close', () => { if (tapAbort) tapAbort.abort(); });
+$('custRemove').onclick = () => act('customer', undefined, 'DELETE');
+function openRewards() { if (!S.customer) return; $('rewardsAnswer').textContent = ''; renderRewards(); $('rewardsDlg').showModal(); }
+$('custRewards').onclick = openRewards;
+function renderRewards() {
+  const cu = S.customer;
+  $('rewardsBalance').textContent = L().balanceLine(cu.name, num(cu.balance));
+  $('rewardRemove').hidden = !cu.reward;
+  $('rewardsList').replaceChildren(...(cu.rewards.length ? cu.rewards.map((w) => {
+    const on = cu.reward && cu.reward.id === w.id;
+    return el('li', {}, el('button', {
+      type: 'button', class: 'reward' + (on ? ' on' : ''), 'data-test': 'reward', 'data-id': w.id, 'aria-pressed': String(!!on),
+      disabled: !w.affordable || !!cu.reward,
+      onclick: async () => {
+        const r = await act('loyalty/reward', { rewardId: w.id });
+        if (r && r.error) $('rewardsAnswer').textContent = L().errors[r.error.code] || r.error.message;
+        else if (r) $('rewardsDlg').close();
+      }
+    }, el('b', {}, ...bidi(w.description)), el('small', {}, w.affordable || !w.atTill ? L().costs(num(w.points)) : `${L().costs(num(w.points))} · ${L().needMore(num(w.needed))}`)));
+  }) : [el('li', { class: 'empty' }, t('noRewards'))]));
+}
+$('rewardRemove').onclick = async () => { const r = await act('loyalty/reward', undefined, 'DELETE'); if (r && !r.error) $('rewardsDlg').close(); };
 
 // ---- shifts ----
 $('openShiftBtn').onclick = async () => {
