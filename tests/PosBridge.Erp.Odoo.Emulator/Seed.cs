@@ -63,11 +63,12 @@ internal static class Seed
             F("journal_id", FieldType.Many2One, "account.journal"), F("amount", FieldType.Float), F("payment_date", FieldType.Char), F("communication", FieldType.Char),
             F("line_ids", FieldType.X2Many, "account.move")));
         // type (cash/bank/pay_later) and is_cash_count are computed from the journal as Odoo does (see AfterCreate);
-        // use_payment_terminal names a terminal integration (false: none); 17+ adds payment_method_type (none/terminal/qr_code).
+        // use_payment_terminal names a terminal integration (false: none); 18+ adds payment_method_type (none/terminal/qr_code);
+        // 17.0 has no such field and refuses a read that names it.
         var paymentMethod = new Model("pos.payment.method",
             F("name", FieldType.Char), F("is_cash_count", FieldType.Boolean), F("active", FieldType.Boolean), F("journal_id", FieldType.Many2One, "account.journal"),
             F("type", FieldType.Selection), F("use_payment_terminal", FieldType.Selection));
-        if (version >= 17)
+        if (version >= 18)
         {
             paymentMethod.Add(F("payment_method_type", FieldType.Selection));
         }

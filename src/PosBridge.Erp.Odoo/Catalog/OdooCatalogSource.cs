@@ -162,7 +162,8 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options)
             }
         }
 
-        string[] fields = ["id", "name", "active", "type", "is_cash_count", "use_payment_terminal", .. version.Major >= 17 ? new[] { "payment_method_type" } : []];
+        // payment_method_type (none/terminal/qr_code) came with 18.0; 17.0 refuses a search_read that names it.
+        string[] fields = ["id", "name", "active", "type", "is_cash_count", "use_payment_terminal", .. version.Major >= 18 ? new[] { "payment_method_type" } : []];
         var rows = await client.SearchReadAsync("pos.payment.method", [], fields, order: "id asc", context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
         var ourIdOf = options.PaymentMethods.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.OrderBy(p => p.Key, StringComparer.Ordinal).First().Key);
         var offered = new List<PaymentMethod>();

@@ -22,7 +22,7 @@ public sealed class OdooPosOptions
     /// The kind tills take a payment method as, by our id or the <c>pos.payment.method</c> id: <c>Cash</c>, <c>Card</c>,
     /// <c>Wallet</c>, <c>Qr</c> or <c>CustomerAccount</c>. Only needed where Odoo cannot say: Odoo has no "wallet", and
     /// a bank method with no terminal integration is taken as a card. Others follow Odoo's <c>type</c> (cash, bank,
-    /// pay_later) and <c>payment_method_type</c> (qr_code).
+    /// pay_later) and, from 18.0, <c>payment_method_type</c> (qr_code); on 16 and 17 a QR method must be named here.
     /// </summary>
     public Dictionary<string, string> PaymentMethodKinds { get; set; } = [];
 

@@ -130,9 +130,9 @@ public sealed class OdooCatalogSourceTests
         };
         odoo.Read(s =>
         {
-            // A wallet and a QR method offered at till 2 only; QR needs 17's payment_method_type.
+            // A wallet and a QR method offered at till 2 only; QR needs 18's payment_method_type (17.0 has none: a card).
             s.Create("pos.payment.method", new JObject { ["name"] = "Vodafone Cash", ["journal_id"] = 3, ["active"] = true });
-            s.Create("pos.payment.method", new JObject { ["name"] = "InstaPay QR", ["journal_id"] = 3, ["active"] = true, [version >= 17 ? "payment_method_type" : "use_payment_terminal"] = version >= 17 ? "qr_code" : false });
+            s.Create("pos.payment.method", new JObject { ["name"] = "InstaPay QR", ["journal_id"] = 3, ["active"] = true, [version >= 18 ? "payment_method_type" : "use_payment_terminal"] = version >= 18 ? "qr_code" : false });
             s.Write("pos.config", 2, new JObject { ["payment_method_ids"] = new JArray((object)new JArray(6, 0, new JArray(1, 2, 4, 5))) });
             return 0;
         });
@@ -145,7 +145,7 @@ public sealed class OdooCatalogSourceTests
         Assert.Empty(first.PaymentMethods); // only the page that ends the pull carries them
         Assert.Equal(
             [("cash", "Cash", PaymentKind.Cash, "*/T2,CAI1/T1"), ("2", "Card", PaymentKind.Card, "*/T2,CAI1/T1"), ("3", "Customer Account", PaymentKind.CustomerAccount, "CAI1/T1"),
-             ("4", "Vodafone Cash", PaymentKind.Wallet, "*/T2"), ("5", "InstaPay QR", version >= 17 ? PaymentKind.Qr : PaymentKind.Card, "*/T2")],
+             ("4", "Vodafone Cash", PaymentKind.Wallet, "*/T2"), ("5", "InstaPay QR", version >= 18 ? PaymentKind.Qr : PaymentKind.Card, "*/T2")],
             last.PaymentMethods.Select(m => (m.Id, m.Name, m.Kind, string.Join(',', m.OfferedAt))));
         Assert.True(last.PaymentMethods[2].IsOfferedTo("CAI1", "T1"));
         Assert.False(last.PaymentMethods[2].IsOfferedTo("CAI1", "T2"));

@@ -77,6 +77,7 @@ public sealed class RealOdooTests(ITestOutputHelper output)
         var source = new PosBridge.Erp.Odoo.Catalog.OdooCatalogSource(odoo.Client, odoo.Pos);
         var products = new List<Core.Catalog.Product>();
         var taxes = new HashSet<string>();
+        var methods = new List<Core.Catalog.PaymentMethod>();
         string? cursor = null;
         var pages = 0;
         Core.Catalog.CatalogChanges page;
@@ -85,6 +86,7 @@ public sealed class RealOdooTests(ITestOutputHelper output)
             page = await source.GetChangesAsync(cursor, 25, Ct);
             products.AddRange(page.Products);
             taxes.UnionWith(page.Taxes.Select(t => t.Id));
+            methods.AddRange(page.PaymentMethods);
             cursor = page.NextCursor;
             pages++;
         }
@@ -99,6 +101,17 @@ public sealed class RealOdooTests(ITestOutputHelper output)
         Assert.All(products.SelectMany(p => p.TaxIds), t => Assert.Contains(t, taxes));
         Assert.Empty(again.Products);
         Assert.All(levels, l => Assert.False(string.IsNullOrEmpty(l.Sku)));
+
+        // Each till gets its config's cash method under our id and a card method, with the kind Odoo's type gives.
+        output.WriteLine(string.Join("; ", methods.Select(m => $"{m.Id} {m.Name} {m.Kind} at {string.Join(',', m.OfferedAt)}")));
+        foreach (var till in odoo.Tills)
+        {
+            var cash = Assert.Single(methods, m => m.Id == "cash-" + till);
+            Assert.Equal(Core.Sales.PaymentKind.Cash, cash.Kind);
+            Assert.True(cash.IsOfferedTo("RT", till));
+            // The demo's bank method is shared by every till's config, so it comes once, offered to all.
+            Assert.Contains(methods, m => m.Kind == Core.Sales.PaymentKind.Card && m.IsOfferedTo("RT", till));
+        }
     }
 
     [Fact]
