@@ -80,6 +80,12 @@ public sealed record CatalogChanges
     /// <summary>Loyalty programs ended or archived in the back office.</summary>
     public IReadOnlyList<string> RemovedLoyaltyProgramIds { get; init; } = [];
 
+    /// <summary>Customers' loyalty cards (holder, code, points) changed since the cursor. Absent in older documents: none.</summary>
+    public IReadOnlyList<LoyaltyCard> LoyaltyCards { get; init; } = [];
+
+    /// <summary>Cards deleted in the back office.</summary>
+    public IReadOnlyList<string> RemovedLoyaltyCardIds { get; init; } = [];
+
     public required string NextCursor { get; init; }
 
     /// <summary>More changes are waiting: ask again with <see cref="NextCursor"/> now.</summary>

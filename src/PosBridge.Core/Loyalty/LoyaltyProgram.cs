@@ -118,9 +118,57 @@ public sealed record LoyaltyReward
     public decimal ProductQuantity { get; init; }
 }
 
-/// <summary>Where tills get the loyalty programs they apply (Odoo by default).</summary>
+/// <summary>
+/// A customer's card in a program, as the back office holds it (Odoo's <c>loyalty.card</c>): who holds it, the code
+/// printed or written on it, and its points. Tills find the customer by the code and start from these points.
+/// </summary>
+public sealed record LoyaltyCard
+{
+    /// <summary>The back office's id of the card.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The program the card is in (<see cref="LoyaltyProgram.Id"/>).</summary>
+    public required string ProgramId { get; init; }
+
+    /// <summary>The code on the card (scanned, typed or read from an NFC tag); may be empty for a card with none.</summary>
+    public string? Code { get; init; }
+
+    /// <summary>The card holder: the back office's customer, with the phone and e-mail a cashier finds them by.</summary>
+    public required Sales.Customer Customer { get; init; }
+
+    /// <summary>The card's points as the back office read them at <see cref="AsOf"/>.</summary>
+    public required decimal Points { get; init; }
+
+    /// <summary>
+    /// The points include every sale whose loyalty reached the back office before this instant. A till adds the
+    /// points of its own sales the back office may not have had by then.
+    /// </summary>
+    public required DateTimeOffset AsOf { get; init; }
+}
+
+/// <summary>One page of cards changed since a cursor; <see cref="RemovedCardIds"/> are cards deleted or whose program ended.</summary>
+public sealed record LoyaltyCardChanges
+{
+    public required IReadOnlyList<LoyaltyCard> Cards { get; init; }
+
+    public IReadOnlyList<string> RemovedCardIds { get; init; } = [];
+
+    /// <summary>Opaque to the caller: pass it back to continue after this page.</summary>
+    public required string NextCursor { get; init; }
+
+    /// <summary>More changes are waiting: ask again with <see cref="NextCursor"/> now.</summary>
+    public bool HasMore { get; init; }
+}
+
+/// <summary>Where tills get the loyalty programs they apply and the customers' cards (Odoo by default).</summary>
 public interface ILoyaltySource : IAdapter
 {
     /// <summary>Every active program with its rules and rewards.</summary>
     Task<IReadOnlyList<LoyaltyProgram>> GetProgramsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cards held by a customer that changed after <paramref name="cursor"/> (null: all), at most
+    /// <paramref name="pageSize"/>, oldest change first; a large first pull is walked page by page.
+    /// </summary>
+    Task<LoyaltyCardChanges> GetCardsAsync(string? cursor, int pageSize, CancellationToken cancellationToken = default);
 }
