@@ -107,7 +107,7 @@ public static class OdooServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<OdooPosOptions>>().Value,
                 sp.GetRequiredService<ILogger<OdooLoyaltySink>>()));
             services.AddSingleton<ISalesSink>(sp => sp.GetRequiredService<OdooLoyaltySink>());
-            services.AddSingleton<ILoyaltySource>(sp => new OdooLoyaltySource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooLoyaltyOptions>>().Value));
+            services.AddSingleton<ILoyaltySource>(sp => new OdooLoyaltySource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooLoyaltyOptions>>().Value, sp.GetService<TimeProvider>()));
         }
 
         return services;

@@ -30,62 +30,12 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options)
         var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
         string[] fields = ["id", "name", "barcode", "default_code", "lst_price", "taxes_id", "uom_id", "active", "available_in_pos", "write_date", "to_weight", version.PosCategoryField, version.ProductTypeField, .. version.Major >= 18 ? new[] { "is_storable" } : []];
 
-        // Odoo stores write_date with microseconds but answers it in whole seconds, so a cursor cannot
-        // compare on it exactly. The cursor is "<second>|<id>": every change before that second is taken, and
-        // within it every id up to <id>. A page ends on a whole second; a second with more changes than a
-        // page is walked in id order.
-        var (second, afterId) = ParseCursor(cursor);
-        var rows = new List<JObject>();
-        if (second is not null)
-        {
-            rows.AddRange(await SearchAsync(OdooValues.Domain(OdooValues.Leaf("write_date", ">=", Format(second.Value)), OdooValues.Leaf("write_date", "<", Format(second.Value.AddSeconds(1))), OdooValues.Leaf("id", ">", afterId)), "id asc", pageSize).ConfigureAwait(false));
-            if (rows.Count == pageSize)
-            {
-                return await ChangesAsync(rows, $"{Format(second.Value)}|{rows[^1]["id"]!.Value<long>()}", hasMore: true).ConfigureAwait(false);
-            }
-        }
-
-        var rest = pageSize - rows.Count;
-        var later = await SearchAsync(second is null ? [] : OdooValues.Domain(OdooValues.Leaf("write_date", ">=", Format(second.Value.AddSeconds(1)))), "write_date asc, id asc", rest).ConfigureAwait(false);
-        bool hasMore;
-        if (later.Count < rest)
-        {
-            rows.AddRange(later);
-            hasMore = false;
-        }
-        else
-        {
-            var lastSecond = SecondOf(later[^1]);
-            var complete = later.Where(r => SecondOf(r) < lastSecond).ToList();
-            if (complete.Count == 0 && rows.Count == 0)
-            {
-                // One second holds more changes than a page: walk it by id from the next call.
-                return await ChangesAsync([], $"{Format(lastSecond)}|0", hasMore: true).ConfigureAwait(false);
-            }
-
-            rows.AddRange(complete);
-            hasMore = true;
-        }
-
-        if (rows.Count == 0)
-        {
-            return await ChangesAsync([], cursor ?? string.Empty, hasMore: false).ConfigureAwait(false);
-        }
-
-        var newest = rows.Max(SecondOf);
-        var newestId = rows.Where(r => SecondOf(r) == newest).Max(r => r["id"]!.Value<long>());
-        if (second == newest)
-        {
-            newestId = Math.Max(newestId, afterId);
-        }
-
-        return await ChangesAsync(rows, $"{Format(newest)}|{newestId.ToString(CultureInfo.InvariantCulture)}", hasMore).ConfigureAwait(false);
-
-        Task<IReadOnlyList<JObject>> SearchAsync(JArray domain, string order, int limit) =>
-            client.SearchReadAsync("product.product", domain, fields, limit: limit, order: order, context: ArchivedToo, cancellationToken: cancellationToken);
-
-        async Task<CatalogChanges> ChangesAsync(IReadOnlyList<JObject> found, string nextCursor, bool hasMore) =>
-            await BuildAsync(version, found, nextCursor, hasMore, cancellationToken).ConfigureAwait(false);
+        var page = await WriteDatePager.NextAsync(
+            (domain, order, limit) => client.SearchReadAsync("product.product", domain, fields, limit: limit, order: order, context: ArchivedToo, cancellationToken: cancellationToken),
+            [],
+            cursor,
+            pageSize).ConfigureAwait(false);
+        return await BuildAsync(version, page.Rows, page.NextCursor, page.HasMore, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CatalogChanges> BuildAsync(OdooServerVersion version, IReadOnlyList<JObject> rows, string nextCursor, bool hasMore, CancellationToken cancellationToken)
@@ -299,25 +249,5 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options)
             Name = OdooValues.Text(r["name"]) ?? "Category",
             ParentId = OdooValues.Id(r["parent_id"])?.ToString(CultureInfo.InvariantCulture),
         })];
-    }
-
-    private static DateTimeOffset SecondOf(JObject row) =>
-        OdooValues.Instant(row["write_date"]) is { } instant ? instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerSecond)) : DateTimeOffset.UnixEpoch;
-
-    private static string Format(DateTimeOffset second) => OdooValues.FormatInstant(second);
-
-    private static (DateTimeOffset? Second, long AfterId) ParseCursor(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor))
-        {
-            return (null, 0);
-        }
-
-        var bar = cursor.LastIndexOf('|');
-        return bar > 0
-            && long.TryParse(cursor.AsSpan(bar + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && OdooValues.Instant(cursor[..bar]) is { } second
-            ? (second, id)
-            : throw new ArgumentException($"'{cursor}' is not a cursor this source made.", nameof(cursor));
     }
 }

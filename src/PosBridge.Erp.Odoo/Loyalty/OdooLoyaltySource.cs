@@ -1,16 +1,23 @@
 using System.Globalization;
 using Newtonsoft.Json.Linq;
 using PosBridge.Core.Loyalty;
+using PosBridge.Core.Sales;
 using PosBridge.Erp.Odoo.Rpc;
 
 namespace PosBridge.Erp.Odoo.Loyalty;
 
 /// <summary>
 /// The loyalty programs tills apply, from Odoo 16+'s <c>loyalty.program</c>, <c>loyalty.rule</c> and
-/// <c>loyalty.reward</c>: three reads, whatever the number of programs.
+/// <c>loyalty.reward</c>: three reads, whatever the number of programs. The customers' cards
+/// (<c>loyalty.card</c> with their holder's <c>res.partner</c>) come paged by <c>write_date</c>, so points a card
+/// gains anywhere reach the tills on the next pull.
 /// </summary>
-public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions options) : ILoyaltySource
+public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions options, TimeProvider? timeProvider = null) : ILoyaltySource
 {
+    private static readonly string[] CardFields = ["id", "program_id", "partner_id", "code", "points", "write_date"];
+    private static readonly Dictionary<string, JToken?> ArchivedToo = new() { ["active_test"] = false };
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
     private static readonly string[] ProgramFields = ["id", "name", "program_type", "trigger", "currency_id"];
     private static readonly string[] RuleFields = ["id", "program_id", "reward_point_mode", "reward_point_amount", "minimum_amount", "minimum_qty", "product_ids", "code"];
     private static readonly string[] RewardFields = ["id", "program_id", "reward_type", "description", "required_points", "discount", "discount_mode", "discount_max_amount", "reward_product_id", "reward_product_qty"];
@@ -44,6 +51,61 @@ public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions opti
                 Rewards = [.. rewardsOf[id].Select(Reward)],
             };
         })];
+    }
+
+    /// <summary>
+    /// Cards changed after <paramref name="cursor"/>. A card with no holder, or whose holder is archived, comes as
+    /// removed: no till can attach it. Each card's points are as of the moment before the read.
+    /// </summary>
+    public async Task<LoyaltyCardChanges> GetCardsAsync(string? cursor, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var asOf = _time.GetUtcNow();
+        var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        var page = await WriteDatePager.NextAsync(
+            (domain, order, limit) => client.SearchReadAsync("loyalty.card", domain, CardFields, limit: limit, order: order, cancellationToken: cancellationToken),
+            [],
+            cursor,
+            pageSize).ConfigureAwait(false);
+
+        // 19 folded mobile into phone.
+        string[] partnerFields = ["id", "name", "phone", "email", "active", .. version.Major <= 18 ? new[] { "mobile" } : []];
+        var partnerIds = page.Rows.Select(r => OdooValues.Id(r["partner_id"])).OfType<long>().Distinct().ToList();
+        var partners = partnerIds.Count == 0
+            ? new Dictionary<long, JObject>()
+            : (await client.SearchReadAsync("res.partner", OdooValues.Domain(OdooValues.Leaf("id", "in", new JArray(partnerIds))), partnerFields, context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false))
+                .ToDictionary(p => p["id"]!.Value<long>());
+        var cards = new List<LoyaltyCard>();
+        var removed = new List<string>();
+        foreach (var row in page.Rows)
+        {
+            var id = Text(row["id"]!.Value<long>());
+            if (OdooValues.Id(row["partner_id"]) is not { } partnerId || !partners.TryGetValue(partnerId, out var partner) || !OdooValues.Bool(partner["active"]) || OdooValues.Id(row["program_id"]) is not { } program)
+            {
+                removed.Add(id);
+                continue;
+            }
+
+            var code = OdooValues.Text(row["code"]);
+            cards.Add(new LoyaltyCard
+            {
+                Id = id,
+                ProgramId = Text(program),
+                Code = code,
+                Points = OdooValues.Number(row["points"]) ?? 0m,
+                AsOf = asOf,
+                Customer = new Customer
+                {
+                    Id = PosBridge.Erp.Odoo.Pos.OdooLookups.PartnerCustomerId(partnerId),
+                    Name = OdooValues.Text(partner["name"]),
+                    Phone = OdooValues.Text(partner["phone"]) ?? OdooValues.Text(partner["mobile"]),
+                    Email = OdooValues.Text(partner["email"]),
+                    LoyaltyCardCode = code,
+                },
+            });
+        }
+
+        return new LoyaltyCardChanges { Cards = cards, RemovedCardIds = removed, NextCursor = page.NextCursor, HasMore = page.HasMore };
     }
 
     private static LoyaltyRule Rule(JObject row) => new()

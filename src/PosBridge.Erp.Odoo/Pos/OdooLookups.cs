@@ -13,6 +13,8 @@ namespace PosBridge.Erp.Odoo.Pos;
 /// </summary>
 internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
 {
+    private const string PartnerPrefix = "res.partner:";
+
     private static readonly string[] ProductFields = ["id", "barcode", "default_code"];
     private readonly ConcurrentDictionary<string, long> _products = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _partners = new(StringComparer.Ordinal);
@@ -42,7 +44,13 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
     public long? TaxFor(string taxId) =>
         options.Taxes.TryGetValue(taxId, out var id) ? id : NumericId(taxId);
 
-    /// <summary>The customer's <c>res.partner</c>: ours by reference, else by phone, else by e-mail, else a new one.</summary>
+    /// <summary>The id a customer pulled from Odoo (a card holder) has at the tills: <c>res.partner:&lt;id&gt;</c>.</summary>
+    public static string PartnerCustomerId(long partnerId) => PartnerPrefix + partnerId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The customer's <c>res.partner</c>: the partner itself for a customer pulled from Odoo (while it exists), else
+    /// ours by reference, else by phone, else by e-mail, else a new one.
+    /// </summary>
     public async Task<long> PartnerForAsync(Customer customer, CancellationToken cancellationToken)
     {
         if (_partners.TryGetValue(customer.Id, out var known))
@@ -50,8 +58,14 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
             return known;
         }
 
+        long? found = null;
+        if (customer.Id.StartsWith(PartnerPrefix, StringComparison.Ordinal) && NumericId(customer.Id[PartnerPrefix.Length..]) is { } pulled)
+        {
+            found = await FindPartnerAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", pulled)), cancellationToken).ConfigureAwait(false);
+        }
+
         var reference = "posbridge:" + customer.Id;
-        var found = await FindPartnerAsync(OdooValues.Domain(OdooValues.Leaf("ref", "=", reference)), cancellationToken).ConfigureAwait(false);
+        found ??= await FindPartnerAsync(OdooValues.Domain(OdooValues.Leaf("ref", "=", reference)), cancellationToken).ConfigureAwait(false);
         if (found is null && !string.IsNullOrWhiteSpace(customer.Phone))
         {
             found = await FindPartnerAsync(new JArray("|", OdooValues.Leaf("phone", "=", customer.Phone), OdooValues.Leaf("mobile", "=", customer.Phone)), cancellationToken).ConfigureAwait(false);

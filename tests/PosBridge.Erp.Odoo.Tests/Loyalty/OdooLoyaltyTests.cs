@@ -129,4 +129,81 @@ public sealed class OdooLoyaltyTests
         Assert.Equal(("COFFEE10", LoyaltyPointMode.PerOrder, 50m), (code.Rules[0].Code, code.Rules[0].PointMode, code.Rules[0].MinimumAmount));
         Assert.Equal(["1", "2"], code.Rules[0].ProductIds);
     }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task GetCards_WalksEveryCardOnceByPages_WithItsHolder_ThenOnlyWhatChanged(int version)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var at = DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        odoo.Read(s =>
+        {
+            // Cards 2..6 over two seconds (three in the first), one with no holder, one held by an archived partner.
+            for (var i = 0; i < 5; i++)
+            {
+                s.Clock = () => at.AddSeconds(i < 3 ? 1 : 2);
+                var partner = s.Create("res.partner", new JObject { ["name"] = "Holder " + i, ["mobile"] = "+2010000000" + i, ["email"] = $"h{i}@example.com", ["active"] = i != 4 });
+                s.Create("loyalty.card", new JObject { ["program_id"] = 1, ["partner_id"] = i == 3 ? false : partner, ["code"] = "CARD-" + i, ["points"] = 10m * i });
+            }
+
+            return 0;
+        });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at.AddMinutes(5));
+        var source = new OdooLoyaltySource(client, new OdooLoyaltyOptions(), clock);
+
+        var cards = new List<LoyaltyCard>();
+        var removed = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        LoyaltyCardChanges page;
+        do
+        {
+            page = await source.GetCardsAsync(cursor, 2, Ct);
+            cards.AddRange(page.Cards);
+            removed.AddRange(page.RemovedCardIds);
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (page.HasMore && pages < 20);
+
+        Assert.InRange(pages, 3, 10); // pages of at most two, a second with three cards walked by id
+        Assert.Equal(["1", "2", "3", "4"], cards.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["5", "6"], removed.Order(StringComparer.Ordinal)); // no holder; archived holder
+        var nour = cards.Single(c => c.Id == "1");
+        Assert.Equal(("1", "044e-cd63-495c", 250m, at.AddMinutes(5)), (nour.ProgramId, nour.Code, nour.Points, nour.AsOf));
+        Assert.Equal(("res.partner:2", "Nour Hassan", "+201001234567", "nour@example.com", "044e-cd63-495c"), (nour.Customer.Id, nour.Customer.Name, nour.Customer.Phone, nour.Customer.Email, nour.Customer.LoyaltyCardCode));
+        var second = cards.Single(c => c.Id == "3");
+        Assert.Equal(("Holder 1", "+20100000001", 10m), (second.Customer.Name, second.Customer.Phone, second.Points)); // phone from mobile when phone is empty
+
+        // Nothing changed: nothing comes. Points change on one card: that card alone comes.
+        var quiet = await source.GetCardsAsync(cursor, 2, Ct);
+        Assert.Empty(quiet.Cards);
+        Assert.False(quiet.HasMore);
+        odoo.Read(s =>
+        {
+            s.Clock = () => at.AddSeconds(30);
+            s.Write("loyalty.card", 1, new JObject { ["points"] = 300m });
+            return 0;
+        });
+        var changed = await source.GetCardsAsync(quiet.NextCursor, 2, Ct);
+        Assert.Equal([("1", 300m)], changed.Cards.Select(c => (c.Id, c.Points)));
+    }
+
+    [Fact]
+    public async Task Deliver_PulledCardHolder_IsTheirOwnPartner_NoNewOne()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var partners = odoo.Read(s => s["res.partner"].Records.Count);
+        var pulled = new Customer { Id = "res.partner:2", Name = "Nour Hassan" }; // no card code, no phone: found by the id alone
+
+        var result = Assert.Single(await Sink(client).DeliverAsync([WithPoints(20m, 0m, pulled)], Ct));
+
+        Assert.Equal(DeliveryOutcome.Done, result.Outcome);
+        Assert.Equal(270m, Points(odoo));
+        Assert.Equal(partners, odoo.Read(s => s["res.partner"].Records.Count));
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Newtonsoft.Json.Linq;
 using PosBridge.Core.Adapters;
+using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Erp.Odoo.Invoicing;
 using PosBridge.Erp.Odoo.Loyalty;
@@ -119,5 +120,24 @@ public sealed class RealOdooInvoicingAndLoyaltyTests(ITestOutputHelper output)
         Assert.NotEmpty(loyalty.Rules);
         Assert.NotEmpty(loyalty.Rewards);
         output.WriteLine($"{programs.Count} programs, {programs.Sum(p => p.Rules.Count)} rules, {programs.Sum(p => p.Rewards.Count)} rewards; loyalty rule {loyalty.Rules[0].PointMode} {loyalty.Rules[0].Points}, reward {loyalty.Rewards[0].Kind} for {loyalty.Rewards[0].RequiredPoints} points");
+
+        // The card pull brings this card with its holder and the points the sink left, paged.
+        var source = new OdooLoyaltySource(odoo.Client, options);
+        var cards = new List<LoyaltyCard>();
+        string? cursor = null;
+        LoyaltyCardChanges page;
+        var pages = 0;
+        do
+        {
+            page = await source.GetCardsAsync(cursor, 50, Ct);
+            cards.AddRange(page.Cards);
+            cursor = page.NextCursor;
+        }
+        while (page.HasMore && ++pages < 1000);
+
+        var pulled = Assert.Single(cards, c => c.Id == card["id"]!.Value<long>().ToString(CultureInfo.InvariantCulture));
+        Assert.Equal((7.5m, OdooValues.Text(card["code"]), customer.Name), (pulled.Points, pulled.Code, pulled.Customer.Name));
+        Assert.Equal(cards.Count, cards.Select(c => c.Id).Distinct().Count());
+        output.WriteLine($"{cards.Count} cards pulled in {pages + 1} pages");
     }
 }
