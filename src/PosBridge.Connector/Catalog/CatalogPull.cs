@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Storage;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Loyalty;
@@ -38,13 +39,16 @@ internal sealed class CatalogPullOptionsValidator : IValidateOptions<CatalogPull
 }
 
 /// <summary>What one pull brought.</summary>
-internal sealed record CatalogPullReport(int Products, int Removed, int Taxes, int Categories, int StockLevels, int PaymentMethods = 0, int LoyaltyPrograms = 0);
+internal sealed record CatalogPullReport(int Products, int Removed, int Taxes, int Categories, int StockLevels, int PaymentMethods = 0, int LoyaltyPrograms = 0, int LoyaltyCards = 0);
 
 /// <summary>
 /// Pulls catalog changes page by page into the snapshot tills and feeds read, then stock levels. Each page is
 /// stored before the source's cursor moves past it, so a crash re-pulls a page (the snapshot upserts) and
 /// never skips one. Payment methods come with the catalog pages; loyalty programs are read whole from each
 /// <see cref="ILoyaltySource"/> after them (a handful of rows), and a program no source lists any more is removed.
+/// Customers' cards are paged from each loyalty source by its own cursor. A card's points are stamped "as of" no
+/// later than the receipt of any sale whose points have not reached the back office yet (see <see cref="CardsAsOf"/>),
+/// so a till knows which of its own sales to add on top.
 /// </summary>
 internal sealed class CatalogPuller(
     ConnectorDatabase database,
@@ -52,6 +56,8 @@ internal sealed class CatalogPuller(
     IEnumerable<ICatalogSource> catalogs,
     IEnumerable<IStockSource> stocks,
     IEnumerable<ILoyaltySource> loyalty,
+    IEnumerable<ISalesSink> sinks,
+    IDeliveryStore deliveries,
     IOptions<CatalogPullOptions> options,
     TimeProvider timeProvider)
 {
@@ -59,7 +65,7 @@ internal sealed class CatalogPuller(
 
     public async Task<CatalogPullReport> PullAsync(CancellationToken cancellationToken = default)
     {
-        int products = 0, removed = 0, taxes = 0, categories = 0, levels = 0, methods = 0, programs = 0;
+        int products = 0, removed = 0, taxes = 0, categories = 0, levels = 0, methods = 0, programs = 0, cards = 0;
         foreach (var source in catalogs)
         {
             var key = "catalog:" + source.Name;
@@ -104,8 +110,53 @@ internal sealed class CatalogPuller(
             programs = all.Count;
         }
 
-        return new CatalogPullReport(products, removed, taxes, categories, levels, methods, programs);
+        foreach (var source in loyalty)
+        {
+            cards += await PullCardsAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new CatalogPullReport(products, removed, taxes, categories, levels, methods, programs, cards);
     }
+
+    private async Task<int> PullCardsAsync(ILoyaltySource source, CancellationToken cancellationToken)
+    {
+        var key = "loyalty-cards:" + source.Name;
+        var cursor = await CursorAsync(key, cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        while (true)
+        {
+            var started = timeProvider.GetUtcNow();
+            var waitingBefore = await OldestWaitingAsync(source.Name, cancellationToken).ConfigureAwait(false);
+            var changes = await source.GetCardsAsync(cursor, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
+            var waitingAfter = await OldestWaitingAsync(source.Name, cancellationToken).ConfigureAwait(false);
+            var asOf = CardsAsOf(started, waitingBefore, waitingAfter);
+            // The source stamps the moment of its read, which is after 'started' (on the connector's own clock here).
+            var stamped = changes.Cards.Select(c => c with { AsOf = asOf }).ToList();
+            await snapshot.SaveLoyaltyCardsAsync(stamped, changes.RemovedCardIds, cancellationToken).ConfigureAwait(false);
+            count += stamped.Count;
+            cursor = changes.NextCursor;
+            await SaveCursorAsync(key, cursor, cancellationToken).ConfigureAwait(false);
+            if (!changes.HasMore)
+            {
+                return count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The instant a page of cards is "as of": no later than the start of the read, and no later than the receipt of
+    /// the oldest sale whose points were still on their way to the back office before or after it. A sale received
+    /// since then may or may not be in the points read, and a till counts it on top; one received earlier and
+    /// delivered before the read is in them.
+    /// </summary>
+    internal static DateTimeOffset CardsAsOf(DateTimeOffset started, DateTimeOffset? waitingBefore, DateTimeOffset? waitingAfter) =>
+        new[] { started, waitingBefore ?? started, waitingAfter ?? started }.Min();
+
+    /// <summary>When the oldest sale still waiting for the loyalty sink of the same name was received; null when none is (or no such sink).</summary>
+    private async Task<DateTimeOffset?> OldestWaitingAsync(string adapter, CancellationToken cancellationToken) =>
+        sinks.Any(s => string.Equals(s.Name, adapter, StringComparison.Ordinal))
+            ? (await deliveries.GetBacklogAsync(adapter, cancellationToken).ConfigureAwait(false)).OldestWaitingReceivedAt
+            : null;
 
     private Task<string?> CursorAsync(string source, CancellationToken cancellationToken) =>
         database.ReadAsync(

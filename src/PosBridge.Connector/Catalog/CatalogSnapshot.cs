@@ -21,6 +21,7 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
     private const string CategoryKind = "category";
     private const string PaymentMethodKind = "payment_method";
     private const string LoyaltyProgramKind = "loyalty_program";
+    private const string LoyaltyCardKind = "loyalty_card";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -68,6 +69,17 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
         return SaveAsync(LoyaltyProgramKind, programs.Select(p => (p.Id, JsonSerializer.Serialize(p, Json), false)).ToList(), cancellationToken, replaceAll: true);
     }
 
+    /// <summary>Stores customers' loyalty cards (holder, code, points) and marks removed ones.</summary>
+    public Task<int> SaveLoyaltyCardsAsync(IReadOnlyList<LoyaltyCard> cards, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cards);
+        ArgumentNullException.ThrowIfNull(removedIds);
+        var rows = cards.Select(c => (c.Id, JsonSerializer.Serialize(c, Json), false))
+            .Concat(removedIds.Select(id => (id, "{}", true)))
+            .ToList();
+        return SaveAsync(LoyaltyCardKind, rows, cancellationToken);
+    }
+
     public Task<int> SaveStockAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(levels);
@@ -82,7 +94,7 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
 
     /// <summary>
     /// What a till needs that changed after <paramref name="cursor"/> (0: everything): products (prices included),
-    /// taxes and categories, and the ids of products removed; at most <paramref name="limit"/> rows, oldest change
+    /// taxes and categories, payment methods, loyalty programs and customers' cards, and the ids of those removed; at most <paramref name="limit"/> rows, oldest change
     /// first. <see cref="CatalogChanges.NextCursor"/> is the last version returned, opaque to the till.
     /// </summary>
     public Task<CatalogChanges> ChangesAsync(long cursor, int limit, CancellationToken cancellationToken = default) =>
@@ -102,10 +114,10 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                     null,
                     """
                     SELECT kind, id, version, deleted, document FROM catalog_snapshot
-                    WHERE version > $cursor AND kind IN ($product, $tax, $category, $method, $loyalty)
+                    WHERE version > $cursor AND kind IN ($product, $tax, $category, $method, $loyalty, $card)
                     ORDER BY version LIMIT $limit
                     """,
-                    ("$cursor", cursor), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$method", PaymentMethodKind), ("$loyalty", LoyaltyProgramKind), ("$limit", limit + 1));
+                    ("$cursor", cursor), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$method", PaymentMethodKind), ("$loyalty", LoyaltyProgramKind), ("$card", LoyaltyCardKind), ("$limit", limit + 1));
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 var products = new List<Product>();
                 var taxes = new List<TaxDefinition>();
@@ -115,6 +127,8 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                 var removedMethods = new List<string>();
                 var programs = new List<LoyaltyProgram>();
                 var removedPrograms = new List<string>();
+                var cards = new List<LoyaltyCard>();
+                var removedCards = new List<string>();
                 var next = cursor;
                 var read = 0;
                 var more = false;
@@ -161,6 +175,12 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                         case LoyaltyProgramKind:
                             programs.Add(JsonSerializer.Deserialize<LoyaltyProgram>(document, Json)!);
                             break;
+                        case LoyaltyCardKind when reader.GetInt64(3) != 0:
+                            removedCards.Add(reader.GetString(1));
+                            break;
+                        case LoyaltyCardKind:
+                            cards.Add(JsonSerializer.Deserialize<LoyaltyCard>(document, Json)!);
+                            break;
                         case TaxKind:
                             taxes.Add(JsonSerializer.Deserialize<TaxDefinition>(document, Json)!);
                             break;
@@ -180,6 +200,8 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                     RemovedPaymentMethodIds = removedMethods,
                     LoyaltyPrograms = programs,
                     RemovedLoyaltyProgramIds = removedPrograms,
+                    LoyaltyCards = cards,
+                    RemovedLoyaltyCardIds = removedCards,
                     NextCursor = next.ToString(CultureInfo.InvariantCulture),
                     HasMore = more,
                 };

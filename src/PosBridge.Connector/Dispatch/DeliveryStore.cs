@@ -22,8 +22,11 @@ internal sealed record DeliveryRecord(long Seq, DeliveryState State, int Attempt
 
 internal sealed record DeadLetter(string Adapter, Guid SaleId, string SaleNumber, string TillId, int Attempts, string? Reason, DateTimeOffset At);
 
-/// <summary>An adapter's queue as a manager sees it.</summary>
-internal sealed record AdapterBacklog(string Adapter, long Waiting, DateTimeOffset? OldestWaitingSaleAt, long DeadLetters, DateTimeOffset? LastSuccessAt, string? LastError, DateTimeOffset? LastErrorAt);
+/// <summary>
+/// An adapter's queue as a manager sees it: sales waiting, the oldest one's sale time and, as <c>OldestWaitingReceivedAt</c>, when the
+/// connector received it (for a sale made offline, much later), dead letters, and the last success and error.
+/// </summary>
+internal sealed record AdapterBacklog(string Adapter, long Waiting, DateTimeOffset? OldestWaitingSaleAt, long DeadLetters, DateTimeOffset? LastSuccessAt, string? LastError, DateTimeOffset? LastErrorAt, DateTimeOffset? OldestWaitingReceivedAt = null);
 
 /// <summary>
 /// Per adapter: which sales are delivered, waiting, or dead-lettered. The cursor is the inbox position
@@ -150,7 +153,7 @@ internal sealed class SqliteDeliveryStore(ConnectorDatabase database) : IDeliver
                     connection,
                     null,
                     """
-                    SELECT COUNT(*), MIN(s.created_at)
+                    SELECT COUNT(*), MIN(s.created_at), MIN(s.received_at)
                     FROM sales s LEFT JOIN deliveries d ON d.adapter = $adapter AND d.sale_seq = s.seq
                     WHERE s.seq > $cursor AND (d.state IS NULL OR d.state = 'retry')
                     """,
@@ -159,14 +162,15 @@ internal sealed class SqliteDeliveryStore(ConnectorDatabase database) : IDeliver
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var count = reader.GetInt64(0);
                 var oldest = Sql.FromUnixMs(reader.GetValue(1));
+                var oldestReceived = Sql.FromUnixMs(reader.GetValue(2));
                 await reader.DisposeAsync().ConfigureAwait(false);
 
                 var dead = Convert.ToInt64(await Sql.ScalarAsync(connection, null, "SELECT COUNT(*) FROM deliveries WHERE adapter = $adapter AND state = 'dead'", cancellationToken, ("$adapter", adapter)).ConfigureAwait(false), CultureInfo.InvariantCulture);
                 await using var state = Sql.Command(connection, null, "SELECT last_success_at, last_error, last_error_at FROM adapter_cursors WHERE adapter = $adapter", ("$adapter", adapter));
                 await using var stateReader = await state.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 return await stateReader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                    ? new AdapterBacklog(adapter, count, oldest, dead, Sql.FromUnixMs(stateReader.GetValue(0)), stateReader.IsDBNull(1) ? null : stateReader.GetString(1), Sql.FromUnixMs(stateReader.GetValue(2)))
-                    : new AdapterBacklog(adapter, count, oldest, dead, null, null, null);
+                    ? new AdapterBacklog(adapter, count, oldest, dead, Sql.FromUnixMs(stateReader.GetValue(0)), stateReader.IsDBNull(1) ? null : stateReader.GetString(1), Sql.FromUnixMs(stateReader.GetValue(2)), oldestReceived)
+                    : new AdapterBacklog(adapter, count, oldest, dead, null, null, null, oldestReceived);
             },
             cancellationToken);
 
