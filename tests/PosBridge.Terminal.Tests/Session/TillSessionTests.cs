@@ -348,7 +348,7 @@ public sealed class TillSessionTests
         Assert.Contains("circuit Closed", text, StringComparison.Ordinal);
         Assert.Equal(2, new Outbox(till.Database, till.Clock).SentCount);
         // After the sales, sync pulled the catalog (empty here: the connector has no back office) and kept its cursor.
-        Assert.Contains("Catalog: 0 products (0 taken off sale), 0 taxes, 0 payment methods, 0 loyalty programs changed.", text, StringComparison.Ordinal);
+        Assert.Contains("Catalog: 0 products (0 taken off sale), 0 taxes, 0 payment methods, 0 loyalty programs, 0 loyalty cards changed (0 cards removed).", text, StringComparison.Ordinal);
         Assert.NotNull(till.Database.GetSetting("catalog.cursor"));
 
         // The same tag again: its code was used once and is worth nothing now; nothing changes on the till.
