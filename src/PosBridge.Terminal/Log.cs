@@ -47,8 +47,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 25, Level = LogLevel.Warning, Message = "Shift {ShiftId} close refused by the connector ({Status}): {Reason}")]
     public static partial void ShiftClosingRejected(ILogger logger, string shiftId, Sync.ShiftClosingStatus status, string reason);
 
-    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Catalog pulled: {Pages} pages, {Products} products, {Removed} removed, {PaymentMethods} payment methods, {LoyaltyPrograms} loyalty programs")]
-    public static partial void CatalogPulled(ILogger logger, int pages, int products, int removed, int paymentMethods, int loyaltyPrograms);
+    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Catalog pulled: {Pages} pages, {Products} products, {Removed} removed, {PaymentMethods} payment methods, {LoyaltyPrograms} loyalty programs, {LoyaltyCards} loyalty cards, {RemovedLoyaltyCards} cards removed")]
+    public static partial void CatalogPulled(ILogger logger, int pages, int products, int removed, int paymentMethods, int loyaltyPrograms, int loyaltyCards, int removedLoyaltyCards);
 
     [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Catalog page after cursor {Cursor} refused, nothing of it applied: {Problems}")]
     public static partial void CatalogPageRefused(ILogger logger, string cursor, string problems);

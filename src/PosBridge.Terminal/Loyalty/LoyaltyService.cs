@@ -3,6 +3,7 @@ using PosBridge.Core.Amounts;
 using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Storage;
 
@@ -10,10 +11,26 @@ namespace PosBridge.Terminal.Loyalty;
 
 /// <summary>
 /// A customer's points in a program as this till sees them: the balance the back office last gave
-/// (<see cref="BackOffice"/>, as of <see cref="BackOfficeAsOf"/>; zero when it never did) plus what sales on this
-/// till earned and spent since. A local view: points earned at other tills or online are not in it until the
-/// back office's balance is set again.
+/// (<see cref="BackOffice"/>, as of <see cref="BackOfficeAsOf"/>: the card's points pulled with the catalog; zero
+/// when it never did) plus <see cref="EarnedHere"/> and <see cref="SpentHere"/>, the points moved by this till's
+/// sales and refunds the back office cannot have counted yet.
 /// </summary>
+/// <remarks>
+/// <para>
+/// A till sells offline, so when a sale was made says nothing about whether the back office has its points: a sale
+/// made at 10:00 offline and uploaded at 17:00 is not in a balance read at 16:58. A sale's (or refund's) points
+/// count on top of the back office's balance when the connector has not acknowledged it yet (its outbox row is
+/// pending, or was refused and waits for the manager), or acknowledged it after <see cref="BackOfficeAsOf"/>. A sale
+/// acknowledged before then is taken as already in the balance: the connector sets a card's as-of instant before
+/// any sale it holds whose points have not reached the back office.
+/// </para>
+/// <para>
+/// Acknowledgements are stamped with the till's clock and the as-of instant with the connector's: a till whose clock
+/// runs ahead counts a sale acknowledged just before the as-of instant twice until the next pull. With no balance
+/// from the back office, every move on this till counts. Points earned at other tills or online are not seen until
+/// the next pull brings the card's new balance.
+/// </para>
+/// </remarks>
 public sealed record LoyaltyBalance(string CustomerId, string ProgramId, decimal BackOffice, DateTimeOffset? BackOfficeAsOf, decimal EarnedHere, decimal SpentHere)
 {
     public decimal Available => BackOffice + EarnedHere - SpentHere;
@@ -59,6 +76,7 @@ public sealed class LoyaltyService
 {
     private readonly TillDatabase _database;
     private readonly CatalogStore _catalog;
+    private readonly CustomerStore _customers;
     private readonly TillOptions _options;
 
     public LoyaltyService(TillDatabase database, TillOptions options)
@@ -68,6 +86,7 @@ public sealed class LoyaltyService
         _database = database;
         _options = options;
         _catalog = new CatalogStore(database, options);
+        _customers = new CustomerStore(database);
     }
 
     public IReadOnlyList<LoyaltyProgram> Programs() => _catalog.LoyaltyPrograms();
@@ -91,8 +110,19 @@ public sealed class LoyaltyService
             ? DefaultProgram()
             : Programs().FirstOrDefault(p => p.Id == programId) ?? throw new ArgumentException($"The till has no loyalty program '{programId}'; pull the catalog.", nameof(programId));
         RemoveReward(cart);
-        cart.Customer = customer;
+        cart.Customer = WithCardOf(customer, program);
         cart.LoyaltyProgram = program;
+    }
+
+    /// <summary>
+    /// Attaches the holder of a scanned, typed or tapped card, earning in the card's program when the till has it
+    /// (otherwise, or for a code given at this till, in <see cref="DefaultProgram"/>).
+    /// </summary>
+    public void Attach(Cart cart, CardHolder holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        var program = holder.ProgramId is { } id && Programs().Any(p => p.Id == id) ? id : null;
+        Attach(cart, holder.Customer, program);
     }
 
     /// <summary>Takes the customer (and any reward) off the cart.</summary>
@@ -110,9 +140,17 @@ public sealed class LoyaltyService
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(programId);
         var known = _database.Query<BalanceRow>("SELECT Points, AsOfUtc FROM LoyaltyBalances WHERE CustomerId = ? AND ProgramId = ?", customerId, programId).FirstOrDefault();
+        // Instants are stored as round-trip UTC text of one width, so they compare as text.
         var moves = known is null
             ? _database.Query<MoveRow>("SELECT Earned, Spent FROM LoyaltyMoves WHERE CustomerId = ? AND ProgramId = ?", customerId, programId)
-            : _database.Query<MoveRow>("SELECT Earned, Spent FROM LoyaltyMoves WHERE CustomerId = ? AND ProgramId = ? AND AtUtc > ?", customerId, programId, known.AsOfUtc);
+            : _database.Query<MoveRow>(
+                """
+                SELECT m.Earned, m.Spent FROM LoyaltyMoves m LEFT JOIN Outbox o ON o.SaleId = m.SaleId
+                WHERE m.CustomerId = ? AND m.ProgramId = ? AND (o.SentAtUtc IS NULL OR o.SentAtUtc > ?)
+                """,
+                customerId,
+                programId,
+                known.AsOfUtc);
         return new LoyaltyBalance(
             customerId,
             programId,
@@ -123,8 +161,9 @@ public sealed class LoyaltyService
     }
 
     /// <summary>
-    /// Records the balance the back office gave for a customer's card as of <paramref name="asOf"/>: sales on this till
-    /// after that instant are added to it, earlier ones are taken as already in it.
+    /// Records the balance the back office gave for a customer's card as of <paramref name="asOf"/> (the catalog pull
+    /// does, for each card): sales on this till the connector acknowledged before that instant are taken as already
+    /// in it, the others are added to it (see <see cref="LoyaltyBalance"/>).
     /// </summary>
     public void SetBackOfficeBalance(string customerId, string programId, decimal points, DateTimeOffset asOf)
     {
@@ -133,6 +172,31 @@ public sealed class LoyaltyService
         _database.Execute(
             "INSERT INTO LoyaltyBalances(CustomerId, ProgramId, Points, AsOfUtc) VALUES (?, ?, ?, ?) ON CONFLICT(CustomerId, ProgramId) DO UPDATE SET Points = excluded.Points, AsOfUtc = excluded.AsOfUtc",
             customerId, programId, TillDatabase.Text(points), TillDatabase.Text(asOf));
+    }
+
+    /// <summary>
+    /// Forgets the back office's balance of a card it deleted, unless the customer still has another card in the
+    /// program: the till's view falls back to the points moved on this till.
+    /// </summary>
+    internal void ForgetBackOfficeBalance(string customerId, string programId) =>
+        _database.Execute(
+            "DELETE FROM LoyaltyBalances WHERE CustomerId = ? AND ProgramId = ? AND NOT EXISTS (SELECT 1 FROM LoyaltyCards WHERE CustomerId = ? AND ProgramId = ?)",
+            customerId, programId, customerId, programId);
+
+    /// <summary>
+    /// The customer as the sale carries them: when the till holds the back office's cards of the customer, the card
+    /// code on the sale is their card in the sale's program (none when they have none there), so the back office
+    /// credits the right card; otherwise the customer as given.
+    /// </summary>
+    private Customer WithCardOf(Customer customer, LoyaltyProgram? program)
+    {
+        if (!_customers.HasBackOfficeCard(customer.Id))
+        {
+            return customer;
+        }
+
+        var code = program is null ? null : _customers.BackOfficeCardCode(customer.Id, program.Id);
+        return customer.LoyaltyCardCode == code ? customer : customer with { LoyaltyCardCode = code };
     }
 
     /// <summary>

@@ -176,9 +176,9 @@ internal sealed class TillScreen : IDisposable
         }
 
         // A product's code wins; a code no product has may be a loyalty card, which attaches its customer.
-        if (_customers.FindByCardCode(code) is { } cardHolder)
+        if (_customers.FindCardByCode(code) is { } cardHolder)
         {
-            return AttachCustomer(cardHolder);
+            return AttachCustomer(cardHolder.Customer, cardHolder.ProgramId);
         }
 
         return Fail(Barcode.IsValid(code) || code.Length == 0 ? "not-found" : "bad-barcode", $"No product or loyalty card has the code '{code}'.");
@@ -288,8 +288,8 @@ internal sealed class TillScreen : IDisposable
                 : Fail("customer-not-found", $"No customer has the phone number '{phone}'.");
         }
 
-        return _customers.FindByCardCode(card!) is { } byCard
-            ? AttachCustomer(byCard)
+        return _customers.FindCardByCode(card!) is { } byCard
+            ? AttachCustomer(byCard.Customer, byCard.ProgramId)
             : Fail("customer-not-found", $"No customer has the loyalty card '{card}'.");
     }, cancellationToken);
 
@@ -302,7 +302,7 @@ internal sealed class TillScreen : IDisposable
         var tap = await _customers.FindByTapAsync(_nfc, TapTimeout, cancellationToken).ConfigureAwait(false);
         return await ActAsync(() => tap switch
         {
-            { Customer: { } customer } => AttachCustomer(customer),
+            { Customer: { } customer } => AttachCustomer(customer, tap.ProgramId),
             { Read.Status: NfcReadStatus.NotAvailable } => Fail("nfc-unavailable", tap.Read.Message ?? "This till has no NFC reader."),
             { Read.Status: NfcReadStatus.TimedOut } => Fail("nfc-timeout", "No card was tapped in time."),
             _ => Fail("customer-not-found", $"No customer has the card tapped ({tap.Read.Tag?.Uid})."),
@@ -796,7 +796,8 @@ internal sealed class TillScreen : IDisposable
             ? Fail("reward-line", "This line is a reward: remove the reward instead.")
             : null;
 
-    private ScreenResponse AttachCustomer(Customer customer)
+    /// <summary>Attaches the customer, earning in <paramref name="cardProgramId"/> (their back-office card's program) when the till has it.</summary>
+    private ScreenResponse AttachCustomer(Customer customer, string? cardProgramId = null)
     {
         if (_cart.Payments.Any(p => p.Kind == PaymentKind.CustomerAccount))
         {
@@ -804,7 +805,8 @@ internal sealed class TillScreen : IDisposable
         }
 
         var hadReward = _cart.Reward is not null;
-        var answer = hadReward ? ChangeLines(() => _loyalty.Attach(_cart, customer)) : Change(() => _loyalty.Attach(_cart, customer));
+        var holder = new CardHolder(customer, cardProgramId);
+        var answer = hadReward ? ChangeLines(() => _loyalty.Attach(_cart, holder)) : Change(() => _loyalty.Attach(_cart, holder));
         Log.CustomerAttached(_logger, customer.Id);
         return answer with { Notice = "customer-attached" };
     }

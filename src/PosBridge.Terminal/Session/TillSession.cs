@@ -695,9 +695,9 @@ public sealed class TillSession : IDisposable
             var code = words.Required("the loyalty card's code", usage);
             words.End(usage);
             var cart = CartForCustomer();
-            customer = _customers.FindByCardCode(code)
+            var holder = _customers.FindCardByCode(code)
                 ?? throw new SessionUsageException($"No customer has the card '{code}': check it, or type 'customer add ID NAME card {code}' to add them.");
-            Attach(cart, customer);
+            Attach(cart, holder);
         }
         else if (words.Take("tap"))
         {
@@ -717,7 +717,7 @@ public sealed class TillSession : IDisposable
 
             customer = tap.Customer
                 ?? throw new SessionUsageException($"No customer has the tag {tap.Read.Tag!.Uid}: type 'customer add ID NAME tag {tap.Read.Tag.Uid}' to add them, or 'customer card CODE'.");
-            Attach(cart, customer);
+            Attach(cart, new CardHolder(customer, tap.ProgramId));
         }
         else
         {
@@ -726,7 +726,7 @@ public sealed class TillSession : IDisposable
             var cart = CartForCustomer();
             customer = _customers.FindByPhone(phone)
                 ?? throw new SessionUsageException($"No customer has the phone '{phone}' on this till. Type: {usage}");
-            Attach(cart, customer);
+            Attach(cart, new CardHolder(customer, null));
         }
     }
 
@@ -780,10 +780,12 @@ public sealed class TillSession : IDisposable
         return cart;
     }
 
-    private void Attach(Cart cart, Customer customer)
+    /// <summary>Attaches the customer, earning in their card's program when they were found by a back-office card.</summary>
+    private void Attach(Cart cart, CardHolder holder)
     {
         var reward = cart.Reward;
-        _loyalty.Attach(cart, customer);
+        _loyalty.Attach(cart, holder);
+        var customer = cart.Customer!;
         _cart = cart;
         var name = CustomerName(customer);
         if (cart.LoyaltyProgram is not { } program)
@@ -1158,7 +1160,7 @@ public sealed class TillSession : IDisposable
 
         Write(string.Create(
             CultureInfo.InvariantCulture,
-            $"Catalog: {pulled.Products} products ({pulled.RemovedProducts} taken off sale), {pulled.Taxes} taxes, {pulled.PaymentMethods} payment methods, {pulled.LoyaltyPrograms} loyalty programs changed."));
+            $"Catalog: {pulled.Products} products ({pulled.RemovedProducts} taken off sale), {pulled.Taxes} taxes, {pulled.PaymentMethods} payment methods, {pulled.LoyaltyPrograms} loyalty programs, {pulled.LoyaltyCards} loyalty cards changed ({pulled.RemovedLoyaltyCards} cards removed)."));
         return CommandOutcome.Done;
     }
 

@@ -145,6 +145,17 @@ internal static class Migrations
             """,
             "CREATE INDEX ReceiptRequestsPending ON ReceiptRequests(State, CreatedAtUtc)",
         ],
+
+        // 9: the back office's loyalty cards, pulled with the catalog: a customer is found by any of their cards'
+        // codes, and earns in the card's program. Codes are matched case-insensitively, as they are typed.
+        [
+            """
+            CREATE TABLE LoyaltyCards(
+                Id TEXT PRIMARY KEY, CustomerId TEXT NOT NULL, ProgramId TEXT NOT NULL, Code TEXT)
+            """,
+            "CREATE INDEX LoyaltyCardsByCode ON LoyaltyCards(Code COLLATE NOCASE)",
+            "CREATE INDEX LoyaltyCardsByCustomer ON LoyaltyCards(CustomerId, ProgramId)",
+        ],
     ];
 
     public static int Latest => Steps.Length;

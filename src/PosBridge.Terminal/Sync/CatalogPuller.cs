@@ -5,6 +5,8 @@ using PosBridge.Core.Catalog;
 using PosBridge.Core.Loyalty;
 using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Customers;
+using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Sync;
@@ -22,14 +24,16 @@ public sealed record CatalogPullReport(
     int Categories,
     int PaymentMethods,
     int LoyaltyPrograms,
+    int LoyaltyCards,
+    int RemovedLoyaltyCards,
     bool Complete,
     string? Problem = null,
     bool ConnectorUnavailable = false);
 
 /// <summary>
 /// Pulls the catalog from the connector (<c>GET /api/v1/catalog</c>) into the till's own copy, page by page:
-/// products (a removed one is taken off sale), taxes, categories, the payment methods offered at this till and
-/// the loyalty programs. Each page and the cursor after it are written in one transaction, so a till killed
+/// products (a removed one is taken off sale), taxes, categories, the payment methods offered at this till, the
+/// loyalty programs and the customers' loyalty cards (holder, code, the back office's points). Each page and the cursor after it are written in one transaction, so a till killed
 /// mid-pull resumes at the next page with nothing lost and nothing applied twice. A page that fails the till's
 /// checks is refused whole, with every problem logged and kept for the manager; the store stays as it was.
 /// </summary>
@@ -40,6 +44,8 @@ public sealed class CatalogPuller
     internal const string PulledAtKey = "catalog.pulledAt";
     private readonly TillDatabase _database;
     private readonly CatalogStore _catalog;
+    private readonly CustomerStore _customers;
+    private readonly LoyaltyService _loyalty;
     private readonly TillOptions _options;
     private readonly ConnectorClient _client;
     private readonly TimeProvider _timeProvider;
@@ -55,6 +61,8 @@ public sealed class CatalogPuller
         ArgumentNullException.ThrowIfNull(logger);
         _database = database;
         _catalog = new CatalogStore(database, options);
+        _customers = new CustomerStore(database);
+        _loyalty = new LoyaltyService(database, options);
         _options = options;
         _client = client;
         _timeProvider = timeProvider;
@@ -93,7 +101,7 @@ public sealed class CatalogPuller
     {
         ArgumentNullException.ThrowIfNull(credentials);
         _lastAttempt = _timeProvider.GetUtcNow();
-        var report = new CatalogPullReport(0, 0, 0, 0, 0, 0, 0, Complete: false);
+        var report = new CatalogPullReport(0, 0, 0, 0, 0, 0, 0, 0, 0, Complete: false);
         while (true)
         {
             var cursor = Cursor;
@@ -127,11 +135,13 @@ public sealed class CatalogPuller
                 Categories = report.Categories + page.Categories.Count,
                 PaymentMethods = report.PaymentMethods + page.PaymentMethods.Count,
                 LoyaltyPrograms = report.LoyaltyPrograms + page.LoyaltyPrograms.Count,
+                LoyaltyCards = report.LoyaltyCards + page.LoyaltyCards.Count,
+                RemovedLoyaltyCards = report.RemovedLoyaltyCards + page.RemovedLoyaltyCardIds.Count,
             };
             if (!page.HasMore)
             {
                 _database.SetSetting(PulledAtKey, TillDatabase.Text(_timeProvider.GetUtcNow()));
-                Log.CatalogPulled(_logger, report.Pages, report.Products, report.RemovedProducts, report.PaymentMethods, report.LoyaltyPrograms);
+                Log.CatalogPulled(_logger, report.Pages, report.Products, report.RemovedProducts, report.PaymentMethods, report.LoyaltyPrograms, report.LoyaltyCards, report.RemovedLoyaltyCards);
                 return report with { Complete = true };
             }
         }
@@ -189,6 +199,26 @@ public sealed class CatalogPuller
                 _catalog.RemoveLoyaltyProgram(id);
             }
 
+            // The back office is authoritative for its card holders and their points; a card's code wins over the
+            // same code given to a customer at this till.
+            foreach (var card in page.LoyaltyCards)
+            {
+                if (_customers.SaveBackOfficeCard(card) is { } moved)
+                {
+                    _loyalty.ForgetBackOfficeBalance(moved.CustomerId, moved.ProgramId);
+                }
+
+                _loyalty.SetBackOfficeBalance(card.Customer.Id, card.ProgramId, card.Points, card.AsOf);
+            }
+
+            foreach (var id in page.RemovedLoyaltyCardIds)
+            {
+                if (_customers.RemoveBackOfficeCard(id) is { } removed)
+                {
+                    _loyalty.ForgetBackOfficeBalance(removed.CustomerId, removed.ProgramId);
+                }
+            }
+
             _database.SetSetting(CursorKey, page.NextCursor);
             _database.SetSetting(ProblemKey, string.Empty);
             return 0;
@@ -211,6 +241,7 @@ public sealed class CatalogPuller
         Duplicates(problems, "tax", page.Taxes.Select(t => t.Id));
         Duplicates(problems, "payment method", page.PaymentMethods.Select(m => m.Id).Concat(page.RemovedPaymentMethodIds));
         Duplicates(problems, "loyalty program", page.LoyaltyPrograms.Select(p => p.Id).Concat(page.RemovedLoyaltyProgramIds));
+        Duplicates(problems, "loyalty card", page.LoyaltyCards.Where(c => c is not null).Select(c => c.Id).Concat(page.RemovedLoyaltyCardIds));
         foreach (var product in page.Products)
         {
             var name = $"product '{product.Id}'";
@@ -274,6 +305,16 @@ public sealed class CatalogPuller
             CheckProgram(problems, program);
         }
 
+        foreach (var card in page.LoyaltyCards)
+        {
+            CheckCard(problems, card);
+        }
+
+        if (page.RemovedLoyaltyCardIds.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("removedLoyaltyCardIds lists an empty id");
+        }
+
         return problems;
     }
 
@@ -317,6 +358,31 @@ public sealed class CatalogPuller
             {
                 problems.Add($"{rewardName} gives a product but names none (or no quantity)");
             }
+        }
+    }
+
+    /// <summary>
+    /// A card needs an id, a program and a holder with an id. The holder's phone and e-mail are the back office's and
+    /// not checked: a phone too short to search by is kept, the customer is found by their card instead.
+    /// </summary>
+    private static void CheckCard(List<string> problems, LoyaltyCard? card)
+    {
+        if (card is null)
+        {
+            problems.Add("a loyalty card is null");
+            return;
+        }
+
+        var name = $"loyalty card '{card.Id}'";
+        Require(problems, name + " id", card.Id);
+        Require(problems, name + " program id", card.ProgramId);
+        if (card.Customer is null)
+        {
+            problems.Add(name + " has no customer");
+        }
+        else
+        {
+            Require(problems, name + " customer id", card.Customer.Id);
         }
     }
 

@@ -3,6 +3,7 @@ using PosBridge.Core.Sales;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Sync;
 
 namespace PosBridge.Terminal.Tests.Loyalty;
 
@@ -225,5 +226,109 @@ public sealed class LoyaltyTests
         Assert.Equal(new LoyaltyPoints { ProgramId = "1", Earned = 50m, Spent = 51.3m }, rest.Refund!.Loyalty);
         Assert.True(half.Refund.Validate().IsValid);
         Assert.Equal(100m, loyalty.Balance("cu1", "1").Available); // back where it started
+    }
+    /// <summary>The connector acknowledges the sale's upload now (the till's clock), as the uploader records it.</summary>
+    private static void Acknowledge(TestTill till, Guid saleId, bool accepted = true)
+    {
+        var outbox = new Outbox(till.Database, till.Clock);
+        var (seq, _, _) = outbox.NextBatch(100).Single(r => r.SaleId == saleId);
+        outbox.Record([(seq, accepted, accepted ? null : "rejected: test")]);
+    }
+
+    private static Sale SellCoffee(TestTill till, LoyaltyService loyalty, string? rewardId = null)
+    {
+        var cart = till.Checkout.NewCart(TestTill.Cashier);
+        loyalty.Attach(cart, Salma);
+        cart.Add(TestTill.Coffee);
+        if (rewardId is not null)
+        {
+            Assert.True(loyalty.Redeem(cart, rewardId).IsApplied);
+        }
+
+        return Pay(till, cart);
+    }
+
+    [Fact]
+    public void Balance_SaleMadeOfflineBeforeAsOf_UploadedAfter_CountsOnTop_OneUploadedBeforeDoesNot()
+    {
+        var (till, loyalty, _) = Setup(Program(PerEgp));
+        using var _ = till;
+        var day = till.Clock.GetUtcNow().Date;
+        till.Clock.SetUtcNow(new DateTimeOffset(day.AddHours(8), TimeSpan.Zero));
+        var morning = SellCoffee(till, loyalty); // 57 points, uploaded at 09:00: in the back office's balance
+        till.Clock.SetUtcNow(new DateTimeOffset(day.AddHours(9), TimeSpan.Zero));
+        Acknowledge(till, morning.Id);
+        till.Clock.SetUtcNow(new DateTimeOffset(day.AddHours(10), TimeSpan.Zero));
+        var offline = SellCoffee(till, loyalty); // 57 points, made offline, uploaded at 17:00
+        var rejected = SellCoffee(till, loyalty); // 57 points the connector refused: never reached the back office
+
+        Acknowledge(till, rejected.Id, accepted: false);
+        var readAt = new DateTimeOffset(day.AddHours(16).AddMinutes(58), TimeSpan.Zero);
+        loyalty.SetBackOfficeBalance("cu1", "1", 57m, readAt); // the card as the back office read it: the morning's sale only
+        till.Clock.SetUtcNow(new DateTimeOffset(day.AddHours(17), TimeSpan.Zero));
+        Acknowledge(till, offline.Id);
+
+        var balance = loyalty.Balance("cu1", "1");
+
+        Assert.Equal(new LoyaltyBalance("cu1", "1", 57m, readAt, 114m, 0m), balance);
+        Assert.Equal(171m, balance.Available);
+
+        // The next read has the afternoon's upload in it: it no longer counts on top.
+        loyalty.SetBackOfficeBalance("cu1", "1", 114m, new DateTimeOffset(day.AddHours(18), TimeSpan.Zero));
+        Assert.Equal(171m, loyalty.Balance("cu1", "1").Available);
+    }
+
+    [Fact]
+    public void Balance_SpendNotYetAcknowledged_IsTakenOffABalanceReadAfterIt()
+    {
+        var (till, loyalty, _) = Setup(Program(PerEgp, TenPercent));
+        using var _ = till;
+        loyalty.SetBackOfficeBalance("cu1", "1", 150m, till.Clock.GetUtcNow().AddMinutes(-1));
+        var spent = SellCoffee(till, loyalty, "r1"); // 100 spent, 51.3 earned, offline
+        till.Clock.Advance(TimeSpan.FromHours(2));
+
+        // Read after the sale, but the back office has not had it: still 150.
+        loyalty.SetBackOfficeBalance("cu1", "1", 150m, till.Clock.GetUtcNow());
+
+        Assert.Equal(101.3m, loyalty.Balance("cu1", "1").Available);
+        var cart = till.Checkout.NewCart(TestTill.Cashier);
+        loyalty.Attach(cart, Salma);
+        cart.Add(TestTill.Coffee);
+        Assert.Equal(RedeemRefusal.None, loyalty.Redeem(cart, "r1").Refusal); // 101.3 ≥ 100: the 150 alone would allow it too
+        loyalty.SetBackOfficeBalance("cu1", "1", 120m, till.Clock.GetUtcNow());
+        LoyaltyService.RemoveReward(cart);
+        Assert.Equal(RedeemRefusal.PointsShort, loyalty.Redeem(cart, "r1").Refusal); // 120 − 100 + 51.3 = 71.3
+
+        // Uploaded, then read with it: the back office's balance alone.
+        till.Clock.Advance(TimeSpan.FromMinutes(5));
+        Acknowledge(till, spent.Id);
+        till.Clock.Advance(TimeSpan.FromMinutes(5));
+        loyalty.SetBackOfficeBalance("cu1", "1", 101.3m, till.Clock.GetUtcNow());
+        Assert.Equal(101.3m, loyalty.Balance("cu1", "1").Available);
+    }
+
+    [Fact]
+    public async Task Balance_RefundWaitingToUpload_TakesItsPointsOff_AndIsNotCountedTwiceOnceUploaded()
+    {
+        var (till, loyalty, cart) = Setup(Program(PerEgp));
+        using var _ = till;
+        loyalty.Attach(cart, Salma);
+        cart.Add(TestTill.Coffee, 2);
+        var sale = Pay(till, cart); // 114 earned
+        till.Clock.Advance(TimeSpan.FromMinutes(5));
+        Acknowledge(till, sale.Id);
+        till.Clock.Advance(TimeSpan.FromHours(1));
+        loyalty.SetBackOfficeBalance("cu1", "1", 114m, till.Clock.GetUtcNow());
+        till.Clock.Advance(TimeSpan.FromHours(1));
+
+        var refund = await till.Refunds.RefundAsync(new RefundRequest { SaleId = sale.Id, Cashier = TestTill.Cashier, Permissions = TillPermissions.Refund }, TestContext.Current.CancellationToken);
+
+        Assert.True(refund.IsRefunded, refund.Message);
+        Assert.Equal(0m, loyalty.Balance("cu1", "1").Available);
+        till.Clock.Advance(TimeSpan.FromMinutes(5));
+        Acknowledge(till, refund.Refund!.Id);
+        till.Clock.Advance(TimeSpan.FromMinutes(5));
+        loyalty.SetBackOfficeBalance("cu1", "1", 0m, till.Clock.GetUtcNow());
+        Assert.Equal(0m, loyalty.Balance("cu1", "1").Available);
     }
 }

@@ -249,6 +249,40 @@ public sealed class TillSessionTests
     }
 
     [Fact]
+    public async Task CustomerCard_OfAPulledBackOfficeCard_EarnsInTheCardsProgram_FromTheBackOfficePoints()
+    {
+        using var till = new TestTill();
+        AddLoyalty(till);
+        var gold = new LoyaltyProgram { Id = "gold", Name = "Gold club", Kind = "loyalty", Rules = [new LoyaltyRule { Id = "g1", PointMode = LoyaltyPointMode.PerOrder, Points = 5m }], Rewards = [] };
+        var connector = new FakeCatalogConnector();
+        connector.Serve(string.Empty, new PosBridge.Core.Catalog.CatalogChanges
+        {
+            Products = [],
+            Taxes = [],
+            Categories = [],
+            LoyaltyPrograms = [gold],
+            LoyaltyCards =
+            [
+                new LoyaltyCard { Id = "9", ProgramId = "gold", Code = "GOLD-9", Customer = new Customer { Id = "partner-9", Name = "Layla" }, Points = 40m, AsOf = till.Clock.GetUtcNow().AddHours(-1) },
+            ],
+            NextCursor = "1",
+        });
+        var pulled = await new CatalogPuller(till.Database, till.Options, new ConnectorClient(connector.Client(), till.Clock), till.Clock, till.Logs.For<CatalogPuller>()).PullAsync(FakeCatalogConnector.Credentials, Token);
+        Assert.True(pulled.Complete, pulled.Problem);
+        var (session, output) = Session(till);
+
+        var exit = await session.RunAsync(new StringReader("open 500\nsell COF-1\ncustomer card gold-9\npay cash 100\n"), interactive: false, Token);
+
+        var text = output.ToString();
+        Assert.True(exit == 0, text);
+        Assert.Contains("Customer Layla (partner-9) is on this sale: 40 points in Gold club", text, StringComparison.Ordinal);
+        var sale = till.Sales.FindByNumber("CAI1-T2-0001-000001")!;
+        Assert.Equal(("partner-9", "GOLD-9"), (sale.Customer?.Id, sale.Customer?.LoyaltyCardCode));
+        Assert.Equal(new LoyaltyPoints { ProgramId = "gold", Earned = 5m, Spent = 0m }, sale.Loyalty);
+        Assert.Equal(45m, new LoyaltyService(till.Database, till.Options).Balance("partner-9", "gold").Available);
+    }
+
+    [Fact]
     public async Task Customer_DetachAndRewardNone_PutTheCartBack()
     {
         using var till = new TestTill();
@@ -348,7 +382,7 @@ public sealed class TillSessionTests
         Assert.Contains("circuit Closed", text, StringComparison.Ordinal);
         Assert.Equal(2, new Outbox(till.Database, till.Clock).SentCount);
         // After the sales, sync pulled the catalog (empty here: the connector has no back office) and kept its cursor.
-        Assert.Contains("Catalog: 0 products (0 taken off sale), 0 taxes, 0 payment methods, 0 loyalty programs changed.", text, StringComparison.Ordinal);
+        Assert.Contains("Catalog: 0 products (0 taken off sale), 0 taxes, 0 payment methods, 0 loyalty programs, 0 loyalty cards changed (0 cards removed).", text, StringComparison.Ordinal);
         Assert.NotNull(till.Database.GetSetting("catalog.cursor"));
 
         // The same tag again: its code was used once and is worth nothing now; nothing changes on the till.

@@ -2,6 +2,8 @@ using PosBridge.Core.Catalog;
 using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
+using PosBridge.Terminal.Customers;
+using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Sync;
 
@@ -181,6 +183,166 @@ public sealed class CatalogPullerTests
 
         Assert.True(report.Complete, report.Problem);
         Assert.Equal("Tea", till.Catalog.FindById("p9")?.Name);
+        Assert.Equal((0, 0), (report.LoyaltyCards, report.RemovedLoyaltyCards));
+        Assert.Equal(0, till.Database.Scalar<int>("SELECT COUNT(*) FROM LoyaltyCards"));
+    }
+
+    private static readonly LoyaltyProgram Gold = new()
+    {
+        Id = "2", Name = "Gold club", Kind = "loyalty",
+        Rules = [new LoyaltyRule { Id = "2", PointMode = LoyaltyPointMode.PerOrder, Points = 5m }], Rewards = [],
+    };
+
+    private static readonly DateTimeOffset ReadAt = new(2026, 11, 23, 6, 30, 0, TimeSpan.Zero);
+
+    private static LoyaltyCard Card(string id, string programId, string? code, string customerId, string name, string? phone, decimal points, DateTimeOffset? asOf = null) => new()
+    {
+        Id = id,
+        ProgramId = programId,
+        Code = code,
+        Customer = new Customer { Id = customerId, Name = name, Phone = phone, Email = name.ToLowerInvariant() + "@example.com" },
+        Points = points,
+        AsOf = asOf ?? ReadAt,
+    };
+
+    /// <summary>Programs 1 and 2 and two card holders: Layla (Gold, code NILE-7) and Omar (points, no code, a 3-digit phone).</summary>
+    private static FakeCatalogConnector WithCards()
+    {
+        var connector = new FakeCatalogConnector();
+        connector.Serve(string.Empty, Page("2", false) with
+        {
+            LoyaltyPrograms = [Points, Gold],
+            LoyaltyCards =
+            [
+                Card("card-9", "2", " nile-7 ", "partner-9", "Layla", "+20 100 555 0101", 120m),
+                Card("card-10", "1", null, "partner-10", "Omar", "123", 5m),
+            ],
+        });
+        return connector;
+    }
+
+    [Fact]
+    public async Task Pull_Cards_HolderFoundByCardCodeAndPhone_WithTheBackOfficePoints_EarningInTheCardsProgram()
+    {
+        using var till = new TestTill();
+        var customers = new CustomerStore(till.Database);
+        customers.Save(new Customer { Id = "local-1", Name = "Walk-in", LoyaltyCardCode = "NILE-7" }); // made at the till before the card came
+
+        var report = await Puller(till, WithCards()).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.True(report.Complete, report.Problem);
+        Assert.Equal((2, 0), (report.LoyaltyCards, report.RemovedLoyaltyCards));
+        var byCard = customers.FindCardByCode("Nile-7");
+        Assert.Equal(("partner-9", "Layla", "nile-7", "2"), (byCard?.Customer.Id, byCard?.Customer.Name, byCard?.Customer.LoyaltyCardCode, byCard?.ProgramId));
+        Assert.Equal("partner-9", customers.FindByPhone("01005550101")?.Id);
+        Assert.Null(customers.FindById("local-1")!.LoyaltyCardCode); // the back office's card won the code
+        Assert.Equal(new Customer { Id = "partner-10", Name = "Omar", Phone = "123", Email = "omar@example.com" }, customers.FindById("partner-10")); // kept, not findable by phone
+        var loyalty = new LoyaltyService(till.Database, till.Options);
+        Assert.Equal(new LoyaltyBalance("partner-9", "2", 120m, ReadAt, 0m, 0m), loyalty.Balance("partner-9", "2"));
+        Assert.Equal(5m, loyalty.Balance("partner-10", "1").Available);
+
+        till.Shifts.Open(TestTill.Cashier, 100m);
+        var cart = till.Checkout.NewCart(TestTill.Cashier);
+        loyalty.Attach(cart, byCard!);
+        Assert.Equal(("2", "nile-7"), (cart.LoyaltyProgram?.Id, cart.Customer?.LoyaltyCardCode));
+        loyalty.Attach(cart, customers.FindByPhone("01005550101")!); // by phone: the default program, where Layla has no card
+        Assert.Equal("1", cart.LoyaltyProgram?.Id);
+        Assert.Null(cart.Customer?.LoyaltyCardCode);
+
+        // A code given at the till can no longer take the back office's card.
+        var taken = Assert.Throws<ArgumentException>(() => customers.Save(new Customer { Id = "local-2", Name = "Other", LoyaltyCardCode = "NILE-7" }));
+        Assert.Contains("already Layla's", taken.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pull_LaterPageWithNewPoints_ReplacesThemAndTheHoldersDetails()
+    {
+        using var till = new TestTill();
+        var connector = WithCards();
+        await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+        var later = ReadAt.AddHours(3);
+        connector.Serve("2", Page("3", false) with { LoyaltyCards = [Card("card-9", "2", "NILE-7", "partner-9", "Layla Hassan", "+20 100 555 0199", 340.5m, later)] });
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.Equal(1, report.LoyaltyCards);
+        var loyalty = new LoyaltyService(till.Database, till.Options);
+        Assert.Equal((340.5m, later), (loyalty.Balance("partner-9", "2").Available, loyalty.Balance("partner-9", "2").BackOfficeAsOf));
+        var customers = new CustomerStore(till.Database);
+        Assert.Equal("Layla Hassan", customers.FindByCardCode("nile-7")?.Name);
+        Assert.Equal("partner-9", customers.FindByPhone("01005550199")?.Id);
+        Assert.Null(customers.FindByPhone("01005550101"));
+        Assert.Equal(1, till.Database.Scalar<int>("SELECT COUNT(*) FROM LoyaltyCards WHERE CustomerId = 'partner-9'"));
+    }
+
+    [Fact]
+    public async Task Pull_RemovedCard_IsNoLongerFoundByItsCode_TheCustomerStays()
+    {
+        using var till = new TestTill();
+        var connector = WithCards();
+        await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+        connector.Serve("2", Page("3", false) with { RemovedLoyaltyCardIds = ["card-9", "card-unknown"] });
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.True(report.Complete, report.Problem);
+        Assert.Equal(2, report.RemovedLoyaltyCards);
+        var customers = new CustomerStore(till.Database);
+        Assert.Null(customers.FindByCardCode("NILE-7"));
+        Assert.Equal("partner-9", customers.FindByPhone("01005550101")?.Id);
+        // The deleted card's points are gone with it; the other card is untouched.
+        var loyalty = new LoyaltyService(till.Database, till.Options);
+        Assert.Equal(new LoyaltyBalance("partner-9", "2", 0m, null, 0m, 0m), loyalty.Balance("partner-9", "2"));
+        Assert.Equal(5m, loyalty.Balance("partner-10", "1").Available);
+    }
+
+    [Fact]
+    public async Task Pull_BadCardRow_RefusesThePageWhole_AndChangesNothing()
+    {
+        using var till = new TestTill();
+        var connector = new FakeCatalogConnector();
+        connector.Serve(string.Empty, Page("2", false, [Product("a")]) with
+        {
+            LoyaltyPrograms = [Points],
+            LoyaltyCards =
+            [
+                Card("card-1", "1", "GOOD-1", "partner-1", "Good", "+20 100 000 0001", 10m),
+                Card(" ", "1", "NO-ID", "partner-2", "No id", null, 1m),
+                Card("card-3", "", "NO-PROGRAM", "partner-3", "No program", null, 1m),
+                Card("card-4", "1", "NO-HOLDER", "", "No holder", null, 1m),
+                Card("card-1", "1", "TWICE", "partner-1", "Good", null, 1m),
+            ],
+        });
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.False(report.Complete);
+        Assert.Equal(0, report.Pages);
+        Assert.Contains("loyalty card ' ' id is empty", report.Problem, StringComparison.Ordinal);
+        Assert.Contains("loyalty card 'card-3' program id is empty", report.Problem, StringComparison.Ordinal);
+        Assert.Contains("loyalty card 'card-4' customer id is empty", report.Problem, StringComparison.Ordinal);
+        Assert.Contains("loyalty card 'card-1' appears more than once", report.Problem, StringComparison.Ordinal);
+        Assert.Null(Puller(till, connector).Cursor);
+        Assert.Equal(report.Problem, Puller(till, connector).Problem);
+        Assert.Null(new CustomerStore(till.Database).FindByCardCode("GOOD-1"));
+        Assert.Null(new CustomerStore(till.Database).FindById("partner-1"));
+        Assert.Equal(0, till.Database.Scalar<int>("SELECT COUNT(*) FROM LoyaltyBalances"));
+        Assert.Null(till.Catalog.FindById("a"));
+        Assert.Empty(till.Catalog.LoyaltyPrograms());
+    }
+
+    [Fact]
+    public async Task Pull_CardsAsTheConnectorWritesThem_AreReadWithTheirHolder()
+    {
+        using var till = new TestTill();
+        var connector = new FakeCatalogConnector();
+        connector.ServeRaw(string.Empty, """{"products":[],"taxes":[],"categories":[],"loyaltyCards":[{"id":"7","programId":"1","code":"C-7","customer":{"id":"44","name":"Mona"},"points":12.5,"asOf":"2026-11-23T06:00:00Z"}],"nextCursor":"3","hasMore":false}""");
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.True(report.Complete, report.Problem);
+        Assert.Equal("Mona", new CustomerStore(till.Database).FindByCardCode("c-7")?.Name);
+        Assert.Equal(12.5m, new LoyaltyService(till.Database, till.Options).Balance("44", "1").Available);
     }
 
     [Fact]
