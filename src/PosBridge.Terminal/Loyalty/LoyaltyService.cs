@@ -25,8 +25,9 @@ namespace PosBridge.Terminal.Loyalty;
 /// any sale it holds whose points have not reached the back office.
 /// </para>
 /// <para>
-/// Acknowledgements are stamped with the till's clock and the as-of instant with the connector's: a till whose clock
-/// runs ahead counts a sale acknowledged just before the as-of instant twice until the next pull. With no balance
+/// Acknowledgements are stamped with the till's clock and the as-of instant with the connector's; the catalog pull
+/// moves the as-of instant onto the till's clock by the skew measured at pairing. Drift since then shifts the line
+/// by as much: a sale acknowledged that close to the as-of instant may count twice, or not at all, until the next pull. With no balance
 /// from the back office, every move on this till counts. Points earned at other tills or online are not seen until
 /// the next pull brings the card's new balance.
 /// </para>

@@ -125,7 +125,7 @@ public sealed class CatalogPuller
                 return Refuse(report, cursor, problems);
             }
 
-            Apply(page);
+            Apply(page, credentials.ClockSkew);
             report = report with
             {
                 Pages = report.Pages + 1,
@@ -156,7 +156,7 @@ public sealed class CatalogPuller
     }
 
     /// <summary>One transaction: the page's rows and the cursor past them, and the problem of an earlier page cleared.</summary>
-    private void Apply(CatalogChanges page) =>
+    private void Apply(CatalogChanges page, TimeSpan clockSkew) =>
         _database.InTransaction(() =>
         {
             foreach (var tax in page.Taxes)
@@ -208,7 +208,8 @@ public sealed class CatalogPuller
                     _loyalty.ForgetBackOfficeBalance(moved.CustomerId, moved.ProgramId);
                 }
 
-                _loyalty.SetBackOfficeBalance(card.Customer.Id, card.ProgramId, card.Points, card.AsOf);
+                // As-of is on the connector's clock; acknowledgements are on ours (connector = till + skew).
+                _loyalty.SetBackOfficeBalance(card.Customer.Id, card.ProgramId, card.Points, card.AsOf - clockSkew);
             }
 
             foreach (var id in page.RemovedLoyaltyCardIds)
