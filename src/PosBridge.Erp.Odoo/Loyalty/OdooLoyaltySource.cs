@@ -54,30 +54,60 @@ public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions opti
     }
 
     /// <summary>
-    /// Cards changed after <paramref name="cursor"/>. A card with no holder, or whose holder is archived, comes as
-    /// removed: no till can attach it. Each card's points are as of the moment before the read.
+    /// Cards changed after <paramref name="cursor"/>, and the cards of holders whose name, phone, e-mail or archiving
+    /// changed since (a holder's edit leaves the card's own <c>write_date</c> alone). The cursor is
+    /// <c>"&lt;cards&gt;;&lt;holders&gt;"</c>, two <see cref="WriteDatePager"/> cursors: card pages come first; once they are
+    /// up to date, holders changed since the holders' cursor bring their cards again. The first pull starts the
+    /// holders' cursor at the newest holder, as its card pages bring every holder as they are. A card with no holder,
+    /// or an archived holder, comes as removed: no till can attach it. Each card's points are as of the moment before
+    /// the read.
     /// </summary>
     public async Task<LoyaltyCardChanges> GetCardsAsync(string? cursor, int pageSize, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var asOf = _time.GetUtcNow();
         var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        var page = await WriteDatePager.NextAsync(
-            (domain, order, limit) => client.SearchReadAsync("loyalty.card", domain, CardFields, limit: limit, order: order, cancellationToken: cancellationToken),
-            [],
-            cursor,
-            pageSize).ConfigureAwait(false);
 
         // 19 folded mobile into phone.
-        string[] partnerFields = ["id", "name", "phone", "email", "active", .. version.Major <= 18 ? new[] { "mobile" } : []];
-        var partnerIds = page.Rows.Select(r => OdooValues.Id(r["partner_id"])).OfType<long>().Distinct().ToList();
-        var partners = partnerIds.Count == 0
-            ? new Dictionary<long, JObject>()
-            : (await client.SearchReadAsync("res.partner", OdooValues.Domain(OdooValues.Leaf("id", "in", new JArray(partnerIds))), partnerFields, context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false))
-                .ToDictionary(p => p["id"]!.Value<long>());
+        string[] partnerFields = ["id", "name", "phone", "email", "active", "write_date", .. version.Major <= 18 ? new[] { "mobile" } : []];
+        var (cardCursor, holderCursor) = SplitCursor(cursor);
+        holderCursor ??= await NewestHolderCursorAsync(cancellationToken).ConfigureAwait(false);
+
+        var cardPage = await WriteDatePager.NextAsync(
+            (domain, order, limit) => client.SearchReadAsync("loyalty.card", domain, CardFields, limit: limit, order: order, cancellationToken: cancellationToken),
+            [],
+            cardCursor,
+            pageSize).ConfigureAwait(false);
+        if (cardPage.Rows.Count > 0 || cardPage.HasMore)
+        {
+            var partnerIds = cardPage.Rows.Select(r => OdooValues.Id(r["partner_id"])).OfType<long>().Distinct().ToList();
+            var holders = partnerIds.Count == 0
+                ? []
+                : await client.SearchReadAsync("res.partner", OdooValues.Domain(OdooValues.Leaf("id", "in", new JArray(partnerIds))), partnerFields, context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var (cards, removed) = Cards(cardPage.Rows, holders, asOf);
+
+            // Always more: once the cards are up to date, the next call looks at the holders.
+            return new LoyaltyCardChanges { Cards = cards, RemovedCardIds = removed, NextCursor = JoinCursor(cardPage.NextCursor, holderCursor), HasMore = true };
+        }
+
+        var holderPage = await WriteDatePager.NextAsync(
+            (domain, order, limit) => client.SearchReadAsync("res.partner", domain, partnerFields, limit: limit, order: order, context: ArchivedToo, cancellationToken: cancellationToken),
+            [],
+            holderCursor.Length == 0 ? null : holderCursor,
+            pageSize).ConfigureAwait(false);
+        var held = holderPage.Rows.Count == 0
+            ? []
+            : await client.SearchReadAsync("loyalty.card", OdooValues.Domain(OdooValues.Leaf("partner_id", "in", new JArray(holderPage.Rows.Select(p => p["id"]!.Value<long>())))), CardFields, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (heldCards, heldRemoved) = Cards(held, holderPage.Rows, asOf);
+        return new LoyaltyCardChanges { Cards = heldCards, RemovedCardIds = heldRemoved, NextCursor = JoinCursor(cardPage.NextCursor, holderPage.NextCursor), HasMore = holderPage.HasMore };
+    }
+
+    private static (List<LoyaltyCard> Cards, List<string> Removed) Cards(IReadOnlyList<JObject> rows, IReadOnlyList<JObject> holders, DateTimeOffset asOf)
+    {
+        var partners = holders.ToDictionary(p => p["id"]!.Value<long>());
         var cards = new List<LoyaltyCard>();
         var removed = new List<string>();
-        foreach (var row in page.Rows)
+        foreach (var row in rows)
         {
             var id = Text(row["id"]!.Value<long>());
             if (OdooValues.Id(row["partner_id"]) is not { } partnerId || !partners.TryGetValue(partnerId, out var partner) || !OdooValues.Bool(partner["active"]) || OdooValues.Id(row["program_id"]) is not { } program)
@@ -105,8 +135,33 @@ public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions opti
             });
         }
 
-        return new LoyaltyCardChanges { Cards = cards, RemovedCardIds = removed, NextCursor = page.NextCursor, HasMore = page.HasMore };
+        return (cards, removed);
     }
+
+    private async Task<string> NewestHolderCursorAsync(CancellationToken cancellationToken)
+    {
+        var newest = await client.SearchReadAsync("res.partner", [], ["id", "write_date"], limit: 1, order: "write_date desc, id desc", context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return newest.Count == 0 ? string.Empty : WriteDatePager.CursorAt(newest[0]);
+    }
+
+    private static (string? Cards, string? Holders) SplitCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return (null, null);
+        }
+
+        var semicolon = cursor.IndexOf(';', StringComparison.Ordinal);
+        if (semicolon < 0)
+        {
+            throw new ArgumentException($"'{cursor}' is not a cursor this source made.", nameof(cursor));
+        }
+
+        var cards = cursor[..semicolon];
+        return (cards.Length == 0 ? null : cards, cursor[(semicolon + 1)..]);
+    }
+
+    private static string JoinCursor(string cards, string holders) => cards + ";" + holders;
 
     private static LoyaltyRule Rule(JObject row) => new()
     {

@@ -69,6 +69,10 @@ internal static class WriteDatePager
         return new ChangedRows(rows, $"{Format(newest)}|{newestId.ToString(CultureInfo.InvariantCulture)}", hasMore);
     }
 
+    /// <summary>A cursor that continues after <paramref name="row"/> (read with <c>id</c> and <c>write_date</c>).</summary>
+    public static string CursorAt(JObject row) =>
+        $"{Format(SecondOf(row))}|{row["id"]!.Value<long>().ToString(CultureInfo.InvariantCulture)}";
+
     private static JArray With(JArray baseDomain, params JArray[] leaves)
     {
         var domain = new JArray();

@@ -188,8 +188,39 @@ public sealed class OdooLoyaltyTests
             s.Write("loyalty.card", 1, new JObject { ["points"] = 300m });
             return 0;
         });
-        var changed = await source.GetCardsAsync(quiet.NextCursor, 2, Ct);
+        var changed = await Walk(quiet.NextCursor);
         Assert.Equal([("1", 300m)], changed.Cards.Select(c => (c.Id, c.Points)));
+
+        // The holder's new phone (the card itself untouched) brings the card again; an archived holder's card goes.
+        odoo.Read(s =>
+        {
+            s.Clock = () => at.AddSeconds(40);
+            s.Write("res.partner", 2, new JObject { ["phone"] = "+201009990000" });
+            s.Write("res.partner", s["loyalty.card"].Get(3)["partner_id"]!.Value<long>(), new JObject { ["active"] = false });
+            return 0;
+        });
+        var holders = await Walk(changed.NextCursor);
+        Assert.Equal([("1", "+201009990000", 300m)], holders.Cards.Select(c => (c.Id, c.Customer.Phone, c.Points)));
+        Assert.Equal(["3"], holders.RemovedCardIds);
+        Assert.Empty((await Walk(holders.NextCursor)).Cards);
+
+        async Task<(List<LoyaltyCard> Cards, List<string> RemovedCardIds, string NextCursor)> Walk(string from)
+        {
+            var found = new List<LoyaltyCard>();
+            var gone = new List<string>();
+            LoyaltyCardChanges next;
+            var calls = 0;
+            do
+            {
+                next = await source.GetCardsAsync(from, 2, Ct);
+                found.AddRange(next.Cards);
+                gone.AddRange(next.RemovedCardIds);
+                from = next.NextCursor;
+            }
+            while (next.HasMore && ++calls < 20);
+
+            return (found, gone, from);
+        }
     }
 
     [Fact]
