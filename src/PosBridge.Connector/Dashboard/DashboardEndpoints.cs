@@ -37,8 +37,13 @@ internal sealed record TillView(string Id, string StoreId, string Name, string S
 /// <summary>A till's Z report as the connector received it, and where each session-keeping back office is with it.</summary>
 internal sealed record ShiftCloseView(string StoreId, string TillId, string ShiftId, DateTimeOffset ClosedAt, string Currency, decimal ExpectedCash, decimal CountedCash, decimal Difference, int SaleCount, IReadOnlyDictionary<string, string> Adapters);
 
+/// <summary>A receipt e-mail or SMS that needs the manager (dead, or uncertain after a stop mid-send); the recipient masked.</summary>
+internal sealed record ReceiptProblemView(Guid RequestId, string StoreId, string TillId, string SaleNumber, string Channel, string Recipient, string State, int Attempts, string? LastError, DateTimeOffset ReceivedAt, bool CanResend);
+
+internal sealed record ResendResponse(Guid RequestId, string State);
+
 /// <summary>What the dashboard shows; <c>LedgerFiles</c> (the newest close-of-day files) is null when downloads are off.</summary>
-internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills, IReadOnlyList<ShiftCloseView> ShiftCloses, IReadOnlyList<LedgerFileView>? LedgerFiles);
+internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills, IReadOnlyList<ShiftCloseView> ShiftCloses, IReadOnlyList<LedgerFileView>? LedgerFiles, IReadOnlyList<ReceiptProblemView> ReceiptProblems);
 
 /// <summary>
 /// The manager's dashboard at <c>/dashboard</c>: a static page (built into the assembly) and a small JSON API
@@ -111,6 +116,7 @@ internal static class DashboardEndpoints
         signedIn.MapPost("/pairing-codes", api.CreatePairingCodeAsync);
         signedIn.MapPost("/tills/{tillId}/revoke", api.RevokeAsync);
         signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync);
+        signedIn.MapPost("/receipts/{requestId}/resend", api.ResendReceiptAsync);
         signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
         return app;
     }
@@ -299,7 +305,11 @@ internal static class DashboardEndpoints
             var closes = (await services.GetRequiredService<Shifts.ShiftClosings>().RecentAsync(20, cancellationToken).ConfigureAwait(false))
                 .Select(c => new ShiftCloseView(c.Closing.StoreId, c.Closing.TillId, c.Closing.ShiftId, c.Closing.ClosedAtUtc, c.Closing.Currency, c.Closing.ExpectedCash, c.Closing.CountedCash, c.Closing.CountedCash - c.Closing.ExpectedCash, c.Closing.SaleCount, c.States))
                 .ToList();
-            return Results.Ok(new OverviewResponse(_time.GetUtcNow(), adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null));
+            var now = _time.GetUtcNow();
+            var receipts = (await services.GetRequiredService<Receipts.ReceiptMessageStore>().ProblemsAsync(50, cancellationToken).ConfigureAwait(false))
+                .Select(r => new ReceiptProblemView(r.RequestId, r.StoreId, r.TillId, r.SaleNumber, r.Channel, MaskRecipient(r.Channel, r.Recipient), r.State, r.Attempts, r.LastError, r.ReceivedAt, r.ExpiresAt > now))
+                .ToList();
+            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts));
         }
 
         public async Task<IResult> CreatePairingCodeAsync(HttpContext http, CancellationToken cancellationToken)
@@ -350,6 +360,40 @@ internal static class DashboardEndpoints
 
             await AuditAsync(http, "dashboard.delivery.retry", adapter, $"{count} dead letters queued again", cancellationToken).ConfigureAwait(false);
             return Results.Ok(new RetryResponse(adapter, count));
+        }
+
+        public async Task<IResult> ResendReceiptAsync(HttpContext http, string requestId, CancellationToken cancellationToken)
+        {
+            if (!Guid.TryParse(requestId, out var id))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", $"'{requestId}' is not a receipt message's id.");
+            }
+
+            var outcome = await services.GetRequiredService<Receipts.ReceiptMessageStore>().ResendAsync(id, cancellationToken).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case Receipts.ResendOutcome.NotFound:
+                    return Problem(StatusCodes.Status404NotFound, "dashboard-no-such-receipt", "There is no such receipt message.", $"No receipt e-mail or SMS has the id {id}.");
+                case Receipts.ResendOutcome.NotStuck:
+                    return Problem(StatusCodes.Status409Conflict, "dashboard-receipt-not-stuck", "The message is not stuck.", "It is waiting to be sent, being sent, or was sent; reload the dashboard.");
+                case Receipts.ResendOutcome.Expired:
+                    return Problem(StatusCodes.Status409Conflict, "dashboard-receipt-expired", "The receipt link has expired.", "Its link would no longer open; print the receipt or send it again from the till.");
+                default:
+                    await AuditAsync(http, "dashboard.receipt.resend", id.ToString(), null, cancellationToken).ConfigureAwait(false);
+                    return Results.Ok(new ResendResponse(id, "pending"));
+            }
+        }
+
+        /// <summary>Enough of an address for the manager to recognise it, not to copy it: "n•••@example.com", "•••••4567".</summary>
+        internal static string MaskRecipient(string channel, string recipient)
+        {
+            if (channel == "email" && recipient.IndexOf('@', StringComparison.Ordinal) is > 0 and var at)
+            {
+                return recipient[..1] + "•••" + recipient[at..];
+            }
+
+            var keep = Math.Min(4, recipient.Length / 3);
+            return "•••••" + recipient[^keep..];
         }
 
         public async Task<IResult> DownloadAsync(HttpContext http, string ledger, string file, CancellationToken cancellationToken)

@@ -25,6 +25,24 @@ internal sealed record StoredReceiptMessage(Guid RequestId, string TillId, strin
 internal sealed record ReceiptMessageCounts(int Pending, int Sent, int Dead, int Uncertain);
 
 /// <summary>
+/// A receipt message that needs a person: 'dead' (the gateway refused it or every try failed) or 'uncertain' (the
+/// connector stopped while sending it, so it may or may not have gone). The recipient is as stored; mask it for display.
+/// </summary>
+internal sealed record ReceiptProblem(Guid RequestId, string StoreId, string TillId, string SaleNumber, string Channel, string Recipient, string State, int Attempts, string? LastError, DateTimeOffset ReceivedAt, DateTimeOffset ExpiresAt);
+
+internal enum ResendOutcome
+{
+    Queued,
+    NotFound,
+
+    /// <summary>Pending, sending or sent: nothing to send again.</summary>
+    NotStuck,
+
+    /// <summary>The link in the message would no longer open.</summary>
+    Expired,
+}
+
+/// <summary>
 /// Receipt requests from tills, stored durably before they are acknowledged, with the receipt page each links
 /// to. The link's token is random (256 bits), kept as its SHA-256 for look-up and encrypted with the
 /// connector's secrets key so a retry can send the same link; the database alone never gives the link away.
@@ -201,6 +219,82 @@ internal sealed class ReceiptMessageStore(ConnectorDatabase database, SecretProt
                     counts.GetValueOrDefault("uncertain"));
             },
             cancellationToken);
+
+    /// <summary>Dead and uncertain messages, newest first.</summary>
+    public Task<List<ReceiptProblem>> ProblemsAsync(int limit, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(
+            async connection =>
+            {
+                await using var command = Sql.Command(
+                    connection,
+                    null,
+                    """
+                    SELECT request_id, store_id, till_id, sale_number, channel, recipient, state, attempts, last_error, received_at, expires_at
+                    FROM receipt_messages WHERE state IN ('dead', 'uncertain') ORDER BY received_at DESC, request_id LIMIT $limit
+                    """,
+                    ("$limit", limit));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var problems = new List<ReceiptProblem>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    problems.Add(new ReceiptProblem(
+                        Guid.Parse(reader.GetString(0)),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        reader.GetString(4),
+                        reader.GetString(5),
+                        reader.GetString(6),
+                        reader.GetInt32(7),
+                        reader.IsDBNull(8) ? null : reader.GetString(8),
+                        Sql.FromUnixMs(reader.GetInt64(9)),
+                        Sql.FromUnixMs(reader.GetInt64(10))));
+                }
+
+                return problems;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Puts a dead or uncertain message back in the queue, due now with its tries counted from zero: a manager's
+    /// decision (an uncertain one may reach the customer twice). Refused while its link would no longer open.
+    /// </summary>
+    public Task<ResendOutcome> ResendAsync(Guid requestId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using (var read = Sql.Command(connection, transaction, "SELECT state, expires_at FROM receipt_messages WHERE request_id = $id", ("$id", requestId.ToString())))
+                await using (var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return ResendOutcome.NotFound;
+                    }
+
+                    if (reader.GetString(0) is not ("dead" or "uncertain"))
+                    {
+                        return ResendOutcome.NotStuck;
+                    }
+
+                    if (Sql.FromUnixMs(reader.GetInt64(1)) <= now)
+                    {
+                        return ResendOutcome.Expired;
+                    }
+                }
+
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    "UPDATE receipt_messages SET state = 'pending', attempts = 0, next_attempt_at = $now, last_error = NULL WHERE request_id = $id AND state IN ('dead', 'uncertain')",
+                    cancellationToken,
+                    ("$id", requestId.ToString()),
+                    ("$now", Sql.ToUnixMs(now))).ConfigureAwait(false);
+                return ResendOutcome.Queued;
+            },
+            cancellationToken);
+    }
 
     public static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token ?? string.Empty)));
 }

@@ -58,6 +58,17 @@ public sealed class DashboardBrowserTests
             Directory.CreateDirectory(Path.Combine(directory, "ledgers", "books"));
             await File.WriteAllTextAsync(Path.Combine(directory, "ledgers", "books", ledgerFile), "journal_id\r\n", ct);
 
+            // A receipt SMS the gateway refused.
+            var receipts = app.Services.GetRequiredService<PosBridge.Connector.Receipts.ReceiptMessageStore>();
+            var sms = new PosBridge.Core.Sync.ReceiptMessageRequest
+            {
+                RequestId = Guid.CreateVersion7(), SaleId = Guid.CreateVersion7(), SaleNumber = "CAI1-T1-0001-000002", Channel = "sms", To = "+201001234567",
+                Language = "ar", StoreName = "مقهى النيل", ReceiptHtml = "<html><body>receipt</body></html>",
+            };
+            await receipts.ReceiveAsync("CAI1", "T1", sms, TimeSpan.FromDays(90), ct);
+            Assert.True(await receipts.ClaimAsync(sms.RequestId, ct));
+            await receipts.RecordAsync(sms.RequestId, "dead", null, "gateway: number not reachable", ct);
+
             using var browser = new Browser(1280, 800);
             var shots = new Shots(browser);
             browser.Driver.Navigate().GoToUrl(address + "/dashboard");
@@ -87,6 +98,18 @@ public sealed class DashboardBrowserTests
             var download = browser.Find("ledger-download");
             Assert.Equal(ledgerFile, download.Text);
             Assert.EndsWith($"/dashboard/api/ledger-files/books/{ledgerFile}", download.GetAttribute("href"), StringComparison.Ordinal);
+
+            // The refused SMS, with its masked number and reason; sent again, it leaves the list.
+            Browser.Until(() => browser.Find("receipt-section").Displayed && browser.All("receipt-problem").Count == 1, "the refused receipt SMS");
+            var stuck = browser.All("receipt-problem")[0];
+            Assert.Contains("•••••4567", stuck.Text, StringComparison.Ordinal);
+            Assert.Contains("gateway: number not reachable", stuck.Text, StringComparison.Ordinal);
+            Assert.Equal("dead", stuck.FindElement(By.CssSelector("[data-test='receipt-state']")).GetAttribute("data-state"));
+            ((OpenQA.Selenium.IJavaScriptExecutor)browser.Driver).ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", stuck);
+            shots.Take("02b-receipt-not-sent");
+            Retry(() => browser.Find("resend").Click());
+            Browser.Until(() => !browser.Find("receipt-section").Displayed && browser.Find("message").Text.Contains("CAI1-T1-0001-000002", StringComparison.Ordinal), "the receipt queued again");
+            Assert.Equal(1, (await receipts.CountsAsync(ct)).Pending);
 
             // Retry after the fix: the dead letter leaves the list and waits for the next delivery run.
             odoo.Refuse.Clear();
@@ -127,6 +150,7 @@ public sealed class DashboardBrowserTests
 
             var audit = await DashboardClient.AuditAsync(app.Services);
             Assert.Contains("dashboard dashboard.delivery.retry odoo", audit);
+            Assert.Contains($"dashboard dashboard.receipt.resend {sms.RequestId}", audit);
             Assert.Contains("dashboard dashboard.till.pairing-code T9", audit);
             Assert.Contains($"dashboard dashboard.till.revoke {till}", audit);
         }

@@ -26,6 +26,11 @@
       revoke: 'Revoke', confirmRevoke: 'Confirm revoke', never: 'never', updated: 'Updated {0}',
       retried: '{0} dead letters queued again for {1}; the next delivery run takes them.',
       revoked: 'Till {0} is revoked: its next request is refused. Sales already received are kept and delivered.',
+      receiptTitle: 'Receipts not sent', receiptHelp: 'E-mails and SMS a customer asked for that failed, or that may not have gone because the connector stopped while sending.',
+      sale: 'Sale', to: 'To', r_dead: 'failed', r_uncertain: 'may not have gone', r_expired: 'link expired', resend: 'Send again',
+      ch_email: 'e-mail', ch_sms: 'SMS', resent: 'The receipt for {0} is queued again; it goes with the next send run.',
+      'p:dashboard-receipt-not-stuck': 'That message is no longer stuck; the list is reloaded.',
+      'p:dashboard-receipt-expired': 'Its link has expired: print the receipt or send it again from the till.',
       language: 'العربية', loginFirst: 'Sign in to see the connector.',
       'p:dashboard-wrong-password': 'Wrong password.',
       'p:dashboard-login-throttled': 'Too many wrong passwords. {0}',
@@ -52,6 +57,11 @@
       revoke: 'إلغاء', confirmRevoke: 'تأكيد الإلغاء', never: 'أبداً', updated: 'حُدّث {0}',
       retried: 'أُعيدت {0} عمليات مرفوضة إلى طابور {1}؛ تأخذها دورة التسليم التالية.',
       revoked: 'أُلغيت نقطة البيع {0}: يُرفض طلبها التالي. المبيعات المستلمة محفوظة وتُسلَّم.',
+      receiptTitle: 'إيصالات لم تُرسل', receiptHelp: 'رسائل بريد ونصية طلبها العميل وفشلت، أو ربما لم تُرسل لأن الموصل توقف أثناء الإرسال.',
+      sale: 'البيع', to: 'إلى', r_dead: 'فشلت', r_uncertain: 'ربما لم تُرسل', r_expired: 'انتهى الرابط', resend: 'إرسال مجدداً',
+      ch_email: 'بريد', ch_sms: 'رسالة نصية', resent: 'أُعيد إيصال {0} إلى الطابور؛ يُرسل في دورة الإرسال التالية.',
+      'p:dashboard-receipt-not-stuck': 'لم تعد الرسالة عالقة؛ أُعيد تحميل القائمة.',
+      'p:dashboard-receipt-expired': 'انتهى رابطها: اطبع الإيصال أو أرسله مجدداً من نقطة البيع.',
       language: 'English', loginFirst: 'سجّل الدخول لعرض الموصل.',
       'p:dashboard-wrong-password': 'كلمة المرور غير صحيحة.',
       'p:dashboard-login-throttled': 'محاولات خاطئة كثيرة. {0}',
@@ -234,6 +244,17 @@
         : states.map(([name, state]) => `${name}: ${t('z_' + state)}`).join(' · ')));
   }
 
+  function renderReceiptProblem(r) {
+    return el('tr', { 'data-test': 'receipt-problem', 'data-request': r.requestId },
+      el('td', { class: 'id' }, el('bdi', {}, r.saleNumber), el('div', { class: 'muted' }, el('bdi', {}, `${r.storeId}/${r.tillId}`), ` · ${when(r.receivedAt)}`)),
+      el('td', {}, `${t('ch_' + r.channel)} `, el('bdi', { dir: 'ltr' }, r.recipient)),
+      el('td', { class: r.state === 'dead' ? 'state-revoked' : '', 'data-test': 'receipt-state', 'data-state': r.state }, t('r_' + r.state), ` · ${t('attempts', num(r.attempts))}`),
+      el('td', { class: 'reason', dir: 'auto' }, r.lastError || '—'),
+      el('td', { class: 'actions' }, r.canResend
+        ? el('button', { type: 'button', class: 'primary', 'data-test': 'resend', onclick: () => resend(r) }, t('resend'))
+        : t('r_expired')));
+  }
+
   function renderLedgerFile(f) {
     const href = `${API}/ledger-files/${encodeURIComponent(f.ledger)}/${encodeURIComponent(f.name)}`;
     return el('tr', { 'data-test': 'ledger-file', 'data-file': f.name },
@@ -249,6 +270,9 @@
     $('ledger-section').hidden = files == null;
     $('ledger-files').querySelector('tbody').replaceChildren(...(files ?? []).map(renderLedgerFile));
     $('no-ledger-files').hidden = files == null || files.length > 0;
+    const receipts = overview.receiptProblems ?? [];
+    $('receipt-section').hidden = receipts.length === 0;
+    $('receipt-problems').querySelector('tbody').replaceChildren(...receipts.map(renderReceiptProblem));
     $('adapters').replaceChildren(...overview.adapters.map(renderAdapter));
     $('no-adapters').hidden = overview.adapters.length > 0;
     $('tills').querySelector('tbody').replaceChildren(...overview.tills.map(renderTill));
@@ -271,6 +295,15 @@
     const result = await api('POST', `/adapters/${encodeURIComponent(adapter)}/retry`, {});
     sayKey('retried', result.retried, adapter);
     await refresh();
+  });
+
+  const resend = (r) => act(async () => {
+    try {
+      await api('POST', `/receipts/${encodeURIComponent(r.requestId)}/resend`, {});
+      sayKey('resent', r.saleNumber);
+    } finally {
+      await refresh();
+    }
   });
 
   // Two clicks: the first arms the button for a few seconds, so a stray tap never revokes a till.
