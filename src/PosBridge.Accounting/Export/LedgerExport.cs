@@ -283,6 +283,56 @@ public sealed class LedgerExport : ILedgerWriter
         }
     }
 
+    /// <summary>
+    /// Why this ledger could not book <paramref name="fee"/> on its business day, or null when it can: the fee's
+    /// journal is built with the ledger's account map and written by its dialect into a scratch folder that is
+    /// deleted again, so every rule an export applies (accounts, the currency's decimals, the dialect's
+    /// reference lengths and characters) is checked before a fee is accepted for later exports.
+    /// </summary>
+    public string? CheckFee(ProviderFee fee)
+    {
+        ArgumentNullException.ThrowIfNull(fee);
+        if (!string.Equals(fee.StoreId, StoreId, StringComparison.Ordinal))
+        {
+            return $"ledger '{Name}' books store {StoreId}, not {fee.StoreId}";
+        }
+
+        var builder = new JournalBuilder(_settings.Map, StoreId, _settings.StoreCurrency, _settings.Zone);
+        var journal = builder.TryBuild(fee, out var problem);
+        if (journal is null)
+        {
+            return problem ?? "books nothing";
+        }
+
+        var day = builder.BusinessDay(fee.ReportedAtUtc);
+        var period = new LedgerPeriod(StoreId, day, day);
+        var scratch = Directory.CreateTempSubdirectory("posbridge-fee-check-");
+        try
+        {
+            var context = new LedgerFileContext(
+                scratch.FullName,
+                LedgerFileWriter.FileStem(Dialect, period),
+                period,
+                _settings.StoreCurrency,
+                _settings.BaseCurrency,
+                _settings.ExchangeRate,
+                _settings.Map,
+                _settings.Options);
+            using var writer = LedgerFileWriter.Create(Dialect, context);
+            writer.Write(journal);
+            writer.Complete();
+            return null;
+        }
+        catch (JournalRefusedException e)
+        {
+            return $"journal {journal.Reference} {e.Message}";
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
     private LedgerWriteResult Fail(LedgerPeriod period, string reason, IReadOnlyList<Guid> saleIds)
     {
         Log.ExportFailed(_logger, Name, period.StoreId, period.From, period.To, reason);

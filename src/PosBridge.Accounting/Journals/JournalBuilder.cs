@@ -192,6 +192,12 @@ internal sealed class JournalBuilder
     {
         ArgumentNullException.ThrowIfNull(fee);
         _lines.Clear();
+        if (fee.Currency is { } code && !string.Equals(code, Currency.Code, StringComparison.Ordinal))
+        {
+            problem = $"is in {code} but store {StoreId} sells in {Currency.Code}";
+            return null;
+        }
+
         var payment = new Payment { MethodId = fee.MethodId, Kind = fee.Kind, Amount = fee.Amount };
         if (_map.PaymentAccount(payment) is not { } clearing)
         {

@@ -47,11 +47,14 @@ public sealed record ShiftCashCount
 
 /// <summary>
 /// A fee a card or wallet provider reports (on a settlement, usually a day later). Core's sale payments carry
-/// no fee and Core has no settlement report yet, so the connector builds this from the provider's report;
-/// the amount is in the store's currency.
+/// no fee and Core has no settlement report yet, so the connector builds this from the provider's report
+/// (<c>posbridge fees import</c>).
 /// </summary>
 public sealed record ProviderFee
 {
+    /// <summary>The ISO 4217 code of the amount; null means the store's. A fee in another currency is refused.</summary>
+    public string? Currency { get; init; }
+
     public required string StoreId { get; init; }
 
     /// <summary>The payment method the fee was charged on; its clearing account is credited.</summary>

@@ -89,6 +89,10 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
     public async Task<IReadOnlyList<Product>> ProductsAsync(CancellationToken cancellationToken = default) =>
         await ReadAllAsync<Product>(ProductKind, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>The back office's payment methods (every store's, with where each is offered).</summary>
+    public async Task<IReadOnlyList<PaymentMethod>> PaymentMethodsAsync(CancellationToken cancellationToken = default) =>
+        await ReadAllAsync<PaymentMethod>(PaymentMethodKind, cancellationToken).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<StockLevel>> StockLevelsAsync(CancellationToken cancellationToken = default) =>
         await ReadAllAsync<StockLevel>(StockKind, cancellationToken).ConfigureAwait(false);
 

@@ -36,6 +36,13 @@ internal static class CommandLine
               Writes a ledger's journals for those business days from the sales received, in the
               ledger's dialect (generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50,
               datev, zoho), configured under Accounting:Ledgers. Re-exporting gives identical files.
+          fees import --file FILE --store STORE [--method METHOD] [--data DIR]
+              Imports a card or wallet provider's settlement report (CSV: date, reference, method, amount,
+              optional currency; --method when the file has no method column) so the ledgers book the fees
+              on their business day. Every row is checked first: any problem is named by line and nothing
+              is imported. A report imported again adds nothing.
+          fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE] [--data DIR]
+              Lists the imported fees of those business days, with the file and line each came from.
           feed --store NAME --format FORMAT --out FILE [--data DIR]
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
@@ -159,7 +166,7 @@ internal static class CommandLine
                 await output.WriteLineAsync(Hosting.ProtectedSettings.Protect(options.GetValueOrDefault("data") ?? "data", secret)).ConfigureAwait(false);
                 return Ok;
 
-            case "tills" or "status" or "retry" or "export" or "feed" or "sync":
+            case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees":
                 return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
@@ -171,6 +178,8 @@ internal static class CommandLine
     private static readonly string[] RetryChoices = ["sale", "adapter", "all"];
     private static readonly string[] ExportRequires = ["from", "to", "out"];
     private static readonly string[] FeedRequires = ["store", "format", "out"];
+    private static readonly string[] FeesImportRequires = ["file", "store"];
+    private static readonly string[] FeesListRequires = ["from", "to"];
 
     private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -188,7 +197,7 @@ internal static class CommandLine
 
     private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var verb = command is "tills" or "sync" && positional.Count > 0 ? positional[0] : null;
+        var verb = command is "tills" or "sync" or "fees" && positional.Count > 0 ? positional[0] : null;
         string[] allowed = (command, verb) switch
         {
             ("tills", "pair") => ["store", "till", "name", "data"],
@@ -199,15 +208,18 @@ internal static class CommandLine
             ("export", null) => ["ledger", "dialect", "store", "from", "to", "out", "data"],
             ("feed", null) => ["store", "format", "out", "data"],
             ("sync", "now") => ["adapter", "all", "data"],
+            ("fees", "import") => ["file", "store", "method", "data"],
+            ("fees", "list") => ["from", "to", "store", "data"],
             _ => [],
         };
-        var expectedPositional = command is "tills" or "sync" ? 1 : 0;
+        var expectedPositional = command is "tills" or "sync" or "fees" ? 1 : 0;
         if (allowed.Length == 0 || positional.Count != expectedPositional || options.Keys.Any(k => !allowed.Contains(k)))
         {
             return await UsageErrorAsync(error, command switch
             {
                 "tills" => "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'.",
                 "sync" => "use 'sync now --adapter NAME' or 'sync now --all yes'.",
+                "fees" => "use 'fees import --file FILE --store STORE [--method METHOD]' or 'fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE]'.",
                 _ => $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.",
             }).ConfigureAwait(false);
         }
@@ -219,6 +231,8 @@ internal static class CommandLine
             ("tills", "revoke") => Require("till") is null ? ["till"] : [],
             ("export", _) => ExportRequires.Where(n => Require(n) is null).ToArray(),
             ("feed", _) => FeedRequires.Where(n => Require(n) is null).ToArray(),
+            ("fees", "import") => FeesImportRequires.Where(n => Require(n) is null).ToArray(),
+            ("fees", "list") => FeesListRequires.Where(n => Require(n) is null).ToArray(),
             _ => [],
         };
         if (missing.Length > 0)
@@ -263,6 +277,8 @@ internal static class CommandLine
             ("status", _) => await ManagerCommands.StatusAsync(services, output, cancellationToken).ConfigureAwait(false),
             ("export", _) => await ExportCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("fees", "import") => await FeesCommand.ImportAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("fees", "list") => await FeesCommand.ListAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };

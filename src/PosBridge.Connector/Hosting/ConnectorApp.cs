@@ -80,6 +80,7 @@ internal static class ConnectorApp
             metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>(),
             shiftClosings: sp.GetRequiredService<Shifts.ShiftClosings>()));
         services.AddSingleton<Shifts.ShiftClosings>();
+        services.AddSingleton<Fees.ProviderFeeStore>();
         Receipts.ReceiptMessagesSetup.AddReceiptMessages(services, configuration);
 
         // Back offices: each registers only what its configuration section asks for.

@@ -98,9 +98,11 @@ internal sealed class CloseOfDayExporter(
 
         var journals = 0;
         var adjustments = await LedgerInputs.ForAsync(ledger, services, from, to, cancellationToken).ConfigureAwait(false);
-        // A shift opened and closed without a sale still has a count (its over/short) to book on its day.
+        // A shift opened and closed without a sale still has a count (its over/short) to book on its day, and a
+        // provider's fee reported on a day without sales still has its fee.
         var countsToday = adjustments.ShiftCounts.Any(c => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.ClosedAtUtc, zone).DateTime) == day);
-        if (sales.Count > 0 || countsToday)
+        var feesToday = adjustments.ProviderFees.Any(f => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(f.ReportedAtUtc, zone).DateTime) == day);
+        if (sales.Count > 0 || countsToday || feesToday)
         {
             var ordered = sales.OrderBy(s => s.CreatedAtUtc).ThenBy(s => s.Id).ToAsyncEnumerable();
             var directory = CloseOfDayFolder.For(options.Value, ledger.Name);

@@ -198,6 +198,25 @@ internal static class Migrations
         );
         CREATE INDEX receipt_messages_due ON receipt_messages (state, next_attempt_at);
         """,
+        // 9: fees card and wallet providers report on their settlements (`posbridge fees import`), booked by the
+        // ledgers on their business day. One row per provider reference and method, so a report imported twice
+        // adds nothing; the amount is decimal text, exactly as the report gave it.
+        """
+        CREATE TABLE provider_fees (
+            store_id        TEXT    NOT NULL,
+            method_id       TEXT    NOT NULL,
+            reference       TEXT    NOT NULL,
+            kind            TEXT    NOT NULL,
+            reported_at     INTEGER NOT NULL,
+            amount          TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            imported_at     INTEGER NOT NULL,
+            source_file     TEXT    NOT NULL,
+            source_line     INTEGER NOT NULL,
+            PRIMARY KEY (store_id, method_id, reference)
+        );
+        CREATE INDEX provider_fees_reported ON provider_fees (store_id, reported_at);
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

@@ -176,6 +176,48 @@ public sealed class LedgerExportTests
     }
 
     [Fact]
+    public async Task WriteAsync_ProviderFeeInAnotherCurrency_IsRefusedByReference()
+    {
+        var fee = Fee("STL-USD-1") with { Currency = "USD" };
+
+        var result = await TestLedgers.Get("generic-cai").WriteAsync(
+            TestLedgers.CairoDay, FixedSales.Stream(FixedSales.For(TestStore.Cairo)), new LedgerAdjustments { ProviderFees = [fee] }, TestLedgers.NewDirectory(), Token);
+
+        Assert.Equal(LedgerWriteOutcome.Failed, result.Outcome);
+        Assert.Contains("provider fee STL-USD-1 is in USD but store CAI1 sells in EGP", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckFee_FeeTheLedgerCanBook_HasNoProblem()
+    {
+        Assert.Null(TestLedgers.Get("generic-cai").CheckFee(Fee("STL-20261123") with { Currency = "EGP" }));
+        Assert.Null(TestLedgers.Get("qbo-cai").CheckFee(Fee("STL-1123")));
+    }
+
+    [Theory]
+    [InlineData("qbo-cai", "STL-2026112300001", "21-character journal number")]
+    [InlineData("generic-cai", "STL-1", "more decimals than EGP has")]
+    public void CheckFee_FeeTheDialectOrCurrencyCannotHold_SaysWhy(string ledger, string reference, string expected)
+    {
+        var fee = Fee(reference) with { Amount = reference == "STL-1" ? 1.005m : 2.50m };
+
+        var problem = TestLedgers.Get(ledger).CheckFee(fee);
+
+        Assert.NotNull(problem);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    private static ProviderFee Fee(string reference) => new()
+    {
+        StoreId = "CAI1",
+        MethodId = "card",
+        Kind = PosBridge.Core.Sales.PaymentKind.Card,
+        ReportedAtUtc = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero),
+        Reference = reference,
+        Amount = 3.37m,
+    };
+
+    [Fact]
     public async Task WriteAsync_ManySalesThatCannotBeBooked_NamesTheFirstTwentyAndReturnsEveryId()
     {
         var template = FixedSales.For(TestStore.Cairo)[1];
