@@ -114,15 +114,7 @@ public sealed class LedgerExport : ILedgerWriter
         string staging,
         CancellationToken cancellationToken)
     {
-        var context = new LedgerFileContext(
-            staging,
-            LedgerFileWriter.FileStem(Dialect, period),
-            period,
-            _settings.StoreCurrency,
-            _settings.BaseCurrency,
-            _settings.ExchangeRate,
-            _settings.Map,
-            _settings.Options);
+        var context = Context(staging, period);
         var run = new JournalRun();
         var journalCount = 0;
         using var writer = LedgerFileWriter.Create(Dialect, context);
@@ -309,15 +301,7 @@ public sealed class LedgerExport : ILedgerWriter
         var scratch = Directory.CreateTempSubdirectory("posbridge-fee-check-");
         try
         {
-            var context = new LedgerFileContext(
-                scratch.FullName,
-                LedgerFileWriter.FileStem(Dialect, period),
-                period,
-                _settings.StoreCurrency,
-                _settings.BaseCurrency,
-                _settings.ExchangeRate,
-                _settings.Map,
-                _settings.Options);
+            var context = Context(scratch.FullName, period);
             using var writer = LedgerFileWriter.Create(Dialect, context);
             writer.Write(journal);
             writer.Complete();
@@ -349,6 +333,10 @@ public sealed class LedgerExport : ILedgerWriter
 
         await Task.CompletedTask.ConfigureAwait(false);
     }
+
+    /// <summary>How this ledger's files for <paramref name="period"/> are named and written, in <paramref name="directory"/>.</summary>
+    private LedgerFileContext Context(string directory, LedgerPeriod period) =>
+        new(directory, LedgerFileWriter.FileStem(Dialect, period), period, _settings.StoreCurrency, _settings.BaseCurrency, _settings.ExchangeRate, _settings.Map, _settings.Options);
 }
 
 /// <summary>

@@ -16,20 +16,10 @@ public sealed class FeesCommandTests
     // 10 March 2027, 10:00 in Cairo (UTC+2): the fees below were reported on the 9th and 10th.
     private static readonly DateTimeOffset Now = new(2027, 3, 10, 8, 0, 0, TimeSpan.Zero);
 
-    private static readonly Dictionary<string, string?> Settings = new()
+    private static readonly Dictionary<string, string?> Settings = new(PosBridge.Connector.Tests.Ledgers.CloseOfDayExporterTests.Settings)
     {
-        ["Accounting:Stores:CAI1:TimeZone"] = "Africa/Cairo",
-        ["Accounting:Stores:CAI1:Currency"] = "EGP",
-        ["Accounting:Ledgers:books:Store"] = "CAI1",
-        ["Accounting:Ledgers:books:Dialect"] = "generic",
-        ["Accounting:Ledgers:books:Chart"] = "generic",
-        ["Accounting:Ledgers:books:Taxes:vat14:Rate"] = "14",
-        ["Accounting:Ledgers:books:Taxes:vat14:Name"] = "VAT 14%",
         ["Accounting:Ledgers:books:PaymentMethods:card-nbe"] = "1105",
         ["Accounting:Ledgers:books:AccountNames:1105"] = "NBE card clearing",
-        ["PosBridge:CloseOfDay:CloseDelay"] = "01:00:00",
-        // The tests drive the close of day themselves.
-        ["PosBridge:CloseOfDay:Enabled"] = "false",
     };
 
     private const string Header = "date,reference,method,amount";

@@ -10,7 +10,8 @@ namespace PosBridge.Connector.Tests.Ledgers;
 
 public sealed class CloseOfDayExporterTests
 {
-    private static readonly Dictionary<string, string?> Settings = new()
+    /// <summary>A Cairo store with a generic ledger and no scheduled close of day (the tests drive it).</summary>
+    internal static readonly Dictionary<string, string?> Settings = new()
     {
         ["Accounting:Stores:CAI1:TimeZone"] = "Africa/Cairo",
         ["Accounting:Stores:CAI1:Currency"] = "EGP",

@@ -11,17 +11,8 @@ namespace PosBridge.Connector.Tests.Odoo;
 /// <summary>Customers' loyalty cards from an (emulated) Odoo through the connector's pull to the tills' catalog feed.</summary>
 public sealed class LoyaltyCardPullTests
 {
-    private static Dictionary<string, string?> Settings(OdooEmulator odoo) => new()
+    private static Dictionary<string, string?> Settings(OdooEmulator odoo) => new(OdooDeliveryTests.Settings(odoo))
     {
-        ["Odoo:Url"] = odoo.Url.ToString(),
-        ["Odoo:Database"] = OdooEmulator.Database,
-        ["Odoo:User"] = OdooEmulator.Login,
-        ["Odoo:Password"] = OdooEmulator.Password,
-        ["Odoo:RetryBaseDelay"] = "00:00:00",
-        ["Odoo:Pos:Tills:CAI1/T2"] = "2",
-        ["Odoo:Pos:PaymentMethods:cash"] = "1",
-        ["Odoo:Pos:Taxes:vat14"] = "3",
-        ["Odoo:Pos:ProductIdsAreOdooIds"] = "false",
         ["Odoo:Loyalty:Enabled"] = "true",
         ["Odoo:Loyalty:Programs:cafe"] = "1",
         ["PosBridge:Catalog:PullInterval"] = "00:00:00", // the test pulls; no scheduled pull in between

@@ -9,7 +9,7 @@ namespace PosBridge.Connector.Tests.Odoo;
 /// <summary>A till's sales through the connector's terminal API, inbox and dispatch into an (emulated) Odoo.</summary>
 public sealed class OdooDeliveryTests
 {
-    private static Dictionary<string, string?> Settings(OdooEmulator odoo) => new()
+    internal static Dictionary<string, string?> Settings(OdooEmulator odoo) => new()
     {
         ["Odoo:Url"] = odoo.Url.ToString(),
         ["Odoo:Database"] = OdooEmulator.Database,
