@@ -123,6 +123,17 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
             return;
         }
 
+        // Odoo refuses to close a session with a draft order ("still in draft") without saying which: name them, and
+        // what to do, for the manager who reads the dead letter.
+        var drafts = await client.SearchReadAsync("pos.order", OdooValues.Domain(OdooValues.Leaf("session_id", "=", sessionId), OdooValues.Leaf("state", "=", "draft")), ["id", "name", "pos_reference"], limit: 10, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (drafts.Count > 0)
+        {
+            var named = string.Join(", ", drafts.Select(d => $"{OdooValues.Text(d["pos_reference"]) ?? OdooValues.Text(d["name"])} (pos.order {d["id"]})"));
+            throw new OdooException(
+                OdooErrorKind.UserError,
+                $"Odoo would not close pos.session {sessionId}: orders are still in draft ({named}{(drafts.Count == 10 ? ", …" : string.Empty)}). Pay or cancel them in Odoo (Point of Sale › Orders), or fix and replay their sales, then retry.");
+        }
+
         var counted = countedCash ?? OdooValues.Number(session["cash_register_balance_end"]) ?? 0m;
         if (state != "closing_control")
         {

@@ -82,6 +82,8 @@ public sealed class OdooSessionsTests
 
         var failure = await Assert.ThrowsAsync<PosBridge.Erp.Odoo.Rpc.OdooException>(() => sink.CloseShiftAsync("CAI1", "T1", "S1", null, Ct));
 
-        Assert.Contains("still in draft", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("still in draft (Order CAI1-T1-", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Pay or cancel them in Odoo", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(odoo.Calls, c => c.Method == "post_closing_cash_details"); // nothing half-done in Odoo
     }
 }
