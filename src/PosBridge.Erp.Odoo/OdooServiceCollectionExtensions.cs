@@ -73,7 +73,7 @@ public static class OdooServiceCollectionExtensions
             sp.GetRequiredService<ILogger<OdooClient>>()));
 
         // Odoo is the system of record for the catalog and stock whenever it is configured.
-        services.AddSingleton(sp => new Catalog.OdooCatalogSource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooPosOptions>>().Value));
+        services.AddSingleton(sp => new Catalog.OdooCatalogSource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooPosOptions>>().Value, sp.GetService<TimeProvider>()));
         services.AddSingleton<ICatalogSource>(sp => sp.GetRequiredService<Catalog.OdooCatalogSource>());
         services.AddSingleton<IStockSource>(sp => sp.GetRequiredService<Catalog.OdooCatalogSource>());
 

@@ -77,7 +77,9 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
         var rows = cards.Select(c => (c.Id, JsonSerializer.Serialize(c, Json), false))
             .Concat(removedIds.Select(id => (id, "{}", true)))
             .ToList();
-        return SaveAsync(LoyaltyCardKind, rows, cancellationToken);
+        // A card read again with the same points and holder keeps its version (and its earlier as-of instant, which
+        // is as true): each pull reads the latest changes again, and tills need not be sent them again.
+        return SaveAsync(LoyaltyCardKind, rows, cancellationToken, sameDespite: "$.asOf");
     }
 
     public Task<int> SaveStockAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
@@ -212,7 +214,12 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
             },
             cancellationToken);
 
-    private Task<int> SaveAsync(string kind, List<(string Id, string Document, bool Deleted)> rows, CancellationToken cancellationToken, bool replaceAll = false) =>
+    /// <summary>
+    /// Upserts rows of a kind, each changed one taking the next version; with <paramref name="replaceAll"/> the rest of
+    /// the kind is marked removed. <paramref name="sameDespite"/> names a JSON path (<c>$.asOf</c>) whose value alone
+    /// changing is no change: the row keeps its version.
+    /// </summary>
+    private Task<int> SaveAsync(string kind, List<(string Id, string Document, bool Deleted)> rows, CancellationToken cancellationToken, bool replaceAll = false, string? sameDespite = null) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
@@ -223,9 +230,11 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                     """
                     INSERT INTO catalog_snapshot (kind, id, version, deleted, document) VALUES ($kind, $id, $version, $deleted, $document)
                     ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, document = excluded.document
-                    WHERE catalog_snapshot.document <> excluded.document OR catalog_snapshot.deleted <> excluded.deleted
+                    WHERE catalog_snapshot.deleted <> excluded.deleted
+                        OR (CASE WHEN $same IS NULL THEN catalog_snapshot.document <> excluded.document
+                            ELSE json_remove(catalog_snapshot.document, $same) <> json_remove(excluded.document, $same) END)
                     """,
-                    ("$kind", kind), ("$id", string.Empty), ("$version", 0L), ("$deleted", 0), ("$document", string.Empty));
+                    ("$kind", kind), ("$id", string.Empty), ("$version", 0L), ("$deleted", 0), ("$document", string.Empty), ("$same", (object?)sameDespite ?? DBNull.Value));
                 var changed = 0;
                 foreach (var (id, document, deleted) in rows)
                 {

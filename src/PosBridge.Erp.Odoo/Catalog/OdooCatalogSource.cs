@@ -12,14 +12,17 @@ namespace PosBridge.Erp.Odoo.Catalog;
 
 /// <summary>
 /// Products, prices, taxes and POS categories from Odoo, incrementally by <c>write_date</c> with the id as
-/// tie-break (a stable cursor: <c>"&lt;write_date&gt;|&lt;id&gt;"</c>), archived products included so tills stop
+/// tie-break (a stable cursor: <c>"&lt;write_date&gt;|&lt;id&gt;"</c>, the last <see cref="OdooPosOptions.ChangeWindow"/>
+/// read again by each pull: see <see cref="Rpc.WriteDatePager"/>), archived products included so tills stop
 /// selling them, products taken out of the POS listed as removed. Field names follow the server's version.
 /// The last page of each pull also carries the payment methods of the tills' <c>pos.config</c>s
 /// (<c>Odoo:Pos:Tills</c>), each with the tills it is offered at; archived methods and methods no mapped
 /// config offers come as removed.
 /// </summary>
-public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options) : ICatalogSource, IStockSource
+public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options, TimeProvider? timeProvider = null) : ICatalogSource, IStockSource
 {
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
     private static readonly Dictionary<string, JToken?> ArchivedToo = new() { ["active_test"] = false };
 
     public string Name => options.AdapterName;
@@ -34,7 +37,9 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options)
             (domain, order, limit) => client.SearchReadAsync("product.product", domain, fields, limit: limit, order: order, context: ArchivedToo, cancellationToken: cancellationToken),
             [],
             cursor,
-            pageSize).ConfigureAwait(false);
+            pageSize,
+            _time.GetUtcNow(),
+            options.ChangeWindow).ConfigureAwait(false);
         return await BuildAsync(version, page.Rows, page.NextCursor, page.HasMore, cancellationToken).ConfigureAwait(false);
     }
 

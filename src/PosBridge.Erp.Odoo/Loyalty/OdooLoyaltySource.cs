@@ -56,11 +56,12 @@ public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions opti
     /// <summary>
     /// Cards changed after <paramref name="cursor"/>, and the cards of holders whose name, phone, e-mail or archiving
     /// changed since (a holder's edit leaves the card's own <c>write_date</c> alone). The cursor is
-    /// <c>"&lt;cards&gt;;&lt;holders&gt;"</c>, two <see cref="WriteDatePager"/> cursors: card pages come first; once they are
-    /// up to date, holders changed since the holders' cursor bring their cards again. The first pull starts the
-    /// holders' cursor at the newest holder, as its card pages bring every holder as they are. A card with no holder,
-    /// or an archived holder, comes as removed: no till can attach it. Each card's points are as of the moment before
-    /// the read.
+    /// <c>"&lt;cards&gt;;&lt;holders&gt;[;h]"</c>, two <see cref="WriteDatePager"/> cursors: a pull walks the card pages,
+    /// then, in the call that ends them, the holders changed since the holders' cursor bring their cards again (<c>h</c>:
+    /// the holders' pages go on). The first pull starts the holders' cursor at the newest holder, as its card pages
+    /// bring every holder as they are. A card with no holder, or an archived holder, comes as removed: no till can
+    /// attach it. Each card's points are as of the moment before the read. Each pull reads the last
+    /// <see cref="WriteDatePager.DefaultWindow"/> of changes again, as for products.
     /// </summary>
     public async Task<LoyaltyCardChanges> GetCardsAsync(string? cursor, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -70,43 +71,54 @@ public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions opti
 
         // 19 folded mobile into phone.
         string[] partnerFields = ["id", "name", "phone", "email", "active", "write_date", .. version.Major <= 18 ? new[] { "mobile" } : []];
-        var (cardCursor, holderCursor) = SplitCursor(cursor);
+        var (cardCursor, holderCursor, holdersGoOn) = SplitCursor(cursor);
         holderCursor ??= await NewestHolderCursorAsync(cancellationToken).ConfigureAwait(false);
 
-        var cardPage = await WriteDatePager.NextAsync(
-            (domain, order, limit) => client.SearchReadAsync("loyalty.card", domain, CardFields, limit: limit, order: order, cancellationToken: cancellationToken),
-            [],
-            cardCursor,
-            pageSize).ConfigureAwait(false);
-        if (cardPage.Rows.Count > 0 || cardPage.HasMore)
+        var cards = new List<LoyaltyCard>();
+        var removed = new List<string>();
+        var nextCards = cardCursor ?? string.Empty;
+        if (!holdersGoOn)
         {
+            var cardPage = await WriteDatePager.NextAsync(
+                (domain, order, limit) => client.SearchReadAsync("loyalty.card", domain, CardFields, limit: limit, order: order, cancellationToken: cancellationToken),
+                [],
+                cardCursor,
+                pageSize,
+                asOf,
+                WriteDatePager.DefaultWindow).ConfigureAwait(false);
             var partnerIds = cardPage.Rows.Select(r => OdooValues.Id(r["partner_id"])).OfType<long>().Distinct().ToList();
             var holders = partnerIds.Count == 0
                 ? []
                 : await client.SearchReadAsync("res.partner", OdooValues.Domain(OdooValues.Leaf("id", "in", new JArray(partnerIds))), partnerFields, context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var (cards, removed) = Cards(cardPage.Rows, holders, asOf);
-
-            // Always more: once the cards are up to date, the next call looks at the holders.
-            return new LoyaltyCardChanges { Cards = cards, RemovedCardIds = removed, NextCursor = JoinCursor(cardPage.NextCursor, holderCursor), HasMore = true };
+            Collect(cardPage.Rows, holders, asOf, cards, removed);
+            nextCards = cardPage.NextCursor;
+            if (cardPage.HasMore)
+            {
+                return new LoyaltyCardChanges { Cards = cards, RemovedCardIds = removed, NextCursor = JoinCursor(nextCards, holderCursor, false), HasMore = true };
+            }
         }
 
         var holderPage = await WriteDatePager.NextAsync(
             (domain, order, limit) => client.SearchReadAsync("res.partner", domain, partnerFields, limit: limit, order: order, context: ArchivedToo, cancellationToken: cancellationToken),
             [],
             holderCursor.Length == 0 ? null : holderCursor,
-            pageSize).ConfigureAwait(false);
+            pageSize,
+            asOf,
+            WriteDatePager.DefaultWindow).ConfigureAwait(false);
         var held = holderPage.Rows.Count == 0
             ? []
             : await client.SearchReadAsync("loyalty.card", OdooValues.Domain(OdooValues.Leaf("partner_id", "in", new JArray(holderPage.Rows.Select(p => p["id"]!.Value<long>())))), CardFields, order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
-        var (heldCards, heldRemoved) = Cards(held, holderPage.Rows, asOf);
-        return new LoyaltyCardChanges { Cards = heldCards, RemovedCardIds = heldRemoved, NextCursor = JoinCursor(cardPage.NextCursor, holderPage.NextCursor), HasMore = holderPage.HasMore };
+        Collect(held, holderPage.Rows, asOf, cards, removed);
+
+        // A card met in both passes comes once, as the holders' pass read it (the later read).
+        var distinct = cards.GroupBy(c => c.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        var gone = removed.Distinct(StringComparer.Ordinal).Where(id => !distinct.Exists(c => c.Id == id)).ToList();
+        return new LoyaltyCardChanges { Cards = distinct, RemovedCardIds = gone, NextCursor = JoinCursor(nextCards, holderPage.NextCursor, holderPage.HasMore), HasMore = holderPage.HasMore };
     }
 
-    private static (List<LoyaltyCard> Cards, List<string> Removed) Cards(IReadOnlyList<JObject> rows, IReadOnlyList<JObject> holders, DateTimeOffset asOf)
+    private static void Collect(IReadOnlyList<JObject> rows, IReadOnlyList<JObject> holders, DateTimeOffset asOf, List<LoyaltyCard> cards, List<string> removed)
     {
         var partners = holders.ToDictionary(p => p["id"]!.Value<long>());
-        var cards = new List<LoyaltyCard>();
-        var removed = new List<string>();
         foreach (var row in rows)
         {
             var id = Text(row["id"]!.Value<long>());
@@ -135,7 +147,6 @@ public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions opti
             });
         }
 
-        return (cards, removed);
     }
 
     private async Task<string> NewestHolderCursorAsync(CancellationToken cancellationToken)
@@ -144,24 +155,23 @@ public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions opti
         return newest.Count == 0 ? string.Empty : WriteDatePager.CursorAt(newest[0]);
     }
 
-    private static (string? Cards, string? Holders) SplitCursor(string? cursor)
+    private static (string? Cards, string? Holders, bool HoldersGoOn) SplitCursor(string? cursor)
     {
         if (string.IsNullOrEmpty(cursor))
         {
-            return (null, null);
+            return (null, null, false);
         }
 
-        var semicolon = cursor.IndexOf(';', StringComparison.Ordinal);
-        if (semicolon < 0)
+        var parts = cursor.Split(';');
+        if (parts.Length is < 2 or > 3 || (parts.Length == 3 && parts[2] != "h"))
         {
             throw new ArgumentException($"'{cursor}' is not a cursor this source made.", nameof(cursor));
         }
 
-        var cards = cursor[..semicolon];
-        return (cards.Length == 0 ? null : cards, cursor[(semicolon + 1)..]);
+        return (parts[0].Length == 0 ? null : parts[0], parts[1], parts.Length == 3);
     }
 
-    private static string JoinCursor(string cards, string holders) => cards + ";" + holders;
+    private static string JoinCursor(string cards, string holders, bool holdersGoOn) => cards + ";" + holders + (holdersGoOn ? ";h" : string.Empty);
 
     private static LoyaltyRule Rule(JObject row) => new()
     {

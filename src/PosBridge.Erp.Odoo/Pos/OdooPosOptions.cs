@@ -37,6 +37,12 @@ public sealed class OdooPosOptions
 
     /// <summary>The module name of external ids (<c>ir.model.data</c>) that map our product ids to Odoo's.</summary>
     public string ExternalIdModule { get; set; } = "posbridge";
+
+    /// <summary>
+    /// How much of the latest product changes each catalog pull reads again: longer than Odoo's longest writing
+    /// transaction (an import), which dates its rows at its start. 0 to 1 day; default 10 minutes.
+    /// </summary>
+    public TimeSpan ChangeWindow { get; set; } = Rpc.WriteDatePager.DefaultWindow;
 }
 
 /// <summary>Checks the mapping before the adapter starts; every problem named.</summary>
@@ -59,6 +65,11 @@ public static class OdooPosOptionsValidation
         if (options.BatchSize is < 1 or > 500)
         {
             failures.Add($"Odoo:Pos:BatchSize is {options.BatchSize}; use 1 to 500 orders per call.");
+        }
+
+        if (options.ChangeWindow < TimeSpan.Zero || options.ChangeWindow > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Odoo:Pos:ChangeWindow is {options.ChangeWindow}; use 00:00:00 to 1.00:00:00 (default 00:10:00).");
         }
 
         if (options.Tills.Count == 0)

@@ -12,13 +12,23 @@ internal sealed record ChangedRows(IReadOnlyList<JObject> Rows, string NextCurso
 /// it exactly. The cursor is <c>"&lt;second&gt;|&lt;id&gt;"</c>: every change before that second is taken, and within it
 /// every id up to <c>&lt;id&gt;</c>. A page ends on a whole second; a second with more changes than a page is walked in
 /// id order. The rows read must include <c>id</c> and <c>write_date</c>.
+/// <para>
+/// Odoo stamps <c>write_date</c> with the start of the writing transaction, so a long one (an import of thousands of
+/// products) commits rows dated before changes a pull has already walked past. The page that ends a pull therefore
+/// hands back a cursor no later than <c>now - window</c>: the next pull reads the last <c>window</c> of changes again
+/// (a reader stores them idempotently), and a transaction shorter than the window is never skipped. The same re-read
+/// catches a record changed twice within one second. The window allows for our clock running ahead of Odoo's too.
+/// </para>
 /// </summary>
 internal static class WriteDatePager
 {
+    /// <summary>How far back the page that ends a pull rewinds its cursor, unless configured.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(10);
+
     /// <summary>A search the pager runs: domain, order, limit.</summary>
     public delegate Task<IReadOnlyList<JObject>> Search(JArray domain, string order, int limit);
 
-    public static async Task<ChangedRows> NextAsync(Search search, JArray baseDomain, string? cursor, int pageSize)
+    public static async Task<ChangedRows> NextAsync(Search search, JArray baseDomain, string? cursor, int pageSize, DateTimeOffset now, TimeSpan window)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var (second, afterId) = ParseCursor(cursor);
@@ -66,7 +76,10 @@ internal static class WriteDatePager
             newestId = Math.Max(newestId, afterId);
         }
 
-        return new ChangedRows(rows, $"{Format(newest)}|{newestId.ToString(CultureInfo.InvariantCulture)}", hasMore);
+        var settled = SecondOf(now - window);
+        return !hasMore && newest >= settled
+            ? new ChangedRows(rows, $"{Format(settled)}|0", HasMore: false)
+            : new ChangedRows(rows, $"{Format(newest)}|{newestId.ToString(CultureInfo.InvariantCulture)}", hasMore);
     }
 
     /// <summary>A cursor that continues after <paramref name="row"/> (read with <c>id</c> and <c>write_date</c>).</summary>
@@ -90,7 +103,9 @@ internal static class WriteDatePager
     }
 
     private static DateTimeOffset SecondOf(JObject row) =>
-        OdooValues.Instant(row["write_date"]) is { } instant ? instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerSecond)) : DateTimeOffset.UnixEpoch;
+        OdooValues.Instant(row["write_date"]) is { } instant ? SecondOf(instant) : DateTimeOffset.UnixEpoch;
+
+    private static DateTimeOffset SecondOf(DateTimeOffset instant) => instant.AddTicks(-(instant.UtcTicks % TimeSpan.TicksPerSecond)).ToUniversalTime();
 
     private static string Format(DateTimeOffset second) => OdooValues.FormatInstant(second);
 

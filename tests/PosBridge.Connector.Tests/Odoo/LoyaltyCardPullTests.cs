@@ -81,6 +81,25 @@ public sealed class LoyaltyCardPullTests
     }
 
     [Fact]
+    public async Task ACardReadAgainUnchanged_IsNoChangeForTheTills_NewPointsAre()
+    {
+        await using var host = await ConnectorHost.StartAsync();
+        var snapshot = host.Services.GetRequiredService<CatalogSnapshot>();
+        var at = DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var card = new PosBridge.Core.Loyalty.LoyaltyCard { Id = "1", ProgramId = "1", Code = "044e-cd63-495c", Points = 250m, AsOf = at, Customer = new Customer { Id = "res.partner:2", Name = "Nour Hassan" } };
+
+        Assert.Equal(1, await snapshot.SaveLoyaltyCardsAsync([card], [], Ct));
+        var cursor = long.Parse((await snapshot.ChangesAsync(0, 100, Ct)).NextCursor, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(0, await snapshot.SaveLoyaltyCardsAsync([card with { AsOf = at.AddMinutes(5) }], [], Ct));
+        Assert.Empty((await snapshot.ChangesAsync(cursor, 100, Ct)).LoyaltyCards);
+        Assert.Equal(1, await snapshot.SaveLoyaltyCardsAsync([card with { AsOf = at.AddMinutes(10), Points = 280m }], [], Ct));
+        Assert.Equal([(280m, at.AddMinutes(10))], (await snapshot.ChangesAsync(cursor, 100, Ct)).LoyaltyCards.Select(c => (c.Points, c.AsOf)));
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
     public void CardsAsOf_IsTheEarliestOfTheReadAndTheSalesWaiting()
     {
         var read = DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);

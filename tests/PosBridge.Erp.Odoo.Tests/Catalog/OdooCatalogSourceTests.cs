@@ -76,6 +76,55 @@ public sealed class OdooCatalogSourceTests
     }
 
     [Fact]
+    public async Task ALongTransaction_CommittedAfterAPull_WithRowsDatedBeforeIt_IsStillPulled()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var at = DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at.AddSeconds(30));
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos(), clock);
+        void Write(long product, DateTimeOffset when, decimal price) => odoo.Read(s =>
+        {
+            s.Clock = () => when;
+            s.Write("product.product", product, new JObject { ["lst_price"] = price });
+            return 0;
+        });
+
+        // Product 1 saved at 09:00:00 and pulled at 09:00:30, while an import that began at 08:59:50 is still writing
+        // product 2: Odoo dates its rows at the start of their transaction, so they show up dated before the pull.
+        Write(1, at, 41m);
+        var first = await Pull(null);
+        Write(2, at.AddSeconds(-10), 42m);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var second = await Pull(first.Cursor);
+        clock.Advance(TimeSpan.FromMinutes(15));
+        var third = await Pull(second.Cursor);
+        var fourth = await Pull(third.Cursor);
+
+        Assert.Contains("1", first.Ids);
+        Assert.Contains("2", second.Ids); // read again within the window: the late rows are not skipped
+        Assert.Equal(42m, second.Prices["2"]);
+        Assert.Equal(["1", "2"], third.Ids.Order(StringComparer.Ordinal)); // the window's last read
+        Assert.Empty(fourth.Ids); // settled: only new changes from here
+
+        async Task<(List<string> Ids, Dictionary<string, decimal> Prices, string Cursor)> Pull(string? cursor)
+        {
+            var products = new List<PosBridge.Core.Catalog.Product>();
+            PosBridge.Core.Catalog.CatalogChanges page;
+            var pages = 0;
+            do
+            {
+                page = await source.GetChangesAsync(cursor, 100, Ct);
+                products.AddRange(page.Products);
+                cursor = page.NextCursor;
+            }
+            while (page.HasMore && ++pages < 10);
+
+            return ([.. products.Select(p => p.Id)], products.ToDictionary(p => p.Id, p => p.ListPrice), cursor!);
+        }
+    }
+
+    [Fact]
     public async Task NextPull_BringsOnlyWhatChanged_ArchivedStaysForRefunds_TakenOutOfPosIsRemoved()
     {
         await using var odoo = await OdooEmulator.StartAsync(17);

@@ -151,7 +151,7 @@ public sealed class OdooLoyaltyTests
 
             return 0;
         });
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at.AddMinutes(5));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at.AddHours(1)); // past the re-read window of every change below
         var source = new OdooLoyaltySource(client, new OdooLoyaltyOptions(), clock);
 
         var cards = new List<LoyaltyCard>();
@@ -173,7 +173,7 @@ public sealed class OdooLoyaltyTests
         Assert.Equal(["1", "2", "3", "4"], cards.Select(c => c.Id).Order(StringComparer.Ordinal));
         Assert.Equal(["5", "6"], removed.Order(StringComparer.Ordinal)); // no holder; archived holder
         var nour = cards.Single(c => c.Id == "1");
-        Assert.Equal(("1", "044e-cd63-495c", 250m, at.AddMinutes(5)), (nour.ProgramId, nour.Code, nour.Points, nour.AsOf));
+        Assert.Equal(("1", "044e-cd63-495c", 250m, at.AddHours(1)), (nour.ProgramId, nour.Code, nour.Points, nour.AsOf));
         Assert.Equal(("res.partner:2", "Nour Hassan", "+201001234567", "nour@example.com", "044e-cd63-495c"), (nour.Customer.Id, nour.Customer.Name, nour.Customer.Phone, nour.Customer.Email, nour.Customer.LoyaltyCardCode));
         var second = cards.Single(c => c.Id == "3");
         Assert.Equal(("Holder 1", "+20100000001", 10m), (second.Customer.Name, second.Customer.Phone, second.Points)); // phone from mobile when phone is empty
