@@ -132,6 +132,16 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
         {
             await _client.ExecuteAsync(call, cancellationToken).ConfigureAwait(false);
         }
+        catch (OdooException ex) when (ex.Kind is OdooErrorKind.UserError && ex.Message.Contains("No open session available", StringComparison.Ordinal))
+        {
+            // 18+: the shift's session was closed in Odoo (by a person) after we opened it, and the config has no
+            // other open one. Nothing was kept; forget the session, and the next attempt opens one for late sales.
+            foreach (var resolved in batch)
+            {
+                _sessions.Forget(resolved.Sale.TillId, resolved.Sale.ShiftId);
+                results[resolved.Sale.Id] = SaleDeliveryResult.RetryLater(resolved.Sale.Id, $"The pos.session of shift {resolved.Sale.ShiftId} was closed in Odoo; the next attempt opens a session for its late sales.", null);
+            }
+        }
         catch (OdooException ex) when (ex.Kind is OdooErrorKind.UserError or OdooErrorKind.MissingRecord or OdooErrorKind.AccessError or OdooErrorKind.ServerError)
         {
             // One call is one transaction: Odoo kept none of the batch. Halve it until the order at fault is alone.

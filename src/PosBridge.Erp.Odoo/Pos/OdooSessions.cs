@@ -21,6 +21,9 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
 
     public static string Tag(string tillId, string shiftId) => $"posbridge-shift:{tillId}/{shiftId}";
 
+    /// <summary>Drops what this process remembers of the shift's session (closed in Odoo behind our back): the next sale looks again.</summary>
+    public void Forget(string tillId, string shiftId) => _openSessions.TryRemove(Tag(tillId, shiftId), out _);
+
     /// <summary>The session to send a shift's sales to, opening one when needed.</summary>
     public async Task<SessionChoice> SessionForShiftAsync(long configId, string tillId, string shiftId, CancellationToken cancellationToken)
     {

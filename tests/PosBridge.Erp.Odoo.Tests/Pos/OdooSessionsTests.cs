@@ -37,6 +37,33 @@ public sealed class OdooSessionsTests
     }
 
     [Fact]
+    public async Task SessionClosedInOdooBehindOurBack_On18_SaleWaitsOnce_ThenGoesToANewSession_NotADeadLetter()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(18);
+        await using var client = Odoo.Client(odoo);
+        var sink = Odoo.Sink(client);
+        Assert.Equal(DeliveryOutcome.Done, Assert.Single(await sink.DeliverAsync([Odoo.CafeSale(shift: "S1")], Ct)).Outcome);
+        odoo.Read(s =>
+        {
+            // A manager closes the till's session from Odoo's own screen while the shift goes on.
+            var session = s["pos.session"].Records.Keys.Single();
+            s.Write("pos.session", session, new JObject { ["state"] = "closed" });
+            return 0;
+        });
+        var late = Odoo.CafeSale(shift: "S1");
+
+        var first = Assert.Single(await sink.DeliverAsync([late], Ct));
+        var second = Assert.Single(await sink.DeliverAsync([late], Ct));
+
+        Assert.Equal(DeliveryOutcome.RetryLater, first.Outcome);
+        Assert.Contains("closed in Odoo", first.Reason, StringComparison.Ordinal);
+        Assert.Equal(DeliveryOutcome.Done, second.Outcome);
+        var sessions = Sessions(odoo);
+        Assert.Equal(["closed", "opened"], sessions.Select(s => s["state"]!.Value<string>()));
+        Assert.Contains("(late sales)", sessions[1]["opening_notes"]!.Value<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NextShiftBegins_WhileThePreviousIsOpen_ClosesItFirst()
     {
         await using var odoo = await OdooEmulator.StartAsync(17);
