@@ -561,7 +561,7 @@ public sealed class LoyaltyService
     /// under the write lock): the program or its code is gone, or its rule is no longer met by the cart's lines, or
     /// its points no longer cover the reward. Null when it holds (or there is none).
     /// </summary>
-    internal static string? PromotionProblem(IReadOnlyList<LoyaltyProgram> programs, Cart cart)
+    internal static string? PromotionProblem(IReadOnlyList<LoyaltyProgram> programs, Cart cart, Func<string, string> productName)
     {
         if (cart.Promotion is not { } promotion)
         {
@@ -578,7 +578,7 @@ public sealed class LoyaltyService
         var check = LoyaltyRules.Check(rule, cart.Lines, cart.TotalsBeforePromotion());
         if (!check.Met)
         {
-            return $"The promotion code {promotion.Code} no longer applies: {Shortfall(rule, check, null)}";
+            return $"The promotion code {promotion.Code} no longer applies: {Shortfall(rule, check, rule.ProductIds.Select(productName).ToList())}";
         }
 
         return program.Rewards.FirstOrDefault(r => r.Id == promotion.RewardId) is { } reward && reward.RequiredPoints <= check.Points
@@ -602,9 +602,9 @@ public sealed class LoyaltyService
     }
 
     /// <summary>What the rule needs and the cart lacks, e.g. "it needs 50 of Coffee, Milk (tax included); the cart has 23.37: 26.63 short".</summary>
-    private static string Shortfall(LoyaltyRule rule, RuleCheck check, IReadOnlyList<string>? productNames)
+    private static string Shortfall(LoyaltyRule rule, RuleCheck check, IReadOnlyList<string> productNames)
     {
-        var of = rule.ProductIds.Count == 0 ? "on the order" : "of " + string.Join(", ", productNames ?? rule.ProductIds);
+        var of = rule.ProductIds.Count == 0 ? "on the order" : "of " + string.Join(", ", productNames);
         var parts = new List<string>();
         if (check.Amount < rule.MinimumAmount)
         {

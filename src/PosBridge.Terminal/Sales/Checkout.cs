@@ -259,7 +259,7 @@ public sealed class Checkout
             // (a catalog pull may have ended it): a sale never commits with a promotion its cart does not meet.
             var sale = _sales.Commit(cart.ToBuilder(), cart.Promotion is null ? null : _ =>
             {
-                if (LoyaltyService.PromotionProblem(_catalog.LoyaltyPrograms(), cart) is { } problem)
+                if (LoyaltyService.PromotionProblem(_catalog.LoyaltyPrograms(), cart, id => _catalog.FindById(id)?.Name ?? id) is { } problem)
                 {
                     throw new PromotionNotMetException($"{problem}; nothing was saved. Take the code off and take what is left to pay.");
                 }
