@@ -512,16 +512,9 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException($"A quantity must be above zero; to take a line off, type 'remove LINE'.");
         }
 
-        var promotion = TakePromotionOff(cart);
-        try
-        {
-            cart.SetQuantity(index, quantity);
-        }
-        finally
-        {
-            PutPromotionBack(cart, promotion);
-        }
-
+        // The line changes first (a free line may sit before it), then the promotion's code is applied again.
+        cart.SetQuantity(index, quantity);
+        PutPromotionBack(cart, TakePromotionOff(cart));
         ShowCart();
     }
 
@@ -536,16 +529,8 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
         }
 
-        var promotion = TakePromotionOff(cart);
-        try
-        {
-            cart.Remove(index);
-        }
-        finally
-        {
-            PutPromotionBack(cart, promotion);
-        }
-
+        cart.Remove(index);
+        PutPromotionBack(cart, TakePromotionOff(cart));
         ShowCart();
     }
 
@@ -566,14 +551,16 @@ public sealed class TillSession : IDisposable
             RefuseRewardLine(cart, line - 1);
         }
 
-        var promotion = TakePromotionOff(cart);
+        // An order discount is set with the promotion off (its own discount is part of the order's); a line's
+        // discount is set first (a free line may sit before it). Either way the code is applied again after.
+        var promotion = second is null ? TakePromotionOff(cart) : null;
         try
         {
             ChangeDiscount(cart, first, second, usage);
         }
         finally
         {
-            PutPromotionBack(cart, promotion);
+            PutPromotionBack(cart, promotion ?? TakePromotionOff(cart));
         }
 
         ShowCart();
