@@ -9,7 +9,8 @@ namespace PosBridge.Terminal.Loyalty;
 /// The points a sale earns by a program's rules, from the line totals Core's calculator gave the sale (tax included,
 /// after every discount, the loyalty reward's too): nothing is priced a second way. Each rule counts the lines it
 /// covers (its products, or all), skipping lines a reward gave away; it applies when those lines reach its minimum
-/// amount and quantity; rules of a program add up, as in Odoo. Rules that need a code are not applied at the till.
+/// amount and quantity; rules of a program add up, as in Odoo. Rules that need a code earn no points here: a promotion
+/// code's rule is checked by <see cref="Check"/> and its reward given by <c>LoyaltyService.ApplyCode</c>.
 /// Points are rounded half away from zero to 2 decimals (Odoo keeps card points as a float).
 /// </summary>
 internal static class LoyaltyRules
@@ -24,37 +25,58 @@ internal static class LoyaltyRules
                 continue;
             }
 
-            var quantity = 0m;
-            var amount = 0m;
-            var covered = 0;
-            for (var i = 0; i < lines.Count; i++)
-            {
-                var line = lines[i];
-                if (line.IsReward || (rule.ProductIds.Count > 0 && !rule.ProductIds.Contains(line.Product.Id, StringComparer.Ordinal)))
-                {
-                    continue;
-                }
-
-                covered++;
-                quantity += line.Quantity;
-                amount += totals.Lines[i].TotalIncluded;
-            }
-
+            var (covered, quantity, amount) = Covered(rule, lines, totals);
             if (covered == 0 || amount < rule.MinimumAmount || quantity < rule.MinimumQuantity)
             {
                 continue;
             }
 
-            points += rule.PointMode switch
-            {
-                LoyaltyPointMode.PerOrder => rule.Points,
-                LoyaltyPointMode.PerCurrencyUnit => rule.Points * amount,
-                _ => rule.Points * quantity,
-            };
+            points += Points(rule, quantity, amount);
         }
 
         return points <= 0m ? 0m : Rounding.ToDecimals(points, 2, RoundingMode.HalfUp);
     }
+
+    /// <summary>
+    /// How a rule with a code stands on the cart: the lines it covers (never a reward's), their quantity and amount
+    /// (tax included, from <paramref name="totals"/>), whether it is met, and the points it earns this order when met
+    /// (rounded like <see cref="Earned"/>).
+    /// </summary>
+    public static RuleCheck Check(LoyaltyRule rule, IReadOnlyList<CartLine> lines, ComputedTotals totals)
+    {
+        var (covered, quantity, amount) = Covered(rule, lines, totals);
+        var met = covered > 0 && amount >= rule.MinimumAmount && quantity >= rule.MinimumQuantity;
+        var points = met ? Math.Max(0m, Rounding.ToDecimals(Points(rule, quantity, amount), 2, RoundingMode.HalfUp)) : 0m;
+        return new RuleCheck(covered, quantity, amount, met, points);
+    }
+
+    private static (int Covered, decimal Quantity, decimal Amount) Covered(LoyaltyRule rule, IReadOnlyList<CartLine> lines, ComputedTotals totals)
+    {
+        var quantity = 0m;
+        var amount = 0m;
+        var covered = 0;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (line.IsReward || (rule.ProductIds.Count > 0 && !rule.ProductIds.Contains(line.Product.Id, StringComparer.Ordinal)))
+            {
+                continue;
+            }
+
+            covered++;
+            quantity += line.Quantity;
+            amount += totals.Lines[i].TotalIncluded;
+        }
+
+        return (covered, quantity, amount);
+    }
+
+    private static decimal Points(LoyaltyRule rule, decimal quantity, decimal amount) => rule.PointMode switch
+    {
+        LoyaltyPointMode.PerOrder => rule.Points,
+        LoyaltyPointMode.PerCurrencyUnit => rule.Points * amount,
+        _ => rule.Points * quantity,
+    };
 
     /// <summary>
     /// What a refund gives back and takes back: the original's points in the share of its amount refunded so far
@@ -77,3 +99,6 @@ internal static class LoyaltyRules
         return takeBack == 0m && giveBack == 0m ? null : new LoyaltyPoints { ProgramId = points.ProgramId, Earned = giveBack, Spent = takeBack };
     }
 }
+
+/// <summary>How a rule stands on a cart: the lines it covers, their quantity and amount (tax included), met or not, and the points it earns.</summary>
+internal sealed record RuleCheck(int CoveredLines, decimal Quantity, decimal Amount, bool Met, decimal Points);

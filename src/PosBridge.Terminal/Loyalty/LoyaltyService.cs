@@ -67,6 +67,55 @@ public sealed record RedeemResult(RedeemStatus Status, string Message, AppliedRe
     public bool IsApplied => Status == RedeemStatus.Applied;
 }
 
+/// <summary>Why a promotion code was refused, for a screen that words it in the cashier's language.</summary>
+public enum PromotionRefusal
+{
+    None,
+
+    /// <summary>No code was given.</summary>
+    NoCode,
+
+    /// <summary>No program on the till has the code (and no card either).</summary>
+    UnknownCode,
+
+    /// <summary>The code is a customer's loyalty card, not a promotion: attach the customer with it instead.</summary>
+    LoyaltyCard,
+
+    /// <summary>A single-use coupon, gift card or e-wallet: only the back office knows whether it was used.</summary>
+    NeedsBackOffice,
+
+    /// <summary>The code's rule is not met by the cart; <see cref="PromotionResult.AmountShort"/> and <see cref="PromotionResult.QuantityShort"/> say by how much.</summary>
+    RuleNotMet,
+
+    /// <summary>A promotion code is already on the sale (the same or another).</summary>
+    AlreadyApplied,
+
+    /// <summary>A points reward is on the sale: one reward per sale.</summary>
+    RewardOn,
+
+    EmptyCart,
+
+    /// <summary>Payment has started: the amount to pay can no longer change.</summary>
+    PaymentStarted,
+
+    /// <summary>The program's rewards are nothing the till can give (e.g. free shipping).</summary>
+    NotAtTill,
+
+    NothingToDiscount,
+
+    ProductNotSold,
+}
+
+/// <summary>
+/// The outcome of a promotion code; <see cref="Message"/> is for the cashier, <see cref="Refusal"/> says why it was
+/// refused, and for <see cref="PromotionRefusal.RuleNotMet"/> <see cref="AmountShort"/> (tax included) and
+/// <see cref="QuantityShort"/> say what the cart lacks of the rule's products.
+/// </summary>
+public sealed record PromotionResult(RedeemStatus Status, string Message, AppliedPromotion? Promotion = null, PromotionRefusal Refusal = PromotionRefusal.None, decimal AmountShort = 0m, decimal QuantityShort = 0m)
+{
+    public bool IsApplied => Status == RedeemStatus.Applied;
+}
+
 /// <summary>
 /// Loyalty at the till, by the programs pulled from the back office: attach a customer to a cart (the program they
 /// earn in comes with them), show their points, spend points on a reward. Points earned are computed on the sale's
@@ -238,8 +287,28 @@ public sealed class LoyaltyService
             return Refused(RedeemRefusal.EmptyCart, "The cart is empty: add what the customer buys before spending points.");
         }
 
-        var available = Balance(customer.Id, program.Id).Available;
-        var name = customer.Name ?? customer.Id;
+        if (cart.Promotion is { } promotion)
+        {
+            return Refused(RedeemRefusal.RewardAlreadyApplied, $"The promotion code {promotion.Code} ({promotion.Description}) is already on this sale; one reward per sale (remove it first).");
+        }
+
+        var result = Give(cart, program, reward, Balance(customer.Id, program.Id).Available, points, customer.Name ?? customer.Id);
+        if (result.Reward is { } applied)
+        {
+            cart.Reward = applied;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Gives <paramref name="reward"/> on the cart, within <paramref name="available"/> points, through Core's
+    /// calculator: the reward's product as a line of its own at 100 % off, or its discount as an order discount.
+    /// Changes the cart only when it answers Applied (its <see cref="RedeemResult.Reward"/> says what was given);
+    /// the caller records it as a points reward or a promotion.
+    /// </summary>
+    private RedeemResult Give(Cart cart, LoyaltyProgram program, LoyaltyReward reward, decimal available, decimal? points, string name)
+    {
         switch (reward.Kind)
         {
             case LoyaltyRewardKind.Product:
@@ -256,7 +325,6 @@ public sealed class LoyaltyService
 
                     cart.AddRewardLine(product, reward.ProductQuantity, reward.Description);
                     var applied = new AppliedReward(program.Id, reward.Id, reward.Description, reward.RequiredPoints, 0m, cart.OrderDiscountPercent);
-                    cart.Reward = applied;
                     return new RedeemResult(RedeemStatus.Applied, $"{reward.Description}: {reward.RequiredPoints.ToString(CultureInfo.InvariantCulture)} points.", applied);
                 }
 
@@ -312,7 +380,6 @@ public sealed class LoyaltyService
                     var after = 100m - ((100m - before) * (total - amount) / total);
                     cart.SetOrderDiscountPercent(Math.Min(100m, decimal.Round(after, 10)));
                     var applied = new AppliedReward(program.Id, reward.Id, reward.Description, spend, amount, before);
-                    cart.Reward = applied;
                     return new RedeemResult(RedeemStatus.Applied, $"{reward.Description}: {amount.ToString(CultureInfo.InvariantCulture)} off for {spend.ToString(CultureInfo.InvariantCulture)} points.", applied);
                 }
 
@@ -334,6 +401,228 @@ public sealed class LoyaltyService
         cart.SetOrderDiscountPercent(reward.OrderDiscountBefore);
         cart.Reward = null;
     }
+
+    /// <summary>
+    /// The program kinds whose codes are single-use cards (Odoo's coupons, gift cards, e-wallets): whether a card was
+    /// already used only the back office knows, so the till refuses them rather than accept one twice offline.
+    /// </summary>
+    private static readonly string[] SingleUseKinds = ["coupons", "coupon", "gift_card", "ewallet", "next_order_coupons"];
+
+    /// <summary>
+    /// Applies a promotion code the customer gives ("COFFEE10"; any case, blanks around ignored): the program whose
+    /// rule carries the code gives its reward when the rule is met — the covered products (all when the rule lists
+    /// none) reach its minimum amount (tax included, from Core's line totals, reward lines not counted) and quantity.
+    /// The rule earns its points for this order (per order, per currency unit or per unit) and the first reward
+    /// those points cover is given (as in Odoo, a promotion's reward costs the points its rule just earned), through
+    /// the same calculator path as a points reward: an order discount or a free line. The customer's points are not
+    /// touched and no customer is needed.
+    /// </summary>
+    /// <remarks>
+    /// Refused, with nothing changed: no code, an unknown code, a customer's loyalty card, a single-use coupon, gift
+    /// card or e-wallet code (the till cannot know offline whether it was used), the rule not met (with what is
+    /// short), a promotion or points reward already on the sale, an empty cart, payment started, or a reward the till
+    /// cannot give. Apply it last, like a reward: a later change to the cart keeps its percent, so a caller that
+    /// changes lines calls <see cref="ReapplyPromotion"/>; the commit checks the rule again and refuses a sale that
+    /// no longer meets it.
+    /// </remarks>
+    public PromotionResult ApplyCode(Cart cart, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        var typed = code?.Trim();
+        if (string.IsNullOrEmpty(typed))
+        {
+            return PromoRefused(PromotionRefusal.NoCode, "Type or scan the promotion code the customer gives.");
+        }
+
+        if (cart.Promotion is { } on)
+        {
+            return PromoRefused(
+                PromotionRefusal.AlreadyApplied,
+                string.Equals(on.Code, typed, StringComparison.OrdinalIgnoreCase)
+                    ? $"The promotion code {on.Code} is already on this sale."
+                    : $"The promotion code {on.Code} is already on this sale; one promotion per sale (remove it first).");
+        }
+
+        var match = Programs()
+            .SelectMany(p => p.Rules.Where(r => string.Equals(r.Code?.Trim(), typed, StringComparison.OrdinalIgnoreCase)).Select(r => (Program: p, Rule: r)))
+            .FirstOrDefault();
+        if (match.Program is not { } program)
+        {
+            if (_customers.FindCardByCode(typed) is { } holder)
+            {
+                return Programs().FirstOrDefault(p => p.Id == holder.ProgramId) is { } cardProgram && IsSingleUse(cardProgram)
+                    ? PromoRefused(PromotionRefusal.NeedsBackOffice, $"'{typed}' is a {cardProgram.Kind.Replace('_', ' ')} code of {cardProgram.Name}: single-use coupons need the back office; not accepted at the till yet.")
+                    : PromoRefused(PromotionRefusal.LoyaltyCard, $"'{typed}' is the loyalty card of {holder.Customer.Name ?? holder.Customer.Id}, not a promotion code: attach the customer with it instead.");
+            }
+
+            return PromoRefused(PromotionRefusal.UnknownCode, $"No promotion on this till has the code '{typed}': check it, or pull the catalog if the back office has just made it.");
+        }
+
+        var rule = match.Rule;
+        if (IsSingleUse(program))
+        {
+            return PromoRefused(PromotionRefusal.NeedsBackOffice, $"'{typed}' belongs to {program.Name} ({program.Kind.Replace('_', ' ')}): single-use coupons need the back office; not accepted at the till yet.");
+        }
+
+        if (cart.Reward is { } reward)
+        {
+            return PromoRefused(PromotionRefusal.RewardOn, $"'{reward.Description}' is already on this sale for points; one reward per sale: take it off to use the code {typed}.");
+        }
+
+        if (!cart.Lines.Any(l => !l.IsReward))
+        {
+            return PromoRefused(PromotionRefusal.EmptyCart, "The cart is empty: add what the customer buys before the promotion code.");
+        }
+
+        if (cart.Payments.Count > 0)
+        {
+            return PromoRefused(PromotionRefusal.PaymentStarted, "Payment has started on this sale: a promotion code must be given before paying.");
+        }
+
+        var check = LoyaltyRules.Check(rule, cart.Lines, cart.Totals);
+        if (!check.Met)
+        {
+            return NotMet(rule, program, check);
+        }
+
+        var rewards = program.Rewards.Where(r => r.Kind != LoyaltyRewardKind.Other).ToList();
+        if (rewards.Count == 0)
+        {
+            return PromoRefused(PromotionRefusal.NotAtTill, $"{program.Name} gives nothing the till can give; the back office gives it.");
+        }
+
+        var covered = rewards.Where(r => r.RequiredPoints <= check.Points).ToList();
+        if (covered.Count == 0)
+        {
+            var cheapest = rewards.Min(r => r.RequiredPoints);
+            return PromoRefused(PromotionRefusal.RuleNotMet, $"The code {rule.Code} earns {Number(check.Points)} points on this sale; {program.Name}'s reward needs {Number(cheapest)}.");
+        }
+
+        PromotionResult? firstRefusal = null;
+        foreach (var candidate in covered)
+        {
+            var given = Give(cart, program, candidate, check.Points, null, program.Name);
+            if (given.Reward is { } applied)
+            {
+                var promotion = new AppliedPromotion(rule.Code!.Trim(), program.Id, program.Name, rule.Id, candidate.Id, candidate.Description, applied.DiscountAmount, applied.OrderDiscountBefore);
+                cart.Promotion = promotion;
+                return new PromotionResult(
+                    RedeemStatus.Applied,
+                    $"{promotion.Code}: {candidate.Description}" + (applied.DiscountAmount > 0m ? $", {Number(applied.DiscountAmount)} off." : "."),
+                    promotion);
+            }
+
+            firstRefusal ??= PromoRefused(
+                given.Refusal switch
+                {
+                    RedeemRefusal.ProductNotSold => PromotionRefusal.ProductNotSold,
+                    RedeemRefusal.NothingToDiscount => PromotionRefusal.NothingToDiscount,
+                    _ => PromotionRefusal.NotAtTill,
+                },
+                given.Message);
+        }
+
+        return firstRefusal!;
+    }
+
+    /// <summary>Takes the promotion off the cart: the order discount it replaced comes back, a product it gave goes.</summary>
+    public static void RemovePromotion(Cart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        if (cart.Promotion is not { } promotion)
+        {
+            return;
+        }
+
+        cart.RemoveRewardLines();
+        cart.SetOrderDiscountPercent(promotion.OrderDiscountBefore);
+        cart.Promotion = null;
+    }
+
+    /// <summary>
+    /// After the cart's lines changed: takes the promotion off and applies its code again, so its rule is checked on
+    /// the cart as it now is and an amount reward stays that amount. Null when no promotion was on; refused (the
+    /// promotion stays off, the message says why) when the rule is no longer met.
+    /// </summary>
+    public PromotionResult? ReapplyPromotion(Cart cart)
+    {
+        ArgumentNullException.ThrowIfNull(cart);
+        if (cart.Promotion is not { } promotion)
+        {
+            return null;
+        }
+
+        RemovePromotion(cart);
+        return ApplyCode(cart, promotion.Code);
+    }
+
+    /// <summary>
+    /// Why the cart's promotion may not be committed, read from the programs the till holds now (the commit calls it
+    /// under the write lock): the program or its code is gone, or its rule is no longer met by the cart's lines, or
+    /// its points no longer cover the reward. Null when it holds (or there is none).
+    /// </summary>
+    internal static string? PromotionProblem(IReadOnlyList<LoyaltyProgram> programs, Cart cart, Func<string, string> productName)
+    {
+        if (cart.Promotion is not { } promotion)
+        {
+            return null;
+        }
+
+        var program = programs.FirstOrDefault(p => p.Id == promotion.ProgramId);
+        var rule = program?.Rules.FirstOrDefault(r => r.Id == promotion.RuleId && string.Equals(r.Code?.Trim(), promotion.Code, StringComparison.OrdinalIgnoreCase));
+        if (program is null || rule is null || IsSingleUse(program))
+        {
+            return $"The promotion code {promotion.Code} is no longer offered by the back office";
+        }
+
+        var check = LoyaltyRules.Check(rule, cart.Lines, cart.TotalsBeforePromotion());
+        if (!check.Met)
+        {
+            return $"The promotion code {promotion.Code} no longer applies: {Shortfall(rule, check, rule.ProductIds.Select(productName).ToList())}";
+        }
+
+        return program.Rewards.FirstOrDefault(r => r.Id == promotion.RewardId) is { } reward && reward.RequiredPoints <= check.Points
+            ? null
+            : $"The promotion code {promotion.Code} no longer gives {promotion.Description}";
+    }
+
+    private static bool IsSingleUse(LoyaltyProgram program) => SingleUseKinds.Contains(program.Kind.Trim(), StringComparer.OrdinalIgnoreCase);
+
+    private PromotionResult NotMet(LoyaltyRule rule, LoyaltyProgram program, RuleCheck check)
+    {
+        var names = rule.ProductIds.Select(id => _catalog.FindById(id)?.Name ?? id).ToList();
+        var amountShort = Math.Max(0m, rule.MinimumAmount - check.Amount);
+        var quantityShort = check.CoveredLines == 0 ? Math.Max(1m, rule.MinimumQuantity) : Math.Max(0m, rule.MinimumQuantity - check.Quantity);
+        return new PromotionResult(
+            RedeemStatus.Refused,
+            $"{program.Name} ({rule.Code}) does not apply yet: {Shortfall(rule, check, names)}.",
+            Refusal: PromotionRefusal.RuleNotMet,
+            AmountShort: amountShort,
+            QuantityShort: quantityShort);
+    }
+
+    /// <summary>What the rule needs and the cart lacks, e.g. "it needs 50 of Coffee, Milk (tax included); the cart has 23.37: 26.63 short".</summary>
+    private static string Shortfall(LoyaltyRule rule, RuleCheck check, IReadOnlyList<string> productNames)
+    {
+        var of = rule.ProductIds.Count == 0 ? "on the order" : "of " + string.Join(", ", productNames);
+        var parts = new List<string>();
+        if (check.Amount < rule.MinimumAmount)
+        {
+            parts.Add($"it needs {Number(rule.MinimumAmount)} {of} (tax included); the cart has {Number(check.Amount)}: {Number(rule.MinimumAmount - check.Amount)} short");
+        }
+
+        if (check.CoveredLines == 0 || check.Quantity < rule.MinimumQuantity)
+        {
+            var needed = Math.Max(1m, rule.MinimumQuantity);
+            parts.Add($"it needs {Number(needed)} {(rule.ProductIds.Count == 0 ? "items" : "units " + of)}; the cart has {Number(check.Quantity)}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private static string Number(decimal value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static PromotionResult PromoRefused(PromotionRefusal why, string message) => new(RedeemStatus.Refused, message, Refusal: why);
 
     private static RedeemResult Refused(RedeemRefusal why, string message) => new(RedeemStatus.Refused, message, Refusal: why);
 

@@ -33,6 +33,14 @@ public sealed record CartLine(
 public sealed record AppliedReward(string ProgramId, string RewardId, string Description, decimal Points, decimal DiscountAmount, decimal OrderDiscountBefore);
 
 /// <summary>
+/// A promotion code the customer gave, applied to the cart by <c>LoyaltyService.ApplyCode</c>: the reward of the
+/// code's program (<see cref="ProgramId"/>), given because its rule is met, at no cost in points. It goes on the
+/// sale's note (<see cref="Cart.PromotionNote"/>) so the back office sees which code was used.
+/// <see cref="OrderDiscountBefore"/> is the order discount it replaced, put back if the promotion is removed.
+/// </summary>
+public sealed record AppliedPromotion(string Code, string ProgramId, string ProgramName, string RuleId, string RewardId, string Description, decimal DiscountAmount, decimal OrderDiscountBefore);
+
+/// <summary>
 /// The sale being rung up. It holds what the cashier did (lines, discounts, payments); every amount
 /// it shows is computed by <see cref="SaleBuilder"/> and <see cref="SaleCalculator"/>, the same code
 /// the connector checks sales with.
@@ -71,6 +79,18 @@ public sealed class Cart
 
     /// <summary>The reward spent on this sale, if any.</summary>
     public AppliedReward? Reward { get; internal set; }
+
+    /// <summary>The promotion code applied to this sale, if any (one reward per sale: a promotion or a points reward).</summary>
+    public AppliedPromotion? Promotion { get; internal set; }
+
+    /// <summary>
+    /// What the sale's note says about the promotion: the code, the program's name and id, and the reward, e.g.
+    /// "Promotion code COFFEE10: Coffee lovers code (program 2), 10% on your order". Core's sale has no field for a
+    /// promotion, so the note (printed on the receipt, carried to the connector) carries it; null without one.
+    /// </summary>
+    public string? PromotionNote => Promotion is { } promotion
+        ? $"Promotion code {promotion.Code}: {promotion.ProgramName} (program {promotion.ProgramId}), {promotion.Description}"
+        : null;
 
     /// <summary>Points this sale earns as it stands, by the program's rules on Core's totals; zero with no customer or program.</summary>
     public decimal PointsToEarn => Customer is null || LoyaltyProgram is null || _lines.Count == 0 ? 0m : Loyalty.LoyaltyRules.Earned(LoyaltyProgram, _lines, ToBuilder(withLoyalty: false).ComputeTotals());
@@ -189,6 +209,21 @@ public sealed class Cart
     /// <summary>The totals now, from Core's calculator.</summary>
     public ComputedTotals Totals => ToBuilder(withLoyalty: false).ComputeTotals();
 
+    /// <summary>
+    /// The totals as they were before the promotion's discount (its order discount replaced, its free lines still
+    /// skipped by the rules): what a promotion's rule is checked against, as Odoo checks it without reward lines.
+    /// </summary>
+    internal ComputedTotals TotalsBeforePromotion()
+    {
+        var builder = ToBuilder(withLoyalty: false);
+        if (Promotion is { } promotion)
+        {
+            builder.OrderDiscountPercent = promotion.OrderDiscountBefore;
+        }
+
+        return builder.ComputeTotals();
+    }
+
     /// <summary>What is still to pay.</summary>
     public decimal Remaining => ToBuilder(withLoyalty: false).Remaining;
 
@@ -229,7 +264,7 @@ public sealed class Cart
             TillId = _options.TillId,
             Cashier = Cashier,
             Customer = Customer,
-            Note = Note,
+            Note = PromotionNote is { } promotion ? (string.IsNullOrWhiteSpace(Note) ? promotion : promotion + "\n" + Note) : Note,
             OrderDiscountPercent = OrderDiscountPercent,
             CashRounding = _options.CashRoundingStep is { } step ? new CashRounding { Step = step, Mode = _options.CashRoundingMode } : null,
         };

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
+using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Payments;
 
 namespace PosBridge.Terminal.Sales;
@@ -254,7 +255,15 @@ public sealed class Checkout
 
         try
         {
-            var sale = _sales.Commit(cart.ToBuilder());
+            // The promotion's rule is checked again under the write lock, against the programs the till holds then
+            // (a catalog pull may have ended it): a sale never commits with a promotion its cart does not meet.
+            var sale = _sales.Commit(cart.ToBuilder(), cart.Promotion is null ? null : _ =>
+            {
+                if (LoyaltyService.PromotionProblem(_catalog.LoyaltyPrograms(), cart, id => _catalog.FindById(id)?.Name ?? id) is { } problem)
+                {
+                    throw new PromotionNotMetException($"{problem}; nothing was saved. Take the code off and take what is left to pay.");
+                }
+            });
             Log.SaleCommitted(_logger, sale.SaleNumber, sale.Totals.AmountDue, sale.Currency, sale.Lines.Count);
             return new CompletionResult(sale);
         }
@@ -263,6 +272,10 @@ public sealed class Checkout
             return new CompletionResult(null, Message: e.Message);
         }
         catch (LoyaltyPointsShortException e)
+        {
+            return new CompletionResult(null, Message: e.Message);
+        }
+        catch (PromotionNotMetException e)
         {
             return new CompletionResult(null, Message: e.Message);
         }

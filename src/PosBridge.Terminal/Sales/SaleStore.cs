@@ -15,6 +15,9 @@ public sealed class SaleInvalidException(SaleValidationResult validation)
 /// <summary>Thrown inside the commit when the sale spends more points than the customer has here; nothing is written.</summary>
 public sealed class LoyaltyPointsShortException(string message) : InvalidOperationException(message);
 
+/// <summary>Thrown inside the commit when the sale's promotion code no longer applies to its cart; nothing is written.</summary>
+public sealed class PromotionNotMetException(string message) : InvalidOperationException(message);
+
 /// <summary>Thrown when a sale is committed with no shift open: a sale always belongs to an open shift.</summary>
 public sealed class NoOpenShiftException() : InvalidOperationException("No shift is open: a sale always belongs to an open shift; open one first.");
 

@@ -75,6 +75,36 @@ internal static class DemoCatalog
         ],
     };
 
+    /// <summary>The demo's promotion code: 10 % off the order from EGP 100 of coffee (hot-1, hot-2, hot-3, gro-2).</summary>
+    public const string PromoCode = "COFFEE10";
+
+    /// <summary>
+    /// "Coffee lovers code", shaped like Odoo's promotion program with a code (as the Odoo emulator seeds it): the rule
+    /// COFFEE10 needs EGP 100 (tax included) of the coffees and one point per order; the reward costs that point.
+    /// </summary>
+    public static readonly LoyaltyProgram CoffeeLovers = new()
+    {
+        Id = "coffee-lovers",
+        Name = "Coffee lovers code",
+        Kind = "promo_code",
+        Currency = "EGP",
+        NeedsCode = true,
+        Rules = [new LoyaltyRule { Id = "coffee-10", PointMode = LoyaltyPointMode.PerOrder, Points = 1m, MinimumAmount = 100m, MinimumQuantity = 1m, ProductIds = ["hot-1", "hot-2", "hot-3", "gro-2"], Code = PromoCode }],
+        Rewards = [new LoyaltyReward { Id = "coffee-10-off", Kind = LoyaltyRewardKind.Discount, Description = "10% on your order · خصم ١٠٪ على الطلب", RequiredPoints = 1m, Discount = 10m, DiscountMode = LoyaltyDiscountMode.Percent }],
+    };
+
+    /// <summary>A single-use coupon program: its codes are refused at the till (the back office must use them up).</summary>
+    public static readonly LoyaltyProgram WelcomeCoupons = new()
+    {
+        Id = "welcome-coupons",
+        Name = "Welcome coupons",
+        Kind = "coupons",
+        Currency = "EGP",
+        NeedsCode = true,
+        Rules = [new LoyaltyRule { Id = "welcome", PointMode = LoyaltyPointMode.PerOrder, Points = 1m, Code = "WELCOME-7Q2X" }],
+        Rewards = [new LoyaltyReward { Id = "welcome-15", Kind = LoyaltyRewardKind.Discount, Description = "EGP 15 off", RequiredPoints = 1m, Discount = 15m, DiscountMode = LoyaltyDiscountMode.PerOrder }],
+    };
+
     public static void SeedIfEmpty(CatalogStore catalog, TileLayout layout, TillDatabase database)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -99,6 +129,8 @@ internal static class DemoCatalog
 
         layout.Save(tiles);
         catalog.Upsert(Points);
+        catalog.Upsert(CoffeeLovers);
+        catalog.Upsert(WelcomeCoupons);
         new CustomerStore(database).Save(Layla, CardTagUid);
         new LoyaltyService(database, new TillOptions()).SetBackOfficeBalance(Layla.Id, Points.Id, StartingPoints, new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
     }

@@ -20,8 +20,9 @@ internal sealed record SavedLoyalty(Customer Customer, string? ProgramId, string
 
 /// <summary>
 /// The cart in progress, written to the till's database after every change. <see cref="OrderDiscountPercent"/> is the
-/// cashier's own order discount (before a reward's); a reward's free line is not in <see cref="Lines"/>: both come back
-/// when the reward is applied again.
+/// cashier's own order discount (before a reward's or promotion's); a reward's free line is not in <see cref="Lines"/>:
+/// both come back when the reward is applied again. <see cref="PromotionCode"/> is the promotion code on the cart,
+/// applied again through the engine (its rule checked anew) after the lines and the customer.
 /// </summary>
 internal sealed record SavedCart(
     IReadOnlyList<SavedLine> Lines,
@@ -29,7 +30,8 @@ internal sealed record SavedCart(
     IReadOnlyList<Payment> Payments,
     TillPermissions Permissions,
     CommitMarker? Committing = null,
-    SavedLoyalty? Loyalty = null);
+    SavedLoyalty? Loyalty = null,
+    string? PromotionCode = null);
 
 /// <summary>
 /// Keeps the cart in progress and the sale last finished in the till's own database, so a page reload,
@@ -53,9 +55,10 @@ internal sealed class CartKeeper(TillDatabase database)
 
     public static SavedCart Snapshot(Cart cart, TillPermissions permissions, CommitMarker? committing = null) => new(
         cart.Lines.Where(l => !l.IsReward).Select(l => new SavedLine(l.Product.Id, l.Quantity, l.UnitPrice, l.DiscountPercent, l.ScannedCode, l.Note, l.PriceOverridden)).ToList(),
-        cart.Reward?.OrderDiscountBefore ?? cart.OrderDiscountPercent,
+        cart.Reward?.OrderDiscountBefore ?? cart.Promotion?.OrderDiscountBefore ?? cart.OrderDiscountPercent,
         [.. cart.Payments],
         permissions,
         committing,
-        cart.Customer is { } customer ? new SavedLoyalty(customer, cart.LoyaltyProgram?.Id, cart.Reward?.RewardId, cart.Reward?.Points) : null);
+        cart.Customer is { } customer ? new SavedLoyalty(customer, cart.LoyaltyProgram?.Id, cart.Reward?.RewardId, cart.Reward?.Points) : null,
+        cart.Promotion?.Code);
 }

@@ -41,6 +41,8 @@ public static class ScreenEndpoints
         api.MapDelete("/customer", async (TillScreen screen, CancellationToken ct) => Answer(await screen.DetachCustomerAsync(ct)));
         api.MapPost("/loyalty/reward", async (TillScreen screen, RedeemRequest body, CancellationToken ct) => Answer(await screen.RedeemAsync(body.RewardId, ct)));
         api.MapDelete("/loyalty/reward", async (TillScreen screen, CancellationToken ct) => Answer(await screen.RemoveRewardAsync(ct)));
+        api.MapPost("/loyalty/promo", async (TillScreen screen, PromotionRequest body, CancellationToken ct) => Answer(await screen.ApplyPromotionAsync(body.Code, ct)));
+        api.MapDelete("/loyalty/promo", async (TillScreen screen, CancellationToken ct) => Answer(await screen.RemovePromotionAsync(ct)));
 
         api.MapPost("/pay/later", async (TillScreen screen, PayLaterRequest body, CancellationToken ct) => Answer(await screen.PayLaterAsync(body.Amount, ct)));
         api.MapPost("/pay/cash", async (TillScreen screen, CashRequest body, CancellationToken ct) => Answer(await screen.PayCashAsync(body.Tendered, ct)));

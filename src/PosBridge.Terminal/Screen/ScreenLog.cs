@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 142, Level = LogLevel.Warning, Message = "Reward {RewardId} taken off the cart: {Reason}")]
     public static partial void RewardDropped(ILogger logger, string rewardId, string reason);
+
+    [LoggerMessage(EventId = 143, Level = LogLevel.Information, Message = "Promotion code {Code} applied: program {ProgramId}, reward {RewardId}")]
+    public static partial void PromotionApplied(ILogger logger, string code, string programId, string rewardId);
+
+    [LoggerMessage(EventId = 144, Level = LogLevel.Warning, Message = "Promotion code {Code} taken off the cart: {Reason}")]
+    public static partial void PromotionDropped(ILogger logger, string code, string reason);
 }

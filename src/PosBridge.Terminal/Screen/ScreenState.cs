@@ -78,7 +78,11 @@ public sealed record ScreenState(
     ScreenSync Sync,
     long Version,
     ScreenCustomer? Customer = null,
-    bool Nfc = false);
+    bool Nfc = false,
+    ScreenPromotion? Promotion = null);
+
+/// <summary>The promotion code on the cart: the program and reward it gives, and the amount it took off (zero for a free product).</summary>
+public sealed record ScreenPromotion(string Code, string ProgramId, string ProgramName, string Description, string Discount);
 
 public sealed record ScreenError(string Code, string Message);
 
@@ -146,6 +150,8 @@ public sealed record PinRequest(string Pin);
 public sealed record AttachCustomerRequest(string? Phone, string? CardCode);
 
 public sealed record RedeemRequest(string RewardId);
+
+public sealed record PromotionRequest(string? Code);
 
 public sealed record PayLaterRequest(decimal? Amount);
 

@@ -350,6 +350,51 @@ internal sealed class TillScreen : IDisposable
     public Task<ScreenResponse> RemoveRewardAsync(CancellationToken cancellationToken = default) => ActAsync(() =>
         _cart.Reward is null ? Saved() : ChangeLines(() => LoyaltyService.RemoveReward(_cart)), cancellationToken);
 
+    /// <summary>
+    /// Applies the promotion code the customer gives (typed or scanned); the engine checks the code's rule on the cart
+    /// and says yes or why not. Cash already taken goes back when it applies (the total changed).
+    /// </summary>
+    public Task<ScreenResponse> ApplyPromotionAsync(string? code, CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (_cart.Payments.Any(p => p.Kind != PaymentKind.Cash))
+        {
+            return Fail("has-payments", "A card or transfer payment is already in this sale; finish it.");
+        }
+
+        // Cash taken is given back first (the engine refuses a code once payment started); on a refusal it is put back.
+        var cash = _cart.Payments.ToList();
+        _cart.RemovePayments();
+        var result = _loyalty.ApplyCode(_cart, code);
+        if (!result.IsApplied)
+        {
+            foreach (var payment in cash)
+            {
+                _cart.AddPayment(payment);
+            }
+
+            return Fail(Code(result.Refusal), result.Message);
+        }
+
+        Log.PromotionApplied(_logger, result.Promotion!.Code, result.Promotion.ProgramId, result.Promotion.RewardId);
+        return Saved(cash.Count > 0 ? "cash-returned" : "promo-applied");
+    }, cancellationToken);
+
+    /// <summary>
+    /// Takes the promotion code off the cart. Payments already taken stay: the sale then costs more and the rest is
+    /// paid as usual (how a sale whose code no longer applies at the commit is finished).
+    /// </summary>
+    public Task<ScreenResponse> RemovePromotionAsync(CancellationToken cancellationToken = default) => ActAsync(() =>
+    {
+        if (_cart.Promotion is not { } promotion)
+        {
+            return Saved();
+        }
+
+        LoyaltyService.RemovePromotion(_cart);
+        Log.PromotionDropped(_logger, promotion.Code, "taken off by the cashier");
+        return Saved("promo-removed");
+    }, cancellationToken);
+
     // ---- paying ----
 
     /// <summary>"Pay later": what remains (or <paramref name="amount"/>) charged to the attached customer's account.</summary>
@@ -758,6 +803,11 @@ internal sealed class TillScreen : IDisposable
     /// </summary>
     private ScreenResponse KeepingReward(Action change, bool rewardFirst = false)
     {
+        if (_cart.Promotion is { } promotion)
+        {
+            return KeepingPromotion(promotion, change, rewardFirst);
+        }
+
         var reward = _cart.Reward;
         if (reward is null)
         {
@@ -786,6 +836,41 @@ internal sealed class TillScreen : IDisposable
         {
             Log.RewardDropped(_logger, reward.RewardId, again.Message);
             return Saved("reward-dropped");
+        }
+
+        return Saved();
+    }
+
+    /// <summary>
+    /// <see cref="KeepingReward"/> for a promotion code: after the change the code is applied again through the
+    /// engine, so its rule is checked on the new cart (an order discount is set with the promotion off, since its own
+    /// discount is part of the order's). When the rule no longer holds it stays off and the cashier is told.
+    /// </summary>
+    private ScreenResponse KeepingPromotion(AppliedPromotion promotion, Action change, bool promotionFirst)
+    {
+        if (promotionFirst)
+        {
+            LoyaltyService.RemovePromotion(_cart);
+        }
+
+        try
+        {
+            change();
+        }
+        catch
+        {
+            // The change was refused: the cart is as it was, so the code goes back on as it was.
+            LoyaltyService.RemovePromotion(_cart);
+            _loyalty.ApplyCode(_cart, promotion.Code);
+            throw;
+        }
+
+        LoyaltyService.RemovePromotion(_cart);
+        var again = _loyalty.ApplyCode(_cart, promotion.Code);
+        if (!again.IsApplied)
+        {
+            Log.PromotionDropped(_logger, promotion.Code, again.Message);
+            return Saved("promo-dropped");
         }
 
         return Saved();
@@ -822,6 +907,22 @@ internal sealed class TillScreen : IDisposable
         RedeemRefusal.NothingToDiscount => "nothing-to-discount",
         RedeemRefusal.TooFewPoints => "too-few-points",
         RedeemRefusal.ProductNotSold => "product-not-sold",
+        _ => "not-at-till",
+    };
+
+    private static string Code(PromotionRefusal refusal) => refusal switch
+    {
+        PromotionRefusal.NoCode => "promo-none",
+        PromotionRefusal.UnknownCode => "promo-unknown",
+        PromotionRefusal.LoyaltyCard => "promo-is-card",
+        PromotionRefusal.NeedsBackOffice => "promo-back-office",
+        PromotionRefusal.RuleNotMet => "promo-not-met",
+        PromotionRefusal.AlreadyApplied => "promo-on",
+        PromotionRefusal.RewardOn => "reward-on",
+        PromotionRefusal.EmptyCart => "cart-empty",
+        PromotionRefusal.PaymentStarted => "has-payments",
+        PromotionRefusal.NothingToDiscount => "nothing-to-discount",
+        PromotionRefusal.ProductNotSold => "product-not-sold",
         _ => "not-at-till",
     };
 
@@ -976,6 +1077,11 @@ internal sealed class TillScreen : IDisposable
             ReplayLoyalty(cart, loyalty);
         }
 
+        if (saved.PromotionCode is { } code && _loyalty.ApplyCode(cart, code) is { IsApplied: false } dropped)
+        {
+            Log.PromotionDropped(_logger, code, dropped.Message);
+        }
+
         foreach (var payment in saved.Payments)
         {
             cart.AddPayment(payment);
@@ -1088,7 +1194,8 @@ internal sealed class TillScreen : IDisposable
             sync,
             Interlocked.Read(ref _version),
             CustomerView(),
-            _nfc.IsAvailable);
+            _nfc.IsAvailable,
+            _cart.Promotion is { } promotion ? new ScreenPromotion(promotion.Code, promotion.ProgramId, promotion.ProgramName, promotion.Description, Money(promotion.DiscountAmount)) : null);
     }
 
     private ScreenProduct Product(Product p) => new(p.Id, p.Name, Money(p.ListPrice), p.Unit, p.IsWeighed);

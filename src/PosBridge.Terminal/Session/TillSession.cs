@@ -47,6 +47,7 @@ public sealed class TillSession : IDisposable
                                                  save a customer (a known ID is replaced)
         points                                   the customer's points, what this sale earns, the rewards
         reward ID [POINTS] | reward none         spend points on a reward (POINTS: per-point rewards), or take it off
+        promo CODE | promo remove | promo        apply the promotion code the customer gives, take it off, show it
         void REASON…                             cancel the cart (card payments are reversed)
         refund RECEIPT [LINE:QTY…] [cash] pin PIN [reason TEXT…]
                                                  refund all or part of a sale found by its number or code
@@ -240,6 +241,9 @@ public sealed class TillSession : IDisposable
                 case "reward":
                     Reward(words);
                     break;
+                case "promo":
+                    Promo(words);
+                    break;
                 case "void":
                     await VoidAsync(words, cancellationToken).ConfigureAwait(false);
                     break;
@@ -396,6 +400,26 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
         }
 
+        // A promotion comes off while the lines change and its code is applied again after (its rule checked anew).
+        var promotion = TakePromotionOff(cart);
+        CartLine shown;
+        int index;
+        try
+        {
+            (shown, index) = AddScanned(cart, match, quantity, lineDiscount, discount);
+        }
+        finally
+        {
+            PutPromotionBack(cart, promotion);
+        }
+
+        Write($"{index + 1}. {shown.Product.Name} × {Quantity(shown.Quantity)} @ {Money(shown.UnitPrice)}"
+            + (shown.DiscountPercent > 0m ? $" −{shown.DiscountPercent.ToString("0.##", CultureInfo.InvariantCulture)}%" : string.Empty)
+            + $"   total {Money(cart.Totals.AmountDue)}");
+    }
+
+    private (CartLine Shown, int Index) AddScanned(Cart cart, CatalogMatch match, decimal? quantity, (bool Percent, decimal Value)? lineDiscount, string? discount)
+    {
         var before = cart.Lines.Count;
         var added = quantity ?? match.Quantity ?? 1m;
         var line = quantity is { } qty ? cart.Add(match.Product, qty, scannedCode: match.ScannedCode) : cart.Add(match);
@@ -422,10 +446,30 @@ public sealed class TillSession : IDisposable
         }
 
         _cart = cart;
-        var shown = cart.Lines[index];
-        Write($"{index + 1}. {shown.Product.Name} × {Quantity(shown.Quantity)} @ {Money(shown.UnitPrice)}"
-            + (shown.DiscountPercent > 0m ? $" −{shown.DiscountPercent.ToString("0.##", CultureInfo.InvariantCulture)}%" : string.Empty)
-            + $"   total {Money(cart.Totals.AmountDue)}");
+        return (cart.Lines[index], index);
+    }
+
+    /// <summary>Takes the cart's promotion off before its lines or discounts change; <see cref="PutPromotionBack"/> applies the code again after.</summary>
+    private static AppliedPromotion? TakePromotionOff(Cart cart)
+    {
+        var promotion = cart.Promotion;
+        LoyaltyService.RemovePromotion(cart);
+        return promotion;
+    }
+
+    /// <summary>Applies the promotion's code again on the changed cart; when its rule no longer holds it stays off and the cashier is told why.</summary>
+    private void PutPromotionBack(Cart cart, AppliedPromotion? promotion)
+    {
+        if (promotion is null)
+        {
+            return;
+        }
+
+        var again = _loyalty.ApplyCode(cart, promotion.Code);
+        if (!again.IsApplied)
+        {
+            Write($"The promotion code {promotion.Code} was taken off: {again.Message}");
+        }
     }
 
     private static (bool Percent, decimal Value) ParseDiscount(string text, string usage)
@@ -468,7 +512,9 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException($"A quantity must be above zero; to take a line off, type 'remove LINE'.");
         }
 
+        // The line changes first (a free line may sit before it), then the promotion's code is applied again.
         cart.SetQuantity(index, quantity);
+        PutPromotionBack(cart, TakePromotionOff(cart));
         ShowCart();
     }
 
@@ -484,6 +530,7 @@ public sealed class TillSession : IDisposable
         }
 
         cart.Remove(index);
+        PutPromotionBack(cart, TakePromotionOff(cart));
         ShowCart();
     }
 
@@ -499,6 +546,28 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException("Payment has started on this cart: finish paying, or type 'void REASON' to start again.");
         }
 
+        if (second is not null && int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var line) && line >= 1 && line <= cart.Lines.Count)
+        {
+            RefuseRewardLine(cart, line - 1);
+        }
+
+        // An order discount is set with the promotion off (its own discount is part of the order's); a line's
+        // discount is set first (a free line may sit before it). Either way the code is applied again after.
+        var promotion = second is null ? TakePromotionOff(cart) : null;
+        try
+        {
+            ChangeDiscount(cart, first, second, usage);
+        }
+        finally
+        {
+            PutPromotionBack(cart, promotion ?? TakePromotionOff(cart));
+        }
+
+        ShowCart();
+    }
+
+    private static void ChangeDiscount(Cart cart, string first, string? second, string usage)
+    {
         if (second is null)
         {
             var (percent, value) = ParseDiscount(first, usage);
@@ -525,8 +594,6 @@ public sealed class TillSession : IDisposable
                 throw new SessionUsageException(FirstSentence(e.Message));
             }
         }
-
-        ShowCart();
     }
 
     private void ShowCart()
@@ -555,6 +622,12 @@ public sealed class TillSession : IDisposable
             Write($"Customer {CustomerName(customer)} ({customer.Id})"
                 + (cart.LoyaltyProgram is null ? string.Empty : $", earning {Points(cart.PointsToEarn)} points")
                 + (cart.Reward is { } reward ? $"; reward {reward.Description} for {Points(reward.Points)} points" : string.Empty));
+        }
+
+        if (cart.Promotion is { } promotion)
+        {
+            Write($"Promotion {promotion.Code}: {promotion.Description} ({promotion.ProgramName})"
+                + (promotion.DiscountAmount > 0m ? $", {Money(promotion.DiscountAmount)} off" : string.Empty));
         }
 
         Write($"Tax {Money(totals.Tax)}   Total {Money(totals.AmountDue)}   Paid {Money(cart.Payments.Sum(p => p.Amount))}   To pay {Money(cart.Remaining)}");
@@ -866,6 +939,45 @@ public sealed class TillSession : IDisposable
         if (!result.IsApplied)
         {
             throw new SessionUsageException(result.Message + (cart.Customer is null ? " " + AttachHint : " Type 'points' for the rewards and the customer's points."));
+        }
+
+        Write(result.Message);
+        ShowCart();
+    }
+
+    private void Promo(SessionLine words)
+    {
+        const string usage = "promo CODE | promo remove | promo";
+        if (!words.HasMore)
+        {
+            Write(_cart is { IsVoided: false, Promotion: { } shown }
+                ? $"The promotion code {shown.Code} is on this sale: {shown.Description} ({shown.ProgramName})."
+                : "No promotion code is on this sale. Type 'promo CODE' with the code the customer gives.");
+            return;
+        }
+
+        var code = words.Required("the promotion code", usage);
+        words.End(usage);
+        if (string.Equals(code, "remove", StringComparison.OrdinalIgnoreCase) || string.Equals(code, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            // Allowed after payment started: a sale the commit refused for its code is finished by paying the rest.
+            if (_cart is not { IsVoided: false, Promotion: { } promotion } current)
+            {
+                throw new SessionUsageException("No promotion code is on this sale, so there is none to take off.");
+            }
+
+            LoyaltyService.RemovePromotion(current);
+            Write($"The promotion code {promotion.Code} was taken off.");
+            ShowCart();
+            return;
+        }
+
+        var cart = OpenCart();
+        RequireNoPayment(cart);
+        var result = _loyalty.ApplyCode(cart, code);
+        if (!result.IsApplied)
+        {
+            throw new SessionUsageException(result.Message);
         }
 
         Write(result.Message);
@@ -1249,7 +1361,18 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException($"'{text}' is not a line of the cart (1 to {cart.Lines.Count.ToString(CultureInfo.InvariantCulture)}). Type: {usage}");
         }
 
+        RefuseRewardLine(cart, number - 1);
         return number - 1;
+    }
+
+    /// <summary>A reward's or promotion's free line is changed only by taking the reward or promotion off.</summary>
+    private static void RefuseRewardLine(Cart cart, int index)
+    {
+        if (cart.Lines[index].IsReward)
+        {
+            throw new SessionUsageException($"Line {(index + 1).ToString(CultureInfo.InvariantCulture)} is a free {cart.Lines[index].Product.Name} the "
+                + (cart.Promotion is null ? "reward gives: type 'reward none' to take it off." : "promotion gives: type 'promo remove' to take it off."));
+        }
     }
 
     private string Money(decimal amount) =>

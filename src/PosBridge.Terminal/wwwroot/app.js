@@ -35,12 +35,15 @@ const T = {
       'no-customer': 'Attach the customer first.', 'no-program': 'No loyalty program on this till: pull the catalog.', 'unknown-reward': 'This reward is not in the program.',
       'reward-on': 'One reward per sale: take the other off first.', 'cart-empty': 'Add what the customer buys first.', 'points-short': 'Not enough points for this reward.',
       'nothing-to-discount': 'Nothing left to discount on this sale.', 'too-few-points': 'Below the reward\'s minimum points.', 'product-not-sold': 'This till does not sell the reward\'s product.',
-      'not-at-till': 'The back office gives this reward, not the till.', 'reward-line': 'This line is a reward: take the reward off instead.'
+      'not-at-till': 'The back office gives this reward, not the till.', 'reward-line': 'This line is a reward: take the reward off instead.',
+      'promo-none': 'Type or scan the code.', 'promo-unknown': 'No promotion has this code: check it.', 'promo-is-card': 'This is a loyalty card: attach the customer with it.',
+      'promo-back-office': 'Single-use coupons need the back office; not accepted at the till yet.', 'promo-on': 'A promotion code is already on this sale.'
     },
     notices: { 'cash-returned': 'Cash payment taken back: the total changed.', 'cash-in': 'Cash in recorded.', 'cash-out': 'Cash out recorded.',
       'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.', 'refunded': 'Refunded.',
       'customer-attached': 'Customer attached.', 'reward-applied': 'Reward applied.', 'reward-dropped': 'The reward no longer applies and was taken off.',
-      'charged-to-account': 'Charged to the account.' },
+      'charged-to-account': 'Charged to the account.', 'promo-applied': 'Promotion applied.', 'promo-removed': 'Promotion code taken off.',
+      'promo-dropped': 'The promotion\'s rule is no longer met: the code was taken off.' },
     units: { kg: 'kg', Units: '' }, seconds: 's', minutes: 'min',
     refund: 'Refund (manager)', receipt: 'Receipt', receiptCode: 'Scan the receipt or type its number', find: 'Find',
     refundNow: 'Refund', giveBack: 'Give back', refundDone: 'Refund complete', left: 'left', toOriginal: 'To the original payment', inCash: 'In cash',
@@ -58,7 +61,8 @@ const T = {
     pointsLine: (bal, earn) => [`${bal} points`, `earns ${earn}`], balanceLine: (name, bal) => `${name} has ${bal} points`,
     needMore: (n) => `${n} more points needed`, costs: (n) => `${n} points`,
     pointsDone: (earned, spent) => [earned ? `+${earned} points earned` : '', spent ? `${spent} points spent` : ''].filter(Boolean),
-    noRewards: 'This program has no rewards.', noProgram: 'No loyalty program on this till.', rewardLine: 'Reward'
+    noRewards: 'This program has no rewards.', noProgram: 'No loyalty program on this till.', rewardLine: 'Reward',
+    promoCode: 'Promotion code', promoHint: 'The code the customer gives', applyPromo: 'Apply the code', removePromo: 'Take the promotion code off'
   },
   ar: {
     scanOrSearch: 'امسح الباركود أو ابحث', menu: 'القائمة', back: 'رجوع', emptyCart: 'امسح منتجًا أو اضغط عليه لبدء البيع.',
@@ -91,12 +95,15 @@ const T = {
       'no-customer': 'أضف العميل أولًا.', 'no-program': 'لا يوجد برنامج ولاء على نقطة البيع: حدّث الكتالوج.', 'unknown-reward': 'هذه المكافأة ليست في البرنامج.',
       'reward-on': 'مكافأة واحدة لكل بيع: ألغِ الأخرى أولًا.', 'cart-empty': 'أضف مشتريات العميل أولًا.', 'points-short': 'النقاط لا تكفي لهذه المكافأة.',
       'nothing-to-discount': 'لا يتبقى ما يُخصم في هذا البيع.', 'too-few-points': 'أقل من الحد الأدنى لنقاط المكافأة.', 'product-not-sold': 'منتج المكافأة غير متاح في نقطة البيع هذه.',
-      'not-at-till': 'تُمنح هذه المكافأة من الإدارة لا من نقطة البيع.', 'reward-line': 'هذا السطر مكافأة: ألغِ المكافأة بدلًا منه.'
+      'not-at-till': 'تُمنح هذه المكافأة من الإدارة لا من نقطة البيع.', 'reward-line': 'هذا السطر مكافأة: ألغِ المكافأة بدلًا منه.',
+      'promo-none': 'اكتب الرمز أو امسحه.', 'promo-unknown': 'لا يوجد عرض بهذا الرمز: تحقق منه.', 'promo-is-card': 'هذه بطاقة ولاء: أضف العميل بها.',
+      'promo-back-office': 'القسائم أحادية الاستخدام تحتاج إلى الإدارة؛ لا تُقبل في نقطة البيع بعد.', 'promo-on': 'يوجد رمز عرض على هذا البيع بالفعل.'
     },
     notices: { 'cash-returned': 'أُرجعت الدفعة النقدية: تغيّر الإجمالي.', 'cash-in': 'سُجّل الإيداع.', 'cash-out': 'سُجّل السحب.',
       'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.', 'refunded': 'تم الاسترجاع.',
       'customer-attached': 'أُضيف العميل.', 'reward-applied': 'طُبّقت المكافأة.', 'reward-dropped': 'لم تعد المكافأة تنطبق فأُلغيت.',
-      'charged-to-account': 'سُجّل على الحساب.' },
+      'charged-to-account': 'سُجّل على الحساب.', 'promo-applied': 'طُبّق العرض.', 'promo-removed': 'أُلغي رمز العرض.',
+      'promo-dropped': 'لم يعد شرط العرض متحققًا: أُلغي الرمز.' },
     units: { kg: 'كجم', Units: '' }, seconds: 'ثانية', minutes: 'دقيقة',
     refund: 'استرجاع (مدير)', receipt: 'الإيصال', receiptCode: 'امسح الإيصال أو اكتب رقمه', find: 'بحث',
     refundNow: 'استرجاع', giveBack: 'المبلغ المُعاد', refundDone: 'تم الاسترجاع', left: 'متبقٍ', toOriginal: 'إلى طريقة الدفع الأصلية', inCash: 'نقدًا',
@@ -114,7 +121,8 @@ const T = {
     pointsLine: (bal, earn) => [`${bal} نقطة`, `يكسب ${earn}`], balanceLine: (name, bal) => `رصيد ${name}: ${bal} نقطة`,
     needMore: (n) => `ينقصه ${n} نقطة`, costs: (n) => `${n} نقطة`,
     pointsDone: (earned, spent) => [earned ? `${earned} نقطة مكتسبة` : '', spent ? `${spent} نقطة مستخدمة` : ''].filter(Boolean),
-    noRewards: 'لا توجد مكافآت في هذا البرنامج.', noProgram: 'لا يوجد برنامج ولاء على نقطة البيع هذه.', rewardLine: 'مكافأة'
+    noRewards: 'لا توجد مكافآت في هذا البرنامج.', noProgram: 'لا يوجد برنامج ولاء على نقطة البيع هذه.', rewardLine: 'مكافأة',
+    promoCode: 'رمز العرض', promoHint: 'الرمز الذي يقدمه العميل', applyPromo: 'تطبيق الرمز', removePromo: 'إلغاء رمز العرض'
   }
 };
 const CURRENCY_AR = { EGP: 'ج.م', SAR: 'ر.س', AED: 'د.إ', KWD: 'د.ك', QAR: 'ر.ق', BHD: 'د.ب', OMR: 'ر.ع', JOD: 'د.أ', MAD: 'د.م' };
@@ -259,6 +267,7 @@ function render(state) {
   $('tabCount').textContent = c.lines.length ? `(${num(c.itemCount)})` : '';
   $('payBtn').disabled = c.lines.length === 0;
   renderCustomer();
+  renderPromotion();
   renderTiles();
   if ($('payDlg').open) renderPay();
   if (S.lastSale) showDone(S.lastSale); else if ($('doneDlg').open) $('doneDlg').close();
@@ -625,6 +634,26 @@ function renderCustomer() {
   }
   if ($('rewardsDlg').open) renderRewards();
 }
+// ---- a promotion code the customer gives (the engine checks its rule; the page only shows the outcome) ----
+function renderPromotion() {
+  const p = S.promotion;
+  $('promoAdd').hidden = !!p;
+  $('promoOn').hidden = !p;
+  if (p) {
+    $('promoText').replaceChildren('🏷 ', el('bdi', { dir: 'ltr' }, p.code), ' · ', ...bidi(p.description),
+      /^0\.?0*$/.test(p.discount) ? '' : el('bdi', {}, ` · −${money(p.discount)}`));
+  }
+}
+$('promoAdd').onclick = () => { $('promoInput').value = ''; $('promoAnswer').textContent = ''; $('promoDlg').showModal(); $('promoInput').focus(); };
+$('promoApply').onclick = async () => {
+  const r = await act('loyalty/promo', { code: $('promoInput').value });
+  if (!r) return;
+  // A rule not met comes with the engine's words (what the cart lacks); other refusals in the cashier's language.
+  if (r.error) { $('promoAnswer').textContent = (r.error.code !== 'promo-not-met' && L().errors[r.error.code]) || r.error.message; return; }
+  $('promoDlg').close();
+};
+$('promoInput').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('promoApply').click(); });
+$('promoRemove').onclick = () => act('loyalty/promo', undefined, 'DELETE');
 $('custAdd').onclick = () => {
   $('custPhone').value = ''; $('custCard').value = ''; $('custAnswer').textContent = ''; $('custAnswer').className = 'answer';
   $('custTap').hidden = !S?.nfc;

@@ -298,14 +298,14 @@ public sealed class LoyaltyApiTests
         Assert.Equal("nfc-unavailable", tapped.Error!.Code);
     }
 
-    private static async Task<TestTillHost> StartSellingAsync()
+    internal static async Task<TestTillHost> StartSellingAsync()
     {
         var till = await TestTillHost.StartAsync();
         await PostAsync(till, "shift/open", new { openingFloat = 0 });
         return till;
     }
 
-    private static async Task<ScreenResponse> DeleteAsync(TestTillHost till, string path)
+    internal static async Task<ScreenResponse> DeleteAsync(TestTillHost till, string path)
     {
         using var response = await till.Http.DeleteAsync("/api/" + path, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);

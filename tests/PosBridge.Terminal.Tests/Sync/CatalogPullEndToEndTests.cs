@@ -76,5 +76,15 @@ public sealed class CatalogPullEndToEndTests
         till.Clock.Advance(TimeSpan.FromMinutes(1)); // the till's clock stands still unless moved; a real one has moved on since the pull
         Assert.Equal(1, (await uploader.UploadPendingAsync(cancellationToken)).Sent);
         Assert.Equal(329.8m, loyalty.Balance("res.partner:2", "1").Available);
+
+        // Odoo's promotion code as pulled: COFFEE10 needs 50 (tax included) of products 1 and 2; Turkish coffee is 1.
+        var promo = till.Checkout.NewCart(TestTill.Cashier);
+        promo.Add(coffee!);
+        var short1 = loyalty.ApplyCode(promo, "COFFEE10");
+        Assert.Equal((PromotionRefusal.RuleNotMet, 10.10m), (short1.Refusal, short1.AmountShort)); // 39.90 of 50
+        promo.Add(coffee!);
+        var applied = loyalty.ApplyCode(promo, "coffee10");
+        Assert.True(applied.IsApplied, applied.Message);
+        Assert.Equal(71.82m, promo.Totals.Total); // 79.80 less Odoo's 10 % reward
     }
 }
