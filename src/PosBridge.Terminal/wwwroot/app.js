@@ -218,7 +218,7 @@ function tillDown(down) {
 let toastTimer = 0;
 function toast(text, bad) {
   const box = $('toast');
-  box.textContent = text; box.className = 'toast show' + (bad ? ' bad' : '');
+  box.textContent = text; box.className = 'toast show' + (bad ? ' bad' : ''); box.dataset.lang = lang || '';
   clearTimeout(toastTimer); toastTimer = setTimeout(() => { box.className = 'toast'; }, 2600);
 }
 
@@ -231,6 +231,8 @@ function applyLanguage() {
   document.querySelectorAll('[data-i18n-placeholder]').forEach((n) => { n.placeholder = t(n.dataset.i18nPlaceholder); });
   document.querySelectorAll('[data-i18n-label]').forEach((n) => { n.setAttribute('aria-label', t(n.dataset.i18nLabel)); });
   $('langBtn').textContent = l === 'ar' ? 'EN' : 'ع';
+  // A message shown in the other language goes: it is not said again in this one.
+  if ($('toast').dataset.lang && $('toast').dataset.lang !== lang) $('toast').className = 'toast';
 }
 
 function render(state) {
