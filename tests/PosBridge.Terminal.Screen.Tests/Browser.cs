@@ -68,6 +68,14 @@ internal sealed class Browser : IDisposable
     /// <summary>Types into the element marked <paramref name="test"/>, finding it again if the page redrew it meanwhile.</summary>
     public void Type(string test, string text) => Retry(() => Find(test).SendKeys(text), $"type into {test}");
 
+    /// <summary>Reads something off the page, finding its elements again if the page redrew them meanwhile.</summary>
+    public static T Read<T>(Func<T> read, string what)
+    {
+        var value = default(T)!;
+        Retry(() => value = read(), "read " + what);
+        return value;
+    }
+
     // The page renders from each new state, so an element found a moment ago may have been replaced.
     public static void Retry(Action action, string what)
     {

@@ -30,8 +30,9 @@ public sealed class LoyaltyBrowserTests
         // No customer: pay later is there, and visibly unavailable.
         browser.Click("pay");
         Browser.Until(() => browser.Find("pay-dialog").Displayed && browser.All("method-later").Count == 1, "the pay dialog");
-        Assert.False(browser.Find("method-later").Enabled);
-        Assert.Contains("Attach a customer", browser.Find("method-later").Text, StringComparison.Ordinal);
+        var later = Browser.Read(() => (browser.Find("method-later").Enabled, browser.Find("method-later").Text), "pay later");
+        Assert.False(later.Enabled);
+        Assert.Contains("Attach a customer", later.Text, StringComparison.Ordinal);
         shots.Take("01-pay-later-unavailable");
         new Actions(browser.Driver).SendKeys(Keys.Escape).Perform();
         Browser.Until(() => !browser.Find("pay-dialog").Displayed, "the pay dialog closed");
@@ -39,21 +40,21 @@ public sealed class LoyaltyBrowserTests
         // The loyalty card scanned like a product attaches its customer.
         Wedge(browser, DemoCatalog.CardCode);
         Browser.Until(() => browser.Find("customer-name").Displayed && browser.Find("customer-name").Text == "Layla Hassan", "the customer on the sale");
-        Assert.Equal("180 points · earns 15.85", browser.Find("customer-points").Text);
+        Assert.Equal("180 points · earns 15.85", Browser.Read(() => browser.Find("customer-points").Text, "the points"));
         Assert.Equal(2, browser.All("line").Count);
         shots.Take("02-customer-attached");
 
         // Spend points: the rewards the card affords, and the one it does not, with what it still needs.
         browser.Click("rewards");
         Browser.Until(() => browser.Find("rewards-dialog").Displayed && browser.All("reward").Count == 3, "the rewards");
-        var rewards = browser.All("reward");
+        var rewards = Browser.Read(() => browser.All("reward").Select(r => (r.Enabled, r.Text)).ToList(), "the rewards");
         Assert.Equal([true, true, false], rewards.Select(r => r.Enabled));
         Assert.Contains("120 more points needed", rewards[2].Text, StringComparison.Ordinal);
         shots.Take("03-rewards");
         Browser.Retry(() => browser.Driver.FindElement(By.CssSelector("[data-test='reward'][data-id='off-20']")).Click(), "choose EGP 20 off");
         Browser.Until(() => !browser.Find("rewards-dialog").Displayed && browser.Find("applied-reward").Displayed, "the reward on the sale");
-        Assert.Equal("EGP 138.50", browser.Find("total").Text);
-        Assert.Equal("180 points · earns 13.85", browser.Find("customer-points").Text);
+        Assert.Equal("EGP 138.50", Browser.Read(() => browser.Find("total").Text, "the total"));
+        Assert.Equal("180 points · earns 13.85", Browser.Read(() => browser.Find("customer-points").Text, "the points"));
         shots.Take("04-reward-applied");
 
         // Pay later is offered now; the customer pays cash anyway.
@@ -62,7 +63,7 @@ public sealed class LoyaltyBrowserTests
         shots.Take("05-pay");
         browser.Click("quick", 0);
         Browser.Until(() => browser.Find("done").Displayed, "the sale-complete screen");
-        Assert.Equal("Layla Hassan · +13.85 points earned · 100 points spent", browser.Find("done-points").Text);
+        Assert.Equal("Layla Hassan · +13.85 points earned · 100 points spent", Browser.Read(() => browser.Find("done-points").Text, "the points earned"));
         shots.Take("06-done-with-points");
 
         // The receipt, as the engine renders it, carries the points.

@@ -30,20 +30,20 @@ public sealed class PromotionBrowserTests
         browser.Type("promo-input", "TEA20");
         browser.Click("promo-apply");
         Browser.Until(() => browser.Find("promo-answer").Text.Length > 0, "the refusal");
-        Assert.Equal("No promotion has this code: check it.", browser.Find("promo-answer").Text);
+        Assert.Equal("No promotion has this code: check it.", Browser.Read(() => browser.Find("promo-answer").Text, "promo-answer"));
         shots.Take("01-promo-refused");
 
         Browser.Retry(() => browser.Find("promo-input").Clear(), "clear the code");
         browser.Type("promo-input", "coffee10");
         browser.Click("promo-apply");
         Browser.Until(() => !browser.Find("promo-dialog").Displayed && browser.Find("applied-promo").Displayed, "the promotion on the sale");
-        Assert.Contains("COFFEE10", browser.Find("applied-promo").Text, StringComparison.Ordinal);
-        Assert.Equal("EGP 108.00", browser.Find("total").Text);
-        Assert.False(browser.Find("promo-add").Displayed);
+        Assert.Contains("COFFEE10", Browser.Read(() => browser.Find("applied-promo").Text, "applied-promo"), StringComparison.Ordinal);
+        Assert.Equal("EGP 108.00", Browser.Read(() => browser.Find("total").Text, "total"));
+        Assert.False(Browser.Read(() => browser.Find("promo-add").Displayed, "promo-add"));
         shots.Take("02-promo-applied");
 
         browser.Click("promo-remove");
         Browser.Until(() => !browser.Find("applied-promo").Displayed, "the promotion taken off");
-        Assert.Equal("EGP 120.00", browser.Find("total").Text);
+        Assert.Equal("EGP 120.00", Browser.Read(() => browser.Find("total").Text, "total"));
     }
 }

@@ -50,7 +50,7 @@ public sealed class ShiftBrowserTests
         Browser.Until(() => Net(browser) == "online", "the till to find its connector");
         shots.Take("01-open-shift");
         // Headless Chromium on Linux has no BarcodeDetector: the camera button stays hidden, the wedge scans.
-        Assert.False(browser.Find("camera").Displayed);
+        Assert.False(Browser.Read(() => browser.Find("camera").Displayed, "camera"));
         Assert.False((bool)browser.Js("return window.posbridge.camera")!);
         browser.Type("float", "500");
         browser.Click("open-shift-btn");
@@ -61,7 +61,7 @@ public sealed class ShiftBrowserTests
         Wedge(browser, DemoCatalog.WaterBarcode);
         Wedge(browser, DemoCatalog.GoudaLabel);
         Browser.Until(() => Lines(browser) == 2 && browser.All("line")[0].Text.Contains("2 ×", StringComparison.Ordinal), "two scanned lines, water ×2");
-        Assert.Equal("EGP 164.00", browser.Find("total").Text);
+        Assert.Equal("EGP 164.00", Browser.Read(() => browser.Find("total").Text, "total"));
         shots.Take("02-sell-by-scan");
 
         // Sell by search, typed in Latin for an Arabic name.
@@ -70,16 +70,16 @@ public sealed class ShiftBrowserTests
         shots.Take("03-sell-by-search");
         browser.Click("tile", 0);
         Browser.Until(() => Lines(browser) == 3, "the searched product in the cart");
-        Assert.Equal("EGP 209.00", browser.Find("total").Text);
+        Assert.Equal("EGP 209.00", Browser.Read(() => browser.Find("total").Text, "total"));
 
         // Pay cash with a quick-tender note; the change is shown large.
         browser.Click("pay");
         Browser.Until(() => browser.Find("pay-dialog").Displayed && browser.All("quick").Count >= 4, "the pay dialog with quick tenders");
-        Assert.Equal(["Exact 209.00", "210.00", "220.00", "250.00", "300.00", "400.00"], browser.All("quick").Select(b => b.Text));
+        Assert.Equal(["Exact 209.00", "210.00", "220.00", "250.00", "300.00", "400.00"], Browser.Read(() => browser.All("quick").Select(b => b.Text).ToList(), "quick"));
         shots.Take("04-pay-cash");
         browser.Click("quick", 3);
         Browser.Until(() => browser.Find("done").Displayed, "the sale-complete screen");
-        Assert.Equal("EGP 41.00", browser.Find("change").Text);
+        Assert.Equal("EGP 41.00", Browser.Read(() => browser.Find("change").Text, "change"));
         shots.Take("05-cash-change");
         // The receipt on screen, as the engine renders it (with the sale's code, scanned for refunds).
         browser.Click("receipt");
@@ -145,7 +145,7 @@ public sealed class ShiftBrowserTests
         shots.Take("08-split-tender");
         browser.Click("charge");
         Browser.Until(() => browser.Find("done").Displayed, "the split sale complete");
-        Assert.Contains("•••• 4242", browser.Find("done").Text, StringComparison.Ordinal);
+        Assert.Contains("•••• 4242", Browser.Read(() => browser.Find("done").Text, "done"), StringComparison.Ordinal);
         shots.Take("09-split-done");
         NextSale(browser);
 
@@ -155,7 +155,7 @@ public sealed class ShiftBrowserTests
         AddTile(browser, "hot", "hot-2");
         browser.Click("pay");
         Browser.Until(() => browser.Find("pay-dialog").Displayed && !browser.Find("method-card").Enabled, "card shown unavailable offline");
-        Assert.False(browser.Find("method-qr").Enabled);
+        Assert.False(Browser.Read(() => browser.Find("method-qr").Enabled, "method-qr"));
         shots.Take("10-offline-pay");
         browser.Click("quick", 0);
         NextSale(browser);
@@ -181,7 +181,7 @@ public sealed class ShiftBrowserTests
         Browser.Until(() => Lines(browser) == 1 && browser.Find("total").Text == "EGP 38.50", "the cart back after a reload");
         browser.Click("lang");
         Browser.Until(() => (string?)browser.Js("return document.documentElement.dir") == "rtl" && Lines(browser) == 1, "Arabic, right to left, same cart");
-        Assert.Equal("٣٨٫٥٠ ج.م", browser.Find("total").Text);
+        Assert.Equal("٣٨٫٥٠ ج.م", Browser.Read(() => browser.Find("total").Text, "total"));
         browser.Click("lang");
         Browser.Until(() => (string?)browser.Js("return document.documentElement.dir") == "ltr" && Lines(browser) == 1, "English again, same cart");
         shots.Take("13-reload-and-language-keep-cart");
@@ -198,7 +198,7 @@ public sealed class ShiftBrowserTests
         browser.Type("refund-amount", "38.50");
         browser.Click("refund-search-btn");
         Browser.Until(() => browser.All("refund-found-sale").Count > 0, "sales of 38.50 found");
-        Assert.StartsWith("CAI1-T1-0001-000005", browser.All("refund-found-sale")[0].Text, StringComparison.Ordinal);
+        Assert.StartsWith("CAI1-T1-0001-000005", Browser.Read(() => browser.All("refund-found-sale")[0].Text, "refund-found-sale"), StringComparison.Ordinal);
         shots.Take("14a-refund-search");
         browser.Click("refund-found-sale", 0);
         Browser.Until(() => browser.All("refund-qty").Count == 1, "the sale's refundable lines");
@@ -211,7 +211,7 @@ public sealed class ShiftBrowserTests
         browser.Type("pin", "1234");
         browser.Click("pin-ok");
         Browser.Until(() => browser.Find("done").Displayed, "the refund complete");
-        Assert.Equal("EGP 38.50", browser.Find("change").Text);
+        Assert.Equal("EGP 38.50", Browser.Read(() => browser.Find("change").Text, "change"));
         shots.Take("15-refund-done");
         NextSale(browser);
 
