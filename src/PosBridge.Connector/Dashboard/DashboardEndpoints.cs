@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Tills;
@@ -439,17 +438,21 @@ internal static class DashboardEndpoints
                 return (null, Problems.PayloadTooLarge(MaxBodyBytes));
             }
 
-            try
+            // Read whole and bounded (a chunked body has no Content-Length), then as every endpoint reads JSON.
+            using var buffer = new MemoryStream();
+            var chunk = new byte[8192];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                var value = await http.Request.ReadFromJsonAsync<T>(cancellationToken).ConfigureAwait(false);
-                return value is null
-                    ? (null, Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", "Send a JSON object."))
-                    : (value, null);
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    return (null, Problems.PayloadTooLarge(MaxBodyBytes));
+                }
+
+                buffer.Write(chunk, 0, read);
             }
-            catch (JsonException ex)
-            {
-                return (null, Problems.MalformedJson(ex.Message));
-            }
+
+            return RequestJson.Read<T>(buffer.ToArray(), "a JSON object");
         }
     }
 }

@@ -123,12 +123,13 @@ internal sealed class TillRateLimiter : IDisposable
     public TillRateLimiter(IOptions<ConnectorOptions> options)
     {
         var perMinute = options.Value.RequestsPerMinutePerTill;
+        var pairingPerMinute = options.Value.PairingAttemptsPerMinute;
         _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
             key,
             k => new FixedWindowRateLimiterOptions
             {
                 // Pairing attempts are few by nature: a tight limit makes guessing codes pointless.
-                PermitLimit = k.StartsWith("pairing:", StringComparison.Ordinal) ? 10 : perMinute,
+                PermitLimit = k.StartsWith("pairing:", StringComparison.Ordinal) ? pairingPerMinute : perMinute,
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
                 AutoReplenishment = true,

@@ -27,6 +27,9 @@ internal sealed class ConnectorOptions
 
     public TimeSpan PairingCodeLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Pairing attempts one client address may make per minute: few by nature, so guessing codes is pointless.</summary>
+    public int PairingAttemptsPerMinute { get; set; } = 10;
+
     public DispatchOptions Dispatch { get; set; } = new();
 
     /// <summary>The dates a sale may carry, around the connector's clock.</summary>
@@ -130,6 +133,11 @@ internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOpti
         if (options.RequestsPerMinutePerTill < 1)
         {
             failures.Add($"PosBridge:RequestsPerMinutePerTill is {options.RequestsPerMinutePerTill}; use 1 or more.");
+        }
+
+        if (options.PairingAttemptsPerMinute is < 1 or > 1000)
+        {
+            failures.Add($"PosBridge:PairingAttemptsPerMinute is {options.PairingAttemptsPerMinute}; use 1 to 1000.");
         }
 
         if (options.PairingCodeLifetime <= TimeSpan.Zero || options.PairingCodeLifetime > TimeSpan.FromDays(30))

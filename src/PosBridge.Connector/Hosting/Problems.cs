@@ -10,6 +10,8 @@ internal static class Problems
 
     public static IResult MalformedJson(string detail) => Problem(StatusCodes.Status400BadRequest, "malformed-json", "The body is not valid JSON.", detail);
 
+    public static IResult InvalidEncoding(int offset) => Problem(StatusCodes.Status400BadRequest, "invalid-encoding", "The body is not UTF-8 text.", $"Byte {offset + 1} of the body is not valid UTF-8; send the JSON encoded as UTF-8.");
+
     public static IResult InvalidRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", detail);
 
     public static IResult BatchTooLarge(int count, int max) => Problem(StatusCodes.Status400BadRequest, "batch-too-large", "Too many sales in one upload.", $"The upload has {count} sales; send at most {max} per request.");

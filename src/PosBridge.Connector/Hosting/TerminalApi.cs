@@ -115,25 +115,16 @@ internal static class TerminalApi
             return RateLimited(context, retryAfter);
         }
 
-        var body = await ReadBodyAsync(context, MaxPairingBytes, cancellationToken).ConfigureAwait(false);
+        var (body, unreadable) = await ReadBodyAsync(context, MaxPairingBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Problems.PayloadTooLarge(MaxPairingBytes);
+            return unreadable!;
         }
 
-        PairingRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<PairingRequest>(body, Json);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.InvalidRequest($"Send {{\"code\": \"ABCDE-FGHJK\", \"deviceName\": \"…\"}}. {ex.Message.Split(" Path:", 2)[0]}");
-        }
-
+        var (request, invalid) = RequestJson.Read<PairingRequest>(body, "{\"code\": \"ABCDE-FGHJK\", \"deviceName\": \"…\"}");
         if (request is null)
         {
-            return Problems.InvalidRequest("Send {\"code\": \"ABCDE-FGHJK\", \"deviceName\": \"…\"}.");
+            return invalid!;
         }
 
         var (response, problem) = await pairing.RedeemAsync(request, cancellationToken).ConfigureAwait(false);
@@ -150,10 +141,10 @@ internal static class TerminalApi
         Metrics.ConnectorMetrics metrics,
         CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(context, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        var (body, unreadable) = await ReadBodyAsync(context, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Refuse(context, logger, Problems.PayloadTooLarge(options.Value.MaxRequestBytes), "payload-too-large");
+            return Refuse(context, logger, unreadable!, "unreadable-body");
         }
 
         var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
@@ -195,10 +186,10 @@ internal static class TerminalApi
         ILogger<Shifts.ShiftClosings> logger,
         CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(context, MaxShiftClosingBytes, cancellationToken).ConfigureAwait(false);
+        var (body, unreadable) = await ReadBodyAsync(context, MaxShiftClosingBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Refuse(context, logger, Problems.PayloadTooLarge(MaxShiftClosingBytes), "payload-too-large");
+            return Refuse(context, logger, unreadable!, "unreadable-body");
         }
 
         var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
@@ -217,25 +208,16 @@ internal static class TerminalApi
             return Refuse(context, logger, Problems.StoreNotConfigured(till.StoreId), "store-not-configured");
         }
 
-        ShiftClosing? closing;
-        try
-        {
-            closing = JsonSerializer.Deserialize<ShiftClosing>(body, Json);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.MalformedJson(ex.Message.Split(" Path:", 2)[0]);
-        }
-
+        var (closing, invalid) = RequestJson.Read<ShiftClosing>(body, "the shift's close: storeId, tillId, shiftId, openedAtUtc, closedAtUtc, currency, openingFloat, expectedCash, countedCash, saleCount");
         if (closing is null)
         {
-            return Problems.InvalidRequest("Send the shift's close: storeId, tillId, shiftId, openedAtUtc, closedAtUtc, currency, openingFloat, expectedCash, countedCash, saleCount.");
+            return Refuse(context, logger, invalid!, "invalid-shift-closing");
         }
 
         var problems = closing.Validate().ToList();
         if (closing.TillId != till.Id || closing.StoreId != till.StoreId)
         {
-            problems.Add($"the close is for till '{closing.StoreId}/{closing.TillId}', but the request is signed by till '{till.StoreId}/{till.Id}'.");
+            problems.Add($"storeId and tillId name till '{closing.StoreId}/{closing.TillId}', but the request is signed by till '{till.StoreId}/{till.Id}'; a till closes its own shifts.");
         }
 
         if (closing.Currency is { Length: 3 } currency && currency.All(char.IsAsciiLetterUpper) && !string.Equals(currency, store.Currency.Code, StringComparison.Ordinal))
@@ -267,10 +249,10 @@ internal static class TerminalApi
         ILogger<Receipts.ReceiptMessageStore> logger,
         CancellationToken cancellationToken)
     {
-        var body = await ReadBodyAsync(context, MaxReceiptRequestBytes, cancellationToken).ConfigureAwait(false);
+        var (body, unreadable) = await ReadBodyAsync(context, MaxReceiptRequestBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return Refuse(context, logger, Problems.PayloadTooLarge(MaxReceiptRequestBytes), "payload-too-large");
+            return Refuse(context, logger, unreadable!, "unreadable-body");
         }
 
         var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
@@ -284,19 +266,10 @@ internal static class TerminalApi
             return RateLimited(context, retryAfter);
         }
 
-        ReceiptMessageRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<ReceiptMessageRequest>(body, Json);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.MalformedJson(ex.Message.Split(" Path:", 2)[0]);
-        }
-
+        var (request, invalid) = RequestJson.Read<ReceiptMessageRequest>(body, "requestId, saleId, saleNumber, channel ('email' or 'sms'), to, language and receiptHtml");
         if (request is null)
         {
-            return Problems.InvalidRequest("Send requestId, saleId, saleNumber, channel ('email' or 'sms'), to, language and receiptHtml.");
+            return Refuse(context, logger, invalid!, "invalid-receipt-request");
         }
 
         var problems = request.Validate();
@@ -307,9 +280,12 @@ internal static class TerminalApi
 
         var receipt = await receipts.ReceiveAsync(till.StoreId, till.Id, request, options.Value.LinkLifetime, cancellationToken).ConfigureAwait(false);
         Log.ReceiptRequestReceived(logger, till.Id, request.SaleNumber, request.Channel, receipt);
-        return receipt == Receipts.ReceiptRequestReceipt.Conflict
-            ? Problems.ReceiptRequestConflict(request.RequestId)
-            : Results.Json(new ReceiptMessageResponse { Status = receipt == Receipts.ReceiptRequestReceipt.Accepted ? "accepted" : "duplicate" }, Json);
+        return receipt switch
+        {
+            Receipts.ReceiptRequestReceipt.Conflict => Problems.ReceiptRequestConflict(request.RequestId),
+            Receipts.ReceiptRequestReceipt.OtherStoresSale => Problems.InvalidRequest($"saleId {request.SaleId} is not a sale of store '{till.StoreId}'; a till sends receipts of its own store's sales."),
+            _ => Results.Json(new ReceiptMessageResponse { Status = receipt == Receipts.ReceiptRequestReceipt.Accepted ? "accepted" : "duplicate" }, Json),
+        };
     }
 
     private static async Task<IResult> StatusAsync(
@@ -341,12 +317,16 @@ internal static class TerminalApi
         return Problems.RateLimited(retryAfter);
     }
 
-    /// <summary>Reads the body whole (the signature covers it), refusing more than <paramref name="max"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body whole (the signature covers it), refusing more than <paramref name="max"/> bytes with 413 whether
+    /// or not the request says its length (a chunked body is counted as it arrives), and a body that cannot be read
+    /// (a broken chunked encoding) with 400.
+    /// </summary>
+    private static async Task<(byte[]? Body, IResult? Problem)> ReadBodyAsync(HttpContext context, long max, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength > max)
         {
-            return null;
+            return (null, Problems.PayloadTooLarge(max));
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -356,17 +336,28 @@ internal static class TerminalApi
 
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (buffer.Length + read > max)
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                return null;
-            }
+                if (buffer.Length + read > max)
+                {
+                    return (null, Problems.PayloadTooLarge(max));
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.PayloadTooLarge(max));
+        }
+        catch (BadHttpRequestException)
+        {
+            return (null, Problems.InvalidRequest("The request body could not be read to its end (a broken chunked encoding or a body shorter than its Content-Length); send it again."));
         }
 
-        return buffer.ToArray();
+        return (buffer.ToArray(), null);
     }
 }

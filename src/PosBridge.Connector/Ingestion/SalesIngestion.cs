@@ -27,14 +27,20 @@ internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores,
             return new(null, Problems.StoreNotConfigured(till.StoreId));
         }
 
+        if (RequestJson.CheckText(body.Span) is { } unreadable)
+        {
+            return new(null, unreadable);
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
+            // Repeated fields inside a sale are that sale's problem (its own reader refuses them), not the batch's.
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException ex)
         {
-            return new(null, Problems.MalformedJson(ex.Message.Split(" Path:", 2)[0]));
+            return new(null, Problems.MalformedJson(RequestJson.Where(ex)));
         }
 
         using (document)
@@ -108,6 +114,11 @@ internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores,
 
     private static (Sale? Sale, IReadOnlyList<UploadError>? Errors) Check(Till till, Stores.Store store, JsonElement element, SaleDateWindow dates)
     {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return (null, [new UploadError { Field = "$", Message = $"is {(element.ValueKind == JsonValueKind.Null ? "null" : "not a JSON object")}; each entry of sales is one sale document (an object)." }]);
+        }
+
         Sale? sale;
         try
         {
@@ -126,7 +137,7 @@ internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores,
 
         if (!string.Equals(sale.TillId, till.Id, StringComparison.Ordinal) || !string.Equals(sale.StoreId, till.StoreId, StringComparison.Ordinal))
         {
-            return (sale, [new UploadError { Field = "tillId", Message = $"the sale is from till '{sale.TillId}' of store '{sale.StoreId}', but this request is signed by till '{till.Id}' of store '{till.StoreId}'." }]);
+            return (sale, [new UploadError { Field = string.Equals(sale.StoreId, till.StoreId, StringComparison.Ordinal) ? "tillId" : "storeId", Message = $"the sale is from till '{sale.TillId}' of store '{sale.StoreId}', but this request is signed by till '{till.Id}' of store '{till.StoreId}'." }]);
         }
 
         if (!string.Equals(sale.Currency, store.Currency.Code, StringComparison.Ordinal))

@@ -16,6 +16,9 @@ internal enum ReceiptRequestReceipt
 
     /// <summary>The same request id arrived before with other content (or from another till): never overwritten.</summary>
     Conflict,
+
+    /// <summary>The sale it names is stored for another store: a till sends receipts of its own store's sales only.</summary>
+    OtherStoresSale,
 }
 
 /// <summary>A stored receipt message as the send job needs it.</summary>
@@ -70,6 +73,14 @@ internal sealed class ReceiptMessageStore(ConnectorDatabase database, SecretProt
                             ? ReceiptRequestReceipt.Duplicate
                             : ReceiptRequestReceipt.Conflict;
                     }
+                }
+
+                // The sale may not have reached the connector yet (receipts and sales travel apart), but once it has
+                // it must be this store's.
+                var saleStore = await Sql.ScalarAsync(connection, transaction, "SELECT store_id FROM sales WHERE id = $sale", cancellationToken, ("$sale", request.SaleId.ToString("D"))).ConfigureAwait(false) as string;
+                if (saleStore is not null && !string.Equals(saleStore, storeId, StringComparison.Ordinal))
+                {
+                    return ReceiptRequestReceipt.OtherStoresSale;
                 }
 
                 await Sql.ExecuteAsync(

@@ -217,6 +217,17 @@ internal static class Migrations
         );
         CREATE INDEX provider_fees_reported ON provider_fees (store_id, reported_at);
         """,
+        // 10: the nonces of till requests seen within the replay window, so a request replayed after a restart (or to
+        // another connector on the same database) is refused. Rows past expires_at are deleted as new ones come.
+        """
+        CREATE TABLE request_nonces (
+            till_id         TEXT    NOT NULL,
+            nonce           TEXT    NOT NULL,
+            expires_at      INTEGER NOT NULL,
+            PRIMARY KEY (till_id, nonce)
+        ) WITHOUT ROWID;
+        CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,11 +17,6 @@ internal sealed record TillAuthentication(Till? Till, IResult? Problem);
 /// </summary>
 internal sealed class TillAuthenticator(ITillStore tills, SecretProtector secrets, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
 {
-    // Nonces seen within the replay window, per till. One instance's memory: a cluster needs a shared
-    // store here (the scale-out issue), since a replay could reach another instance.
-    private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
-    private long _nextPrune;
-
     public static string HashCredential(string credential) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)));
 
     public async Task<TillAuthentication> AuthenticateAsync(HttpRequest request, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
@@ -72,33 +66,15 @@ internal sealed class TillAuthenticator(ITillStore tills, SecretProtector secret
             return Fail(Problems.StaleTimestamp(window));
         }
 
-        // Only signed requests reach here, so a stranger cannot fill this table.
-        var expires = (now + window + window).ToUnixTimeSeconds();
-        if (!_seen.TryAdd($"{till.Id}\n{nonce}", expires))
+        // Only signed requests reach here, so a stranger cannot fill this table. Kept in the database for the whole
+        // window either side of the timestamp: a replay after a restart, or to another connector, is refused too.
+        if (!await tills.UseNonceAsync(till.Id, nonce, sent + window + window, now, cancellationToken).ConfigureAwait(false))
         {
             return Fail(Problems.Replayed());
         }
 
-        Prune(now.ToUnixTimeSeconds());
         return new TillAuthentication(till, null);
     }
 
     private static TillAuthentication Fail(IResult problem) => new(null, problem);
-
-    private void Prune(long now)
-    {
-        if (now < Interlocked.Read(ref _nextPrune))
-        {
-            return;
-        }
-
-        Interlocked.Exchange(ref _nextPrune, now + 60);
-        foreach (var (key, expires) in _seen)
-        {
-            if (expires < now)
-            {
-                _seen.TryRemove(key, out _);
-            }
-        }
-    }
 }

@@ -43,11 +43,33 @@ internal interface ITillStore
     Task<bool> RevokeAsync(string tillId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     Task AuditAsync(string actor, string action, string subject, string? details, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that <paramref name="tillId"/> used <paramref name="nonce"/>, kept until <paramref name="expiresAt"/>;
+    /// false when it was used before. Durable before it returns, and atomic across every connector on the database
+    /// (a unique key on till and nonce), so a replay is refused after a restart and on another instance alike.
+    /// Nonces expired by <paramref name="now"/> are deleted on the way.
+    /// </summary>
+    Task<bool> UseNonceAsync(string tillId, string nonce, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 internal sealed class SqliteTillStore(ConnectorDatabase database) : ITillStore
 {
     private const string TillColumns = "id, store_id, name, created_at, paired_at, revoked_at, last_contact_at";
+
+    public Task<bool> UseNonceAsync(string tillId, string nonce, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(connection, transaction, "DELETE FROM request_nonces WHERE expires_at < $now", cancellationToken, ("$now", Sql.ToUnixMs(now))).ConfigureAwait(false);
+                await using var insert = Sql.Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO request_nonces (till_id, nonce, expires_at) VALUES ($till, $nonce, $expires) ON CONFLICT (till_id, nonce) DO NOTHING",
+                    ("$till", tillId), ("$nonce", nonce), ("$expires", Sql.ToUnixMs(expiresAt)));
+                return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            },
+            cancellationToken);
 
     public Task<Till> AddPairingCodeAsync(string tillId, string storeId, string name, string codeHash, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         database.WriteAsync(

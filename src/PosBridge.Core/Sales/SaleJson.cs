@@ -104,9 +104,19 @@ public static partial class SaleJson
             return new ValidationError(path, "has a value of the wrong type or format (numbers are plain JSON numbers, enums are names such as \"cash\").");
         }
 
-        // The serializer's own wording, minus the type names and positions meant for developers.
+        if (message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ValidationError(path, "is nested too deeply.");
+        }
+
+        // The serializer's own wording (or a converter's sentence), minus positions and type names meant for developers.
         var plain = message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].Trim();
-        return new ValidationError(path, plain.Length > 0 ? plain : "is not valid JSON.");
+        if (plain.Length == 0 || TypeName().IsMatch(plain))
+        {
+            return new ValidationError(path, "has a value of the wrong type or shape for this field.");
+        }
+
+        return new ValidationError(path, plain);
     }
 
     private static string Join(string path, string name) => path == "$" ? name : $"{path}.{name}";
@@ -134,6 +144,9 @@ public static partial class SaleJson
         options.MakeReadOnly();
         return options;
     }
+
+    [GeneratedRegex("System\\.|PosBridge\\.|Microsoft\\.|`[0-9]|\\bType\\b|\\btype '")]
+    private static partial Regex TypeName();
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();

@@ -128,9 +128,22 @@ public sealed record ShiftClosing
         var problems = new List<string>();
         foreach (var (name, value) in new[] { ("storeId", StoreId), ("tillId", TillId), ("shiftId", ShiftId) })
         {
-            if (string.IsNullOrWhiteSpace(value) || value.Length > 64)
+            if (string.IsNullOrWhiteSpace(value) || value.Length > 64 || value.Any(char.IsControl))
             {
-                problems.Add($"{name} must be 1 to 64 characters.");
+                problems.Add($"{name} must be 1 to 64 characters without control characters.");
+            }
+        }
+
+        if (OpenedAtUtc < Sales.SaleLimits.Earliest || ClosedAtUtc >= Sales.SaleLimits.Latest)
+        {
+            problems.Add("openedAtUtc and closedAtUtc must be between 2000-01-01 and 2099-12-31.");
+        }
+
+        foreach (var (name, value) in new[] { ("openingFloat", OpeningFloat), ("cashIn", CashIn), ("cashOut", CashOut), ("expectedCash", ExpectedCash), ("countedCash", CountedCash) })
+        {
+            if (Math.Abs(value) > Sales.SaleLimits.MaxAmount)
+            {
+                problems.Add($"{name} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; amounts are at most {Sales.SaleLimits.MaxAmount.ToString(System.Globalization.CultureInfo.InvariantCulture)} either way.");
             }
         }
 

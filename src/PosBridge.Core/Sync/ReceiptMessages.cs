@@ -51,14 +51,14 @@ public sealed record ReceiptMessageRequest
             problems.Add("saleId must be the sale's UUID.");
         }
 
-        if (string.IsNullOrWhiteSpace(SaleNumber) || SaleNumber.Length > 64)
+        if (string.IsNullOrWhiteSpace(SaleNumber) || SaleNumber.Length > 64 || SaleNumber.Any(char.IsControl))
         {
-            problems.Add("saleNumber must be 1 to 64 characters.");
+            problems.Add("saleNumber must be 1 to 64 characters without control characters.");
         }
 
         if (ReceiptAddress.Normalize(Channel, To, out _) is { } problem)
         {
-            problems.Add(problem);
+            problems.Add("to: " + problem);
         }
 
         if (Language is not ("en" or "ar"))
@@ -66,14 +66,18 @@ public sealed record ReceiptMessageRequest
             problems.Add($"language '{Language}' must be 'en' or 'ar'.");
         }
 
-        if (StoreName is { Length: > 200 })
+        if (StoreName is { Length: > 200 } || (StoreName is not null && StoreName.Any(char.IsControl)))
         {
-            problems.Add("storeName must be at most 200 characters.");
+            problems.Add("storeName must be at most 200 characters without control characters.");
         }
 
         if (string.IsNullOrWhiteSpace(ReceiptHtml) || ReceiptHtml.Length > MaxHtmlChars)
         {
             problems.Add($"receiptHtml must be the receipt's HTML, at most {MaxHtmlChars} characters.");
+        }
+        else if (ReceiptHtml.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            problems.Add("receiptHtml contains a control character other than a line break or tab.");
         }
 
         return problems;
