@@ -81,6 +81,13 @@ internal static class CommandLine
             await error.WriteLineAsync($"posbridge: {ex.Message}").ConfigureAwait(false);
             return InputProblems;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // Settings a manager can fix: every failure, each naming its setting.
+            ArgumentNullException.ThrowIfNull(error);
+            await error.WriteLineAsync($"posbridge: the connector's settings are not valid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
+            return InputProblems;
+        }
     }
 
     private static async Task<int> DispatchAsync(string[] args, TextReader input, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)

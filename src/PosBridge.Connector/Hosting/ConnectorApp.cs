@@ -49,6 +49,7 @@ internal static class ConnectorApp
     {
         services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
+        Stores.StoreDirectory.AddStores(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddMetrics();

@@ -17,11 +17,16 @@ internal sealed record IngestionResult(SalesUploadResponse? Response, IResult? P
 /// (refunds against their originals), then stores the valid ones in one transaction and answers per
 /// sale only once that transaction is committed.
 /// </summary>
-internal sealed class SalesIngestion(IInbox inbox, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
+internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
 {
     public async Task<IngestionResult> IngestAsync(Till till, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(till);
+        if (stores.Find(till.StoreId) is not { } store)
+        {
+            return new(null, Problems.StoreNotConfigured(till.StoreId));
+        }
+
         JsonDocument document;
         try
         {
@@ -55,7 +60,7 @@ internal sealed class SalesIngestion(IInbox inbox, TimeProvider timeProvider, IO
             var index = 0;
             foreach (var element in salesElement.EnumerateArray())
             {
-                var (sale, errors) = await CheckAsync(till, element, inBatch, cancellationToken).ConfigureAwait(false);
+                var (sale, errors) = await CheckAsync(till, store, element, inBatch, cancellationToken).ConfigureAwait(false);
                 if (errors is not null)
                 {
                     results[index] = new SaleUploadResult { Index = index, Id = sale?.Id ?? TryReadId(element), Status = UploadStatus.Rejected, Errors = errors };
@@ -95,7 +100,7 @@ internal sealed class SalesIngestion(IInbox inbox, TimeProvider timeProvider, IO
         }
     }
 
-    private async Task<(Sale? Sale, IReadOnlyList<UploadError>? Errors)> CheckAsync(Till till, JsonElement element, Dictionary<Guid, Sale> inBatch, CancellationToken cancellationToken)
+    private async Task<(Sale? Sale, IReadOnlyList<UploadError>? Errors)> CheckAsync(Till till, Stores.Store store, JsonElement element, Dictionary<Guid, Sale> inBatch, CancellationToken cancellationToken)
     {
         Sale? sale;
         try
@@ -116,6 +121,11 @@ internal sealed class SalesIngestion(IInbox inbox, TimeProvider timeProvider, IO
         if (!string.Equals(sale.TillId, till.Id, StringComparison.Ordinal) || !string.Equals(sale.StoreId, till.StoreId, StringComparison.Ordinal))
         {
             return (sale, [new UploadError { Field = "tillId", Message = $"the sale is from till '{sale.TillId}' of store '{sale.StoreId}', but this request is signed by till '{till.Id}' of store '{till.StoreId}'." }]);
+        }
+
+        if (!string.Equals(sale.Currency, store.Currency.Code, StringComparison.Ordinal))
+        {
+            return (sale, [new UploadError { Field = "currency", Message = $"the sale is in '{sale.Currency}', but store '{store.Id}' sells in {store.Currency.Code}; the till's currency setting must be the store's." }]);
         }
 
         RefundHistory? history = null;

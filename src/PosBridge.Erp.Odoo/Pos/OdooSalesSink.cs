@@ -40,19 +40,25 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
 
     public int PreferredBatchSize => _options.BatchSize;
 
-    /// <summary>Closes the Odoo session of a till's shift with the counted cash; false when the shift never had one.</summary>
-    public Task<bool> CloseShiftAsync(string storeId, string tillId, string shiftId, decimal? countedCash, CancellationToken cancellationToken = default)
-    {
-        var config = _lookups.ConfigFor(storeId, tillId)
-            ?? throw new ArgumentException($"Till '{storeId}/{tillId}' has no pos.config in Odoo:Pos:Tills.", nameof(tillId));
-        return _sessions.CloseShiftAsync(config, tillId, shiftId, countedCash, null, cancellationToken);
-    }
+    /// <summary>
+    /// Closes the Odoo session of a till's shift with the counted cash alone (null: the cash Odoo expects), its
+    /// float left as Odoo expects it; false when the shift never had one.
+    /// </summary>
+    public Task<bool> CloseShiftAsync(string storeId, string tillId, string shiftId, decimal? countedCash, CancellationToken cancellationToken = default) =>
+        CloseShiftAsync(storeId, tillId, shiftId, countedCash is { } counted ? new ShiftCash(null, 0m, 0m, counted) : null, cancellationToken);
 
-    /// <summary>Closes the shift's pos.session with the till's counted cash (the Z report).</summary>
+    /// <summary>Closes the shift's pos.session with the till's Z report: float, cash in/out and counted cash.</summary>
     public Task<bool> CloseShiftAsync(Core.Sync.ShiftClosing closing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(closing);
-        return CloseShiftAsync(closing.StoreId, closing.TillId, closing.ShiftId, closing.CountedCash, cancellationToken);
+        return CloseShiftAsync(closing.StoreId, closing.TillId, closing.ShiftId, new ShiftCash(closing.OpeningFloat, closing.CashIn, closing.CashOut, closing.CountedCash), cancellationToken);
+    }
+
+    private Task<bool> CloseShiftAsync(string storeId, string tillId, string shiftId, ShiftCash? cash, CancellationToken cancellationToken)
+    {
+        var config = _lookups.ConfigFor(storeId, tillId)
+            ?? throw new ArgumentException($"Till '{storeId}/{tillId}' has no pos.config in Odoo:Pos:Tills.", nameof(tillId));
+        return _sessions.CloseShiftAsync(config, tillId, shiftId, cash, null, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SaleDeliveryResult>> DeliverAsync(IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default)
