@@ -117,6 +117,7 @@ public sealed class LedgerExport : ILedgerWriter
         var context = Context(staging, period);
         var run = new JournalRun();
         var journalCount = 0;
+        var salesWritten = 0;
         using var writer = LedgerFileWriter.Create(Dialect, context);
         await foreach (var journal in JournalsAsync(period, sales, adjustments, run, cancellationToken).ConfigureAwait(false))
         {
@@ -124,6 +125,7 @@ public sealed class LedgerExport : ILedgerWriter
             {
                 writer.Write(journal);
                 journalCount++;
+                salesWritten += journal.SaleIds.Count;
             }
             catch (JournalRefusedException e)
             {
@@ -145,6 +147,12 @@ public sealed class LedgerExport : ILedgerWriter
         if (run.SaleCount == 0 && journalCount == 0 && !run.HasProblems)
         {
             return Fail(period, $"No sales, shift counts or provider fees of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
+        }
+
+        if (!run.HasProblems && salesWritten != run.SaleCount)
+        {
+            // Every sale of the period is in a written journal, or the export fails: a ledger never leaves a sale out.
+            run.Add([], $"{run.SaleCount} sale(s) fall on the period but {salesWritten} were written");
         }
 
         IReadOnlyList<string> staged = [];
@@ -180,7 +188,12 @@ public sealed class LedgerExport : ILedgerWriter
         }
 
         Log.ExportWritten(_logger, Name, journalCount, StoreId, period.From, period.To, files.Count);
-        return LedgerWriteResult.Written(files, journalCount);
+        foreach (var note in writer.Notes)
+        {
+            Log.ExportNote(_logger, Name, note);
+        }
+
+        return LedgerWriteResult.Written(files, journalCount, writer.Notes);
     }
 
     /// <summary>

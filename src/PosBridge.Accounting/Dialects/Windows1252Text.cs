@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using PosBridge.Accounting.Setup;
 
-namespace PosBridge.Accounting.Dialects.Datev;
+namespace PosBridge.Accounting.Dialects;
 
 /// <summary>
-/// Windows-1252 for DATEV: an encoding that throws instead of writing '?', and a transliteration for
+/// Windows-1252 for DATEV and Sage 50: an encoding that throws instead of writing '?', and a transliteration for
 /// text it cannot hold (accents dropped, Arabic letters spelled in Latin) when configured.
 /// </summary>
-internal static class DatevText
+internal static class Windows1252Text
 {
     // Arabic letters to a plain Latin spelling (a simplified ISO 233 without diacritics).
     private static readonly Dictionary<char, string> Arabic = new()
@@ -66,16 +66,32 @@ internal static class DatevText
             : throw new JournalRefusedException($"text '{text}' has characters Windows-1252 cannot hold and PosBridge cannot transliterate.");
     }
 
+    /// <summary>
+    /// The text cut to at most <paramref name="max"/> characters at the last word boundary that keeps at least
+    /// half of it (a single long word is cut where it must), so a name is never left as half a word.
+    /// </summary>
+    public static string Cut(string text, int max)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var space = text.LastIndexOf(' ', max);
+        return (space >= max / 2 ? text[..space] : text[..max]).TrimEnd();
+    }
+
+    /// <summary>
+    /// Each character Windows-1252 cannot hold spelled in Latin letters (Arabic letters by a simplified ISO 233,
+    /// others without their accents); what it holds ("é", "ß", "–") stays as it is.
+    /// </summary>
     public static string Transliterate(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in text.Normalize(NormalizationForm.FormC))
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue;
-            }
-
             if (Arabic.TryGetValue(c, out var arabic))
             {
                 builder.Append(arabic);
@@ -84,14 +100,23 @@ internal static class DatevText
             {
                 builder.Append(latin);
             }
-            else
+            else if (c < 0x80 || CanEncodeSlow(c.ToString()))
             {
                 builder.Append(c);
             }
+            else
+            {
+                foreach (var part in c.ToString().Normalize(NormalizationForm.FormD))
+                {
+                    if (CharUnicodeInfo.GetUnicodeCategory(part) != UnicodeCategory.NonSpacingMark)
+                    {
+                        builder.Append(part);
+                    }
+                }
+            }
         }
 
-        // Recompose what Windows-1252 holds precomposed; marks were dropped above only where needed.
-        return builder.ToString().Normalize(NormalizationForm.FormC);
+        return builder.ToString();
     }
 
     private static Encoding CreateWindows1252()
