@@ -73,12 +73,12 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             return [];
         }
 
-        var version = await _client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        var uid = await _client.GetUserIdAsync(cancellationToken).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var results = new Dictionary<Guid, SaleDeliveryResult>();
-
         try
         {
+            var version = await _client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+            var uid = await _client.GetUserIdAsync(cancellationToken).ConfigureAwait(false);
             var existing = await FindOrdersAsync(version, [.. sales.Select(s => (s.Id, s.SaleNumber))], cancellationToken).ConfigureAwait(false);
             var toSend = new List<ResolvedSale>();
             foreach (var sale in sales)
@@ -101,8 +101,10 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
                 }
             }
 
-            // From 18 every order of one sync_from_ui call must belong to one session.
-            foreach (var group in toSend.GroupBy(r => r.SessionId))
+            // Up to 17 create_from_ui takes each order's session from the order: the tills' orders share calls of
+            // the server's best size. From 18 every order of one sync_from_ui call must belong to one session.
+            var groups = version.UsesSyncFromUi ? toSend.GroupBy(r => r.SessionId).Select(g => g.ToList()) : [toSend];
+            foreach (var group in groups)
             {
                 foreach (var chunk in group.Chunk(_options.BatchSize))
                 {
@@ -123,13 +125,23 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
         catch (OdooException ex) when (ex.IsTransient)
         {
             // What was created is found by the look-up of the next attempt; nothing is sent twice.
-            foreach (var sale in sales.Where(s => !results.ContainsKey(s.Id)))
+            var unsent = sales.Where(s => !results.ContainsKey(s.Id)).ToList();
+            Log.OdooDown(_logger, ex.Message, unsent.Count);
+            Log.OdooDownDetail(_logger, ex);
+            foreach (var sale in unsent)
             {
                 results[sale.Id] = SaleDeliveryResult.RetryLater(sale.Id, ex.Message, ex.RetryAfter);
             }
+
+            return [.. sales.Select(s => results[s.Id])];
         }
 
-        return [.. sales.Select(s => results[s.Id])];
+        var answer = sales.Select(s => results[s.Id]).ToList();
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var counts = answer.CountBy(r => r.Outcome).ToDictionary();
+        int done = counts.GetValueOrDefault(DeliveryOutcome.Done), duplicates = counts.GetValueOrDefault(DeliveryOutcome.Duplicate), rejected = counts.GetValueOrDefault(DeliveryOutcome.Rejected), waiting = counts.GetValueOrDefault(DeliveryOutcome.RetryLater);
+        Log.BatchDelivered(_logger, answer.Count, elapsed, done, duplicates, rejected, waiting);
+        return answer;
     }
 
     private async Task SendAsync(OdooServerVersion version, long uid, ResolvedSale[] batch, Dictionary<Guid, SaleDeliveryResult> results, CancellationToken cancellationToken)

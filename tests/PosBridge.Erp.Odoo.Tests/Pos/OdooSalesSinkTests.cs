@@ -202,6 +202,64 @@ public sealed class OdooSalesSinkTests
         Assert.Single(Orders(odoo));
     }
 
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(17, 1)]
+    [InlineData(18, 2)]
+    public async Task Deliver_SalesOfTwoTills_ShareOneOrderCallUpTo17_OneCallPerSessionFrom18(int version, int calls)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var sales = Enumerable.Range(0, 40).Select(i => Odoo.CafeSale(till: i % 2 == 0 ? "T1" : "T2", shift: "S1")).ToList();
+
+        var results = await Odoo.Sink(client).DeliverAsync(sales, Ct);
+
+        Assert.All(results, r => Assert.Equal(DeliveryOutcome.Done, r.Outcome));
+        Assert.Equal(calls, odoo.Calls.Count(c => c.Method is "create_from_ui" or "sync_from_ui"));
+        Assert.Equal(2, odoo.Read(s => s["pos.order"].Records.Values.Select(o => o["session_id"]!.Value<long>()).Distinct().Count()));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<PosBridge.Erp.Odoo.Pos.OdooSalesSink>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message, Exception? Exception)> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add((logLevel, formatter(state, exception), exception));
+    }
+
+    [Fact]
+    public async Task Deliver_LogsOneLinePerBatch_AndOneClearLineWhenOdooIsDown_StackOnlyAtDebug()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var logger = new ListLogger();
+        var sink = new PosBridge.Erp.Odoo.Pos.OdooSalesSink(client, Odoo.EmulatorPos(), logger);
+
+        await sink.DeliverAsync([Odoo.CafeSale()], Ct); // opens the shift's session (a line of its own)
+        logger.Lines.Clear();
+        await sink.DeliverAsync([.. Enumerable.Range(0, 30).Select(_ => Odoo.CafeSale())], Ct);
+        var batch = Assert.Single(logger.Lines, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information);
+        Assert.Equal("Odoo took a batch of 30 sales in", batch.Message[..32]);
+        Assert.EndsWith(": 30 delivered, 0 already there, 0 rejected, 0 to try again", batch.Message, StringComparison.Ordinal);
+        logger.Lines.Clear();
+
+        odoo.Inject(new Fault(FaultKind.BadGateway, Times: 50));
+        var results = await sink.DeliverAsync([Odoo.CafeSale(), Odoo.CafeSale()], Ct);
+
+        Assert.All(results, r => Assert.Equal(DeliveryOutcome.RetryLater, r.Outcome));
+        var down = Assert.Single(logger.Lines, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, down.Level);
+        Assert.StartsWith("Odoo is not answering (", down.Message, StringComparison.Ordinal);
+        Assert.EndsWith("2 sales wait and are sent again later, nothing is lost or doubled", down.Message, StringComparison.Ordinal);
+        Assert.Null(down.Exception);
+        Assert.All(logger.Lines.Where(l => l.Exception is not null), l => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, l.Level));
+    }
+
     [Fact]
     public async Task Deliver_UnmappedTillOrPaymentMethod_IsRejectedNamingTheSetting()
     {
