@@ -251,6 +251,11 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             return (null, SaleDeliveryResult.Rejected(sale.Id, $"Till '{sale.StoreId}/{sale.TillId}' is not mapped to a pos.config: add it to Odoo:Pos:Tills."));
         }
 
+        if (await _lookups.CurrencyProblemAsync(config.Value, sale, cancellationToken).ConfigureAwait(false) is { } currencyProblem)
+        {
+            return (null, SaleDeliveryResult.Rejected(sale.Id, currencyProblem));
+        }
+
         var products = await _lookups.ResolveProductsAsync(sale.Lines, cancellationToken).ConfigureAwait(false);
         foreach (var line in sale.Lines)
         {
@@ -280,12 +285,13 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
         var methods = new List<long>();
         foreach (var payment in sale.Payments)
         {
-            if (_lookups.PaymentMethodFor(payment.MethodId) is not { } method)
+            var (method, problem) = await _lookups.PaymentMethodForAsync(config.Value, payment, cancellationToken).ConfigureAwait(false);
+            if (method is null)
             {
-                return (null, SaleDeliveryResult.Rejected(sale.Id, $"Payment method '{payment.MethodId}' has no pos.payment.method in Odoo: add it to Odoo:Pos:PaymentMethods."));
+                return (null, SaleDeliveryResult.Rejected(sale.Id, problem!));
             }
 
-            methods.Add(method);
+            methods.Add(method.Value);
         }
 
         var refunded = new Dictionary<int, long>();
