@@ -199,7 +199,8 @@ public sealed class LedgerExport : ILedgerWriter
     /// <summary>
     /// The period's journals in the order they are written: per sale as the sales come, or one per business
     /// day at the end; then the shifts' cash journals and the providers' fees. Problems are collected in <paramref name="run"/>; once
-    /// there is one, no more journals are given, but sales are still read so every problem is named.
+    /// there is one, per-sale journals are still given (so the dialect names every sale it cannot hold) but no summaries,
+    /// counts or fees, and the export writes nothing.
     /// </summary>
     internal async IAsyncEnumerable<Journal> JournalsAsync(
         LedgerPeriod period,
@@ -232,16 +233,14 @@ public sealed class LedgerExport : ILedgerWriter
             {
                 run.Add([sale.Id], $"sale {sale.SaleNumber} ({sale.Id}) {problem}");
             }
+            else if (summaries is null)
+            {
+                // Written even after a problem, so the dialect names every sale it cannot hold; the files are dropped.
+                yield return journal;
+            }
             else if (!run.HasProblems)
             {
-                if (summaries is null)
-                {
-                    yield return journal;
-                }
-                else
-                {
-                    summaries.Add(journal, sale.IsRefund);
-                }
+                summaries.Add(journal, sale.IsRefund);
             }
         }
 
