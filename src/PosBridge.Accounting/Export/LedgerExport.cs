@@ -119,8 +119,18 @@ public sealed class LedgerExport : ILedgerWriter
         var journalCount = 0;
         var salesWritten = 0;
         using var writer = LedgerFileWriter.Create(Dialect, context);
+        var notes = new List<string>();
         await foreach (var journal in JournalsAsync(period, sales, adjustments, run, cancellationToken).ConfigureAwait(false))
         {
+            if (journal.Lines.Count == 0)
+            {
+                // A sale of nothing but free items (or the refund of one) moves no money: no ledger takes an empty
+                // journal, so it is counted as booked and said so.
+                notes.Add($"sale {journal.Reference} ({journal.Id}) totals zero, so it has nothing to book");
+                salesWritten += journal.SaleIds.Count;
+                continue;
+            }
+
             try
             {
                 writer.Write(journal);
@@ -188,12 +198,13 @@ public sealed class LedgerExport : ILedgerWriter
         }
 
         Log.ExportWritten(_logger, Name, journalCount, StoreId, period.From, period.To, files.Count);
-        foreach (var note in writer.Notes)
+        notes.AddRange(writer.Notes);
+        foreach (var note in notes)
         {
             Log.ExportNote(_logger, Name, note);
         }
 
-        return LedgerWriteResult.Written(files, journalCount, writer.Notes);
+        return LedgerWriteResult.Written(files, journalCount, notes);
     }
 
     /// <summary>
