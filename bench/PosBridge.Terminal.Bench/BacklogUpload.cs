@@ -108,6 +108,8 @@ internal static class BacklogUpload
         }
 
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["PosBridge__Stores__CAI1__Currency"] = "EGP";
+        info.Environment["PosBridge__Stores__CAI1__TimeZone"] = "Africa/Cairo";
         var process = Process.Start(info) ?? throw new InvalidOperationException("the connector did not start");
         if (!redirect)
         {

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "A late sale of till {TillId} shift {ShiftId}: its pos.session {ClosedSessionId} is closed, so it goes into pos.session {SessionId}")]
     public static partial void LateSaleSession(ILogger logger, string tillId, string shiftId, long closedSessionId, long sessionId);
 
+    [LoggerMessage(EventId = 6013, Level = LogLevel.Warning, Message = "pos.session {SessionId} ({Tag}) has no cash register (its pos.config has no cash payment method): the till's counted cash {Counted} and its float are not booked in Odoo")]
+    public static partial void NoCashRegister(ILogger logger, long sessionId, string tag, decimal counted);
+
     [LoggerMessage(EventId = 6020, Level = LogLevel.Warning, Message = "Odoo refused a batch of {Count} orders ({Reason}); splitting it to find the order at fault")]
     public static partial void BatchSplit(ILogger logger, int count, string reason);
 

@@ -7,6 +7,9 @@ public sealed partial class OdooEmulator
 {
     private static readonly string[] DoneStates = ["paid", "done", "invoiced"];
 
+    // The current order call's context asks for the invoice PDF (Odoo 17+: generate_pdf, default true).
+    private bool _generatePdf = true;
+
     private (bool RecordMethod, string[] Parameters) Signature(string model, string method) => (model, method) switch
     {
         (_, "search_read") => (false, ["domain", "fields", "offset", "limit", "order"]),
@@ -23,6 +26,8 @@ public sealed partial class OdooEmulator
         ("pos.session", "post_closing_cash_details") => (true, ["counted_cash"]),
         ("pos.session", "update_closing_control_state_session") => (true, ["notes"]),
         ("pos.session", "close_session_from_ui") => (true, ["bank_payment_method_diff_pairs"]),
+        ("pos.session", "try_cash_in_out") when Version <= 17 => (true, ["_type", "amount", "reason", "extras"]),
+        ("pos.session", "try_cash_in_out") when Version >= 18 => (true, ["_type", "amount", "reason", "partner_id", "extras"]),
         ("account.move", "action_post") => (true, []),
         ("account.payment.register", "action_create_payments") => (true, []),
         _ => throw new OdooFault("builtins.AttributeError", $"The method '{method}' does not exist on the model '{model}'"),
@@ -77,8 +82,10 @@ public sealed partial class OdooEmulator
 
                 return true;
             case "create_from_ui":
+                _generatePdf = context["generate_pdf"] is not { Type: JTokenType.Boolean } pdf || pdf.Value<bool>();
                 return CreateFromUi((JArray)named["orders"]!, named["draft"]?.Value<bool>() ?? false);
             case "sync_from_ui":
+                _generatePdf = context["generate_pdf"] is not { Type: JTokenType.Boolean } pdf18 || pdf18.Value<bool>();
                 return SyncFromUi((JArray)named["orders"]!);
             case "open_ui":
                 return OpenUi(ids.Single());
@@ -102,6 +109,9 @@ public sealed partial class OdooEmulator
 
             case "close_session_from_ui":
                 return CloseSession(ids.Single());
+            case "try_cash_in_out":
+                CashInOut(ids, Text(named["_type"]), Num(named["amount"]) ?? 0m, Text(named["reason"]) ?? string.Empty, named["extras"] as JObject);
+                return null;
             case "action_post":
                 foreach (var id in ids)
                 {
@@ -372,6 +382,12 @@ public sealed partial class OdooEmulator
                 throw OdooFault.User("Please provide a partner for the sale.");
             }
 
+            if (Version >= 17 && _generatePdf && !HasWkhtmltopdf)
+            {
+                // _generate_pos_order_invoice's "Send and Print" renders the PDF; the whole call is rolled back.
+                throw OdooFault.User("Unable to find Wkhtmltopdf on this system. The PDF can not be created.");
+            }
+
             var moves = Store["account.move"].Records.Values.Count(r => Text(r["move_type"]) == "out_invoice");
             var invoice = Store.Create("account.move", new JObject
             {
@@ -408,10 +424,7 @@ public sealed partial class OdooEmulator
 
         var payment = Store.Create("pos.payment", values);
         Store.Write("pos.order", orderId, new JObject { ["payment_ids"] = new JArray((object)new JArray(4, payment)) });
-        if (Store["pos.payment.method"].Get(methodId)["is_cash_count"]!.Value<bool>())
-        {
-            Store.Write("pos.session", sessionId, new JObject { ["cash_register_balance_end"] = session["cash_register_balance_end"]!.Value<decimal>() + amount });
-        }
+        RecomputeCash(sessionId);
     }
 
     /// <summary>What Odoo computes for a line with at most one percent tax, rounded per line, against what was sent.</summary>
@@ -483,6 +496,7 @@ public sealed partial class OdooEmulator
         return rescue?["id"]!.Value<long>() ?? Store.Create("pos.session", new JObject
         {
             ["name"] = $"(RESCUE FOR {Text(closed["name"])})", ["config_id"] = config, ["user_id"] = AdminUid, ["state"] = "opened", ["rescue"] = true, ["start_at"] = Store.Now(),
+            ["cash_register_balance_start"] = 0m, ["cash_control"] = closed["cash_control"], ["cash_journal_id"] = closed["cash_journal_id"],
         });
     }
 
@@ -492,14 +506,19 @@ public sealed partial class OdooEmulator
         var current = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", configId), new JArray("state", "!=", "closed"), new JArray("rescue", "=", false)), null, 0, 1).FirstOrDefault();
         if (current is null)
         {
-            var last = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", configId), new JArray("state", "=", "closed")), "id desc", 0, 1).FirstOrDefault();
-            var start = last?["cash_register_balance_end_real"]!.Value<decimal>() ?? 0m;
+            // action_pos_session_open: with cash control (16+: the config has a cash method) the session waits in
+            // opening_control starting from the last session's counted cash; without, it opens at once from 0.
+            var cash = CashMethod(configId);
+            var last = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", configId)), "id desc", 0, 1).FirstOrDefault();
+            var start = cash is null ? 0m : last?["cash_register_balance_end_real"]?.Value<decimal?>() ?? 0m;
             var id = Store.Create("pos.session", new JObject
             {
-                ["name"] = $"POS/{Store["pos.session"].Records.Count + 1:00000}", ["config_id"] = configId, ["user_id"] = AdminUid, ["state"] = "opening_control",
-                ["cash_register_balance_start"] = start, ["cash_register_balance_end"] = start, ["start_at"] = Store.Now(),
+                ["name"] = $"POS/{Store["pos.session"].Records.Count + 1:00000}", ["config_id"] = configId, ["user_id"] = AdminUid, ["state"] = cash is null ? "opened" : "opening_control",
+                ["cash_register_balance_start"] = start, ["start_at"] = Store.Now(), ["cash_control"] = cash is not null,
+                ["cash_journal_id"] = cash?["journal_id"] ?? false,
             });
             Store.Write("pos.config", configId, new JObject { ["current_session_id"] = id });
+            RecomputeCash(id);
         }
 
         return new JObject { ["type"] = "ir.actions.act_url", ["url"] = "/pos/ui?config_id=" + configId.ToString(CultureInfo.InvariantCulture), ["target"] = "self", ["name"] = config["name"] };
@@ -507,14 +526,92 @@ public sealed partial class OdooEmulator
 
     private void SetOpening(long sessionId, decimal cashboxValue, string? notes)
     {
+        // set_cashbox_pos / set_opening_control: the counted opening cash replaces the expected start, and the
+        // difference is a cash statement line of the session ("... - opening").
         var session = Store["pos.session"].Get(sessionId);
         var difference = cashboxValue - session["cash_register_balance_start"]!.Value<decimal>();
-        Store.Write("pos.session", sessionId, new JObject
+        Store.Write("pos.session", sessionId, new JObject { ["state"] = "opened", ["opening_notes"] = notes, ["cash_register_balance_start"] = cashboxValue });
+        PostStatementDifference(sessionId, difference, isOpening: true);
+        RecomputeCash(sessionId);
+    }
+
+    private void CashInOut(List<long> sessionIds, string? type, decimal amount, string reason, JObject? extras)
+    {
+        var sessions = sessionIds.Select(id => Store["pos.session"].Get(id)).Where(s => !Store.IsFalse(s["cash_journal_id"])).ToList();
+        if (sessions.Count == 0)
         {
-            ["state"] = "opened", ["opening_notes"] = notes, ["cash_register_balance_start"] = cashboxValue,
-            ["cash_register_balance_end"] = session["cash_register_balance_end"]!.Value<decimal>() + difference,
+            throw OdooFault.User("There is no cash payment method for this PoS Session");
+        }
+
+        var translated = extras?["translatedType"]?.Value<string>() ?? throw new OdooFault("builtins.KeyError", "'translatedType'");
+        foreach (var session in sessions)
+        {
+            var id = session["id"]!.Value<long>();
+            Store.Create("account.bank.statement.line", new JObject
+            {
+                ["pos_session_id"] = id, ["journal_id"] = session["cash_journal_id"], ["amount"] = (type == "in" ? 1 : -1) * amount,
+                ["date"] = Store.Now()[..10], ["payment_ref"] = string.Join('-', Text(session["name"]), translated, reason),
+            });
+            RecomputeCash(id);
+        }
+    }
+
+    /// <summary>Odoo's _post_statement_difference: a cash statement line for a counted difference, named by its sign.</summary>
+    private void PostStatementDifference(long sessionId, decimal amount, bool isOpening)
+    {
+        if (amount == 0m)
+        {
+            return;
+        }
+
+        var session = Store["pos.session"].Get(sessionId);
+        if (Store.IsFalse(session["cash_journal_id"]))
+        {
+            // Without cash control Odoo builds no line values and fails on them.
+            throw new OdooFault("builtins.UnboundLocalError", "cannot access local variable 'st_line_vals' where it is not associated with a value");
+        }
+
+        Store.Create("account.bank.statement.line", new JObject
+        {
+            ["pos_session_id"] = sessionId, ["journal_id"] = session["cash_journal_id"], ["amount"] = amount, ["date"] = Store.Now()[..10],
+            ["payment_ref"] = $"Cash difference observed during the counting ({(amount < 0m ? "Loss" : "Profit")}) - {(isOpening ? "opening" : "closing")}",
         });
     }
+
+    /// <summary>
+    /// _compute_cash_balance: the expected cash is the previous session's counted cash plus the session's cash
+    /// payments and cash statement lines (frozen at closing); the difference is counted minus expected.
+    /// </summary>
+    private void RecomputeCash(long sessionId)
+    {
+        var session = Store["pos.session"].Get(sessionId);
+        var configId = session["config_id"]!.Value<long>();
+        var cash = CashMethod(configId);
+        if (cash is null)
+        {
+            Store.Write("pos.session", sessionId, new JObject { ["cash_register_balance_end"] = 0m, ["cash_register_difference"] = 0m });
+            return;
+        }
+
+        var last = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", configId), new JArray("id", "<", sessionId)), "id desc", 0, 1).FirstOrDefault();
+        var payments = Store.Search(Store["pos.payment"], new JArray((object)new JArray("session_id", "=", sessionId), new JArray("payment_method_id", "=", cash["id"]!)), null, 0, null).Sum(p => p["amount"]!.Value<decimal>());
+        var moves = Text(session["state"]) == "closed"
+            ? session["cash_real_transaction"]?.Value<decimal?>() ?? 0m
+            : StatementLines(sessionId).Sum(l => l["amount"]!.Value<decimal>());
+        var end = (last?["cash_register_balance_end_real"]?.Value<decimal?>() ?? 0m) + payments + moves;
+        Store.Write("pos.session", sessionId, new JObject
+        {
+            ["cash_register_balance_end"] = end,
+            ["cash_register_difference"] = (session["cash_register_balance_end_real"]?.Value<decimal?>() ?? 0m) - end,
+        });
+    }
+
+    private List<JObject> StatementLines(long sessionId) =>
+        Store.Search(Store["account.bank.statement.line"], new JArray((object)new JArray("pos_session_id", "=", sessionId)), "id asc", 0, null);
+
+    /// <summary>The config's cash method: Odoo 16+ turns cash control on exactly when there is one.</summary>
+    private JObject? CashMethod(long configId) =>
+        Store["pos.config"].Get(configId)["payment_method_ids"]!.Select(t => Store["pos.payment.method"].Get(t.Value<long>())).FirstOrDefault(pm => pm["is_cash_count"]!.Value<bool>());
 
     private JObject PostClosingCash(long sessionId, decimal counted)
     {
@@ -529,7 +626,13 @@ public sealed partial class OdooEmulator
             return new JObject { ["successful"] = false, ["message"] = "You cannot close the POS when orders are still in draft", ["redirect"] = false };
         }
 
+        if (Store.IsFalse(session["cash_journal_id"]))
+        {
+            throw OdooFault.User("There is no cash register in this session.");
+        }
+
         Store.Write("pos.session", sessionId, new JObject { ["cash_register_balance_end_real"] = counted });
+        RecomputeCash(sessionId);
         return new JObject { ["successful"] = true };
     }
 
@@ -545,6 +648,21 @@ public sealed partial class OdooEmulator
         {
             throw OdooFault.User("You cannot close the POS when orders are still in draft");
         }
+
+        // action_pos_session_closing_control: a rescue session under cash control counts what its orders took in cash.
+        if (session["rescue"]?.Value<bool?>() == true && !Store.IsFalse(session["cash_journal_id"]))
+        {
+            var cash = CashMethod(session["config_id"]!.Value<long>())!;
+            var taken = Store.Search(Store["pos.payment"], new JArray((object)new JArray("session_id", "=", sessionId), new JArray("payment_method_id", "=", cash["id"]!)), null, 0, null).Sum(p => p["amount"]!.Value<decimal>());
+            Store.Write("pos.session", sessionId, new JObject { ["cash_register_balance_end_real"] = taken + (session["cash_register_balance_start"]?.Value<decimal?>() ?? 0m) });
+        }
+
+        // _validate_session: the cash moves are frozen, and the counted difference becomes a statement line.
+        RecomputeCash(sessionId);
+        session = Store["pos.session"].Get(sessionId);
+        var differenceBeforeStatements = session["cash_register_difference"]!.Value<decimal>();
+        Store.Write("pos.session", sessionId, new JObject { ["cash_real_transaction"] = StatementLines(sessionId).Sum(l => l["amount"]!.Value<decimal>()) });
+        PostStatementDifference(sessionId, differenceBeforeStatements, isOpening: false);
 
         var orders = Store.Search(Store["pos.order"], new JArray((object)new JArray("session_id", "=", sessionId)), null, 0, null);
         var total = orders.Sum(o => o["amount_total"]!.Value<decimal>());
@@ -587,6 +705,7 @@ public sealed partial class OdooEmulator
         }
 
         Store.Write("pos.session", sessionId, new JObject { ["state"] = "closed", ["move_id"] = move, ["picking_ids"] = new JArray((object)new JArray(6, 0, pickings)), ["stop_at"] = Store.Now() });
+        RecomputeCash(sessionId);
         Store.Write("pos.config", session["config_id"]!.Value<long>(), new JObject { ["current_session_id"] = false });
         return new JObject { ["successful"] = true };
     }

@@ -79,7 +79,14 @@ internal static class Seed
             F("name", FieldType.Char), F("config_id", FieldType.Many2One, "pos.config"), F("user_id", FieldType.Many2One, "res.users"), F("state", FieldType.Selection),
             F("opening_notes", FieldType.Text), F("closing_notes", FieldType.Text), F("rescue", FieldType.Boolean), F("cash_register_balance_start", FieldType.Float),
             F("cash_register_balance_end", FieldType.Float), F("cash_register_balance_end_real", FieldType.Float), F("move_id", FieldType.Many2One, "account.move"),
-            F("picking_ids", FieldType.X2Many, "stock.picking"), F("order_ids", FieldType.X2Many, "pos.order"), F("start_at", FieldType.Datetime), F("stop_at", FieldType.Datetime)));
+            F("picking_ids", FieldType.X2Many, "stock.picking"), F("order_ids", FieldType.X2Many, "pos.order"), F("start_at", FieldType.Datetime), F("stop_at", FieldType.Datetime),
+            F("cash_control", FieldType.Boolean), F("cash_journal_id", FieldType.Many2One, "account.journal"), F("cash_register_difference", FieldType.Float),
+            F("cash_real_transaction", FieldType.Float)));
+
+        // A session's cash moves (opening difference, cash in/out, closing difference), as Odoo keeps them.
+        store.Define(new Model("account.bank.statement.line",
+            F("pos_session_id", FieldType.Many2One, "pos.session"), F("journal_id", FieldType.Many2One, "account.journal"), F("amount", FieldType.Float),
+            F("payment_ref", FieldType.Char), F("date", FieldType.Char)));
 
         var order = new Model("pos.order",
             F("name", FieldType.Char), F("pos_reference", FieldType.Char), F("session_id", FieldType.Many2One, "pos.session"), F("config_id", FieldType.Many2One, "pos.config"),

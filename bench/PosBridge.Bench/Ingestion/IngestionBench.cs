@@ -34,7 +34,7 @@ internal static class IngestionBench
         try
         {
             var app = ConnectorApp.Build(
-                ["--urls", "http://127.0.0.1:0", "--PosBridge:DataDirectory", directory, "--PosBridge:RequestsPerMinutePerTill", "100000", "--Logging:LogLevel:Default", "Warning"]);
+                ["--urls", "http://127.0.0.1:0", "--PosBridge:DataDirectory", directory, "--PosBridge:RequestsPerMinutePerTill", "100000", "--PosBridge:Stores:CAI1:Currency", "EGP", "--PosBridge:Stores:CAI1:TimeZone", "Africa/Cairo", "--Logging:LogLevel:Default", "Warning"]);
             await app.StartAsync();
             var address = app.Urls.First();
             using var http = new HttpClient { BaseAddress = new Uri(address) };

@@ -162,7 +162,21 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                             removed.Add(reader.GetString(1));
                             break;
                         case ProductKind:
-                            products.Add(JsonSerializer.Deserialize<Product>(document, Json)!);
+                            var product = JsonSerializer.Deserialize<Product>(document, Json)!;
+                            if (storeId is null)
+                            {
+                                products.Add(product);
+                            }
+                            else if (product.IsSoldAt(storeId))
+                            {
+                                products.Add(product with { Stores = [] });
+                            }
+                            else
+                            {
+                                // Another store's product (its own product file): this till never sells it.
+                                removed.Add(product.Id);
+                            }
+
                             break;
                         case PaymentMethodKind when reader.GetInt64(3) != 0:
                             removedMethods.Add(reader.GetString(1));

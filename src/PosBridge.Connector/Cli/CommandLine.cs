@@ -46,6 +46,11 @@ internal static class CommandLine
               is imported. A report imported again adds nothing.
           fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE] [--data DIR]
               Lists the imported fees of those business days, with the file and line each came from.
+          catalog import --store STORE --file FILE [--data DIR]
+              Imports a store's product file (CSV or XLSX: name_ar, name_en, sku, barcode, price, tax,
+              category, unit, weighed, stock) for a store whose catalog is a product file
+              (PosBridge:Stores:STORE:Catalog:Source File). Every row is checked first: any problem is named
+              by row and column and nothing is imported. Its tills and feeds get the products at once.
           feed --store NAME --format FORMAT --out FILE [--data DIR]
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
@@ -84,6 +89,13 @@ internal static class CommandLine
             // A folder that cannot be created or a file that cannot be written: say which, not a stack trace.
             ArgumentNullException.ThrowIfNull(error);
             await error.WriteLineAsync($"posbridge: {ex.Message}").ConfigureAwait(false);
+            return InputProblems;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // Settings a manager can fix: every failure, each naming its setting.
+            ArgumentNullException.ThrowIfNull(error);
+            await error.WriteLineAsync($"posbridge: the connector's settings are not valid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
             return InputProblems;
         }
     }
@@ -177,7 +189,7 @@ internal static class CommandLine
                 await output.WriteLineAsync(Hosting.ProtectedSettings.Protect(options.GetValueOrDefault("data") ?? "data", secret)).ConfigureAwait(false);
                 return Ok;
 
-            case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees":
+            case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees" or "catalog":
                 return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
@@ -191,6 +203,7 @@ internal static class CommandLine
     private static readonly string[] FeedRequires = ["store", "format", "out"];
     private static readonly string[] FeesImportRequires = ["file", "store"];
     private static readonly string[] FeesListRequires = ["from", "to"];
+    private static readonly string[] CatalogImportRequires = ["store", "file"];
 
     private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -208,7 +221,7 @@ internal static class CommandLine
 
     private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var verb = command is "tills" or "sync" or "fees" && positional.Count > 0 ? positional[0] : null;
+        var verb = command is "tills" or "sync" or "fees" or "catalog" && positional.Count > 0 ? positional[0] : null;
         string[] allowed = (command, verb) switch
         {
             ("tills", "pair") => ["store", "till", "name", "data"],
@@ -221,15 +234,17 @@ internal static class CommandLine
             ("sync", "now") => ["adapter", "all", "data"],
             ("fees", "import") => ["file", "store", "method", "data"],
             ("fees", "list") => ["from", "to", "store", "data"],
+            ("catalog", "import") => ["store", "file", "data"],
             _ => [],
         };
-        var expectedPositional = command is "tills" or "sync" or "fees" ? 1 : 0;
+        var expectedPositional = command is "tills" or "sync" or "fees" or "catalog" ? 1 : 0;
         if (allowed.Length == 0 || positional.Count != expectedPositional || options.Keys.Any(k => !allowed.Contains(k)))
         {
             return await UsageErrorAsync(error, command switch
             {
                 "tills" => "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'.",
                 "sync" => "use 'sync now --adapter NAME' or 'sync now --all yes'.",
+                "catalog" => "use 'catalog import --store STORE --file FILE'.",
                 "fees" => "use 'fees import --file FILE --store STORE [--method METHOD]' or 'fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE]'.",
                 _ => $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.",
             }).ConfigureAwait(false);
@@ -244,6 +259,7 @@ internal static class CommandLine
             ("feed", _) => FeedRequires.Where(n => Require(n) is null).ToArray(),
             ("fees", "import") => FeesImportRequires.Where(n => Require(n) is null).ToArray(),
             ("fees", "list") => FeesListRequires.Where(n => Require(n) is null).ToArray(),
+            ("catalog", "import") => CatalogImportRequires.Where(n => Require(n) is null).ToArray(),
             _ => [],
         };
         if (missing.Length > 0)
@@ -290,6 +306,7 @@ internal static class CommandLine
             ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "import") => await FeesCommand.ImportAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "list") => await FeesCommand.ListAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("catalog", _) => await CatalogImportCommand.RunAsync(services, options["store"], options["file"], output, error, cancellationToken).ConfigureAwait(false),
             ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };

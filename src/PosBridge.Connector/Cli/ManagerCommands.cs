@@ -150,6 +150,7 @@ internal static class ManagerCommands
         try
         {
             _ = provider.GetRequiredService<IOptions<ConnectorOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<Stores.StoreOptions>>().Value;
             await provider.GetRequiredService<ConnectorDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             return provider;
         }

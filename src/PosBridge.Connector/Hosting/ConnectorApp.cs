@@ -49,6 +49,7 @@ internal static class ConnectorApp
     {
         services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
+        Stores.StoreDirectory.AddStores(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.AddMetrics();
@@ -68,6 +69,7 @@ internal static class ConnectorApp
         services.AddOptions<Catalog.CatalogPullOptions>().Bind(configuration.GetSection(Catalog.CatalogPullOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Catalog.CatalogPullOptions>, Catalog.CatalogPullOptionsValidator>();
         services.AddSingleton<Catalog.CatalogPuller>();
+        Catalog.StoreCatalogSetup.AddStoreCatalogs(services, configuration);
         services.AddHostedService<Catalog.CatalogPullScheduler>();
         services.AddSingleton<SalesIngestion>();
         services.AddSingleton<TillRateLimiter>();

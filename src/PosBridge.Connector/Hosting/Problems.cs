@@ -34,6 +34,8 @@ internal static class Problems
 
     public static IResult ReceiptRequestConflict(Guid requestId) => Problem(StatusCodes.Status409Conflict, "receipt-request-conflict", "This receipt request id was used before with other content.", $"Request '{requestId}' is stored with a different receipt or recipient; it is never overwritten. Make a new request id for a new request.");
 
+    public static IResult StoreNotConfigured(string storeId) => Problem(StatusCodes.Status409Conflict, "store-not-configured", "The till's store is not configured on this connector.", $"Store '{storeId}' has no currency or time zone here, so its sales cannot be checked; the till keeps them until a manager configures the store: {Stores.StoreDirectory.HowToConfigure(storeId)}.");
+
     public static IResult PairingFailed(string detail) => Problem(StatusCodes.Status400BadRequest, "pairing-code-invalid", "The pairing code cannot be used.", detail);
 
     private static IResult Problem(int status, string type, string title, string detail) =>

@@ -191,6 +191,7 @@ internal static class TerminalApi
         TillAuthenticator authenticator,
         TillRateLimiter limiter,
         Shifts.ShiftClosings closings,
+        Stores.StoreDirectory stores,
         ILogger<Shifts.ShiftClosings> logger,
         CancellationToken cancellationToken)
     {
@@ -209,6 +210,11 @@ internal static class TerminalApi
         if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
         {
             return RateLimited(context, retryAfter);
+        }
+
+        if (stores.Find(till.StoreId) is not { } store)
+        {
+            return Refuse(context, logger, Problems.StoreNotConfigured(till.StoreId), "store-not-configured");
         }
 
         ShiftClosing? closing;
@@ -230,6 +236,11 @@ internal static class TerminalApi
         if (closing.TillId != till.Id || closing.StoreId != till.StoreId)
         {
             problems.Add($"the close is for till '{closing.StoreId}/{closing.TillId}', but the request is signed by till '{till.StoreId}/{till.Id}'.");
+        }
+
+        if (closing.Currency is { Length: 3 } currency && currency.All(char.IsAsciiLetterUpper) && !string.Equals(currency, store.Currency.Code, StringComparison.Ordinal))
+        {
+            problems.Add($"currency '{currency}' is not the currency of store '{store.Id}' ({store.Currency.Code}); a shift's cash is counted in the store's currency.");
         }
 
         if (problems.Count > 0)

@@ -12,7 +12,7 @@ namespace PosBridge.Connector.Tills;
 /// which exchanges it for its bearer credential and signing key. Codes and credentials are stored
 /// hashed, the signing key encrypted.
 /// </summary>
-internal sealed partial class Pairing(ITillStore tills, SecretProtector secrets, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
+internal sealed partial class Pairing(ITillStore tills, SecretProtector secrets, Stores.StoreDirectory stores, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
 {
     // No 0/O, 1/I/L: a cashier types this from a screen or a slip.
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -23,6 +23,11 @@ internal sealed partial class Pairing(ITillStore tills, SecretProtector secrets,
         if (!IdPattern().IsMatch(storeId ?? string.Empty))
         {
             problems.Add($"store '{storeId}' must be 1–32 letters, digits, '-' or '_'");
+        }
+        else if (stores.Find(storeId) is null)
+        {
+            // A till's sales are checked against its store's currency at every hop: a store without one cannot sell.
+            problems.Add($"store '{storeId}' is not configured on this connector; {Stores.StoreDirectory.HowToConfigure(storeId!)}");
         }
 
         if (!IdPattern().IsMatch(tillId ?? string.Empty))

@@ -107,6 +107,12 @@ public sealed record ShiftClosing
 
     public required decimal OpeningFloat { get; init; }
 
+    /// <summary>Cash put into the drawer during the shift (not from sales); 0 from tills that predate it.</summary>
+    public decimal CashIn { get; init; }
+
+    /// <summary>Cash taken out of the drawer during the shift (not for refunds), negative; 0 from tills that predate it.</summary>
+    public decimal CashOut { get; init; }
+
     /// <summary>What the drawer should hold by the till's own count of sales, refunds and cash in/out.</summary>
     public required decimal ExpectedCash { get; init; }
 
@@ -151,6 +157,11 @@ public sealed record ShiftClosing
         if (SaleCount < 0)
         {
             problems.Add("saleCount cannot be negative.");
+        }
+
+        if (CashIn < 0m || CashOut > 0m)
+        {
+            problems.Add("cashIn cannot be negative and cashOut cannot be positive (money taken out is negative).");
         }
 
         return problems;

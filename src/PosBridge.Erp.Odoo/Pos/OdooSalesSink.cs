@@ -18,6 +18,10 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
     private static readonly string[] OrderFields = ["id", "state", "pos_reference", "amount_total", "amount_paid", "account_move", "session_id"];
     private static readonly HashSet<string> DoneStates = ["paid", "done", "invoiced"];
 
+    // Odoo 17+ renders each invoiced order's PDF while saving it ("Send and Print"), which needs wkhtmltopdf on the
+    // server and slows the call; the invoice is posted either way and its PDF can be printed from Odoo later.
+    private static readonly Dictionary<string, JToken?> NoInvoicePdf = new(StringComparer.Ordinal) { ["generate_pdf"] = false };
+
     private readonly OdooClient _client;
     private readonly OdooPosOptions _options;
     private readonly OdooLookups _lookups;
@@ -40,19 +44,25 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
 
     public int PreferredBatchSize => _options.BatchSize;
 
-    /// <summary>Closes the Odoo session of a till's shift with the counted cash; false when the shift never had one.</summary>
-    public Task<bool> CloseShiftAsync(string storeId, string tillId, string shiftId, decimal? countedCash, CancellationToken cancellationToken = default)
-    {
-        var config = _lookups.ConfigFor(storeId, tillId)
-            ?? throw new ArgumentException($"Till '{storeId}/{tillId}' has no pos.config in Odoo:Pos:Tills.", nameof(tillId));
-        return _sessions.CloseShiftAsync(config, tillId, shiftId, countedCash, null, cancellationToken);
-    }
+    /// <summary>
+    /// Closes the Odoo session of a till's shift with the counted cash alone (null: the cash Odoo expects), its
+    /// float left as Odoo expects it; false when the shift never had one.
+    /// </summary>
+    public Task<bool> CloseShiftAsync(string storeId, string tillId, string shiftId, decimal? countedCash, CancellationToken cancellationToken = default) =>
+        CloseShiftAsync(storeId, tillId, shiftId, countedCash is { } counted ? new ShiftCash(null, 0m, 0m, counted) : null, cancellationToken);
 
-    /// <summary>Closes the shift's pos.session with the till's counted cash (the Z report).</summary>
+    /// <summary>Closes the shift's pos.session with the till's Z report: float, cash in/out and counted cash.</summary>
     public Task<bool> CloseShiftAsync(Core.Sync.ShiftClosing closing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(closing);
-        return CloseShiftAsync(closing.StoreId, closing.TillId, closing.ShiftId, closing.CountedCash, cancellationToken);
+        return CloseShiftAsync(closing.StoreId, closing.TillId, closing.ShiftId, new ShiftCash(closing.OpeningFloat, closing.CashIn, closing.CashOut, closing.CountedCash), cancellationToken);
+    }
+
+    private Task<bool> CloseShiftAsync(string storeId, string tillId, string shiftId, ShiftCash? cash, CancellationToken cancellationToken)
+    {
+        var config = _lookups.ConfigFor(storeId, tillId)
+            ?? throw new ArgumentException($"Till '{storeId}/{tillId}' has no pos.config in Odoo:Pos:Tills.", nameof(tillId));
+        return _sessions.CloseShiftAsync(config, tillId, shiftId, cash, null, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SaleDeliveryResult>> DeliverAsync(IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default)
@@ -126,8 +136,8 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
     {
         var orders = new JArray(batch.Select(r => PosOrderPayload.Build(r, version, uid)));
         var call = version.UsesSyncFromUi
-            ? new OdooCall("pos.order", "sync_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders }, ByPosition = true }
-            : new OdooCall("pos.order", "create_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders, ["draft"] = false }, ByPosition = true };
+            ? new OdooCall("pos.order", "sync_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders }, ByPosition = true, ExtraContext = NoInvoicePdf }
+            : new OdooCall("pos.order", "create_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders, ["draft"] = false }, ByPosition = true, ExtraContext = NoInvoicePdf };
         try
         {
             await _client.ExecuteAsync(call, cancellationToken).ConfigureAwait(false);
@@ -147,7 +157,7 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             // One call is one transaction: Odoo kept none of the batch. Halve it until the order at fault is alone.
             if (batch.Length == 1)
             {
-                results[batch[0].Sale.Id] = SaleDeliveryResult.Rejected(batch[0].Sale.Id, ex.Message);
+                results[batch[0].Sale.Id] = SaleDeliveryResult.Rejected(batch[0].Sale.Id, Explain(ex.Message));
                 return;
             }
 
@@ -157,6 +167,12 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             await SendAsync(version, uid, [.. batch.Skip(half)], results, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Odoo's reason, with what to do where Odoo does not say it.</summary>
+    private static string Explain(string reason) =>
+        reason.Contains("Wkhtmltopdf", StringComparison.OrdinalIgnoreCase)
+            ? reason + " The Odoo server has no wkhtmltopdf, which it needs to print the invoice of an invoiced sale: install wkhtmltopdf on the Odoo server (see docs/odoo.md), then replay the sale."
+            : reason;
 
     /// <summary>Only an order paid in full, in a final state and with our totals is delivered.</summary>
     private async Task<SaleDeliveryResult> CheckAsync(Sale sale, JObject? order, CancellationToken cancellationToken)

@@ -9,6 +9,12 @@ namespace PosBridge.Erp.Odoo.Pos;
 public sealed record SessionChoice(long SessionId, bool IsShiftSession);
 
 /// <summary>
+/// The drawer of a shift by the till's Z report: float (null: the start Odoo expects), cash in, cash out (negative)
+/// and the count.
+/// </summary>
+public sealed record ShiftCash(decimal? OpeningFloat, decimal CashIn, decimal CashOut, decimal Counted);
+
+/// <summary>
 /// A till's shift is an Odoo <c>pos.session</c> of the till's <c>pos.config</c>, opened on the shift's first sale
 /// and closed when the shift closes. The link lives in Odoo itself: the session's opening notes carry
 /// <c>posbridge-shift:&lt;till&gt;/&lt;shift&gt;</c>, so it survives the loss of the connector's database.
@@ -16,7 +22,7 @@ public sealed record SessionChoice(long SessionId, bool IsShiftSession);
 /// </summary>
 internal sealed class OdooSessions(OdooClient client, ILogger logger)
 {
-    private static readonly string[] SessionFields = ["id", "state", "opening_notes", "cash_register_balance_end"];
+    private static readonly string[] SessionFields = ["id", "name", "state", "opening_notes", "cash_control", "cash_register_balance_start", "cash_register_balance_end"];
     private readonly ConcurrentDictionary<string, long> _openSessions = new(StringComparer.Ordinal);
 
     public static string Tag(string tillId, string shiftId) => $"posbridge-shift:{tillId}/{shiftId}";
@@ -88,7 +94,7 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
             // The till's previous shift is still open in Odoo: its close never reached us. Close it with the
             // cash Odoo expects, so the new shift can have its own session.
             Log.ClosingPreviousShift(logger, notes, currentId, tillId, shiftId);
-            await CloseAsync(currentId, null, "Closed by PosBridge when the till's next shift began.", cancellationToken).ConfigureAwait(false);
+            await CloseAsync(currentId, notes.Split('\n')[0], null, "Closed by PosBridge when the till's next shift began.", cancellationToken).ConfigureAwait(false);
             _openSessions.TryRemove(notes.Split('\n')[0].Replace(" (late sales)", string.Empty, StringComparison.Ordinal), out _);
         }
 
@@ -98,11 +104,13 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
     }
 
     /// <summary>
-    /// Closes the shift's session as Odoo's POS screen does: the counted cash, the closing state, then the close
-    /// that posts the journal entry and stock moves. With no count, the cash Odoo expects is taken as counted.
+    /// Closes the shift's session as Odoo's POS screen does: under cash control (16+: the config has a cash method)
+    /// the till's opening float, its cash in and out, then the counted cash; then the closing state and the close
+    /// that posts the journal entry and stock moves. Odoo's expected cash and difference then equal the Z report's.
+    /// With no Z report (<paramref name="cash"/> null) the cash Odoo expects is taken as counted.
     /// Answers false when the shift has no session; a session already closed is left alone.
     /// </summary>
-    public async Task<bool> CloseShiftAsync(long configId, string tillId, string shiftId, decimal? countedCash, string? notes, CancellationToken cancellationToken)
+    public async Task<bool> CloseShiftAsync(long configId, string tillId, string shiftId, ShiftCash? cash, string? notes, CancellationToken cancellationToken)
     {
         var tag = Tag(tillId, shiftId);
         var own = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("opening_notes", "=like", tag + "%"), OdooValues.Leaf("state", "!=", "closed")), cancellationToken).ConfigureAwait(false);
@@ -112,11 +120,11 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
             return false;
         }
 
-        await CloseAsync(own["id"]!.Value<long>(), countedCash, notes ?? "Closed by PosBridge from the till's Z report.", cancellationToken).ConfigureAwait(false);
+        await CloseAsync(own["id"]!.Value<long>(), tag, cash, notes ?? "Closed by PosBridge from the till's Z report.", cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private async Task CloseAsync(long sessionId, decimal? countedCash, string notes, CancellationToken cancellationToken)
+    private async Task CloseAsync(long sessionId, string tag, ShiftCash? cash, string notes, CancellationToken cancellationToken)
     {
         var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", sessionId)), cancellationToken).ConfigureAwait(false)
             ?? throw new OdooException(OdooErrorKind.MissingRecord, $"pos.session {sessionId} no longer exists.");
@@ -137,14 +145,73 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
                 $"Odoo would not close pos.session {sessionId}: orders are still in draft ({named}{(drafts.Count == 10 ? ", …" : string.Empty)}). Pay or cancel them in Odoo (Point of Sale › Orders), or fix and replay their sales, then retry.");
         }
 
-        var counted = countedCash ?? OdooValues.Number(session["cash_register_balance_end"]) ?? 0m;
         if (state != "closing_control")
         {
-            Require(await client.ExecuteAsync(new OdooCall("pos.session", "post_closing_cash_details") { Ids = [sessionId], Arguments = Args(("counted_cash", counted)), ByPosition = true }, cancellationToken).ConfigureAwait(false), "post_closing_cash_details", sessionId);
+            var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+            if (OdooValues.Bool(session["cash_control"]))
+            {
+                var notesKept = OdooValues.Text(session["opening_notes"]) ?? tag;
+                if (cash is not null)
+                {
+                    // The float the till counted at opening: Odoo books its difference from the start it expected
+                    // (the last session's count) as its own opening count does, and starts the session from it.
+                    var start = OdooValues.Number(session["cash_register_balance_start"]) ?? 0m;
+                    if (state == "opening_control" || (cash.OpeningFloat is { } opening && opening != start))
+                    {
+                        await SetOpeningAsync(version, sessionId, cash.OpeningFloat ?? start, notesKept, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await CashInOutAsync(version, session, tag, cash, cancellationToken).ConfigureAwait(false);
+                }
+                else if (state == "opening_control")
+                {
+                    await SetOpeningAsync(version, sessionId, OdooValues.Number(session["cash_register_balance_start"]) ?? 0m, notesKept, cancellationToken).ConfigureAwait(false);
+                }
+
+                var counted = cash?.Counted;
+                if (counted is null)
+                {
+                    var expected = await FindAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", sessionId)), cancellationToken).ConfigureAwait(false);
+                    counted = OdooValues.Number(expected?["cash_register_balance_end"]) ?? 0m;
+                }
+
+                Require(await client.ExecuteAsync(new OdooCall("pos.session", "post_closing_cash_details") { Ids = [sessionId], Arguments = Args(("counted_cash", counted)), ByPosition = true }, cancellationToken).ConfigureAwait(false), "post_closing_cash_details", sessionId);
+            }
+            else if (cash is not null && (cash.OpeningFloat is not null and not 0m || cash.CashIn != 0m || cash.CashOut != 0m || cash.Counted != 0m))
+            {
+                // Without a cash method Odoo keeps no drawer: it would refuse the count ("no cash register").
+                Log.NoCashRegister(logger, sessionId, tag, cash.Counted);
+            }
+
             await client.ExecuteAsync(new OdooCall("pos.session", "update_closing_control_state_session") { Ids = [sessionId], Arguments = Args(("notes", notes)), ByPosition = true }, cancellationToken).ConfigureAwait(false);
         }
 
         Require(await client.ExecuteAsync(new OdooCall("pos.session", "close_session_from_ui") { Ids = [sessionId], Arguments = Args(("bank_payment_method_diff_pairs", JValue.CreateNull())), ByPosition = true }, cancellationToken).ConfigureAwait(false), "close_session_from_ui", sessionId);
+    }
+
+    /// <summary>
+    /// The till's cash in and out as the session's cash moves (<c>try_cash_in_out</c>, as the POS screen records
+    /// them), once: a move already there from an interrupted close is not made again.
+    /// </summary>
+    private async Task CashInOutAsync(Rpc.OdooServerVersion version, JObject session, string tag, ShiftCash cash, CancellationToken cancellationToken)
+    {
+        var sessionId = session["id"]!.Value<long>();
+        var existing = await client.SearchReadAsync("account.bank.statement.line", OdooValues.Domain(OdooValues.Leaf("pos_session_id", "=", sessionId)), ["payment_ref"], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var references = existing.Select(l => OdooValues.Text(l["payment_ref"]) ?? string.Empty).ToList();
+        foreach (var (type, amount) in new[] { ("in", cash.CashIn), ("out", -cash.CashOut) })
+        {
+            var reason = $"{tag} cash {type} at the till";
+            if (amount == 0m || references.Exists(r => r.EndsWith(reason, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var extras = new JObject { ["translatedType"] = type, ["formattedAmount"] = amount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var arguments = version.Major >= 18
+                ? Args(("_type", type), ("amount", amount), ("reason", reason), ("partner_id", false), ("extras", extras))
+                : Args(("_type", type), ("amount", amount), ("reason", reason), ("extras", extras));
+            await client.ExecuteAsync(new OdooCall("pos.session", "try_cash_in_out") { Ids = [sessionId], Arguments = arguments, ByPosition = true }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<long> OpenAsync(Rpc.OdooServerVersion version, long configId, string tag, CancellationToken cancellationToken)
@@ -169,15 +236,19 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
 
     private async Task OpenControlAsync(Rpc.OdooServerVersion version, long sessionId, string tag, CancellationToken cancellationToken)
     {
-        // The till counts its float; the connector does not know it, so the session opens on Odoo's own
-        // expected balance and the shift's count is reported at close.
-        var method = version.Major >= 18 ? "set_opening_control" : "set_cashbox_pos";
+        // The till counted its float, but no sale says how much: the session opens on Odoo's own expected start,
+        // and the float from the shift's Z report is set when the shift closes (see CloseAsync).
         var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", sessionId)), cancellationToken, ["cash_register_balance_start"]).ConfigureAwait(false);
-        var start = OdooValues.Number(session?["cash_register_balance_start"]) ?? 0m;
-        await client.ExecuteAsync(new OdooCall("pos.session", method) { Ids = [sessionId], Arguments = Args(("cashbox_value", start), ("notes", tag)), ByPosition = true }, cancellationToken).ConfigureAwait(false);
+        await SetOpeningAsync(version, sessionId, OdooValues.Number(session?["cash_register_balance_start"]) ?? 0m, tag, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SetOpeningAsync(Rpc.OdooServerVersion version, long sessionId, decimal cashboxValue, string notes, CancellationToken cancellationToken)
+    {
+        var method = version.Major >= 18 ? "set_opening_control" : "set_cashbox_pos";
+        await client.ExecuteAsync(new OdooCall("pos.session", method) { Ids = [sessionId], Arguments = Args(("cashbox_value", cashboxValue), ("notes", notes)), ByPosition = true }, cancellationToken).ConfigureAwait(false);
 
         // Odoo 18 keeps the notes only when the config has a cash method: write them ourselves.
-        await client.WriteAsync("pos.session", [sessionId], new JObject { ["opening_notes"] = tag }, cancellationToken).ConfigureAwait(false);
+        await client.WriteAsync("pos.session", [sessionId], new JObject { ["opening_notes"] = notes }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JObject?> FindAsync(JArray domain, CancellationToken cancellationToken, IReadOnlyList<string>? fields = null)

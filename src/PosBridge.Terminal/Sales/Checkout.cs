@@ -279,6 +279,10 @@ public sealed class Checkout
         {
             return new CompletionResult(null, Message: e.Message);
         }
+        catch (Fiscal.ZatcaNotOnboardedException e)
+        {
+            return new CompletionResult(null, Message: e.Message);
+        }
         catch (SaleInvalidException e)
         {
             Log.SaleInvalid(_logger, e.Validation.ToString());

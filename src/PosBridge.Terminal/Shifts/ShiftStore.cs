@@ -108,6 +108,8 @@ public sealed class ShiftStore
                 ClosedAtUtc = now,
                 Currency = _options.Currency,
                 OpeningFloat = shift.OpeningFloat,
+                CashIn = report.CashIn,
+                CashOut = report.CashOut,
                 ExpectedCash = report.ExpectedCash,
                 CountedCash = countedCash,
                 SaleCount = report.SalesCount + report.RefundsCount,

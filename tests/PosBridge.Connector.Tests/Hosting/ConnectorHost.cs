@@ -42,7 +42,8 @@ internal sealed class ConnectorHost : IAsyncDisposable
         StartAsync(settings, null, null, sinks);
 
     /// <summary>
-    /// With <paramref name="directory"/>, the connector restarts on a data folder an earlier host used (and leaves
+    /// Stores CAI1 and ALX1 (EGP, Africa/Cairo) and RUH1 (SAR, Asia/Riyadh) are configured unless
+    /// <paramref name="settings"/> says otherwise. With <paramref name="directory"/>, the connector restarts on a data folder an earlier host used (and leaves
     /// it for the test to delete); <paramref name="services"/> replaces or decorates the connector's services.
     /// </summary>
     public static async Task<ConnectorHost> StartAsync(Dictionary<string, string?>? settings, Action<IServiceCollection>? services, string? directory, params ISalesSink[] sinks)
@@ -60,6 +61,13 @@ internal sealed class ConnectorHost : IAsyncDisposable
                     ["PosBridge:DataDirectory"] = directory,
                     ["PosBridge:Dispatch:Interval"] = "01:00:00",
                     ["Logging:LogLevel:Default"] = "Warning",
+                    ["PosBridge:Stores:CAI1:Name"] = "القاهرة — وسط البلد",
+                    ["PosBridge:Stores:CAI1:Currency"] = "EGP",
+                    ["PosBridge:Stores:CAI1:TimeZone"] = "Africa/Cairo",
+                    ["PosBridge:Stores:ALX1:Currency"] = "EGP",
+                    ["PosBridge:Stores:ALX1:TimeZone"] = "Africa/Cairo",
+                    ["PosBridge:Stores:RUH1:Currency"] = "SAR",
+                    ["PosBridge:Stores:RUH1:TimeZone"] = "Asia/Riyadh",
                 });
                 if (settings is not null)
                 {

@@ -27,7 +27,7 @@ public sealed class CrashTests : IDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         string code;
-        await using (var services = await ManagerCommands.ServicesAsync(_directory, cancellationToken: cancellationToken))
+        await using (var services = await ManagerCommands.ServicesAsync(_directory, ConfigureStores, cancellationToken))
         {
             (_, code, _) = await services.GetRequiredService<Pairing>().CreateCodeAsync("CAI1", "T2", "Front counter", cancellationToken);
         }
@@ -147,6 +147,8 @@ public sealed class CrashTests : IDisposable
             UseShellExecute = false,
         };
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["PosBridge__Stores__CAI1__Currency"] = "EGP";
+        info.Environment["PosBridge__Stores__CAI1__TimeZone"] = "Africa/Cairo";
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -154,6 +156,10 @@ public sealed class CrashTests : IDisposable
         process.BeginErrorReadLine();
         return process;
     }
+
+    /// <summary>The manager commands' settings, as the child's environment gives them to <c>serve</c>.</summary>
+    private static void ConfigureStores(IServiceCollection services) =>
+        services.Configure<PosBridge.Connector.Stores.StoreOptions>(o => o.Stores["CAI1"] = new PosBridge.Connector.Stores.StoreSettings { Currency = "EGP", TimeZone = "Africa/Cairo" });
 
     private static void Kill(Process process)
     {

@@ -227,6 +227,28 @@ public sealed class OdooSalesSinkTests
         Assert.Equal(2, odoo.Read(s => s["res.partner"].Records.Count));
     }
 
+    [Theory]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task Deliver_InvoicedSale_OnAServerWithoutWkhtmltopdf_IsInvoicedWithoutThePdf(int version)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        odoo.HasWkhtmltopdf = false;
+        await using var client = Odoo.Client(odoo);
+        var sale = Odoo.CafeSale(arrange: b =>
+        {
+            b.Customer = new Customer { Id = "cust-8", Name = "نور حسن", Phone = "+201001234567" };
+            b.InvoiceRequested = true;
+            b.AddLine("1", "Turkish Coffee", 1, 35m, ["1"]).PayCash(50m);
+        });
+
+        var result = Assert.Single(await Odoo.Sink(client).DeliverAsync([sale], Ct));
+
+        Assert.True(result.Outcome == DeliveryOutcome.Done, result.Reason);
+        Assert.StartsWith("INV/", result.InvoiceNumber, StringComparison.Ordinal);
+        Assert.All(odoo.Calls.Where(c => c.Method is "create_from_ui" or "sync_from_ui"), c => Assert.False(c.Context["generate_pdf"]!.Value<bool>()));
+    }
+
     [Fact]
     public async Task Deliver_NewCustomer_IsCreatedOnce_ThenFoundByOurReference()
     {

@@ -113,4 +113,100 @@ public sealed class OdooSessionsTests
         Assert.Contains("Pay or cancel them in Odoo", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(odoo.Calls, c => c.Method == "post_closing_cash_details"); // nothing half-done in Odoo
     }
+
+    /// <summary>A Z report as the till makes it: expected = float + cash kept from sales + cash in + cash out.</summary>
+    private static Core.Sync.ShiftClosing Z(string shift, IEnumerable<Core.Sales.Sale> sales, decimal openingFloat, decimal cashIn, decimal cashOut, decimal shortfall)
+    {
+        var cashFromSales = sales.SelectMany(s => s.Payments).Where(p => p.Kind == Core.Sales.PaymentKind.Cash).Sum(p => p.Amount);
+        var expected = openingFloat + cashFromSales + cashIn + cashOut;
+        return new Core.Sync.ShiftClosing
+        {
+            StoreId = "CAI1", TillId = "T1", ShiftId = shift, OpenedAtUtc = DateTimeOffset.UnixEpoch, ClosedAtUtc = DateTimeOffset.UnixEpoch.AddHours(8), Currency = "EGP",
+            OpeningFloat = openingFloat, CashIn = cashIn, CashOut = cashOut, ExpectedCash = expected, CountedCash = expected - shortfall, SaleCount = sales.Count(),
+        };
+    }
+
+    private static List<JObject> StatementLines(OdooEmulator odoo, long sessionId) =>
+        odoo.Read(s => s["account.bank.statement.line"].Records.Values.Where(l => l["pos_session_id"]!.Value<long>() == sessionId).Select(l => (JObject)l.DeepClone()).ToList());
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task TwoShiftsWithFloatCashInOutAndAShortfall_EachSessionsOpeningExpectedAndDifference_EqualTheZReport(int version)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var sink = Odoo.Sink(client);
+        var shifts = new[] { ("S1", 200m, 50m, -30m, 12.5m), ("S2", 250m, 0m, -400m, 0.75m) };
+        foreach (var (shift, opening, cashIn, cashOut, shortfall) in shifts)
+        {
+            var sales = new[] { Odoo.CafeSale(shift: shift), Odoo.CafeSale(shift: shift), Odoo.CafeSale(shift: shift, arrange: b => b.AddTax(Odoo.Vat14).AddLine("1", "Turkish Coffee", 1, 35m, ["1"]).PayRemaining("card", Core.Sales.PaymentKind.Card)) };
+            Assert.All(await sink.DeliverAsync(sales, Ct), r => Assert.Equal(DeliveryOutcome.Done, r.Outcome));
+            var z = Z(shift, sales, opening, cashIn, cashOut, shortfall);
+
+            Assert.True(await sink.CloseShiftAsync(z, Ct));
+
+            var session = Sessions(odoo)[^1];
+            Assert.Equal("closed", session["state"]!.Value<string>());
+            Assert.Equal(opening, session["cash_register_balance_start"]!.Value<decimal>());
+            Assert.Equal(z.ExpectedCash, session["cash_register_balance_end"]!.Value<decimal>());
+            Assert.Equal(z.CountedCash, session["cash_register_balance_end_real"]!.Value<decimal>());
+            Assert.Equal(-shortfall, session["cash_register_difference"]!.Value<decimal>());
+            var lines = StatementLines(odoo, session["id"]!.Value<long>());
+            Assert.Equal(-shortfall, lines.Single(l => l["payment_ref"]!.Value<string>()!.EndsWith("- closing", StringComparison.Ordinal))["amount"]!.Value<decimal>());
+            Assert.Equal(cashIn + cashOut, lines.Where(l => l["payment_ref"]!.Value<string>()!.Contains(" at the till", StringComparison.Ordinal)).Sum(l => l["amount"]!.Value<decimal>()));
+        }
+
+        // The second shift opened from the first one's count: the float's difference from it is an opening line.
+        var (first, second) = (Sessions(odoo)[0], Sessions(odoo)[1]);
+        var openingLine = StatementLines(odoo, second["id"]!.Value<long>()).Single(l => l["payment_ref"]!.Value<string>()!.EndsWith("- opening", StringComparison.Ordinal));
+        Assert.Equal(250m - first["cash_register_balance_end_real"]!.Value<decimal>(), openingLine["amount"]!.Value<decimal>());
+    }
+
+    [Fact]
+    public async Task CloseInterruptedAfterTheCashMoves_Retried_PostsEachCashMoveOnce()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var sink = Odoo.Sink(client);
+        var sales = new[] { Odoo.CafeSale(shift: "S1") };
+        await sink.DeliverAsync(sales, Ct);
+        var z = Z("S1", sales, 200m, 50m, -30m, 0m);
+        odoo.Inject(new Fault(FaultKind.AnswerLost, "pos.session.post_closing_cash_details"));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => sink.CloseShiftAsync(z, Ct));
+        Assert.True(await sink.CloseShiftAsync(z, Ct));
+
+        var session = Assert.Single(Sessions(odoo));
+        Assert.Equal("closed", session["state"]!.Value<string>());
+        Assert.Equal(0m, session["cash_register_difference"]!.Value<decimal>());
+        var moves = StatementLines(odoo, session["id"]!.Value<long>()).Where(l => l["payment_ref"]!.Value<string>()!.Contains(" at the till", StringComparison.Ordinal)).Select(l => l["amount"]!.Value<decimal>()).ToList();
+        Assert.Equal([50m, -30m], moves);
+    }
+
+    [Theory]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task ConfigWithoutACashMethod_CashControlOff_ClosesWithoutACount(int version)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        odoo.Read(s =>
+        {
+            // A card-only till: Odoo 16+ turns cash control off when the config has no cash method.
+            s.Write("pos.config", 1, new JObject { ["payment_method_ids"] = new JArray((object)new JArray(6, 0, new JArray(2))), ["cash_control"] = false });
+            return 0;
+        });
+        await using var client = Odoo.Client(odoo);
+        var sink = Odoo.Sink(client);
+        var sales = new[] { Odoo.CafeSale(arrange: b => b.AddTax(Odoo.Vat14).AddLine("1", "Turkish Coffee", 2, 35m, ["1"]).PayRemaining("card", Core.Sales.PaymentKind.Card)) };
+        Assert.Equal(DeliveryOutcome.Done, Assert.Single(await sink.DeliverAsync(sales, Ct)).Outcome);
+
+        Assert.True(await sink.CloseShiftAsync(Z("S1", sales, 200m, 0m, 0m, 0m), Ct));
+
+        var session = Assert.Single(Sessions(odoo));
+        Assert.Equal("closed", session["state"]!.Value<string>());
+        Assert.False(Store.IsFalse(session["move_id"]));
+        Assert.DoesNotContain(odoo.Calls, c => c.Method is "post_closing_cash_details" or "set_cashbox_pos" or "set_opening_control" or "try_cash_in_out");
+    }
 }

@@ -116,6 +116,9 @@ internal sealed class ConnectorProcess : IDisposable
         }
 
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The store the till tests sell in; a connector pairs tills only to stores it knows.
+        info.Environment["PosBridge__Stores__CAI1__Currency"] = "EGP";
+        info.Environment["PosBridge__Stores__CAI1__TimeZone"] = "Africa/Cairo";
         foreach (var (key, value) in _environment)
         {
             info.Environment[key] = value;

@@ -21,6 +21,9 @@ public sealed class ShiftClosingUploadTests
 
         connector.Kill();
         var firstShift = Enumerable.Range(0, 5).Select(_ => till.SellForCash()).ToList();
+        till.Shifts.MoveCash(100m, "فكة من البنك");
+        till.Shifts.MoveCash(-40m, "Cleaning supplies");
+        till.Shifts.MoveCash(-25.5m, "Taxi");
         var z = till.Shifts.Close(countedCash: 1170m);
         // The next shift sells too, before the connector is back: those sales queue behind the close.
         var secondShift = Enumerable.Range(0, 2).Select(_ => till.SellForCash()).ToList();
@@ -51,6 +54,9 @@ public sealed class ShiftClosingUploadTests
         Assert.Equal(z.ExpectedCash, document.ExpectedCash);
         Assert.Equal(5, document.SaleCount);
         Assert.Equal(500m, document.OpeningFloat);
+        Assert.Equal(100m, document.CashIn);
+        Assert.Equal(-65.5m, document.CashOut);
+        Assert.Equal(document.OpeningFloat + z.CashFromSales + document.CashIn + document.CashOut, document.ExpectedCash);
 
         // The till lost the answer and sends the close again: the connector calls it a duplicate.
         till.Database.Execute("UPDATE Outbox SET State = 0 WHERE Kind = 1");
