@@ -53,4 +53,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5205, Level = LogLevel.Warning, Message = "{Count} receipt message(s) were being sent when the connector stopped; marked uncertain and not sent again")]
     public static partial void ReceiptMessagesInterrupted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "ZATCA answered invoice {Uuid} of till {TillId}: {State} ({Warnings} warnings, {Errors} errors)")]
+    public static partial void ZatcaAnswered(ILogger logger, Guid uuid, string tillId, string state, int warnings, int errors);
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Warning, Message = "ZATCA reporting of invoice {Uuid} will be retried: {Reason}")]
+    public static partial void ZatcaRetrying(ILogger logger, Guid uuid, string reason);
+
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Error, Message = "ZATCA reporting stopped for invoice {Uuid} of till {TillId}: {Reason}")]
+    public static partial void ZatcaStopped(ILogger logger, Guid uuid, string tillId, string reason);
+
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "Till {TillId} onboarding with ZATCA: {Step}")]
+    public static partial void ZatcaOnboarding(ILogger logger, string tillId, string step);
 }
