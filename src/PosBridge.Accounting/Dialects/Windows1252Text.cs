@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using PosBridge.Accounting.Setup;
+using PosBridge.Core.Catalog;
 
 namespace PosBridge.Accounting.Dialects;
 
@@ -10,24 +10,6 @@ namespace PosBridge.Accounting.Dialects;
 /// </summary>
 internal static class Windows1252Text
 {
-    // Arabic letters to a plain Latin spelling (a simplified ISO 233 without diacritics).
-    private static readonly Dictionary<char, string> Arabic = new()
-    {
-        ['ا'] = "a", ['أ'] = "a", ['إ'] = "i", ['آ'] = "a", ['ء'] = "'", ['ؤ'] = "'", ['ئ'] = "'",
-        ['ب'] = "b", ['ت'] = "t", ['ث'] = "th", ['ج'] = "j", ['ح'] = "h", ['خ'] = "kh", ['د'] = "d",
-        ['ذ'] = "dh", ['ر'] = "r", ['ز'] = "z", ['س'] = "s", ['ش'] = "sh", ['ص'] = "s", ['ض'] = "d",
-        ['ط'] = "t", ['ظ'] = "z", ['ع'] = "'", ['غ'] = "gh", ['ف'] = "f", ['ق'] = "q", ['ك'] = "k",
-        ['ل'] = "l", ['م'] = "m", ['ن'] = "n", ['ه'] = "h", ['ة'] = "a", ['و'] = "w", ['ي'] = "y",
-        ['ى'] = "a", ['٠'] = "0", ['١'] = "1", ['٢'] = "2", ['٣'] = "3", ['٤'] = "4", ['٥'] = "5",
-        ['٦'] = "6", ['٧'] = "7", ['٨'] = "8", ['٩'] = "9", ['،'] = ",", ['؛'] = ";", ['؟'] = "?",
-        ['ـ'] = string.Empty,
-    };
-
-    private static readonly Dictionary<char, string> Latin = new()
-    {
-        ['Ł'] = "L", ['ł'] = "l", ['Đ'] = "D", ['đ'] = "d", ['ı'] = "i", ['ß'] = "ss",
-    };
-
     /// <summary>Windows-1252 that throws on a character it cannot hold.</summary>
     public static Encoding Windows1252 { get; } = CreateWindows1252();
 
@@ -86,38 +68,8 @@ internal static class Windows1252Text
     /// Each character Windows-1252 cannot hold spelled in Latin letters (Arabic letters by a simplified ISO 233,
     /// others without their accents); what it holds ("é", "ß", "–") stays as it is.
     /// </summary>
-    public static string Transliterate(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormC))
-        {
-            if (Arabic.TryGetValue(c, out var arabic))
-            {
-                builder.Append(arabic);
-            }
-            else if (Latin.TryGetValue(c, out var latin))
-            {
-                builder.Append(latin);
-            }
-            else if (c < 0x80 || CanEncodeSlow(c.ToString()))
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                foreach (var part in c.ToString().Normalize(NormalizationForm.FormD))
-                {
-                    if (CharUnicodeInfo.GetUnicodeCategory(part) != UnicodeCategory.NonSpacingMark)
-                    {
-                        builder.Append(part);
-                    }
-                }
-            }
-        }
-
-        return builder.ToString();
-    }
+    public static string Transliterate(string text) =>
+        LatinSpelling.Spell(text, c => c < 0x80 || CanEncodeSlow(c.ToString()));
 
     private static Encoding CreateWindows1252()
     {

@@ -97,7 +97,7 @@ internal sealed class StoreCatalogsOptions
 
             var settings = new StoreCatalogOptions();
             catalog.Bind(settings);
-            settings.Currency ??= store["Currency"];
+            settings.Currency ??= store["Currency"] ?? configuration[$"{PosBridge.Connector.Stores.StoreOptions.AccountingSection}:{store.Key}:Currency"];
             options.Stores[store.Key] = settings;
         }
     }

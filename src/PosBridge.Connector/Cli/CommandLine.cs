@@ -36,6 +36,9 @@ internal static class CommandLine
               Writes a ledger's journals for those business days from the sales received, in the
               ledger's dialect (generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50,
               datev, zoho), configured under Accounting:Ledgers. Re-exporting gives identical files.
+              Every sale of the days is written or nothing is: if one cannot be, or the days have
+              nothing to export, the reasons are listed and the exit code is 1. What a dialect leaves
+              out on purpose (a shift count is no Xero invoice) is listed under the files.
           fees import --file FILE --store STORE [--method METHOD] [--data DIR]
               Imports a card or wallet provider's settlement report (CSV: date, reference, method, amount,
               optional currency; --method when the file has no method column) so the ledgers book the fees
@@ -51,7 +54,9 @@ internal static class CommandLine
           feed --store NAME --format FORMAT --out FILE [--data DIR]
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
-              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason.
+              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason,
+              and so are items written otherwise than the catalog says (a product with no stock level
+              is a draft in the product CSVs; a barcode that is no valid GTIN is sent without one).
           dashboard hash-password
               Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password
               (the manager dashboard's login at /dashboard), e.g. read -rs P; echo "$P" | posbridge dashboard hash-password
@@ -105,6 +110,12 @@ internal static class CommandLine
         {
             await output.WriteLineAsync(Help).ConfigureAwait(false);
             return args.Length == 0 ? Usage : Ok;
+        }
+
+        if (args.Length > 1 && args.Skip(1).Any(a => a is "--help" or "-h") && VerbHelp(args[0]) is { } verbHelp)
+        {
+            await output.WriteLineAsync(verbHelp).ConfigureAwait(false);
+            return Ok;
         }
 
         if (args[0] == "serve")
@@ -299,6 +310,33 @@ internal static class CommandLine
             ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The help text's entries for one command (<c>posbridge export --help</c>), or null for an unknown command.</summary>
+    internal static string? VerbHelp(string command)
+    {
+        var lines = Help.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var entry = new List<string>();
+        var inEntry = false;
+        foreach (var line in lines)
+        {
+            var isCommand = line.StartsWith("  ", StringComparison.Ordinal) && line.Length > 2 && line[2] != ' ';
+            if (isCommand)
+            {
+                inEntry = line[2..].Split(' ')[0] == command;
+            }
+            else if (!line.StartsWith("    ", StringComparison.Ordinal))
+            {
+                inEntry = false;
+            }
+
+            if (inEntry)
+            {
+                entry.Add(line);
+            }
+        }
+
+        return entry.Count == 0 ? null : "Usage: posbridge" + Environment.NewLine + string.Join(Environment.NewLine, entry);
     }
 
     private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args, out List<string> positional, out string? problem)

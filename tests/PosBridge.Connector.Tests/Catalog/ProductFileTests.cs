@@ -24,6 +24,7 @@ public sealed class ProductFileTests
     private static Dictionary<string, string?> Settings() => new()
     {
         ["PosBridge:Stores:CAI1:Currency"] = "EGP",
+        ["PosBridge:Stores:CAI1:TimeZone"] = "Africa/Cairo",
         ["PosBridge:Stores:CAI1:Catalog:Source"] = "File",
         ["PosBridge:Stores:CAI1:Catalog:Taxes:0:Id"] = "vat14",
         ["PosBridge:Stores:CAI1:Catalog:Taxes:0:Name"] = "VAT 14%",
@@ -35,6 +36,7 @@ public sealed class ProductFileTests
         ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:1:Name"] = "Card (NBE)",
         ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:1:Kind"] = "Card",
         ["PosBridge:Stores:RUH1:Currency"] = "SAR",
+        ["PosBridge:Stores:RUH1:TimeZone"] = "Asia/Riyadh",
         ["PosBridge:Stores:RUH1:Catalog:Source"] = "File",
         ["PosBridge:Stores:RUH1:Catalog:Taxes:0:Id"] = "vat15",
         ["PosBridge:Stores:RUH1:Catalog:Taxes:0:Percent"] = "15",

@@ -91,7 +91,7 @@ internal sealed class RealOdoo : IAsyncDisposable
         var currency = OdooValues.Ref(company["currency_id"])!.Name;
         var taxes = (await client.SearchReadAsync("account.tax", OdooValues.Domain(OdooValues.Leaf("type_tax_use", "=", "sale"), OdooValues.Leaf("amount_type", "=", "percent")), ["id", "name", "amount", "price_include"], cancellationToken: cancellationToken))
             .ToDictionary(t => t["id"]!.Value<long>());
-        var rows = await client.SearchReadAsync("product.product", OdooValues.Domain(OdooValues.Leaf("available_in_pos", "=", true), OdooValues.Leaf("lst_price", ">", 0)), ["id", "name", "lst_price", "taxes_id", "barcode"], limit: 60, order: "id asc", cancellationToken: cancellationToken);
+        var rows = await client.SearchReadAsync("product.product", OdooValues.Domain(OdooValues.Leaf("available_in_pos", "=", true), OdooValues.Leaf("list_price", ">", 0)), ["id", "name", "lst_price", "taxes_id", "barcode"], limit: 60, order: "id asc", cancellationToken: cancellationToken);
         var products = new List<ShopProduct>();
         foreach (var row in rows)
         {

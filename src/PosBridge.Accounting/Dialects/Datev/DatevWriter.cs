@@ -144,6 +144,7 @@ internal sealed class DatevWriter : LedgerFileWriter
     private readonly string _path;
     private readonly CsvWriter _csv;
     private readonly UnencodableTextHandling _textHandling;
+    private readonly Dictionary<string, string> _belegfelder = new(StringComparer.Ordinal);
 
     public DatevWriter(LedgerFileContext context)
         : base(context)
@@ -175,11 +176,13 @@ internal sealed class DatevWriter : LedgerFileWriter
 
     public override void Write(Journal journal)
     {
-        var belegfeld1 = journal.Id;
-        if (belegfeld1.Length > MaxBelegfeld1 || !belegfeld1.All(IsBelegfeldChar))
+        if (!journal.Id.All(IsBelegfeldChar))
         {
-            throw new JournalRefusedException($"id '{belegfeld1}' cannot be DATEV's Belegfeld 1 (at most {MaxBelegfeld1} of A-Z a-z 0-9 $ & % * + - /).");
+            throw new JournalRefusedException($"id '{journal.Id}' cannot be DATEV's Belegfeld 1 (only A-Z a-z 0-9 $ & % * + - /).");
         }
+
+        // A sale's id (36 characters) fits; a longer one (a provider fee's reference) is shortened deterministically.
+        var belegfeld1 = ShortReferences.Fit(journal.Id, MaxBelegfeld1, _belegfelder, "Belegfeld 1");
 
         var anchor = journal.Lines[0].Account;
         var foreign = !string.Equals(journal.Currency.Code, Context.BaseCurrency, StringComparison.Ordinal);
