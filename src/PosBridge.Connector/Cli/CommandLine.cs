@@ -36,6 +36,9 @@ internal static class CommandLine
               Writes a ledger's journals for those business days from the sales received, in the
               ledger's dialect (generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50,
               datev, zoho), configured under Accounting:Ledgers. Re-exporting gives identical files.
+              Every sale of the days is written or nothing is: if one cannot be, or the days have
+              nothing to export, the reasons are listed and the exit code is 1. What a dialect leaves
+              out on purpose (a shift count is no Xero invoice) is listed under the files.
           fees import --file FILE --store STORE [--method METHOD] [--data DIR]
               Imports a card or wallet provider's settlement report (CSV: date, reference, method, amount,
               optional currency; --method when the file has no method column) so the ledgers book the fees
@@ -51,7 +54,9 @@ internal static class CommandLine
           feed --store NAME --format FORMAT --out FILE [--data DIR]
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
-              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason.
+              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason,
+              and so are items written otherwise than the catalog says (a product with no stock level
+              is a draft in the product CSVs; a barcode that is no valid GTIN is sent without one).
           dashboard hash-password
               Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password
               (the manager dashboard's login at /dashboard), e.g. read -rs P; echo "$P" | posbridge dashboard hash-password
@@ -124,9 +129,10 @@ internal static class CommandLine
             return args.Length == 0 ? Usage : Ok;
         }
 
-        if (args.Length > 1 && args[1..].Any(a => a is "--help" or "-h") && args[0] is not ("export" or "feed"))
+        if (args.Length > 1 && args.Skip(1).Any(a => a is "--help" or "-h") && VerbHelp(args[0]) is { } verbHelp)
         {
-            return await VerbHelpAsync(args[0], output, error).ConfigureAwait(false);
+            await output.WriteLineAsync(verbHelp).ConfigureAwait(false);
+            return Ok;
         }
 
         // Every verb takes --config FILE and --create, and finds its settings the same way.
@@ -270,34 +276,6 @@ internal static class CommandLine
         return Ok;
     }
 
-    private static async Task<int> VerbHelpAsync(string verb, TextWriter output, TextWriter error)
-    {
-        var lines = Help.Split('\n');
-        var section = new List<string>();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].StartsWith("  " + verb, StringComparison.Ordinal) && (lines[i].Length == verb.Length + 2 || lines[i][verb.Length + 2] == ' '))
-            {
-                section.Add(lines[i].TrimEnd());
-                for (i++; i < lines.Length && lines[i].StartsWith("      ", StringComparison.Ordinal); i++)
-                {
-                    section.Add(lines[i].TrimEnd());
-                }
-
-                i--;
-            }
-        }
-
-        if (section.Count == 0)
-        {
-            return await UsageErrorAsync(error, $"'{verb}' is not a posbridge command.").ConfigureAwait(false);
-        }
-
-        await output.WriteLineAsync(string.Join(Environment.NewLine, section)).ConfigureAwait(false);
-        await output.WriteLineAsync("Every command also takes --config FILE (settings beside the binary's appsettings.json) and --create (make a new data folder).").ConfigureAwait(false);
-        return Ok;
-    }
-
     private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, string? configFile, bool create, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var verb = command is "tills" or "sync" or "fees" or "catalog" && positional.Count > 0 ? positional[0] : null;
@@ -391,6 +369,33 @@ internal static class CommandLine
             ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The help text's entries for one command (<c>posbridge export --help</c>), or null for an unknown command.</summary>
+    internal static string? VerbHelp(string command)
+    {
+        var lines = Help.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var entry = new List<string>();
+        var inEntry = false;
+        foreach (var line in lines)
+        {
+            var isCommand = line.StartsWith("  ", StringComparison.Ordinal) && line.Length > 2 && line[2] != ' ';
+            if (isCommand)
+            {
+                inEntry = line[2..].Split(' ')[0] == command;
+            }
+            else if (!line.StartsWith("    ", StringComparison.Ordinal))
+            {
+                inEntry = false;
+            }
+
+            if (inEntry)
+            {
+                entry.Add(line);
+            }
+        }
+
+        return entry.Count == 0 ? null : "Usage: posbridge" + Environment.NewLine + string.Join(Environment.NewLine, entry);
     }
 
     private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args, out List<string> positional, out string? problem)

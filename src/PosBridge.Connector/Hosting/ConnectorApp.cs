@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Fiscal;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Metrics;
 using PosBridge.Connector.Receipts;
@@ -34,6 +35,7 @@ internal static class ConnectorApp
         app.MapTerminalApi();
         app.MapFeeds();
         app.MapReceiptPages();
+        app.MapFiscal();
         app.MapMetrics();
         app.MapDashboard();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -85,6 +87,7 @@ internal static class ConnectorApp
         services.AddSingleton<Shifts.ShiftClosings>();
         services.AddSingleton<Fees.ProviderFeeStore>();
         Receipts.ReceiptMessagesSetup.AddReceiptMessages(services, configuration);
+        services.AddFiscal(configuration);
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);

@@ -102,7 +102,7 @@ public sealed class ConfigurationCommandTests : IDisposable
         var code = await RunAsync(verb, "--help");
 
         Assert.Equal(CommandLine.Ok, code);
-        Assert.StartsWith("  " + verb, _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\n  " + verb, _output.ToString(), StringComparison.Ordinal);
         Assert.Equal(string.Empty, _error.ToString());
     }
 
