@@ -21,7 +21,8 @@ internal static class ConnectorApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // appsettings.json beside the binary, not in the working folder: a service started without one reads the same settings.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // The caller's configuration first: adapters register from what configuration holds, and the
         // connector's own registrations (TryAdd) leave the caller's replacements in place.
         configure?.Invoke(builder);
@@ -71,6 +72,7 @@ internal static class ConnectorApp
         services.AddOptions<Catalog.CatalogPullOptions>().Bind(configuration.GetSection(Catalog.CatalogPullOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Catalog.CatalogPullOptions>, Catalog.CatalogPullOptionsValidator>();
         services.AddSingleton<Catalog.CatalogPuller>();
+        Catalog.StoreCatalogSetup.AddStoreCatalogs(services, configuration);
         services.AddHostedService<Catalog.CatalogPullScheduler>();
         services.AddSingleton<SalesIngestion>();
         services.AddSingleton<TillRateLimiter>();

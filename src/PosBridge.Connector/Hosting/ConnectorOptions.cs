@@ -29,6 +29,9 @@ internal sealed class ConnectorOptions
 
     public DispatchOptions Dispatch { get; set; } = new();
 
+    /// <summary>The dates a sale may carry, around the connector's clock.</summary>
+    public SaleDateOptions SaleDates { get; set; } = new();
+
     public CloseOfDayOptions CloseOfDay { get; set; } = new();
 
     public string DatabasePath => Path.Combine(DataDirectory, "connector.db");
@@ -74,6 +77,16 @@ internal sealed class CloseOfDayOptions
 
     /// <summary>Offer the written files for download in the dashboard (signed in, each download audited).</summary>
     public bool Downloads { get; set; }
+}
+
+/// <summary>How far from the connector's clock a sale's <c>createdAtUtc</c> may be; outside, the sale is rejected naming the field.</summary>
+internal sealed class SaleDateOptions
+{
+    /// <summary>The offline allowance: how long a till may keep a sale before it reaches the connector.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How far a till's clock may run ahead of the connector's.</summary>
+    public TimeSpan MaxAhead { get; set; } = TimeSpan.FromHours(1);
 }
 
 internal sealed class AdapterDispatchOptions
@@ -138,6 +151,16 @@ internal sealed class ConnectorOptionsValidator : IValidateOptions<ConnectorOpti
         if (dispatch.MaxBatchesPerRun < 1)
         {
             failures.Add($"PosBridge:Dispatch:MaxBatchesPerRun is {dispatch.MaxBatchesPerRun}; use 1 or more.");
+        }
+
+        if (options.SaleDates.MaxAge < TimeSpan.FromDays(1) || options.SaleDates.MaxAge > TimeSpan.FromDays(3650))
+        {
+            failures.Add($"PosBridge:SaleDates:MaxAge is {options.SaleDates.MaxAge}; use 1.00:00:00 to 3650.00:00:00 (how long a till may sell offline).");
+        }
+
+        if (options.SaleDates.MaxAhead < TimeSpan.Zero || options.SaleDates.MaxAhead > TimeSpan.FromDays(2))
+        {
+            failures.Add($"PosBridge:SaleDates:MaxAhead is {options.SaleDates.MaxAhead}; use 00:00:00 to 2.00:00:00.");
         }
 
         var close = options.CloseOfDay;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PosBridge.Connector.Storage;
 using PosBridge.Core.Sales;
+using PosBridge.Core.Sync;
 
 namespace PosBridge.Connector.Ingestion;
 
@@ -17,16 +18,43 @@ internal enum StoreOutcome
 
     /// <summary>Already stored with different content: the stored sale is kept, this one refused.</summary>
     Conflict,
+
+    /// <summary>A refund its original (as stored, in the till's store) and the refunds stored before it do not allow; not stored.</summary>
+    Rejected,
 }
+
+/// <summary>What became of one sale of <see cref="IInbox.StoreAsync"/>; <see cref="Errors"/> with <see cref="StoreOutcome.Rejected"/>.</summary>
+internal sealed record StoreResult(StoreOutcome Outcome, IReadOnlyList<UploadError>? Errors = null);
+
+/// <summary>
+/// Checks a refund against its original and the refunds of it stored before, exactly as the storing transaction
+/// sees them; no errors means it may be stored.
+/// </summary>
+internal delegate IReadOnlyList<UploadError> RefundCheck(Sale refund, RefundHistory history);
 
 /// <summary>The sales inbox: every accepted sale, in arrival order (its <c>seq</c>).</summary>
 internal interface IInbox
 {
     /// <summary>
-    /// Stores the sales in one transaction, committed before this returns, and records the till's contact
-    /// in the same transaction; one outcome per sale.
+    /// Stores the sales of one till of <paramref name="storeId"/> in one transaction, committed before this returns,
+    /// and records the till's contact in the same transaction; one result per sale, in order.
     /// </summary>
-    Task<IReadOnlyList<StoreOutcome>> StoreAsync(string tillId, IReadOnlyList<IncomingSale> sales, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+    /// <remarks>
+    /// <para>A sale whose id is stored already is a duplicate (same content hash) or a conflict; it is never checked
+    /// or stored again.</para>
+    /// <para>A refund is checked with <paramref name="checkRefund"/> and stored in the same transaction, against its
+    /// original as stored (never a refused version from the same batch) and every refund of it stored before,
+    /// including those earlier in <paramref name="sales"/>. Only an original of <paramref name="storeId"/> counts:
+    /// another store's sale is "not found", so nothing of it reaches the errors.</para>
+    /// <para>What a backend must guarantee: refunds of one original are serialised across every connector process
+    /// on the database, so that no two transactions both read the same earlier refunds and both store a refund.
+    /// SQLite gets this from its single writer (the in-process write gate and <c>BEGIN IMMEDIATE</c>, which takes
+    /// the file's write lock before the first read). A PostgreSQL store must take a lock per original before reading
+    /// its refunds — <c>SELECT … FROM sales WHERE id = @original FOR UPDATE</c>, or
+    /// <c>pg_advisory_xact_lock</c> on the original's id — and rely on a unique key on the sale id so that two
+    /// concurrent inserts of one sale end as one row and a duplicate or conflict.</para>
+    /// </remarks>
+    Task<IReadOnlyList<StoreResult>> StoreAsync(string tillId, string storeId, IReadOnlyList<IncomingSale> sales, RefundCheck checkRefund, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
     Task<Sale?> FindAsync(Guid saleId, CancellationToken cancellationToken = default);
 
@@ -46,14 +74,17 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
         VALUES ($id, $store, $till, $number, $created, $received, $refundOf, $currency, $total, $hash, $document)
         """;
 
-    public Task<IReadOnlyList<StoreOutcome>> StoreAsync(string tillId, IReadOnlyList<IncomingSale> sales, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoreResult>> StoreAsync(string tillId, string storeId, IReadOnlyList<IncomingSale> sales, RefundCheck checkRefund, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sales);
-        return database.WriteAsync<IReadOnlyList<StoreOutcome>>(
+        ArgumentNullException.ThrowIfNull(checkRefund);
+        return database.WriteAsync<IReadOnlyList<StoreResult>>(
             async (connection, transaction) =>
             {
-                var outcomes = new StoreOutcome[sales.Count];
+                var results = new StoreResult[sales.Count];
                 await using var find = Sql.Command(connection, transaction, "SELECT content_hash FROM sales WHERE id = $id", ("$id", string.Empty));
+                await using var original = Sql.Command(connection, transaction, "SELECT document FROM sales WHERE id = $id AND store_id = $store", ("$id", string.Empty), ("$store", storeId));
+                await using var refunds = Sql.Command(connection, transaction, "SELECT document FROM sales WHERE refund_of = $id AND store_id = $store ORDER BY seq", ("$id", string.Empty), ("$store", storeId));
                 await using var insert = Sql.Command(
                     connection,
                     transaction,
@@ -69,8 +100,37 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
                     var existing = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
                     if (existing is not null)
                     {
-                        outcomes[i] = string.Equals(existing, incoming.ContentHash, StringComparison.Ordinal) ? StoreOutcome.Duplicate : StoreOutcome.Conflict;
+                        results[i] = new(string.Equals(existing, incoming.ContentHash, StringComparison.Ordinal) ? StoreOutcome.Duplicate : StoreOutcome.Conflict);
                         continue;
+                    }
+
+                    if (sale.RefundOf is { } refundOf)
+                    {
+                        // Read inside the write transaction: nothing can be stored between this check and the insert.
+                        original.Parameters["$id"].Value = refundOf.SaleId.ToString("D");
+                        var originalDocument = await original.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+                        if (originalDocument is null)
+                        {
+                            results[i] = new(StoreOutcome.Rejected, [new UploadError { Field = "refundOf.saleId", Message = $"the original sale {refundOf.SaleNumber} ({refundOf.SaleId}) has not reached the connector from this store; upload it first." }]);
+                            continue;
+                        }
+
+                        refunds.Parameters["$id"].Value = refundOf.SaleId.ToString("D");
+                        var earlier = new List<Sale>();
+                        await using (var reader = await refunds.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                            {
+                                earlier.Add(Read(reader.GetString(0)));
+                            }
+                        }
+
+                        var errors = checkRefund(sale, new RefundHistory(Read(originalDocument), earlier));
+                        if (errors.Count > 0)
+                        {
+                            results[i] = new(StoreOutcome.Rejected, errors);
+                            continue;
+                        }
                     }
 
                     insert.Parameters["$id"].Value = id;
@@ -85,12 +145,12 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
                     insert.Parameters["$hash"].Value = incoming.ContentHash;
                     insert.Parameters["$document"].Value = incoming.Document;
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    outcomes[i] = StoreOutcome.Accepted;
+                    results[i] = new(StoreOutcome.Accepted);
                 }
 
                 // One durable write per upload: the till's last contact rides along with its sales.
                 await Sql.ExecuteAsync(connection, transaction, "UPDATE tills SET last_contact_at = $now WHERE id = $id", cancellationToken, ("$now", Sql.ToUnixMs(receivedAt)), ("$id", tillId)).ConfigureAwait(false);
-                return outcomes;
+                return results;
             },
             cancellationToken);
     }

@@ -13,9 +13,9 @@ namespace PosBridge.Connector.Ingestion;
 internal sealed record IngestionResult(SalesUploadResponse? Response, IResult? Problem);
 
 /// <summary>
-/// Takes a till's upload: checks the whole request, validates every sale with Core's one validation path
-/// (refunds against their originals), then stores the valid ones in one transaction and answers per
-/// sale only once that transaction is committed.
+/// Takes a till's upload: checks the whole request, validates every sale with Core's one validation path,
+/// then stores the valid ones in one transaction — refunds checked against their originals inside it — and
+/// answers per sale only once that transaction is committed.
 /// </summary>
 internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
 {
@@ -56,11 +56,11 @@ internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores,
 
             var results = new SaleUploadResult[count];
             var valid = new List<(int Index, IncomingSale Sale)>(count);
-            var inBatch = new Dictionary<Guid, Sale>();
             var index = 0;
+            var dates = new SaleDateWindow(timeProvider.GetUtcNow(), options.Value.SaleDates.MaxAge, options.Value.SaleDates.MaxAhead);
             foreach (var element in salesElement.EnumerateArray())
             {
-                var (sale, errors) = await CheckAsync(till, store, element, inBatch, cancellationToken).ConfigureAwait(false);
+                var (sale, errors) = Check(till, store, element, dates);
                 if (errors is not null)
                 {
                     results[index] = new SaleUploadResult { Index = index, Id = sale?.Id ?? TryReadId(element), Status = UploadStatus.Rejected, Errors = errors };
@@ -70,21 +70,27 @@ internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores,
                     var canonical = SaleJson.Serialize(sale!);
                     var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
                     valid.Add((index, new IncomingSale(sale!, canonical, hash)));
-                    inBatch.TryAdd(sale!.Id, sale);
                 }
 
                 index++;
             }
 
-            var outcomes = await inbox.StoreAsync(till.Id, valid.ConvertAll(v => v.Sale), timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var outcomes = await inbox.StoreAsync(
+                till.Id,
+                till.StoreId,
+                valid.ConvertAll(v => v.Sale),
+                (refund, history) => Errors(SaleValidator.Validate(refund, history, dates)),
+                dates.Now,
+                cancellationToken).ConfigureAwait(false);
             {
                 for (var i = 0; i < valid.Count; i++)
                 {
                     var (position, incoming) = valid[i];
-                    results[position] = outcomes[i] switch
+                    results[position] = outcomes[i].Outcome switch
                     {
                         StoreOutcome.Accepted => new SaleUploadResult { Index = position, Id = incoming.Sale.Id, Status = UploadStatus.Accepted },
                         StoreOutcome.Duplicate => new SaleUploadResult { Index = position, Id = incoming.Sale.Id, Status = UploadStatus.Duplicate },
+                        StoreOutcome.Rejected => new SaleUploadResult { Index = position, Id = incoming.Sale.Id, Status = UploadStatus.Rejected, Errors = outcomes[i].Errors },
                         _ => new SaleUploadResult
                         {
                             Index = position,
@@ -100,7 +106,7 @@ internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores,
         }
     }
 
-    private async Task<(Sale? Sale, IReadOnlyList<UploadError>? Errors)> CheckAsync(Till till, Stores.Store store, JsonElement element, Dictionary<Guid, Sale> inBatch, CancellationToken cancellationToken)
+    private static (Sale? Sale, IReadOnlyList<UploadError>? Errors) Check(Till till, Stores.Store store, JsonElement element, SaleDateWindow dates)
     {
         Sale? sale;
         try
@@ -128,27 +134,13 @@ internal sealed class SalesIngestion(IInbox inbox, Stores.StoreDirectory stores,
             return (sale, [new UploadError { Field = "currency", Message = $"the sale is in '{sale.Currency}', but store '{store.Id}' sells in {store.Currency.Code}; the till's currency setting must be the store's." }]);
         }
 
-        RefundHistory? history = null;
-        if (sale.RefundOf is { } refundOf)
-        {
-            var original = inBatch.GetValueOrDefault(refundOf.SaleId) ?? await inbox.FindAsync(refundOf.SaleId, cancellationToken).ConfigureAwait(false);
-            if (original is null)
-            {
-                return (sale, [new UploadError { Field = "refundOf.saleId", Message = $"the original sale {refundOf.SaleNumber} ({refundOf.SaleId}) has not reached the connector; upload it first." }]);
-            }
-
-            var earlier = (await inbox.FindRefundsOfAsync(refundOf.SaleId, cancellationToken).ConfigureAwait(false))
-                .Concat(inBatch.Values.Where(s => s.RefundOf?.SaleId == refundOf.SaleId))
-                .Where(s => s.Id != sale.Id)
-                .ToList();
-            history = new RefundHistory(original, earlier);
-        }
-
-        var validation = sale.Validate(history);
-        return validation.IsValid
-            ? (sale, null)
-            : (sale, validation.Errors.Select(e => new UploadError { Field = e.Field, Message = e.Message }).ToList());
+        // A refund is checked against its original inside the storing transaction (IInbox.StoreAsync).
+        var validation = SaleValidator.Validate(sale, null, dates);
+        return validation.IsValid ? (sale, null) : (sale, Errors(validation));
     }
+
+    private static List<UploadError> Errors(SaleValidationResult validation) =>
+        validation.Errors.Select(e => new UploadError { Field = e.Field, Message = e.Message }).ToList();
 
     private static Guid? TryReadId(JsonElement element) =>
         element.ValueKind == JsonValueKind.Object

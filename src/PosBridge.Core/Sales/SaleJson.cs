@@ -130,6 +130,7 @@ public static partial class SaleJson
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new UtcOffsetConverter());
+        options.Converters.Add(new InstantConverter());
         options.MakeReadOnly();
         return options;
     }
@@ -139,6 +140,37 @@ public static partial class SaleJson
 
     [GeneratedRegex("missing required properties,? including:? (.+?)\\.?( Path|$)")]
     private static partial Regex MissingRequired();
+
+    /// <summary>
+    /// An instant with its date, time and offset all given ("2026-12-04T10:15:00Z", "…+02:00"): a bare date or a
+    /// time without an offset would be read in the reader's own time zone, so neither is taken. Written as before.
+    /// </summary>
+    private sealed class InstantConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            if (text is not null
+                && InstantPattern().IsMatch(text)
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var value))
+            {
+                return value;
+            }
+
+            throw new JsonException(text is null
+                ? "must be a date and time with its offset as a string, such as \"2026-12-04T10:15:00Z\"."
+                : "must be a date and time with its offset, such as \"2026-12-04T10:15:00Z\" (a bare date, a time without an offset or an impossible date is not taken).");
+        }
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(writer);
+            writer.WriteStringValue(value);
+        }
+    }
+
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,7})?(Z|[+-][0-9]{2}:[0-9]{2})$")]
+    private static partial Regex InstantPattern();
 
     /// <summary>A UTC offset as ISO 8601 writes it: "+02:00", "-03:30".</summary>
     private sealed class UtcOffsetConverter : JsonConverter<TimeSpan>

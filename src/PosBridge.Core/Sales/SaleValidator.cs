@@ -29,14 +29,59 @@ public sealed class SaleValidationResult
 public sealed record RefundHistory(Sale Original, IReadOnlyList<Sale> EarlierRefunds);
 
 /// <summary>
+/// The dates a receiver takes: <see cref="Sale.CreatedAtUtc"/> no more than <paramref name="MaxAge"/> before
+/// <paramref name="Now"/> (the offline allowance of a till) and no more than <paramref name="MaxAhead"/> after it
+/// (a till's clock running fast).
+/// </summary>
+public sealed record SaleDateWindow(DateTimeOffset Now, TimeSpan MaxAge, TimeSpan MaxAhead);
+
+/// <summary>
+/// The explicit limits of a sale document, the same on the till and the connector (README "The sale document").
+/// Anything outside them is refused naming the field, so no reader has to cope with it.
+/// </summary>
+public static class SaleLimits
+{
+    /// <summary>Ids, codes, numbers and units (storeId, saleNumber, productId, …): 1–64 characters, no control characters.</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>Names and other one-line text (line and cashier names, customer fields, card fields, references).</summary>
+    public const int MaxTextLength = 256;
+
+    /// <summary>The sale's and a line's note; the only text that may hold line breaks and tabs.</summary>
+    public const int MaxNoteLength = 1000;
+
+    public const int MaxLines = 1000;
+
+    public const int MaxPayments = 100;
+
+    /// <summary>Taxes in the document, on one line (taxIds, taxAmounts) and in totals.taxes.</summary>
+    public const int MaxTaxes = 100;
+
+    /// <summary>Largest quantity of a line either way (a refund's are negative).</summary>
+    public const decimal MaxQuantity = 1_000_000m;
+
+    /// <summary>Largest price, amount, total or point count either way, in the sale's currency.</summary>
+    public const decimal MaxAmount = 1_000_000_000m;
+
+    /// <summary>Most decimals of a quantity or unit price (weighed goods, Odoo's price precision).</summary>
+    public const int MaxDecimals = 6;
+
+    /// <summary>No sale is dated before this instant (UTC)…</summary>
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>…or at or after this one, whatever the clock says.</summary>
+    public static readonly DateTimeOffset Latest = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+}
+
+/// <summary>
 /// The one validation path for a sale document, used by the till before it commits a sale and by the
 /// connector before it accepts one. It checks the document as a whole and reports every problem.
 /// </summary>
 public static class SaleValidator
 {
     public const int CurrentSchemaVersion = 1;
-    private const int MaxIdLength = 64;
-    private const int MaxTextLength = 256;
+    private const int MaxIdLength = SaleLimits.MaxIdLength;
+    private const int MaxTextLength = SaleLimits.MaxTextLength;
     private static readonly TimeSpan MaxUtcOffset = TimeSpan.FromHours(14);
 
     /// <param name="sale">The document.</param>
@@ -44,29 +89,35 @@ public static class SaleValidator
     /// For a refund, the original sale and its earlier refunds, so quantities can be checked against what
     /// was sold; without it those rules are skipped (the caller must supply it where it has the original).
     /// </param>
-    public static SaleValidationResult Validate(Sale sale, RefundHistory? refundHistory = null)
+    public static SaleValidationResult Validate(Sale sale, RefundHistory? refundHistory = null) => Validate(sale, refundHistory, null);
+
+    /// <param name="sale">The document.</param>
+    /// <param name="refundHistory">As in <see cref="Validate(Sale, RefundHistory?)"/>.</param>
+    /// <param name="dates">The receiver's clock and allowances; without it only <see cref="SaleLimits.Earliest"/> to <see cref="SaleLimits.Latest"/> is checked.</param>
+    public static SaleValidationResult Validate(Sale sale, RefundHistory? refundHistory, SaleDateWindow? dates)
     {
         ArgumentNullException.ThrowIfNull(sale);
         var errors = new Errors();
 
-        CheckHeader(sale, errors);
+        CheckHeader(sale, errors, dates);
         var currencyKnown = Currency.TryFromCode(sale.Currency, out var currency);
         if (!currencyKnown)
         {
-            errors.Add("currency", $"'{sale.Currency}' is not a currency PosBridge knows (ISO 4217 code such as EGP, SAR, KWD).");
+            errors.Add("currency", $"'{Quote(sale.Currency)}' is not a currency PosBridge knows (ISO 4217 code such as EGP, SAR, KWD).");
         }
 
         var taxesUsable = CheckTaxes(sale, errors);
         var linesUsable = CheckLines(sale, errors, taxesUsable);
+        var totalsUsable = CheckTotalsShape(sale, errors);
         CheckDiscountAndRounding(sale, errors, currency);
 
         // Totals can only be recomputed from a document whose parts are sound.
-        if (currency is not null && taxesUsable && linesUsable && errors.Count == 0)
+        if (currency is not null && taxesUsable && linesUsable && totalsUsable && errors.Count == 0)
         {
             CheckTotals(sale, currency, errors);
         }
 
-        if (currency is not null)
+        if (currency is not null && totalsUsable)
         {
             CheckPayments(sale, currency, errors);
         }
@@ -76,7 +127,7 @@ public static class SaleValidator
         return errors.Count == 0 ? SaleValidationResult.Valid : new SaleValidationResult(errors.List);
     }
 
-    private static void CheckHeader(Sale sale, Errors errors)
+    private static void CheckHeader(Sale sale, Errors errors, SaleDateWindow? dates)
     {
         if (sale.SchemaVersion != CurrentSchemaVersion)
         {
@@ -110,6 +161,18 @@ public static class SaleValidator
         {
             errors.Add("createdAtUtc", $"must be in UTC (offset +00:00), not {sale.CreatedAtUtc.Offset}; the store's offset goes in storeUtcOffset.");
         }
+        else if (sale.CreatedAtUtc < SaleLimits.Earliest || sale.CreatedAtUtc >= SaleLimits.Latest)
+        {
+            errors.Add("createdAtUtc", $"is {Instant(sale.CreatedAtUtc)}; a sale is dated from 2000-01-01 to 2099-12-31. Check the till's date and time.");
+        }
+        else if (dates is { } window && sale.CreatedAtUtc < window.Now - window.MaxAge)
+        {
+            errors.Add("createdAtUtc", $"is {Instant(sale.CreatedAtUtc)}, more than {Span(window.MaxAge)} before the receiver's clock ({Instant(window.Now)}). Check the till's date and time; older sales are entered in the back office.");
+        }
+        else if (dates is { } ahead && sale.CreatedAtUtc > ahead.Now + ahead.MaxAhead)
+        {
+            errors.Add("createdAtUtc", $"is {Instant(sale.CreatedAtUtc)}, more than {Span(ahead.MaxAhead)} after the receiver's clock ({Instant(ahead.Now)}). Check the till's date and time.");
+        }
 
         if (sale.StoreUtcOffset.Duration() > MaxUtcOffset || sale.StoreUtcOffset.Ticks % TimeSpan.TicksPerMinute != 0)
         {
@@ -119,6 +182,10 @@ public static class SaleValidator
         if (sale.Customer is { } customer)
         {
             RequireId(errors, "customer.id", customer.Id);
+            OptionalText(errors, "customer.name", customer.Name);
+            OptionalText(errors, "customer.phone", customer.Phone);
+            OptionalText(errors, "customer.email", customer.Email);
+            OptionalText(errors, "customer.loyaltyCardCode", customer.LoyaltyCardCode);
         }
 
         if (sale.InvoiceRequested && sale.Customer is null)
@@ -126,10 +193,7 @@ public static class SaleValidator
             errors.Add("invoiceRequested", "needs a customer: an invoice is made out to someone.");
         }
 
-        if (sale.Note is { Length: > 1000 })
-        {
-            errors.Add("note", "is longer than 1000 characters.");
-        }
+        Note(errors, "note", sale.Note);
     }
 
     private static bool CheckTaxes(Sale sale, Errors errors)
@@ -137,6 +201,12 @@ public static class SaleValidator
         if (sale.Taxes is null)
         {
             errors.Add("taxes", "is missing; list every tax the lines use (an empty list if none).");
+            return false;
+        }
+
+        if (sale.Taxes.Count > SaleLimits.MaxTaxes)
+        {
+            errors.Add("taxes", $"has {sale.Taxes.Count} entries; a sale lists at most {SaleLimits.MaxTaxes} taxes.");
             return false;
         }
 
@@ -158,6 +228,13 @@ public static class SaleValidator
             }
 
             RequireText(errors, field + ".name", tax.Name);
+            RequireAmount(errors, field + ".amount", tax.Amount);
+            if (tax.Children is { Count: > SaleLimits.MaxTaxes })
+            {
+                errors.Add(field + ".children", $"has {tax.Children.Count} entries; at most {SaleLimits.MaxTaxes}.");
+                continue;
+            }
+
             switch (tax.AmountType)
             {
                 case TaxAmountType.Percent when tax.Amount is <= -100m or > 100m:
@@ -194,11 +271,11 @@ public static class SaleValidator
             {
                 if (!byId.TryGetValue(child ?? string.Empty, out var childTax))
                 {
-                    errors.Add($"taxes[{i}].children", $"tax '{child}' is not in the document's taxes.");
+                    errors.Add($"taxes[{i}].children", $"tax '{Quote(child)}' is not in the document's taxes.");
                 }
                 else if (childTax.AmountType == TaxAmountType.Group)
                 {
-                    errors.Add($"taxes[{i}].children", $"'{child}' is a group; groups cannot be nested.");
+                    errors.Add($"taxes[{i}].children", $"'{Quote(child)}' is a group; groups cannot be nested.");
                 }
             }
         }
@@ -214,8 +291,14 @@ public static class SaleValidator
             return false;
         }
 
+        if (sale.Lines.Count > SaleLimits.MaxLines)
+        {
+            errors.Add("lines", $"has {sale.Lines.Count} lines; a sale has at most {SaleLimits.MaxLines}.");
+            return false;
+        }
+
         var before = errors.Count;
-        var taxIds = sale.Taxes?.Where(t => t is not null).Select(t => t.Id).ToHashSet(StringComparer.Ordinal) ?? [];
+        var taxIds = sale.Taxes?.Where(t => t?.Id is not null).Select(t => t.Id).ToHashSet(StringComparer.Ordinal) ?? [];
         var lineNumbers = new HashSet<int>();
         for (var i = 0; i < sale.Lines.Count; i++)
         {
@@ -239,7 +322,18 @@ public static class SaleValidator
             RequireId(errors, field + ".productId", line.ProductId);
             RequireText(errors, field + ".name", line.Name);
             RequireId(errors, field + ".unit", line.Unit);
-            if (line.Quantity == 0m)
+            OptionalText(errors, field + ".sku", line.Sku, MaxIdLength);
+            OptionalText(errors, field + ".barcode", line.Barcode, MaxIdLength);
+            Note(errors, field + ".note", line.Note);
+            if (Math.Abs(line.Quantity) > SaleLimits.MaxQuantity)
+            {
+                errors.Add(field + ".quantity", $"is {Format(line.Quantity)}; a line's quantity is at most {Format(SaleLimits.MaxQuantity)} either way.");
+            }
+            else if (line.Quantity.Scale > SaleLimits.MaxDecimals && decimal.Round(line.Quantity, SaleLimits.MaxDecimals) != line.Quantity)
+            {
+                errors.Add(field + ".quantity", $"is {Format(line.Quantity)}; a quantity has at most {SaleLimits.MaxDecimals} decimals.");
+            }
+            else if (line.Quantity == 0m)
             {
                 errors.Add(field + ".quantity", "is zero; remove the line instead.");
             }
@@ -256,6 +350,13 @@ public static class SaleValidator
             {
                 errors.Add(field + ".unitPrice", $"is {Format(line.UnitPrice)}; prices cannot be negative.");
             }
+            else if (RequireAmount(errors, field + ".unitPrice", line.UnitPrice) && decimal.Round(line.UnitPrice, SaleLimits.MaxDecimals) != line.UnitPrice)
+            {
+                errors.Add(field + ".unitPrice", $"is {Format(line.UnitPrice)}; a price has at most {SaleLimits.MaxDecimals} decimals.");
+            }
+
+            RequireAmount(errors, field + ".totalExcluded", line.TotalExcluded);
+            RequireAmount(errors, field + ".totalIncluded", line.TotalIncluded);
 
             if (line.DiscountPercent is < 0m or > 100m)
             {
@@ -266,6 +367,10 @@ public static class SaleValidator
             {
                 errors.Add(field + ".taxIds", "is missing (an empty list for an untaxed line).");
             }
+            else if (line.TaxIds.Count > SaleLimits.MaxTaxes)
+            {
+                errors.Add(field + ".taxIds", $"has {line.TaxIds.Count} entries; a line has at most {SaleLimits.MaxTaxes} taxes.");
+            }
             else if (taxesUsable)
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -273,11 +378,11 @@ public static class SaleValidator
                 {
                     if (!taxIds.Contains(id ?? string.Empty))
                     {
-                        errors.Add(field + ".taxIds", $"tax '{id}' is not in the document's taxes.");
+                        errors.Add(field + ".taxIds", $"tax '{Quote(id)}' is not in the document's taxes.");
                     }
                     else if (!seen.Add(id!))
                     {
-                        errors.Add(field + ".taxIds", $"tax '{id}' is listed twice.");
+                        errors.Add(field + ".taxIds", $"tax '{Quote(id)}' is listed twice.");
                     }
                 }
             }
@@ -285,6 +390,27 @@ public static class SaleValidator
             if (line.TaxAmounts is null)
             {
                 errors.Add(field + ".taxAmounts", "is missing.");
+            }
+            else if (line.TaxAmounts.Count > SaleLimits.MaxTaxes)
+            {
+                errors.Add(field + ".taxAmounts", $"has {line.TaxAmounts.Count} entries; a line has at most {SaleLimits.MaxTaxes} taxes.");
+            }
+            else
+            {
+                for (var t = 0; t < line.TaxAmounts.Count; t++)
+                {
+                    var amount = line.TaxAmounts[t];
+                    var taxField = $"{field}.taxAmounts[{t}]";
+                    if (amount is null)
+                    {
+                        errors.Add(taxField, "is null; each entry is {taxId, base, amount}.");
+                        continue;
+                    }
+
+                    RequireId(errors, taxField + ".taxId", amount.TaxId);
+                    RequireAmount(errors, taxField + ".base", amount.Base);
+                    RequireAmount(errors, taxField + ".amount", amount.Amount);
+                }
             }
 
             if (sale.IsRefund && line.RefundOfLine is null)
@@ -294,6 +420,74 @@ public static class SaleValidator
             else if (!sale.IsRefund && line.RefundOfLine is not null)
             {
                 errors.Add(field + ".refundOfLine", "is set but the sale is not a refund (refundOf is missing).");
+            }
+        }
+
+        return errors.Count == before;
+    }
+
+    /// <summary>The totals' parts are there and of sane size, so the checks that add them up cannot fail.</summary>
+    private static bool CheckTotalsShape(Sale sale, Errors errors)
+    {
+        var totals = sale.Totals;
+        if (totals is null)
+        {
+            errors.Add("totals", "is missing.");
+            return false;
+        }
+
+        var before = errors.Count;
+        foreach (var (field, value) in new[]
+        {
+            ("totals.untaxed", totals.Untaxed), ("totals.tax", totals.Tax), ("totals.total", totals.Total),
+            ("totals.rounding", totals.Rounding), ("totals.amountDue", totals.AmountDue), ("totals.paid", totals.Paid),
+            ("totals.change", totals.Change), ("totals.discount", totals.Discount),
+        })
+        {
+            RequireAmount(errors, field, value);
+        }
+
+        if (totals.Taxes is null)
+        {
+            errors.Add("totals.taxes", "is missing (an empty list if the sale has no tax).");
+        }
+        else if (totals.Taxes.Count > SaleLimits.MaxTaxes)
+        {
+            errors.Add("totals.taxes", $"has {totals.Taxes.Count} entries; at most {SaleLimits.MaxTaxes}.");
+        }
+        else
+        {
+            for (var t = 0; t < totals.Taxes.Count; t++)
+            {
+                var tax = totals.Taxes[t];
+                var field = $"totals.taxes[{t}]";
+                if (tax is null)
+                {
+                    errors.Add(field, "is null; each entry is {taxId, name, base, amount}.");
+                    continue;
+                }
+
+                RequireId(errors, field + ".taxId", tax.TaxId);
+                RequireText(errors, field + ".name", tax.Name);
+                RequireAmount(errors, field + ".base", tax.Base);
+                RequireAmount(errors, field + ".amount", tax.Amount);
+            }
+        }
+
+        if (sale.Payments is { Count: > SaleLimits.MaxPayments })
+        {
+            errors.Add("payments", $"has {sale.Payments.Count} payments; a sale has at most {SaleLimits.MaxPayments}.");
+        }
+        else if (sale.Payments is not null)
+        {
+            for (var i = 0; i < sale.Payments.Count; i++)
+            {
+                if (sale.Payments[i] is { } payment)
+                {
+                    RequireAmount(errors, $"payments[{i}].amount", payment.Amount);
+                    RequireAmount(errors, $"payments[{i}].tendered", payment.Tendered ?? 0m);
+                    RequireAmount(errors, $"payments[{i}].change", payment.Change ?? 0m);
+                }
             }
         }
 
@@ -312,6 +506,10 @@ public static class SaleValidator
             if (rounding.Step <= 0m)
             {
                 errors.Add("cashRounding.step", "must be greater than zero.");
+            }
+            else if (rounding.Step > SaleLimits.MaxAmount)
+            {
+                errors.Add("cashRounding.step", $"is {Format(rounding.Step)}; amounts are at most {Format(SaleLimits.MaxAmount)}.");
             }
             else if (currency is not null && !currency.IsWholeUnits(rounding.Step))
             {
@@ -431,6 +629,7 @@ public static class SaleValidator
                     : $"is {Format(payment.Amount)}; a sale's payments are positive (change is given in payments[].change).");
             }
 
+            OptionalText(errors, field + ".reference", payment.Reference);
             CheckPaymentKind(sale, payment, field, currency, errors);
         }
 
@@ -528,6 +727,7 @@ public static class SaleValidator
             RequireText(errors, field + ".card.scheme", card.Scheme);
             RequireText(errors, field + ".card.authorizationCode", card.AuthorizationCode);
             RequireText(errors, field + ".card.providerReference", card.ProviderReference);
+            OptionalText(errors, field + ".card.token", card.Token);
             if (card.Last4 is not { Length: 4 } || !card.Last4.All(char.IsAsciiDigit))
             {
                 // Never echo the value: it could be a full card number sent by mistake.
@@ -625,10 +825,18 @@ public static class SaleValidator
         {
             errors.Add("loyalty.earned", "points earned cannot be negative.");
         }
+        else
+        {
+            RequireAmount(errors, "loyalty.earned", loyalty.Earned);
+        }
 
         if (loyalty.Spent < 0m)
         {
             errors.Add("loyalty.spent", "points spent cannot be negative.");
+        }
+        else
+        {
+            RequireAmount(errors, "loyalty.spent", loyalty.Spent);
         }
 
         if (sale.Customer is null && (loyalty.Earned != 0m || loyalty.Spent != 0m))
@@ -676,11 +884,83 @@ public static class SaleValidator
         {
             errors.Add(field, "is missing or blank.");
         }
-        else if (value.Length > MaxTextLength)
+        else
         {
-            errors.Add(field, $"is longer than {MaxTextLength} characters.");
+            OptionalText(errors, field, value);
         }
     }
+
+    /// <summary>One-line text when given: at most <paramref name="max"/> characters, no control characters.</summary>
+    private static void OptionalText(Errors errors, string field, string? value, int max = MaxTextLength)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value.Length > max)
+        {
+            errors.Add(field, $"is longer than {max} characters.");
+        }
+        else if (value.Any(char.IsControl))
+        {
+            errors.Add(field, "contains a control character (a line break, tab or invisible code); use plain text on one line.");
+        }
+    }
+
+    /// <summary>A note: up to <see cref="SaleLimits.MaxNoteLength"/> characters; line breaks and tabs allowed, other control characters not.</summary>
+    private static void Note(Errors errors, string field, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value.Length > SaleLimits.MaxNoteLength)
+        {
+            errors.Add(field, $"is longer than {SaleLimits.MaxNoteLength} characters.");
+        }
+        else if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            errors.Add(field, "contains a control character other than a line break or tab.");
+        }
+    }
+
+    private static bool RequireAmount(Errors errors, string field, decimal value)
+    {
+        if (Math.Abs(value) <= SaleLimits.MaxAmount)
+        {
+            return true;
+        }
+
+        errors.Add(field, $"is {Format(value)}; amounts are at most {Format(SaleLimits.MaxAmount)} either way.");
+        return false;
+    }
+
+    /// <summary>A value the sender gave, safe to echo: control characters shown as '?', cut to a readable length.</summary>
+    private static string Quote(string? value)
+    {
+        if (value is null)
+        {
+            return "null";
+        }
+
+        var cut = value.Length > MaxIdLength ? value[..MaxIdLength] + "…" : value;
+        return string.Create(cut.Length, cut, static (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
+    }
+
+    private static string Instant(DateTimeOffset value) => value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Span(TimeSpan value) =>
+        value.TotalDays >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalDays:0.#} days")
+            : string.Create(CultureInfo.InvariantCulture, $"{value.TotalMinutes:0} minutes");
 
     private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
