@@ -16,7 +16,7 @@ internal static class CommandLine
         posbridge: carries a shop's till sales to its back office.
 
         Commands:
-          serve [--data DIR] [--urls URLS]
+          serve [--data DIR] [--urls URLS] [--create]
               Runs the connector: the terminal API for tills (pairing, sales upload, status), the
               SQLite inbox in DIR (default ./data), and the delivery jobs for enabled adapters.
           tills pair --store STORE --till TILL --name NAME [--data DIR]
@@ -28,7 +28,7 @@ internal static class CommandLine
               Sales received, and per adapter: waiting sales, the oldest, dead letters, last success.
           retry (--sale SALE-ID | --adapter NAME | --all) [--data DIR]
               Queues dead-lettered deliveries again after the cause is fixed.
-          sync now (--adapter NAME | --all yes) [--data DIR]
+          sync now (--adapter NAME | --all) [--data DIR]
               Delivers waiting sales to an adapter (or every enabled one) now instead of at its next
               scheduled run. Safe while serve runs: only one process delivers to an adapter at a time.
           export (--ledger NAME | --dialect DIALECT [--store STORE]) --from YYYY-MM-DD --to YYYY-MM-DD
@@ -71,8 +71,11 @@ internal static class CommandLine
           secrets protect [--data DIR]
               Reads a secret (an Odoo or web-store API key) on standard input and prints it encrypted as
               enc:… for appsettings.json; the connector decrypts it at start with the data directory's key.
-          help
-              Shows this text.
+          help, COMMAND --help
+              Shows this text, or one command's.
+
+        Every command finds its settings the same way: appsettings.json beside the binary, then --config FILE,
+        then PosBridge__… environment variables. --data DIR must be an existing folder; --create makes a new one.
         """;
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
@@ -83,6 +86,20 @@ internal static class CommandLine
         try
         {
             return await DispatchAsync(args, input, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or Hosting.ConfigurationProblemException)
+        {
+            // Every problem named, as the validators wrote them; the user fixes settings, not code: no stack trace.
+            ArgumentNullException.ThrowIfNull(error);
+            var problems = ex is Microsoft.Extensions.Options.OptionsValidationException validation ? validation.Failures : [ex.Message];
+            await error.WriteLineAsync("posbridge: the configuration has problems:").ConfigureAwait(false);
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("  - " + problem).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"Settings are read from {Hosting.ConnectorConfiguration.BesideBinary}, then --config FILE, then PosBridge__… environment variables.").ConfigureAwait(false);
+            return Usage;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -112,15 +129,51 @@ internal static class CommandLine
             return args.Length == 0 ? Usage : Ok;
         }
 
-        if (args.Length > 1 && args.Skip(1).Any(a => a is "--help" or "-h") && VerbHelp(args[0]) is { } verbHelp)
+        if (args.Length > 1 && args.Skip(1).Any(a => a is "--help" or "-h"))
         {
+            if (VerbHelp(args[0]) is not { } verbHelp)
+            {
+                return await UsageErrorAsync(error, $"'{args[0]}' is not a posbridge command.").ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync(verbHelp).ConfigureAwait(false);
+            await output.WriteLineAsync("Every command also takes --config FILE (settings beside the binary's appsettings.json) and --create (make a new data folder).").ConfigureAwait(false);
             return Ok;
         }
 
+        // Every verb takes --config FILE and --create, and finds its settings the same way.
+        var rest = new List<string>();
+        string? configFile = null;
+        var create = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--config")
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return await UsageErrorAsync(error, "--config needs a settings file (JSON, as appsettings.json).").ConfigureAwait(false);
+                }
+
+                configFile = args[++i];
+                if (!File.Exists(configFile))
+                {
+                    return await UsageErrorAsync(error, $"the settings file '{configFile}' given with --config does not exist.").ConfigureAwait(false);
+                }
+            }
+            else if (args[i] == "--create")
+            {
+                create = true;
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        args = [args[0], .. rest];
         if (args[0] == "serve")
         {
-            return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
+            return await ServeAsync(args[1..], configFile, create, cancellationToken).ConfigureAwait(false);
         }
 
         var options = ParseOptions(args.AsSpan(1), out var positional, out var problem);
@@ -162,9 +215,6 @@ internal static class CommandLine
 
                 return await ValidateCommand.RunAsync(positional[0], output, error, cancellationToken).ConfigureAwait(false);
 
-            case "serve":
-                return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
-
             case "dashboard":
                 if (positional is not ["hash-password"] || options.Count > 0)
                 {
@@ -190,7 +240,7 @@ internal static class CommandLine
                 return Ok;
 
             case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees" or "catalog":
-                return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+                return await ManagerAsync(args[0], positional, options, configFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
                 return await UsageErrorAsync(error, $"'{args[0]}' is not a posbridge command.").ConfigureAwait(false);
@@ -205,7 +255,7 @@ internal static class CommandLine
     private static readonly string[] FeesListRequires = ["from", "to"];
     private static readonly string[] CatalogImportRequires = ["store", "file"];
 
-    private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(string[] args, string? configFile, bool create, CancellationToken cancellationToken)
     {
         // --data is ours; everything else (--urls, --PosBridge:…) goes to ASP.NET Core's configuration.
         var hostArgs = new List<string>();
@@ -214,12 +264,25 @@ internal static class CommandLine
             hostArgs.Add(args[i] == "--data" && i + 1 < args.Length ? $"--{Hosting.ConnectorOptions.Section}:DataDirectory={args[++i]}" : args[i]);
         }
 
-        var app = Hosting.ConnectorApp.Build([.. hostArgs]);
+        var app = Hosting.ConnectorApp.Build(
+            [.. hostArgs],
+            builder =>
+            {
+                // After the defaults (appsettings.json beside the binary, environment, command line): the --config file,
+                // then environment and command line again so they still win over it.
+                if (configFile is not null)
+                {
+                    builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+                    builder.Configuration.AddEnvironmentVariables();
+                    builder.Configuration.AddCommandLine([.. hostArgs]);
+                }
+            });
+        Hosting.ConnectorConfiguration.RequireDataDirectory(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions>>().Value.DataDirectory, create);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return Ok;
     }
 
-    private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, string? configFile, bool create, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var verb = command is "tills" or "sync" or "fees" or "catalog" && positional.Count > 0 ? positional[0] : null;
         string[] allowed = (command, verb) switch
@@ -294,6 +357,8 @@ internal static class CommandLine
 
         await using var services = await ManagerCommands.ServicesAsync(
             options.GetValueOrDefault("data"),
+            configFile,
+            create,
             s => s.AddSingleton(timeProvider),
             cancellationToken).ConfigureAwait(false);
         return (command, verb) switch
@@ -353,6 +418,18 @@ internal static class CommandLine
             }
 
             var name = args[i][2..];
+            if (name == "all" && (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                // 'retry --all' and 'sync now --all' as help shows them; '--all yes' still works.
+                if (!options.TryAdd(name, "yes"))
+                {
+                    problem = $"--{name} is given twice.";
+                    return options;
+                }
+
+                continue;
+            }
+
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 problem = $"--{name} needs a value.";

@@ -125,6 +125,7 @@ internal static class DashboardEndpoints
         signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync);
         signedIn.MapPost("/receipts/{requestId}/resend", api.ResendReceiptAsync);
         signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
+        signedIn.MapGet("/fiscal", Fiscal.FiscalDashboard.ListAsync);
         return app;
     }
 

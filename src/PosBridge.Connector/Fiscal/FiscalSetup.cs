@@ -9,6 +9,25 @@ internal sealed class FiscalOptions
     public const string Section = "Fiscal";
 
     public ZatcaApiOptions? Zatca { get; set; }
+
+    public EtaApiOptions? Eta { get; set; }
+}
+
+internal sealed class EtaApiOptions
+{
+    /// <summary>The ETA identity server (tokens): https://id.eta.gov.eg/ in production, https://id.preprod.eta.gov.eg/ for tests.</summary>
+    public string IdentityUrl { get; set; } = "https://id.eta.gov.eg/";
+
+    /// <summary>The e-receipt API: https://api.invoicing.eta.gov.eg/ in production.</summary>
+    public string ApiUrl { get; set; } = "https://api.invoicing.eta.gov.eg/";
+
+    public TimeSpan SubmitEvery { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Receipts per submission.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Each POS's own ETA credentials, by till id (Fiscal:Eta:Pos:&lt;TillId&gt;:ClientId|ClientSecret|SerialNumber|OsVersion).</summary>
+    public Dictionary<string, EtaPosCredentials> Pos { get; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class ZatcaApiOptions
@@ -48,6 +67,38 @@ internal sealed class FiscalOptionsValidator : IValidateOptions<FiscalOptions>
             }
         }
 
+        if (options.Eta is { } eta)
+        {
+            foreach (var (setting, url) in new[] { ("IdentityUrl", eta.IdentityUrl), ("ApiUrl", eta.ApiUrl) })
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !url.EndsWith('/'))
+                {
+                    failures.Add($"Fiscal:Eta:{setting} '{url}' is not an https address ending in '/'.");
+                }
+            }
+
+            if (eta.SubmitEvery < TimeSpan.FromSeconds(10) || eta.SubmitEvery > TimeSpan.FromHours(6))
+            {
+                failures.Add($"Fiscal:Eta:SubmitEvery is {eta.SubmitEvery}; use 00:00:10 to 06:00:00 so receipts reach the ETA within 24 hours.");
+            }
+
+            if (eta.BatchSize is < 1 or > 500)
+            {
+                failures.Add($"Fiscal:Eta:BatchSize is {eta.BatchSize}; use 1 to 500.");
+            }
+
+            foreach (var (till, pos) in eta.Pos)
+            {
+                foreach (var (setting, value) in new[] { ("ClientId", pos.ClientId), ("ClientSecret", pos.ClientSecret), ("SerialNumber", pos.SerialNumber), ("OsVersion", pos.OsVersion) })
+                {
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        failures.Add($"Fiscal:Eta:Pos:{till}:{setting} is empty; the ETA issues it for this POS (e-receipt portal, POS registration).");
+                    }
+                }
+            }
+        }
+
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
 }
@@ -60,22 +111,39 @@ internal sealed class ReportZatcaInvoicesJob(ZatcaReporter reporter, IOptions<Fi
         await reporter.ReportDueAsync(options.Value.Zatca!.BatchSize, cancellationToken).ConfigureAwait(false);
 }
 
-/// <summary>Schedules the reporting job at start when ZATCA is configured.</summary>
+/// <summary>Quartz job submitting waiting ETA e-receipts; the work is in <see cref="EtaSubmitter"/>.</summary>
+[DisallowConcurrentExecution]
+internal sealed class SubmitEtaReceiptsJob(EtaSubmitter submitter, IOptions<FiscalOptions> options) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await submitter.SubmitDueAsync(options.Value.Eta!.BatchSize, cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>Schedules the reporting and submission jobs at start for the authorities configured.</summary>
 internal sealed class FiscalScheduler(ISchedulerFactory schedulers, TimeProvider timeProvider, IOptions<FiscalOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Zatca is not { } zatca)
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        if (options.Value.Zatca is { } zatca)
         {
-            return;
+            await ScheduleAsync<ReportZatcaInvoicesJob>(scheduler, "report-zatca", zatca.ReportEvery, cancellationToken).ConfigureAwait(false);
         }
 
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var job = JobBuilder.Create<ReportZatcaInvoicesJob>().WithIdentity("report-zatca", "fiscal").Build();
+        if (options.Value.Eta is { } eta)
+        {
+            await ScheduleAsync<SubmitEtaReceiptsJob>(scheduler, "submit-eta", eta.SubmitEvery, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScheduleAsync<TJob>(IScheduler scheduler, string name, TimeSpan every, CancellationToken cancellationToken)
+        where TJob : IJob
+    {
+        var job = JobBuilder.Create<TJob>().WithIdentity(name, "fiscal").Build();
         var trigger = TriggerBuilder.Create()
-            .WithIdentity("report-zatca", "fiscal")
-            .StartAt(timeProvider.GetUtcNow() + zatca.ReportEvery)
-            .WithSimpleSchedule(s => s.WithInterval(zatca.ReportEvery).RepeatForever())
+            .WithIdentity(name, "fiscal")
+            .StartAt(timeProvider.GetUtcNow() + every)
+            .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever())
             .Build();
         await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
     }
@@ -101,6 +169,19 @@ internal static class FiscalSetup
         // Transient like the typed client they use, so the client's handler is rotated as the factory intends.
         services.AddTransient<ZatcaReporter>();
         services.AddTransient<ZatcaOnboarding>();
+        services.AddHttpClient(nameof(EtaClient), (sp, http) =>
+        {
+            var eta = sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions();
+            http.BaseAddress = new Uri(eta.ApiUrl);
+            http.Timeout = TimeSpan.FromSeconds(60);
+        });
+        services.AddTransient(sp => new EtaClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(EtaClient)),
+            new Uri((sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).IdentityUrl)));
+        services.AddTransient(sp => new EtaSubmitter(
+            sp.GetRequiredService<EtaClient>(),
+            sp.GetRequiredService<FiscalDocumentStore>(),
+            (sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).Pos));
         services.AddHostedService<FiscalScheduler>();
         return services;
     }

@@ -148,37 +148,8 @@ internal sealed class ZatcaClient(HttpClient http)
         return new ZatcaCsid(csid.RequestId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), csid.BinarySecurityToken, csid.Secret);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ZatcaUnavailableException($"ZATCA could not be reached ({e.Message}); the invoice stays waiting and is sent again.", e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ZatcaUnavailableException("ZATCA did not answer in time; the invoice stays waiting and is sent again.", e);
-        }
-
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            response.Dispose();
-            throw new ZatcaUnauthorizedException("ZATCA refused this till's credentials (401): the CSID is wrong, expired or revoked; onboard the till again.");
-        }
-
-        if (response.StatusCode is HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
-        {
-            var status = (int)response.StatusCode;
-            response.Dispose();
-            throw new ZatcaUnavailableException($"ZATCA answered {status}; the invoice stays waiting and is sent again.");
-        }
-
-        return response;
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        AuthorityHttp.SendAsync(http, request, "ZATCA", "this till's credentials: the CSID is wrong, expired or revoked; onboard the till again", cancellationToken);
 
     private static HttpRequestMessage Request(HttpMethod method, string path, object body, ZatcaCsid? csid)
     {

@@ -21,7 +21,8 @@ internal static class ConnectorApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // appsettings.json beside the binary, not in the working folder: a service started without one reads the same settings.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // The caller's configuration first: adapters register from what configuration holds, and the
         // connector's own registrations (TryAdd) leave the caller's replacements in place.
         configure?.Invoke(builder);

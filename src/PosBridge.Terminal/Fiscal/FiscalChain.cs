@@ -80,6 +80,10 @@ public sealed class FiscalChain
     public FiscalDocument? Find(Guid saleId) =>
         _database.Query<DocumentRow>("SELECT * FROM FiscalDocuments WHERE SaleId = ?", saleId.ToString()).Select(r => r.ToDocument()).FirstOrDefault();
 
+    /// <summary>The QR printed for a sale's fiscal document (ZATCA phase 2), or null.</summary>
+    internal static string? StoredQr(TillDatabase database, Guid saleId) =>
+        database.Scalar<string?>("SELECT Qr FROM FiscalDocuments WHERE SaleId = ?", saleId.ToString());
+
     /// <summary>Every document of an authority in chain order (for the kill tests and the chain check on the dashboard).</summary>
     public IReadOnlyList<FiscalDocument> All(FiscalAuthority authority) =>
         _database.Query<DocumentRow>("SELECT * FROM FiscalDocuments WHERE Authority = ? ORDER BY Counter", authority.ToString()).ConvertAll(r => r.ToDocument());

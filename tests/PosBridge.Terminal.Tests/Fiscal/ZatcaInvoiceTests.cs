@@ -65,6 +65,22 @@ public sealed class ZatcaInvoiceTests
     }
 
     [Fact]
+    public void Receipt_OfSignedSaudiSale_PrintsThePhase2QrNotThePhase1One()
+    {
+        using var till = new SaudiTill();
+        till.Till.Options.Receipt.Country = "SA";
+        till.Till.Options.Receipt.VatNumber = "399999999900003";
+        till.Till.Options.Receipt.StoreName = "مؤسسة التمور الذهبية للتجارة";
+        var sale = till.SellOrFail();
+
+        var receipt = PosBridge.Terminal.Receipts.Receipt.From(sale, till.Till.Options.Receipt, FiscalChain.StoredQr(till.Till.Database, sale.Id));
+
+        Assert.Equal(till.Chain.Find(sale.Id)!.Qr, receipt.ZatcaQr);
+        Assert.Equal(9, ZatcaVerifier.QrTags(receipt.ZatcaQr!).Count);
+        Assert.Contains("data:image/png;base64,", PosBridge.Terminal.Receipts.ReceiptRenderer.RenderHtml(receipt), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Commit_SeveralSales_ChainsEachInvoiceToThePreviousHash()
     {
         using var till = new SaudiTill();
