@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Ledger {Ledger}: {Count} sales of {StoreId} carry a UTC offset other than {TimeZone} gives at their time; business days follow {TimeZone}, check the till's or the store's time zone")]
     public static partial void StoreOffsetMismatch(ILogger logger, string ledger, int count, string storeId, string timeZone);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Ledger {Ledger}: {Note}")]
+    public static partial void ExportNote(ILogger logger, string ledger, string note);
 }

@@ -241,9 +241,11 @@ public sealed class OdooClient : IAsyncDisposable
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is OdooException { RetryAfter: { } wait } ? (TimeSpan?)wait : null),
                 OnRetry = args =>
                 {
-                    if (_logger.IsEnabled(LogLevel.Warning))
+                    if (_logger.IsEnabled(LogLevel.Debug))
                     {
-                        Log.OdooRetry(_logger, args.Context.Properties.GetValue(CallKey, null!)?.ToString() ?? "login", args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message ?? "?");
+                        var what = args.Context.Properties.GetValue(CallKey, null!)?.ToString() ?? "login";
+                        var reason = args.Outcome.Exception?.Message ?? "?";
+                        Log.OdooRetry(_logger, what, args.AttemptNumber + 1, args.RetryDelay, reason);
                     }
 
                     return ValueTask.CompletedTask;

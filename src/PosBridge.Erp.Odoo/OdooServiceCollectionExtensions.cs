@@ -56,8 +56,9 @@ public static class OdooServiceCollectionExtensions
             client.Timeout = options.CallTimeout + TimeSpan.FromSeconds(10);
         }
 
-        services.AddRefitGeneratedClient<IOdooJsonRpcApi>(settings).ConfigureHttpClient(Configure);
-        services.AddRefitGeneratedClient<IOdooJson2Api>(settings).ConfigureHttpClient(Configure);
+        // No per-request lines from HttpClientFactory (four per call at Information): the adapter logs a line per batch.
+        services.AddRefitGeneratedClient<IOdooJsonRpcApi>(settings).ConfigureHttpClient(Configure).RemoveAllLoggers();
+        services.AddRefitGeneratedClient<IOdooJson2Api>(settings).ConfigureHttpClient(Configure).RemoveAllLoggers();
         services.AddSingleton<IOdooTransport>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<OdooConnectionOptions>>().Value;

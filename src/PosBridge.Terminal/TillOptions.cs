@@ -29,6 +29,9 @@ public sealed class TillOptions
     /// <summary>What receipts print about the store, and in which language and digits.</summary>
     public Receipts.ReceiptOptions Receipt { get; } = new();
 
+    /// <summary>The tax authority documents issued with each sale (ZATCA in Saudi Arabia, the ETA in Egypt).</summary>
+    public Fiscal.FiscalOptions Fiscal { get; } = new();
+
     internal Currency CurrencyInfo => Core.Amounts.Currency.FromCode(Currency);
 
     internal TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);

@@ -7,6 +7,9 @@ public sealed partial class OdooEmulator
 {
     private static readonly string[] DoneStates = ["paid", "done", "invoiced"];
 
+    // The current order call's context asks for the invoice PDF (Odoo 17+: generate_pdf, default true).
+    private bool _generatePdf = true;
+
     private (bool RecordMethod, string[] Parameters) Signature(string model, string method) => (model, method) switch
     {
         (_, "search_read") => (false, ["domain", "fields", "offset", "limit", "order"]),
@@ -79,8 +82,10 @@ public sealed partial class OdooEmulator
 
                 return true;
             case "create_from_ui":
+                _generatePdf = context["generate_pdf"] is not { Type: JTokenType.Boolean } pdf || pdf.Value<bool>();
                 return CreateFromUi((JArray)named["orders"]!, named["draft"]?.Value<bool>() ?? false);
             case "sync_from_ui":
+                _generatePdf = context["generate_pdf"] is not { Type: JTokenType.Boolean } pdf18 || pdf18.Value<bool>();
                 return SyncFromUi((JArray)named["orders"]!);
             case "open_ui":
                 return OpenUi(ids.Single());
@@ -377,6 +382,12 @@ public sealed partial class OdooEmulator
                 throw OdooFault.User("Please provide a partner for the sale.");
             }
 
+            if (Version >= 17 && _generatePdf && !HasWkhtmltopdf)
+            {
+                // _generate_pos_order_invoice's "Send and Print" renders the PDF; the whole call is rolled back.
+                throw OdooFault.User("Unable to find Wkhtmltopdf on this system. The PDF can not be created.");
+            }
+
             var moves = Store["account.move"].Records.Values.Count(r => Text(r["move_type"]) == "out_invoice");
             var invoice = Store.Create("account.move", new JObject
             {
@@ -413,7 +424,15 @@ public sealed partial class OdooEmulator
 
         var payment = Store.Create("pos.payment", values);
         Store.Write("pos.order", orderId, new JObject { ["payment_ids"] = new JArray((object)new JArray(4, payment)) });
-        RecomputeCash(sessionId);
+        if (Store["pos.payment.method"].Get(methodId)["is_cash_count"]!.Value<bool>())
+        {
+            // _compute_cash_balance is linear in the cash payments: add this one rather than sum them all again.
+            Store.Write("pos.session", sessionId, new JObject
+            {
+                ["cash_register_balance_end"] = (session["cash_register_balance_end"]?.Value<decimal?>() ?? 0m) + amount,
+                ["cash_register_difference"] = (session["cash_register_difference"]?.Value<decimal?>() ?? 0m) - amount,
+            });
+        }
     }
 
     /// <summary>What Odoo computes for a line with at most one percent tax, rounded per line, against what was sent.</summary>

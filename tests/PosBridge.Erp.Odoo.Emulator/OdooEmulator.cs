@@ -53,6 +53,12 @@ public sealed partial class OdooEmulator : IAsyncDisposable
     /// <summary>Delay added to every call, as a slow server or network would.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>
+    /// Whether the server has wkhtmltopdf. Without it Odoo 17+ refuses an invoiced POS order, because invoicing
+    /// renders the invoice's PDF (unless the call's context says <c>generate_pdf: false</c>).
+    /// </summary>
+    public bool HasWkhtmltopdf { get; set; } = true;
+
     /// <summary>Every call served, in order.</summary>
     public IReadOnlyList<RecordedCall> Calls
     {

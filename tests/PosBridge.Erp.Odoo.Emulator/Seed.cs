@@ -74,7 +74,7 @@ internal static class Seed
         }
 
         store.Define(paymentMethod);
-        store.Define(new Model("pos.config", F("name", FieldType.Char), F("payment_method_ids", FieldType.X2Many, "pos.payment.method"), F("cash_control", FieldType.Boolean), F("current_session_id", FieldType.Many2One, "pos.session"), F("active", FieldType.Boolean)));
+        store.Define(new Model("pos.config", F("name", FieldType.Char), F("payment_method_ids", FieldType.X2Many, "pos.payment.method"), F("cash_control", FieldType.Boolean), F("currency_id", FieldType.Many2One, "res.currency"), F("current_session_id", FieldType.Many2One, "pos.session"), F("active", FieldType.Boolean)));
         store.Define(new Model("pos.session",
             F("name", FieldType.Char), F("config_id", FieldType.Many2One, "pos.config"), F("user_id", FieldType.Many2One, "res.users"), F("state", FieldType.Selection),
             F("opening_notes", FieldType.Text), F("closing_notes", FieldType.Text), F("rescue", FieldType.Boolean), F("cash_register_balance_start", FieldType.Float),
@@ -209,7 +209,7 @@ internal static class Seed
             store.Create("pos.payment.method", new JObject { ["name"] = "Customer Account", ["active"] = true });
             for (var i = 1; i <= 5; i++)
             {
-                store.Create("pos.config", new JObject { ["name"] = $"PosBridge Till {i}", ["payment_method_ids"] = new JArray(1, 2, 3), ["cash_control"] = true, ["active"] = true });
+                store.Create("pos.config", new JObject { ["name"] = $"PosBridge Till {i}", ["payment_method_ids"] = new JArray(1, 2, 3), ["cash_control"] = true, ["currency_id"] = currency, ["active"] = true });
             }
 
             // Café points: 1 point per EGP spent; 100 points buy 10 EGP off (0.1 per point). A promo code for 10% off.

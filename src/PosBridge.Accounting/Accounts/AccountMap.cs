@@ -112,6 +112,19 @@ internal sealed class AccountMap
             return null;
         }
 
+        // QuickBooks finds accounts by name, and its receivable account is a system account whose name depends on
+        // the company's region: set by AccountNames, or the region's, or named as missing.
+        var receivableCode = options.PaymentKinds.GetValueOrDefault(nameof(PaymentKind.CustomerAccount)) ?? chart.Payments.GetValueOrDefault(PaymentKind.CustomerAccount);
+        string? receivableName = null;
+        if (dialect == LedgerDialect.QuickBooks && receivableCode is not null && !options.AccountNames.ContainsKey(receivableCode))
+        {
+            receivableName = Regions.ReceivableName(options.Region);
+            if (receivableName is null)
+            {
+                errors.Add($"{at}:AccountNames:{receivableCode} is not set and Region gives none; QuickBooks names its receivable account by region (\"Accounts Receivable (A/R)\", \"Debtors\" in the UK): set Region or AccountNames:{receivableCode}.");
+            }
+        }
+
         var needsNames = LedgerDialects.ImportsAccountsByName(dialect);
         LedgerAccount? Resolve(string? code, string what)
         {
@@ -121,7 +134,9 @@ internal sealed class AccountMap
                 return null;
             }
 
-            var name = options.AccountNames.GetValueOrDefault(code) ?? chart.NameOf(code);
+            var name = options.AccountNames.GetValueOrDefault(code)
+                ?? (string.Equals(code, receivableCode, StringComparison.Ordinal) ? receivableName : null)
+                ?? chart.NameOf(code);
             if (name is null && needsNames)
             {
                 errors.Add($"{at}:AccountNames: account '{code}' ({what}) has no name, and {LedgerDialects.NameOf(dialect)} imports accounts by name.");
@@ -183,11 +198,18 @@ internal sealed class AccountMap
             }
         }
 
-        var nonTaxCode = options.NonTaxCode ?? LedgerDialects.DefaultNonTaxCode(dialect);
+        if (options.Region is not null && !Regions.IsKnown(options.Region))
+        {
+            errors.Add($"{at}:Region '{options.Region}' is not a region PosBridge has defaults for; use one of {string.Join(", ", Regions.Known)}, or set the names it would give yourself.");
+        }
+
+        var nonTaxCode = options.NonTaxCode ?? Regions.NonTaxCode(dialect, options.Region) ?? string.Empty;
         if (dialect is LedgerDialect.XeroJournals or LedgerDialect.XeroInvoices or LedgerDialect.Sage50 && string.IsNullOrWhiteSpace(nonTaxCode))
         {
-            errors.Add($"{at}:NonTaxCode is empty; {LedgerDialects.NameOf(dialect)} needs a tax rate on every line.");
+            var example = dialect == LedgerDialect.Sage50 ? "T9 in the UK" : "\"No VAT\" in the UK, \"Tax Exempt\" in the global edition";
+            errors.Add($"{at}:NonTaxCode is not set and Region gives none; {LedgerDialects.NameOf(dialect)} needs the name of its rate for lines without tax ({example}): set Region ({string.Join(", ", Regions.Known)}) or NonTaxCode.");
         }
+
 
         var untaxedRevenue = Resolve(options.UntaxedRevenueAccount ?? chart.UntaxedRevenue, "revenue of lines without tax (UntaxedRevenueAccount)");
         var rounding = Resolve(options.RoundingAccount ?? chart.Rounding, "cash rounding (RoundingAccount)");

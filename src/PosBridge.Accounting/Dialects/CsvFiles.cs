@@ -147,13 +147,15 @@ internal abstract class RowFileWriter<TRow> : LedgerFileWriter
     private readonly int _maxRowsPerFile;
     private readonly int _maxJournalsPerFile;
     private readonly bool _numbered;
+    private readonly Encoding _encoding;
     private CsvWriter? _csv;
     private int _rowsInFile;
     private int _journalsInFile;
 
-    protected RowFileWriter(LedgerFileContext context, int maxRowsPerFile = int.MaxValue, int maxJournalsPerFile = int.MaxValue)
+    protected RowFileWriter(LedgerFileContext context, int maxRowsPerFile = int.MaxValue, int maxJournalsPerFile = int.MaxValue, Encoding? encoding = null)
         : base(context)
     {
+        _encoding = encoding ?? CsvFiles.Utf8;
         _maxRowsPerFile = maxRowsPerFile;
         _maxJournalsPerFile = maxJournalsPerFile;
         _numbered = maxRowsPerFile != int.MaxValue || maxJournalsPerFile != int.MaxValue;
@@ -168,6 +170,13 @@ internal abstract class RowFileWriter<TRow> : LedgerFileWriter
         AddRows(journal, _rows);
         if (_rows.Count == 0)
         {
+            // A sale's journal always has lines, so a dialect that makes no row of it would leave the sale out
+            // of the books without a word; journals that book no sale (a count with nothing over or short) may.
+            if (journal.SaleIds.Count > 0)
+            {
+                throw new JournalRefusedException("makes no row in this dialect, so its sales would be left out.");
+            }
+
             return;
         }
 
@@ -210,7 +219,7 @@ internal abstract class RowFileWriter<TRow> : LedgerFileWriter
         _csv?.Dispose();
         var path = PathFor(_numbered ? string.Create(CultureInfo.InvariantCulture, $"_{_files.Count + 1:000}") : string.Empty);
         _files.Add(path);
-        _csv = CsvFiles.OpenWriter(path, CsvFiles.Utf8);
+        _csv = CsvFiles.OpenWriter(path, _encoding);
         CsvFiles.WriteHeader(_csv, TRow.Header);
         _rowsInFile = 0;
         _journalsInFile = 0;

@@ -63,11 +63,4 @@ public static class LedgerDialects
     /// <summary>QuickBooks and Zoho find accounts by name, so every account needs one.</summary>
     internal static bool ImportsAccountsByName(LedgerDialect dialect) =>
         dialect is LedgerDialect.QuickBooks or LedgerDialect.Zoho;
-
-    internal static string DefaultNonTaxCode(LedgerDialect dialect) => dialect switch
-    {
-        LedgerDialect.XeroJournals or LedgerDialect.XeroInvoices => "No VAT",
-        LedgerDialect.Sage50 => "T9",
-        _ => string.Empty,
-    };
 }

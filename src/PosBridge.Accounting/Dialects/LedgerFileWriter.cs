@@ -27,6 +27,9 @@ internal abstract class LedgerFileWriter : IDisposable
 
     protected LedgerFileContext Context { get; }
 
+    /// <summary>What the dialect left out on purpose and why (never a sale: that is refused), for the export's result.</summary>
+    public List<string> Notes { get; } = [];
+
     /// <exception cref="JournalRefusedException">The dialect cannot hold this journal as it is.</exception>
     public abstract void Write(Journal journal);
 
@@ -40,6 +43,12 @@ internal abstract class LedgerFileWriter : IDisposable
     }
 
     protected abstract void Dispose(bool disposing);
+
+    /// <summary>"Cash sale CAI1-T1-0001-000001 (id 0193…)": what the line is, the receipt's number and the sale id.</summary>
+    protected static string Memo(JournalLine line, Journal journal) =>
+        line.SaleId is { } saleId ? $"{line.Description} {journal.Reference} (id {saleId:D})"
+        : line.Description.Contains(journal.Reference, StringComparison.Ordinal) ? line.Description
+        : $"{line.Description} {journal.Reference}";
 
     protected string PathFor(string suffix = "") => Path.Combine(Context.Directory, Context.FileStem + suffix + ".csv");
 

@@ -117,13 +117,25 @@ public sealed class LedgerExport : ILedgerWriter
         var context = Context(staging, period);
         var run = new JournalRun();
         var journalCount = 0;
+        var salesWritten = 0;
         using var writer = LedgerFileWriter.Create(Dialect, context);
+        var notes = new List<string>();
         await foreach (var journal in JournalsAsync(period, sales, adjustments, run, cancellationToken).ConfigureAwait(false))
         {
+            if (journal.Lines.Count == 0)
+            {
+                // A sale of nothing but free items (or the refund of one) moves no money: no ledger takes an empty
+                // journal, so it is counted as booked and said so.
+                notes.Add($"sale {journal.Reference} ({journal.Id}) totals zero, so it has nothing to book");
+                salesWritten += journal.SaleIds.Count;
+                continue;
+            }
+
             try
             {
                 writer.Write(journal);
                 journalCount++;
+                salesWritten += journal.SaleIds.Count;
             }
             catch (JournalRefusedException e)
             {
@@ -145,6 +157,12 @@ public sealed class LedgerExport : ILedgerWriter
         if (run.SaleCount == 0 && journalCount == 0 && !run.HasProblems)
         {
             return Fail(period, $"No sales, shift counts or provider fees of store {StoreId} fall on business days {period.From:yyyy-MM-dd} to {period.To:yyyy-MM-dd}; there is nothing to export.", []);
+        }
+
+        if (!run.HasProblems && salesWritten != run.SaleCount)
+        {
+            // Every sale of the period is in a written journal, or the export fails: a ledger never leaves a sale out.
+            run.Add([], $"{run.SaleCount} sale(s) fall on the period but {salesWritten} were written");
         }
 
         IReadOnlyList<string> staged = [];
@@ -180,13 +198,20 @@ public sealed class LedgerExport : ILedgerWriter
         }
 
         Log.ExportWritten(_logger, Name, journalCount, StoreId, period.From, period.To, files.Count);
-        return LedgerWriteResult.Written(files, journalCount);
+        notes.AddRange(writer.Notes);
+        foreach (var note in notes)
+        {
+            Log.ExportNote(_logger, Name, note);
+        }
+
+        return LedgerWriteResult.Written(files, journalCount, notes);
     }
 
     /// <summary>
     /// The period's journals in the order they are written: per sale as the sales come, or one per business
     /// day at the end; then the shifts' cash journals and the providers' fees. Problems are collected in <paramref name="run"/>; once
-    /// there is one, no more journals are given, but sales are still read so every problem is named.
+    /// there is one, per-sale journals are still given (so the dialect names every sale it cannot hold) but no summaries,
+    /// counts or fees, and the export writes nothing.
     /// </summary>
     internal async IAsyncEnumerable<Journal> JournalsAsync(
         LedgerPeriod period,
@@ -219,16 +244,14 @@ public sealed class LedgerExport : ILedgerWriter
             {
                 run.Add([sale.Id], $"sale {sale.SaleNumber} ({sale.Id}) {problem}");
             }
+            else if (summaries is null)
+            {
+                // Written even after a problem, so the dialect names every sale it cannot hold; the files are dropped.
+                yield return journal;
+            }
             else if (!run.HasProblems)
             {
-                if (summaries is null)
-                {
-                    yield return journal;
-                }
-                else
-                {
-                    summaries.Add(journal, sale.IsRefund);
-                }
+                summaries.Add(journal, sale.IsRefund);
             }
         }
 

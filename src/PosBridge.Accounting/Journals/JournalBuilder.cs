@@ -162,7 +162,10 @@ internal sealed class JournalBuilder
             return null;
         }
 
-        var reference = $"{count.StoreId}-{count.TillId}-{count.ShiftId}";
+        // The till names its shifts STORE-TILL-NNNN already; other sources may give the shift's number alone.
+        var reference = count.ShiftId.StartsWith($"{count.StoreId}-{count.TillId}-", StringComparison.Ordinal)
+            ? count.ShiftId
+            : $"{count.StoreId}-{count.TillId}-{count.ShiftId}";
         var difference = count.CountedCash - count.ExpectedCash;
         Add(JournalLineKind.CashOverShort, _map.Cash, difference, $"Cash over/short shift {reference}", null, null, null, count.TillId);
         Add(JournalLineKind.CashOverShort, _map.OverShort, -difference, $"Cash over/short shift {reference}", null, null, null, count.TillId);

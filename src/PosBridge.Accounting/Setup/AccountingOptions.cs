@@ -31,7 +31,7 @@ public enum JournalMode
     DailySummary,
 }
 
-/// <summary>What to do with text Windows-1252 cannot hold (DATEV).</summary>
+/// <summary>What to do with text Windows-1252 cannot hold (DATEV, Sage 50).</summary>
 public enum UnencodableTextHandling
 {
     /// <summary>Write a Latin transliteration ("محمد" → "mhmd", "Łódź" → "Lodz").</summary>
@@ -94,6 +94,19 @@ public sealed class LedgerOptions
 
     /// <summary>Xero: a tracking category (e.g. "Store") whose option is the store id on every manual journal line; it must exist in Xero.</summary>
     public string? XeroTrackingCategory { get; set; }
+
+    /// <summary>
+    /// The region of the ledger's organisation (UK, IE, AU, NZ, US, CA, Global): it gives the defaults of names that
+    /// differ by region (Xero's no-tax rate, Sage 50's non-VAT code, QuickBooks' receivable account). Xero, Sage 50 and
+    /// QuickBooks ledgers need it unless those names are set (<see cref="NonTaxCode"/>, <see cref="AccountNames"/>).
+    /// </summary>
+    public string? Region { get; set; }
+
+    /// <summary>Xero invoices: the contact of a sale with no named customer (a walk-in sale). Default "Walk-in customer".</summary>
+    public string DefaultContactName { get; set; } = "Walk-in customer";
+
+    /// <summary>Sage 50: text Windows-1252 cannot hold (Arabic names) is transliterated (default) or the export refused.</summary>
+    public UnencodableTextHandling UnencodableText { get; set; } = UnencodableTextHandling.Transliterate;
 
     /// <summary>QuickBooks: the company's region date format, "MM/dd/yyyy" (US, default) or "dd/MM/yyyy".</summary>
     public string? DateFormat { get; set; }

@@ -59,7 +59,8 @@ internal sealed class CatalogPuller(
     IEnumerable<ISalesSink> sinks,
     IDeliveryStore deliveries,
     IOptions<CatalogPullOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    ILogger<CatalogPuller> logger)
 {
     public bool HasSources => catalogs.Any() || stocks.Any() || loyalty.Any();
 
@@ -68,34 +69,34 @@ internal sealed class CatalogPuller(
         int products = 0, removed = 0, taxes = 0, categories = 0, levels = 0, methods = 0, programs = 0, cards = 0;
         foreach (var source in catalogs)
         {
-            var key = "catalog:" + source.Name;
-            var cursor = await CursorAsync(key, cancellationToken).ConfigureAwait(false);
-            while (true)
+            try
             {
-                var changes = await source.GetChangesAsync(cursor, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
-                await snapshot.SaveTaxesAsync(changes.Taxes, cancellationToken).ConfigureAwait(false);
-                await snapshot.SaveCategoriesAsync(changes.Categories, cancellationToken).ConfigureAwait(false);
-                await snapshot.SaveProductsAsync(changes.Products, changes.RemovedProductIds, cancellationToken).ConfigureAwait(false);
-                await snapshot.SavePaymentMethodsAsync(changes.PaymentMethods, changes.RemovedPaymentMethodIds, cancellationToken).ConfigureAwait(false);
-                methods += changes.PaymentMethods.Count;
-                products += changes.Products.Count;
-                removed += changes.RemovedProductIds.Count;
-                taxes += changes.Taxes.Count;
-                categories += changes.Categories.Count;
-                cursor = changes.NextCursor;
-                await SaveCursorAsync(key, cursor, cancellationToken).ConfigureAwait(false);
-                if (!changes.HasMore)
-                {
-                    break;
-                }
+                var page = await PullSourceAsync(source, cancellationToken).ConfigureAwait(false);
+                products += page.Products;
+                removed += page.Removed;
+                taxes += page.Taxes;
+                categories += page.Categories;
+                methods += page.PaymentMethods;
+            }
+            catch (InvalidDataException e)
+            {
+                // One store's bad product file must not hold up the other stores' catalogs.
+                Hosting.Log.CatalogPullFailed(logger, e.Message);
             }
         }
 
         foreach (var source in stocks)
         {
-            var found = await source.GetLevelsAsync(null, cancellationToken).ConfigureAwait(false);
-            await snapshot.SaveStockAsync(found, cancellationToken).ConfigureAwait(false);
-            levels += found.Count;
+            try
+            {
+                var found = await source.GetLevelsAsync(null, cancellationToken).ConfigureAwait(false);
+                await snapshot.SaveStockAsync(found, cancellationToken).ConfigureAwait(false);
+                levels += found.Count;
+            }
+            catch (InvalidDataException e)
+            {
+                Hosting.Log.CatalogPullFailed(logger, e.Message);
+            }
         }
 
         if (loyalty.Any())
@@ -116,6 +117,34 @@ internal sealed class CatalogPuller(
         }
 
         return new CatalogPullReport(products, removed, taxes, categories, levels, methods, programs, cards);
+    }
+
+    /// <summary>Pulls one catalog source to its end, page by page, each page stored before the cursor moves past it.</summary>
+    public async Task<CatalogPullReport> PullSourceAsync(ICatalogSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        int products = 0, removed = 0, taxes = 0, categories = 0, methods = 0;
+        var key = "catalog:" + source.Name;
+        var cursor = await CursorAsync(key, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var changes = await source.GetChangesAsync(cursor, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
+            await snapshot.SaveTaxesAsync(changes.Taxes, cancellationToken).ConfigureAwait(false);
+            await snapshot.SaveCategoriesAsync(changes.Categories, cancellationToken).ConfigureAwait(false);
+            await snapshot.SaveProductsAsync(changes.Products, changes.RemovedProductIds, cancellationToken).ConfigureAwait(false);
+            await snapshot.SavePaymentMethodsAsync(changes.PaymentMethods, changes.RemovedPaymentMethodIds, cancellationToken).ConfigureAwait(false);
+            methods += changes.PaymentMethods.Count;
+            products += changes.Products.Count;
+            removed += changes.RemovedProductIds.Count;
+            taxes += changes.Taxes.Count;
+            categories += changes.Categories.Count;
+            cursor = changes.NextCursor;
+            await SaveCursorAsync(key, cursor, cancellationToken).ConfigureAwait(false);
+            if (!changes.HasMore)
+            {
+                return new CatalogPullReport(products, removed, taxes, categories, 0, methods);
+            }
+        }
     }
 
     private async Task<int> PullCardsAsync(ILoyaltySource source, CancellationToken cancellationToken)

@@ -95,6 +95,14 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
     public async Task<IReadOnlyList<PaymentMethod>> PaymentMethodsAsync(CancellationToken cancellationToken = default) =>
         await ReadAllAsync<PaymentMethod>(PaymentMethodKind, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>The catalog's categories, for the web catalogs' category paths.</summary>
+    public async Task<IReadOnlyList<Category>> CategoriesAsync(CancellationToken cancellationToken = default) =>
+        await ReadAllAsync<Category>(CategoryKind, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The catalog's taxes, to tell a web store which products are exempt.</summary>
+    public async Task<IReadOnlyList<TaxDefinition>> TaxesAsync(CancellationToken cancellationToken = default) =>
+        await ReadAllAsync<TaxDefinition>(TaxKind, cancellationToken).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<StockLevel>> StockLevelsAsync(CancellationToken cancellationToken = default) =>
         await ReadAllAsync<StockLevel>(StockKind, cancellationToken).ConfigureAwait(false);
 
@@ -154,7 +162,21 @@ internal sealed class CatalogSnapshot(ConnectorDatabase database)
                             removed.Add(reader.GetString(1));
                             break;
                         case ProductKind:
-                            products.Add(JsonSerializer.Deserialize<Product>(document, Json)!);
+                            var product = JsonSerializer.Deserialize<Product>(document, Json)!;
+                            if (storeId is null)
+                            {
+                                products.Add(product);
+                            }
+                            else if (product.IsSoldAt(storeId))
+                            {
+                                products.Add(product with { Stores = [] });
+                            }
+                            else
+                            {
+                                // Another store's product (its own product file): this till never sells it.
+                                removed.Add(product.Id);
+                            }
+
                             break;
                         case PaymentMethodKind when reader.GetInt64(3) != 0:
                             removedMethods.Add(reader.GetString(1));

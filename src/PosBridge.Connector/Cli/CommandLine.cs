@@ -16,7 +16,7 @@ internal static class CommandLine
         posbridge: carries a shop's till sales to its back office.
 
         Commands:
-          serve [--data DIR] [--urls URLS]
+          serve [--data DIR] [--urls URLS] [--create]
               Runs the connector: the terminal API for tills (pairing, sales upload, status), the
               SQLite inbox in DIR (default ./data), and the delivery jobs for enabled adapters.
           tills pair --store STORE --till TILL --name NAME [--data DIR]
@@ -28,7 +28,7 @@ internal static class CommandLine
               Sales received, and per adapter: waiting sales, the oldest, dead letters, last success.
           retry (--sale SALE-ID | --adapter NAME | --all) [--data DIR]
               Queues dead-lettered deliveries again after the cause is fixed.
-          sync now (--adapter NAME | --all yes) [--data DIR]
+          sync now (--adapter NAME | --all) [--data DIR]
               Delivers waiting sales to an adapter (or every enabled one) now instead of at its next
               scheduled run. Safe while serve runs: only one process delivers to an adapter at a time.
           export (--ledger NAME | --dialect DIALECT [--store STORE]) --from YYYY-MM-DD --to YYYY-MM-DD
@@ -36,6 +36,9 @@ internal static class CommandLine
               Writes a ledger's journals for those business days from the sales received, in the
               ledger's dialect (generic, xero-journals, xero-invoices, quickbooks, sage-cloud, sage50,
               datev, zoho), configured under Accounting:Ledgers. Re-exporting gives identical files.
+              Every sale of the days is written or nothing is: if one cannot be, or the days have
+              nothing to export, the reasons are listed and the exit code is 1. What a dialect leaves
+              out on purpose (a shift count is no Xero invoice) is listed under the files.
           fees import --file FILE --store STORE [--method METHOD] [--data DIR]
               Imports a card or wallet provider's settlement report (CSV: date, reference, method, amount,
               optional currency; --method when the file has no method column) so the ledgers book the fees
@@ -43,10 +46,17 @@ internal static class CommandLine
               is imported. A report imported again adds nothing.
           fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE] [--data DIR]
               Lists the imported fees of those business days, with the file and line each came from.
+          catalog import --store STORE --file FILE [--data DIR]
+              Imports a store's product file (CSV or XLSX: name_ar, name_en, sku, barcode, price, tax,
+              category, unit, weighed, stock) for a store whose catalog is a product file
+              (PosBridge:Stores:STORE:Catalog:Source File). Every row is checked first: any problem is named
+              by row and column and nothing is imported. Its tills and feeds get the products at once.
           feed --store NAME --format FORMAT --out FILE [--data DIR]
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
-              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason.
+              The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason,
+              and so are items written otherwise than the catalog says (a product with no stock level
+              is a draft in the product CSVs; a barcode that is no valid GTIN is sent without one).
           dashboard hash-password
               Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password
               (the manager dashboard's login at /dashboard), e.g. read -rs P; echo "$P" | posbridge dashboard hash-password
@@ -61,8 +71,11 @@ internal static class CommandLine
           secrets protect [--data DIR]
               Reads a secret (an Odoo or web-store API key) on standard input and prints it encrypted as
               enc:… for appsettings.json; the connector decrypts it at start with the data directory's key.
-          help
-              Shows this text.
+          help, COMMAND --help
+              Shows this text, or one command's.
+
+        Every command finds its settings the same way: appsettings.json beside the binary, then --config FILE,
+        then PosBridge__… environment variables. --data DIR must be an existing folder; --create makes a new one.
         """;
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
@@ -74,18 +87,25 @@ internal static class CommandLine
         {
             return await DispatchAsync(args, input, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or Hosting.ConfigurationProblemException)
+        {
+            // Every problem named, as the validators wrote them; the user fixes settings, not code: no stack trace.
+            ArgumentNullException.ThrowIfNull(error);
+            var problems = ex is Microsoft.Extensions.Options.OptionsValidationException validation ? validation.Failures : [ex.Message];
+            await error.WriteLineAsync("posbridge: the configuration has problems:").ConfigureAwait(false);
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("  - " + problem).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"Settings are read from {Hosting.ConnectorConfiguration.BesideBinary}, then --config FILE, then PosBridge__… environment variables.").ConfigureAwait(false);
+            return Usage;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A folder that cannot be created or a file that cannot be written: say which, not a stack trace.
             ArgumentNullException.ThrowIfNull(error);
             await error.WriteLineAsync($"posbridge: {ex.Message}").ConfigureAwait(false);
-            return InputProblems;
-        }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
-        {
-            // Settings a manager can fix: every failure, each naming its setting.
-            ArgumentNullException.ThrowIfNull(error);
-            await error.WriteLineAsync($"posbridge: the connector's settings are not valid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
             return InputProblems;
         }
     }
@@ -102,9 +122,51 @@ internal static class CommandLine
             return args.Length == 0 ? Usage : Ok;
         }
 
+        if (args.Length > 1 && args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            if (VerbHelp(args[0]) is not { } verbHelp)
+            {
+                return await UsageErrorAsync(error, $"'{args[0]}' is not a posbridge command.").ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync(verbHelp).ConfigureAwait(false);
+            await output.WriteLineAsync("Every command also takes --config FILE (settings beside the binary's appsettings.json) and --create (make a new data folder).").ConfigureAwait(false);
+            return Ok;
+        }
+
+        // Every verb takes --config FILE and --create, and finds its settings the same way.
+        var rest = new List<string>();
+        string? configFile = null;
+        var create = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--config")
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return await UsageErrorAsync(error, "--config needs a settings file (JSON, as appsettings.json).").ConfigureAwait(false);
+                }
+
+                configFile = args[++i];
+                if (!File.Exists(configFile))
+                {
+                    return await UsageErrorAsync(error, $"the settings file '{configFile}' given with --config does not exist.").ConfigureAwait(false);
+                }
+            }
+            else if (args[i] == "--create")
+            {
+                create = true;
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        args = [args[0], .. rest];
         if (args[0] == "serve")
         {
-            return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
+            return await ServeAsync(args[1..], configFile, create, cancellationToken).ConfigureAwait(false);
         }
 
         var options = ParseOptions(args.AsSpan(1), out var positional, out var problem);
@@ -146,9 +208,6 @@ internal static class CommandLine
 
                 return await ValidateCommand.RunAsync(positional[0], output, error, cancellationToken).ConfigureAwait(false);
 
-            case "serve":
-                return await ServeAsync(args[1..], cancellationToken).ConfigureAwait(false);
-
             case "dashboard":
                 if (positional is not ["hash-password"] || options.Count > 0)
                 {
@@ -173,8 +232,8 @@ internal static class CommandLine
                 await output.WriteLineAsync(Hosting.ProtectedSettings.Protect(options.GetValueOrDefault("data") ?? "data", secret)).ConfigureAwait(false);
                 return Ok;
 
-            case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees":
-                return await ManagerAsync(args[0], positional, options, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+            case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees" or "catalog":
+                return await ManagerAsync(args[0], positional, options, configFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
                 return await UsageErrorAsync(error, $"'{args[0]}' is not a posbridge command.").ConfigureAwait(false);
@@ -187,8 +246,9 @@ internal static class CommandLine
     private static readonly string[] FeedRequires = ["store", "format", "out"];
     private static readonly string[] FeesImportRequires = ["file", "store"];
     private static readonly string[] FeesListRequires = ["from", "to"];
+    private static readonly string[] CatalogImportRequires = ["store", "file"];
 
-    private static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(string[] args, string? configFile, bool create, CancellationToken cancellationToken)
     {
         // --data is ours; everything else (--urls, --PosBridge:…) goes to ASP.NET Core's configuration.
         var hostArgs = new List<string>();
@@ -197,14 +257,27 @@ internal static class CommandLine
             hostArgs.Add(args[i] == "--data" && i + 1 < args.Length ? $"--{Hosting.ConnectorOptions.Section}:DataDirectory={args[++i]}" : args[i]);
         }
 
-        var app = Hosting.ConnectorApp.Build([.. hostArgs]);
+        var app = Hosting.ConnectorApp.Build(
+            [.. hostArgs],
+            builder =>
+            {
+                // After the defaults (appsettings.json beside the binary, environment, command line): the --config file,
+                // then environment and command line again so they still win over it.
+                if (configFile is not null)
+                {
+                    builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+                    builder.Configuration.AddEnvironmentVariables();
+                    builder.Configuration.AddCommandLine([.. hostArgs]);
+                }
+            });
+        Hosting.ConnectorConfiguration.RequireDataDirectory(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions>>().Value.DataDirectory, create);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return Ok;
     }
 
-    private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, string? configFile, bool create, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var verb = command is "tills" or "sync" or "fees" && positional.Count > 0 ? positional[0] : null;
+        var verb = command is "tills" or "sync" or "fees" or "catalog" && positional.Count > 0 ? positional[0] : null;
         string[] allowed = (command, verb) switch
         {
             ("tills", "pair") => ["store", "till", "name", "data"],
@@ -217,15 +290,17 @@ internal static class CommandLine
             ("sync", "now") => ["adapter", "all", "data"],
             ("fees", "import") => ["file", "store", "method", "data"],
             ("fees", "list") => ["from", "to", "store", "data"],
+            ("catalog", "import") => ["store", "file", "data"],
             _ => [],
         };
-        var expectedPositional = command is "tills" or "sync" or "fees" ? 1 : 0;
+        var expectedPositional = command is "tills" or "sync" or "fees" or "catalog" ? 1 : 0;
         if (allowed.Length == 0 || positional.Count != expectedPositional || options.Keys.Any(k => !allowed.Contains(k)))
         {
             return await UsageErrorAsync(error, command switch
             {
                 "tills" => "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'.",
                 "sync" => "use 'sync now --adapter NAME' or 'sync now --all yes'.",
+                "catalog" => "use 'catalog import --store STORE --file FILE'.",
                 "fees" => "use 'fees import --file FILE --store STORE [--method METHOD]' or 'fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE]'.",
                 _ => $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.",
             }).ConfigureAwait(false);
@@ -240,6 +315,7 @@ internal static class CommandLine
             ("feed", _) => FeedRequires.Where(n => Require(n) is null).ToArray(),
             ("fees", "import") => FeesImportRequires.Where(n => Require(n) is null).ToArray(),
             ("fees", "list") => FeesListRequires.Where(n => Require(n) is null).ToArray(),
+            ("catalog", "import") => CatalogImportRequires.Where(n => Require(n) is null).ToArray(),
             _ => [],
         };
         if (missing.Length > 0)
@@ -274,6 +350,8 @@ internal static class CommandLine
 
         await using var services = await ManagerCommands.ServicesAsync(
             options.GetValueOrDefault("data"),
+            configFile,
+            create,
             s => s.AddSingleton(timeProvider),
             cancellationToken).ConfigureAwait(false);
         return (command, verb) switch
@@ -286,9 +364,37 @@ internal static class CommandLine
             ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "import") => await FeesCommand.ImportAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "list") => await FeesCommand.ListAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("catalog", _) => await CatalogImportCommand.RunAsync(services, options["store"], options["file"], output, error, cancellationToken).ConfigureAwait(false),
             ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The help text's entries for one command (<c>posbridge export --help</c>), or null for an unknown command.</summary>
+    internal static string? VerbHelp(string command)
+    {
+        var lines = Help.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var entry = new List<string>();
+        var inEntry = false;
+        foreach (var line in lines)
+        {
+            var isCommand = line.StartsWith("  ", StringComparison.Ordinal) && line.Length > 2 && line[2] != ' ';
+            if (isCommand)
+            {
+                inEntry = line[2..].Split(' ')[0] == command;
+            }
+            else if (!line.StartsWith("    ", StringComparison.Ordinal))
+            {
+                inEntry = false;
+            }
+
+            if (inEntry)
+            {
+                entry.Add(line);
+            }
+        }
+
+        return entry.Count == 0 ? null : "Usage: posbridge" + Environment.NewLine + string.Join(Environment.NewLine, entry);
     }
 
     private static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args, out List<string> positional, out string? problem)
@@ -305,6 +411,18 @@ internal static class CommandLine
             }
 
             var name = args[i][2..];
+            if (name == "all" && (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                // 'retry --all' and 'sync now --all' as help shows them; '--all yes' still works.
+                if (!options.TryAdd(name, "yes"))
+                {
+                    problem = $"--{name} is given twice.";
+                    return options;
+                }
+
+                continue;
+            }
+
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 problem = $"--{name} needs a value.";

@@ -37,7 +37,9 @@ internal static class ExportCommand
         }
         catch (ArgumentException ex)
         {
-            return await FailAsync(error, ex.Message, CommandLine.InputProblems).ConfigureAwait(false);
+            // The message names the ledger or dialect; .NET's "(Parameter 'name')" tail is no help to a user.
+            var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+            return await FailAsync(error, message, CommandLine.InputProblems).ConfigureAwait(false);
         }
 
         var margin = TimeSpan.FromHours(15);
@@ -56,6 +58,11 @@ internal static class ExportCommand
         foreach (var file in result.Files)
         {
             await output.WriteLineAsync($"  {file}").ConfigureAwait(false);
+        }
+
+        foreach (var note in result.Notes)
+        {
+            await output.WriteLineAsync($"  not in the file: {note}").ConfigureAwait(false);
         }
 
         return CommandLine.Ok;

@@ -60,6 +60,15 @@ internal static class FeedCommand
             }
         }
 
+        if (content.Notes.Count > 0)
+        {
+            await output.WriteLineAsync($"{content.Notes.Count} item(s) written otherwise than the catalog says:").ConfigureAwait(false);
+            foreach (var note in content.Notes)
+            {
+                await output.WriteLineAsync($"  {note.ItemId}: {note.Reason}").ConfigureAwait(false);
+            }
+        }
+
         return CommandLine.Ok;
     }
 

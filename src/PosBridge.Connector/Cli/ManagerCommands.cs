@@ -137,20 +137,26 @@ internal static class ManagerCommands
     }
 
     /// <summary>The connector's services for a command, with the database migrated.</summary>
-    public static async Task<ServiceProvider> ServicesAsync(string? dataDirectory, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default)
+    public static Task<ServiceProvider> ServicesAsync(string? dataDirectory, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default) =>
+        ServicesAsync(dataDirectory, null, create: true, configure, cancellationToken);
+
+    /// <summary>
+    /// The connector's services for a command, configured as every verb is (<see cref="ConnectorConfiguration"/>), with the
+    /// database migrated; a data folder that does not exist is refused unless <paramref name="create"/>.
+    /// </summary>
+    public static async Task<ServiceProvider> ServicesAsync(string? dataDirectory, string? configFile, bool create, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default)
     {
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(dataDirectory is null ? [] : [new($"{ConnectorOptions.Section}:DataDirectory", dataDirectory)])
+            .AddConnectorSources(configFile, dataDirectory is null ? [] : [new($"{ConnectorOptions.Section}:DataDirectory", dataDirectory)])
             .Build();
         var services = new ServiceCollection().AddLogging().AddConnector(configuration);
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
         try
         {
-            _ = provider.GetRequiredService<IOptions<ConnectorOptions>>().Value;
+            var options = provider.GetRequiredService<IOptions<ConnectorOptions>>().Value;
             _ = provider.GetRequiredService<IOptions<Stores.StoreOptions>>().Value;
+            ConnectorConfiguration.RequireDataDirectory(options.DataDirectory, create);
             await provider.GetRequiredService<ConnectorDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             return provider;
         }

@@ -42,7 +42,14 @@ internal sealed record ReceiptProblemView(Guid RequestId, string StoreId, string
 internal sealed record ResendResponse(Guid RequestId, string State);
 
 /// <summary>What the dashboard shows; <c>LedgerFiles</c> (the newest close-of-day files) is null when downloads are off.</summary>
-internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills, IReadOnlyList<ShiftCloseView> ShiftCloses, IReadOnlyList<LedgerFileView>? LedgerFiles, IReadOnlyList<ReceiptProblemView> ReceiptProblems);
+internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyList<AdapterView> Adapters, IReadOnlyList<TillView> Tills, IReadOnlyList<ShiftCloseView> ShiftCloses, IReadOnlyList<LedgerFileView>? LedgerFiles, IReadOnlyList<ReceiptProblemView> ReceiptProblems)
+{
+    /// <summary>Business days a ledger could not write at close of day (a sale it cannot book leaves the whole day unwritten), with why.</summary>
+    public IReadOnlyList<LedgerProblemView> LedgerProblems { get; init; } = [];
+}
+
+/// <summary>A close-of-day ledger day that was not written, and why: the run tries it again until it is.</summary>
+internal sealed record LedgerProblemView(string Ledger, DateOnly Day, string Reason);
 
 /// <summary>
 /// The manager's dashboard at <c>/dashboard</c>: a static page (built into the assembly) and a small JSON API
@@ -117,6 +124,7 @@ internal static class DashboardEndpoints
         signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync);
         signedIn.MapPost("/receipts/{requestId}/resend", api.ResendReceiptAsync);
         signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
+        signedIn.MapGet("/fiscal", Fiscal.FiscalDashboard.ListAsync);
         return app;
     }
 
@@ -308,7 +316,8 @@ internal static class DashboardEndpoints
             var receipts = (await services.GetRequiredService<Receipts.ReceiptMessageStore>().ProblemsAsync(50, cancellationToken).ConfigureAwait(false))
                 .Select(r => new ReceiptProblemView(r.RequestId, r.StoreId, r.TillId, r.SaleNumber, r.Channel, MaskRecipient(r.Channel, r.Recipient), r.State, r.Attempts, r.LastError, r.ReceivedAt, r.ExpiresAt > now))
                 .ToList();
-            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts));
+            var ledgerProblems = services.GetService<Ledgers.CloseOfDayExporter>()?.Stuck.Select(d => new LedgerProblemView(d.Ledger, d.Day, d.Error!)).ToList() ?? [];
+            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts) { LedgerProblems = ledgerProblems });
         }
 
         public async Task<IResult> CreatePairingCodeAsync(HttpContext http, CancellationToken cancellationToken)

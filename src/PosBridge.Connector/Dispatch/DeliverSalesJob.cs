@@ -26,7 +26,7 @@ internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispa
         var unknown = dispatcher.UnknownConfiguredAdapters;
         if (unknown.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new Hosting.ConfigurationProblemException(
                 $"Configured adapters that are not installed: {string.Join(", ", unknown)}. Installed: {string.Join(", ", dispatcher.EnabledAdapters)}. Fix PosBridge:Dispatch:Adapters.");
         }
 

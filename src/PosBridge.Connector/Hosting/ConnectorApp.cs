@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Fiscal;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Metrics;
 using PosBridge.Connector.Receipts;
@@ -20,7 +21,8 @@ internal static class ConnectorApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // appsettings.json beside the binary, not in the working folder: a service started without one reads the same settings.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // The caller's configuration first: adapters register from what configuration holds, and the
         // connector's own registrations (TryAdd) leave the caller's replacements in place.
         configure?.Invoke(builder);
@@ -33,6 +35,7 @@ internal static class ConnectorApp
         app.MapTerminalApi();
         app.MapFeeds();
         app.MapReceiptPages();
+        app.MapFiscal();
         app.MapMetrics();
         app.MapDashboard();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -69,6 +72,7 @@ internal static class ConnectorApp
         services.AddOptions<Catalog.CatalogPullOptions>().Bind(configuration.GetSection(Catalog.CatalogPullOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Catalog.CatalogPullOptions>, Catalog.CatalogPullOptionsValidator>();
         services.AddSingleton<Catalog.CatalogPuller>();
+        Catalog.StoreCatalogSetup.AddStoreCatalogs(services, configuration);
         services.AddHostedService<Catalog.CatalogPullScheduler>();
         services.AddSingleton<SalesIngestion>();
         services.AddSingleton<TillRateLimiter>();
@@ -83,6 +87,7 @@ internal static class ConnectorApp
         services.AddSingleton<Shifts.ShiftClosings>();
         services.AddSingleton<Fees.ProviderFeeStore>();
         Receipts.ReceiptMessagesSetup.AddReceiptMessages(services, configuration);
+        services.AddFiscal(configuration);
 
         // Back offices: each registers only what its configuration section asks for.
         services.AddWebStores(configuration);

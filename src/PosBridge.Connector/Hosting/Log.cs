@@ -53,4 +53,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5205, Level = LogLevel.Warning, Message = "{Count} receipt message(s) were being sent when the connector stopped; marked uncertain and not sent again")]
     public static partial void ReceiptMessagesInterrupted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Store {StoreId} takes its catalog from {Source}")]
+    public static partial void StoreCatalogSource(ILogger logger, string storeId, string source);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "No catalog source is configured: paired tills get no products or payment methods and feeds stay empty. Set PosBridge:Stores:STORE:Catalog (Source File with a product file) or configure Odoo")]
+    public static partial void NoCatalogSource(ILogger logger);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "The catalog pull failed; tills keep the last good catalog: {Error}")]
+    public static partial void CatalogPullFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "ZATCA answered invoice {Uuid} of till {TillId}: {State} ({Warnings} warnings, {Errors} errors)")]
+    public static partial void ZatcaAnswered(ILogger logger, Guid uuid, string tillId, string state, int warnings, int errors);
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Warning, Message = "ZATCA reporting of invoice {Uuid} will be retried: {Reason}")]
+    public static partial void ZatcaRetrying(ILogger logger, Guid uuid, string reason);
+
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Error, Message = "ZATCA reporting stopped for invoice {Uuid} of till {TillId}: {Reason}")]
+    public static partial void ZatcaStopped(ILogger logger, Guid uuid, string tillId, string reason);
+
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "Till {TillId} onboarding with ZATCA: {Step}")]
+    public static partial void ZatcaOnboarding(ILogger logger, string tillId, string step);
 }

@@ -28,7 +28,7 @@ internal static class ProtectedSettings
         var keyPath = KeyPath(root);
         if (!File.Exists(keyPath))
         {
-            throw new InvalidOperationException($"Settings {string.Join(", ", protectedValues.Select(kv => kv.Key))} are encrypted, but the key file {keyPath} is missing: restore it, or set the values again with 'posbridge secrets protect'.");
+            throw new ConfigurationProblemException($"Settings {string.Join(", ", protectedValues.Select(kv => kv.Key))} are encrypted, but the key file {keyPath} is missing: restore it, or set the values again with 'posbridge secrets protect'.");
         }
 
         var protector = SecretProtector.FromKeyFile(keyPath);
@@ -41,7 +41,8 @@ internal static class ProtectedSettings
             }
             catch (Exception ex) when (ex is CryptographicException or FormatException)
             {
-                throw new InvalidOperationException($"Setting {key} is encrypted but cannot be decrypted with the key in {keyPath} (made with another key, or damaged). Set it again with 'posbridge secrets protect'.", ex);
+                _ = ex;
+                throw new ConfigurationProblemException($"Setting {key} is encrypted but cannot be decrypted with the key in {keyPath} (made with another key, or damaged). Set it again with 'posbridge secrets protect'.");
             }
         }
 

@@ -32,6 +32,13 @@ internal sealed class CloseOfDayExporter(
     // One run at a time, whoever asks: two exports of a ledger into its folder would share its staging folder.
     private readonly SemaphoreSlim _running = new(1, 1);
 
+    // The day each ledger is stuck on and why, for the dashboard. Kept in memory: the next run tries the day again
+    // and records it anew, so a restart loses nothing but the minutes until then.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LedgerDay> _stuck = new(StringComparer.Ordinal);
+
+    /// <summary>Ledgers whose last close-of-day run could not write a day that has sales (or counts, or fees), with the reasons.</summary>
+    public IReadOnlyList<LedgerDay> Stuck => [.. _stuck.Values.OrderBy(d => d.Ledger, StringComparer.Ordinal)];
+
     public async Task<IReadOnlyList<LedgerDay>> RunAsync(CancellationToken cancellationToken = default)
     {
         await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -68,8 +75,13 @@ internal sealed class CloseOfDayExporter(
             {
                 var result = await WriteDayAsync(ledger, day, zone, cancellationToken).ConfigureAwait(false);
                 handled.Add(result);
-                if (result.Error is not null)
+                if (result.Error is null)
                 {
+                    _stuck.TryRemove(ledger.Name, out _);
+                }
+                else
+                {
+                    _stuck[ledger.Name] = result;
                     // Days stay in order: a failed day is tried again next run before any later one.
                     Log.LedgerDayFailed(logger, ledger.Name, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), result.Error);
                     break;

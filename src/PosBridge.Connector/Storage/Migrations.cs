@@ -217,7 +217,43 @@ internal static class Migrations
         );
         CREATE INDEX provider_fees_reported ON provider_fees (store_id, reported_at);
         """,
-        // 10: the nonces of till requests seen within the replay window, so a request replayed after a restart (or to
+        // 10: tax authorities. Each till's ZATCA stamp identifiers (CSIDs, secrets encrypted with the secrets key), and
+        // each fiscal document a till signed or chained, kept by its uuid (the idempotency key at ZATCA and the ETA)
+        // with what the authority answered: state, warnings and errors as JSON.
+        """
+        CREATE TABLE fiscal_units (
+            authority       TEXT    NOT NULL,
+            till_id         TEXT    NOT NULL,
+            store_id        TEXT    NOT NULL,
+            compliance_csid TEXT    NULL,
+            production_csid TEXT    NULL,
+            expires_at      INTEGER NULL,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (authority, till_id)
+        );
+        CREATE TABLE fiscal_documents (
+            uuid            TEXT    PRIMARY KEY,
+            authority       TEXT    NOT NULL,
+            store_id        TEXT    NOT NULL,
+            till_id         TEXT    NOT NULL,
+            sale_number     TEXT    NOT NULL,
+            counter         INTEGER NOT NULL,
+            hash            TEXT    NOT NULL,
+            document        TEXT    NOT NULL,
+            issued_at       INTEGER NOT NULL,
+            received_at     INTEGER NOT NULL,
+            state           TEXT    NOT NULL CHECK (state IN ('waiting', 'reported', 'warnings', 'rejected', 'attention')),
+            attempts        INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            warnings        TEXT    NULL,
+            errors          TEXT    NULL,
+            last_error      TEXT    NULL,
+            answered_at     INTEGER NULL,
+            UNIQUE (authority, till_id, counter)
+        );
+        CREATE INDEX fiscal_documents_due ON fiscal_documents (authority, state, next_attempt_at);
+        """,
+        // 11: the nonces of till requests seen within the replay window, so a request replayed after a restart (or to
         // another connector on the same database) is refused. Rows past expires_at are deleted as new ones come.
         """
         CREATE TABLE request_nonces (

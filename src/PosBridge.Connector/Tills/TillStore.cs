@@ -129,7 +129,7 @@ internal sealed class SqliteTillStore(ConnectorDatabase database) : ITillStore
                 await Sql.ExecuteAsync(
                     connection,
                     transaction,
-                    "UPDATE tills SET credential_hash = $credential, signing_key = $key, paired_at = $now, revoked_at = NULL WHERE id = $id",
+                    "UPDATE tills SET credential_hash = $credential, signing_key = $key, paired_at = $now, last_contact_at = $now, revoked_at = NULL WHERE id = $id",
                     cancellationToken,
                     ("$credential", credentialHash), ("$key", encryptedSigningKey), ("$now", Sql.ToUnixMs(now)), ("$id", tillId)).ConfigureAwait(false);
                 await AuditAsync(connection, transaction, $"till:{tillId}", "till.paired", tillId, null, now, cancellationToken).ConfigureAwait(false);

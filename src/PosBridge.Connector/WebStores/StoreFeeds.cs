@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Catalog;
+using PosBridge.Core.Catalog;
+using PosBridge.Core.Taxes;
 using PosBridge.Ecommerce.Publishing;
 using PosBridge.Ecommerce.Stock;
 using PosBridge.Ecommerce.Stores;
@@ -43,6 +45,9 @@ internal static class FeedFiles
 /// <summary>A published file and the items left out of it, with the reason.</summary>
 internal sealed record FeedContent(byte[] Bytes, string ContentType, int Items, IReadOnlyList<FeedRejection> Rejected)
 {
+    /// <summary>Items written otherwise than the catalog says (a draft for unknown stock, a barcode sent as no GTIN), and why.</summary>
+    public IReadOnlyList<FeedRejection> Notes { get; init; } = [];
+
     /// <summary>A strong validator of the bytes: the same catalog and stock give the same tag.</summary>
     public string ETag { get; } = "\"" + Convert.ToHexStringLower(SHA256.HashData(Bytes).AsSpan(0, 16)) + "\"";
 }
@@ -68,20 +73,28 @@ internal sealed class StoreFeeds(Ecommerce.Stores.WebStores stores, IOptionsMoni
         var products = await catalog.ProductsAsync(cancellationToken).ConfigureAwait(false);
         var levels = await catalog.StockLevelsAsync(cancellationToken).ConfigureAwait(false);
         var available = services.GetRequiredKeyedService<WebStoreStockTarget>(store.Name).AvailableBySku(levels);
+        var categories = (await catalog.CategoriesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var taxes = (await catalog.TaxesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id, StringComparer.Ordinal);
         var listings = products
             .Where(p => p.IsStockTracked)
-            .Select(p => options.Listing(p, p.Sku is { } sku && available.TryGetValue(sku, out var units) ? units : null))
+            .Select(p => options.Listing(
+                p,
+                p.Sku is { } sku && available.TryGetValue(sku, out var units) ? units : null,
+                CategoryPath(p.CategoryId, categories),
+                Taxable(p, taxes)))
             .ToList();
 
         using var buffer = new MemoryStream();
         var utf8 = new UTF8Encoding(false);
         IReadOnlyList<FeedRejection> rejected = [];
+        IReadOnlyList<FeedRejection> notes;
         var items = listings.Count;
         if (file == FeedFile.GoogleRss || file == FeedFile.GoogleTsv)
         {
             // Merchant Center lists what is for sale: an archived product is not an item at all.
             var result = MerchantCenterFeed.Build(listings.Where(l => l.Published));
             rejected = result.Rejected;
+            notes = result.Notes;
             items = result.Items.Count;
             if (file == FeedFile.GoogleRss)
             {
@@ -101,19 +114,34 @@ internal sealed class StoreFeeds(Ecommerce.Stores.WebStores stores, IOptionsMoni
             var writer = new StreamWriter(buffer, utf8, leaveOpen: true);
             await using (writer.ConfigureAwait(false))
             {
-                if (file == FeedFile.ShopifyCsv)
-                {
-                    await ShopifyProductCsv.WriteAsync(writer, listings, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await WooCommerceProductCsv.WriteAsync(writer, listings, cancellationToken).ConfigureAwait(false);
-                }
+                notes = file == FeedFile.ShopifyCsv
+                    ? await ShopifyProductCsv.WriteAsync(writer, listings, cancellationToken).ConfigureAwait(false)
+                    : await WooCommerceProductCsv.WriteAsync(writer, listings, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return new FeedContent(buffer.ToArray(), FeedFiles.ContentType(file), items, rejected);
+        return new FeedContent(buffer.ToArray(), FeedFiles.ContentType(file), items, rejected) { Notes = notes };
     }
+
+    /// <summary>"Drinks &gt; Tea": the category and its parents, root first; null when the product has none the catalog knows.</summary>
+    private static string? CategoryPath(string? categoryId, Dictionary<string, Category> categories)
+    {
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var id = categoryId; id is not null && seen.Add(id) && categories.TryGetValue(id, out var category); id = category.ParentId)
+        {
+            names.Insert(0, category.Name);
+        }
+
+        return names.Count == 0 ? null : string.Join(" > ", names);
+    }
+
+    /// <summary>
+    /// Whether the web store must charge tax on the product: it carries a tax the catalog knows as more than 0 %. An
+    /// unknown tax id counts as taxable, so a missing tax row never makes a product tax-free.
+    /// </summary>
+    private static bool Taxable(Product product, Dictionary<string, TaxDefinition> taxes) =>
+        product.TaxIds.Any(id => !taxes.TryGetValue(id, out var tax) || tax.Amount != 0m);
 }
 
 /// <summary>

@@ -92,8 +92,11 @@ public sealed record LedgerWriteResult
     /// <summary>The sales the failure concerns.</summary>
     public IReadOnlyList<Guid> SaleIds { get; init; } = [];
 
-    public static LedgerWriteResult Written(IReadOnlyList<string> files, int journalCount) =>
-        new() { Outcome = LedgerWriteOutcome.Written, Files = files, JournalCount = journalCount };
+    /// <summary>What a written export left out on purpose and why (a shift count is no Xero invoice); never a sale.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public static LedgerWriteResult Written(IReadOnlyList<string> files, int journalCount, IReadOnlyList<string>? notes = null) =>
+        new() { Outcome = LedgerWriteOutcome.Written, Files = files, JournalCount = journalCount, Notes = notes ?? [] };
 
     public static LedgerWriteResult Failed(string reason, IReadOnlyList<Guid> saleIds) =>
         new() { Outcome = LedgerWriteOutcome.Failed, Reason = reason, SaleIds = saleIds };

@@ -39,6 +39,16 @@ public sealed record Product
 
     /// <summary>False once archived: tills stop selling it; it stays for refunds.</summary>
     public bool Active { get; init; } = true;
+
+    /// <summary>
+    /// The stores that sell it, for a catalog kept per store (a product file, a web store); empty: every store. Used
+    /// between a source and the connector; a till receives only its store's products, with this list left empty.
+    /// </summary>
+    public IReadOnlyList<string> Stores { get; init; } = [];
+
+    /// <summary>True when store <paramref name="storeId"/> sells it.</summary>
+    public bool IsSoldAt(string storeId) =>
+        Stores.Count == 0 || Stores.Any(s => string.Equals(s, storeId, StringComparison.OrdinalIgnoreCase));
 }
 
 public sealed record Category

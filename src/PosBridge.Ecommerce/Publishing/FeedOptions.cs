@@ -36,12 +36,17 @@ public sealed class FeedOptions
 
     public const int MinTokenLength = 24;
 
-    /// <summary>The product as the feed and the CSV exports show it, with what the store can sell of it (null: unknown).</summary>
-    public WebListing Listing(Product product, int? availableToSell)
+    /// <summary>
+    /// The product as the feed and the CSV exports show it, with what the store can sell of it (null: unknown), its
+    /// category path ("Drinks &gt; Tea") and whether it carries a tax the store must charge (null: it has taxes).
+    /// </summary>
+    public WebListing Listing(Product product, int? availableToSell, string? categoryPath = null, bool? taxable = null)
     {
         ArgumentNullException.ThrowIfNull(product);
         return new WebListing
         {
+            CategoryName = categoryPath,
+            Taxable = taxable,
             Product = product,
             // The catalog carries no web copy yet: the name stands in, so the item is still valid.
             Description = product.Name,

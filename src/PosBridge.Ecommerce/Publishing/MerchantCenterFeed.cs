@@ -42,12 +42,25 @@ public sealed record MerchantCenterItem
     public string? ItemGroupId { get; init; }
 
     public string? ProductType { get; init; }
+
+    /// <summary>For a product sold by weight or measure, the measure its price is for, e.g. <c>1kg</c>.</summary>
+    public string? UnitPricingMeasure { get; init; }
+
+    /// <summary>The measure shoppers compare by, e.g. <c>1kg</c>.</summary>
+    public string? UnitPricingBaseMeasure { get; init; }
 }
 
 /// <summary>An item left out of the feed, and why, in words a shop manager can act on.</summary>
 public sealed record FeedRejection(string ItemId, string Reason);
 
-public sealed record MerchantCenterFeedResult(IReadOnlyList<MerchantCenterItem> Items, IReadOnlyList<FeedRejection> Rejected);
+/// <summary>
+/// The items, those left out, and notes on items sent otherwise than the catalog says (a barcode that is no valid
+/// GTIN sent as <c>identifier_exists=no</c>, a weighed product's unit Merchant Center has no measure for).
+/// </summary>
+public sealed record MerchantCenterFeedResult(IReadOnlyList<MerchantCenterItem> Items, IReadOnlyList<FeedRejection> Rejected)
+{
+    public IReadOnlyList<FeedRejection> Notes { get; init; } = [];
+}
 
 /// <summary>The RSS channel around the items: the shop's name, home page and a line about it.</summary>
 public sealed record FeedChannel(string Title, Uri Link, string Description);
@@ -80,18 +93,29 @@ public static class MerchantCenterFeed
     [
         "id", "title", "description", "link", "image_link", "additional_image_link", "availability", "price", "sale_price",
         "condition", "brand", "gtin", "mpn", "identifier_exists", "item_group_id", "product_type",
+        "unit_pricing_measure", "unit_pricing_base_measure",
     ];
+
+    // A catalog's unit of measure as Merchant Center spells it (weight, volume, length, area).
+    private static readonly Dictionary<string, string> Units = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["kg"] = "kg", ["kilogram"] = "kg", ["kilograms"] = "kg", ["g"] = "g", ["gram"] = "g", ["grams"] = "g", ["mg"] = "mg",
+        ["lb"] = "lb", ["lbs"] = "lb", ["oz"] = "oz", ["l"] = "l", ["litre"] = "l", ["liter"] = "l", ["litres"] = "l", ["liters"] = "l",
+        ["ml"] = "ml", ["cl"] = "cl", ["m"] = "m", ["meter"] = "m", ["metre"] = "m", ["cm"] = "cm", ["m2"] = "sqm", ["m²"] = "sqm", ["sqm"] = "sqm",
+        ["كجم"] = "kg", ["كغ"] = "kg", ["جم"] = "g", ["لتر"] = "l", ["متر"] = "m",
+    };
 
     public static MerchantCenterFeedResult Build(IEnumerable<WebListing> listings)
     {
         ArgumentNullException.ThrowIfNull(listings);
         var items = new List<MerchantCenterItem>();
         var rejected = new List<FeedRejection>();
+        var notes = new List<FeedRejection>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var listing in listings)
         {
             var problems = new List<string>();
-            var item = Check(listing, problems);
+            var item = Check(listing, problems, notes);
             if (item is not null && !seen.Add(item.Id))
             {
                 problems.Add($"id '{item.Id}' is used by an earlier item; ids must be unique.");
@@ -107,7 +131,7 @@ public static class MerchantCenterFeed
             }
         }
 
-        return new MerchantCenterFeedResult(items, rejected);
+        return new MerchantCenterFeedResult(items, rejected) { Notes = notes.Where(n => items.Any(i => i.Id == n.ItemId)).ToList() };
     }
 
     public static async Task WriteTsvAsync(TextWriter writer, IReadOnlyList<MerchantCenterItem> items, CancellationToken cancellationToken = default)
@@ -199,7 +223,7 @@ public static class MerchantCenterFeed
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static MerchantCenterItem? Check(WebListing listing, List<string> problems)
+    private static MerchantCenterItem? Check(WebListing listing, List<string> problems, List<FeedRejection> notes)
     {
         var id = listing.Key;
         if (string.IsNullOrWhiteSpace(id) || id.Length > MaxIdLength)
@@ -258,6 +282,24 @@ public static class MerchantCenterFeed
         }
 
         var gtin = Gtin.IsValid(listing.Product.Barcode) ? listing.Product.Barcode : null;
+        if (gtin is null && !string.IsNullOrWhiteSpace(listing.Product.Barcode))
+        {
+            notes.Add(new FeedRejection(id, $"barcode '{listing.Product.Barcode}' is no valid GTIN (8, 12, 13 or 14 digits with a right check digit, not an in-store code): sent without gtin{(listing.Brand is not null && listing.Mpn is not null ? string.Empty : " as identifier_exists=no")}; fix the barcode in the catalog."));
+        }
+
+        string? unitMeasure = null;
+        if (listing.Product.IsWeighed)
+        {
+            if (Units.TryGetValue(listing.Product.Unit.Trim(), out var unit))
+            {
+                unitMeasure = "1" + unit;
+            }
+            else
+            {
+                notes.Add(new FeedRejection(id, $"is sold by '{listing.Product.Unit}', a unit Merchant Center has no measure for: sent without unit_pricing_measure."));
+            }
+        }
+
         var hasIdentifiers = gtin is not null || (listing.Brand is not null && listing.Mpn is not null);
         return new MerchantCenterItem
         {
@@ -277,6 +319,8 @@ public static class MerchantCenterFeed
             IdentifierExists = hasIdentifiers ? null : "no",
             ItemGroupId = listing.GroupId,
             ProductType = listing.CategoryName,
+            UnitPricingMeasure = unitMeasure,
+            UnitPricingBaseMeasure = unitMeasure,
         };
     }
 
@@ -311,6 +355,7 @@ public static class MerchantCenterFeed
     [
         item.Id, item.Title, item.Description, item.Link, item.ImageLink, string.Join(',', item.AdditionalImageLinks), item.Availability,
         item.Price, item.SalePrice, item.Condition, item.Brand, item.Gtin, item.Mpn, item.IdentifierExists, item.ItemGroupId, item.ProductType,
+        item.UnitPricingMeasure, item.UnitPricingBaseMeasure,
     ];
 
     // A tab or line break inside a value would shift every column after it.

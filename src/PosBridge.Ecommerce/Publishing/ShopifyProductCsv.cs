@@ -1,12 +1,15 @@
 using System.Globalization;
-using System.Text;
 using CsvHelper;
 
 namespace PosBridge.Ecommerce.Publishing;
 
 /// <summary>
-/// Shopify's product import CSV: one row per variant sharing a Handle; product-level columns only on the
-/// first row; further product images on rows of their own. A missing stock level is left empty, never 0.
+/// Shopify's product import CSV: one row per variant sharing a Handle; product-level columns only on the first row;
+/// further product images on rows of their own. Handles are lower-case ASCII letters, digits and dashes (Arabic
+/// names transliterated, the SKU when the name gives nothing), unique in the file; Body (HTML) is the description
+/// HTML-escaped; Type is the catalog category. A product whose stock level is unknown is written as a draft (not
+/// published) with tracking on and the quantity left empty, never 0 and never active: it cannot be sold before
+/// someone sets its stock, and the writer names it in the notes it returns.
 /// </summary>
 public static class ShopifyProductCsv
 {
@@ -18,10 +21,13 @@ public static class ShopifyProductCsv
         "Variant Price", "Variant Compare At Price", "Variant Barcode", "Image Src", "Image Position", "Status",
     ];
 
-    public static async Task WriteAsync(TextWriter writer, IEnumerable<WebListing> listings, CancellationToken cancellationToken = default)
+    /// <summary>Writes the listings; returns what was written otherwise than asked (a draft for unknown stock), and why.</summary>
+    public static async Task<IReadOnlyList<FeedRejection>> WriteAsync(TextWriter writer, IEnumerable<WebListing> listings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(listings);
+        var notes = new List<FeedRejection>();
+        var handles = new HashSet<string>(StringComparer.Ordinal);
         var csv = CsvWriter.Create(writer, options: null, leaveOpen: true);
         await using (csv.ConfigureAwait(false))
         {
@@ -31,7 +37,19 @@ public static class ShopifyProductCsv
                 cancellationToken.ThrowIfCancellationRequested();
                 var variants = group.ToList();
                 var first = variants[0];
-                var handle = Handle(group.Key, first.Title);
+                var handle = ProductCsvText.Handle(group.Key, first.Title);
+                for (var n = 2; !handles.Add(handle); n++)
+                {
+                    handle = ProductCsvText.Handle(group.Key, first.Title) + "-" + n.ToString(CultureInfo.InvariantCulture);
+                }
+
+                var unknownStock = variants.Where(v => v.Product.IsStockTracked && v.AvailableToSell is null).Select(v => v.Key).ToList();
+                var published = first.Published && unknownStock.Count == 0;
+                if (first.Published && first.Product.Active && unknownStock.Count > 0)
+                {
+                    notes.Add(new FeedRejection(group.Key, $"stock level unknown for {string.Join(", ", unknownStock)}: written as a draft, not for sale until its stock is set."));
+                }
+
                 var images = variants.SelectMany(v => v.Images).Select(u => u.AbsoluteUri).Distinct(StringComparer.Ordinal).ToList();
                 var optionNames = first.Options.Take(3).Select(o => o.Name).ToList();
                 var rows = Math.Max(variants.Count, images.Count);
@@ -41,12 +59,12 @@ public static class ShopifyProductCsv
                     if (row == 0)
                     {
                         values["Title"] = first.Title;
-                        values["Body (HTML)"] = first.Description ?? "";
+                        values["Body (HTML)"] = ProductCsvText.Html(first.Description);
                         values["Vendor"] = first.Brand ?? "";
-                        values["Type"] = first.CategoryName ?? "";
+                        values["Type"] = first.LeafCategory ?? "";
                         values["Tags"] = string.Join(", ", first.Tags);
-                        values["Published"] = first.Published ? "TRUE" : "FALSE";
-                        values["Status"] = !first.Product.Active ? "archived" : first.Published ? "active" : "draft";
+                        values["Published"] = published ? "TRUE" : "FALSE";
+                        values["Status"] = !first.Product.Active ? "archived" : published ? "active" : "draft";
                         if (optionNames.Count == 0)
                         {
                             // Shopify's own convention for a product without variants.
@@ -76,6 +94,8 @@ public static class ShopifyProductCsv
 
             await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        return notes;
     }
 
     private static void AddVariant(Dictionary<string, string> values, WebListing variant, int optionCount)
@@ -109,24 +129,4 @@ public static class ShopifyProductCsv
     }
 
     private static string Amount(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);
-
-    /// <summary>Lower-case letters, digits and hyphens, as Shopify makes handles.</summary>
-    internal static string Handle(string groupKey, string title)
-    {
-        var source = string.IsNullOrWhiteSpace(title) ? groupKey : title + "-" + groupKey;
-        var handle = new StringBuilder(source.Length);
-        foreach (var c in source.ToLowerInvariant())
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                handle.Append(c);
-            }
-            else if (handle.Length > 0 && handle[^1] != '-')
-            {
-                handle.Append('-');
-            }
-        }
-
-        return handle.ToString().TrimEnd('-');
-    }
 }

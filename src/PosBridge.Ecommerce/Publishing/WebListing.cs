@@ -16,7 +16,7 @@ public sealed record WebListing
     /// <summary>The product's title shared by its variants; the product's name when not set.</summary>
     public string? GroupTitle { get; init; }
 
-    /// <summary>Plain text (Merchant Center) or simple HTML (Shopify body, WooCommerce description).</summary>
+    /// <summary>Plain text, as the catalog holds it; the product CSVs HTML-escape it for Shopify's body and WooCommerce's description.</summary>
     public string? Description { get; init; }
 
     public string? ShortDescription { get; init; }
@@ -35,8 +35,14 @@ public sealed record WebListing
     /// <summary><c>new</c>, <c>refurbished</c> or <c>used</c>.</summary>
     public string Condition { get; init; } = "new";
 
-    /// <summary>The shop's category path, e.g. "Home &gt; Kitchen".</summary>
+    /// <summary>The shop's category path from the catalog's categories, e.g. "Home &gt; Kitchen".</summary>
     public string? CategoryName { get; init; }
+
+    /// <summary>
+    /// Whether the product carries a tax the web store must charge; false for an exempt or zero-rated product. Null:
+    /// judged by whether the product has taxes at all.
+    /// </summary>
+    public bool? Taxable { get; init; }
 
     public IReadOnlyList<string> Tags { get; init; } = [];
 
@@ -64,6 +70,11 @@ public sealed record WebListing
     internal decimal EffectivePrice => Price ?? Product.ListPrice;
 
     internal string Title => GroupTitle ?? Product.Name;
+
+    internal bool IsTaxable => Taxable ?? Product.TaxIds.Count > 0;
+
+    /// <summary>The last level of <see cref="CategoryName"/> ("Kitchen" of "Home &gt; Kitchen").</summary>
+    internal string? LeafCategory => CategoryName?.Split('>').Select(p => p.Trim()).LastOrDefault(p => p.Length > 0);
 
     internal IEnumerable<Uri> Images => ImageLink is null ? AdditionalImageLinks : AdditionalImageLinks.Prepend(ImageLink);
 }

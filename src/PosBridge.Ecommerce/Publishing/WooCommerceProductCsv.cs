@@ -5,8 +5,11 @@ namespace PosBridge.Ecommerce.Publishing;
 
 /// <summary>
 /// WooCommerce's core product importer CSV: a simple product per listing without a group; a group becomes a
-/// <c>variable</c> parent row (SKU = the group id) followed by its <c>variation</c> rows. A missing stock
-/// level is left empty, never 0.
+/// <c>variable</c> parent row (SKU = the group id) followed by its <c>variation</c> rows. Descriptions are
+/// HTML-escaped; Tax status is <c>none</c> for an exempt or zero-rated product, so the store's standard rate is never
+/// charged on it; Categories is the catalog's path ("Drinks &gt; Tea", a comma in a name escaped as <c>\,</c>). A
+/// product whose stock level is unknown is written as a draft (Published -1), out of stock, with Stock left empty —
+/// never 0 as if counted and never in stock without limit — and named in the notes the writer returns.
 /// </summary>
 public static class WooCommerceProductCsv
 {
@@ -14,10 +17,12 @@ public static class WooCommerceProductCsv
 
     public static IReadOnlyList<string> Columns { get; } = BuildColumns();
 
-    public static async Task WriteAsync(TextWriter writer, IEnumerable<WebListing> listings, CancellationToken cancellationToken = default)
+    /// <summary>Writes the listings; returns what was written otherwise than asked (a draft for unknown stock), and why.</summary>
+    public static async Task<IReadOnlyList<FeedRejection>> WriteAsync(TextWriter writer, IEnumerable<WebListing> listings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(listings);
+        var notes = new List<FeedRejection>();
         var csv = CsvWriter.Create(writer, options: null, leaveOpen: true);
         await using (csv.ConfigureAwait(false))
         {
@@ -29,7 +34,7 @@ public static class WooCommerceProductCsv
                 {
                     foreach (var listing in group)
                     {
-                        await WriteRowAsync(csv, Row(listing, "simple", parent: null, listing.Options.Take(MaxAttributes).Select(o => (o.Name, o.Value))), cancellationToken).ConfigureAwait(false);
+                        await WriteRowAsync(csv, Row(listing, "simple", parent: null, listing.Options.Take(MaxAttributes).Select(o => (o.Name, o.Value)), notes), cancellationToken).ConfigureAwait(false);
                     }
 
                     continue;
@@ -40,7 +45,12 @@ public static class WooCommerceProductCsv
                 var attributes = first.Options.Take(MaxAttributes)
                     .Select((o, i) => (o.Name, string.Join(", ", variants.Where(v => v.Options.Count > i).Select(v => v.Options[i].Value).Distinct(StringComparer.Ordinal))))
                     .ToList();
-                var parentRow = Row(first, "variable", parent: null, attributes);
+                var parentRow = Row(first, "variable", parent: null, attributes, notes: null);
+                if (variants.Any(v => Unknown(v)))
+                {
+                    parentRow["Published"] = "-1";
+                }
+
                 parentRow["SKU"] = group.Key;
                 parentRow["Name"] = first.Title;
                 parentRow["Stock"] = "";
@@ -52,7 +62,7 @@ public static class WooCommerceProductCsv
                 await WriteRowAsync(csv, parentRow, cancellationToken).ConfigureAwait(false);
                 foreach (var variant in variants)
                 {
-                    var row = Row(variant, "variation", parent: group.Key, variant.Options.Take(MaxAttributes).Select(o => (o.Name, o.Value)));
+                    var row = Row(variant, "variation", parent: group.Key, variant.Options.Take(MaxAttributes).Select(o => (o.Name, o.Value)), notes);
                     row["Name"] = variant.Product.Name;
                     await WriteRowAsync(csv, row, cancellationToken).ConfigureAwait(false);
                 }
@@ -60,28 +70,39 @@ public static class WooCommerceProductCsv
 
             await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        return notes;
     }
 
-    private static Dictionary<string, string> Row(WebListing listing, string type, string? parent, IEnumerable<(string Name, string Value)> attributes)
+    private static bool Unknown(WebListing listing) => listing.Product.IsStockTracked && listing.AvailableToSell is null;
+
+    private static Dictionary<string, string> Row(WebListing listing, string type, string? parent, IEnumerable<(string Name, string Value)> attributes, List<FeedRejection>? notes)
     {
         var price = listing.EffectivePrice;
+        var unknown = Unknown(listing);
+        var published = listing.Published && listing.Product.Active && !unknown;
+        if (unknown && notes is not null && listing.Published && listing.Product.Active)
+        {
+            notes.Add(new FeedRejection(listing.Key, "stock level unknown: written as a draft, out of stock, not for sale until its stock is set."));
+        }
+
         var row = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ID"] = "",
             ["Type"] = type,
             ["SKU"] = listing.Product.Sku ?? "",
             ["Name"] = listing.Product.Name,
-            ["Published"] = listing.Published && listing.Product.Active ? "1" : "-1",
-            ["Short description"] = listing.ShortDescription ?? "",
-            ["Description"] = listing.Description ?? "",
-            ["Tax status"] = listing.Product.TaxIds.Count > 0 ? "taxable" : "none",
+            ["Published"] = published ? "1" : "-1",
+            ["Short description"] = ProductCsvText.Html(listing.ShortDescription),
+            ["Description"] = ProductCsvText.Html(listing.Description),
+            ["Tax status"] = listing.IsTaxable ? "taxable" : "none",
             ["Tax class"] = "",
-            ["In stock?"] = listing.AvailableToSell is { } a ? (a > 0 ? "1" : listing.AllowBackorders ? "backorder" : "0") : "",
+            ["In stock?"] = listing.AvailableToSell is { } a ? (a > 0 ? "1" : listing.AllowBackorders ? "backorder" : "0") : unknown ? "0" : "1",
             ["Stock"] = listing.AvailableToSell?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["Backorders allowed?"] = listing.AllowBackorders ? "1" : "0",
             ["Sale price"] = listing.SalePrice is { } sale && sale < price ? Amount(sale) : "",
             ["Regular price"] = Amount(price),
-            ["Categories"] = listing.CategoryName ?? "",
+            ["Categories"] = Categories(listing.CategoryName),
             ["Images"] = string.Join(", ", listing.Images.Select(u => u.AbsoluteUri)),
             ["Parent"] = parent ?? "",
         };
@@ -97,6 +118,10 @@ public static class WooCommerceProductCsv
 
         return row;
     }
+
+    /// <summary>WooCommerce splits Categories on commas and levels on '&gt;': a comma inside a name is escaped.</summary>
+    private static string Categories(string? path) =>
+        path is null ? "" : string.Join(" > ", path.Split('>').Select(p => p.Trim()).Where(p => p.Length > 0).Select(p => p.Replace(",", "\\,", StringComparison.Ordinal)));
 
     private static ValueTask WriteRowAsync(CsvWriter csv, Dictionary<string, string> row, CancellationToken cancellationToken) =>
         csv.WriteRecordAsync(Columns.Select(c => row.GetValueOrDefault(c, "")).ToArray(), cancellationToken);

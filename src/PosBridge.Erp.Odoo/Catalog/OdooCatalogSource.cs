@@ -2,7 +2,6 @@ using System.Globalization;
 using Newtonsoft.Json.Linq;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Catalog;
-using PosBridge.Core.Sales;
 using PosBridge.Core.Stock;
 using PosBridge.Core.Taxes;
 using PosBridge.Erp.Odoo.Pos;
@@ -117,9 +116,7 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options,
             }
         }
 
-        // payment_method_type (none/terminal/qr_code) came with 18.0; 17.0 refuses a search_read that names it.
-        string[] fields = ["id", "name", "active", "type", "is_cash_count", "use_payment_terminal", .. version.Major >= 18 ? new[] { "payment_method_type" } : []];
-        var rows = await client.SearchReadAsync("pos.payment.method", [], fields, order: "id asc", context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var rows = await client.SearchReadAsync("pos.payment.method", [], OdooPaymentKinds.Fields(version), order: "id asc", context: ArchivedToo, cancellationToken: cancellationToken).ConfigureAwait(false);
         var ourIdOf = options.PaymentMethods.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.OrderBy(p => p.Key, StringComparer.Ordinal).First().Key);
         var offered = new List<PaymentMethod>();
         var removed = new List<string>();
@@ -127,6 +124,12 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options,
         {
             var odooId = row["id"]!.Value<long>();
             var id = ourIdOf.TryGetValue(odooId, out var ours) ? ours : odooId.ToString(CultureInfo.InvariantCulture);
+            if (ours is not null)
+            {
+                // Mapped under our id: tills that pulled it under Odoo's id before the mapping drop that one.
+                removed.Add(odooId.ToString(CultureInfo.InvariantCulture));
+            }
+
             if (!OdooValues.Bool(row["active"]) || !tillsOf.TryGetValue(odooId, out var tills))
             {
                 removed.Add(id);
@@ -137,31 +140,12 @@ public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options,
             {
                 Id = id,
                 Name = OdooValues.Text(row["name"]) ?? id,
-                Kind = KindOf(row, id, odooId),
+                Kind = OdooPaymentKinds.Of(row, id, options),
                 OfferedAt = [.. tills.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)],
             });
         }
 
         return (offered, removed);
-    }
-
-    private PaymentKind KindOf(JObject row, string id, long odooId)
-    {
-        // Checked at start by OdooPosOptionsValidation, so the parse holds.
-        if ((options.PaymentMethodKinds.TryGetValue(id, out var configured) || options.PaymentMethodKinds.TryGetValue(odooId.ToString(CultureInfo.InvariantCulture), out configured))
-            && Enum.TryParse<PaymentKind>(configured, ignoreCase: true, out var kind))
-        {
-            return kind;
-        }
-
-        return OdooValues.Text(row["type"]) switch
-        {
-            "cash" => PaymentKind.Cash,
-            "pay_later" => PaymentKind.CustomerAccount,
-            "bank" when OdooValues.Text(row["payment_method_type"]) == "qr_code" => PaymentKind.Qr,
-            "bank" => PaymentKind.Card,
-            _ => OdooValues.Bool(row["is_cash_count"]) ? PaymentKind.Cash : PaymentKind.Card,
-        };
     }
 
     /// <summary>Available to sell per SKU and internal location: on hand minus reserved, from <c>stock.quant</c>.</summary>

@@ -18,6 +18,10 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
     private static readonly string[] ProductFields = ["id", "barcode", "default_code"];
     private readonly ConcurrentDictionary<string, long> _products = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _partners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, ConfigMethods> _configMethods = new();
+    private readonly ConcurrentDictionary<long, (string? Name, string? Currency)> _configCurrencies = new();
+
+    private sealed record ConfigMethods(string Config, IReadOnlyList<(long Id, string Name, PaymentKind Kind)> Methods);
 
     /// <summary>Odoo's product id for each line's product; a line whose product cannot be found is missing from the answer.</summary>
     public async Task<IReadOnlyDictionary<string, long>> ResolveProductsAsync(IEnumerable<SaleLine> lines, CancellationToken cancellationToken)
@@ -40,6 +44,57 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
 
     public long? PaymentMethodFor(string methodId) =>
         options.PaymentMethods.TryGetValue(methodId, out var id) ? id : NumericId(methodId);
+
+    /// <summary>
+    /// Why the till's <c>pos.config</c> cannot book the sale in its currency (the config's, which is its journal's or
+    /// the company's); null when it can. Odoo would otherwise book the sale's amounts as its own currency.
+    /// </summary>
+    public async Task<string?> CurrencyProblemAsync(long configId, Sale sale, CancellationToken cancellationToken)
+    {
+        if (!_configCurrencies.TryGetValue(configId, out var known))
+        {
+            var rows = await client.SearchReadAsync("pos.config", OdooValues.Domain(OdooValues.Leaf("id", "=", configId)), ["id", "name", "currency_id"], limit: 1, context: new Dictionary<string, JToken?> { ["active_test"] = false }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            known = rows.Count == 0 ? (null, null) : (OdooValues.Text(rows[0]["name"]), OdooValues.Ref(rows[0]["currency_id"])?.Name);
+            _configCurrencies[configId] = known;
+        }
+
+        return known.Currency is { } currency && !string.Equals(currency, sale.Currency, StringComparison.OrdinalIgnoreCase)
+            ? $"Sale {sale.SaleNumber} is in {sale.Currency}, but till '{sale.StoreId}/{sale.TillId}' is mapped to pos.config {configId} ({known.Name}), which books in {currency}. Set the store's currency (PosBridge:Stores:{sale.StoreId}:Currency) and the till's (--currency) to {currency} if that is the shop's currency, or map the till to a pos.config in {sale.Currency} (Odoo:Pos:Tills); then replay the sale."
+            : null;
+    }
+
+    /// <summary>
+    /// The <c>pos.payment.method</c> of a payment: mapped in Odoo:Pos:PaymentMethods, else Odoo's own id, else the one
+    /// method of the payment's kind in the till's <c>pos.config</c>. When there is none, or several, the answer says
+    /// exactly what to map.
+    /// </summary>
+    public async Task<(long? Id, string? Problem)> PaymentMethodForAsync(long configId, Payment payment, CancellationToken cancellationToken)
+    {
+        if (PaymentMethodFor(payment.MethodId) is { } known)
+        {
+            return (known, null);
+        }
+
+        if (!_configMethods.TryGetValue(configId, out var methods))
+        {
+            var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+            var config = await client.SearchReadAsync("pos.config", OdooValues.Domain(OdooValues.Leaf("id", "=", configId)), ["id", "name", "payment_method_ids"], limit: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var ids = config.Count == 0 ? [] : OdooValues.Ids(config[0]["payment_method_ids"]);
+            var rows = ids.Count == 0 ? [] : await client.SearchReadAsync("pos.payment.method", OdooValues.Domain(OdooValues.Leaf("id", "in", new JArray(ids))), OdooPaymentKinds.Fields(version), order: "id asc", cancellationToken: cancellationToken).ConfigureAwait(false);
+            methods = new ConfigMethods(
+                config.Count == 0 ? $"pos.config {configId}" : $"pos.config {configId} ({OdooValues.Text(config[0]["name"])})",
+                [.. rows.Select(r => (r["id"]!.Value<long>(), OdooValues.Text(r["name"]) ?? string.Empty, OdooPaymentKinds.Of(r, r["id"]!.Value<long>().ToString(CultureInfo.InvariantCulture), options)))]);
+            _configMethods[configId] = methods;
+        }
+
+        var ofKind = methods.Methods.Where(m => m.Kind == payment.Kind).ToList();
+        return ofKind.Count switch
+        {
+            1 => (ofKind[0].Id, null),
+            0 => (null, $"Payment method '{payment.MethodId}' ({payment.Kind}) has no pos.payment.method: {methods.Config} offers no {payment.Kind} method. Add one to the config in Odoo, or map '{payment.MethodId}' in Odoo:Pos:PaymentMethods."),
+            _ => (null, $"Payment method '{payment.MethodId}' ({payment.Kind}) could be any of {methods.Config}'s {payment.Kind} methods: {string.Join(", ", ofKind.Select(m => $"{m.Name} ({m.Id})"))}. Map it in Odoo:Pos:PaymentMethods, e.g. \"{payment.MethodId}\": {ofKind[0].Id}."),
+        };
+    }
 
     public long? TaxFor(string taxId) =>
         options.Taxes.TryGetValue(taxId, out var id) ? id : NumericId(taxId);

@@ -18,6 +18,10 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
     private static readonly string[] OrderFields = ["id", "state", "pos_reference", "amount_total", "amount_paid", "account_move", "session_id"];
     private static readonly HashSet<string> DoneStates = ["paid", "done", "invoiced"];
 
+    // Odoo 17+ renders each invoiced order's PDF while saving it ("Send and Print"), which needs wkhtmltopdf on the
+    // server and slows the call; the invoice is posted either way and its PDF can be printed from Odoo later.
+    private static readonly Dictionary<string, JToken?> NoInvoicePdf = new(StringComparer.Ordinal) { ["generate_pdf"] = false };
+
     private readonly OdooClient _client;
     private readonly OdooPosOptions _options;
     private readonly OdooLookups _lookups;
@@ -69,12 +73,12 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             return [];
         }
 
-        var version = await _client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        var uid = await _client.GetUserIdAsync(cancellationToken).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var results = new Dictionary<Guid, SaleDeliveryResult>();
-
         try
         {
+            var version = await _client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+            var uid = await _client.GetUserIdAsync(cancellationToken).ConfigureAwait(false);
             var existing = await FindOrdersAsync(version, [.. sales.Select(s => (s.Id, s.SaleNumber))], cancellationToken).ConfigureAwait(false);
             var toSend = new List<ResolvedSale>();
             foreach (var sale in sales)
@@ -97,8 +101,10 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
                 }
             }
 
-            // From 18 every order of one sync_from_ui call must belong to one session.
-            foreach (var group in toSend.GroupBy(r => r.SessionId))
+            // Up to 17 create_from_ui takes each order's session from the order: the tills' orders share calls of
+            // the server's best size. From 18 every order of one sync_from_ui call must belong to one session.
+            var groups = version.UsesSyncFromUi ? toSend.GroupBy(r => r.SessionId).Select(g => g.ToList()) : [toSend];
+            foreach (var group in groups)
             {
                 foreach (var chunk in group.Chunk(_options.BatchSize))
                 {
@@ -119,21 +125,31 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
         catch (OdooException ex) when (ex.IsTransient)
         {
             // What was created is found by the look-up of the next attempt; nothing is sent twice.
-            foreach (var sale in sales.Where(s => !results.ContainsKey(s.Id)))
+            var unsent = sales.Where(s => !results.ContainsKey(s.Id)).ToList();
+            Log.OdooDown(_logger, ex.Message, unsent.Count);
+            Log.OdooDownDetail(_logger, ex);
+            foreach (var sale in unsent)
             {
                 results[sale.Id] = SaleDeliveryResult.RetryLater(sale.Id, ex.Message, ex.RetryAfter);
             }
+
+            return [.. sales.Select(s => results[s.Id])];
         }
 
-        return [.. sales.Select(s => results[s.Id])];
+        var answer = sales.Select(s => results[s.Id]).ToList();
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var counts = answer.CountBy(r => r.Outcome).ToDictionary();
+        int done = counts.GetValueOrDefault(DeliveryOutcome.Done), duplicates = counts.GetValueOrDefault(DeliveryOutcome.Duplicate), rejected = counts.GetValueOrDefault(DeliveryOutcome.Rejected), waiting = counts.GetValueOrDefault(DeliveryOutcome.RetryLater);
+        Log.BatchDelivered(_logger, answer.Count, elapsed, done, duplicates, rejected, waiting);
+        return answer;
     }
 
     private async Task SendAsync(OdooServerVersion version, long uid, ResolvedSale[] batch, Dictionary<Guid, SaleDeliveryResult> results, CancellationToken cancellationToken)
     {
         var orders = new JArray(batch.Select(r => PosOrderPayload.Build(r, version, uid)));
         var call = version.UsesSyncFromUi
-            ? new OdooCall("pos.order", "sync_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders }, ByPosition = true }
-            : new OdooCall("pos.order", "create_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders, ["draft"] = false }, ByPosition = true };
+            ? new OdooCall("pos.order", "sync_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders }, ByPosition = true, ExtraContext = NoInvoicePdf }
+            : new OdooCall("pos.order", "create_from_ui") { Arguments = new Dictionary<string, JToken?> { ["orders"] = orders, ["draft"] = false }, ByPosition = true, ExtraContext = NoInvoicePdf };
         try
         {
             await _client.ExecuteAsync(call, cancellationToken).ConfigureAwait(false);
@@ -153,7 +169,7 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             // One call is one transaction: Odoo kept none of the batch. Halve it until the order at fault is alone.
             if (batch.Length == 1)
             {
-                results[batch[0].Sale.Id] = SaleDeliveryResult.Rejected(batch[0].Sale.Id, ex.Message);
+                results[batch[0].Sale.Id] = SaleDeliveryResult.Rejected(batch[0].Sale.Id, Explain(ex.Message));
                 return;
             }
 
@@ -163,6 +179,12 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             await SendAsync(version, uid, [.. batch.Skip(half)], results, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Odoo's reason, with what to do where Odoo does not say it.</summary>
+    private static string Explain(string reason) =>
+        reason.Contains("Wkhtmltopdf", StringComparison.OrdinalIgnoreCase)
+            ? reason + " The Odoo server has no wkhtmltopdf, which it needs to print the invoice of an invoiced sale: install wkhtmltopdf on the Odoo server (see docs/odoo.md), then replay the sale."
+            : reason;
 
     /// <summary>Only an order paid in full, in a final state and with our totals is delivered.</summary>
     private async Task<SaleDeliveryResult> CheckAsync(Sale sale, JObject? order, CancellationToken cancellationToken)
@@ -241,6 +263,11 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             return (null, SaleDeliveryResult.Rejected(sale.Id, $"Till '{sale.StoreId}/{sale.TillId}' is not mapped to a pos.config: add it to Odoo:Pos:Tills."));
         }
 
+        if (await _lookups.CurrencyProblemAsync(config.Value, sale, cancellationToken).ConfigureAwait(false) is { } currencyProblem)
+        {
+            return (null, SaleDeliveryResult.Rejected(sale.Id, currencyProblem));
+        }
+
         var products = await _lookups.ResolveProductsAsync(sale.Lines, cancellationToken).ConfigureAwait(false);
         foreach (var line in sale.Lines)
         {
@@ -270,12 +297,13 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
         var methods = new List<long>();
         foreach (var payment in sale.Payments)
         {
-            if (_lookups.PaymentMethodFor(payment.MethodId) is not { } method)
+            var (method, problem) = await _lookups.PaymentMethodForAsync(config.Value, payment, cancellationToken).ConfigureAwait(false);
+            if (method is null)
             {
-                return (null, SaleDeliveryResult.Rejected(sale.Id, $"Payment method '{payment.MethodId}' has no pos.payment.method in Odoo: add it to Odoo:Pos:PaymentMethods."));
+                return (null, SaleDeliveryResult.Rejected(sale.Id, problem!));
             }
 
-            methods.Add(method);
+            methods.Add(method.Value);
         }
 
         var refunded = new Dictionary<int, long>();

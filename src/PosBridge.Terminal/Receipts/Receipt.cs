@@ -51,7 +51,13 @@ public sealed record Receipt
     public required string Language { get; init; }
 
     /// <summary>Builds the receipt of a stored sale or refund.</summary>
-    public static Receipt From(Sale sale, ReceiptOptions options)
+    public static Receipt From(Sale sale, ReceiptOptions options) => From(sale, options, null);
+
+    /// <summary>
+    /// The receipt of a stored sale; <paramref name="zatcaQr"/> is the phase-2 QR of its signed ZATCA invoice (tags 1–9),
+    /// printed instead of the phase-1 QR when the till signs invoices.
+    /// </summary>
+    public static Receipt From(Sale sale, ReceiptOptions options, string? zatcaQr)
     {
         ArgumentNullException.ThrowIfNull(sale);
         ArgumentNullException.ThrowIfNull(options);
@@ -168,7 +174,7 @@ public sealed record Receipt
             FooterLines = footer,
             SaleCode = ReceiptCode.For(sale.Id),
             SaleNumber = format.Digits(sale.SaleNumber),
-            ZatcaQr = saudi ? PosBridge.Terminal.Receipts.ZatcaQr.ForSale(sale, options.StoreName, options.VatNumber!) : null,
+            ZatcaQr = zatcaQr ?? (saudi ? PosBridge.Terminal.Receipts.ZatcaQr.ForSale(sale, options.StoreName, options.VatNumber!) : null),
             RightToLeft = options.IsArabic,
             Language = options.IsArabic ? "ar" : "en",
         };

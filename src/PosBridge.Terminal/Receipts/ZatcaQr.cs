@@ -16,14 +16,26 @@ public static class ZatcaQr
     public static byte[] Tlv(string sellerName, string vatNumber, string timestamp, string totalWithVat, string vatTotal)
     {
         ReadOnlySpan<string> values = [sellerName, vatNumber, timestamp, totalWithVat, vatTotal];
-        using var stream = new MemoryStream();
+        var records = new byte[values.Length][];
         for (var i = 0; i < values.Length; i++)
         {
             ArgumentException.ThrowIfNullOrEmpty(values[i]);
-            var bytes = Encoding.UTF8.GetBytes(values[i]);
-            if (bytes.Length > byte.MaxValue)
+            records[i] = Encoding.UTF8.GetBytes(values[i]);
+        }
+
+        return Tlv(records);
+    }
+
+    /// <summary>TLV records tagged 1, 2, 3… in order (phase 2 adds binary tags: the public key, the certificate's signature).</summary>
+    public static byte[] Tlv(ReadOnlySpan<byte[]> values)
+    {
+        using var stream = new MemoryStream();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var bytes = values[i];
+            if (bytes.Length is 0 or > byte.MaxValue)
             {
-                throw new ArgumentException($"ZATCA tag {i + 1} is {bytes.Length} UTF-8 bytes; a phase-1 value is at most 255.");
+                throw new ArgumentException($"ZATCA tag {i + 1} is {bytes.Length} bytes; a value is 1 to 255 bytes.");
             }
 
             stream.WriteByte((byte)(i + 1));

@@ -279,6 +279,10 @@ public sealed class Checkout
         {
             return new CompletionResult(null, Message: e.Message);
         }
+        catch (Fiscal.ZatcaNotOnboardedException e)
+        {
+            return new CompletionResult(null, Message: e.Message);
+        }
         catch (SaleInvalidException e)
         {
             Log.SaleInvalid(_logger, e.Validation.ToString());
@@ -343,7 +347,8 @@ public sealed class Checkout
 
     /// <summary>
     /// Once the till has pulled its payment methods, only those are taken, each as its own kind. The default ids
-    /// ("cash", "customer-account") stand for the till's method of that kind.
+    /// ("cash", "customer-account") and a kind's own name ("card", "wallet", "qr") stand for the till's method of
+    /// that kind, so <c>pay card</c> works whatever id the back office gives its card method.
     /// </summary>
     private PaymentResult? UnknownMethod(PaymentKind kind, ref string methodId, string? defaultId)
     {
@@ -356,14 +361,15 @@ public sealed class Checkout
 
         var id = methodId;
         var method = methods.FirstOrDefault(m => m.Id == id);
-        if (method is null && methodId == defaultId)
+        var byKind = methodId == defaultId || string.Equals(methodId, kind.ToString(), StringComparison.OrdinalIgnoreCase);
+        if (method is null && byKind)
         {
             method = methods.FirstOrDefault(m => m.Kind == kind);
         }
 
         if (method is null)
         {
-            return new PaymentResult(PaymentStatus.Refused, methodId == defaultId
+            return new PaymentResult(PaymentStatus.Refused, byKind
                 ? $"The back office offers no {kind} payment method at this till."
                 : $"Payment method '{methodId}' is not offered at this till.");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PosBridge.Core.Sales;
+using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Storage;
 
@@ -30,9 +31,17 @@ public sealed class SaleStore
     private readonly TillDatabase _database;
     private readonly TillOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly FiscalChain? _fiscal;
 
     public SaleStore(TillDatabase database, TillOptions options, TimeProvider timeProvider)
+        : this(database, options, timeProvider, null)
     {
+    }
+
+    /// <summary>A store whose commits also issue each sale's fiscal document (ZATCA invoice, ETA receipt) in the same transaction.</summary>
+    public SaleStore(TillDatabase database, TillOptions options, TimeProvider timeProvider, FiscalChain? fiscal)
+    {
+        _fiscal = fiscal;
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -117,6 +126,8 @@ public sealed class SaleStore
             }
 
             alsoInTransaction?.Invoke(sale);
+            // Last, so every check that can refuse the sale has run before the fiscal counter moves.
+            _fiscal?.IssueInTransaction(sale);
             return sale;
         });
     }

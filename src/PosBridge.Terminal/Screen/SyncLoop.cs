@@ -68,6 +68,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
         var circuit = new ConnectorCircuitOptions { BreakDuration = firstRetry < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : firstRetry };
         var client = new ConnectorClient(http, timeProvider, circuit);
         var receipts = new ReceiptRequests(database, timeProvider);
+        var fiscal = new Fiscal.FiscalUploader(database, timeProvider);
         var uploader = new SaleUploader(database, new Outbox(database, timeProvider), client, timeProvider, loggers.CreateLogger<SaleUploader>())
         {
             FirstRetryDelay = firstRetry,
@@ -79,7 +80,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
         while (!stoppingToken.IsCancellationRequested)
         {
             var nudge = state.NextNudge;
-            var reachable = await PassAsync(uploader, client, catalog, receipts, http, logger, stoppingToken).ConfigureAwait(false);
+            var reachable = await PassAsync(uploader, client, catalog, receipts, fiscal, http, logger, stoppingToken).ConfigureAwait(false);
             state.Circuit = client.Circuit;
             if (reachable != state.Online)
             {
@@ -105,7 +106,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
     }
 
     /// <summary>One pass: pair if needed, upload what waits, and say whether the connector answered.</summary>
-    private async Task<bool> PassAsync(SaleUploader uploader, ConnectorClient client, CatalogPuller catalog, ReceiptRequests receipts, HttpClient http, ILogger logger, CancellationToken cancellationToken)
+    private async Task<bool> PassAsync(SaleUploader uploader, ConnectorClient client, CatalogPuller catalog, ReceiptRequests receipts, Fiscal.FiscalUploader fiscal, HttpClient http, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -130,6 +131,12 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
             // Receipts customers asked for go after the sales they belong to.
             var sentReceipts = await receipts.UploadPendingAsync(client, uploader.Credentials!, logger, cancellationToken).ConfigureAwait(false);
             if (sentReceipts.ConnectorUnavailable)
+            {
+                return false;
+            }
+
+            // Fiscal documents (ZATCA invoices, ETA receipts) after their sales; the connector reports them on.
+            if ((await fiscal.UploadPendingAsync(client, uploader.Credentials!, cancellationToken).ConfigureAwait(false)).ConnectorUnavailable)
             {
                 return false;
             }

@@ -103,7 +103,7 @@ public static class TillHost
         var till = configuration.GetSection("Till").Get<TillOptions>() ?? new TillOptions();
         var screen = configuration.GetSection(ScreenOptions.Section).Get<ScreenOptions>() ?? new ScreenOptions();
         var printer = configuration.GetSection(PrinterOptions.Section).Get<PrinterOptions>() ?? new PrinterOptions();
-        var problems = screen.Problems().Concat(printer.Problems()).Concat(Problems(till)).ToList();
+        var problems = screen.Problems().Concat(printer.Problems()).Concat(Problems(till)).Concat(till.Fiscal.Problems()).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("The till cannot start:" + string.Concat(problems.Select(p => Environment.NewLine + " - " + p)));
@@ -122,7 +122,9 @@ public static class TillHost
             return TillDatabase.Open(DatabasePath(screen));
         });
         services.AddSingleton(sp => new CatalogStore(sp.GetRequiredService<TillDatabase>(), till));
-        services.AddSingleton(sp => new SaleStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>()));
+        // Each sale's ZATCA invoice or ETA receipt commits with it when Till:Fiscal sets a country up.
+        services.AddSingleton(sp => new Fiscal.FiscalChain(sp.GetRequiredService<TillDatabase>(), till, till.Fiscal, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SaleStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Fiscal.FiscalChain>()));
         services.AddSingleton(sp => new ShiftStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Outbox(sp.GetRequiredService<TillDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TileLayout(sp.GetRequiredService<TillDatabase>()));

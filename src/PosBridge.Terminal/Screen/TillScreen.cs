@@ -594,7 +594,7 @@ internal sealed class TillScreen : IDisposable
             return new ScreenPrintResponse(false, "No such sale on this till.", new ScreenError("sale-not-found", $"No sale {saleId} on this till."));
         }
 
-        var bytes = ReceiptRenderer.RenderEscPos(Receipt.From(sale, _till.Receipt), _printer.Format);
+        var bytes = ReceiptRenderer.RenderEscPos(Receipt.From(sale, _till.Receipt, Fiscal.FiscalChain.StoredQr(_database, sale.Id)), _printer.Format);
         var result = await _printer.PrintAsync(bytes, cancellationToken).ConfigureAwait(false);
         Log.ReceiptPrinted(_logger, sale.SaleNumber, result.Status, result.Message);
         return result.IsPrinted
@@ -626,7 +626,7 @@ internal sealed class TillScreen : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var queued = _receiptRequests.Queue(sale, request.Channel, request.To, language, _till.Receipt.StoreName, ReceiptRenderer.RenderHtml(Receipt.From(sale, _till.Receipt)));
+            var queued = _receiptRequests.Queue(sale, request.Channel, request.To, language, _till.Receipt.StoreName, ReceiptRenderer.RenderHtml(Receipt.From(sale, _till.Receipt, Fiscal.FiscalChain.StoredQr(_database, sale.Id))));
             Log.ReceiptQueued(_logger, sale.SaleNumber, queued.Channel);
             _sync.Nudge();
             return new ScreenSendResponse(true, queued.Channel, queued.Recipient, Sync());
@@ -649,7 +649,7 @@ internal sealed class TillScreen : IDisposable
 
     /// <summary>The receipt of a stored sale or refund, as the engine renders it for a screen or an e-mail.</summary>
     public string? ReceiptHtml(Guid saleId) =>
-        _sales.FindById(saleId) is { } sale ? ReceiptRenderer.RenderHtml(Receipt.From(sale, _till.Receipt)) : null;
+        _sales.FindById(saleId) is { } sale ? ReceiptRenderer.RenderHtml(Receipt.From(sale, _till.Receipt, Fiscal.FiscalChain.StoredQr(_database, sale.Id))) : null;
 
     // ---- shifts ----
 

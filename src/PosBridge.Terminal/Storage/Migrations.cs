@@ -156,6 +156,27 @@ internal static class Migrations
             "CREATE INDEX LoyaltyCardsByCode ON LoyaltyCards(Code COLLATE NOCASE)",
             "CREATE INDEX LoyaltyCardsByCustomer ON LoyaltyCards(CustomerId, ProgramId)",
         ],
+
+        // 10: fiscal documents (ZATCA invoices, ETA e-receipts), written in the sale's own transaction: each authority's
+        // chain (counter and previous hash) moves forward only when a sale commits, so a crash leaves no gap and no reuse.
+        // The EGS unit's key pair and certificates stay on the till; only the CSR and signed documents leave it.
+        [
+            "CREATE TABLE FiscalChains(Authority TEXT PRIMARY KEY, LastCounter INTEGER NOT NULL, LastHash TEXT NOT NULL)",
+            """
+            CREATE TABLE FiscalDocuments(
+                SaleId TEXT PRIMARY KEY REFERENCES Sales(Id), Authority TEXT NOT NULL, Counter INTEGER NOT NULL,
+                Uuid TEXT NOT NULL UNIQUE, Hash TEXT NOT NULL, PreviousHash TEXT NOT NULL, Document TEXT NOT NULL, Qr TEXT,
+                CreatedAtUtc TEXT NOT NULL, State INTEGER NOT NULL DEFAULT 0, Attempts INTEGER NOT NULL DEFAULT 0,
+                LastError TEXT, SentAtUtc TEXT,
+                UNIQUE(Authority, Counter))
+            """,
+            "CREATE INDEX FiscalDocumentsPending ON FiscalDocuments(State, Authority, Counter)",
+            """
+            CREATE TABLE FiscalKeys(
+                Authority TEXT PRIMARY KEY, PrivateKey TEXT NOT NULL, Csr TEXT NOT NULL, EgsSerial TEXT NOT NULL,
+                ComplianceCertificate TEXT, ProductionCertificate TEXT, CertificateExpiresUtc TEXT, UpdatedAtUtc TEXT NOT NULL)
+            """,
+        ],
     ];
 
     public static int Latest => Steps.Length;

@@ -243,6 +243,12 @@ public sealed class CatalogPuller
         Duplicates(problems, "payment method", page.PaymentMethods.Select(m => m.Id).Concat(page.RemovedPaymentMethodIds));
         Duplicates(problems, "loyalty program", page.LoyaltyPrograms.Select(p => p.Id).Concat(page.RemovedLoyaltyProgramIds));
         Duplicates(problems, "loyalty card", page.LoyaltyCards.Where(c => c is not null).Select(c => c.Id).Concat(page.RemovedLoyaltyCardIds));
+        // A till set to another currency than its store's: one message for the whole catalog, not one per product.
+        foreach (var other in page.Products.Where(p => !string.Equals(p.Currency, _options.Currency, StringComparison.OrdinalIgnoreCase)).GroupBy(p => p.Currency, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"the back office prices {other.Count()} product(s) in '{other.Key}' (e.g. '{other.First().Name}'), but this till sells in {_options.Currency}: set the till's currency to {other.Key} (--currency {other.Key}, or Till:Currency) if that is its store's currency, else check the store's currency in the back office");
+        }
+
         foreach (var product in page.Products)
         {
             var name = $"product '{product.Id}'";
@@ -252,11 +258,6 @@ public sealed class CatalogPuller
             if (product.ListPrice < 0m)
             {
                 problems.Add($"{name} has a negative price {product.ListPrice.ToString(CultureInfo.InvariantCulture)}");
-            }
-
-            if (!string.Equals(product.Currency, _options.Currency, StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add($"{name} is priced in '{product.Currency}', not the till's {_options.Currency}");
             }
 
             if (product.TaxIds.Any(string.IsNullOrWhiteSpace))

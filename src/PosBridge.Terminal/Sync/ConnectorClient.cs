@@ -238,6 +238,25 @@ public sealed class ConnectorClient
         };
     }
 
+    /// <summary>
+    /// Posts a signed JSON body to one of the connector's fiscal endpoints (documents, ZATCA onboarding) and returns the
+    /// answer's status and text; the fiscal code reads its own answers.
+    /// </summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    public async Task<(HttpStatusCode Status, string Text)> SendFiscalAsync(TillCredentials credentials, string path, string json, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentException.ThrowIfNullOrEmpty(json);
+        using var request = Signed(credentials, HttpMethod.Post, path, Encoding.UTF8.GetBytes(json));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
+        {
+            throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the fiscal documents stay queued.");
+        }
+
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+    }
+
     public async Task<TillSyncStatus> StatusAsync(TillCredentials credentials, CancellationToken cancellationToken = default)
     {
         using var request = Signed(credentials, HttpMethod.Get, "/api/v1/status", []);

@@ -1,4 +1,5 @@
 using System.Text;
+using PosBridge.Accounting.Dialects;
 using PosBridge.Accounting.Dialects.Datev;
 using PosBridge.Accounting.Setup;
 using PosBridge.Accounting.Tests.Fixtures;
@@ -71,7 +72,7 @@ public sealed class DatevDialectTests
         var run = await DialectRun.ExportAsync("datev-ber", TestStore.Berlin);
 
         var bytes = await File.ReadAllBytesAsync(run.Files[0], Token);
-        var text = DatevText.Windows1252.GetString(bytes);
+        var text = Windows1252Text.Windows1252.GetString(bytes);
 
         Assert.Contains((byte)0xFC, bytes); // "ü" of "BU-Schlüssel" as one Windows-1252 byte, not UTF-8's two
         Assert.DoesNotContain("\xC3\xBC", Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
@@ -87,7 +88,7 @@ public sealed class DatevDialectTests
         var run = await DialectRun.ExportAsync("datev-ber", TestStore.Berlin);
 
         var datev = DatevReader.Read(run.Files[0], 2026);
-        var lines = DatevText.Windows1252.GetString(await File.ReadAllBytesAsync(run.Files[0], Token)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var lines = Windows1252Text.Windows1252.GetString(await File.ReadAllBytesAsync(run.Files[0], Token)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(125, datev.ColumnNames.Count);
         Assert.Equal("Umsatz (ohne Soll/Haben-Kz)", datev.ColumnNames[0]);
@@ -142,7 +143,7 @@ public sealed class DatevDialectTests
         Assert.Equal(written ? LedgerWriteOutcome.Written : LedgerWriteOutcome.Failed, result.Outcome);
         if (written)
         {
-            var text = await File.ReadAllTextAsync(result.Files[0], DatevText.Windows1252, Token);
+            var text = await File.ReadAllTextAsync(result.Files[0], Windows1252Text.Windows1252, Token);
             Assert.Contains("\"Revenue dryba alqyma almdafa\"", text, StringComparison.Ordinal);
             Assert.DoesNotContain("?", text, StringComparison.Ordinal);
         }
@@ -155,18 +156,18 @@ public sealed class DatevDialectTests
 
     [Theory]
     [InlineData("Müller & Söhne – Café", "Müller & Söhne – Café")]
-    [InlineData("Łódź", "Lodz")]
+    [InlineData("Łódź", "Lódz")]
     [InlineData("محمد", "mhmd")]
     [InlineData("Straße", "Straße")]
     public void Prepare_Text_KeepsWhatWindows1252HoldsAndTransliteratesTheRest(string text, string expected)
     {
-        Assert.Equal(expected, DatevText.Prepare(text, UnencodableTextHandling.Transliterate));
+        Assert.Equal(expected, Windows1252Text.Prepare(text, UnencodableTextHandling.Transliterate));
     }
 
     [Fact]
     public void Prepare_CharacterWithNoTransliteration_IsRefusedNotQuestionMarked()
     {
-        var error = Assert.Throws<PosBridge.Accounting.Dialects.JournalRefusedException>(() => DatevText.Prepare("中文", UnencodableTextHandling.Transliterate));
+        var error = Assert.Throws<PosBridge.Accounting.Dialects.JournalRefusedException>(() => Windows1252Text.Prepare("中文", UnencodableTextHandling.Transliterate));
 
         Assert.Contains("中文", error.Message, StringComparison.Ordinal);
     }

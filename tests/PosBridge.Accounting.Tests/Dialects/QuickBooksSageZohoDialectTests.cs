@@ -23,7 +23,8 @@ public sealed class QuickBooksDialectTests
             j => j.Reference,
             a => a.Name);
         Assert.All(rows.Where(r => r.AccountName == "Accounts receivable"), r => Assert.Equal("Nadia Hassan", r.Name));
-        Assert.All(rows, r => Assert.Contains("sale 0193a000-", r.Description, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.Contains(" (id 0193a000-", r.Description, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.Contains(r.JournalNo, r.Description, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class SageDialectTests
 
         var file = Assert.Single(run.Files);
         Golden.AssertMatches(file, $"sage50-cai/{Path.GetFileName(file)}");
-        var rows = CsvFiles.ReadAll<Sage50Row>(file, CsvFiles.Utf8);
+        var rows = CsvFiles.ReadAll<Sage50Row>(file, Windows1252Text.Windows1252);
         ReadBack.AssertMatches(run.Journals, rows.Select(r => new ReadLine(r.Reference, r.Date, r.NominalCode, r.Type == "JD" ? r.NetAmount : -r.NetAmount)), j => j.Reference, a => a.Code);
         Assert.All(rows, r => Assert.True(r.NetAmount > 0m));
         Assert.All(rows, r => Assert.InRange(r.Details.Length, 1, Sage50AuditTrailWriter.MaxDetails));
@@ -88,6 +89,9 @@ public sealed class ZohoDialectTests
         var rows = CsvFiles.ReadAll<ZohoJournalRow>(file, CsvFiles.Utf8);
         ReadBack.AssertMatches(run.Journals, rows.Select(r => new ReadLine(r.ReferenceNumber, r.JournalDate, r.Account, (r.Debit ?? 0m) - (r.Credit ?? 0m))), j => j.Id, a => a.Name);
         Assert.All(rows, r => Assert.Equal(run.Journals.Single(j => j.Id == r.ReferenceNumber).Narration, r.Notes));
-        Assert.All(rows, r => Assert.Equal(("", "", "Published"), (r.JournalNumberPrefix, r.JournalNumberSuffix, r.Status)));
+        Assert.All(rows, r => Assert.Equal("Published", r.Status));
+        Assert.All(rows, r => Assert.Equal("both", r.JournalType));
+        Assert.All(rows, r => Assert.Equal(run.Journals.Single(j => j.Id == r.ReferenceNumber).Reference, r.JournalNumberPrefix + r.JournalNumberSuffix));
+        Assert.All(rows, r => Assert.Matches("^[0-9]+$", r.JournalNumberSuffix));
     }
 }

@@ -195,7 +195,7 @@ public sealed class LedgerExportTests
     }
 
     [Theory]
-    [InlineData("qbo-cai", "STL-2026112300001", "21-character journal number")]
+    [InlineData("datev-cai", "STL 2026 1", "Belegfeld 1")]
     [InlineData("generic-cai", "STL-1", "more decimals than EGP has")]
     public void CheckFee_FeeTheDialectOrCurrencyCannotHold_SaysWhy(string ledger, string reference, string expected)
     {

@@ -30,10 +30,14 @@ public static class TestLedgers
         c["Accounting:Ledgers:generic-ruh:BaseCurrency"] = "EGP";
         c["Accounting:Ledgers:generic-ruh:ExchangeRate"] = "0.0758";
         Ledger(c, "xero-cai", "xero-journals", TestStore.Cairo);
+        c["Accounting:Ledgers:xero-cai:Region"] = "UK";
         Ledger(c, "xero-inv-cai", "xero-invoices", TestStore.Cairo);
+        c["Accounting:Ledgers:xero-inv-cai:Region"] = "UK";
         Ledger(c, "qbo-cai", "quickbooks", TestStore.Cairo);
+        c["Accounting:Ledgers:qbo-cai:Region"] = "US";
         Ledger(c, "sage-cai", "sage-cloud", TestStore.Cairo);
         Ledger(c, "sage50-cai", "sage50", TestStore.Cairo);
+        c["Accounting:Ledgers:sage50-cai:Region"] = "UK";
         c["Accounting:Ledgers:sage50-cai:Taxes:vat14:Code"] = "T1";
         c["Accounting:Ledgers:sage50-cai:Taxes:vat5:Code"] = "T5";
         c["Accounting:Ledgers:sage50-cai:Taxes:vat0:Code"] = "T0";

@@ -51,6 +51,43 @@ public sealed class AddAccountingTests
     }
 
     [Fact]
+    public void AddAccounting_RegionDependentNamesNeitherSetNorGivenByARegion_AreNamedAtStart()
+    {
+        var configuration = TestLedgers.Configuration();
+        TestLedgers.Ledger(configuration, "xero-new", "xero-journals", TestStore.Cairo);
+        TestLedgers.Ledger(configuration, "sage50-new", "sage50", TestStore.Cairo);
+        configuration["Accounting:Ledgers:sage50-new:Taxes:vat14:Code"] = "T1";
+        configuration["Accounting:Ledgers:sage50-new:Taxes:vat5:Code"] = "T5";
+        configuration["Accounting:Ledgers:sage50-new:Taxes:vat0:Code"] = "T0";
+        configuration["Accounting:Ledgers:sage50-new:Region"] = "AU";
+        TestLedgers.Ledger(configuration, "qbo-new", "quickbooks", TestStore.Cairo);
+        TestLedgers.Ledger(configuration, "xero-mars", "xero-invoices", TestStore.Cairo);
+        configuration["Accounting:Ledgers:xero-mars:Region"] = "Mars";
+        using var services = TestLedgers.Services(configuration);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AccountingOptions>>().Value);
+
+        var message = string.Join("\n", error.Failures);
+        Assert.Contains("Accounting:Ledgers:xero-new:NonTaxCode is not set and Region gives none", message, StringComparison.Ordinal);
+        Assert.Contains("Accounting:Ledgers:sage50-new:NonTaxCode is not set and Region gives none", message, StringComparison.Ordinal);
+        Assert.Contains("Accounting:Ledgers:qbo-new:AccountNames:1200 is not set and Region gives none", message, StringComparison.Ordinal);
+        Assert.Contains("Accounting:Ledgers:xero-mars:Region 'Mars' is not a region", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Global", "Tax Exempt")]
+    [InlineData("UK", "No VAT")]
+    [InlineData("AU", "BAS Excluded")]
+    public async Task AddAccounting_XeroRegion_GivesItsNoTaxRateName(string region, string expected)
+    {
+        var run = await DialectRun.ExportAsync("xero-cai", TestStore.Cairo, c => c["Accounting:Ledgers:xero-cai:Region"] = region);
+
+        var rows = Accounting.Dialects.CsvFiles.ReadAll<Accounting.Dialects.Xero.XeroJournalRow>(run.Files[0], Accounting.Dialects.CsvFiles.Utf8);
+
+        Assert.All(rows, r => Assert.Equal(expected, r.TaxRate));
+    }
+
+    [Fact]
     public void AddAccounting_ForeignCurrencyStoreInADialectWithoutCurrency_IsRefusedAtStart()
     {
         var configuration = TestLedgers.Configuration();

@@ -11,6 +11,20 @@ public sealed class CommandLineTests : IDisposable
     private readonly StringWriter _error = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
 
+    [Theory]
+    [InlineData("export", "export (--ledger NAME | --dialect DIALECT")]
+    [InlineData("feed", "feed --store NAME --format FORMAT --out FILE")]
+    [InlineData("tills", "tills revoke --till TILL")]
+    public async Task Help_AfterACommand_ShowsThatCommandsUsage(string command, string expected)
+    {
+        var code = await RunAsync(command, "--help");
+
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Contains(expected, _output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("demo [--date", _output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, _error.ToString());
+    }
+
     [Fact]
     public async Task Demo_OneDay_WritesValidSalesAndAZSummary()
     {

@@ -175,6 +175,69 @@ public sealed class ExportCommandTests
         Assert.True(!Directory.Exists(output) || !Directory.EnumerateFiles(output).Any());
     }
 
+    [Fact]
+    public async Task Export_XeroInvoicesOfWalkInSales_WritesEveryInvoiceNotJustTheHeader()
+    {
+        var settings = new Dictionary<string, string?>(Ledger)
+        {
+            ["Accounting:Ledgers:books:Dialect"] = "xero-invoices",
+            ["Accounting:Ledgers:books:Region"] = "UK",
+        };
+        await using var host = await ConnectorHost.StartAsync(settings);
+        var till = await host.PairTillAsync();
+        var sales = new Sales(host.Clock).Many(3);
+        (await till.UploadAsync(sales)).EnsureSuccessStatusCode();
+        var day = Cairo(host.Clock.GetUtcNow());
+        var output = Path.Combine(host.Directory, "xero");
+
+        var (code, text, error) = await RunAsync(host, Options(("ledger", "books"), ("from", day), ("to", day), ("out", output)));
+
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains("3 journals", text, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(output)));
+        Assert.All(sales, s => Assert.Contains(lines, l => l.StartsWith($"Walk-in customer,{s.SaleNumber},", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Export_SaleTheDialectCannotHold_ListsWhyWritesNothingAndExitsNonZero()
+    {
+        var settings = new Dictionary<string, string?>(Ledger)
+        {
+            ["Accounting:Ledgers:books:Dialect"] = "sage50",
+            ["Accounting:Ledgers:books:Region"] = "UK",
+            ["Accounting:Ledgers:books:UnencodableText"] = "Refuse",
+            ["Accounting:Ledgers:books:Taxes:vat14:Name"] = "ضريبة القيمة المضافة",
+            ["Accounting:Ledgers:books:Taxes:vat14:Code"] = "T1",
+        };
+        await using var host = await ConnectorHost.StartAsync(settings);
+        var till = await host.PairTillAsync();
+        var sales = new Sales(host.Clock).Many(2);
+        (await till.UploadAsync(sales)).EnsureSuccessStatusCode();
+        var day = Cairo(host.Clock.GetUtcNow());
+        var output = Path.Combine(host.Directory, "sage50");
+
+        var (code, _, error) = await RunAsync(host, Options(("ledger", "books"), ("from", day), ("to", day), ("out", output)));
+
+        Assert.Equal(CommandLine.InputProblems, code);
+        Assert.Contains("nothing was written", error, StringComparison.Ordinal);
+        Assert.Contains("Windows-1252", error, StringComparison.Ordinal);
+        Assert.All(sales, s => Assert.Contains(s.Id.ToString(), error, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("Parameter", error, StringComparison.Ordinal);
+        Assert.True(!Directory.Exists(output) || !Directory.EnumerateFiles(output).Any());
+    }
+
+    [Fact]
+    public async Task Export_UnknownDialect_SaysSoWithoutDotNetText()
+    {
+        await using var host = await ConnectorHost.StartAsync(Ledger);
+
+        var (_, _, error) = await RunAsync(host, Options(("dialect", "lotus123"), ("from", "2026-11-01"), ("to", "2026-11-30"), ("out", Path.Combine(host.Directory, "x"))));
+
+        Assert.DoesNotContain("(Parameter", error, StringComparison.Ordinal);
+        Assert.Contains("is not a ledger dialect", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("2026-11-30", "2026-11-01", "before")]
     [InlineData("30/11/2026", "2026-11-30", "not a date")]

@@ -197,7 +197,7 @@ public sealed class SalesDispatcherTests
     [Fact]
     public async Task Start_ConfiguredAdapterNotInstalled_FailsNamingIt()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = await Assert.ThrowsAsync<PosBridge.Connector.Hosting.ConfigurationProblemException>(() =>
             ConnectorHost.StartAsync(new() { ["PosBridge:Dispatch:Adapters:xero:Enabled"] = "true" }, new FakeSalesSink("odoo")));
 
         Assert.Contains("xero", error.Message, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public sealed class ProtectedSettingsTests
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["PosBridge:DataDirectory"] = other, ["Ecommerce:Stores:0:ConsumerSecret"] = encrypted });
 
-        var failure = Assert.Throws<InvalidOperationException>(() => { ProtectedSettings.Decrypt(configuration); });
+        var failure = Assert.ThrowsAny<InvalidOperationException>(() => { ProtectedSettings.Decrypt(configuration); });
 
         Assert.Contains("Ecommerce:Stores:0:ConsumerSecret", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(encrypted, failure.Message, StringComparison.Ordinal);

@@ -53,6 +53,44 @@ public sealed class CloseOfDayExporterTests
     }
 
     [Fact]
+    public async Task Run_DayWithASaleTheLedgerCannotBook_WritesNothingAndShowsTheDayOnTheDashboard()
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Accounting:Ledgers:books:Dialect"] = "sage50",
+            ["Accounting:Ledgers:books:Region"] = "UK",
+            ["Accounting:Ledgers:books:UnencodableText"] = "Refuse",
+            ["Accounting:Ledgers:books:Taxes:vat14:Name"] = "ضريبة القيمة المضافة",
+            ["Accounting:Ledgers:books:Taxes:vat14:Code"] = "T1",
+        };
+        foreach (var (key, value) in Dashboard.DashboardClient.Settings)
+        {
+            settings[key] = value;
+        }
+
+        await using var host = await ConnectorHost.StartAsync(settings);
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 8, 0, 0, TimeSpan.Zero));
+        var till = await host.PairTillAsync();
+        (await till.UploadAsync(new Sales(host.Clock).Many(2))).EnsureSuccessStatusCode();
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 23, 30, 0, TimeSpan.Zero)); // 01:30 in Cairo: the 10th has closed
+        var exporter = host.Services.GetRequiredService<CloseOfDayExporter>();
+
+        await exporter.RunAsync(TestContext.Current.CancellationToken);
+        var manager = new Dashboard.DashboardClient(host.Client);
+        (await manager.LoginAsync()).EnsureSuccessStatusCode();
+        var overview = await manager.OverviewAsync();
+
+        var stuck = Assert.Single(exporter.Stuck);
+        Assert.Equal(new DateOnly(2027, 3, 10), stuck.Day);
+        var problem = Assert.Single(overview.GetProperty("ledgerProblems").EnumerateArray());
+        Assert.Equal("books", problem.GetProperty("ledger").GetString());
+        Assert.Equal("2027-03-10", problem.GetProperty("day").GetString());
+        Assert.Contains("Windows-1252", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var folder = Path.Combine(host.Directory, "ledgers", "books");
+        Assert.True(!Directory.Exists(folder) || !Directory.EnumerateFiles(folder, "*.csv").Any());
+    }
+
+    [Fact]
     public async Task Run_WithShiftCloseAndRevenueByCategory_BooksOverShortAndTheCategorysRevenueAccount()
     {
         var settings = new Dictionary<string, string?>(Settings) { ["Accounting:Ledgers:books:RevenueCategories:drinks:vat14"] = "4020" };

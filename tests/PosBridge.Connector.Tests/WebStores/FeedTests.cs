@@ -174,6 +174,33 @@ public sealed class FeedTests
     }
 
     [Fact]
+    public async Task FeedCommand_WooCommerceCsv_TakesCategoriesAndExemptTaxFromTheCatalogAndDraftsUnknownStock()
+    {
+        await using var host = await StartAsync();
+        var catalog = host.Services.GetRequiredService<CatalogSnapshot>();
+        await catalog.SaveCategoriesAsync([new Category { Id = "c-drinks", Name = "مشروبات" }, new Category { Id = "c-coffee", Name = "Coffee, beans", ParentId = "c-drinks" }], TestContext.Current.CancellationToken);
+        await catalog.SaveTaxesAsync(
+            [
+                new PosBridge.Core.Taxes.TaxDefinition { Id = "vat14", Name = "VAT 14%", AmountType = PosBridge.Core.Taxes.TaxAmountType.Percent, Amount = 14m, PriceInclude = true },
+                new PosBridge.Core.Taxes.TaxDefinition { Id = "exempt", Name = "Exempt", AmountType = PosBridge.Core.Taxes.TaxAmountType.Percent, Amount = 0m, PriceInclude = true },
+            ],
+            TestContext.Current.CancellationToken);
+        await catalog.SaveProductsAsync([Product("BEANS-250", "حبوب قهوة 250 جم", 310.5m) with { CategoryId = "c-coffee", TaxIds = ["exempt"] }], [], TestContext.Current.CancellationToken);
+        var file = Path.Combine(host.Directory, "out", "woo.csv");
+
+        var (code, output, _) = await RunAsync(host, ("store", "woo-cairo"), ("format", "woocommerce.csv"), ("out", file));
+
+        Assert.Equal(CommandLine.Ok, code);
+        var text = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
+        var beans = text.Split("\r\n").Single(l => l.Contains(",BEANS-250,", StringComparison.Ordinal));
+        Assert.Contains(",none,", beans, StringComparison.Ordinal);
+        Assert.Contains("مشروبات > Coffee\\, beans", beans, StringComparison.Ordinal);
+        var mug = text.Split("\r\n").Single(l => l.Contains(",MUG-1,", StringComparison.Ordinal));
+        Assert.Contains(",taxable,", mug, StringComparison.Ordinal);
+        Assert.Contains("NO-STOCK: stock level unknown: written as a draft", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FeedCommand_UnknownStore_NamesTheStoresWithAFeed()
     {
         await using var host = await StartAsync();

@@ -98,6 +98,35 @@ public sealed class MerchantCenterFeedTests
     }
 
     [Fact]
+    public void Build_InvalidBarcode_IsSentWithoutGtinAndNoted()
+    {
+        var listing = Listings.Valid() with { Product = Listings.Valid().Product with { Barcode = "6221234567890" }, Mpn = null };
+
+        var result = MerchantCenterFeed.Build([listing]);
+
+        var item = Assert.Single(result.Items);
+        Assert.Equal(("no", null), (item.IdentifierExists, item.Gtin));
+        var note = Assert.Single(result.Notes);
+        Assert.Equal("MUG-1", note.ItemId);
+        Assert.Contains("6221234567890", note.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_WeighedProduct_CarriesUnitPricingMeasure()
+    {
+        var listing = Listings.Valid("CHEESE-1") with { Product = Listings.Valid("CHEESE-1").Product with { IsWeighed = true, Unit = "kg", Barcode = null } };
+
+        var item = Assert.Single(MerchantCenterFeed.Build([listing]).Items);
+        using var writer = new StringWriter();
+        await MerchantCenterFeed.WriteTsvAsync(writer, [item], TestContext.Current.CancellationToken);
+
+        Assert.Equal(("1kg", "1kg"), (item.UnitPricingMeasure, item.UnitPricingBaseMeasure));
+        var lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split('\t');
+        Assert.Equal("1kg", lines[1].Split('\t')[Array.IndexOf(header, "unit_pricing_measure")]);
+    }
+
+    [Fact]
     public async Task WriteTsv_Items_HeaderOfAttributeNamesAndOneRowEachWithoutStrayTabs()
     {
         var listing = Listings.Valid() with { Description = "Line one\nLine\ttwo" };

@@ -207,7 +207,8 @@ public sealed class OdooCatalogSourceTests
             return 0;
         });
         var after = await source.GetChangesAsync(null, 100, Ct);
-        Assert.Equal(["4", "6"], after.RemovedPaymentMethodIds);
+        Assert.Equal(["1", "4", "6"], after.RemovedPaymentMethodIds); // 1 is mapped as "cash": not offered twice
+        Assert.Contains("1", last.RemovedPaymentMethodIds);
         Assert.DoesNotContain(after.PaymentMethods, m => m.Id is "4" or "6");
     }
 

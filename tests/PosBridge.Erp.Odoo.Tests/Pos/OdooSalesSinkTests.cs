@@ -157,6 +157,110 @@ public sealed class OdooSalesSinkTests
     }
 
     [Fact]
+    public async Task Deliver_PaymentMethodsNotMapped_GoByKindToTheConfigsOneMethod_AmbiguousNamesWhatToMap()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var pos = Odoo.EmulatorPos();
+        pos.PaymentMethods.Clear();
+        var sink = Odoo.Sink(client, pos);
+        Sale ByCard(string till) => Odoo.CafeSale(till: till, arrange: b => b.AddTax(Odoo.Vat14).AddLine("1", "Turkish Coffee", 1, 35m, ["1"]).PayRemaining("card", PaymentKind.Card));
+        odoo.Read(s =>
+        {
+            // Till 2 takes two bank methods: which one "card" means is for the manager to say.
+            s.Create("pos.payment.method", new JObject { ["name"] = "Meeza", ["journal_id"] = 3, ["use_payment_terminal"] = false, ["active"] = true });
+            s.Write("pos.config", 2, new JObject { ["payment_method_ids"] = new JArray((object)new JArray(6, 0, new JArray(1, 2, 4))) });
+            return 0;
+        });
+
+        var results = await sink.DeliverAsync([Odoo.CafeSale(), ByCard("T1"), ByCard("T2")], Ct);
+
+        Assert.True(results[0].Outcome == DeliveryOutcome.Done, results[0].Reason);
+        Assert.True(results[1].Outcome == DeliveryOutcome.Done, results[1].Reason);
+        Assert.Equal(DeliveryOutcome.Rejected, results[2].Outcome);
+        Assert.Equal("Payment method 'card' (Card) could be any of pos.config 2 (PosBridge Till 2)'s Card methods: Card (2), Meeza (4). Map it in Odoo:Pos:PaymentMethods, e.g. \"card\": 2.", results[2].Reason);
+        var methods = odoo.Read(s => s["pos.payment"].Records.Values.Select(p => p["payment_method_id"]!.Value<long>()).ToList());
+        Assert.Contains(2L, methods);
+        Assert.Contains(1L, methods);
+    }
+
+    [Fact]
+    public async Task Deliver_SaleInAnotherCurrencyThanTheConfigs_IsRejectedWithOneClearReason_NothingBooked()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var egp = Odoo.CafeSale();
+        var usd = Odoo.CafeSale(arrange: b => b.AddTax(Odoo.Vat14).AddLine("1", "Turkish Coffee", 1, 2.35m, ["1"]).PayCash(5m)) with { Currency = "USD" };
+
+        var results = await Odoo.Sink(client).DeliverAsync([egp, usd], Ct);
+
+        Assert.Equal(DeliveryOutcome.Done, results[0].Outcome);
+        Assert.Equal(DeliveryOutcome.Rejected, results[1].Outcome);
+        Assert.Equal(
+            $"Sale {usd.SaleNumber} is in USD, but till 'CAI1/T1' is mapped to pos.config 1 (PosBridge Till 1), which books in EGP. Set the store's currency (PosBridge:Stores:CAI1:Currency) and the till's (--currency) to EGP if that is the shop's currency, or map the till to a pos.config in USD (Odoo:Pos:Tills); then replay the sale.",
+            results[1].Reason);
+        Assert.Single(Orders(odoo));
+    }
+
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(17, 1)]
+    [InlineData(18, 2)]
+    public async Task Deliver_SalesOfTwoTills_ShareOneOrderCallUpTo17_OneCallPerSessionFrom18(int version, int calls)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var sales = Enumerable.Range(0, 40).Select(i => Odoo.CafeSale(till: i % 2 == 0 ? "T1" : "T2", shift: "S1")).ToList();
+
+        var results = await Odoo.Sink(client).DeliverAsync(sales, Ct);
+
+        Assert.All(results, r => Assert.Equal(DeliveryOutcome.Done, r.Outcome));
+        Assert.Equal(calls, odoo.Calls.Count(c => c.Method is "create_from_ui" or "sync_from_ui"));
+        Assert.Equal(2, odoo.Read(s => s["pos.order"].Records.Values.Select(o => o["session_id"]!.Value<long>()).Distinct().Count()));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<PosBridge.Erp.Odoo.Pos.OdooSalesSink>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message, Exception? Exception)> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add((logLevel, formatter(state, exception), exception));
+    }
+
+    [Fact]
+    public async Task Deliver_LogsOneLinePerBatch_AndOneClearLineWhenOdooIsDown_StackOnlyAtDebug()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var logger = new ListLogger();
+        var sink = new PosBridge.Erp.Odoo.Pos.OdooSalesSink(client, Odoo.EmulatorPos(), logger);
+
+        await sink.DeliverAsync([Odoo.CafeSale()], Ct); // opens the shift's session (a line of its own)
+        logger.Lines.Clear();
+        await sink.DeliverAsync([.. Enumerable.Range(0, 30).Select(_ => Odoo.CafeSale())], Ct);
+        var batch = Assert.Single(logger.Lines, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information);
+        Assert.Equal("Odoo took a batch of 30 sales in", batch.Message[..32]);
+        Assert.EndsWith(": 30 delivered, 0 already there, 0 rejected, 0 to try again", batch.Message, StringComparison.Ordinal);
+        logger.Lines.Clear();
+
+        odoo.Inject(new Fault(FaultKind.BadGateway, Times: 50));
+        var results = await sink.DeliverAsync([Odoo.CafeSale(), Odoo.CafeSale()], Ct);
+
+        Assert.All(results, r => Assert.Equal(DeliveryOutcome.RetryLater, r.Outcome));
+        var down = Assert.Single(logger.Lines, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, down.Level);
+        Assert.StartsWith("Odoo is not answering (", down.Message, StringComparison.Ordinal);
+        Assert.EndsWith("2 sales wait and are sent again later, nothing is lost or doubled", down.Message, StringComparison.Ordinal);
+        Assert.Null(down.Exception);
+        Assert.All(logger.Lines.Where(l => l.Exception is not null), l => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, l.Level));
+    }
+
+    [Fact]
     public async Task Deliver_UnmappedTillOrPaymentMethod_IsRejectedNamingTheSetting()
     {
         await using var odoo = await OdooEmulator.StartAsync(17);
@@ -225,6 +329,28 @@ public sealed class OdooSalesSinkTests
         Assert.Equal("invoiced", order["state"]!.Value<string>());
         Assert.Equal(2, order["partner_id"]!.Value<long>()); // the demo's Nour Hassan, found by phone, not a new partner
         Assert.Equal(2, odoo.Read(s => s["res.partner"].Records.Count));
+    }
+
+    [Theory]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task Deliver_InvoicedSale_OnAServerWithoutWkhtmltopdf_IsInvoicedWithoutThePdf(int version)
+    {
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        odoo.HasWkhtmltopdf = false;
+        await using var client = Odoo.Client(odoo);
+        var sale = Odoo.CafeSale(arrange: b =>
+        {
+            b.Customer = new Customer { Id = "cust-8", Name = "نور حسن", Phone = "+201001234567" };
+            b.InvoiceRequested = true;
+            b.AddLine("1", "Turkish Coffee", 1, 35m, ["1"]).PayCash(50m);
+        });
+
+        var result = Assert.Single(await Odoo.Sink(client).DeliverAsync([sale], Ct));
+
+        Assert.True(result.Outcome == DeliveryOutcome.Done, result.Reason);
+        Assert.StartsWith("INV/", result.InvoiceNumber, StringComparison.Ordinal);
+        Assert.All(odoo.Calls.Where(c => c.Method is "create_from_ui" or "sync_from_ui"), c => Assert.False(c.Context["generate_pdf"]!.Value<bool>()));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace PosBridge.Erp.Odoo.Tests.RealOdoo;
 /// <summary>
 /// A real Odoo named by ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD or ODOO_API_KEY. Tests skip when
 /// ODOO_URL is unset. The shop is discovered, not assumed: the POS configs, their cash and card methods,
-/// and products available in the POS with one percent tax or none.
+/// and products available in the POS with one percent tax or none. Disposing it puts the shop back whatever
+/// the test's outcome: draft orders of this run are discarded, its sessions closed, its configs archived.
 /// </summary>
 internal sealed class RealOdoo : IAsyncDisposable
 {
@@ -32,6 +33,26 @@ internal sealed class RealOdoo : IAsyncDisposable
     public string Currency { get; }
 
     public IReadOnlyList<string> Tills { get; }
+
+    /// <summary>This connection's run: shift ids made by <see cref="Shift"/> carry it, so the clean-up finds them.</summary>
+    public string Run { get; } = "r" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)[^9..] + Random.Shared.Next(100, 999).ToString(CultureInfo.InvariantCulture);
+
+    private readonly List<long> _createdConfigs = [];
+
+    /// <summary>A shift id of this run.</summary>
+    public string Shift(string name) => $"{name}-{Run}";
+
+    /// <summary>A card-only pos.config made for this run (Odoo's cash control off), mapped to a till; archived at disposal.</summary>
+    public async Task<string> CardOnlyTillAsync(CancellationToken cancellationToken)
+    {
+        var card = Pos.PaymentMethods["card-" + Tills[0]];
+        var id = (await Client.CreateAsync("pos.config", [new JObject { ["name"] = "PosBridge card-only " + Run, ["payment_method_ids"] = new JArray((object)new JArray(6, 0, new JArray(card))) }], cancellationToken))[0];
+        _createdConfigs.Add(id);
+        var till = "T" + id.ToString(CultureInfo.InvariantCulture);
+        Pos.Tills["RT/" + till] = id;
+        Pos.PaymentMethods["card-" + till] = card;
+        return till;
+    }
 
     public static Uri? Url => Environment.GetEnvironmentVariable("ODOO_URL") is { Length: > 0 } url ? new Uri(url) : null;
 
@@ -70,7 +91,7 @@ internal sealed class RealOdoo : IAsyncDisposable
         var currency = OdooValues.Ref(company["currency_id"])!.Name;
         var taxes = (await client.SearchReadAsync("account.tax", OdooValues.Domain(OdooValues.Leaf("type_tax_use", "=", "sale"), OdooValues.Leaf("amount_type", "=", "percent")), ["id", "name", "amount", "price_include"], cancellationToken: cancellationToken))
             .ToDictionary(t => t["id"]!.Value<long>());
-        var rows = await client.SearchReadAsync("product.product", OdooValues.Domain(OdooValues.Leaf("available_in_pos", "=", true), OdooValues.Leaf("lst_price", ">", 0)), ["id", "name", "lst_price", "taxes_id", "barcode"], limit: 60, order: "id asc", cancellationToken: cancellationToken);
+        var rows = await client.SearchReadAsync("product.product", OdooValues.Domain(OdooValues.Leaf("available_in_pos", "=", true), OdooValues.Leaf("list_price", ">", 0)), ["id", "name", "lst_price", "taxes_id", "barcode"], limit: 60, order: "id asc", cancellationToken: cancellationToken);
         var products = new List<ShopProduct>();
         foreach (var row in rows)
         {
@@ -93,7 +114,7 @@ internal sealed class RealOdoo : IAsyncDisposable
     }
 
     /// <summary>A sale of a few of the shop's products, paid by card or in cash with change.</summary>
-    public Sale Sale(string till, string shift, int number, DateTimeOffset at, Random random, Customer? customer = null)
+    public Sale Sale(string till, string shift, int number, DateTimeOffset at, Random random, Customer? customer = null, bool byCard = false)
     {
         var builder = new SaleBuilder(Core.Amounts.Currency.FromCode(Currency), TaxRoundingMethod.RoundPerLine)
         {
@@ -120,7 +141,7 @@ internal sealed class RealOdoo : IAsyncDisposable
             builder.AddLine(product.Id.ToString(CultureInfo.InvariantCulture), product.Name, random.Next(1, 4), product.Price, product.Tax is null ? [] : [product.Tax.Id], discountPercent: random.Next(4) == 0 ? 10m : 0m);
         }
 
-        if (random.Next(3) == 0)
+        if (byCard || random.Next(3) == 0)
         {
             builder.PayRemaining("card-" + till, PaymentKind.Card, new CardDetails { Scheme = "visa", Last4 = "4242", AuthorizationCode = "A" + number, ProviderReference = "TX-" + number });
         }
@@ -132,7 +153,43 @@ internal sealed class RealOdoo : IAsyncDisposable
         return builder.Build();
     }
 
-    public ValueTask DisposeAsync() => Client.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await CleanUpAsync();
+        }
+        finally
+        {
+            await Client.DisposeAsync();
+        }
+    }
+
+    private async Task CleanUpAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = timeout.Token;
+        var sessions = await Client.SearchReadAsync("pos.session", OdooValues.Domain(OdooValues.Leaf("opening_notes", "=like", "posbridge-shift:%-" + Run + "%"), OdooValues.Leaf("state", "!=", "closed")), ["id", "opening_notes"], cancellationToken: ct);
+        var sink = new OdooSalesSink(Client, Pos, Microsoft.Extensions.Logging.Abstractions.NullLogger<OdooSalesSink>.Instance);
+        foreach (var session in sessions)
+        {
+            // A failed assert can leave a draft order behind; Odoo would not close the session with it.
+            var drafts = await Client.SearchReadAsync("pos.order", OdooValues.Domain(OdooValues.Leaf("session_id", "=", session["id"]!.Value<long>()), OdooValues.Leaf("state", "=", "draft")), ["id"], cancellationToken: ct);
+            if (drafts.Count > 0)
+            {
+                await Client.ExecuteAsync(new OdooCall("pos.order", "remove_from_ui") { Arguments = new Dictionary<string, JToken?> { ["server_ids"] = new JArray(drafts.Select(d => d["id"]!.Value<long>())) }, ByPosition = true }, ct);
+            }
+
+            var tag = OdooValues.Text(session["opening_notes"])!.Split('\n')[0]["posbridge-shift:".Length..].Replace(" (late sales)", string.Empty, StringComparison.Ordinal);
+            var slash = tag.IndexOf('/', StringComparison.Ordinal);
+            await sink.CloseShiftAsync("RT", tag[..slash], tag[(slash + 1)..], null, ct);
+        }
+
+        if (_createdConfigs.Count > 0)
+        {
+            await Client.WriteAsync("pos.config", _createdConfigs, new JObject { ["active"] = false }, ct);
+        }
+    }
 }
 
 internal sealed record ShopProduct(long Id, string Name, decimal Price, TaxDefinition? Tax);

@@ -38,7 +38,7 @@ public sealed class RealOdooInvoicingAndLoyaltyTests(ITestOutputHelper output)
         var random = new Random(23);
         var at = DateTimeOffset.UtcNow.AddHours(-1);
         var run = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var sales = Enumerable.Range(1, 10).Select(n => odoo.Sale(odoo.Tills[0], "inv-" + run, n, at = at.AddSeconds(1), random) with { InvoiceRequested = false }).ToList();
+        var sales = Enumerable.Range(1, 10).Select(n => odoo.Sale(odoo.Tills[0], odoo.Shift("inv"), n, at = at.AddSeconds(1), random) with { InvoiceRequested = false }).ToList();
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var results = await sink.DeliverAsync(sales, Ct);
@@ -68,7 +68,7 @@ public sealed class RealOdooInvoicingAndLoyaltyTests(ITestOutputHelper output)
         var random = new Random(29);
         var at = DateTimeOffset.UtcNow.AddHours(-1);
         var store = "RS" + at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var sales = Enumerable.Range(1, 20).Select(n => odoo.Sale(odoo.Tills[0], "day", n, at = at.AddSeconds(1), random) with { StoreId = store, InvoiceRequested = false, Customer = null }).ToList();
+        var sales = Enumerable.Range(1, 20).Select(n => odoo.Sale(odoo.Tills[0], odoo.Shift("day"), n, at = at.AddSeconds(1), random) with { StoreId = store, InvoiceRequested = false, Customer = null }).ToList();
         var late = sales[^1];
 
         var first = await new OdooInvoiceSink(odoo.Client, options, odoo.Pos, time, NullLogger<OdooInvoiceSink>.Instance).DeliverAsync(sales[..^1], Ct);
@@ -101,8 +101,8 @@ public sealed class RealOdooInvoicingAndLoyaltyTests(ITestOutputHelper output)
         var customer = new Customer { Id = "loyal-" + run, Name = "PosBridge loyal " + run };
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         var random = new Random(31);
-        var earn = odoo.Sale(odoo.Tills[0], "loy", 1, at, random) with { Customer = customer, InvoiceRequested = false, Loyalty = new LoyaltyPoints { ProgramId = program.ToString(CultureInfo.InvariantCulture), Earned = 12.5m } };
-        var spend = odoo.Sale(odoo.Tills[0], "loy", 2, at.AddSeconds(1), random) with { Customer = customer, InvoiceRequested = false, Loyalty = new LoyaltyPoints { ProgramId = program.ToString(CultureInfo.InvariantCulture), Earned = 5m, Spent = 10m } };
+        var earn = odoo.Sale(odoo.Tills[0], odoo.Shift("loy"), 1, at, random) with { Customer = customer, InvoiceRequested = false, Loyalty = new LoyaltyPoints { ProgramId = program.ToString(CultureInfo.InvariantCulture), Earned = 12.5m } };
+        var spend = odoo.Sale(odoo.Tills[0], odoo.Shift("loy"), 2, at.AddSeconds(1), random) with { Customer = customer, InvoiceRequested = false, Loyalty = new LoyaltyPoints { ProgramId = program.ToString(CultureInfo.InvariantCulture), Earned = 5m, Spent = 10m } };
 
         var first = await sink.DeliverAsync([earn, spend], Ct);
         var again = await new OdooLoyaltySink(odoo.Client, options, odoo.Pos, NullLogger<OdooLoyaltySink>.Instance).DeliverAsync([earn, spend], Ct);

@@ -98,11 +98,11 @@ public sealed class OdooClientTests
     {
         await using var odoo = await OdooEmulator.StartAsync(17);
         var options = Odoo.Options(odoo.Url);
-        options.CallTimeout = TimeSpan.FromMilliseconds(300);
+        options.CallTimeout = TimeSpan.FromSeconds(2);
         options.MaxRetryAttempts = 0;
         await using var client = Odoo.Client(options);
         await client.GetVersionAsync(Ct);
-        odoo.Inject(new Fault(FaultKind.Slow, "res.partner.search_read") { Delay = TimeSpan.FromSeconds(3) });
+        odoo.Inject(new Fault(FaultKind.Slow, "res.partner.search_read") { Delay = TimeSpan.FromSeconds(20) });
 
         var failure = await Assert.ThrowsAsync<OdooException>(() => client.SearchReadAsync("res.partner", [], ["name"], cancellationToken: Ct));
 

@@ -130,6 +130,21 @@ public sealed class CatalogPullerTests
     }
 
     [Fact]
+    public async Task Pull_CatalogInAnotherCurrency_IsRefusedWithOneMessage_NotOnePerProduct()
+    {
+        using var till = new TestTill();
+        var connector = new FakeCatalogConnector();
+        connector.Serve(string.Empty, Page("1", false, [.. Enumerable.Range(1, 46).Select(i => Product("p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), currency: "USD"))]));
+
+        var report = await Puller(till, connector).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.False(report.Complete);
+        Assert.Equal(
+            "The catalog page after cursor '(start)' was refused; nothing of it was applied: the back office prices 46 product(s) in 'USD' (e.g. 'Product p1'), but this till sells in EGP: set the till's currency to USD (--currency USD, or Till:Currency) if that is its store's currency, else check the store's currency in the back office.",
+            report.Problem);
+    }
+
+    [Fact]
     public async Task Pull_BadPage_IsRefusedWholeWithTheReasonsAndTheStoreUnchanged()
     {
         using var till = new TestTill();
@@ -141,7 +156,7 @@ public sealed class CatalogPullerTests
         Assert.False(report.Complete);
         Assert.Equal(1, report.Pages);
         Assert.Contains("product 'd' has a negative price -1", report.Problem, StringComparison.Ordinal);
-        Assert.Contains("product 'x' is priced in 'USD'", report.Problem, StringComparison.Ordinal);
+        Assert.Contains("the back office prices 1 product(s) in 'USD'", report.Problem, StringComparison.Ordinal);
         Assert.Null(till.Catalog.FindBySku("SKU-c"));
         var puller = Puller(till, connector);
         Assert.Equal("2", puller.Cursor);
@@ -375,5 +390,24 @@ public sealed class CatalogPullerTests
         Assert.Equal("cash", cash.Payment?.MethodId);
         var sale = till.Checkout.Complete(cart).Sale!;
         Assert.Equal(["7", "cash"], sale.Payments.Select(p => p.MethodId));
+    }
+
+    [Fact]
+    public async Task Checkout_PayCardByItsKind_TakesTheBackOfficesCardMethod_WhateverItsId()
+    {
+        using var till = new TestTill();
+        await Puller(till, ThreePages()).PullAsync(FakeCatalogConnector.Credentials, Token);
+        till.Shifts.Open(TestTill.Cashier, 100m);
+        var cart = till.Checkout.NewCart(TestTill.Cashier);
+        cart.Add(TestTill.Coffee);
+
+        // As the till's "pay card" command asks: by the kind's name, not Odoo's id ("7").
+        var card = await till.Checkout.PayByTerminalAsync(cart, PaymentKind.Card, "card", cancellationToken: Token);
+        var wallet = await till.Checkout.PayByTerminalAsync(cart, PaymentKind.Wallet, "wallet", cancellationToken: Token);
+
+        Assert.True(card.IsAccepted, card.Message);
+        Assert.Equal("7", card.Payment?.MethodId);
+        Assert.Equal((PaymentStatus.Refused, "The back office offers no Wallet payment method at this till."), (wallet.Status, wallet.Message));
+        Assert.Equal(["7"], till.Checkout.Complete(cart).Sale!.Payments.Select(p => p.MethodId));
     }
 }

@@ -144,6 +144,7 @@ internal sealed class DatevWriter : LedgerFileWriter
     private readonly string _path;
     private readonly CsvWriter _csv;
     private readonly UnencodableTextHandling _textHandling;
+    private readonly Dictionary<string, string> _belegfelder = new(StringComparer.Ordinal);
 
     public DatevWriter(LedgerFileContext context)
         : base(context)
@@ -151,7 +152,7 @@ internal sealed class DatevWriter : LedgerFileWriter
         _path = PathFor();
         _textHandling = context.Options.Datev.UnencodableText;
         // The EXTF header line has more fields than a booking, so field counts are not checked here.
-        _csv = CsvFiles.OpenWriter(_path, DatevText.Windows1252, ';', sameFieldCount: false);
+        _csv = CsvFiles.OpenWriter(_path, Windows1252Text.Windows1252, ';', sameFieldCount: false);
         foreach (var (text, quoted) in HeaderFields(context))
         {
             _csv.WriteField(text, quoted ? CsvQuoting.Always : CsvQuoting.WhenNeeded);
@@ -175,13 +176,18 @@ internal sealed class DatevWriter : LedgerFileWriter
 
     public override void Write(Journal journal)
     {
-        var belegfeld1 = journal.Id;
-        if (belegfeld1.Length > MaxBelegfeld1 || !belegfeld1.All(IsBelegfeldChar))
+        if (!journal.Id.All(IsBelegfeldChar))
         {
-            throw new JournalRefusedException($"id '{belegfeld1}' cannot be DATEV's Belegfeld 1 (at most {MaxBelegfeld1} of A-Z a-z 0-9 $ & % * + - /).");
+            throw new JournalRefusedException($"id '{journal.Id}' cannot be DATEV's Belegfeld 1 (only A-Z a-z 0-9 $ & % * + - /).");
         }
 
+        // A sale's id (36 characters) fits; a longer one (a provider fee's reference) is shortened deterministically.
+        var belegfeld1 = ShortReferences.Fit(journal.Id, MaxBelegfeld1, _belegfelder, "Belegfeld 1");
+
         var anchor = journal.Lines[0].Account;
+        var foreign = !string.Equals(journal.Currency.Code, Context.BaseCurrency, StringComparison.Ordinal);
+        var debits = new BaseAmounts(Context.ExchangeRate);
+        var credits = new BaseAmounts(Context.ExchangeRate);
         foreach (var line in journal.Lines)
         {
             if (line.Account.Code == anchor.Code)
@@ -189,9 +195,30 @@ internal sealed class DatevWriter : LedgerFileWriter
                 continue;
             }
 
-            var text = DatevText.Prepare(line.Description, _textHandling);
-            Row(line, anchor.Code, journal, belegfeld1, text.Length > MaxBuchungstext ? text[..MaxBuchungstext] : text).WriteTo(_csv);
+            var text = Windows1252Text.Cut(Windows1252Text.Prepare(line.Description, _textHandling), MaxBuchungstext);
+            decimal? basis = foreign ? (line.Amount > 0m ? debits : credits).Next(Math.Abs(line.Amount)) : null;
+            Row(line, anchor.Code, journal, belegfeld1, text, basis).WriteTo(_csv);
             _csv.EndRecord();
+        }
+    }
+
+    /// <summary>
+    /// Converts one side's amounts of a journal to euros so they add up to the conversion of their sum: each
+    /// booking gets the rounded running total less what was given before. Rounding each booking by itself could
+    /// leave the journal a cent off its exact euro total.
+    /// </summary>
+    private sealed class BaseAmounts(decimal rate)
+    {
+        private decimal _exact;
+        private decimal _given;
+
+        public decimal Next(decimal amount)
+        {
+            _exact += amount;
+            var total = decimal.Round(_exact / rate, 2, MidpointRounding.AwayFromZero);
+            var next = total - _given;
+            _given = total;
+            return CsvFiles.Fixed(next, 2);
         }
     }
 
@@ -205,17 +232,17 @@ internal sealed class DatevWriter : LedgerFileWriter
 
     private static bool IsBelegfeldChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '$' or '&' or '%' or '*' or '+' or '-' or '/';
 
-    private DatevRow Row(JournalLine line, string contra, Journal journal, string belegfeld1, string text)
+    private DatevRow Row(JournalLine line, string contra, Journal journal, string belegfeld1, string text, decimal? basis)
     {
         var amount = Math.Abs(line.Amount);
-        var foreign = !string.Equals(journal.Currency.Code, Context.BaseCurrency, StringComparison.Ordinal);
+        var foreign = basis is not null;
         return new DatevRow
         {
             Umsatz = CsvFiles.Fixed(amount, journal.Currency.MinorUnits),
             SollHaben = line.Amount > 0m ? "S" : "H",
             WkzUmsatz = journal.Currency.Code,
             Kurs = foreign ? Context.ExchangeRate : null,
-            BasisUmsatz = foreign ? CsvFiles.Fixed(amount / Context.ExchangeRate, 2) : null,
+            BasisUmsatz = basis,
             WkzBasisUmsatz = foreign ? Context.BaseCurrency : string.Empty,
             Konto = line.Account.Code,
             Gegenkonto = contra,
@@ -224,7 +251,7 @@ internal sealed class DatevWriter : LedgerFileWriter
             Belegfeld1 = belegfeld1,
             Buchungstext = text,
             BeleginfoArt1Text = journal.Sale is null ? string.Empty : "Kassenbeleg",
-            BeleginfoInhalt1 = journal.Sale is null ? string.Empty : DatevText.Prepare(journal.Reference, _textHandling),
+            BeleginfoInhalt1 = journal.Sale is null ? string.Empty : Windows1252Text.Prepare(journal.Reference, _textHandling),
             FestschreibungFlag = "0",
             Leistung = journal.Date,
         };
@@ -265,7 +292,7 @@ internal static class DatevReader
 {
     public static DatevFile Read(string path, int year)
     {
-        var text = File.ReadAllText(path, DatevText.Windows1252);
+        var text = File.ReadAllText(path, Windows1252Text.Windows1252);
         if (!text.EndsWith("\r\n", StringComparison.Ordinal) || text.Replace("\r\n", string.Empty, StringComparison.Ordinal).Contains('\n', StringComparison.Ordinal))
         {
             throw new FormatException("A DATEV file ends every line with CRLF and has no bare LF.");

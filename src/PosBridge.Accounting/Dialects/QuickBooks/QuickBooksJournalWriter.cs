@@ -49,7 +49,10 @@ internal sealed record QuickBooksJournalRow : ICsvRow<QuickBooksJournalRow>
 /// <summary>
 /// QuickBooks Online journal entries: rows sharing a Journal No. are one entry; accounts by name
 /// ("Parent:Sub" for sub-accounts); the date in the company's region format; Name (the customer) on
-/// receivable lines. The sale id goes in the line description, QuickBooks' only free text per line.
+/// receivable lines. QuickBooks keeps 21 characters of a journal number, and a till's sale number
+/// (<c>STORE-TILL-NNNN-NNNNNN</c>) is longer as soon as store and till ids pass 8 characters together, so a
+/// longer reference is shortened deterministically (<see cref="ShortReferences"/>); every line's Description,
+/// QuickBooks' memo, carries the full sale number and the sale id.
 /// </summary>
 internal sealed class QuickBooksJournalWriter(LedgerFileContext context) : RowFileWriter<QuickBooksJournalRow>(context)
 {
@@ -57,24 +60,21 @@ internal sealed class QuickBooksJournalWriter(LedgerFileContext context) : RowFi
     public const int MaxJournalNumber = 21;
 
     private readonly string _dateFormat = context.Options.DateFormat ?? "MM/dd/yyyy";
+    private readonly Dictionary<string, string> _numbers = new(StringComparer.Ordinal);
 
     protected override void AddRows(Journal journal, List<QuickBooksJournalRow> rows)
     {
-        if (journal.Reference.Length > MaxJournalNumber)
-        {
-            throw new JournalRefusedException($"reference '{journal.Reference}' is longer than QuickBooks' {MaxJournalNumber}-character journal number.");
-        }
-
+        var number = ShortReferences.Fit(journal.Reference, MaxJournalNumber, _numbers, "journal number");
         var decimals = journal.Currency.MinorUnits;
         var date = journal.Date.ToString(_dateFormat, System.Globalization.CultureInfo.InvariantCulture);
         foreach (var line in journal.Lines)
         {
             rows.Add(new QuickBooksJournalRow
             {
-                JournalNo = journal.Reference,
+                JournalNo = number,
                 JournalDate = date,
                 AccountName = line.Account.Name,
-                Description = line.SaleId is { } saleId ? $"{line.Description} sale {saleId:D}" : line.Description,
+                Description = Memo(line, journal),
                 Debits = CsvFiles.FixedOrNull(line.Debit, decimals),
                 Credits = CsvFiles.FixedOrNull(line.Credit, decimals),
                 Name = line.ContactName ?? string.Empty,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using PosBridge.Accounting.Journals;
+using PosBridge.Accounting.Setup;
 
 namespace PosBridge.Accounting.Dialects.Sage;
 
@@ -87,25 +88,31 @@ internal sealed record Sage50Row : ICsvRow<Sage50Row>
 /// <summary>
 /// Sage 50 (UK) audit trail import as journal debits and credits (JD/JC), net amounts positive. Journals
 /// in Sage 50 post no VAT by themselves, so output VAT is its own line on the VAT nominal with the
-/// non-VAT code, and revenue lines carry their rate's code for reporting. Sage 50 keeps 30 characters of
-/// Reference and Extra Ref and 60 of Details, so the sale id (32 hex digits) leads Details.
+/// non-VAT code, and revenue lines carry their rate's code for reporting. Sage 50 reads the file as
+/// Windows-1252 and keeps 30 characters of Reference and 60 of Details: text it cannot hold (Arabic
+/// names) is transliterated or refused as <see cref="LedgerOptions.UnencodableText"/> says, a longer
+/// reference is shortened (<see cref="ShortReferences"/>), and the sale id (32 hex digits) leads Details,
+/// followed by as many whole words of the line's text as fit.
 /// </summary>
-internal sealed class Sage50AuditTrailWriter(LedgerFileContext context) : RowFileWriter<Sage50Row>(context)
+internal sealed class Sage50AuditTrailWriter(LedgerFileContext context)
+    : RowFileWriter<Sage50Row>(context, encoding: Windows1252Text.Windows1252)
 {
     public const int MaxReference = 30;
     public const int MaxDetails = 60;
 
+    private readonly Dictionary<string, string> _references = new(StringComparer.Ordinal);
+    private readonly UnencodableTextHandling _textHandling = context.Options.UnencodableText;
+
     protected override void AddRows(Journal journal, List<Sage50Row> rows)
     {
-        if (journal.Reference.Length > MaxReference)
-        {
-            throw new JournalRefusedException($"reference '{journal.Reference}' is longer than Sage 50's {MaxReference} characters.");
-        }
-
+        var reference = ShortReferences.Fit(Windows1252Text.Prepare(journal.Reference, _textHandling), MaxReference, _references, "Reference");
         var decimals = journal.Currency.MinorUnits;
         foreach (var line in journal.Lines)
         {
-            var details = line.SaleId is { } saleId ? $"{saleId.ToString("N", CultureInfo.InvariantCulture)} {line.Description}" : line.Description;
+            var text = Windows1252Text.Prepare(line.Description, _textHandling);
+            var details = line.SaleId is { } saleId
+                ? Windows1252Text.Cut($"{saleId.ToString("N", CultureInfo.InvariantCulture)} {text}", MaxDetails)
+                : Windows1252Text.Cut(text, MaxDetails);
             rows.Add(new Sage50Row
             {
                 Type = line.Amount > 0m ? "JD" : "JC",
@@ -113,8 +120,8 @@ internal sealed class Sage50AuditTrailWriter(LedgerFileContext context) : RowFil
                 NominalCode = line.Account.Code,
                 Department = "0",
                 Date = journal.Date,
-                Reference = journal.Reference,
-                Details = details.Length > MaxDetails ? details[..MaxDetails] : details,
+                Reference = reference,
+                Details = details,
                 NetAmount = CsvFiles.Fixed(Math.Abs(line.Amount), decimals),
                 TaxCode = line.Kind == JournalLineKind.Revenue ? line.Tax!.Code : Context.Map.NonTaxCode,
                 TaxAmount = CsvFiles.Fixed(0m, decimals),

@@ -49,29 +49,29 @@ internal sealed record SageCloudJournalRow : ICsvRow<SageCloudJournalRow>
 
 /// <summary>
 /// Sage Business Cloud journals: a new journal starts where Reference changes, so each journal's rows are
-/// written together and references are unique (sale numbers, or store and day). The sale id goes in Details.
+/// written together and references are unique (sale numbers, or store and day; one longer than Sage's 75 characters is
+/// shortened as <see cref="ShortReferences"/> says). Details say what the line is, with the sale number and id.
 /// </summary>
 internal sealed class SageCloudJournalWriter(LedgerFileContext context) : RowFileWriter<SageCloudJournalRow>(context)
 {
     public const int MaxReference = 75;
 
+    private readonly Dictionary<string, string> _references = new(StringComparer.Ordinal);
+
     protected override void AddRows(Journal journal, List<SageCloudJournalRow> rows)
     {
-        if (journal.Reference.Length > MaxReference)
-        {
-            throw new JournalRefusedException($"reference '{journal.Reference}' is longer than Sage's {MaxReference} characters.");
-        }
+        var reference = ShortReferences.Fit(journal.Reference, MaxReference, _references, "Reference");
 
         var decimals = journal.Currency.MinorUnits;
         foreach (var line in journal.Lines)
         {
             rows.Add(new SageCloudJournalRow
             {
-                Reference = journal.Reference,
+                Reference = reference,
                 Date = journal.Date,
                 Description = journal.Narration,
                 LedgerAccountNumber = line.Account.Code,
-                Details = line.SaleId is { } saleId ? $"{line.Description} sale {saleId:D}" : line.Description,
+                Details = Memo(line, journal),
                 Debit = CsvFiles.FixedOrNull(line.Debit, decimals),
                 Credit = CsvFiles.FixedOrNull(line.Credit, decimals),
             });

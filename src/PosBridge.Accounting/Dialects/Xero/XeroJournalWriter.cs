@@ -3,14 +3,14 @@ using PosBridge.Accounting.Journals;
 
 namespace PosBridge.Accounting.Dialects.Xero;
 
-/// <summary>A row of Xero's manual journal import template.</summary>
+/// <summary>A row of Xero's manual journal import template; required columns are headed with a <c>*</c>, as in Xero's own template.</summary>
 internal sealed record XeroJournalRow : ICsvRow<XeroJournalRow>
 {
     private const string DateFormat = "dd/MM/yyyy";
 
     public static IReadOnlyList<string> Header { get; } =
     [
-        "Narration", "Date", "Description", "AccountCode", "TaxRate", "Amount",
+        "*Narration", "*Date", "Description", "*AccountCode", "*TaxRate", "*Amount",
         "TrackingName1", "TrackingOption1", "TrackingName2", "TrackingOption2",
     ];
 

@@ -89,7 +89,8 @@ internal sealed record ZohoJournalRow : ICsvRow<ZohoJournalRow>
 /// <summary>
 /// Zoho Books journals, in the column names of Zoho's journal import template (as public files written for
 /// it repeat them; not checked against a live Zoho organisation): accounts by name, the sale id in Reference
-/// Number, the sale number and id in Notes, the journal number left to Zoho, Status "Published" so the
+/// Number, the sale number and id in Notes, the journal number as <see cref="JournalNumber"/> says and the
+/// type "both" (accrual and cash), Status "Published" so the
 /// journals post as imported. Output tax is its own
 /// line with no tax name on any line, so Zoho does not compute the tax a second time. Zoho takes files up
 /// to 10 MB; a longer period must be exported in parts.
@@ -108,8 +109,30 @@ internal sealed class ZohoJournalWriter(LedgerFileContext context) : RowFileWrit
             : throw new JournalRefusedException($"The file would be {size / 1024 / 1024} MB, over Zoho's 10 MB import limit; export a shorter period.");
     }
 
+    /// <summary>Zoho's reporting method for a journal: "both" posts it to accrual and cash reports alike.</summary>
+    public const string JournalType = "both";
+
+    /// <summary>
+    /// Zoho's journal number is a prefix and a numeric suffix: the sale number's last group of digits is the
+    /// suffix and the rest (store, till, shift) the prefix, so <c>CAI1-T1-0001-000042</c> stays that number in
+    /// Zoho; a reference not ending in digits (a day summary, a fee) keeps it whole as the prefix with suffix 1.
+    /// </summary>
+    internal static (string Prefix, string Suffix) JournalNumber(string reference)
+    {
+        var digits = reference.Length;
+        while (digits > 0 && char.IsAsciiDigit(reference[digits - 1]))
+        {
+            digits--;
+        }
+
+        return digits < reference.Length && digits > 0
+            ? (reference[..digits], reference[digits..])
+            : (reference + "-", "1");
+    }
+
     protected override void AddRows(Journal journal, List<ZohoJournalRow> rows)
     {
+        var (prefix, suffix) = JournalNumber(journal.Reference);
         var decimals = journal.Currency.MinorUnits;
         foreach (var line in journal.Lines)
         {
@@ -118,6 +141,9 @@ internal sealed class ZohoJournalWriter(LedgerFileContext context) : RowFileWrit
                 JournalDate = journal.Date,
                 ReferenceNumber = journal.Id,
                 Notes = journal.Narration,
+                JournalNumberPrefix = prefix,
+                JournalNumberSuffix = suffix,
+                JournalType = JournalType,
                 Account = line.Account.Name,
                 Description = line.Description,
                 ContactName = line.ContactName ?? string.Empty,

@@ -15,6 +15,8 @@
       backOffices: 'Back offices', noZ: 'No shift has been closed yet.', z_closed: 'session closed', z_nothing: 'no session', z_retry: 'retrying', z_dead: 'failed', z_waiting: 'waiting for sales',
       store: 'Store', till: 'Till', name: 'Name', state: 'Status', lastUpload: 'Last upload', lastContact: 'Last contact',
       ledgerTitle: 'Ledger files', ledger: 'Ledger', file: 'File', size: 'Size', written: 'Written',
+      ledgerProblemTitle: 'Ledger days not written', day: 'Day', reason: 'Reason',
+      ledgerProblemHelp: 'The close-of-day run writes a day whole or not at all: these days have sales it could not book. Fix the cause; the next run writes the day.',
       noLedgerFiles: 'No ledger file has been written yet: the close-of-day run writes each day once it has closed.',
       pairTitle: 'Pair a till', createCode: 'Create pairing code', codeFor: 'Pairing code for',
       expires: 'Type it on the till before {0}. It works once.',
@@ -46,6 +48,8 @@
       backOffices: 'الأنظمة الخلفية', noZ: 'لم تُغلق أي وردية بعد.', z_closed: 'أُغلقت الجلسة', z_nothing: 'لا جلسة', z_retry: 'إعادة المحاولة', z_dead: 'فشل', z_waiting: 'بانتظار المبيعات',
       store: 'المتجر', till: 'نقطة البيع', name: 'الاسم', state: 'الحالة', lastUpload: 'آخر رفع', lastContact: 'آخر اتصال',
       ledgerTitle: 'ملفات الدفاتر', ledger: 'الدفتر', file: 'الملف', size: 'الحجم', written: 'كُتب',
+      ledgerProblemTitle: 'أيام لم تُكتب في الدفاتر', day: 'اليوم', reason: 'السبب',
+      ledgerProblemHelp: 'يكتب إغلاق اليوم اليوم كاملًا أو لا يكتبه: في هذه الأيام مبيعات تعذّر قيدها. أصلح السبب وسيكتب التشغيل التالي اليوم.',
       noLedgerFiles: 'لم يُكتب أي ملف بعد: يكتب إغلاق اليوم ملفات كل يوم بعد انتهائه.',
       pairTitle: 'إقران نقطة بيع', createCode: 'إنشاء رمز إقران', codeFor: 'رمز الإقران لـ',
       expires: 'اكتبه على نقطة البيع قبل {0}. يعمل مرة واحدة.',
@@ -264,8 +268,18 @@
       el('td', { title: full(f.writtenAt) }, when(f.writtenAt)));
   }
 
+  function renderLedgerProblem(p) {
+    return el('tr', { 'data-test': 'ledger-problem', 'data-ledger': p.ledger },
+      el('td', { class: 'id' }, el('bdi', {}, p.ledger)),
+      el('td', {}, el('bdi', { dir: 'ltr' }, p.day)),
+      el('td', {}, el('bdi', {}, p.reason)));
+  }
+
   function render() {
     if (!overview) return;
+    const stuck = overview.ledgerProblems ?? [];
+    $('ledger-problem-section').hidden = stuck.length === 0;
+    $('ledger-problems').querySelector('tbody').replaceChildren(...stuck.map(renderLedgerProblem));
     const files = overview.ledgerFiles;
     $('ledger-section').hidden = files == null;
     $('ledger-files').querySelector('tbody').replaceChildren(...(files ?? []).map(renderLedgerFile));

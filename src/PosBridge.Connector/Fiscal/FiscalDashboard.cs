@@ -1,0 +1,33 @@
+namespace PosBridge.Connector.Fiscal;
+
+/// <summary>The dashboard's view of fiscal documents: each invoice or receipt's state, the authority's messages, and what to do.</summary>
+internal static class FiscalDashboard
+{
+    public static async Task<IResult> ListAsync(FiscalDocumentStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var documents = await store.ListAsync(500, cancellationToken).ConfigureAwait(false);
+        return Results.Ok(new
+        {
+            counts = documents.GroupBy(d => d.State).ToDictionary(g => g.Key, g => g.Count()),
+            documents = documents.Select(d => new
+            {
+                uuid = d.Uuid,
+                authority = d.Authority,
+                store = d.StoreId,
+                till = d.TillId,
+                saleNumber = d.SaleNumber,
+                counter = d.Counter,
+                state = d.State,
+                // ZATCA wants a simplified invoice reported within 24 hours of its issue.
+                overdue = d.State is "waiting" or "attention" && now - d.IssuedAt > TimeSpan.FromHours(24),
+                warnings = d.Warnings,
+                errors = d.Errors,
+                lastError = d.LastError,
+                whatToDo = d.WhatToDo,
+                issuedAt = d.IssuedAt,
+                answeredAt = d.AnsweredAt,
+            }),
+        });
+    }
+}

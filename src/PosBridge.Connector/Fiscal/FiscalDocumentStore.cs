@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using PosBridge.Connector.Storage;
+
+namespace PosBridge.Connector.Fiscal;
+
+/// <summary>A fiscal document as a till uploads it: its uuid, place in the till's chain, hash, and the signed XML or receipt JSON.</summary>
+internal sealed record FiscalUpload(string Authority, Guid Uuid, string SaleNumber, long Counter, string Hash, string Document, DateTimeOffset IssuedAt);
+
+/// <summary>
+/// Where a document stands with its authority: <c>waiting</c> (not yet answered: sent again until it is),
+/// <c>reported</c>, <c>warnings</c> (reported, with ZATCA's warnings to fix in later invoices), <c>rejected</c>
+/// (refused with errors: the invoice must be corrected and issued again), <c>attention</c> (stopped: credentials
+/// refused or an answer the API does not describe; someone must look).
+/// </summary>
+internal sealed record FiscalDocumentState(Guid Uuid, string Authority, string StoreId, string TillId, string SaleNumber, long Counter, string State, int Attempts, IReadOnlyList<ZatcaMessage> Warnings, IReadOnlyList<ZatcaMessage> Errors, string? LastError, DateTimeOffset IssuedAt, DateTimeOffset? AnsweredAt)
+{
+    /// <summary>What the owner should do now, in words.</summary>
+    public string WhatToDo => State switch
+    {
+        "waiting" => "Nothing yet: the connector reports it and retries until ZATCA answers (within 24 hours of the sale).",
+        "reported" => "Nothing: ZATCA accepted it.",
+        "warnings" => "Reported. Fix what the warnings say in the till's settings so later invoices are clean.",
+        "rejected" => "Refused by ZATCA: correct what the errors say, then issue a credit note for this sale and sell again.",
+        _ => "Reporting stopped for this till: read the last error (usually onboard the till again) — waiting invoices are sent once it is fixed.",
+    };
+}
+
+internal enum FiscalUploadResult
+{
+    Accepted,
+    Duplicate,
+
+    /// <summary>The uuid (or the till's counter) arrived before with other content: never overwritten.</summary>
+    Conflict,
+}
+
+/// <summary>
+/// The connector's record of fiscal documents: stored durably before the till is told, keyed by uuid so a
+/// re-upload adds nothing, and with the authority's answer per document.
+/// </summary>
+internal sealed class FiscalDocumentStore(ConnectorDatabase database, TimeProvider timeProvider)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task<FiscalUploadResult> ReceiveAsync(string storeId, string tillId, FiscalUpload upload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        var now = Sql.ToUnixMs(timeProvider.GetUtcNow());
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using (var existing = Sql.Command(connection, transaction, "SELECT hash, document, till_id FROM fiscal_documents WHERE uuid = $uuid OR (authority = $authority AND till_id = $till AND counter = $counter)", ("$uuid", upload.Uuid.ToString()), ("$authority", upload.Authority), ("$till", tillId), ("$counter", upload.Counter)))
+                await using (var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return reader.GetString(0) == upload.Hash && reader.GetString(1) == upload.Document && reader.GetString(2) == tillId
+                            ? FiscalUploadResult.Duplicate
+                            : FiscalUploadResult.Conflict;
+                    }
+                }
+
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO fiscal_documents (uuid, authority, store_id, till_id, sale_number, counter, hash, document, issued_at, received_at, state, attempts, next_attempt_at)
+                    VALUES ($uuid, $authority, $store, $till, $number, $counter, $hash, $document, $issued, $now, 'waiting', 0, $now)
+                    """,
+                    cancellationToken,
+                    ("$uuid", upload.Uuid.ToString()), ("$authority", upload.Authority), ("$store", storeId), ("$till", tillId), ("$number", upload.SaleNumber),
+                    ("$counter", upload.Counter), ("$hash", upload.Hash), ("$document", upload.Document), ("$issued", Sql.ToUnixMs(upload.IssuedAt)), ("$now", now)).ConfigureAwait(false);
+                return FiscalUploadResult.Accepted;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Documents waiting whose next attempt is due, oldest first, in each till's chain order.</summary>
+    public Task<IReadOnlyList<DueDocument>> DueAsync(string authority, int limit, CancellationToken cancellationToken = default)
+    {
+        var now = Sql.ToUnixMs(timeProvider.GetUtcNow());
+        return database.ReadAsync<IReadOnlyList<DueDocument>>(
+            async connection =>
+            {
+                await using var command = Sql.Command(connection, null, "SELECT uuid, till_id, hash, document, attempts FROM fiscal_documents WHERE authority = $authority AND state = 'waiting' AND next_attempt_at <= $now ORDER BY issued_at, till_id, counter LIMIT $limit", ("$authority", authority), ("$now", now), ("$limit", limit));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var due = new List<DueDocument>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    due.Add(new DueDocument(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+                }
+
+                return due;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Records the authority's answer, or (for a retry) when to try again; the answer is final for reported, warnings and rejected.</summary>
+    public Task RecordAsync(Guid uuid, string state, IReadOnlyList<ZatcaMessage> warnings, IReadOnlyList<ZatcaMessage> errors, string? lastError, TimeSpan? retryAfter, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    UPDATE fiscal_documents SET state = $state, attempts = attempts + 1, next_attempt_at = $next, warnings = $warnings, errors = $errors,
+                        last_error = $error, answered_at = CASE WHEN $state IN ('reported', 'warnings', 'rejected') THEN $now ELSE answered_at END
+                    WHERE uuid = $uuid AND state IN ('waiting', 'attention')
+                    """,
+                    cancellationToken,
+                    ("$uuid", uuid.ToString()), ("$state", state), ("$next", Sql.ToUnixMs(now + (retryAfter ?? TimeSpan.Zero))),
+                    ("$warnings", warnings.Count == 0 ? null : JsonSerializer.Serialize(warnings, Json)),
+                    ("$errors", errors.Count == 0 ? null : JsonSerializer.Serialize(errors, Json)), ("$error", lastError), ("$now", Sql.ToUnixMs(now))).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Puts a till's stopped documents back to waiting (after it was onboarded again).</summary>
+    public Task ResumeAsync(string authority, string tillId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(connection, transaction, "UPDATE fiscal_documents SET state = 'waiting', next_attempt_at = 0 WHERE authority = $authority AND till_id = $till AND state = 'attention'", cancellationToken, ("$authority", authority), ("$till", tillId)).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken);
+
+    /// <summary>Documents for the dashboard: those that need someone first, then the newest.</summary>
+    public Task<IReadOnlyList<FiscalDocumentState>> ListAsync(int limit, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<FiscalDocumentState>>(
+            async connection =>
+            {
+                await using var command = Sql.Command(
+                    connection,
+                    null,
+                    """
+                    SELECT uuid, authority, store_id, till_id, sale_number, counter, state, attempts, warnings, errors, last_error, issued_at, answered_at
+                    FROM fiscal_documents
+                    ORDER BY CASE state WHEN 'rejected' THEN 0 WHEN 'attention' THEN 1 WHEN 'waiting' THEN 2 WHEN 'warnings' THEN 3 ELSE 4 END, issued_at DESC
+                    LIMIT $limit
+                    """,
+                    ("$limit", limit));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var list = new List<FiscalDocumentState>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    list.Add(new FiscalDocumentState(
+                        Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetString(6), reader.GetInt32(7),
+                        Messages(reader, 8), Messages(reader, 9), reader.IsDBNull(10) ? null : reader.GetString(10),
+                        Sql.FromUnixMs(reader.GetInt64(11)), reader.IsDBNull(12) ? null : Sql.FromUnixMs(reader.GetInt64(12))));
+                }
+
+                return list;
+            },
+            cancellationToken);
+
+    private static List<ZatcaMessage> Messages(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? [] : JsonSerializer.Deserialize<List<ZatcaMessage>>(reader.GetString(ordinal), Json) ?? [];
+
+    /// <summary>A document due for (another) attempt.</summary>
+    internal sealed record DueDocument(Guid Uuid, string TillId, string Hash, string Document, int Attempts);
+}

@@ -1,0 +1,188 @@
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace PosBridge.Connector.Fiscal;
+
+/// <summary>The connector's tax-authority settings (section <c>Fiscal</c>); absent, nothing fiscal runs.</summary>
+internal sealed class FiscalOptions
+{
+    public const string Section = "Fiscal";
+
+    public ZatcaApiOptions? Zatca { get; set; }
+
+    public EtaApiOptions? Eta { get; set; }
+}
+
+internal sealed class EtaApiOptions
+{
+    /// <summary>The ETA identity server (tokens): https://id.eta.gov.eg/ in production, https://id.preprod.eta.gov.eg/ for tests.</summary>
+    public string IdentityUrl { get; set; } = "https://id.eta.gov.eg/";
+
+    /// <summary>The e-receipt API: https://api.invoicing.eta.gov.eg/ in production.</summary>
+    public string ApiUrl { get; set; } = "https://api.invoicing.eta.gov.eg/";
+
+    public TimeSpan SubmitEvery { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Receipts per submission.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Each POS's own ETA credentials, by till id (Fiscal:Eta:Pos:&lt;TillId&gt;:ClientId|ClientSecret|SerialNumber|OsVersion).</summary>
+    public Dictionary<string, EtaPosCredentials> Pos { get; } = new(StringComparer.Ordinal);
+}
+
+internal sealed class ZatcaApiOptions
+{
+    /// <summary>The Fatoora API's base address: …/e-invoicing/core/ (production), …/simulation/ or …/developer-portal/ (sandbox).</summary>
+    public string BaseUrl { get; set; } = "https://gw-fatoora.zatca.gov.sa/e-invoicing/core/";
+
+    /// <summary>How often waiting invoices are reported; ZATCA wants each within 24 hours of the sale.</summary>
+    public TimeSpan ReportEvery { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Invoices per run.</summary>
+    public int BatchSize { get; set; } = 200;
+}
+
+/// <summary>Collects every wrong fiscal setting, each named with what is valid.</summary>
+internal sealed class FiscalOptionsValidator : IValidateOptions<FiscalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FiscalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Zatca is { } zatca)
+        {
+            if (!Uri.TryCreate(zatca.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !zatca.BaseUrl.EndsWith('/'))
+            {
+                failures.Add($"Fiscal:Zatca:BaseUrl '{zatca.BaseUrl}' is not an https address ending in '/' (e.g. https://gw-fatoora.zatca.gov.sa/e-invoicing/core/).");
+            }
+
+            if (zatca.ReportEvery < TimeSpan.FromSeconds(10) || zatca.ReportEvery > TimeSpan.FromHours(6))
+            {
+                failures.Add($"Fiscal:Zatca:ReportEvery is {zatca.ReportEvery}; use 00:00:10 to 06:00:00 so invoices reach ZATCA within 24 hours.");
+            }
+
+            if (zatca.BatchSize is < 1 or > 1000)
+            {
+                failures.Add($"Fiscal:Zatca:BatchSize is {zatca.BatchSize}; use 1 to 1000.");
+            }
+        }
+
+        if (options.Eta is { } eta)
+        {
+            foreach (var (setting, url) in new[] { ("IdentityUrl", eta.IdentityUrl), ("ApiUrl", eta.ApiUrl) })
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !url.EndsWith('/'))
+                {
+                    failures.Add($"Fiscal:Eta:{setting} '{url}' is not an https address ending in '/'.");
+                }
+            }
+
+            if (eta.SubmitEvery < TimeSpan.FromSeconds(10) || eta.SubmitEvery > TimeSpan.FromHours(6))
+            {
+                failures.Add($"Fiscal:Eta:SubmitEvery is {eta.SubmitEvery}; use 00:00:10 to 06:00:00 so receipts reach the ETA within 24 hours.");
+            }
+
+            if (eta.BatchSize is < 1 or > 500)
+            {
+                failures.Add($"Fiscal:Eta:BatchSize is {eta.BatchSize}; use 1 to 500.");
+            }
+
+            foreach (var (till, pos) in eta.Pos)
+            {
+                foreach (var (setting, value) in new[] { ("ClientId", pos.ClientId), ("ClientSecret", pos.ClientSecret), ("SerialNumber", pos.SerialNumber), ("OsVersion", pos.OsVersion) })
+                {
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        failures.Add($"Fiscal:Eta:Pos:{till}:{setting} is empty; the ETA issues it for this POS (e-receipt portal, POS registration).");
+                    }
+                }
+            }
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>Quartz job reporting waiting ZATCA invoices; the work is in <see cref="ZatcaReporter"/>, which tests call directly.</summary>
+[DisallowConcurrentExecution]
+internal sealed class ReportZatcaInvoicesJob(ZatcaReporter reporter, IOptions<FiscalOptions> options) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await reporter.ReportDueAsync(options.Value.Zatca!.BatchSize, cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>Quartz job submitting waiting ETA e-receipts; the work is in <see cref="EtaSubmitter"/>.</summary>
+[DisallowConcurrentExecution]
+internal sealed class SubmitEtaReceiptsJob(EtaSubmitter submitter, IOptions<FiscalOptions> options) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await submitter.SubmitDueAsync(options.Value.Eta!.BatchSize, cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>Schedules the reporting and submission jobs at start for the authorities configured.</summary>
+internal sealed class FiscalScheduler(ISchedulerFactory schedulers, TimeProvider timeProvider, IOptions<FiscalOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        if (options.Value.Zatca is { } zatca)
+        {
+            await ScheduleAsync<ReportZatcaInvoicesJob>(scheduler, "report-zatca", zatca.ReportEvery, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Value.Eta is { } eta)
+        {
+            await ScheduleAsync<SubmitEtaReceiptsJob>(scheduler, "submit-eta", eta.SubmitEvery, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScheduleAsync<TJob>(IScheduler scheduler, string name, TimeSpan every, CancellationToken cancellationToken)
+        where TJob : IJob
+    {
+        var job = JobBuilder.Create<TJob>().WithIdentity(name, "fiscal").Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(name, "fiscal")
+            .StartAt(timeProvider.GetUtcNow() + every)
+            .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever())
+            .Build();
+        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static class FiscalSetup
+{
+    /// <summary>Registers the fiscal stores always (tills may upload before ZATCA is configured) and ZATCA's client and job when configured.</summary>
+    public static IServiceCollection AddFiscal(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FiscalOptions>().Bind(configuration.GetSection(FiscalOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FiscalOptions>, FiscalOptionsValidator>();
+        services.AddSingleton<FiscalDocumentStore>();
+        services.AddSingleton<ZatcaUnits>();
+        services.AddHttpClient<ZatcaClient>((sp, http) =>
+        {
+            var zatca = sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Zatca ?? new ZatcaApiOptions();
+            http.BaseAddress = new Uri(zatca.BaseUrl);
+            http.Timeout = TimeSpan.FromSeconds(60);
+        });
+        // Transient like the typed client they use, so the client's handler is rotated as the factory intends.
+        services.AddTransient<ZatcaReporter>();
+        services.AddTransient<ZatcaOnboarding>();
+        services.AddHttpClient(nameof(EtaClient), (sp, http) =>
+        {
+            var eta = sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions();
+            http.BaseAddress = new Uri(eta.ApiUrl);
+            http.Timeout = TimeSpan.FromSeconds(60);
+        });
+        services.AddTransient(sp => new EtaClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(EtaClient)),
+            new Uri((sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).IdentityUrl)));
+        services.AddTransient(sp => new EtaSubmitter(
+            sp.GetRequiredService<EtaClient>(),
+            sp.GetRequiredService<FiscalDocumentStore>(),
+            (sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).Pos));
+        services.AddHostedService<FiscalScheduler>();
+        return services;
+    }
+}

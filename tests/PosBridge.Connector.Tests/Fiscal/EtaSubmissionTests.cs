@@ -1,0 +1,146 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using PosBridge.Connector.Fiscal;
+using PosBridge.Connector.Storage;
+
+namespace PosBridge.Connector.Tests.Fiscal;
+
+public sealed class EtaSubmissionTests : IDisposable
+{
+    private const string Till = "T02";
+    private readonly string _directory = Directory.CreateTempSubdirectory("posbridge-eta-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+    private readonly ConnectorDatabase _database;
+    private readonly FiscalDocumentStore _documents;
+    private readonly FakeEta _eta = new();
+
+    public EtaSubmissionTests()
+    {
+        _database = new ConnectorDatabase(Path.Combine(_directory, "connector.db"));
+        _database.MigrateAsync(Token).GetAwaiter().GetResult();
+        _documents = new FiscalDocumentStore(_database, _clock);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private EtaSubmitter Submitter(string? till = Till) => new(
+        new EtaClient(new HttpClient(_eta) { BaseAddress = new Uri(FakeEta.Api) }, new Uri(FakeEta.Identity)),
+        _documents,
+        till is null ? new Dictionary<string, EtaPosCredentials>() : new Dictionary<string, EtaPosCredentials> { [till] = new() { ClientId = "pos-client", ClientSecret = "pos-secret", SerialNumber = "POS-SN-0002", OsVersion = "Debian 12" } });
+
+    [Fact]
+    public async Task Submit_ABatchWithOneBadReceipt_StoresEachAnswerAndNeverSubmitsAnAnsweredReceiptAgain()
+    {
+        var good = await UploadAsync(1, "RCPT-1");
+        var bad = await UploadAsync(2, "RCPT-2");
+        _eta.Reject.Add(bad.Hash);
+
+        var run = await Submitter().SubmitDueAsync(cancellationToken: Token);
+
+        Assert.Equal((1, 1, 0, 0), run);
+        Assert.Single(_eta.Submissions);
+        Assert.Equal(2, _eta.Submissions[0].Count);
+        var states = (await _documents.ListAsync(10, Token)).ToDictionary(d => d.Uuid);
+        Assert.Equal("reported", states[good.Uuid].State);
+        Assert.Equal("rejected", states[bad.Uuid].State);
+        Assert.Contains("totalAmount", Assert.Single(states[bad.Uuid].Errors).Message, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+        Assert.Single(_eta.Submissions);
+    }
+
+    [Fact]
+    public async Task Submit_WhenTheEtaIsDown_KeepsReceiptsWaitingAndSubmitsThemLater()
+    {
+        var receipt = await UploadAsync(1, "RCPT-1");
+        _eta.Down = true;
+
+        Assert.Equal((0, 0, 1, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+        _eta.Down = false;
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal((1, 0, 0, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+        Assert.Equal("reported", (await _documents.ListAsync(5, Token)).Single(d => d.Uuid == receipt.Uuid).State);
+    }
+
+    [Fact]
+    public async Task Submit_ForATillWithoutCredentials_StopsWithTheSettingToFill()
+    {
+        await UploadAsync(1, "RCPT-1");
+
+        Assert.Equal((0, 0, 0, 1), await Submitter(till: null).SubmitDueAsync(cancellationToken: Token));
+        Assert.Contains("Fiscal:Eta:Pos:T02:ClientId", (await _documents.ListAsync(5, Token))[0].LastError, StringComparison.Ordinal);
+        Assert.Empty(_eta.Submissions);
+    }
+
+    private async Task<FiscalUpload> UploadAsync(long counter, string number)
+    {
+        var receipt = new JsonObject { ["header"] = new JsonObject { ["receiptNumber"] = number, ["uuid"] = string.Empty }, ["totalAmount"] = 114.0m };
+        var uuid = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(receipt.ToJsonString())));
+        receipt["header"]!["uuid"] = uuid;
+        var upload = new FiscalUpload("ETA", new Guid(Convert.FromHexString(uuid[..32]), bigEndian: true), number, counter, uuid, receipt.ToJsonString(), _clock.GetUtcNow());
+        Assert.Equal(FiscalUploadResult.Accepted, await _documents.ReceiveAsync("CAI1", Till, upload, Token));
+        return upload;
+    }
+
+    public void Dispose()
+    {
+        _eta.Dispose();
+        _database.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>
+    /// A double of the ETA's e-receipt API: the identity server's client-credentials token (with the POS serial and OS
+    /// version headers) and POST /api/v1/receiptsubmissions answered 202 with accepted and rejected documents.
+    /// Anything else fails the test.
+    /// </summary>
+    private sealed class FakeEta : HttpMessageHandler
+    {
+        public const string Identity = "https://id.preprod.eta.gov.eg/";
+        public const string Api = "https://api.preprod.invoicing.eta.gov.eg/";
+
+        public HashSet<string> Reject { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<List<string>> Submissions { get; } = [];
+
+        public bool Down { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Down)
+            {
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+            }
+
+            switch (request.RequestUri!.AbsoluteUri)
+            {
+                case Identity + "connect/token":
+                    var form = await request.Content!.ReadAsStringAsync(cancellationToken);
+                    Assert.Equal("grant_type=client_credentials&client_id=pos-client&client_secret=pos-secret", form);
+                    Assert.Equal("POS-SN-0002", request.Headers.GetValues("posserial").Single());
+                    Assert.Equal("Debian 12", request.Headers.GetValues("pososversion").Single());
+                    return Json(HttpStatusCode.OK, """{"access_token":"eta-token","expires_in":3600,"token_type":"Bearer","scope":"InvoicingAPI"}""");
+                case Api + "api/v1/receiptsubmissions":
+                    Assert.Equal("Bearer eta-token", request.Headers.Authorization!.ToString());
+                    var receipts = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!["receipts"]!.AsArray();
+                    var uuids = receipts.Select(r => r!["header"]!["uuid"]!.GetValue<string>()).ToList();
+                    Submissions.Add(uuids);
+                    var accepted = new JsonArray(uuids.Where(u => !Reject.Contains(u)).Select(u => (JsonNode)new JsonObject { ["uuid"] = u, ["longId"] = "L" + u[..8] }).ToArray());
+                    var rejected = new JsonArray(uuids.Where(Reject.Contains).Select(u => (JsonNode)new JsonObject
+                    {
+                        ["uuid"] = u,
+                        ["error"] = new JsonObject { ["code"] = "ValidationError", ["message"] = "Validation Error", ["target"] = "receipt", ["details"] = new JsonArray(new JsonObject { ["message"] = "totalAmount does not equal the sum of the items" }) },
+                    }).ToArray());
+                    return Json(HttpStatusCode.Accepted, new JsonObject { ["submissionId"] = "SUB-" + Submissions.Count, ["acceptedDocuments"] = accepted, ["rejectedDocuments"] = rejected }.ToJsonString());
+                default:
+                    throw new Xunit.Sdk.XunitException($"ETA double: {request.Method} {request.RequestUri} is not part of the e-receipt API");
+            }
+        }
+
+        private static HttpResponseMessage Json(HttpStatusCode status, string body) => new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PosBridge.Connector.Fiscal;
+using PosBridge.Connector.Tests.Hosting;
+
+namespace PosBridge.Connector.Tests.Fiscal;
+
+/// <summary>A Riyadh till onboarding and uploading its invoices through the connector's API, with ZATCA's double behind it.</summary>
+public sealed class FiscalEndpointsTests
+{
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Till_OnboardsUploadsAndIsReported_ThroughTheConnector()
+    {
+        using var zatca = new FakeZatca();
+        await using var host = await StartAsync(zatca);
+        var till = await host.PairTillAsync("RUH1", "RUH1-T01-0000000001");
+        using var key = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
+        var csr = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=RUH1-T01, C=SA", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+
+        var compliance = await PostAsync(till, "/api/v1/fiscal/zatca/compliance", new { csr, otp = "123345" });
+        Assert.Equal(HttpStatusCode.OK, compliance.Status);
+        Assert.NotEmpty(compliance.Json!["certificate"]!.GetValue<string>());
+        var production = await PostAsync(till, "/api/v1/fiscal/zatca/production", new { samples = new[] { ZatcaReportingTests.Sample("simplified-invoice"), ZatcaReportingTests.Sample("simplified-credit-note") } });
+        Assert.Equal(HttpStatusCode.OK, production.Status);
+        Assert.NotNull(production.Json!["certificate"]?.GetValue<string>());
+
+        var invoice = ZatcaReportingTests.Sample("simplified-invoice");
+        var document = new { authority = "ZATCA", uuid = invoice.Uuid, saleNumber = "RUH1-T01-0001-000001", counter = 1, hash = invoice.InvoiceHash, document = invoice.Xml, issuedAt = host.Clock.GetUtcNow() };
+        var first = await PostAsync(till, "/api/v1/fiscal/documents", new { documents = new[] { document } });
+        var again = await PostAsync(till, "/api/v1/fiscal/documents", new { documents = new[] { document } });
+        Assert.Equal("accepted", first.Json!["results"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("duplicate", again.Json!["results"]![0]!["status"]!.GetValue<string>());
+
+        using var scope = host.Services.CreateScope();
+        var run = await scope.ServiceProvider.GetRequiredService<ZatcaReporter>().ReportDueAsync(cancellationToken: Token);
+        Assert.Equal(1, run.Reported);
+        Assert.Equal(1, zatca.Reported[invoice.Uuid]);
+    }
+
+    [Fact]
+    public async Task Onboarding_WithAnOtpThatIsNotDigitsOrThatZatcaRefuses_AnswersWhatToDoAndStoresNothing()
+    {
+        using var zatca = new FakeZatca();
+        await using var host = await StartAsync(zatca);
+        var till = await host.PairTillAsync("RUH1", "T01");
+        using var key = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
+        var csr = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=RUH1-T01, C=SA", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+
+        var letters = await PostAsync(till, "/api/v1/fiscal/zatca/compliance", new { csr, otp = "12ab" });
+        var refused = await PostAsync(till, "/api/v1/fiscal/zatca/compliance", new { csr, otp = "654321" });
+        var early = await PostAsync(till, "/api/v1/fiscal/zatca/production", new { samples = new[] { ZatcaReportingTests.Sample("simplified-invoice"), ZatcaReportingTests.Sample("simplified-credit-note") } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, letters.Status);
+        Assert.Contains("otp must be the digits", letters.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("OTP is invalid or expired", refused.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, early.Status);
+        Assert.Contains("send its CSR with the portal's OTP first", early.Text, StringComparison.Ordinal);
+        Assert.Null(await host.Services.GetRequiredService<ZatcaUnits>().ComplianceAsync("T01", Token));
+        Assert.DoesNotContain("Exception", letters.Text + refused.Text + early.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upload_WithAnUnknownAuthorityOrUnsigned_IsRefusedAndStoresNothing()
+    {
+        using var zatca = new FakeZatca();
+        await using var host = await StartAsync(zatca);
+        var till = await host.PairTillAsync("RUH1", "T01");
+        var invoice = ZatcaReportingTests.Sample("simplified-invoice");
+        var good = new { authority = "ZATCA", uuid = invoice.Uuid, saleNumber = "N1", counter = 1, hash = invoice.InvoiceHash, document = invoice.Xml, issuedAt = host.Clock.GetUtcNow() };
+        var bad = new { authority = "IRS", uuid = Guid.CreateVersion7(), saleNumber = "N2", counter = 2, hash = "h", document = "d", issuedAt = host.Clock.GetUtcNow() };
+
+        var mixed = await PostAsync(till, "/api/v1/fiscal/documents", new { documents = new object[] { good, bad } });
+        var unsigned = await host.Client.PostAsync("/api/v1/fiscal/documents", new StringContent("{\"documents\":[]}", Encoding.UTF8, "application/json"), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, mixed.Status);
+        Assert.Contains("documents[1].authority 'IRS' is not ZATCA or ETA", mixed.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Empty(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token));
+    }
+
+    private static Task<ConnectorHost> StartAsync(FakeZatca zatca) =>
+        ConnectorHost.StartAsync(
+            new Dictionary<string, string?> { ["Fiscal:Zatca:BaseUrl"] = FakeZatca.BaseAddress },
+            services => services.AddHttpClient<ZatcaClient>().ConfigurePrimaryHttpMessageHandler(() => zatca),
+            null);
+
+    private static async Task<(HttpStatusCode Status, string Text, JsonNode? Json)> PostAsync(TestTill till, string path, object body)
+    {
+        using var response = await till.SendAsync(HttpMethod.Post, path, JsonSerializer.SerializeToUtf8Bytes(body, WebJson));
+        var text = await response.Content.ReadAsStringAsync(Token);
+        return (response.StatusCode, text, response.IsSuccessStatusCode ? JsonNode.Parse(text) : null);
+    }
+}
