@@ -1,11 +1,10 @@
-using System.Text.Json;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Tills;
 
 namespace PosBridge.Connector.Fiscal;
 
 /// <summary>A batch of fiscal documents from a till.</summary>
-internal sealed record FiscalUploadRequest(IReadOnlyList<FiscalUploadItem> Documents);
+internal sealed record FiscalUploadRequest(IReadOnlyList<FiscalUploadItem?>? Documents);
 
 internal sealed record FiscalUploadItem(string Authority, Guid Uuid, string SaleNumber, long Counter, string Hash, string Document, DateTimeOffset IssuedAt);
 
@@ -41,22 +40,20 @@ internal static class FiscalEndpoints
             return problem!;
         }
 
-        var request = Read<FiscalUploadRequest>(body, "{\"documents\": [{\"authority\": \"ZATCA\", \"uuid\": …, \"saleNumber\": …, \"counter\": 1, \"hash\": …, \"document\": …, \"issuedAt\": …}]}", out problem);
+        (var request, problem) = RequestJson.Read<FiscalUploadRequest>(body, "{\"documents\": [{\"authority\": \"ZATCA\", \"uuid\": …, \"saleNumber\": …, \"counter\": 1, \"hash\": …, \"document\": …, \"issuedAt\": …}]}");
         if (request is null)
         {
             return problem!;
         }
 
-        var invalid = request.Documents.Select((d, i) => d.Authority is not ("ZATCA" or "ETA") ? $"documents[{i}].authority '{d.Authority}' is not ZATCA or ETA."
-            : d.Counter < 1 ? $"documents[{i}].counter must be 1 or more."
-            : string.IsNullOrWhiteSpace(d.Hash) || string.IsNullOrWhiteSpace(d.Document) ? $"documents[{i}] has no hash or document." : null).OfType<string>().ToList();
+        var invalid = request.Documents is null ? ["documents must be a list of fiscal documents."] : request.Documents.Select(Check).OfType<string>().ToList();
         if (invalid.Count > 0)
         {
             return Problems.InvalidRequest(string.Join(" ", invalid));
         }
 
         var answers = new List<FiscalUploadAnswer>();
-        foreach (var document in request.Documents)
+        foreach (var document in request.Documents!.OfType<FiscalUploadItem>())
         {
             var result = await store.ReceiveAsync(till.StoreId, till.Id, new FiscalUpload(document.Authority, document.Uuid, document.SaleNumber, document.Counter, document.Hash, document.Document, document.IssuedAt), cancellationToken).ConfigureAwait(false);
             answers.Add(new FiscalUploadAnswer(document.Uuid, result.ToString().ToLowerInvariant()));
@@ -73,13 +70,18 @@ internal static class FiscalEndpoints
             return problem!;
         }
 
-        var request = Read<ZatcaComplianceRequest>(body, "{\"csr\": \"-----BEGIN CERTIFICATE REQUEST-----…\", \"otp\": \"123456\"}", out problem);
+        (var request, problem) = RequestJson.Read<ZatcaComplianceRequest>(body, "{\"csr\": \"-----BEGIN CERTIFICATE REQUEST-----…\", \"otp\": \"123456\"}");
         if (request is null)
         {
             return problem!;
         }
 
-        if (request.Otp.Trim().Length is < 4 or > 10 || !request.Otp.Trim().All(char.IsAsciiDigit))
+        if (string.IsNullOrWhiteSpace(request.Csr))
+        {
+            return Problems.InvalidRequest("csr is missing: send the certificate request the till made.");
+        }
+
+        if (request.Otp is null || request.Otp.Trim().Length is < 4 or > 10 || !request.Otp.Trim().All(char.IsAsciiDigit))
         {
             return Problems.InvalidRequest("otp must be the digits the Fatoora portal showed (Onboard new solution unit).");
         }
@@ -106,10 +108,15 @@ internal static class FiscalEndpoints
             return problem!;
         }
 
-        var request = Read<ZatcaSamplesRequest>(body, "{\"samples\": [{\"kind\": \"simplified-invoice\", \"uuid\": …, \"invoiceHash\": …, \"xml\": …}, …]}", out problem);
+        (var request, problem) = RequestJson.Read<ZatcaSamplesRequest>(body, "{\"samples\": [{\"kind\": \"simplified-invoice\", \"uuid\": …, \"invoiceHash\": …, \"xml\": …}, …]}");
         if (request is null)
         {
             return problem!;
+        }
+
+        if (request.Samples is null || request.Samples.Any(sample => sample is null))
+        {
+            return Problems.InvalidRequest("samples must be a list of the signed samples, one object each.");
         }
 
         try
@@ -137,33 +144,27 @@ internal static class FiscalEndpoints
         }
     }
 
+    // The same rules as the rest of the terminal API: every field present, short names without control characters.
+    private static string? Check(FiscalUploadItem? d, int i) =>
+        d is null ? $"documents[{i}] is empty; send one object per document."
+        : d.Authority is not ("ZATCA" or "ETA") ? $"documents[{i}].authority '{d.Authority}' is not ZATCA or ETA."
+        : d.Uuid == Guid.Empty ? $"documents[{i}].uuid is missing."
+        : string.IsNullOrWhiteSpace(d.SaleNumber) || d.SaleNumber.Length > 64 || d.SaleNumber.Any(char.IsControl) ? $"documents[{i}].saleNumber must be the sale's number (1-64 characters, no control characters)."
+        : d.Counter < 1 ? $"documents[{i}].counter must be 1 or more."
+        : string.IsNullOrWhiteSpace(d.Hash) || d.Hash.Length > 128 || d.Hash.Any(char.IsControl) ? $"documents[{i}].hash must be the document's hash (1-128 characters)."
+        : string.IsNullOrWhiteSpace(d.Document) ? $"documents[{i}].document is missing."
+        : d.IssuedAt == default ? $"documents[{i}].issuedAt is missing."
+        : null;
+
     private static async Task<(Till? Till, byte[] Body, IResult? Problem)> AuthenticateAsync(HttpContext context, TillAuthenticator authenticator, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (buffer.Length > MaxBytes)
+        var (body, unreadable) = await TerminalApi.ReadBodyAsync(context, MaxBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
         {
-            return (null, [], Problems.PayloadTooLarge(MaxBytes));
+            return (null, [], unreadable);
         }
 
-        var body = buffer.ToArray();
         var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
         return (authentication.Till, body, authentication.Problem);
-    }
-
-    private static T? Read<T>(byte[] body, string shape, out IResult? problem)
-        where T : class
-    {
-        try
-        {
-            var value = JsonSerializer.Deserialize<T>(body, TerminalApi.Json);
-            problem = value is null ? Problems.InvalidRequest($"Send {shape}.") : null;
-            return value;
-        }
-        catch (JsonException e)
-        {
-            problem = Problems.InvalidRequest($"Send {shape}. {e.Message.Split(" Path:", 2)[0]}");
-            return null;
-        }
     }
 }

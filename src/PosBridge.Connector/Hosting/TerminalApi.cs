@@ -322,7 +322,7 @@ internal static class TerminalApi
     /// or not the request says its length (a chunked body is counted as it arrives), and a body that cannot be read
     /// (a broken chunked encoding) with 400.
     /// </summary>
-    private static async Task<(byte[]? Body, IResult? Problem)> ReadBodyAsync(HttpContext context, long max, CancellationToken cancellationToken)
+    internal static async Task<(byte[]? Body, IResult? Problem)> ReadBodyAsync(HttpContext context, long max, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength > max)
         {

@@ -87,6 +87,28 @@ public sealed class FiscalEndpointsTests
         Assert.Empty(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token));
     }
 
+    [Theory]
+    [InlineData("{\"documents\": null}", "documents")]
+    [InlineData("{\"documents\": [null]}", "documents[0]")]
+    [InlineData("{\"documents\": [{\"authority\": \"ZATCA\", \"uuid\": \"not-a-uuid\", \"saleNumber\": \"N1\", \"counter\": 1, \"hash\": \"h\", \"document\": \"d\", \"issuedAt\": \"2026-12-04T10:00:00+03:00\"}]}", "uuid")]
+    [InlineData("{\"documents\": [{\"authority\": \"ZATCA\", \"uuid\": \"0193a0b4-0000-7000-8000-000000000001\", \"counter\": 1, \"hash\": \"h\", \"document\": \"d\", \"issuedAt\": \"2026-12-04T10:00:00+03:00\"}]}", "saleNumber")]
+    [InlineData("{\"documents\": [{\"authority\": \"ZATCA\", \"uuid\": \"0193a0b4-0000-7000-8000-000000000001\", \"saleNumber\": \"N1\\u0007\", \"counter\": 1, \"hash\": \"h\", \"document\": \"d\", \"issuedAt\": \"2026-12-04T10:00:00+03:00\"}]}", "saleNumber")]
+    public async Task Upload_OfTheWrongShape_IsA400NamingTheFieldWithoutTypeNames(string body, string field)
+    {
+        using var zatca = new FakeZatca();
+        await using var host = await StartAsync(zatca);
+        var till = await host.PairTillAsync("RUH1", "T01");
+
+        using var response = await till.SendAsync(HttpMethod.Post, "/api/v1/fiscal/documents", Encoding.UTF8.GetBytes(body));
+        var text = await response.Content.ReadAsStringAsync(Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        Assert.Empty(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token));
+    }
+
     private static Task<ConnectorHost> StartAsync(FakeZatca zatca) =>
         ConnectorHost.StartAsync(
             new Dictionary<string, string?> { ["Fiscal:Zatca:BaseUrl"] = FakeZatca.BaseAddress },
