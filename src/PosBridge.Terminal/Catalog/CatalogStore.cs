@@ -66,6 +66,22 @@ public sealed class CatalogStore
         _database.Execute("INSERT OR REPLACE INTO PaymentMethods(Id, Name, Kind) VALUES (?, ?, ?)", method.Id, method.Name, method.Kind.ToString());
     }
 
+    /// <summary>
+    /// The name a report shows for a payment method: the back office's name while the method is in the catalog,
+    /// else its kind in words (never the back office's bare id, such as Odoo's "9").
+    /// </summary>
+    public string PaymentMethodName(string methodId, PaymentKind kind) =>
+        _database.Query<PaymentMethodRow>("SELECT Id, Name, Kind FROM PaymentMethods WHERE Id = ?", methodId).FirstOrDefault()?.Name
+        ?? kind switch
+        {
+            PaymentKind.Cash => "Cash",
+            PaymentKind.Card => "Card",
+            PaymentKind.Wallet => "Wallet",
+            PaymentKind.Qr => "QR",
+            PaymentKind.CustomerAccount => "Customer account",
+            _ => kind.ToString(),
+        };
+
     public void RemovePaymentMethod(string id) => _database.Execute("DELETE FROM PaymentMethods WHERE Id = ?", id);
 
     /// <summary>
@@ -100,15 +116,19 @@ public sealed class CatalogStore
             .ToDictionary(r => r.Id, r => JsonSerializer.Deserialize<TaxDefinition>(r.Json, Json)!, StringComparer.Ordinal);
 
     /// <summary>
-    /// Finds an active product by a scanned code. Null when the code fails its check digit or no product
-    /// has it. Weight and price labels (prefix 2x) find the product by their item code.
+    /// Finds an active product by a scanned code. Weight and price labels (prefix 2x) find the product by their
+    /// item code. A code that fails its check digit finds only a product the catalog holds with exactly that
+    /// code (back offices such as Odoo accept any text as a barcode); otherwise null, a misread to scan again.
     /// </summary>
     public CatalogMatch? FindByBarcode(string code)
     {
+        ArgumentNullException.ThrowIfNull(code);
         var scan = Barcode.Read(code, _options.EmbeddedBarcodes, _options.CurrencyInfo.MinorUnits);
         if (scan is null)
         {
-            return null;
+            var exact = code.Trim();
+            var asPrinted = exact.Length == 0 ? null : One("SELECT * FROM Products WHERE Barcode = ? AND Active = 1", NormalizeBarcode(exact));
+            return asPrinted is null ? null : new CatalogMatch(asPrinted, exact);
         }
 
         if (scan.Weight is null && scan.Price is null)

@@ -95,7 +95,8 @@ public sealed record ScreenCategory(string Id, string Name, string NameAr, IRead
 
 public sealed record ScreenTaxLine(string Name, string Base, string Amount);
 
-public sealed record ScreenMethodTotal(string MethodId, string Kind, int Count, string Amount);
+/// <summary>A method's takings; <paramref name="Name"/> is the back office's name, null for a method not in the catalog (the screen then shows the kind in the cashier's language).</summary>
+public sealed record ScreenMethodTotal(string MethodId, string? Name, string Kind, int Count, string Amount);
 
 public sealed record ScreenReport(
     string Kind,

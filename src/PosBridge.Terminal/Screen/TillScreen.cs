@@ -1221,7 +1221,7 @@ internal sealed class TillScreen : IDisposable
         Money(r.RefundsTotal),
         Money(r.Discounts),
         [.. r.Taxes.Select(t => new ScreenTaxLine(t.Name, Money(t.Base), Money(t.Amount)))],
-        [.. r.Payments.Select(p => new ScreenMethodTotal(p.MethodId, p.Kind.ToString().ToLowerInvariant(), p.Count, Money(p.Amount)))],
+        [.. r.Payments.Select(p => new ScreenMethodTotal(p.MethodId, _catalog.PaymentMethods().FirstOrDefault(m => m.Id == p.MethodId)?.Name, p.Kind.ToString().ToLowerInvariant(), p.Count, Money(p.Amount)))],
         Money(r.OpeningFloat),
         Money(r.CashFromSales),
         Money(r.CashIn),

@@ -1170,7 +1170,7 @@ public sealed class TillSession : IDisposable
 
         foreach (var payment in report.Payments)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  paid {payment.MethodId} ({payment.Kind}) ×{payment.Count}: {Money(payment.Amount)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  paid {payment.Name} ×{payment.Count}: {Money(payment.Amount)}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  float {Money(report.OpeningFloat)} + cash from sales {Money(report.CashFromSales)} + in {Money(report.CashIn)} − out {Money(-report.CashOut)}");

@@ -14,7 +14,8 @@ public enum ShiftReportKind
 
 public sealed record TaxRateTotal(string TaxId, string Name, decimal Base, decimal Amount);
 
-public sealed record PaymentMethodTotal(string MethodId, PaymentKind Kind, int Count, decimal Amount);
+/// <summary>One payment method's takings; <paramref name="Name"/> is the back office's name for it (or its kind in words).</summary>
+public sealed record PaymentMethodTotal(string MethodId, string Name, PaymentKind Kind, int Count, decimal Amount);
 
 /// <summary>
 /// What a shift took, from its committed sale documents (never recomputed from lines): sales, refunds,
@@ -68,7 +69,7 @@ public sealed record ShiftReport
     /// <summary>Counted minus expected: negative when the drawer is short.</summary>
     public decimal? Difference { get; init; }
 
-    internal static ShiftReport Build(ShiftReportKind kind, Shift shift, IReadOnlyList<Sale> sales, IReadOnlyList<CashMovement> movements, IReadOnlyList<decimal> voids, Currency currency)
+    internal static ShiftReport Build(ShiftReportKind kind, Shift shift, IReadOnlyList<Sale> sales, IReadOnlyList<CashMovement> movements, IReadOnlyList<decimal> voids, Currency currency, Func<string, PaymentKind, string> methodName)
     {
         var refunds = sales.Where(s => s.IsRefund).ToList();
         var plain = sales.Where(s => !s.IsRefund).ToList();
@@ -79,7 +80,7 @@ public sealed record ShiftReport
             .ToList();
         var payments = sales.SelectMany(s => s.Payments)
             .GroupBy(p => (p.MethodId, p.Kind))
-            .Select(g => new PaymentMethodTotal(g.Key.MethodId, g.Key.Kind, g.Count(), g.Sum(p => p.Amount)))
+            .Select(g => new PaymentMethodTotal(g.Key.MethodId, methodName(g.Key.MethodId, g.Key.Kind), g.Key.Kind, g.Count(), g.Sum(p => p.Amount)))
             .OrderBy(p => p.MethodId, StringComparer.Ordinal)
             .ToList();
         var cashFromSales = sales.SelectMany(s => s.Payments).Where(p => p.Kind == PaymentKind.Cash).Sum(p => p.Amount);

@@ -19,6 +19,7 @@ public sealed class ShiftStore
 {
     private readonly TillDatabase _database;
     private readonly TillOptions _options;
+    private readonly Catalog.CatalogStore _catalog;
     private readonly TimeProvider _timeProvider;
 
     public ShiftStore(TillDatabase database, TillOptions options, TimeProvider timeProvider)
@@ -29,6 +30,7 @@ public sealed class ShiftStore
         _database = database;
         _options = options;
         _timeProvider = timeProvider;
+        _catalog = new Catalog.CatalogStore(database, options);
     }
 
     public Shift? Current => _database.Query<ShiftRow>("SELECT * FROM Shifts WHERE ClosedAtUtc IS NULL").FirstOrDefault()?.ToShift();
@@ -137,7 +139,7 @@ public sealed class ShiftStore
             .ConvertAll(m => new CashMovement(TillDatabase.Decimal(m.Amount), m.Reason, TillDatabase.Instant(m.AtUtc)));
         var voids = _database.Query<VoidRow>("SELECT Amount FROM Voids WHERE ShiftId = ? ORDER BY Id", shift.Id)
             .ConvertAll(v => TillDatabase.Decimal(v.Amount));
-        return ShiftReport.Build(kind, shift, sales, movements, voids, _options.CurrencyInfo);
+        return ShiftReport.Build(kind, shift, sales, movements, voids, _options.CurrencyInfo, _catalog.PaymentMethodName);
     }
 
     private sealed class JsonRow

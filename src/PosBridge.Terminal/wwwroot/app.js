@@ -825,7 +825,7 @@ function showReport(r) {
     head(t('sales')), row(`${t('sales')} (${num(r.salesCount)})`, money(r.salesTotal), 'strong'),
     row(`${t('refunds')} (${num(r.refundsCount)})`, money(r.refundsTotal)), row(t('discounts'), money(r.discounts)),
     head(t('taxes')), ...r.taxes.map((x) => row(`${x.name} · ${t('base')} ${num(x.base)}`, money(x.amount))),
-    head(t('payments')), ...r.payments.map((p) => row(`${t(p.kind)} (${num(p.count)})`, money(p.amount))),
+    head(t('payments')), ...r.payments.map((p) => row(`${p.name || t(p.kind)} (${num(p.count)})`, money(p.amount))),
     head(t('drawer')), row(t('float'), money(r.openingFloat)), row(t('cashSales'), money(r.cashFromSales)),
     row(t('cashIn'), money(r.cashIn)), row(t('cashOut'), money(r.cashOut)), row(t('expected'), money(r.expectedCash), 'strong')
   ];

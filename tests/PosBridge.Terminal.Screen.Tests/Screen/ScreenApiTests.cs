@@ -240,6 +240,21 @@ public sealed class ScreenApiTests
     }
 
     [Fact]
+    public async Task XReport_MethodFromBackOfficeCatalog_CarriesItsName()
+    {
+        await using var till = await TestTillHost.StartAsync();
+        till.Service<Catalog.CatalogStore>().Upsert(new Core.Catalog.PaymentMethod { Id = "9", Name = "نقدي الفرع", Kind = Core.Sales.PaymentKind.Cash });
+        await PostAsync(till, "shift/open", new { openingFloat = 500 });
+        await PostAsync(till, "cart/add", new { productId = "hot-1" });
+        await PostAsync(till, "pay/cash", new { tendered = 50 });
+
+        var x = (await till.Http.GetFromJsonAsync<ScreenReportResponse>("/api/shift/x", Json, Ct))!.Report!;
+
+        var cash = Assert.Single(x.Payments);
+        Assert.Equal(("9", "نقدي الفرع", "cash"), (cash.MethodId, cash.Name, cash.Kind));
+    }
+
+    [Fact]
     public async Task Page_FirstLoad_IsUnder300KilobytesCompressed()
     {
         await using var till = await TestTillHost.StartAsync();

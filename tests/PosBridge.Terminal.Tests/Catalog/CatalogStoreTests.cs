@@ -1,4 +1,5 @@
 using PosBridge.Core.Catalog;
+using PosBridge.Terminal.Catalog;
 
 namespace PosBridge.Terminal.Tests.Catalog;
 
@@ -18,6 +19,19 @@ public sealed class CatalogStoreTests
     {
         using var till = new TestTill();
         Assert.Null(till.Catalog.FindByBarcode("6221234567892"));
+    }
+
+    [Fact]
+    public void FindByBarcode_CatalogCodeWithWrongCheckDigit_FindsThatProduct()
+    {
+        // Odoo takes any text as a barcode: a product printed with a wrong EAN check digit must still sell
+        // when that exact code is scanned or typed, while a misread of a good code still finds nothing.
+        using var till = new TestTill();
+        till.Catalog.Upsert(new Product { Id = "p8", Name = "عصير مانجو", Barcode = "6221234500005", Unit = "Units", ListPrice = 15m, Currency = "EGP", TaxIds = [] });
+        Assert.False(Barcode.IsValid("6221234500005"));
+        Assert.Equal("p8", till.Catalog.FindByBarcode("6221234500005")?.Product.Id);
+        Assert.Equal("p8", till.Catalog.FindByBarcode(" 6221234500005 ")?.Product.Id);
+        Assert.Null(till.Catalog.FindByBarcode("6221234500006"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Shifts;
 
@@ -47,6 +48,43 @@ public sealed class ShiftStoreTests
         Assert.Equal(-7.37m, z.Difference);
         Assert.Null(till.Shifts.Current);
         Assert.Equal(z.Difference, till.Shifts.ZReport(z.Shift.Id).Difference);
+    }
+
+    [Fact]
+    public async Task XReport_MethodsFromOdooCatalog_NamesEachMethodByItsName()
+    {
+        // An Odoo catalog gives methods Odoo's ids ("9"); the report must say which drawer or terminal that is.
+        using var till = new TestTill();
+        till.Catalog.Upsert(new PaymentMethod { Id = "9", Name = "نقدي الفرع", Kind = PaymentKind.Cash });
+        till.Catalog.Upsert(new PaymentMethod { Id = "12", Name = "Card NBE", Kind = PaymentKind.Card });
+        till.Shifts.Open(TestTill.Cashier, 500m);
+        var cart = till.Checkout.NewCart(TestTill.Cashier);
+        cart.Add(TestTill.Coffee);
+        Assert.True(till.Checkout.PayCash(cart, 100m, "9").IsAccepted);
+        Assert.True(till.Checkout.Complete(cart).IsCommitted);
+        cart = till.Checkout.NewCart(TestTill.Cashier);
+        cart.Add(TestTill.Milk);
+        await till.Checkout.PayByTerminalAsync(cart, PaymentKind.Card, "12", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(till.Checkout.Complete(cart).IsCommitted);
+
+        var x = till.Shifts.XReport();
+
+        Assert.Equal([("12", "Card NBE"), ("9", "نقدي الفرع")], x.Payments.Select(p => (p.MethodId, p.Name)));
+    }
+
+    [Fact]
+    public void XReport_MethodNoLongerInCatalog_NamedByItsKind()
+    {
+        using var till = new TestTill();
+        till.Catalog.Upsert(new PaymentMethod { Id = "9", Name = "Cash", Kind = PaymentKind.Cash });
+        till.Shifts.Open(TestTill.Cashier, 500m);
+        var cart = till.Checkout.NewCart(TestTill.Cashier);
+        cart.Add(TestTill.Coffee);
+        Assert.True(till.Checkout.PayCash(cart, 100m, "9").IsAccepted);
+        Assert.True(till.Checkout.Complete(cart).IsCommitted);
+        till.Catalog.RemovePaymentMethod("9");
+
+        Assert.Equal("Cash", Assert.Single(till.Shifts.XReport().Payments).Name);
     }
 
     [Fact]
