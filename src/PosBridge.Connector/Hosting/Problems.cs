@@ -38,6 +38,8 @@ internal static class Problems
 
     public static IResult StoreNotConfigured(string storeId) => Problem(StatusCodes.Status409Conflict, "store-not-configured", "The till's store is not configured on this connector.", $"Store '{storeId}' has no currency or time zone here, so its sales cannot be checked; the till keeps them until a manager configures the store: {Stores.StoreDirectory.HowToConfigure(storeId)}.");
 
+    public static IResult FiscalNotConfigured(string authority, string setting) => Problem(StatusCodes.Status409Conflict, "fiscal-not-configured", $"This connector does not talk to {authority}.", $"Nothing was sent to {authority}: the connector's manager sets {setting} first (README, \"Tax authorities\").");
+
     public static IResult PairingFailed(string detail) => Problem(StatusCodes.Status400BadRequest, "pairing-code-invalid", "The pairing code cannot be used.", detail);
 
     private static IResult Problem(int status, string type, string title, string detail) =>

@@ -134,7 +134,7 @@ internal static partial class BadInputCorpus
     public const long MaxRequestBytes = 256 * 1024;
 
     public static IReadOnlyList<string> Groups { get; } =
-        ["auth", "transport", "sale-fields", "refunds", "cross-store", "receipts", "catalog", "feeds", "dashboard", "pairing", "shift-close"];
+        ["auth", "transport", "sale-fields", "refunds", "cross-store", "receipts", "catalog", "feeds", "dashboard", "pairing", "shift-close", "fiscal"];
 
     public static Dictionary<string, string?> Settings => new()
     {
@@ -158,6 +158,7 @@ internal static partial class BadInputCorpus
         "dashboard" => DashboardCases(),
         "pairing" => Pairing(),
         "shift-close" => ShiftClose(target),
+        "fiscal" => Fiscal(),
         _ => throw new ArgumentOutOfRangeException(nameof(group), group, null),
     };
 
@@ -256,7 +257,11 @@ internal static partial class BadInputCorpus
     private static IEnumerable<BadCase> Auth()
     {
         var body = Encoding.UTF8.GetBytes("{\"sales\":[]}");
-        foreach (var (path, method) in new[] { ("/api/v1/sales", HttpMethod.Post), ("/api/v1/status", HttpMethod.Get), ("/api/v1/catalog", HttpMethod.Get), ("/api/v1/shifts/close", HttpMethod.Post), ("/api/v1/receipts", HttpMethod.Post) })
+        foreach (var (path, method) in new[]
+        {
+            ("/api/v1/sales", HttpMethod.Post), ("/api/v1/status", HttpMethod.Get), ("/api/v1/catalog", HttpMethod.Get), ("/api/v1/shifts/close", HttpMethod.Post), ("/api/v1/receipts", HttpMethod.Post),
+            ("/api/v1/fiscal/documents", HttpMethod.Post), ("/api/v1/fiscal/zatca/compliance", HttpMethod.Post), ("/api/v1/fiscal/zatca/production", HttpMethod.Post),
+        })
         {
             var m = method;
             var p = path;
@@ -786,5 +791,151 @@ internal static partial class BadInputCorpus
         yield return new("shift-close", "currency SAR", t => t.SignedAsync(HttpMethod.Post, "/api/v1/shifts/close", JsonSerializer.SerializeToUtf8Bytes(Closing(t) with { Currency = "SAR" }, Web)), "currency");
         yield return new("shift-close", "closed before opened", t => t.SignedAsync(HttpMethod.Post, "/api/v1/shifts/close", JsonSerializer.SerializeToUtf8Bytes(Closing(t) with { OpenedAtUtc = t.Now.AddHours(1) }, Web)), "closedAtUtc");
         yield return new("shift-close", "malformed JSON", t => t.SignedAsync(HttpMethod.Post, "/api/v1/shifts/close", "{\"storeId\":"u8.ToArray()), "JSON");
+    }
+
+    // ---- fiscal documents and ZATCA onboarding ----
+    private static string FiscalDocument(CorpusTarget target, string authority = "ETA") => new JsonObject
+    {
+        ["authority"] = authority,
+        ["uuid"] = Guid.CreateVersion7().ToString(),
+        ["saleNumber"] = "CAI1-T1-0001-" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture),
+        ["counter"] = Random.Shared.Next(1_000, 1_000_000),
+        ["hash"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["document"] = "{\"header\":{\"receiptNumber\":\"CAI1-T1-0001-000001\"}}",
+        ["issuedAt"] = target.Now.ToString("O", CultureInfo.InvariantCulture),
+    }.ToJsonString();
+
+    private static Task<HttpResponseMessage> FiscalUploadAsync(CorpusTarget t, string documents) =>
+        t.SignedAsync(HttpMethod.Post, "/api/v1/fiscal/documents", Encoding.UTF8.GetBytes("{\"documents\":" + documents + "}"));
+
+    private static IEnumerable<BadCase> Fiscal()
+    {
+        // Every field of one document: missing, null, of the wrong type, empty, huge, with control characters.
+        var template = JsonNode.Parse("{\"authority\":\"ETA\",\"uuid\":\"0193a0c4-0000-7000-8000-000000000001\",\"saleNumber\":\"CAI1-T1-0001-000001\",\"counter\":7,\"hash\":\"aGFzaA==\",\"document\":\"{}\",\"issuedAt\":\"2000-01-01T00:00:00+00:00\"}")!;
+        foreach (var field in ((JsonObject)template).Select(p => p.Key).ToList())
+        {
+            foreach (var mutation in new[] { "missing", "null", "string", "number", "true", "empty string", "empty array", "empty object", "negative", "huge", "NaN", "control characters", "very long" })
+            {
+                var body = Mutate(template, field, mutation, Guid.CreateVersion7(), out var applies);
+                if (!applies || (field, mutation) is ("document", "very long" or "control characters"))
+                {
+                    continue; // a receipt's JSON or a signed XML may be long and hold line breaks
+                }
+
+                var node = JsonNode.Parse(body)!.AsObject();
+                node.Remove("id");
+                var f = field;
+                var m = mutation;
+                yield return new("fiscal", $"documents[0].{f} {m}", t =>
+                {
+                    var fresh = node.DeepClone().AsObject();
+                    if (f != "uuid")
+                    {
+                        fresh["uuid"] = Guid.CreateVersion7().ToString();
+                    }
+
+                    if (f != "counter")
+                    {
+                        fresh["counter"] = Random.Shared.Next(1_000, 1_000_000);
+                    }
+
+                    return FiscalUploadAsync(t, "[" + Fill(fresh.ToJsonString(), t) + "]");
+                }, f);
+            }
+        }
+
+        // The bad document beside a good one: nothing of the batch is stored.
+        var values = new (string Field, string Json, string Names)[]
+        {
+            ("authority", "\"zatca\"", "authority"),
+            ("authority", "\"IRS\"", "authority"),
+            ("counter", "0", "counter"),
+            ("counter", "9223372036854775808", "counter"),
+            ("counter", "1.5", "counter"),
+            ("uuid", "\"00000000-0000-0000-0000-000000000000\"", "uuid"),
+            ("uuid", "\"not-a-uuid\"", "uuid"),
+            ("issuedAt", "\"2099-01-01T00:00:00Z\"", "issuedAt"),
+            ("issuedAt", "\"1900-01-01T00:00:00Z\"", "issuedAt"),
+            ("issuedAt", "\"0001-01-01T00:00:00Z\"", "issuedAt"),
+            ("issuedAt", "\"9999-12-31T23:59:59Z\"", "issuedAt"),
+            ("issuedAt", "\"2026-11-23\"", "issuedAt"),
+            ("issuedAt", "\"2026-11-23T08:00:00\"", "issuedAt"),
+            ("saleNumber", "\"CAI1-T1\\u0000-0001\"", "saleNumber"),
+            ("saleNumber", "\"\\u202E1000-1T-1IAC\"", "saleNumber"),
+            ("hash", "\"" + new string('h', 129) + "\"", "hash"),
+            ("document", "\"   \"", "document"),
+        };
+        foreach (var (field, json, names) in values)
+        {
+            var f = field;
+            var j = json;
+            yield return new("fiscal", $"documents[0].{f} = {j[..Math.Min(30, j.Length)]}", t =>
+            {
+                var bad = JsonNode.Parse(FiscalDocument(t))!.AsObject();
+                bad[f] = JsonNode.Parse(j);
+                return FiscalUploadAsync(t, "[" + FiscalDocument(t) + "," + bad.ToJsonString() + "]");
+            }, names);
+        }
+
+        foreach (var (name, documents, names) in new[]
+        {
+            ("documents missing", (string?)null, "documents"),
+            ("documents null", "null", "documents"),
+            ("documents a string", "\"all\"", "documents"),
+            ("documents an object", "{}", "documents"),
+            ("a null document", "[null]", "documents[0]"),
+            ("a document that is a number", "[42]", "documents[0]"),
+            ("a document that is an array", "[[]]", "documents[0]"),
+        })
+        {
+            var d = documents;
+            yield return new("fiscal", name, t => d is null
+                ? t.SignedAsync(HttpMethod.Post, "/api/v1/fiscal/documents", "{}"u8.ToArray())
+                : FiscalUploadAsync(t, d), names);
+        }
+
+        yield return new("fiscal", "documents: more than a batch holds", t => FiscalUploadAsync(t, "[" + string.Join(',', Enumerable.Range(0, MaxBatchSize * 5 + 1).Select(_ => FiscalDocument(t))) + "]"), "at most|documents");
+        yield return new("fiscal", "documents: the same uuid twice with other content", t =>
+        {
+            var first = JsonNode.Parse(FiscalDocument(t))!.AsObject();
+            var second = JsonNode.Parse(FiscalDocument(t))!.AsObject();
+            second["uuid"] = first["uuid"]!.GetValue<string>();
+            return FiscalUploadAsync(t, "[" + first.ToJsonString() + "," + second.ToJsonString() + "]");
+        }, "uuid");
+        yield return new("fiscal", "documents: malformed JSON", t => t.SignedAsync(HttpMethod.Post, "/api/v1/fiscal/documents", "{\"documents\":[{"u8.ToArray()), "JSON");
+        yield return new("fiscal", "documents: invalid UTF-8", t => t.SignedAsync(HttpMethod.Post, "/api/v1/fiscal/documents", [0x7B, 0xC3, 0x28, 0x7D]), "UTF-8");
+        yield return new("fiscal", "documents: over the size limit, chunked", t => t.SignedAsync(HttpMethod.Post, "/api/v1/fiscal/documents", new byte[MaxRequestBytes + 10], tamper: r => r.Content = new ChunkedContent(new byte[MaxRequestBytes + 10])), "bytes");
+
+        // ZATCA onboarding: the connector in the corpus has no Fiscal:Zatca; nothing may reach ZATCA, nothing is stored.
+        foreach (var (name, body, names) in new[]
+        {
+            ("compliance: csr missing", "{\"otp\":\"123456\"}", "csr"),
+            ("compliance: csr null", "{\"csr\":null,\"otp\":\"123456\"}", "csr"),
+            ("compliance: csr a number", "{\"csr\":42,\"otp\":\"123456\"}", "csr"),
+            ("compliance: csr blank", "{\"csr\":\"  \",\"otp\":\"123456\"}", "csr"),
+            ("compliance: csr not a request", "{\"csr\":\"hello\",\"otp\":\"123456\"}", "csr|Fiscal:Zatca"),
+            ("compliance: csr huge", "{\"csr\":\"" + new string('A', 100_000) + "\",\"otp\":\"123456\"}", "csr|Fiscal:Zatca"),
+            ("compliance: otp missing", "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\"}", "otp"),
+            ("compliance: otp letters", "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\",\"otp\":\"abcdef\"}", "otp"),
+            ("compliance: otp Arabic-Indic digits", "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\",\"otp\":\"١٢٣٤٥٦\"}", "otp"),
+            ("compliance: otp a number", "{\"csr\":\"x\",\"otp\":123456}", "otp"),
+            ("compliance: well formed, ZATCA not configured", "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\\nMIIB\\n-----END CERTIFICATE REQUEST-----\",\"otp\":\"123456\"}", "Fiscal:Zatca"),
+            ("compliance: an array", "[]", "csr|JSON"),
+            ("compliance: malformed JSON", "{\"csr\":", "JSON"),
+            ("production: samples missing", "{}", "samples"),
+            ("production: samples null", "{\"samples\":null}", "samples"),
+            ("production: samples a string", "{\"samples\":\"x\"}", "samples"),
+            ("production: a null sample", "{\"samples\":[null]}", "samples"),
+            ("production: samples empty", "{\"samples\":[]}", "samples"),
+            ("production: a sample without fields", "{\"samples\":[{}]}", "samples|kind"),
+            ("production: a sample with null xml", "{\"samples\":[{\"kind\":\"simplified-invoice\",\"uuid\":\"0193a0c4-0000-7000-8000-000000000001\",\"invoiceHash\":\"aA==\",\"xml\":null},{\"kind\":\"simplified-credit-note\",\"uuid\":\"0193a0c4-0000-7000-8000-000000000002\",\"invoiceHash\":\"aA==\",\"xml\":null}]}", "xml|Fiscal:Zatca"),
+            ("production: an unknown kind", "{\"samples\":[{\"kind\":\"\\u0000\",\"uuid\":\"0193a0c4-0000-7000-8000-000000000001\",\"invoiceHash\":\"aA==\",\"xml\":\"<x/>\"}]}", "kind|samples"),
+            ("production: before compliance, ZATCA not configured", "{\"samples\":[{\"kind\":\"simplified-invoice\",\"uuid\":\"0193a0c4-0000-7000-8000-000000000001\",\"invoiceHash\":\"aA==\",\"xml\":\"<x/>\"},{\"kind\":\"simplified-credit-note\",\"uuid\":\"0193a0c4-0000-7000-8000-000000000002\",\"invoiceHash\":\"aA==\",\"xml\":\"<x/>\"}]}", "Fiscal:Zatca|compliance"),
+        })
+        {
+            var b = body;
+            var path = name.StartsWith("compliance", StringComparison.Ordinal) ? "/api/v1/fiscal/zatca/compliance" : "/api/v1/fiscal/zatca/production";
+            yield return new("fiscal", name, t => t.SignedAsync(HttpMethod.Post, path, Encoding.UTF8.GetBytes(b)), names);
+        }
     }
 }

@@ -47,7 +47,7 @@ public sealed class BadInputCorpusTests
     {
         "sale-fields" => 300,
         "auth" => 50,
-        "receipts" or "shift-close" => 40,
+        "receipts" or "shift-close" or "fiscal" => 40,
         _ => 5,
     };
 
