@@ -331,7 +331,7 @@ internal static partial class BadInputCorpus
     }
 
     /// <summary>A body whose length is not announced: sent with Transfer-Encoding: chunked.</summary>
-    private sealed class ChunkedContent(byte[] body) : HttpContent
+    internal sealed class ChunkedContent(byte[] body) : HttpContent
     {
         protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(body).AsTask();
 

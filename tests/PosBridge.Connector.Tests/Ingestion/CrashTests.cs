@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PosBridge.Connector.Cli;
 using PosBridge.Connector.Hosting;
+using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Connector.Tills;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Sync;
@@ -188,63 +187,19 @@ public sealed class CrashTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private Process Start(int port)
+    private Process Start(int port) => ServeProcess.Start(_directory, port, new Dictionary<string, string?>
     {
-        var connector = typeof(ConnectorApp).Assembly.Location;
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { connector, "serve", "--data", _directory, "--urls", $"http://127.0.0.1:{port}" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["PosBridge__Stores__CAI1__Currency"] = "EGP";
-        info.Environment["PosBridge__Stores__CAI1__TimeZone"] = "Africa/Cairo";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        ["PosBridge:Stores:CAI1:Currency"] = "EGP",
+        ["PosBridge:Stores:CAI1:TimeZone"] = "Africa/Cairo",
+    });
 
     /// <summary>The manager commands' settings, as the child's environment gives them to <c>serve</c>.</summary>
     private static void ConfigureStores(IServiceCollection services) =>
         services.Configure<PosBridge.Connector.Stores.StoreOptions>(o => o.Stores["CAI1"] = new PosBridge.Connector.Stores.StoreSettings { Currency = "EGP", TimeZone = "Africa/Cairo" });
 
-    private static void Kill(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
+    private static void Kill(Process process) => ServeProcess.Kill(process);
 
-        process.WaitForExit();
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http, Process server, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(server.HasExited, "the connector exited during start-up");
-            try
-            {
-                if ((await http.GetAsync("/health/ready", cancellationToken)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        throw new TimeoutException("the connector did not become ready in 60 s");
-    }
+    private static Task WaitReadyAsync(HttpClient http, Process server, CancellationToken cancellationToken) => ServeProcess.WaitReadyAsync(http, server, cancellationToken);
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, PairingResponse pairing, IEnumerable<Sale> sales, CancellationToken cancellationToken)
     {
@@ -262,10 +217,5 @@ public sealed class CrashTests : IDisposable
     private static StringContent JsonContent<T>(T value) =>
         new(JsonSerializer.Serialize(value, TerminalApi.Json), System.Text.Encoding.UTF8, "application/json");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ServeProcess.FreePort();
 }
