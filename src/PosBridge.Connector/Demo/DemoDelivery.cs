@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using PosBridge.Accounting.Setup;
 using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Hosting;
@@ -72,7 +73,9 @@ internal static class DemoDelivery
         using var exporter = ActivatorUtilities.CreateInstance<CloseOfDayExporter>(services, new FixedClock(tonight));
         var days = await exporter.RunAsync(cancellationToken).ConfigureAwait(false);
         var root = CloseOfDayFolder.Root(options);
-        foreach (var day in days.OrderBy(d => d.Ledger, StringComparer.Ordinal))
+        // Ledgers of other stores in the user's settings have nothing of the café's day to book.
+        var cafe = services.GetRequiredService<LedgerExports>().All.Where(l => l.StoreId == DemoShop.Store).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var day in days.Where(d => cafe.Contains(d.Ledger)).OrderBy(d => d.Ledger, StringComparer.Ordinal))
         {
             var folder = Path.Combine(root, day.Ledger);
             var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
