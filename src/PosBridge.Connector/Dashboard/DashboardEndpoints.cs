@@ -46,7 +46,13 @@ internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyLis
 {
     /// <summary>Business days a ledger could not write at close of day (a sale it cannot book leaves the whole day unwritten), with why.</summary>
     public IReadOnlyList<LedgerProblemView> LedgerProblems { get; init; } = [];
+
+    /// <summary>The configured stores, with the digits their Arabic screens use (<c>arabic</c> or <c>latin</c>).</summary>
+    public IReadOnlyList<StoreView> Stores { get; init; } = [];
 }
+
+/// <summary>A configured store as the dashboard shows it: its name, and the digits its amounts are written in in Arabic.</summary>
+internal sealed record StoreView(string Id, string Name, string Currency, string Digits);
 
 /// <summary>A close-of-day ledger day that was not written, and why: the run tries it again until it is.</summary>
 internal sealed record LedgerProblemView(string Ledger, DateOnly Day, string Reason);
@@ -317,7 +323,8 @@ internal static class DashboardEndpoints
                 .Select(r => new ReceiptProblemView(r.RequestId, r.StoreId, r.TillId, r.SaleNumber, r.Channel, MaskRecipient(r.Channel, r.Recipient), r.State, r.Attempts, r.LastError, r.ReceivedAt, r.ExpiresAt > now))
                 .ToList();
             var ledgerProblems = services.GetService<Ledgers.CloseOfDayExporter>()?.Stuck.Select(d => new LedgerProblemView(d.Ledger, d.Day, d.Error!)).ToList() ?? [];
-            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts) { LedgerProblems = ledgerProblems });
+            var stores = services.GetRequiredService<Stores.StoreDirectory>().All.Select(s => new StoreView(s.Id, s.Name, s.Currency.Code, s.Digits)).ToList();
+            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts) { LedgerProblems = ledgerProblems, Stores = stores });
         }
 
         public async Task<IResult> CreatePairingCodeAsync(HttpContext http, CancellationToken cancellationToken)

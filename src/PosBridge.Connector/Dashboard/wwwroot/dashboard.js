@@ -14,7 +14,7 @@
       zTitle: 'Recent Z reports', shift: 'Shift', closedAt: 'Closed', expected: 'Expected cash', counted: 'Counted', difference: 'Difference',
       backOffices: 'Back offices', noZ: 'No shift has been closed yet.', z_closed: 'session closed', z_nothing: 'no session', z_retry: 'retrying', z_dead: 'failed', z_waiting: 'waiting for sales',
       store: 'Store', till: 'Till', name: 'Name', state: 'Status', lastUpload: 'Last upload', lastContact: 'Last contact',
-      ledgerTitle: 'Ledger files', ledger: 'Ledger', file: 'File', size: 'Size', written: 'Written',
+      ledgerTitle: 'Ledger files', ledger: 'Ledger', file: 'File', size: 'Size', written: 'Written', kb: '{0} KB',
       ledgerProblemTitle: 'Ledger days not written', day: 'Day', reason: 'Reason',
       ledgerProblemHelp: 'The close-of-day run writes a day whole or not at all: these days have sales it could not book. Fix the cause; the next run writes the day.',
       noLedgerFiles: 'No ledger file has been written yet: the close-of-day run writes each day once it has closed.',
@@ -44,10 +44,10 @@
       title: 'لوحة PosBridge', logout: 'تسجيل الخروج', signIn: 'تسجيل الدخول', password: 'كلمة مرور اللوحة', signInButton: 'دخول',
       adapters: 'الأنظمة الخلفية', noAdapters: 'لا توجد أنظمة مفعّلة: تبقى المبيعات في صندوق الوارد حتى يُفعَّل أحدها.',
       tills: 'نقاط البيع', noTills: 'لا توجد نقاط بيع بعد: أنشئ رمز إقران أدناه.',
-      zTitle: 'أحدث تقارير Z', shift: 'الوردية', closedAt: 'الإغلاق', expected: 'النقد المتوقع', counted: 'المعدود', difference: 'الفرق',
+      zTitle: 'أحدث تقارير إغلاق الورديات', shift: 'الوردية', closedAt: 'الإغلاق', expected: 'النقد المتوقع', counted: 'المعدود', difference: 'الفرق',
       backOffices: 'الأنظمة الخلفية', noZ: 'لم تُغلق أي وردية بعد.', z_closed: 'أُغلقت الجلسة', z_nothing: 'لا جلسة', z_retry: 'إعادة المحاولة', z_dead: 'فشل', z_waiting: 'بانتظار المبيعات',
       store: 'المتجر', till: 'نقطة البيع', name: 'الاسم', state: 'الحالة', lastUpload: 'آخر رفع', lastContact: 'آخر اتصال',
-      ledgerTitle: 'ملفات الدفاتر', ledger: 'الدفتر', file: 'الملف', size: 'الحجم', written: 'كُتب',
+      ledgerTitle: 'ملفات الدفاتر', ledger: 'الدفتر', file: 'الملف', size: 'الحجم', written: 'كُتب', kb: '{0} ك.ب',
       ledgerProblemTitle: 'أيام لم تُكتب في الدفاتر', day: 'اليوم', reason: 'السبب',
       ledgerProblemHelp: 'يكتب إغلاق اليوم اليوم كاملًا أو لا يكتبه: في هذه الأيام مبيعات تعذّر قيدها. أصلح السبب وسيكتب التشغيل التالي اليوم.',
       noLedgerFiles: 'لم يُكتب أي ملف بعد: يكتب إغلاق اليوم ملفات كل يوم بعد انتهائه.',
@@ -57,10 +57,10 @@
       lastSuccess: 'آخر نجاح', nextAttempt: 'المحاولة التالية', nextRun: 'الدورة التالية', lastError: 'آخر خطأ',
       retry: 'إعادة محاولة المرفوضة', healthy: 'سليم', backlog: 'يلحق بالمتأخر', failing: 'متعطل', attention: 'يحتاج متابعة', off: 'متوقف',
       deadTitle: 'مبيعات رفضها النظام الخلفي', attempts: 'المحاولات: {0}', dueNow: 'مستحقة الآن', noReason: 'بدون سبب',
-      state_paired: 'مقترنة', state_revoked: 'ملغاة', state_waiting: 'بانتظار الإقران',
-      revoke: 'إلغاء', confirmRevoke: 'تأكيد الإلغاء', never: 'أبداً', updated: 'حُدّث {0}',
+      state_paired: 'مقترنة', state_revoked: 'مُبطَلة', state_waiting: 'بانتظار الإقران',
+      revoke: 'إبطال', confirmRevoke: 'تأكيد الإبطال', never: 'أبداً', updated: 'حُدّث {0}',
       retried: 'أُعيدت {0} عمليات مرفوضة إلى طابور {1}؛ تأخذها دورة التسليم التالية.',
-      revoked: 'أُلغيت نقطة البيع {0}: يُرفض طلبها التالي. المبيعات المستلمة محفوظة وتُسلَّم.',
+      revoked: 'أُبطلت نقطة البيع {0}: يُرفض طلبها التالي. المبيعات المستلمة محفوظة وتُسلَّم.',
       receiptTitle: 'إيصالات لم تُرسل', receiptHelp: 'رسائل بريد ونصية طلبها العميل وفشلت، أو ربما لم تُرسل لأن الموصل توقف أثناء الإرسال.',
       sale: 'البيع', to: 'إلى', r_dead: 'فشلت', r_uncertain: 'ربما لم تُرسل', r_expired: 'انتهى الرابط', resend: 'إرسال مجدداً',
       ch_email: 'بريد', ch_sms: 'رسالة نصية', resent: 'أُعيد إيصال {0} إلى الطابور؛ يُرسل في دورة الإرسال التالية.',
@@ -83,23 +83,39 @@
 
   const $ = (test) => document.querySelector(`[data-test="${test}"]`);
   const t = (key, ...args) => (text[lang][key] ?? text.en[key] ?? key).replace(/\{(\d)\}/g, (_, i) => args[Number(i)]);
-  const locale = () => (lang === 'ar' ? 'ar-EG' : 'en-GB');
+  // Arabic in each store's digits (PosBridge:Stores:<id>:Digits): Arabic-Indic unless the store says latin. Figures
+  // that belong to no one store use Latin digits only when every store does.
+  const digitsOf = (storeId) => {
+    const stores = overview?.stores ?? [];
+    const store = stores.find((s) => s.id === storeId);
+    if (store) return store.digits;
+    return stores.length > 0 && stores.every((s) => s.digits === 'latin') ? 'latin' : 'arabic';
+  };
+  const locale = (storeId) => (lang === 'ar' ? (digitsOf(storeId) === 'latin' ? 'ar-EG-u-nu-latn' : 'ar-EG-u-nu-arab') : 'en-GB');
   const num = (n) => new Intl.NumberFormat(locale()).format(n);
+  // An amount in its store's currency and digits: "EGP 1,250.00" in English, "١٬٢٥٠٫٠٠ ج.م.‏" in Arabic.
+  const money = (storeId, currency, value) => {
+    try {
+      return new Intl.NumberFormat(locale(storeId), { style: 'currency', currency }).format(Number(value));
+    } catch {
+      return `${currency} ${new Intl.NumberFormat(locale(storeId)).format(Number(value))}`;
+    }
+  };
 
-  function when(iso) {
+  function when(iso, storeId) {
     if (!iso) return t('never');
     const at = new Date(iso);
     // Against the connector's clock, not this computer's, which may be off.
     const now = overview ? new Date(overview.generatedAt).getTime() + (Date.now() - fetchedAt) : Date.now();
     const seconds = Math.round((at.getTime() - now) / 1000);
-    const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+    const rtf = new Intl.RelativeTimeFormat(locale(storeId), { numeric: 'auto' });
     const abs = Math.abs(seconds);
     if (abs < 60) return rtf.format(seconds, 'second');
     if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
     if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
     return rtf.format(Math.round(seconds / 86400), 'day');
   }
-  const full = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '');
+  const full = (iso, storeId) => (iso ? new Intl.DateTimeFormat(locale(storeId), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '');
 
   function el(tag, attrs = {}, ...children) {
     const node = document.createElement(tag);
@@ -228,24 +244,24 @@
       el('td', { class: 'id' }, el('bdi', {}, till.id)),
       el('td', {}, el('bdi', {}, till.name)),
       el('td', { class: `state-${till.state}`, 'data-test': 'till-state', 'data-state': till.state }, t('state_' + till.state)),
-      el('td', { title: full(till.lastUploadAt) }, when(till.lastUploadAt)),
-      el('td', { title: full(till.lastContactAt) }, when(till.lastContactAt)),
+      el('td', { title: full(till.lastUploadAt, till.storeId) }, when(till.lastUploadAt, till.storeId)),
+      el('td', { title: full(till.lastContactAt, till.storeId) }, when(till.lastContactAt, till.storeId)),
       el('td', { class: 'actions' }, till.state === 'revoked' ? '—'
         : el('button', { type: 'button', class: 'danger', 'data-test': 'revoke', onclick: (e) => revoke(till.id, e.currentTarget) }, t('revoke'))));
   }
 
   function renderClose(c) {
-    const money = (v) => el('bdi', { dir: 'ltr' }, `${c.currency} ${Number(v).toFixed(2)}`);
+    const amount = (v) => el('bdi', {}, money(c.storeId, c.currency, v));
     const states = Object.entries(c.adapters);
     return el('tr', { 'data-test': 'shift-close', 'data-shift': c.shiftId },
       el('td', { class: 'id' }, el('bdi', {}, `${c.storeId}/${c.tillId}`)),
       el('td', { class: 'id' }, el('bdi', {}, c.shiftId)),
-      el('td', { title: full(c.closedAt) }, when(c.closedAt)),
-      el('td', {}, money(c.expectedCash)),
-      el('td', {}, money(c.countedCash)),
-      el('td', { class: c.difference < 0 ? 'state-revoked' : '', 'data-test': 'z-difference' }, money(c.difference)),
+      el('td', { title: full(c.closedAt, c.storeId) }, when(c.closedAt, c.storeId)),
+      el('td', { 'data-test': 'z-expected' }, amount(c.expectedCash)),
+      el('td', { 'data-test': 'z-counted' }, amount(c.countedCash)),
+      el('td', { class: c.difference < 0 ? 'state-revoked' : '', 'data-test': 'z-difference' }, amount(c.difference)),
       el('td', { 'data-test': 'z-adapters' }, states.length === 0 ? t('z_waiting')
-        : states.map(([name, state]) => `${name}: ${t('z_' + state)}`).join(' · ')));
+        : states.flatMap(([name, state], i) => [i > 0 ? ' · ' : null, el('bdi', { dir: 'ltr' }, name), `: ${t('z_' + state)}`])));
   }
 
   function renderReceiptProblem(r) {
@@ -264,7 +280,7 @@
     return el('tr', { 'data-test': 'ledger-file', 'data-file': f.name },
       el('td', { class: 'id' }, el('bdi', {}, f.ledger)),
       el('td', { class: 'id' }, el('a', { href, download: f.name, 'data-test': 'ledger-download' }, el('bdi', { dir: 'ltr' }, f.name))),
-      el('td', {}, `${num(Math.ceil(f.bytes / 1024))} KB`),
+      el('td', {}, t('kb', num(Math.ceil(f.bytes / 1024)))),
       el('td', { title: full(f.writtenAt) }, when(f.writtenAt)));
   }
 
@@ -273,6 +289,14 @@
       el('td', { class: 'id' }, el('bdi', {}, p.ledger)),
       el('td', {}, el('bdi', { dir: 'ltr' }, p.day)),
       el('td', {}, el('bdi', {}, p.reason)));
+  }
+
+  // On a phone each row becomes a card (dashboard.css): every cell carries its column's name to show above it.
+  function label(table) {
+    const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((td, i) => { if (names[i]) td.dataset.label = names[i]; else delete td.dataset.label; });
+    }
   }
 
   function render() {
@@ -293,6 +317,7 @@
     $('no-tills').hidden = overview.tills.length > 0;
     $('shift-closes').querySelector('tbody').replaceChildren(...overview.shiftCloses.map(renderClose));
     $('no-shift-closes').hidden = overview.shiftCloses.length > 0;
+    for (const table of document.querySelectorAll('.table-wrap table')) label(table);
     $('updated').textContent = t('updated', new Intl.DateTimeFormat(locale(), { timeStyle: 'medium' }).format(new Date(overview.generatedAt)));
   }
 
