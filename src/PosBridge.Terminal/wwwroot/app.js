@@ -15,7 +15,7 @@ const T = {
     xReport: 'X report (running)', cashIn: 'Cash in', cashOut: 'Cash out (manager)', clearSale: 'Clear this sale', closeShift: 'Close shift',
     reason: 'Reason', countedCash: 'Cash counted in the drawer', login: 'Till PIN', online: 'Online', offline: 'Offline',
     waiting: 'waiting', notPaired: 'not paired', cash: 'Cash', card: 'Card', wallet: 'Wallet', qr: 'QR / transfer', charge: 'Charge',
-    chargeCard: 'Charge card', chargeWallet: 'Charge wallet', needsNetwork: 'Offline', exact: 'Exact', shift: 'Shift', all: 'All',
+    chargeCard: 'Charge card', chargeWallet: 'Charge wallet', needsNetwork: 'Provider offline', exact: 'Exact', shift: 'Shift', all: 'All',
     results: 'Results for', noResults: 'Nothing found for', paidBy: 'Paid', zReport: 'Z report — shift closed', xTitle: 'X report — shift running',
     sales: 'Sales', refunds: 'Refunds', discounts: 'Discounts', taxes: 'Taxes', payments: 'Payments by method', drawer: 'Drawer',
     float: 'Opening float', cashSales: 'Cash from sales', expected: 'Expected cash', counted: 'Counted', difference: 'Difference',
@@ -75,7 +75,7 @@ const T = {
     xReport: 'تقرير X (جاري)', cashIn: 'إيداع نقدي', cashOut: 'سحب نقدي (مدير)', clearSale: 'إلغاء هذا البيع', closeShift: 'إغلاق الوردية',
     reason: 'السبب', countedCash: 'النقدية المعدودة في الدرج', login: 'رمز نقطة البيع', online: 'متصل', offline: 'غير متصل',
     waiting: 'بانتظار الرفع', notPaired: 'غير مقترن', cash: 'نقدي', card: 'بطاقة', wallet: 'محفظة', qr: 'QR', charge: 'خصم',
-    chargeCard: 'الدفع بالبطاقة', chargeWallet: 'الدفع بالمحفظة', needsNetwork: 'غير متصل', exact: 'المبلغ بالضبط', shift: 'وردية', all: 'الكل',
+    chargeCard: 'الدفع بالبطاقة', chargeWallet: 'الدفع بالمحفظة', needsNetwork: 'مزود الدفع غير متاح', exact: 'المبلغ بالضبط', shift: 'وردية', all: 'الكل',
     results: 'نتائج البحث عن', noResults: 'لا نتائج لـ', paidBy: 'مدفوع', zReport: 'تقرير Z — أُغلقت الوردية', xTitle: 'تقرير X — الوردية جارية',
     sales: 'المبيعات', refunds: 'المرتجعات', discounts: 'الخصومات', taxes: 'الضرائب', payments: 'المدفوعات حسب الطريقة', drawer: 'الدرج',
     float: 'عهدة الافتتاح', cashSales: 'نقدية المبيعات', expected: 'النقدية المتوقعة', counted: 'المعدود', difference: 'الفرق',
@@ -308,7 +308,8 @@ function renderSync(sync) {
     const age = secs < 120 ? `${num(secs)} ${t('seconds')}` : `${num(Math.floor(secs / 60))} ${t('minutes')}`;
     warn.textContent = L().warnOld(num(sync.pending), age);
   }
-  if (S) for (const m of S.methods) if (m.kind === 'card' || m.kind === 'wallet' || m.kind === 'qr') m.available = sync.online;
+  // Card, wallet and QR follow the payment provider's reachability, which has its own network: not the connector's.
+  if (S) for (const m of S.methods) if (m.kind === 'card' || m.kind === 'wallet' || m.kind === 'qr') m.available = sync.payments !== false;
   if ($('payDlg').open) renderMethods();
 }
 
