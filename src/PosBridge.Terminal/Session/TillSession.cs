@@ -89,6 +89,7 @@ public sealed class TillSession : IDisposable
     private Sale? _last;
     private HttpClient? _http;
     private SaleUploader? _uploader;
+    private ConnectorClient? _client;
     private CatalogPuller? _puller;
 
     public TillSession(TillDatabase database, TillOptions options, ScreenOptions settings, IPaymentTerminal terminal, INfcReader nfc, TimeProvider timeProvider, ILoggerFactory loggers, TextWriter output)
@@ -109,7 +110,8 @@ public sealed class TillSession : IDisposable
         _loggers = loggers;
         _out = output;
         _catalog = new CatalogStore(database, options);
-        _sales = new SaleStore(database, options, timeProvider);
+        // The same fiscal chain as the screen's till: a Saudi sale is signed, an Egyptian one chained, in the sale's own transaction.
+        _sales = new SaleStore(database, options, timeProvider, new Fiscal.FiscalChain(database, options, options.Fiscal, timeProvider));
         _shifts = new ShiftStore(database, options, timeProvider);
         _outbox = new Outbox(database, timeProvider);
         _staff = TillHost.ManagersFromSettings(new StaffStore(database), database, settings);
@@ -1131,7 +1133,7 @@ public sealed class TillSession : IDisposable
         }
 
         sale ??= _last ?? throw new SessionUsageException($"No sale was made in this session yet. Type: {usage}");
-        var receipt = Receipt.From(sale, _options.Receipt);
+        var receipt = Receipt.From(sale, _options.Receipt, Fiscal.FiscalChain.StoredQr(_database, sale.Id));
         if (escPosFile is null)
         {
             await _out.WriteAsync(ReceiptRenderer.RenderText(receipt, columns)).ConfigureAwait(false);
@@ -1259,6 +1261,18 @@ public sealed class TillSession : IDisposable
             return await RefuseAsync($"The connector at {url} did not answer; the sales stay on the till and go at the next sync.").ConfigureAwait(false);
         }
 
+        // Fiscal documents (ZATCA invoices, ETA receipts) after their sales, as the screen's sync loop sends them.
+        var fiscal = await new Fiscal.FiscalUploader(_database, _timeProvider).UploadPendingAsync(_client!, _uploader!.Credentials!, cancellationToken).ConfigureAwait(false);
+        if (fiscal.Sent + fiscal.Refused > 0)
+        {
+            Write(string.Create(CultureInfo.InvariantCulture, $"Fiscal documents: sent {fiscal.Sent}, refused {fiscal.Refused}."));
+        }
+
+        if (fiscal.ConnectorUnavailable)
+        {
+            return await RefuseAsync($"The connector at {url} stopped answering while the fiscal documents went; they stay on the till and go at the next sync.").ConfigureAwait(false);
+        }
+
         // The sales went first; now what the back office changed since the last pull.
         var pulled = await _puller!.PullAsync(_uploader!.Credentials!, cancellationToken).ConfigureAwait(false);
         if (pulled.ConnectorUnavailable)
@@ -1323,6 +1337,7 @@ public sealed class TillSession : IDisposable
         _http?.Dispose();
         _http = new HttpClient { BaseAddress = connector, Timeout = TimeSpan.FromSeconds(15) };
         var client = new ConnectorClient(_http, _timeProvider);
+        _client = client;
         _uploader = new SaleUploader(_database, _outbox, client, _timeProvider, _loggers.CreateLogger<SaleUploader>());
         _puller = new CatalogPuller(_database, _options, client, _timeProvider, _loggers.CreateLogger<CatalogPuller>());
         return _uploader;
