@@ -38,6 +38,10 @@ public sealed class DashboardPhoneBrowserTests
                 ["PosBridge:Stores:CAI1-DOWNTOWN:Name"] = "القاهرة — وسط البلد",
                 ["PosBridge:Stores:CAI1-DOWNTOWN:Currency"] = "EGP",
                 ["PosBridge:Stores:CAI1-DOWNTOWN:TimeZone"] = "Africa/Cairo",
+                ["PosBridge:Stores:CAI1-DOWNTOWN:Catalog:Source"] = "File",
+                ["PosBridge:Stores:CAI1-DOWNTOWN:Catalog:Taxes:0:Id"] = "vat14",
+                ["PosBridge:Stores:CAI1-DOWNTOWN:Catalog:Taxes:0:Name"] = "VAT 14%",
+                ["PosBridge:Stores:CAI1-DOWNTOWN:Catalog:Taxes:0:Percent"] = "14",
                 ["PosBridge:Stores:RUH1-OLAYA:Name"] = "الرياض — العليا",
                 ["PosBridge:Stores:RUH1-OLAYA:Currency"] = "SAR",
                 ["PosBridge:Stores:RUH1-OLAYA:TimeZone"] = "Asia/Riyadh",
@@ -118,6 +122,24 @@ public sealed class DashboardPhoneBrowserTests
             Assert.True(Width(browser) <= PhoneWidth, $"the English page is {Width(browser)} px wide on a {PhoneWidth} px phone");
             Assert.Contains("1,250.50", ZText(browser, "0007"), StringComparison.Ordinal);
             FullPageShot(browser, Path.Combine(shots, "02-board-en.png"));
+
+            // The product file uploaded from the phone: a bad one lists each problem by row and column and imports
+            // nothing; the corrected one is published.
+            var bad = Path.Combine(directory, "products.csv");
+            await File.WriteAllTextAsync(bad, "name_ar,name_en,sku,barcode,price,tax,category,unit,weighed,stock\r\nقهوة,Coffee,HOT-1,,35.50,vat14,,,no,\r\nكوب,Cup,HOT-1,,12.345,vat15,,,maybe,-3\r\n", ct);
+            Browser.Until(() => browser.Find("product-file-section").Displayed, "the product file card");
+            browser.Type("product-file-input", bad);
+            browser.Click("product-file-btn");
+            Browser.Until(() => browser.All("product-file-problem").Count >= 5, "the file's problems");
+            Assert.Contains("nothing was imported", browser.Find("message").Text, StringComparison.Ordinal);
+            Assert.Empty(await app.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>().ProductsAsync(ct));
+            FullPageShot(browser, Path.Combine(shots, "03-product-file-problems-en.png"));
+            await File.WriteAllTextAsync(bad, "name_ar,name_en,sku,barcode,price,tax,category,unit,weighed,stock\r\nقهوة,Coffee,HOT-1,,35.50,vat14,,,no,\r\nكوب,Cup,CUP-1,,12.00,vat14,,,no,30\r\n", ct);
+            browser.Type("product-file-input", bad);
+            browser.Click("product-file-btn");
+            Browser.Until(() => browser.Find("message").Text.Contains("2 products", StringComparison.Ordinal), "the file published");
+            Assert.False(browser.Find("product-file-problems-wrap").Displayed);
+            Assert.Equal(2, (await app.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>().ProductsAsync(ct)).Count);
         }
         finally
         {

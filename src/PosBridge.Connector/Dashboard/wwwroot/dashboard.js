@@ -18,6 +18,10 @@
       ledgerProblemTitle: 'Ledger days not written', day: 'Day', reason: 'Reason',
       ledgerProblemHelp: 'The close-of-day run writes a day whole or not at all: these days have sales it could not book. Fix the cause; the next run writes the day.',
       noLedgerFiles: 'No ledger file has been written yet: the close-of-day run writes each day once it has closed.',
+      productFileTitle: 'Product file', upload: 'Upload and publish', row: 'Row', column: 'Column', problem: 'Problem',
+      productFileHelp: "Upload the store's products as CSV or XLSX. Every row is checked first: with any problem nothing is imported, and each one is listed by row and column.",
+      imported: 'Store {0}: {1} products and {2} stock levels published; {3} taken off sale. Tills get them at their next catalog pull.',
+      notImported: '{0} problem(s) in the file; nothing was imported. Fix them and upload it again.', wholeRow: '—',
       pairTitle: 'Pair a till', createCode: 'Create pairing code', codeFor: 'Pairing code for',
       expires: 'Type it on the till before {0}. It works once.',
       waiting: 'Waiting', oldest: 'Oldest waiting', delivered: 'Delivered', deadLetters: 'Dead letters',
@@ -51,6 +55,10 @@
       ledgerProblemTitle: 'أيام لم تُكتب في الدفاتر', day: 'اليوم', reason: 'السبب',
       ledgerProblemHelp: 'يكتب إغلاق اليوم اليوم كاملًا أو لا يكتبه: في هذه الأيام مبيعات تعذّر قيدها. أصلح السبب وسيكتب التشغيل التالي اليوم.',
       noLedgerFiles: 'لم يُكتب أي ملف بعد: يكتب إغلاق اليوم ملفات كل يوم بعد انتهائه.',
+      productFileTitle: 'ملف المنتجات', upload: 'رفع ونشر', row: 'الصف', column: 'العمود', problem: 'المشكلة',
+      productFileHelp: 'ارفع ملف منتجات المتجر (جدول بيانات إكسل أو ملف قيم مفصولة بفواصل). يُفحص كل صف أولًا: إن وُجدت أي مشكلة لا يُستورد شيء، وتُذكر كل مشكلة بصفها وعمودها.',
+      imported: 'المتجر {0}: نُشر {1} منتج و{2} رصيد مخزون؛ وأُوقف بيع {3}. تصل إلى نقاط البيع عند سحب الكتالوج التالي.',
+      notImported: '{0} مشكلة في الملف؛ لم يُستورد شيء. أصلحها وارفع الملف مجددًا.', wholeRow: '—',
       pairTitle: 'إقران نقطة بيع', createCode: 'إنشاء رمز إقران', codeFor: 'رمز الإقران لـ',
       expires: 'اكتبه على نقطة البيع قبل {0}. يعمل مرة واحدة.',
       waiting: 'بالانتظار', oldest: 'أقدم عملية بالانتظار', delivered: 'تم التسليم', deadLetters: 'مرفوضة',
@@ -317,6 +325,12 @@
     $('no-tills').hidden = overview.tills.length > 0;
     $('shift-closes').querySelector('tbody').replaceChildren(...overview.shiftCloses.map(renderClose));
     $('no-shift-closes').hidden = overview.shiftCloses.length > 0;
+    const fileStores = overview.productFileStores ?? [];
+    $('product-file-section').hidden = fileStores.length === 0;
+    const select = $('product-file-store');
+    if ([...select.options].map((o) => o.value).join() !== fileStores.join()) {
+      select.replaceChildren(...fileStores.map((id) => el('option', { value: id }, id)));
+    }
     for (const table of document.querySelectorAll('.table-wrap table')) label(table);
     $('updated').textContent = t('updated', new Intl.DateTimeFormat(locale(), { timeStyle: 'medium' }).format(new Date(overview.generatedAt)));
   }
@@ -361,6 +375,41 @@
     });
   }
 
+  // The file's bytes as the body (no multipart to parse), with the session's anti-forgery token like every action.
+  const uploadProductFile = () => act(async () => {
+    const store = $('product-file-store').value;
+    const file = $('product-file-input').files[0];
+    if (!store || !file) return;
+    $('product-file-problems-wrap').hidden = true;
+    let response;
+    try {
+      response = await fetch(`${API}/catalog/${encodeURIComponent(store)}/product-file?name=${encodeURIComponent(file.name)}`, {
+        method: 'POST', credentials: 'same-origin', body: file,
+        headers: { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream', [CSRF_HEADER]: csrf },
+      });
+    } catch {
+      throw new Error(t('p:network'));
+    }
+    const data = await response.json().catch(() => ({}));
+    if (response.ok) {
+      sayKey('imported', store, num(data.products), num(data.stockLevels), num(data.removed));
+      $('product-file-form').reset();
+      return;
+    }
+    if (response.status === 401) showLogin();
+    if (Array.isArray(data.problems)) {
+      $('product-file-problems').querySelector('tbody').replaceChildren(...data.problems.map((p) => el('tr', { 'data-test': 'product-file-problem' },
+        el('td', {}, p.row > 0 ? num(p.row) : t('wholeRow')),
+        el('td', { class: 'id' }, el('bdi', { dir: 'ltr' }, p.column || t('wholeRow'))),
+        el('td', {}, el('bdi', { dir: 'auto' }, p.message)))));
+      label($('product-file-problems'));
+      $('product-file-problems-wrap').hidden = false;
+      say(t('notImported', num(data.problems.length)));
+      return;
+    }
+    throw new Error(data.detail || data.title || `HTTP ${response.status}`);
+  });
+
   function setLanguage(next) {
     lang = next === 'ar' ? 'ar' : 'en';
     localStorage.setItem('posbridge-dashboard-lang', lang);
@@ -389,6 +438,7 @@
         await showBoard();
       }).then(() => { if (!csrf) $('password').focus(); });
     });
+    $('product-file-form').addEventListener('submit', (e) => { e.preventDefault(); uploadProductFile(); });
     $('pair-form').addEventListener('submit', (e) => {
       e.preventDefault();
       act(async () => {
