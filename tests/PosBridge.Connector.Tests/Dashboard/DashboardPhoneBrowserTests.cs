@@ -70,7 +70,7 @@ public sealed class DashboardPhoneBrowserTests
             browser.Click("login-btn");
             Browser.Until(() => browser.Find("board").Displayed && browser.All("till-row").Count == 2 && browser.All("shift-close").Count == 2, "the tills and Z reports");
             Browser.Until(() => browser.All("receipt-problem").Count == 1 && browser.All("ledger-file").Count == 1, "the receipt and the ledger file");
-            var shots = Path.Combine(TestResultsDirectory(), "dashboard-phone");
+            var shots = Path.Combine(DashboardBrowserTests.TestResultsDirectory(), "dashboard-phone");
             Directory.CreateDirectory(shots);
             FullPageShot(browser, Path.Combine(shots, "01-board-ar.png"));
 
@@ -194,23 +194,5 @@ public sealed class DashboardPhoneBrowserTests
         browser.Viewport(PhoneWidth, Math.Min(height, 4000));
         browser.Screenshot(path);
         browser.Viewport(PhoneWidth, 740);
-    }
-
-    private static string TestResultsDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("POSBRIDGE_SCREENS_DIR") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "PosBridge.Connector.Tests.csproj")))
-            {
-                return Path.Combine(directory.FullName, "TestResults");
-            }
-        }
-
-        return Path.Combine(AppContext.BaseDirectory, "TestResults");
     }
 }
