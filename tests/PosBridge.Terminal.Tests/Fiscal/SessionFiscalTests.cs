@@ -62,6 +62,66 @@ public sealed class SessionFiscalTests
         Assert.Equal(2, saudi.Till.Database.Scalar<int>("SELECT COUNT(*) FROM FiscalDocuments WHERE State = 1"));
     }
 
+    [Fact]
+    public async Task ZatcaOnboard_FromTheCommandLine_OnboardsThenTheTillSellsAndSaysSo()
+    {
+        using var saudi = new SaudiTill(onboarded: false);
+        using var connector = new ZatcaConnectorSideTests.FakeConnector();
+        PairWithoutConnector(saudi);
+        var output = new StringWriter();
+        using var session = new PosBridge.Terminal.Session.TillSession(saudi.Till.Database, saudi.Till.Options, Settings(), saudi.Till.Terminal, new PosBridge.Terminal.Nfc.UnavailableNfcReader(), saudi.Till.Clock, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, output)
+        {
+            ConnectorHandler = connector,
+        };
+
+        var exit = await session.RunAsync(new StringReader("zatca\nzatca onboard 123345\nopen 500\nsell DAT-1\npay cash 100\nzatca\n"), interactive: false, Token);
+
+        var text = output.ToString();
+        Assert.True(exit == 0, text);
+        Assert.Contains("ZATCA: not onboarded, so sales are refused", text, StringComparison.Ordinal);
+        Assert.Contains("This till is onboarded with ZATCA", text, StringComparison.Ordinal);
+        Assert.Equal("123345", connector.Otp);
+        Assert.Contains("ZATCA: onboarded (EGS 1-", text, StringComparison.Ordinal);
+        Assert.Contains("ZATCA invoices: 1 issued, 1 waiting to go to the connector.", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, "zatca onboard 12a45", "digits only")]
+    [InlineData(true, "zatca onboard", "Missing the OTP from the Fatoora portal")]
+    [InlineData(true, "zatca renew", "'renew' is not understood here. Type: zatca | zatca onboard OTP")]
+    [InlineData(false, "zatca onboard 123345", "not paired with a connector")]
+    public async Task ZatcaOnboard_Refused_SaysWhatToDoAndCallsNothing(bool paired, string line, string expected)
+    {
+        using var saudi = new SaudiTill(onboarded: false);
+        using var connector = new ZatcaConnectorSideTests.FakeConnector();
+        if (paired)
+        {
+            PairWithoutConnector(saudi);
+        }
+
+        var output = new StringWriter();
+        using var session = new PosBridge.Terminal.Session.TillSession(saudi.Till.Database, saudi.Till.Options, Settings(), saudi.Till.Terminal, new PosBridge.Terminal.Nfc.UnavailableNfcReader(), saudi.Till.Clock, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, output)
+        {
+            ConnectorHandler = connector,
+        };
+
+        Assert.Equal(PosBridge.Terminal.Session.CommandOutcome.Refused, await session.ExecuteAsync(line, Token));
+
+        Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, connector.Calls);
+        Assert.Equal(0, saudi.Till.Database.Scalar<int>("SELECT COUNT(*) FROM FiscalKeys WHERE ProductionCertificate IS NOT NULL"));
+    }
+
+    private static PosBridge.Terminal.Screen.ScreenOptions Settings() => new() { CashierId = "c1", CashierName = "Mona" };
+
+    /// <summary>What pairing leaves on the till: the connector's address and this till's credentials.</summary>
+    private static void PairWithoutConnector(SaudiTill saudi)
+    {
+        saudi.Till.Database.SetSetting("sync.connectorUrl", "http://connector.test/");
+        saudi.Till.Database.SetSetting("sync.credentials", System.Text.Json.JsonSerializer.Serialize(
+            new PosBridge.Terminal.Sync.TillCredentials("RUH-OLAYA-0001", "T01", "credential", Convert.ToBase64String(new byte[32]), TimeSpan.Zero), PosBridge.Terminal.Sync.ConnectorClient.Json));
+    }
+
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
 
     [Fact]
