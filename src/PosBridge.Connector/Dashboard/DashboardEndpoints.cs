@@ -46,7 +46,16 @@ internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyLis
 {
     /// <summary>Business days a ledger could not write at close of day (a sale it cannot book leaves the whole day unwritten), with why.</summary>
     public IReadOnlyList<LedgerProblemView> LedgerProblems { get; init; } = [];
+
+    /// <summary>The stores whose catalog is a product file the manager may upload here.</summary>
+    public IReadOnlyList<string> ProductFileStores { get; init; } = [];
+
+    /// <summary>The configured stores, with the digits their Arabic screens use (<c>arabic</c> or <c>latin</c>).</summary>
+    public IReadOnlyList<StoreView> Stores { get; init; } = [];
 }
+
+/// <summary>A configured store as the dashboard shows it: its name, and the digits its amounts are written in in Arabic.</summary>
+internal sealed record StoreView(string Id, string Name, string Currency, string Digits);
 
 /// <summary>A close-of-day ledger day that was not written, and why: the run tries it again until it is.</summary>
 internal sealed record LedgerProblemView(string Ledger, DateOnly Day, string Reason);
@@ -125,6 +134,7 @@ internal static class DashboardEndpoints
         signedIn.MapPost("/receipts/{requestId}/resend", api.ResendReceiptAsync);
         signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
         signedIn.MapGet("/fiscal", Fiscal.FiscalDashboard.ListAsync);
+        signedIn.MapPost("/catalog/{storeId}/product-file", api.UploadProductFileAsync);
         return app;
     }
 
@@ -204,6 +214,7 @@ internal static class DashboardEndpoints
         private readonly TimeProvider _time = services.GetRequiredService<TimeProvider>();
         private readonly ITillStore _tills = services.GetRequiredService<ITillStore>();
         private readonly IDeliveryStore _deliveries = services.GetRequiredService<IDeliveryStore>();
+        private readonly ProductFileUpload _productFiles = new(services.GetRequiredService<Catalog.CatalogImport>());
         private readonly LedgerDownloads _downloads = new(
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value,
             services.GetService<Accounting.Setup.LedgerExports>());
@@ -317,7 +328,13 @@ internal static class DashboardEndpoints
                 .Select(r => new ReceiptProblemView(r.RequestId, r.StoreId, r.TillId, r.SaleNumber, r.Channel, MaskRecipient(r.Channel, r.Recipient), r.State, r.Attempts, r.LastError, r.ReceivedAt, r.ExpiresAt > now))
                 .ToList();
             var ledgerProblems = services.GetService<Ledgers.CloseOfDayExporter>()?.Stuck.Select(d => new LedgerProblemView(d.Ledger, d.Day, d.Error!)).ToList() ?? [];
-            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts) { LedgerProblems = ledgerProblems });
+            var stores = services.GetRequiredService<Stores.StoreDirectory>().All.Select(s => new StoreView(s.Id, s.Name, s.Currency.Code, s.Digits)).ToList();
+            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts)
+            {
+                LedgerProblems = ledgerProblems,
+                Stores = stores,
+                ProductFileStores = [.. _productFiles.Stores.Order(StringComparer.Ordinal)],
+            });
         }
 
         public async Task<IResult> CreatePairingCodeAsync(HttpContext http, CancellationToken cancellationToken)
@@ -356,6 +373,17 @@ internal static class DashboardEndpoints
 
             await AuditAsync(http, "dashboard.till.revoke", tillId, null, cancellationToken).ConfigureAwait(false);
             return Results.Ok(new RevokeResponse(tillId, now));
+        }
+
+        public async Task<IResult> UploadProductFileAsync(HttpContext http, string storeId, CancellationToken cancellationToken)
+        {
+            var (result, audit) = await _productFiles.UploadAsync(http, storeId, cancellationToken).ConfigureAwait(false);
+            if (audit is not null)
+            {
+                await AuditAsync(http, "dashboard.catalog.import", storeId, audit, cancellationToken).ConfigureAwait(false);
+            }
+
+            return result;
         }
 
         public async Task<IResult> RetryAsync(HttpContext http, string adapter, CancellationToken cancellationToken)

@@ -4,7 +4,8 @@ using PosBridge.Core.Amounts;
 namespace PosBridge.Connector.Stores;
 
 /// <summary>A configured store: what every feature that handles its sales, tills or days needs to know.</summary>
-internal sealed record Store(string Id, string Name, Currency Currency, TimeZoneInfo TimeZone);
+/// <remarks><see cref="Digits"/>: <c>arabic</c> or <c>latin</c>, what the store's Arabic screens show numbers in.</remarks>
+internal sealed record Store(string Id, string Name, Currency Currency, TimeZoneInfo TimeZone, string Digits = StoreDirectory.ArabicDigits);
 
 /// <summary>
 /// The stores this connector serves, from <see cref="StoreOptions"/> (validated at start, so every store here
@@ -12,6 +13,13 @@ internal sealed record Store(string Id, string Name, Currency Currency, TimeZone
 /// </summary>
 internal sealed class StoreDirectory
 {
+    public const string ArabicDigits = "arabic";
+
+    public const string LatinDigits = "latin";
+
+    /// <summary>The values <c>PosBridge:Stores:{id}:Digits</c> takes, as the till's <c>--digits</c>.</summary>
+    public static readonly IReadOnlySet<string> DigitSets = new HashSet<string>(StringComparer.Ordinal) { ArabicDigits, LatinDigits };
+
     private readonly Dictionary<string, Store> _stores;
 
     public StoreDirectory(IOptions<StoreOptions> options)
@@ -29,7 +37,8 @@ internal sealed class StoreDirectory
                 id,
                 string.IsNullOrWhiteSpace(own?.Name) ? id : own.Name.Trim(),
                 Currency.FromCode(currency!),
-                FindZone(zone!) ?? throw new InvalidOperationException($"Store '{id}' has time zone '{zone}', which the options validator let through."));
+                FindZone(zone!) ?? throw new InvalidOperationException($"Store '{id}' has time zone '{zone}', which the options validator let through."),
+                string.IsNullOrWhiteSpace(own?.Digits) ? ArabicDigits : own.Digits.Trim());
         }
     }
 
@@ -70,6 +79,7 @@ internal sealed class StoreDirectory
                 Name = store[nameof(StoreSettings.Name)],
                 Currency = store[nameof(StoreSettings.Currency)],
                 TimeZone = store[nameof(StoreSettings.TimeZone)],
+                Digits = store[nameof(StoreSettings.Digits)],
             };
         }
     }

@@ -36,6 +36,12 @@ internal sealed class StoreSettings
 
     /// <summary>IANA time zone id ("Africa/Cairo", "Asia/Riyadh"): business days are cut in it.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary>
+    /// The digits the store's Arabic screens show numbers in, as the till's <c>--digits</c>: <c>arabic</c>
+    /// (Arabic-Indic, ٣٨٫٥٠; the default) or <c>latin</c> (38.50). English screens always use Latin digits.
+    /// </summary>
+    public string? Digits { get; set; }
 }
 
 /// <summary>Checks every store and reports every problem at once, naming the setting.</summary>
@@ -60,6 +66,11 @@ internal sealed partial class StoreOptionsValidator : IValidateOptions<StoreOpti
             if (own?.Name is { } storeName && (string.IsNullOrWhiteSpace(storeName) || storeName.Length > MaxNameLength || storeName.Any(char.IsControl)))
             {
                 failures.Add($"{StoreOptions.Section}:{storeId}:Name must be 1–{MaxNameLength} characters without control characters.");
+            }
+
+            if (own?.Digits is { } digits && !StoreDirectory.DigitSets.Contains(digits.Trim()))
+            {
+                failures.Add($"{StoreOptions.Section}:{storeId}:Digits is '{digits}'; use 'arabic' (Arabic-Indic digits on Arabic screens) or 'latin'.");
             }
 
             var currency = Agreed(storeId, own?.Currency, accounting?.Currency, nameof(StoreSettings.Currency), failures);

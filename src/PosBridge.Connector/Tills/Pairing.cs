@@ -15,7 +15,7 @@ namespace PosBridge.Connector.Tills;
 internal sealed partial class Pairing(ITillStore tills, SecretProtector secrets, Stores.StoreDirectory stores, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
 {
     // No 0/O, 1/I/L: a cashier types this from a screen or a slip.
-    private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    internal const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
     public async Task<(Till Till, string Code, DateTimeOffset ExpiresAt)> CreateCodeAsync(string storeId, string tillId, string name, CancellationToken cancellationToken = default)
     {

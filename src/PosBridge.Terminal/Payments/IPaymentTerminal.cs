@@ -53,6 +53,13 @@ public interface IPaymentTerminal
     /// </summary>
     Task<TerminalOutcome?> FindAsync(string tillReference, CancellationToken cancellationToken = default) =>
         Task.FromResult<TerminalOutcome?>(null);
+
+    /// <summary>
+    /// Whether the provider can be reached now, as its SDK or payment app reports it. Card, wallet and QR are offered
+    /// while it can: the provider has its own network (a terminal's SIM, the phone's data), so the back-office PC and
+    /// the connector being off does not stop them.
+    /// </summary>
+    bool IsReachable { get; }
 }
 
 /// <summary>Whether the till can reach the network now (the device's connectivity API on a phone).</summary>

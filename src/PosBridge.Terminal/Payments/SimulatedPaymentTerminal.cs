@@ -33,6 +33,9 @@ public sealed class SimulatedPaymentTerminal : IPaymentTerminal
     /// </summary>
     public string? CardNumber { get; set; }
 
+    /// <summary>Whether the simulated provider's network answers (tests and the desktop till switch it).</summary>
+    public bool IsReachable { get; set; } = true;
+
     /// <summary>The answer when nothing is scripted.</summary>
     public SimulatedAnswer DefaultAnswer { get; set; } = SimulatedAnswer.Approve;
 

@@ -37,10 +37,12 @@ public sealed record ScreenMethod(string Id, string Kind, bool Available);
 /// The till's view of its connector. <see cref="Connection"/>: "online", "unreachable" (not answering) or "local"
 /// (no connector configured); <see cref="Circuit"/>: "closed", "open" (the till has stopped calling it for a
 /// moment), "half-open" (one probe goes through). <see cref="ReceiptsWaiting"/>: receipt e-mails/SMS queued.
+/// <see cref="Payments"/>: the payment provider can be reached, so card, wallet and QR are offered; it has its own
+/// network and does not depend on the connector.
 /// </summary>
 public sealed record ScreenSync(
     bool Online, bool Paired, int Pending, int Rejected, int OldestPendingSeconds, bool Warn, string? LastError,
-    string Connection = "online", string Circuit = "closed", int ReceiptsWaiting = 0);
+    string Connection = "online", string Circuit = "closed", int ReceiptsWaiting = 0, bool Payments = true);
 
 /// <summary>
 /// A reward of the customer's program. <see cref="Affordable"/>: the balance reaches its <see cref="Points"/> (for an

@@ -36,10 +36,13 @@ internal sealed class SyncState
     public void Nudge() => Interlocked.Exchange(ref _nudge, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
 
-/// <summary>The till is online when its connector answers: card, wallet and QR follow this.</summary>
-internal sealed class ConnectorNetworkStatus(SyncState state) : INetworkStatus
+/// <summary>
+/// Card, wallet and QR follow the payment provider's own reachability, not the connector's: the provider has its own
+/// network (the terminal's SIM, the phone's data), so a till keeps taking cards while the back-office PC is off.
+/// </summary>
+internal sealed class PaymentProviderNetworkStatus(IPaymentTerminal provider) : INetworkStatus
 {
-    public bool IsOnline => state.Online;
+    public bool IsOnline => provider.IsReachable;
 }
 
 /// <summary>

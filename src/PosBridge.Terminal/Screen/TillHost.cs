@@ -135,9 +135,9 @@ public static class TillHost
         // No NFC reader on a desktop till (the screen hides the tap button); a device build registers Plugin.NFC's first.
         services.TryAddSingleton<INfcReader, UnavailableNfcReader>();
         services.AddSingleton<SyncState>();
-        services.TryAddSingleton<INetworkStatus, ConnectorNetworkStatus>();
         // The desktop till's provider; a device build registers its payment SDK's IPaymentTerminal first.
         services.TryAddSingleton<IPaymentTerminal, SimulatedPaymentTerminal>();
+        services.TryAddSingleton<INetworkStatus, PaymentProviderNetworkStatus>();
         services.AddSingleton<Checkout>();
         services.AddSingleton<PosBridge.Terminal.Refunds.RefundService>();
         services.AddSingleton<Pins>();

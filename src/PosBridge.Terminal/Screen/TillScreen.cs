@@ -7,6 +7,7 @@ using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Nfc;
+using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Printing;
 using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Refunds;
@@ -45,6 +46,7 @@ internal sealed class TillScreen : IDisposable
     private readonly LoyaltyService _loyalty;
     private readonly INfcReader _nfc;
     private readonly SyncState _sync;
+    private readonly INetworkStatus _payments;
     private readonly CartKeeper _keeper;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -68,6 +70,7 @@ internal sealed class TillScreen : IDisposable
         ScreenOptions options,
         Pins pins,
         SyncState sync,
+        INetworkStatus payments,
         IReceiptPrinter printer,
         ReceiptRequests receiptRequests,
         CustomerStore customers,
@@ -92,6 +95,7 @@ internal sealed class TillScreen : IDisposable
         _loyalty = loyalty;
         _nfc = nfc;
         _sync = sync;
+        _payments = payments;
         _keeper = new CartKeeper(database);
         _timeProvider = timeProvider;
         _logger = logger;
@@ -137,7 +141,8 @@ internal sealed class TillScreen : IDisposable
                 ConnectorCircuitState.HalfOpen => "half-open",
                 _ => "closed",
             },
-            _receiptRequests.PendingCount);
+            _receiptRequests.PendingCount,
+            _payments.IsOnline);
     }
 
     public IReadOnlyList<ScreenCategory> Tiles()
@@ -519,7 +524,7 @@ internal sealed class TillScreen : IDisposable
                 var code = result.Status switch
                 {
                     RefundStatus.NotFound => "sale-not-found",
-                    RefundStatus.Refused when !_sync.Online => "offline",
+                    RefundStatus.Refused when !_payments.IsOnline => "offline",
                     _ => "refund-refused",
                 };
                 var detail = result.Errors is { Count: > 0 } errors ? " " + string.Join("; ", errors.Select(e => e.Message)) : string.Empty;
@@ -935,7 +940,7 @@ internal sealed class TillScreen : IDisposable
                 PaymentStatus.Declined => "declined",
                 PaymentStatus.Cancelled => "cancelled",
                 PaymentStatus.TimedOut => "timed-out",
-                _ when !_sync.Online && result.Message.Contains("offline", StringComparison.Ordinal) => "offline",
+                _ when !_payments.IsOnline && result.Message.Contains("offline", StringComparison.Ordinal) => "offline",
                 _ => "refused",
             };
             return Fail(code, result.Message);
@@ -1186,9 +1191,9 @@ internal sealed class TillScreen : IDisposable
             _lastSale,
             [
                 new ScreenMethod("cash", "cash", true),
-                new ScreenMethod("card", "card", sync.Online),
-                new ScreenMethod("wallet", "wallet", sync.Online),
-                new ScreenMethod("qr", "qr", sync.Online),
+                new ScreenMethod("card", "card", sync.Payments),
+                new ScreenMethod("wallet", "wallet", sync.Payments),
+                new ScreenMethod("qr", "qr", sync.Payments),
                 new ScreenMethod("later", "later", _cart.Customer is not null),
             ],
             sync,

@@ -1261,8 +1261,9 @@ public sealed class TillSession : IDisposable
             throw new SessionUsageException("The till is not paired with a connector: type 'pair CODE CONNECTOR-URL' (the code from 'posbridge tills pair') or 'pair tap'.");
         }
 
+        // The connector not answering says nothing about the payment provider's own network: card, wallet and QR stay
+        // as 'network on|off' set them.
         var report = await Uploader(new Uri(url)).UploadPendingAsync(cancellationToken).ConfigureAwait(false);
-        _network.IsOnline = !report.ConnectorUnavailable;
         Write(string.Create(CultureInfo.InvariantCulture, $"Sent {report.Sent}, rejected {report.Rejected}, waiting {report.Pending}."));
         if (report.ConnectorUnavailable)
         {

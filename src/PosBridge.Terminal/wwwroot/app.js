@@ -15,7 +15,7 @@ const T = {
     xReport: 'X report (running)', cashIn: 'Cash in', cashOut: 'Cash out (manager)', clearSale: 'Clear this sale', closeShift: 'Close shift',
     reason: 'Reason', countedCash: 'Cash counted in the drawer', login: 'Till PIN', online: 'Online', offline: 'Offline',
     waiting: 'waiting', notPaired: 'not paired', cash: 'Cash', card: 'Card', wallet: 'Wallet', qr: 'QR / transfer', charge: 'Charge',
-    chargeCard: 'Charge card', chargeWallet: 'Charge wallet', needsNetwork: 'Offline', exact: 'Exact', shift: 'Shift', all: 'All',
+    chargeCard: 'Charge card', chargeWallet: 'Charge wallet', needsNetwork: 'Provider offline', exact: 'Exact', shift: 'Shift', all: 'All',
     results: 'Results for', noResults: 'Nothing found for', paidBy: 'Paid', zReport: 'Z report — shift closed', xTitle: 'X report — shift running',
     sales: 'Sales', refunds: 'Refunds', discounts: 'Discounts', taxes: 'Taxes', payments: 'Payments by method', drawer: 'Drawer',
     float: 'Opening float', cashSales: 'Cash from sales', expected: 'Expected cash', counted: 'Counted', difference: 'Difference',
@@ -75,7 +75,7 @@ const T = {
     xReport: 'تقرير X (جاري)', cashIn: 'إيداع نقدي', cashOut: 'سحب نقدي (مدير)', clearSale: 'إلغاء هذا البيع', closeShift: 'إغلاق الوردية',
     reason: 'السبب', countedCash: 'النقدية المعدودة في الدرج', login: 'رمز نقطة البيع', online: 'متصل', offline: 'غير متصل',
     waiting: 'بانتظار الرفع', notPaired: 'غير مقترن', cash: 'نقدي', card: 'بطاقة', wallet: 'محفظة', qr: 'QR', charge: 'خصم',
-    chargeCard: 'الدفع بالبطاقة', chargeWallet: 'الدفع بالمحفظة', needsNetwork: 'غير متصل', exact: 'المبلغ بالضبط', shift: 'وردية', all: 'الكل',
+    chargeCard: 'الدفع بالبطاقة', chargeWallet: 'الدفع بالمحفظة', needsNetwork: 'مزود الدفع غير متاح', exact: 'المبلغ بالضبط', shift: 'وردية', all: 'الكل',
     results: 'نتائج البحث عن', noResults: 'لا نتائج لـ', paidBy: 'مدفوع', zReport: 'تقرير Z — أُغلقت الوردية', xTitle: 'تقرير X — الوردية جارية',
     sales: 'المبيعات', refunds: 'المرتجعات', discounts: 'الخصومات', taxes: 'الضرائب', payments: 'المدفوعات حسب الطريقة', drawer: 'الدرج',
     float: 'عهدة الافتتاح', cashSales: 'نقدية المبيعات', expected: 'النقدية المتوقعة', counted: 'المعدود', difference: 'الفرق',
@@ -165,6 +165,17 @@ function parseNum(text) {
 // neither language's numbers and signs are pulled into the other's direction.
 const bidi = (text) => String(text).split(' · ').flatMap((part, i) => (i ? [' · ', el('bdi', {}, part)] : [el('bdi', {}, part)]));
 const parts = (list) => list.flatMap((part, i) => (i ? [' · ', el('bdi', { class: 'nowrap' }, part)] : [el('bdi', { class: 'nowrap' }, part)]));
+// An icon from the page's inline SVG sprite (index.html): drawn the same on every browser, with no font needed.
+function icon(name) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'i');
+  svg.setAttribute('aria-hidden', 'true');
+  const use = document.createElementNS('http://www.w3.org/2000/svg', 'use');
+  use.setAttribute('href', '#i-' + name);
+  svg.append(use);
+  return svg;
+}
+
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -251,12 +262,12 @@ function render(state) {
   list.replaceChildren(...c.lines.map((l) => el('li', {},
     el('button', { type: 'button', class: 'line' + (l.isReward ? ' reward' : '') + (l.index === c.lines.length - 1 && c.lines.length > lastLineCount ? ' fresh' : ''), 'data-test': 'line',
       onclick: () => (l.isReward ? openRewards() : openLine(l.index)) },
-      el('span', { class: 'name' }, l.isReward ? `★ ${l.name}` : l.name),
+      el('span', { class: 'name' }, l.isReward ? icon('star') : null, l.isReward ? ' ' : null, l.name),
       el('span', { class: 'amt' }, money(l.total)),
       el('span', { class: 'qty' }, `${num(l.quantity)}${l.isWeighed ? ' ' + unit(l.unit) : ''} × ${num(l.unitPrice)}`,
         l.discountPercent !== '0' && !l.isReward ? el('span', { class: 'tag' }, `−${num(l.discountPercent)}%`) : null,
         l.isReward ? el('span', { class: 'tag' }, t('rewardLine')) : null,
-        l.priceOverridden ? el('span', { class: 'tag' }, '✎') : null)))));
+        l.priceOverridden ? el('span', { class: 'tag' }, icon('pencil')) : null)))));
   if (c.lines.length > lastLineCount) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
   lastLineCount = c.lines.length;
   $('emptyCart').hidden = c.lines.length > 0;
@@ -294,11 +305,11 @@ function renderSync(sync) {
   net.title = sync.lastError || '';
   const rc = $('receipts');
   rc.hidden = !sync.receiptsWaiting;
-  rc.textContent = `✉ ${num(sync.receiptsWaiting || 0)}`;
+  rc.replaceChildren(icon('mail'), ' ', num(sync.receiptsWaiting || 0));
   rc.title = L().receiptsWaiting(sync.receiptsWaiting || 0);
   const w = $('waiting');
   w.className = 'pill' + (sync.pending === 0 ? ' zero' : '');
-  w.textContent = `⇡ ${num(sync.pending)}`;
+  w.replaceChildren(icon('upload'), ' ', num(sync.pending));
   w.title = sync.paired ? `${sync.pending} ${t('waiting')}` : t('notPaired');
   w.dataset.pending = sync.pending;
   const warn = $('warn');
@@ -308,7 +319,8 @@ function renderSync(sync) {
     const age = secs < 120 ? `${num(secs)} ${t('seconds')}` : `${num(Math.floor(secs / 60))} ${t('minutes')}`;
     warn.textContent = L().warnOld(num(sync.pending), age);
   }
-  if (S) for (const m of S.methods) if (m.kind === 'card' || m.kind === 'wallet' || m.kind === 'qr') m.available = sync.online;
+  // Card, wallet and QR follow the payment provider's reachability, which has its own network: not the connector's.
+  if (S) for (const m of S.methods) if (m.kind === 'card' || m.kind === 'wallet' || m.kind === 'qr') m.available = sync.payments !== false;
   if ($('payDlg').open) renderMethods();
 }
 
@@ -559,6 +571,11 @@ function showDone(sale) {
   $('doneDlg').querySelector('.ok span').textContent = sale.isRefund ? t('refundDone') : t('saleDone');
   $('doneDlg').querySelector('.change-label').textContent = sale.isRefund ? t('giveBack') : t('change');
   $('doneChange').textContent = money(sale.isRefund ? sale.amountDue.replace(/^-/, '') : sale.change);
+  // Only cash has change to hand over (or hand back on a refund): a card sale's "Change 0.00" in big type misleads.
+  const cash = sale.payments.some((p) => p.kind === 'cash');
+  const showChange = sale.isRefund ? cash : cash || !/^-?0*\.?0*$/.test(sale.change);
+  $('doneDlg').querySelector('.change-label').hidden = !showChange;
+  $('doneChange').hidden = !showChange;
   $('doneTotal').textContent = money(sale.amountDue);
   // A sale number is a code (it is on the receipt and scanned for refunds): Latin digits, left to right.
   $('doneNumber').textContent = sale.number;
@@ -631,7 +648,7 @@ function renderCustomer() {
   $('custRewards').hidden = !cu.programId;
   $('custReward').hidden = !cu.reward;
   if (cu.reward) {
-    $('custReward').replaceChildren('★ ', ...bidi(cu.reward.description),
+    $('custReward').replaceChildren(icon('star'), ' ', ...bidi(cu.reward.description),
       el('small', {}, ' · ', el('bdi', {}, L().costs(num(cu.reward.points))), /^0\.?0*$/.test(cu.reward.discount) ? null : el('bdi', {}, ` · −${money(cu.reward.discount)}`)));
   }
   if ($('rewardsDlg').open) renderRewards();
@@ -642,7 +659,7 @@ function renderPromotion() {
   $('promoAdd').hidden = !!p;
   $('promoOn').hidden = !p;
   if (p) {
-    $('promoText').replaceChildren('🏷 ', el('bdi', { dir: 'ltr' }, p.code), ' · ', ...bidi(p.description),
+    $('promoText').replaceChildren(icon('tag'), ' ', el('bdi', { dir: 'ltr' }, p.code), ' · ', ...bidi(p.description),
       /^0\.?0*$/.test(p.discount) ? '' : el('bdi', {}, ` · −${money(p.discount)}`));
   }
 }

@@ -179,6 +179,25 @@ public sealed class DashboardBrowserTests
         return till.Id;
     }
 
+    /// <summary>Where screenshots go: POSBRIDGE_SCREENS_DIR, or the test project's TestResults folder.</summary>
+    internal static string TestResultsDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("POSBRIDGE_SCREENS_DIR") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "PosBridge.Connector.Tests.csproj")))
+            {
+                return Path.Combine(directory.FullName, "TestResults");
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "TestResults");
+    }
+
     private static string? State(Browser browser, string till) =>
         browser.Driver.FindElement(By.CssSelector($"[data-test='till-row'][data-id='{till}'] [data-test='till-state']")).GetAttribute("data-state");
 
@@ -191,7 +210,7 @@ public sealed class DashboardBrowserTests
         public Shots(Browser browser)
         {
             _browser = browser;
-            _directory = Path.Combine(TestResultsDirectory(), "dashboard");
+            _directory = Path.Combine(DashboardBrowserTests.TestResultsDirectory(), "dashboard");
             Directory.CreateDirectory(_directory);
             foreach (var old in Directory.GetFiles(_directory, "*.png"))
             {
@@ -210,24 +229,6 @@ public sealed class DashboardBrowserTests
             }
 
             _browser.Js("window.posbridgeDashboard.setLanguage('en')");
-        }
-
-        private static string TestResultsDirectory()
-        {
-            if (Environment.GetEnvironmentVariable("POSBRIDGE_SCREENS_DIR") is { Length: > 0 } configured)
-            {
-                return configured;
-            }
-
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "PosBridge.Connector.Tests.csproj")))
-                {
-                    return Path.Combine(directory.FullName, "TestResults");
-                }
-            }
-
-            return Path.Combine(AppContext.BaseDirectory, "TestResults");
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Screen.Tests.Screen;
@@ -185,21 +186,45 @@ public sealed class ScreenApiTests
     }
 
     [Fact]
-    public async Task Card_WhenConnectorUnreachable_IsShownUnavailableAndRefused()
+    public async Task Card_WhenConnectorUnreachable_IsStillOfferedAndTaken()
     {
-        // A connector address nothing listens on: the till finds it offline at its first check.
+        // A connector address nothing listens on: the till finds it offline at its first check. The payment provider
+        // has its own network, so card, wallet and QR are still offered and a card sale goes through.
         await using var till = await TestTillHost.StartAsync(null, "--connector", "http://127.0.0.1:9", "--pair", "NOPE", "--Screen:SyncInterval", "00:00:00.2");
         await PostAsync(till, "shift/open", new { openingFloat = 0 });
         await PostAsync(till, "cart/add", new { productId = "bak-1" });
         await WaitAsync(async () => !(await till.Http.GetFromJsonAsync<ScreenSync>("/api/sync", Json, Ct))!.Online);
 
+        var offered = (await till.Http.GetFromJsonAsync<ScreenState>("/api/state", Json, Ct))!;
+        var card = await PostAsync(till, "pay/terminal", new { kind = "card" });
+
+        Assert.All(offered.Methods.Where(m => m.Kind is "card" or "wallet" or "qr"), m => Assert.True(m.Available, m.Kind));
+        Assert.True(offered.Sync.Payments);
+        Assert.Equal(["card"], card.State.LastSale!.Payments.Select(p => p.Kind));
+        Assert.Equal(1, card.State.Sync.Pending);
+    }
+
+    [Fact]
+    public async Task Card_WhenPaymentProviderUnreachable_IsShownUnavailableAndRefused()
+    {
+        // The connector is fine (none configured: this till only); the provider's network is not.
+        var provider = new PosBridge.Terminal.Payments.SimulatedPaymentTerminal { IsReachable = false };
+        await using var till = await TestTillHost.StartWithAsync(s => s.AddSingleton<PosBridge.Terminal.Payments.IPaymentTerminal>(provider));
+        await PostAsync(till, "shift/open", new { openingFloat = 0 });
+        await PostAsync(till, "cart/add", new { productId = "bak-1" });
+
         var refused = await PostAsync(till, "pay/terminal", new { kind = "card" }, HttpStatusCode.UnprocessableEntity);
         var cash = await PostAsync(till, "pay/cash", new { tendered = 50 });
 
         Assert.Equal("offline", refused.Error!.Code);
-        Assert.All(refused.State.Methods.Where(m => m.Kind != "cash"), m => Assert.False(m.Available));
+        Assert.All(refused.State.Methods.Where(m => m.Kind is "card" or "wallet" or "qr"), m => Assert.False(m.Available, m.Kind));
+        Assert.False(refused.State.Sync.Payments);
+        Assert.Empty(provider.Requests);
         Assert.Equal("15.00", cash.State.LastSale!.Change);
-        Assert.Equal(1, cash.State.Sync.Pending);
+
+        // The provider's network comes back: offered again at the next look, without a restart.
+        provider.IsReachable = true;
+        Assert.True((await till.Http.GetFromJsonAsync<ScreenSync>("/api/sync", Json, Ct))!.Payments);
     }
 
     [Fact]
