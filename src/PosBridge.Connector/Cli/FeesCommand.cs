@@ -101,13 +101,13 @@ internal static class FeesCommand
         var accounting = services.GetService<IOptions<AccountingOptions>>()?.Value;
         if (accounting is null || accounting.Stores.Count == 0)
         {
-            return await FailAsync(error, "no stores are configured under Accounting:Stores, so no fee can have been imported.").ConfigureAwait(false);
+            return await FailAsync(error, "no stores are configured under PosBridge:Stores, so no fee can have been imported.").ConfigureAwait(false);
         }
 
         var storeId = options.GetValueOrDefault("store");
         if (storeId is not null && !accounting.Stores.ContainsKey(storeId))
         {
-            return await FailAsync(error, $"store '{storeId}' is not under Accounting:Stores; configured: {string.Join(", ", accounting.Stores.Keys.Order(StringComparer.Ordinal))}.").ConfigureAwait(false);
+            return await FailAsync(error, $"store '{storeId}' is not configured under PosBridge:Stores; configured: {string.Join(", ", accounting.Stores.Keys.Order(StringComparer.Ordinal))}.").ConfigureAwait(false);
         }
 
         // Business days are cut in each store's zone: read with a margin, then keep the fees of the days asked for.
@@ -159,7 +159,7 @@ internal static class FeesCommand
 
         if (!accounting.Stores.TryGetValue(storeId, out var found))
         {
-            return $"store '{storeId}' is not under Accounting:Stores; configured: {string.Join(", ", accounting.Stores.Keys.Order(StringComparer.Ordinal).DefaultIfEmpty("none"))}.";
+            return $"store '{storeId}' is not configured under PosBridge:Stores; configured: {string.Join(", ", accounting.Stores.Keys.Order(StringComparer.Ordinal).DefaultIfEmpty("none"))}.";
         }
 
         store = found;

@@ -54,6 +54,24 @@ internal sealed class StoreDirectory
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
         services.AddSingleton<StoreDirectory>();
+
+        // The ledgers read a store's currency and time zone from Accounting:Stores; a store set only under
+        // PosBridge:Stores gives them the same facts (where both are set they must agree, checked above).
+        services.PostConfigure<PosBridge.Accounting.Setup.AccountingOptions>(accounting =>
+        {
+            var own = new Dictionary<string, StoreSettings>(StringComparer.Ordinal);
+            Bind(configuration.GetSection(StoreOptions.Section), own);
+            foreach (var (id, store) in own)
+            {
+                if (!accounting.Stores.TryGetValue(id, out var facts))
+                {
+                    accounting.Stores[id] = facts = new PosBridge.Accounting.Setup.StoreOptions();
+                }
+
+                facts.Currency ??= store.Currency;
+                facts.TimeZone ??= store.TimeZone;
+            }
+        });
     }
 
     /// <summary>Every configured store, by id.</summary>

@@ -175,7 +175,7 @@ public sealed class FeesCommandTests
     }
 
     [Theory]
-    [InlineData("ALX1", "store 'ALX1' is not under Accounting:Stores; configured: CAI1")]
+    [InlineData("GIZ9", "store 'GIZ9' is not configured under PosBridge:Stores; configured: ALX1, CAI1, RUH1")]
     [InlineData("CAI1", "no file")]
     public async Task Import_UnknownStoreOrMissingFile_SaysSo(string store, string expected)
     {

@@ -196,4 +196,24 @@ public sealed class StoreDirectoryTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("currency 'SAR' is not the currency of store 'CAI1' (EGP)", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
+
+    /// <summary>A ledger's store set only under PosBridge:Stores (as the README and the demo configure stores) starts and exports.</summary>
+    [Fact]
+    public async Task Ledger_StoreOnlyUnderPosBridgeStores_StartsWithTheSameFacts()
+    {
+        var settings = PosBridge.Connector.Tests.Dashboard.DashboardClient.Settings;
+        settings["PosBridge:Stores:CAI1:TimeZone"] = "Africa/Cairo";
+        settings["PosBridge:Stores:CAI1:Currency"] = "EGP";
+        settings["Accounting:Ledgers:books:Store"] = "CAI1";
+        settings["Accounting:Ledgers:books:Dialect"] = "generic";
+        settings["Accounting:Ledgers:books:Taxes:vat14:Rate"] = "14";
+        settings["Accounting:Ledgers:books:Taxes:vat14:Name"] = "VAT 14%";
+        settings["PosBridge:CloseOfDay:Enabled"] = "false";
+
+        await using var host = await ConnectorHost.StartAsync(settings);
+
+        var accounting = host.Services.GetRequiredService<IOptions<PosBridge.Accounting.Setup.AccountingOptions>>().Value;
+        Assert.Equal("EGP", accounting.Stores["CAI1"].Currency);
+        Assert.Equal("Africa/Cairo", accounting.Stores["CAI1"].TimeZone);
+    }
 }
