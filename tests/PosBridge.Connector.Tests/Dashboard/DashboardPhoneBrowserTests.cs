@@ -70,6 +70,10 @@ public sealed class DashboardPhoneBrowserTests
             browser.Click("login-btn");
             Browser.Until(() => browser.Find("board").Displayed && browser.All("till-row").Count == 2 && browser.All("shift-close").Count == 2, "the tills and Z reports");
             Browser.Until(() => browser.All("receipt-problem").Count == 1 && browser.All("ledger-file").Count == 1, "the receipt and the ledger file");
+            Browser.Until(() => browser.All("fiscal-document").Count == 2, "the tax-authority documents not accepted");
+            Assert.Contains("أصدر إشعارًا دائنًا", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='rejected'] [data-test='fiscal-what-to-do']")).Text, StringComparison.Ordinal);
+            Assert.Contains("BR-KSA-27", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='rejected']")).Text, StringComparison.Ordinal);
+            Assert.Contains("أكثر من ٢٤ ساعة", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='waiting'] [data-test='fiscal-state']")).Text, StringComparison.Ordinal);
             var shots = Path.Combine(DashboardBrowserTests.TestResultsDirectory(), "dashboard-phone");
             Directory.CreateDirectory(shots);
             FullPageShot(browser, Path.Combine(shots, "01-board-ar.png"));
@@ -158,6 +162,18 @@ public sealed class DashboardPhoneBrowserTests
         var closings = services.GetRequiredService<ShiftClosings>();
         await closings.ReceiveAsync(Closing("CAI1-DOWNTOWN", "CAI1-DOWNTOWN-T1", "0007", "EGP", 1250.50m, 1248m), cancellationToken);
         await closings.ReceiveAsync(Closing("RUH1-OLAYA", "RUH1-OLAYA-T2", "0003", "SAR", 980m, 980m), cancellationToken);
+
+        // Tax-authority documents: one ZATCA refused with its business rule, one waiting for over a day; one reported (not listed).
+        var fiscal = services.GetRequiredService<PosBridge.Connector.Fiscal.FiscalDocumentStore>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var invoices = Enumerable.Range(0, 3).Select(_ => PosBridge.Connector.Tests.Fiscal.ZatcaReportingTests.Sample("simplified-invoice")).ToList();
+        for (var i = 0; i < invoices.Count; i++)
+        {
+            await fiscal.ReceiveAsync("RUH1-OLAYA", "RUH1-OLAYA-T2", new PosBridge.Connector.Fiscal.FiscalUpload("ZATCA", invoices[i].Uuid, $"RUH1-OLAYA-RUH1-OLAYA-T2-0003-00000{i + 1}", i + 1, invoices[i].InvoiceHash, invoices[i].Xml, i == 1 ? now.AddHours(-30) : now.AddMinutes(-5)), cancellationToken);
+        }
+
+        await fiscal.RecordAsync(invoices[0].Uuid, "rejected", [], [new PosBridge.Connector.Fiscal.ZatcaMessage("BR-KSA-27", "KSA", "The value provided in KSA-2 is invalid")], null, null, cancellationToken);
+        await fiscal.RecordAsync(invoices[2].Uuid, "reported", [], [], null, null, cancellationToken);
 
         var receipts = services.GetRequiredService<ReceiptMessageStore>();
         var sms = new ReceiptMessageRequest

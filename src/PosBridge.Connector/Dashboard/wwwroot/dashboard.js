@@ -15,6 +15,14 @@
       backOffices: 'Back offices', noZ: 'No shift has been closed yet.', z_closed: 'session closed', z_nothing: 'no session', z_retry: 'retrying', z_dead: 'failed', z_waiting: 'waiting for sales',
       store: 'Store', till: 'Till', name: 'Name', state: 'Status', lastUpload: 'Last upload', lastContact: 'Last contact',
       ledgerTitle: 'Ledger files', ledger: 'Ledger', file: 'File', size: 'Size', written: 'Written', kb: '{0} KB',
+      fiscalTitle: 'Tax authority documents', fiscalHelp: 'Invoices (ZATCA) and e-receipts (ETA) the tills signed or chained, and what the authority said. Listed here: every one not simply accepted.',
+      authority: 'Authority', messages: 'Messages', whatToDo: 'What to do', overdue: 'over 24 hours',
+      f_waiting: 'waiting', f_reported: 'reported', f_warnings: 'reported with warnings', f_rejected: 'rejected', f_attention: 'stopped',
+      fd_waiting: 'Nothing yet: the connector sends it and retries until the authority answers (within 24 hours of the sale).',
+      fd_warnings: "Reported. Fix what the warnings say in the till's settings so later invoices are clean.",
+      fd_rejected: 'Refused: correct what the errors say, then issue a credit note (return receipt) for this sale and sell again.',
+      fd_attention: "Sending stopped for this till: read the message (usually: onboard the till again, or fill its ETA credentials); waiting documents go once it is fixed.",
+      a_ZATCA: 'ZATCA', a_ETA: 'ETA',
       ledgerProblemTitle: 'Ledger days not written', day: 'Day', reason: 'Reason',
       ledgerProblemHelp: 'The close-of-day run writes a day whole or not at all: these days have sales it could not book. Fix the cause; the next run writes the day.',
       noLedgerFiles: 'No ledger file has been written yet: the close-of-day run writes each day once it has closed.',
@@ -52,6 +60,14 @@
       backOffices: 'الأنظمة الخلفية', noZ: 'لم تُغلق أي وردية بعد.', z_closed: 'أُغلقت الجلسة', z_nothing: 'لا جلسة', z_retry: 'إعادة المحاولة', z_dead: 'فشل', z_waiting: 'بانتظار المبيعات',
       store: 'المتجر', till: 'نقطة البيع', name: 'الاسم', state: 'الحالة', lastUpload: 'آخر رفع', lastContact: 'آخر اتصال',
       ledgerTitle: 'ملفات الدفاتر', ledger: 'الدفتر', file: 'الملف', size: 'الحجم', written: 'كُتب', kb: '{0} ك.ب',
+      fiscalTitle: 'مستندات الجهة الضريبية', fiscalHelp: 'الفواتير (هيئة الزكاة والضريبة والجمارك) والإيصالات الإلكترونية (مصلحة الضرائب المصرية) التي وقّعتها نقاط البيع أو سلسلتها، وما قالته الجهة. يظهر هنا كل مستند لم يُقبل قبولًا تامًا.',
+      authority: 'الجهة', messages: 'الرسائل', whatToDo: 'ما العمل', overdue: 'أكثر من ٢٤ ساعة',
+      f_waiting: 'بانتظار الإرسال', f_reported: 'أُبلغ', f_warnings: 'أُبلغ مع تحذيرات', f_rejected: 'مرفوض', f_attention: 'متوقف',
+      fd_waiting: 'لا شيء الآن: يرسله الموصل ويعيد المحاولة حتى ترد الجهة (خلال ٢٤ ساعة من البيع).',
+      fd_warnings: 'أُبلغ. أصلح ما تذكره التحذيرات في إعدادات نقطة البيع لتكون الفواتير التالية سليمة.',
+      fd_rejected: 'مرفوض: صحّح ما تذكره الأخطاء، ثم أصدر إشعارًا دائنًا (إيصال مرتجع) لهذا البيع وبِع من جديد.',
+      fd_attention: 'توقف الإرسال لنقطة البيع هذه: اقرأ الرسالة (غالبًا: أعد تسجيل نقطة البيع لدى الهيئة، أو أكمل بيانات اعتمادها لدى المصلحة)؛ تُرسل المستندات المنتظرة بعد الإصلاح.',
+      a_ZATCA: 'هيئة الزكاة', a_ETA: 'مصلحة الضرائب',
       ledgerProblemTitle: 'أيام لم تُكتب في الدفاتر', day: 'اليوم', reason: 'السبب',
       ledgerProblemHelp: 'يكتب إغلاق اليوم اليوم كاملًا أو لا يكتبه: في هذه الأيام مبيعات تعذّر قيدها. أصلح السبب وسيكتب التشغيل التالي اليوم.',
       noLedgerFiles: 'لم يُكتب أي ملف بعد: يكتب إغلاق اليوم ملفات كل يوم بعد انتهائه.',
@@ -86,6 +102,7 @@
   let lang = localStorage.getItem('posbridge-dashboard-lang') === 'ar' ? 'ar' : 'en';
   let csrf = null;
   let overview = null;
+  let fiscal = null;
   let timer = null;
   let fetchedAt = 0;
 
@@ -199,6 +216,8 @@
 
   async function refresh() {
     overview = await api('GET', '/overview');
+    // Tax-authority documents come from their own endpoint; a connector without them simply shows no section.
+    fiscal = await api('GET', '/fiscal').catch(() => null);
     fetchedAt = Date.now();
     render();
   }
@@ -292,6 +311,22 @@
       el('td', { title: full(f.writtenAt) }, when(f.writtenAt)));
   }
 
+  function fiscalMessages(d) {
+    const lines = [...(d.errors ?? []), ...(d.warnings ?? [])].map((m) => [m.code, m.message].filter(Boolean).join(': '));
+    if (d.lastError) lines.push(d.lastError);
+    return lines.length ? lines.map((line) => el('div', {}, el('bdi', { dir: 'auto' }, line))) : ['—'];
+  }
+
+  function renderFiscal(d) {
+    const level = d.state === 'rejected' || d.state === 'attention' || d.overdue ? 'state-revoked' : '';
+    return el('tr', { 'data-test': 'fiscal-document', 'data-state': d.state },
+      el('td', { class: 'id' }, el('bdi', { dir: 'ltr' }, d.saleNumber), el('div', { class: 'muted' }, el('bdi', {}, `${d.store}/${d.till}`), ` · ${when(d.issuedAt)}`)),
+      el('td', {}, t('a_' + d.authority)),
+      el('td', { class: level, 'data-test': 'fiscal-state' }, t('f_' + d.state), d.overdue ? ` · ${t('overdue')}` : ''),
+      el('td', { class: 'reason' }, ...fiscalMessages(d)),
+      el('td', { 'data-test': 'fiscal-what-to-do' }, t('fd_' + d.state)));
+  }
+
   function renderLedgerProblem(p) {
     return el('tr', { 'data-test': 'ledger-problem', 'data-ledger': p.ledger },
       el('td', { class: 'id' }, el('bdi', {}, p.ledger)),
@@ -309,6 +344,11 @@
 
   function render() {
     if (!overview) return;
+    const documents = fiscal?.documents ?? [];
+    $('fiscal-section').hidden = documents.length === 0;
+    $('fiscal-counts').replaceChildren(...Object.entries(fiscal?.counts ?? {}).map(([state, count]) =>
+      el('span', { class: `pill ${state === 'rejected' || state === 'attention' ? 'bad' : state === 'reported' ? 'ok' : 'warn'}`, 'data-test': 'fiscal-count', 'data-state': state }, `${t('f_' + state)}: ${num(count)}`)));
+    $('fiscal-documents').querySelector('tbody').replaceChildren(...documents.filter((d) => d.state !== 'reported').map(renderFiscal));
     const stuck = overview.ledgerProblems ?? [];
     $('ledger-problem-section').hidden = stuck.length === 0;
     $('ledger-problems').querySelector('tbody').replaceChildren(...stuck.map(renderLedgerProblem));
