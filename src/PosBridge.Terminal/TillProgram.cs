@@ -25,8 +25,9 @@ public static class TillProgram
                 posbridge-till serve [--data DIR] [--urls http://127.0.0.1:5090] [--store ID --till ID]
                                      [--connector URL [--pair CODE]] [--lang en|ar] [--digits latin|arabic] [--pin LOGIN-PIN]
                 posbridge-till demo  (the same, on a till filled with a demo café catalog; manager PIN 1234)
-                posbridge-till session [--script FILE|-] [--demo] [the same settings as serve]
-                                     a till without a screen: commands from FILE, stdin, or typed ('help' lists them)
+                posbridge-till session [--script FILE|-] [--demo] [--prompt] [the same settings as serve]
+                                     a till without a screen: commands from FILE, stdin, or typed ('help' lists them);
+                                     --prompt: the prompt after each command also through a pipe (for a driving program)
 
                 Then open the screen in the device's browser at the --urls address.
                 Any setting can also be given as --Section:Key value (e.g. --Screen:UploadWarningAge 00:10:00).

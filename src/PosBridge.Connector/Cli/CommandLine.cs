@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace PosBridge.Connector.Cli;
 
 /// <summary>
@@ -66,11 +64,15 @@ internal static class CommandLine
           dashboard hash-password
               Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password
               (the manager dashboard's login at /dashboard), e.g. read -rs P; echo "$P" | posbridge dashboard hash-password
-          demo [--date YYYY-MM-DD] [--sales N] [--out FILE]
-              Runs one business day of a Cairo cafe through PosBridge: builds N sales (default 120)
-              with the tax engine, writes them as sale documents (JSON lines) to FILE
-              (default out/demo-sales.jsonl), reads them back and validates every one as the
-              connector does on ingestion, and prints the day's Z summary.
+          demo [--out DIR]
+              Runs a business day of a Cairo cafe through PosBridge on this machine, nothing to install:
+              the connector on a free loopback port (SQLite), the cafe's product file as its catalog, two
+              paired tills (each its own process and database) selling, one of them offline for part of
+              the day, refunds, shift closes, the close of day writing a ledger in every dialect, the web
+              store feeds, and a web store or Odoo when the settings configure one. Prints what went where
+              and writes DIR/summary.json (default out/demo, under the current folder) listing every file
+              written and, per back office, the sales made and the sales delivered. Exit code 1 when a
+              sale did not reach a back office.
           validate FILE
               Validates a file of sale documents (one JSON object per line) and reports every
               problem by line and field. Exit code 1 when any sale is refused.
@@ -203,27 +205,12 @@ internal static class CommandLine
         switch (args[0])
         {
             case "demo":
-                if (positional.Count > 0 || options.Keys.Any(k => k is not ("date" or "sales" or "out")))
+                if (positional.Count > 0 || options.Keys.Any(k => k != "out"))
                 {
-                    return await UsageErrorAsync(error, "demo takes --date, --sales and --out only.").ConfigureAwait(false);
+                    return await UsageErrorAsync(error, "demo takes --out DIR only (default out/demo).").ConfigureAwait(false);
                 }
 
-                var date = DateOnly.FromDateTime(timeProvider.GetLocalNow().Date);
-                if (options.TryGetValue("date", out var dateText)
-                    && !DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
-                {
-                    return await UsageErrorAsync(error, $"--date '{dateText}' is not a date like 2026-11-23.").ConfigureAwait(false);
-                }
-
-                var sales = 120;
-                if (options.TryGetValue("sales", out var salesText)
-                    && (!int.TryParse(salesText, NumberStyles.None, CultureInfo.InvariantCulture, out sales) || sales is < 1 or > 100_000))
-                {
-                    return await UsageErrorAsync(error, $"--sales '{salesText}' must be a whole number from 1 to 100000.").ConfigureAwait(false);
-                }
-
-                var file = options.GetValueOrDefault("out") ?? Path.Combine("out", "demo-sales.jsonl");
-                return await DemoDay.RunAsync(date, sales, file, output, error, cancellationToken).ConfigureAwait(false);
+                return await Demo.DemoCommand.RunAsync(options.GetValueOrDefault("out") ?? Path.Combine("out", "demo"), configFile, output, error, cancellationToken).ConfigureAwait(false);
 
             case "validate":
                 if (positional.Count != 1 || options.Count > 0)

@@ -18,6 +18,9 @@ internal sealed class EtaPosCredentials
     public string OsVersion { get; set; } = string.Empty;
 }
 
+/// <summary>An access token of the ETA's identity server and how long it lives from when it was issued.</summary>
+internal sealed record EtaToken(string AccessToken, TimeSpan Lifetime);
+
 /// <summary>The ETA's answer to one submission: the receipts it accepted and those it rejected with its reason.</summary>
 internal sealed record EtaSubmission(string SubmissionId, IReadOnlyList<string> Accepted, IReadOnlyList<(string Uuid, ZatcaMessage Error)> Rejected);
 
@@ -28,7 +31,7 @@ internal sealed record EtaSubmission(string SubmissionId, IReadOnlyList<string> 
 /// </summary>
 internal sealed class EtaClient(HttpClient http, Uri identityUrl)
 {
-    public async Task<string> TokenAsync(EtaPosCredentials pos, CancellationToken cancellationToken = default)
+    public async Task<EtaToken> TokenAsync(EtaPosCredentials pos, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pos);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(identityUrl, "connect/token"))
@@ -49,7 +52,9 @@ internal sealed class EtaClient(HttpClient http, Uri identityUrl)
             throw new ZatcaProtocolException($"The ETA's token call answered {(int)response.StatusCode} without an access_token: {Excerpt(text)}");
         }
 
-        return token;
+        // expires_in is the token's lifetime in seconds (OAuth 2.0, RFC 6749 §5.1); without it the token is used once.
+        var lifetime = JsonNode.Parse(text)?["expires_in"] is JsonValue seconds && seconds.TryGetValue<int>(out var s) && s > 0 ? TimeSpan.FromSeconds(s) : TimeSpan.Zero;
+        return new EtaToken(token, lifetime);
     }
 
     public async Task<EtaSubmission> SubmitAsync(string token, IReadOnlyList<string> receiptsJson, CancellationToken cancellationToken = default)
@@ -94,7 +99,7 @@ internal sealed class EtaClient(HttpClient http, Uri identityUrl)
 /// answer per receipt: accepted (reported) or rejected with its reasons. A receipt is submitted until the ETA answers
 /// it and never after; a refused credential stops that POS in 'attention'.
 /// </summary>
-internal sealed class EtaSubmitter(EtaClient client, FiscalDocumentStore documents, IReadOnlyDictionary<string, EtaPosCredentials> pos)
+internal sealed class EtaSubmitter(EtaClient client, FiscalDocumentStore documents, EtaTokenCache tokens, IReadOnlyDictionary<string, EtaPosCredentials> pos)
 {
     public const string Authority = "ETA";
 
@@ -118,8 +123,21 @@ internal sealed class EtaSubmitter(EtaClient client, FiscalDocumentStore documen
 
                 try
                 {
-                    var token = await client.TokenAsync(credentials, cancellationToken).ConfigureAwait(false);
-                    var answer = await client.SubmitAsync(token, batch.Select(d => d.Document).ToList(), cancellationToken).ConfigureAwait(false);
+                    var receipts = batch.Select(d => d.Document).ToList();
+                    EtaSubmission answer;
+                    var token = await tokens.GetAsync(client, credentials, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        answer = await client.SubmitAsync(token.AccessToken, receipts, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ZatcaUnauthorizedException) when (token.FromCache)
+                    {
+                        // The ETA may end a token before its time: forget it and try once with a new one.
+                        tokens.Forget(credentials);
+                        token = await tokens.GetAsync(client, credentials, cancellationToken).ConfigureAwait(false);
+                        answer = await client.SubmitAsync(token.AccessToken, receipts, cancellationToken).ConfigureAwait(false);
+                    }
+
                     foreach (var document in batch)
                     {
                         var uuid = Hash(document);
@@ -166,4 +184,39 @@ internal sealed class EtaSubmitter(EtaClient client, FiscalDocumentStore documen
 
     /// <summary>The ETA uuid the till put in the receipt's header (the stored document's hash column holds it too).</summary>
     private static string Hash(FiscalDocumentStore.DueDocument document) => document.Hash;
+}
+
+/// <summary>
+/// The ETA tokens of each POS, kept for their lifetime so a submission every minute does not ask the identity server
+/// for a token every minute. A token is renewed when less than a tenth of its life (at most five minutes) is left.
+/// </summary>
+internal sealed class EtaTokenCache(TimeProvider timeProvider)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EtaToken Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>A token for <paramref name="pos"/>: the kept one while it has life left, else a new one.</summary>
+    public async Task<(string AccessToken, bool FromCache)> GetAsync(EtaClient client, EtaPosCredentials pos, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(pos);
+        var now = timeProvider.GetUtcNow();
+        if (_tokens.TryGetValue(Key(pos), out var kept) && now < kept.Expires)
+        {
+            return (kept.Token.AccessToken, true);
+        }
+
+        var token = await client.TokenAsync(pos, cancellationToken).ConfigureAwait(false);
+        var margin = TimeSpan.FromTicks(Math.Min(token.Lifetime.Ticks / 10, TimeSpan.FromMinutes(5).Ticks));
+        if (token.Lifetime > TimeSpan.Zero)
+        {
+            _tokens[Key(pos)] = (token, now + token.Lifetime - margin);
+        }
+
+        return (token.AccessToken, false);
+    }
+
+    public void Forget(EtaPosCredentials pos) => _tokens.TryRemove(Key(pos), out _);
+
+    // A changed secret or serial (configuration reloaded) must not reuse the old credentials' token.
+    private static string Key(EtaPosCredentials pos) => string.Join('\n', pos.ClientId, pos.ClientSecret, pos.SerialNumber, pos.OsVersion);
 }

@@ -178,9 +178,11 @@ internal static class FiscalSetup
         services.AddTransient(sp => new EtaClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(EtaClient)),
             new Uri((sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).IdentityUrl)));
+        services.AddSingleton<EtaTokenCache>();
         services.AddTransient(sp => new EtaSubmitter(
             sp.GetRequiredService<EtaClient>(),
             sp.GetRequiredService<FiscalDocumentStore>(),
+            sp.GetRequiredService<EtaTokenCache>(),
             (sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).Pos));
         services.AddHostedService<FiscalScheduler>();
         return services;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
-using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Receipts;
 
@@ -200,46 +199,4 @@ public static class EtaReceipt
             PaymentKind.Card => "V",
             _ => "O",
         };
-}
-
-/// <summary>
-/// Issues each sale's ETA e-receipt once, chained to the one issued before it on this till, and keeps it,
-/// so a reprint or a resubmission carries the same uuid.
-/// </summary>
-public sealed class EtaReceiptLog
-{
-    private const string LastKey = "eta.lastUuid";
-    private readonly TillDatabase _database;
-    private readonly EtaOptions _options;
-
-    public EtaReceiptLog(TillDatabase database, EtaOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(options);
-        _database = database;
-        _options = options;
-    }
-
-    /// <summary>The e-receipt of <paramref name="sale"/>: the stored one, or a new one chained to the last issued.</summary>
-    public JsonObject Issue(Sale sale)
-    {
-        ArgumentNullException.ThrowIfNull(sale);
-        return _database.InTransaction(() =>
-        {
-            if (_database.GetSetting(DocumentKey(sale.Id)) is { } stored)
-            {
-                return (JsonObject)JsonNode.Parse(stored)!;
-            }
-
-            var reference = sale.RefundOf is { } refundOf && _database.GetSetting(DocumentKey(refundOf.SaleId)) is { } original
-                ? JsonNode.Parse(original)!["header"]!["uuid"]!.GetValue<string>()
-                : null;
-            var document = EtaReceipt.Build(sale, _options, _database.GetSetting(LastKey) ?? string.Empty, reference);
-            _database.SetSetting(DocumentKey(sale.Id), document.ToJsonString());
-            _database.SetSetting(LastKey, document["header"]!["uuid"]!.GetValue<string>());
-            return document;
-        });
-    }
-
-    private static string DocumentKey(Guid saleId) => "eta.receipt." + saleId.ToString("N", CultureInfo.InvariantCulture);
 }

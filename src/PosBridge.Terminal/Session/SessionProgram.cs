@@ -10,7 +10,9 @@ namespace PosBridge.Terminal.Session;
 /// <summary>
 /// <c>posbridge-till session</c>: the same settings as <c>serve</c> (<c>appsettings.json</c>, <c>PosBridge__…</c>, the
 /// same switches), so a session works on the same till database, plus <c>--script FILE</c> (<c>-</c>: standard input)
-/// and <c>--demo</c> (a demo café's catalog and manager PIN 1234 on an empty till).
+/// <c>--demo</c> (a demo café's catalog and manager PIN 1234 on an empty till) and <c>--prompt</c> (the typed session's
+/// prompt after every command, also when the commands come through a pipe: a program driving the till reads each
+/// command's answer up to the prompt, and a refused command does not end the session).
 /// </summary>
 internal static class SessionProgram
 {
@@ -18,6 +20,7 @@ internal static class SessionProgram
     {
         string? script = null;
         var demo = false;
+        var prompt = false;
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -32,10 +35,13 @@ internal static class SessionProgram
                 case "--demo":
                     demo = true;
                     break;
+                case "--prompt":
+                    prompt = true;
+                    break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) && !args[i].Contains(':', StringComparison.Ordinal) && !TillHost.Switches.ContainsKey(args[i]))
                     {
-                        await stderr.WriteLineAsync($"'{args[i]}' is not a switch of 'session'. Use --script FILE, --demo, or {string.Join(", ", TillHost.Switches.Keys)}.").ConfigureAwait(false);
+                        await stderr.WriteLineAsync($"'{args[i]}' is not a switch of 'session'. Use --script FILE, --demo, --prompt, or {string.Join(", ", TillHost.Switches.Keys)}.").ConfigureAwait(false);
                         return 2;
                     }
 
@@ -102,7 +108,7 @@ internal static class SessionProgram
             // A USB wedge reader types into the same input as the commands; in a script, the line after 'pair tap' is the tag.
             using var nfc = new KeyboardWedgeNfcReader(input, time);
             using var session = new TillSession(database, till, screen, new SimulatedPaymentTerminal(), nfc, time, loggers, stdout);
-            var interactive = script is null && !stdinRedirected;
+            var interactive = prompt || (script is null && !stdinRedirected);
             if (interactive)
             {
                 await stdout.WriteLineAsync($"Till {till.StoreId}-{till.TillId} on {database.Path}. Type 'help' for the commands.").ConfigureAwait(false);

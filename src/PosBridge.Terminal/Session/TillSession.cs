@@ -61,6 +61,8 @@ public sealed class TillSession : IDisposable
                                                  payment methods, loyalty programs) from the connector now
         status                                   sales waiting, the oldest's age, the connector's circuit, the shift
         network on|off                           pretend the network is there or not (card payments follow it)
+        zatca | zatca onboard OTP                the till's ZATCA and ETA state; onboard with ZATCA by the
+                                                 Fatoora portal's OTP (paired and online)
         help | quit
         """;
 
@@ -89,6 +91,8 @@ public sealed class TillSession : IDisposable
     private Sale? _last;
     private HttpClient? _http;
     private SaleUploader? _uploader;
+    private ConnectorClient? _client;
+    private readonly Fiscal.FiscalChain _fiscal;
     private CatalogPuller? _puller;
 
     public TillSession(TillDatabase database, TillOptions options, ScreenOptions settings, IPaymentTerminal terminal, INfcReader nfc, TimeProvider timeProvider, ILoggerFactory loggers, TextWriter output)
@@ -109,7 +113,9 @@ public sealed class TillSession : IDisposable
         _loggers = loggers;
         _out = output;
         _catalog = new CatalogStore(database, options);
-        _sales = new SaleStore(database, options, timeProvider);
+        // The same fiscal chain as the screen's till: a Saudi sale is signed, an Egyptian one chained, in the sale's own transaction.
+        _fiscal = new Fiscal.FiscalChain(database, options, options.Fiscal, timeProvider);
+        _sales = new SaleStore(database, options, timeProvider, _fiscal);
         _shifts = new ShiftStore(database, options, timeProvider);
         _outbox = new Outbox(database, timeProvider);
         _staff = TillHost.ManagersFromSettings(new StaffStore(database), database, settings);
@@ -123,6 +129,9 @@ public sealed class TillSession : IDisposable
     }
 
     public Cashier Cashier { get; }
+
+    /// <summary>For tests: the handler that reaches the connector instead of the network.</summary>
+    internal HttpMessageHandler? ConnectorHandler { get; init; }
 
     /// <summary>The cart being rung up, if any.</summary>
     public Cart? Cart => _cart;
@@ -275,6 +284,8 @@ public sealed class TillSession : IDisposable
                 case "network":
                     Network(words);
                     break;
+                case "zatca":
+                    return await ZatcaAsync(words, cancellationToken).ConfigureAwait(false);
                 default:
                     throw new SessionUsageException($"'{command}' is not a command. Type 'help' for the list.");
             }
@@ -1131,7 +1142,7 @@ public sealed class TillSession : IDisposable
         }
 
         sale ??= _last ?? throw new SessionUsageException($"No sale was made in this session yet. Type: {usage}");
-        var receipt = Receipt.From(sale, _options.Receipt);
+        var receipt = Receipt.From(sale, _options.Receipt, Fiscal.FiscalChain.StoredQr(_database, sale.Id));
         if (escPosFile is null)
         {
             await _out.WriteAsync(ReceiptRenderer.RenderText(receipt, columns)).ConfigureAwait(false);
@@ -1258,6 +1269,18 @@ public sealed class TillSession : IDisposable
             return await RefuseAsync($"The connector at {url} did not answer; the sales stay on the till and go at the next sync.").ConfigureAwait(false);
         }
 
+        // Fiscal documents (ZATCA invoices, ETA receipts) after their sales, as the screen's sync loop sends them.
+        var fiscal = await new Fiscal.FiscalUploader(_database, _timeProvider).UploadPendingAsync(_client!, _uploader!.Credentials!, cancellationToken).ConfigureAwait(false);
+        if (fiscal.Sent + fiscal.Refused > 0)
+        {
+            Write(string.Create(CultureInfo.InvariantCulture, $"Fiscal documents: sent {fiscal.Sent}, refused {fiscal.Refused}."));
+        }
+
+        if (fiscal.ConnectorUnavailable)
+        {
+            return await RefuseAsync($"The connector at {url} stopped answering while the fiscal documents went; they stay on the till and go at the next sync.").ConfigureAwait(false);
+        }
+
         // The sales went first; now what the back office changed since the last pull.
         var pulled = await _puller!.PullAsync(_uploader!.Credentials!, cancellationToken).ConfigureAwait(false);
         if (pulled.ConnectorUnavailable)
@@ -1296,6 +1319,52 @@ public sealed class TillSession : IDisposable
         }
     }
 
+    private async Task<CommandOutcome> ZatcaAsync(SessionLine words, CancellationToken cancellationToken)
+    {
+        const string usage = "zatca | zatca onboard OTP";
+        if (!words.HasMore)
+        {
+            foreach (var line in Fiscal.FiscalStatus.Lines(_fiscal, _database, _options, _timeProvider))
+            {
+                Write(line);
+            }
+
+            return CommandOutcome.Done;
+        }
+
+        if (!words.Take("onboard"))
+        {
+            throw new SessionUsageException($"'{words.Next()}' is not understood here. Type: {usage}");
+        }
+
+        var otp = words.Required("the OTP from the Fatoora portal", usage);
+        words.End(usage);
+        var url = ConnectorUrl;
+        if (url is null || _database.GetSetting("sync.credentials") is null)
+        {
+            throw new SessionUsageException("The till is not paired with a connector, which makes ZATCA's calls: type 'pair CODE CONNECTOR-URL' first.");
+        }
+
+        var uploader = Uploader(new Uri(url));
+        Fiscal.ZatcaOnboardingResult result;
+        try
+        {
+            result = await new Fiscal.ZatcaOnboardingClient(_fiscal, _options, _client!, _timeProvider).OnboardAsync(uploader.Credentials!, otp, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConnectorUnavailableException e)
+        {
+            throw new SessionUsageException($"{e.Message} Onboarding needs the connector: try again when it answers (the same OTP works until the portal's expiry).");
+        }
+
+        if (!result.Onboarded)
+        {
+            return await RefuseAsync(result.Message).ConfigureAwait(false);
+        }
+
+        Write(result.Message);
+        return CommandOutcome.Done;
+    }
+
     private void Network(SessionLine words)
     {
         const string usage = "network on | network off";
@@ -1320,8 +1389,11 @@ public sealed class TillSession : IDisposable
         }
 
         _http?.Dispose();
-        _http = new HttpClient { BaseAddress = connector, Timeout = TimeSpan.FromSeconds(15) };
+        _http = ConnectorHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        _http.BaseAddress = connector;
+        _http.Timeout = TimeSpan.FromSeconds(15);
         var client = new ConnectorClient(_http, _timeProvider);
+        _client = client;
         _uploader = new SaleUploader(_database, _outbox, client, _timeProvider, _loggers.CreateLogger<SaleUploader>());
         _puller = new CatalogPuller(_database, _options, client, _timeProvider, _loggers.CreateLogger<CatalogPuller>());
         return _uploader;

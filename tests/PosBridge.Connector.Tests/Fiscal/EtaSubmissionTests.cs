@@ -17,12 +17,14 @@ public sealed class EtaSubmissionTests : IDisposable
     private readonly ConnectorDatabase _database;
     private readonly FiscalDocumentStore _documents;
     private readonly FakeEta _eta = new();
+    private readonly EtaTokenCache _tokens;
 
     public EtaSubmissionTests()
     {
         _database = new ConnectorDatabase(Path.Combine(_directory, "connector.db"));
         _database.MigrateAsync(Token).GetAwaiter().GetResult();
         _documents = new FiscalDocumentStore(_database, _clock);
+        _tokens = new EtaTokenCache(_clock);
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -30,6 +32,7 @@ public sealed class EtaSubmissionTests : IDisposable
     private EtaSubmitter Submitter(string? till = Till) => new(
         new EtaClient(new HttpClient(_eta) { BaseAddress = new Uri(FakeEta.Api) }, new Uri(FakeEta.Identity)),
         _documents,
+        _tokens,
         till is null ? new Dictionary<string, EtaPosCredentials>() : new Dictionary<string, EtaPosCredentials> { [till] = new() { ClientId = "pos-client", ClientSecret = "pos-secret", SerialNumber = "POS-SN-0002", OsVersion = "Debian 12" } });
 
     [Fact]
@@ -75,6 +78,51 @@ public sealed class EtaSubmissionTests : IDisposable
         Assert.Empty(_eta.Submissions);
     }
 
+    [Fact]
+    public async Task Submit_RunAfterRun_AsksForATokenOnlyWhenTheLastOneIsAboutToExpire()
+    {
+        await UploadAsync(1, "RCPT-1");
+        Assert.Equal((1, 0, 0, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+        await UploadAsync(2, "RCPT-2");
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal((1, 0, 0, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+        Assert.Equal(1, _eta.TokensIssued);
+
+        // The token lives an hour; close to its end a new one is asked for before submitting.
+        await UploadAsync(3, "RCPT-3");
+        _clock.Advance(TimeSpan.FromMinutes(27));
+        Assert.Equal((1, 0, 0, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+        Assert.Equal(2, _eta.TokensIssued);
+    }
+
+    [Fact]
+    public async Task Submit_TokenRevokedByTheEta_AsksForANewOneOnceAndSubmits()
+    {
+        await UploadAsync(1, "RCPT-1");
+        Assert.Equal((1, 0, 0, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+        _eta.RevokeTokens();
+        await UploadAsync(2, "RCPT-2");
+
+        Assert.Equal((1, 0, 0, 0), await Submitter().SubmitDueAsync(cancellationToken: Token));
+
+        Assert.Equal(2, _eta.TokensIssued);
+        Assert.Equal(2, _eta.Submissions.Count);
+    }
+
+    [Fact]
+    public async Task Submit_CredentialsRefusedEvenWithAFreshToken_StopsInAttentionWithoutLooping()
+    {
+        await UploadAsync(1, "RCPT-1");
+        _eta.RefuseEverySubmission = true;
+
+        Assert.Equal((0, 0, 0, 1), await Submitter().SubmitDueAsync(cancellationToken: Token));
+
+        // A token issued a moment ago and refused says the POS itself is refused: no second token, no loop.
+        Assert.Equal(1, _eta.TokensIssued);
+        Assert.Contains("credentials", (await _documents.ListAsync(5, Token))[0].LastError, StringComparison.Ordinal);
+        Assert.Equal("attention", (await _documents.ListAsync(5, Token))[0].State);
+    }
+
     private async Task<FiscalUpload> UploadAsync(long counter, string number)
     {
         var receipt = new JsonObject { ["header"] = new JsonObject { ["receiptNumber"] = number, ["uuid"] = string.Empty }, ["totalAmount"] = 114.0m };
@@ -109,6 +157,16 @@ public sealed class EtaSubmissionTests : IDisposable
 
         public bool Down { get; set; }
 
+        /// <summary>Tokens issued so far; each is valid until revoked.</summary>
+        public int TokensIssued { get; private set; }
+
+        /// <summary>Answers every submission 401, whatever the token (a POS the ETA disabled).</summary>
+        public bool RefuseEverySubmission { get; set; }
+
+        private readonly HashSet<string> _valid = new(StringComparer.Ordinal);
+
+        public void RevokeTokens() => _valid.Clear();
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (Down)
@@ -123,9 +181,16 @@ public sealed class EtaSubmissionTests : IDisposable
                     Assert.Equal("grant_type=client_credentials&client_id=pos-client&client_secret=pos-secret", form);
                     Assert.Equal("POS-SN-0002", request.Headers.GetValues("posserial").Single());
                     Assert.Equal("Debian 12", request.Headers.GetValues("pososversion").Single());
-                    return Json(HttpStatusCode.OK, """{"access_token":"eta-token","expires_in":3600,"token_type":"Bearer","scope":"InvoicingAPI"}""");
+                    var issued = "eta-token-" + ++TokensIssued;
+                    _valid.Add(issued);
+                    return Json(HttpStatusCode.OK, $$"""{"access_token":"{{issued}}","expires_in":3600,"token_type":"Bearer","scope":"InvoicingAPI"}""");
                 case Api + "api/v1/receiptsubmissions":
-                    Assert.Equal("Bearer eta-token", request.Headers.Authorization!.ToString());
+                    Assert.Equal("Bearer", request.Headers.Authorization!.Scheme);
+                    if (RefuseEverySubmission || !_valid.Contains(request.Headers.Authorization.Parameter!))
+                    {
+                        return new HttpResponseMessage(HttpStatusCode.Unauthorized);
+                    }
+
                     var receipts = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!["receipts"]!.AsArray();
                     var uuids = receipts.Select(r => r!["header"]!["uuid"]!.GetValue<string>()).ToList();
                     Submissions.Add(uuids);

@@ -70,7 +70,7 @@ public sealed class ZatcaConnectorSideTests
     }
 
     /// <summary>Answers the connector's fiscal endpoints as the connector does, issuing certificates from a test CA.</summary>
-    private sealed class FakeConnector : HttpMessageHandler
+    internal sealed class FakeConnector : HttpMessageHandler
     {
         private readonly ECDsa _ca = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
         private string? _csr;

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using PosBridge.Terminal.Receipts;
-using PosBridge.Terminal.Refunds;
-using PosBridge.Terminal.Sales;
 
 namespace PosBridge.Terminal.Tests.Receipts;
 
@@ -45,33 +43,5 @@ public sealed class EtaReceiptTests
 
         document["totalAmount"] = 1m;
         Assert.NotEqual(uuid, EtaReceipt.Uuid(document));
-    }
-
-    [Fact]
-    public async Task Issue_SalesAndRefund_ChainEachToThePreviousAndTheRefundToItsSale()
-    {
-        using var till = new TestTill();
-        var log = new EtaReceiptLog(till.Database, Seller);
-        var first = till.SellForCash();
-        var second = till.SellForCash();
-        var refund = (await till.Refunds.RefundAsync(
-            new RefundRequest { SaleId = first.Id, Cashier = TestTill.Cashier, Permissions = TillPermissions.Refund },
-            TestContext.Current.CancellationToken)).Refund!;
-
-        var a = log.Issue(first);
-        var b = log.Issue(second);
-        var r = log.Issue(refund);
-
-        Assert.Equal(string.Empty, a["header"]!["previousUUID"]!.GetValue<string>());
-        Assert.Equal(a["header"]!["uuid"]!.GetValue<string>(), b["header"]!["previousUUID"]!.GetValue<string>());
-        Assert.Equal(b["header"]!["uuid"]!.GetValue<string>(), r["header"]!["previousUUID"]!.GetValue<string>());
-        Assert.Equal(a["header"]!["uuid"]!.GetValue<string>(), r["header"]!["referenceUUID"]!.GetValue<string>());
-        Assert.Equal("r", r["documentType"]!["receiptType"]!.GetValue<string>());
-        Assert.Equal(137.37m, r["totalAmount"]!.GetValue<decimal>());
-
-        // Issued again (a reprint): the same document, and the chain does not move.
-        Assert.Equal(a.ToJsonString(), log.Issue(first).ToJsonString());
-        var next = log.Issue(till.SellForCash());
-        Assert.Equal(r["header"]!["uuid"]!.GetValue<string>(), next["header"]!["previousUUID"]!.GetValue<string>());
     }
 }
