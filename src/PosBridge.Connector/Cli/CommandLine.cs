@@ -14,6 +14,12 @@ internal static class CommandLine
         posbridge: carries a shop's till sales to its back office.
 
         Commands:
+          init [--store ID] [--store-name NAME] [--currency CCY] [--timezone TZ] [--vat PERCENT]
+               [--dashboard-password -|PASSWORD] [--ledgers DIALECT,…|none] [--data DIR] [--out FILE] [--force]
+              Writes a first configuration for one store (default: appsettings.json beside the binary): asks for
+              every value not given, checks them as the connector does at start and writes nothing if one is wrong.
+              --dashboard-password - reads it from standard input; it is kept as a hash. The file is readable by
+              its owner only; an existing one is replaced only with --force (the old one kept as FILE.bak).
           serve [--data DIR] [--urls URLS] [--create]
               Runs the connector: the terminal API for tills (pairing, sales upload, status), the
               SQLite inbox in DIR (default ./data), and the delivery jobs for enabled adapters.
@@ -73,11 +79,19 @@ internal static class CommandLine
           secrets protect [--data DIR]
               Reads a secret (an Odoo or web-store API key) on standard input and prints it encrypted as
               enc:… for appsettings.json; the connector decrypts it at start with the data directory's key.
+          backup [--out FILE] [--data DIR]
+              Writes the database (SQLite's online backup: consistent while serve runs), the secrets key and the
+              product files to one file (default posbridge-backup-YYYYMMDD-HHMMSS.zip), readable by its owner only.
+              It holds the key: keep it as safe as the server.
+          restore --file FILE [--data DIR] [--create]
+              Puts a backup in place of the data folder's database, keys and product files. The connector must be
+              stopped (it is refused while one serves the folder). The backup is checked first; the data as it was
+              is moved to DIR/before-restore-…; on any failure nothing changes.
           help, COMMAND --help
               Shows this text, or one command's.
 
-        Every command finds its settings the same way: appsettings.json beside the binary, then --config FILE,
-        then PosBridge__… environment variables. --data DIR must be an existing folder; --create makes a new one.
+        Every command finds its settings the same way: appsettings.json beside the binary, then --config FILE
+        (or the file named by the POSBRIDGE_CONFIG environment variable), then PosBridge__… environment variables. --data DIR must be an existing folder; --create makes a new one.
         """;
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
@@ -166,6 +180,17 @@ internal static class CommandLine
         }
 
         args = [args[0], .. rest];
+        if (configFile is null && Environment.GetEnvironmentVariable(ConfigVariable) is { Length: > 0 } fromEnvironment && args[0] != "init")
+        {
+            // A service gets its settings file from its environment alone (the systemd unit sets it), with no argument or folder.
+            if (!File.Exists(fromEnvironment))
+            {
+                return await UsageErrorAsync(error, $"the settings file '{fromEnvironment}' named by {ConfigVariable} does not exist.").ConfigureAwait(false);
+            }
+
+            configFile = fromEnvironment;
+        }
+
         if (args[0] == "serve")
         {
             return await ServeAsync(args[1..], configFile, create, cancellationToken).ConfigureAwait(false);
@@ -219,6 +244,30 @@ internal static class CommandLine
                 await output.WriteLineAsync(Hosting.ProtectedSettings.Protect(options.GetValueOrDefault("data") ?? "data", secret)).ConfigureAwait(false);
                 return Ok;
 
+            case "init":
+                if (positional.Count > 0 || options.Keys.Any(k => !InitCommand.Flags.Contains(k)))
+                {
+                    return await UsageErrorAsync(error, $"init takes {string.Join(", ", InitCommand.Flags.Select(f => "--" + f))}.").ConfigureAwait(false);
+                }
+
+                return await InitCommand.RunAsync(options, input, ReferenceEquals(input, Console.In) && !Console.IsInputRedirected, output, error, cancellationToken).ConfigureAwait(false);
+
+            case "backup":
+                if (positional.Count > 0 || options.Keys.Any(k => k is not ("out" or "data")))
+                {
+                    return await UsageErrorAsync(error, "backup takes --out FILE and --data DIR.").ConfigureAwait(false);
+                }
+
+                return await BackupCommand.BackupAsync(Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), options.GetValueOrDefault("out"), output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+
+            case "restore":
+                if (positional.Count > 0 || options.Keys.Any(k => k is not ("file" or "data")) || !options.TryGetValue("file", out var backupFile))
+                {
+                    return await UsageErrorAsync(error, "restore takes --file BACKUP and --data DIR (and --create for a new folder).").ConfigureAwait(false);
+                }
+
+                return await BackupCommand.RestoreAsync(Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), backupFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+
             case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees" or "catalog":
                 return await ManagerAsync(args[0], positional, options, configFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
@@ -226,6 +275,9 @@ internal static class CommandLine
                 return await UsageErrorAsync(error, $"'{args[0]}' is not a posbridge command.").ConfigureAwait(false);
         }
     }
+
+    /// <summary>The environment variable naming the settings file, as <c>--config</c> does (for a service: environment only).</summary>
+    public const string ConfigVariable = "POSBRIDGE_CONFIG";
 
     private static readonly string[] PairRequires = ["store", "till", "name"];
     private static readonly string[] RetryChoices = ["sale", "adapter", "all"];
@@ -257,7 +309,11 @@ internal static class CommandLine
                     builder.Configuration.AddCommandLine([.. hostArgs]);
                 }
             });
-        Hosting.ConnectorConfiguration.RequireDataDirectory(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions>>().Value.DataDirectory, create);
+        var dataDirectory = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.ConnectorOptions>>().Value.DataDirectory;
+        Hosting.ConnectorConfiguration.RequireDataDirectory(dataDirectory, create);
+        // Held while serving, so 'posbridge restore' refuses to swap the database under a running connector.
+        using var serving = Backups.RunningConnector.TryServe(Path.GetFullPath(dataDirectory))
+            ?? throw new Hosting.ConfigurationProblemException($"a restore is going on in {Path.GetFullPath(dataDirectory)}; start the connector when it has finished.");
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return Ok;
     }
@@ -398,7 +454,7 @@ internal static class CommandLine
             }
 
             var name = args[i][2..];
-            if (name == "all" && (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            if (name is "all" or "force" && (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
             {
                 // 'retry --all' and 'sync now --all' as help shows them; '--all yes' still works.
                 if (!options.TryAdd(name, "yes"))

@@ -24,6 +24,22 @@ internal static class ConnectorConfiguration
     }
 
     /// <summary>
+    /// The data folder as every verb finds it (<c>--data</c>, else <c>PosBridge:DataDirectory</c> from the sources above), for
+    /// commands that work on the folder's files without starting the connector's services (<c>backup</c>, <c>restore</c>).
+    /// </summary>
+    public static string DataDirectory(string? configFile, string? dataOverride)
+    {
+        if (!string.IsNullOrWhiteSpace(dataOverride))
+        {
+            return dataOverride;
+        }
+
+        var configuration = new ConfigurationBuilder().AddConnectorSources(configFile, []).Build();
+        var configured = configuration[$"{ConnectorOptions.Section}:{nameof(ConnectorOptions.DataDirectory)}"];
+        return string.IsNullOrWhiteSpace(configured) ? new ConnectorOptions().DataDirectory : configured;
+    }
+
+    /// <summary>
     /// Refuses a data folder that does not exist unless <paramref name="create"/>: a mistyped <c>--data</c> must not
     /// quietly start an empty connector ("Sales received: 0").
     /// </summary>
@@ -40,12 +56,8 @@ internal static class ConnectorConfiguration
             throw new ConfigurationProblemException($"the data folder {full} does not exist. Give the folder the connector uses (--data DIR or PosBridge:DataDirectory), or add --create to start a new, empty one there.");
         }
 
-        Directory.CreateDirectory(full);
-        if (!OperatingSystem.IsWindows())
-        {
-            // The database, its WAL and the secrets key live here: only the service's user may read them.
-            File.SetUnixFileMode(full, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        // The database, its WAL and the secrets key live here: only the service's user may read them.
+        Core.Privacy.PrivateFiles.CreateFolder(full);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using PosBridge.Core.Privacy;
 
 namespace PosBridge.Connector.Storage;
 
@@ -13,6 +14,7 @@ internal sealed class ConnectorDatabase : IDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private int _prepared;
 
     public ConnectorDatabase(string path)
     {
@@ -32,6 +34,12 @@ internal sealed class ConnectorDatabase : IDisposable
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
+        if (Interlocked.Exchange(ref _prepared, 1) == 0)
+        {
+            // Sales, tills' credentials and audit rows: the file (and the WAL and shared memory SQLite makes beside it) is 0600.
+            PrivateFiles.PrepareDatabase(Path);
+        }
+
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var pragma = connection.CreateCommand();

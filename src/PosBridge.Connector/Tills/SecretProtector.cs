@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PosBridge.Core.Privacy;
 
 namespace PosBridge.Connector.Tills;
 
@@ -19,18 +20,17 @@ internal sealed class SecretProtector
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            PrivateFiles.CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var key = RandomNumberGenerator.GetBytes(32);
-            using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            // 0600 from its creation: there is no moment at which another user could read the key.
+            using (var stream = PrivateFiles.Create(path))
             {
                 stream.Write(key);
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                stream.Flush(flushToDisk: true);
             }
         }
+
+        PrivateFiles.Tighten(path);
 
         var bytes = File.ReadAllBytes(path);
         return bytes.Length == 32

@@ -300,6 +300,10 @@ public sealed class Cart
         return builder;
     }
 
+    /// <summary>Whether every one of <paramref name="taxIds"/> (and their children) is among the taxes this cart was made with.</summary>
+    internal bool KnowsTaxes(IEnumerable<string> taxIds) =>
+        taxIds.All(id => _taxes.TryGetValue(id, out var tax) && KnowsTaxes(tax.Children));
+
     private void AddTax(SaleBuilder builder, string taxId)
     {
         if (!_taxes.TryGetValue(taxId, out var tax))

@@ -118,7 +118,7 @@ public static class TillHost
         services.TryAddSingleton(_ => printer.Create());
         services.AddSingleton(_ =>
         {
-            Directory.CreateDirectory(screen.DataDirectory);
+            PosBridge.Core.Privacy.PrivateFiles.CreateFolder(screen.DataDirectory);
             return TillDatabase.Open(DatabasePath(screen));
         });
         services.AddSingleton(sp => new CatalogStore(sp.GetRequiredService<TillDatabase>(), till));

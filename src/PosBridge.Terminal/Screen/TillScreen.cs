@@ -172,11 +172,13 @@ internal sealed class TillScreen : IDisposable
         var match = _catalog.FindByBarcode(code);
         if (match is not null)
         {
+            WithTaxesOf(match.Product);
             return KeepingReward(() => _cart.Add(match));
         }
 
         if (_catalog.FindBySku(code) is { } bySku)
         {
+            WithTaxesOf(bySku);
             return KeepingReward(() => _cart.Add(bySku, scannedCode: code));
         }
 
@@ -196,10 +198,27 @@ internal sealed class TillScreen : IDisposable
             return noShift;
         }
 
-        return _catalog.FindById(productId) is { } product
-            ? KeepingReward(() => _cart.Add(product))
-            : Fail("not-found", $"No product '{productId}'.");
+        if (_catalog.FindById(productId) is not { } product)
+        {
+            return Fail("not-found", $"No product '{productId}'.");
+        }
+
+        WithTaxesOf(product);
+        return KeepingReward(() => _cart.Add(product));
     }, cancellationToken);
+
+    /// <summary>
+    /// A cart knows the taxes the catalog had when it was made. A till that started empty and got its first catalog (or
+    /// a new tax) since then rebuilds the cart in progress with the catalog's taxes before adding the product, instead of
+    /// failing the sale until the next one.
+    /// </summary>
+    private void WithTaxesOf(Product product)
+    {
+        if (!_cart.KnowsTaxes(product.TaxIds))
+        {
+            _cart = Replay(CartKeeper.Snapshot(_cart, _permissions));
+        }
+    }
 
     public Task<ScreenResponse> SetQuantityAsync(int index, decimal quantity, CancellationToken cancellationToken = default) =>
         ActAsync(() => RewardLine(index) ?? ChangeLines(() => _cart.SetQuantity(index, quantity)), cancellationToken);

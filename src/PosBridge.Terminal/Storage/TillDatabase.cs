@@ -34,6 +34,8 @@ public sealed class TillDatabase : IDisposable
     internal static TillDatabase Open(string path, int migrateTo)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        // Sales, the connector credential and signing key, staff PIN hashes: 0600, and so are the WAL and shared memory.
+        PosBridge.Core.Privacy.PrivateFiles.PrepareDatabase(path);
         var connection = new SQLiteConnection(
             path,
             SQLiteOpenFlags.ReadWrite | SQLiteOpenFlags.Create | SQLiteOpenFlags.FullMutex,
