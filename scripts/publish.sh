@@ -33,8 +33,11 @@ for rid in "${rids[@]}"; do
     log="$out/$rid.$(basename "$project").log"
     # Single file with the native SQLite inside (extracted once to the bundle folder on first start);
     # compressed (about half the download; unpacked in memory at start); no trimming: configuration binding and JSON use reflection.
+    # No -p:DebugType=none: a global property reaches the shared libraries, whose rebuild into their usual bin/
+    # folder then deletes their .pdb files (incremental clean) under a build running beside it. Only the two
+    # binaries are kept below, so the .pdb files published next to them go with the .build folder.
     if ! dotnet publish "$project" -c Release -r "$rid" --self-contained true \
-        -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true -p:DebugType=none \
+        -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true \
         -o "$out/$rid/.build" >"$log" 2>&1; then
       ok=0
       if grep -q "NU1101\|NU1102\|NETSDK1094\|NETSDK1112\|Unable to find package" "$log"; then
