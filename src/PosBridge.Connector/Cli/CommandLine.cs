@@ -23,6 +23,11 @@ internal static class CommandLine
           serve [--data DIR] [--urls URLS] [--create]
               Runs the connector: the terminal API for tills (pairing, sales upload, status), the
               SQLite inbox in DIR (default ./data), and the delivery jobs for enabled adapters.
+              Plain http:// only on loopback (127.0.0.1, localhost): to the network it serves https:// with the
+              certificate in Kestrel:Certificates:Default, or PosBridge:BehindTlsProxy=true behind a TLS proxy.
+          tls create --host NAME[,NAME…] [--days N] [--data DIR]
+              Makes (or renews, keeping the key) a certificate for the names or addresses tills use on the shop's
+              network, in DIR/tls, and prints the settings to serve it and the fingerprint tills pin.
           tills pair --store STORE --till TILL --name NAME [--data DIR]
               Makes a one-time pairing code for a till (new, or a replacement device).
           tills list [--data DIR]
@@ -251,6 +256,14 @@ internal static class CommandLine
                 }
 
                 return await InitCommand.RunAsync(options, input, ReferenceEquals(input, Console.In) && !Console.IsInputRedirected, output, error, cancellationToken).ConfigureAwait(false);
+
+            case "tls":
+                if (positional is not ["create"] || options.Keys.Any(k => k is not ("host" or "days" or "data")))
+                {
+                    return await UsageErrorAsync(error, "use 'tls create --host NAME[,NAME…] [--days N] [--data DIR]'.").ConfigureAwait(false);
+                }
+
+                return await TlsCommand.CreateAsync(Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), options.GetValueOrDefault("host"), options.GetValueOrDefault("days"), output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             case "backup":
                 if (positional.Count > 0 || options.Keys.Any(k => k is not ("out" or "data")))

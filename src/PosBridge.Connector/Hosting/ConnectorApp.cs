@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Dashboard;
@@ -27,9 +28,43 @@ internal static class ConnectorApp
         // connector's own registrations (TryAdd) leave the caller's replacements in place.
         configure?.Invoke(builder);
         ProtectedSettings.Decrypt(builder.Configuration);
+        if (Transport.Problems(builder.Configuration, builder.Environment.ContentRootPath, TimeProvider.System.GetUtcNow()) is { Count: > 0 } transport)
+        {
+            throw new OptionsValidationException("Transport", typeof(ConnectorOptions), transport);
+        }
+
         builder.Services.AddConnector(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            // Kestrel reads Kestrel:Certificates:Default once; this reads it again when its files change.
+            var certificate = ReloadingCertificate.FromConfiguration(
+                kestrel.ApplicationServices.GetRequiredService<IConfiguration>(),
+                builder.Environment.ContentRootPath,
+                kestrel.ApplicationServices.GetRequiredService<TimeProvider>(),
+                kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("PosBridge.Connector.Tls"));
+            if (certificate is not null)
+            {
+                https.ServerCertificateSelector = (_, _) => certificate.Current;
+            }
+        }));
+        builder.Services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        var behindProxy = builder.Configuration.GetValue<bool?>(Transport.BehindTlsProxyKey) ?? false;
 
         var app = builder.Build();
+        if (behindProxy)
+        {
+            // The proxy (on loopback, or at an address in PosBridge:TrustedProxies) says the request came over HTTPS and from
+            // whom: cookies are then marked Secure, HSTS is sent, and pairing limits count the till's address, not the proxy's.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            foreach (var proxy in app.Configuration.GetSection(Transport.TrustedProxiesKey).Get<string[]>() ?? [])
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        app.UseHsts();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapTerminalApi();

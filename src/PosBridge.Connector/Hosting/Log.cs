@@ -74,4 +74,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "Till {TillId} onboarding with ZATCA: {Step}")]
     public static partial void ZatcaOnboarding(ILogger logger, string tillId, string step);
+
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "TLS certificate {Path} in use, valid until {NotAfter:yyyy-MM-dd}")]
+    public static partial void CertificateLoaded(ILogger logger, string path, DateTime notAfter);
+
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Warning, Message = "TLS certificate {Path} changed but could not be read ({Reason}); the previous one stays in use")]
+    public static partial void CertificateNotReloaded(ILogger logger, string path, string reason);
 }

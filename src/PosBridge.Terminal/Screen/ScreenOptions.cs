@@ -49,6 +49,12 @@ public sealed class ScreenOptions
     /// <summary>The connector's address (e.g. http://127.0.0.1:5080); unset, the till sells and keeps every sale.</summary>
     public string? ConnectorUrl { get; set; }
 
+    /// <summary>
+    /// The fingerprint of the connector's certificate (SHA-256 of its public key, as <c>posbridge tls create</c> prints it):
+    /// the till then trusts that certificate, and only it, though no public authority signed it. Empty: the device's trust.
+    /// </summary>
+    public string? ConnectorCertificate { get; set; }
+
     /// <summary>A one-time pairing code from <c>posbridge tills pair</c>, used once if the till is not paired yet.</summary>
     public string? PairingCode { get; set; }
 
@@ -122,9 +128,21 @@ public sealed class ScreenOptions
             problems.Add($"Screen:Digits '{Digits}' is not 'latin' or 'arabic'.");
         }
 
-        if (ConnectorUrl is { Length: > 0 } connector && !Uri.TryCreate(connector, UriKind.Absolute, out _))
+        if (ConnectorUrl is { Length: > 0 } connector)
         {
-            problems.Add($"Screen:ConnectorUrl '{connector}' is not an address.");
+            if (!Uri.TryCreate(connector, UriKind.Absolute, out var address))
+            {
+                problems.Add($"Screen:ConnectorUrl '{connector}' is not an address.");
+            }
+            else if (Sync.ConnectorTransport.Problem(address) is { } transport)
+            {
+                problems.Add($"Screen:ConnectorUrl: {transport}");
+            }
+        }
+
+        if (ConnectorCertificate is { Length: > 0 } fingerprint && Sync.ConnectorTransport.FingerprintProblem(fingerprint) is { } pinProblem)
+        {
+            problems.Add($"Screen:ConnectorCertificate: {pinProblem}");
         }
 
         if (SyncInterval <= TimeSpan.Zero || UploadMaxRetryDelay <= TimeSpan.Zero || UploadWarningAge <= TimeSpan.Zero || PinLockout <= TimeSpan.Zero)

@@ -64,7 +64,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
         }
 
         using var database = TillDatabase.Open(TillHost.DatabasePath(options));
-        using var http = new HttpClient { BaseAddress = new Uri(options.ConnectorUrl), Timeout = TimeSpan.FromSeconds(15) };
+        using var http = new HttpClient(ConnectorTransport.Handler(options.ConnectorCertificate)) { BaseAddress = new Uri(options.ConnectorUrl), Timeout = TimeSpan.FromSeconds(15) };
         var firstRetry = options.SyncInterval < TimeSpan.FromSeconds(2) ? options.SyncInterval : TimeSpan.FromSeconds(2);
         // The loop backs off on its own; the breaker's part here is to refuse at once the nudges each sale gives
         // while the connector is down, so its break must not outlast the loop's first retry.

@@ -32,6 +32,7 @@ public static class TillHost
         ["--data"] = "Screen:DataDirectory",
         ["--urls"] = "Screen:Urls",
         ["--connector"] = "Screen:ConnectorUrl",
+        ["--connector-certificate"] = "Screen:ConnectorCertificate",
         ["--pair"] = "Screen:PairingCode",
         ["--pin"] = "Screen:LoginPin",
         ["--lang"] = "Screen:Language",

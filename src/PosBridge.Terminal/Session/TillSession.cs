@@ -1233,9 +1233,14 @@ public sealed class TillSession : IDisposable
             if (known is null || !Uri.TryCreate(known, UriKind.Absolute, out connector!) || connector.Scheme is not ("http" or "https"))
             {
                 throw new SessionUsageException(known is null
-                    ? $"No connector address is known: type 'pair {code} http://HOST:PORT', or start with --connector URL."
-                    : $"'{known}' is not a connector address (http:// or https://). Type: {usage}");
+                    ? $"No connector address is known: type 'pair {code} https://HOST:PORT', or start with --connector URL."
+                    : $"'{known}' is not a connector address (https://). Type: {usage}");
             }
+        }
+
+        if (ConnectorTransport.Problem(connector) is { } transport)
+        {
+            throw new SessionUsageException(transport);
         }
 
         var uploader = Uploader(connector);
@@ -1390,7 +1395,7 @@ public sealed class TillSession : IDisposable
         }
 
         _http?.Dispose();
-        _http = ConnectorHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        _http = ConnectorHandler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient(ConnectorTransport.Handler(_settings.ConnectorCertificate));
         _http.BaseAddress = connector;
         _http.Timeout = TimeSpan.FromSeconds(15);
         var client = new ConnectorClient(_http, _timeProvider);

@@ -292,6 +292,11 @@ public sealed class ConnectorClient
         {
             throw new ConnectorUnavailableException("The connector kept failing, so the till stopped calling it for a while (circuit open); nothing was sent.", e);
         }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            // Not a network fault that passes: the address answers with a certificate this till does not trust.
+            throw new ConnectorUnavailableException("The connector's certificate is not one this till trusts (Screen:ConnectorCertificate, or the device's trusted authorities): nothing was sent. Check the address, and give the till the fingerprint 'posbridge tls create' printed.", e);
+        }
         catch (HttpRequestException e)
         {
             throw new ConnectorUnavailableException("The connector could not be reached; the sales stay in the outbox.", e);

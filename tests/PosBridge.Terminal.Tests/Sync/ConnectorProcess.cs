@@ -15,6 +15,8 @@ internal sealed class ConnectorProcess : IDisposable
     private Process? _process;
 
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly Dictionary<string, string> _tlsEnvironment = [];
+    private string _scheme = "http";
 
     private ConnectorProcess(string dll, IReadOnlyDictionary<string, string>? environment)
     {
@@ -28,7 +30,10 @@ internal sealed class ConnectorProcess : IDisposable
 
     public int Port { get; }
 
-    public HttpClient Http { get; }
+    public HttpClient Http { get; private set; }
+
+    /// <summary>When served over HTTPS: the fingerprint of its certificate's key, as <c>posbridge tls create</c> printed it.</summary>
+    public string? Fingerprint { get; private set; }
 
     /// <summary>Starts the connector; <paramref name="environment"/> adds settings as <c>Section__Key</c> variables.</summary>
     public static async Task<ConnectorProcess> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
@@ -36,6 +41,33 @@ internal sealed class ConnectorProcess : IDisposable
         var connector = new ConnectorProcess(await ConnectorDllAsync(cancellationToken), environment);
         await connector.RestartAsync(cancellationToken);
         return connector;
+    }
+
+    /// <summary>
+    /// Starts the connector over HTTPS as a shop on its own network does: <c>posbridge tls create</c> makes the certificate
+    /// in its data folder, and <see cref="Http"/> trusts it by the printed fingerprint, as a till does.
+    /// </summary>
+    public static async Task<ConnectorProcess> StartTlsAsync(CancellationToken cancellationToken)
+    {
+        var connector = new ConnectorProcess(await ConnectorDllAsync(cancellationToken), null);
+        await connector.UseTlsAsync(cancellationToken);
+        await connector.RestartAsync(cancellationToken);
+        return connector;
+    }
+
+    /// <summary>Runs <c>tls create</c> (again: a renewal) and returns what it printed.</summary>
+    public async Task<string> CreateCertificateAsync(CancellationToken cancellationToken, int days = 825) =>
+        await RunAsync(["tls", "create", "--host", "127.0.0.1,localhost", "--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", DataDirectory], cancellationToken);
+
+    private async Task UseTlsAsync(CancellationToken cancellationToken)
+    {
+        var printed = await CreateCertificateAsync(cancellationToken);
+        Fingerprint = printed.Split(' ', '\n').Single(w => w.Length == 64 && w.All(char.IsAsciiHexDigit));
+        _scheme = "https";
+        _tlsEnvironment["Kestrel__Certificates__Default__Path"] = Path.Combine(DataDirectory, "tls", "connector.crt");
+        _tlsEnvironment["Kestrel__Certificates__Default__KeyPath"] = Path.Combine(DataDirectory, "tls", "connector.key");
+        Http.Dispose();
+        Http = new HttpClient(PosBridge.Terminal.Sync.ConnectorTransport.Handler(Fingerprint)) { BaseAddress = new Uri($"https://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>Makes a one-time pairing code with the connector's own command line, as a manager would.</summary>
@@ -49,7 +81,7 @@ internal sealed class ConnectorProcess : IDisposable
     public async Task RestartAsync(CancellationToken cancellationToken)
     {
         Kill();
-        var info = Info(["serve", "--data", DataDirectory, "--urls", $"http://127.0.0.1:{Port}"]);
+        var info = Info(["serve", "--data", DataDirectory, "--urls", $"{_scheme}://127.0.0.1:{Port}"]);
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -119,7 +151,7 @@ internal sealed class ConnectorProcess : IDisposable
         // The store the till tests sell in; a connector pairs tills only to stores it knows.
         info.Environment["PosBridge__Stores__CAI1__Currency"] = "EGP";
         info.Environment["PosBridge__Stores__CAI1__TimeZone"] = "Africa/Cairo";
-        foreach (var (key, value) in _environment)
+        foreach (var (key, value) in _environment.Concat(_tlsEnvironment))
         {
             info.Environment[key] = value;
         }
