@@ -41,6 +41,8 @@ internal sealed class ShopMonth
 
     public string StoreId { get; }
 
+    public string CurrencyCode => _currency.Code;
+
     public string TaxId => _vat.Id;
 
     public decimal TaxRate => _vat.Amount;
