@@ -72,6 +72,7 @@ public sealed class ReportBrowserTests
             Assert.Contains("/dashboard/api/reports/tables/products.xlsx?", browser.Find("download-products-xlsx").GetAttribute("href"), StringComparison.Ordinal);
             var egpNet = cairo.Sales.Sum(s => s.Totals.Total);
             Assert.Equal("EGP " + egpNet.ToString("#,##0.00", CultureInfo.InvariantCulture), NetText(browser, "EGP"));
+            browser.Screenshot(Path.Combine(shots, "00-reports-desktop-en-top.png"));
             FullPageShot(browser, 1280, Path.Combine(shots, "01-reports-desktop-en.png"));
 
             // Today at Cairo: a sale stored while the page is open shows without a reload.
@@ -126,6 +127,8 @@ public sealed class ReportBrowserTests
                 return out;
                 """)!, "Latin text");
             Assert.Empty(latin);
+            browser.Js("window.scrollTo(0, 0)");
+            browser.Screenshot(Path.Combine(shots, "03-reports-phone-ar-top.png"));
             FullPageShot(browser, PhoneWidth, Path.Combine(shots, "03-reports-phone-ar.png"));
 
             // Riyadh writes Latin digits in Arabic.

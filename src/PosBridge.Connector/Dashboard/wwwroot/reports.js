@@ -83,7 +83,7 @@
   const currencyName = (code) => {
     try { return new Intl.DisplayNames([locale()], { type: 'currency' }).of(code); } catch { return code; }
   };
-  const day = (iso, options = { day: 'numeric', month: 'short' }) => new Intl.DateTimeFormat(locale(), { ...options, timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  const day = (iso, options = { day: 'numeric', month: 'short' }, storeId = undefined) => new Intl.DateTimeFormat(locale(storeId), { ...options, timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
   const instant = (iso, storeId) => new Intl.DateTimeFormat(locale(storeId), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
   function el(tag, attrs = {}, ...children) {
@@ -209,7 +209,9 @@
           tile('transactions', num(now.transactions), num(before.transactions), 'summary-transactions', c, change(now.transactions, before.transactions)),
           m('average')));
     }));
-    $('days').textContent = report.stores.map((s) => t('days', s.name, day(s.from), day(s.to), day(s.compareFrom), day(s.compareTo))).join(' · ');
+    // The store's name isolated, so an Arabic name in an English sentence (or the reverse) keeps its place.
+    $('days').replaceChildren(...report.stores.map((s, i) => el('span', {}, i > 0 ? ' · ' : '', el('bdi', { dir: 'auto' }, s.name),
+      t('days', '', day(s.from, undefined, s.storeId), day(s.to, undefined, s.storeId), day(s.compareFrom, undefined, s.storeId), day(s.compareTo, undefined, s.storeId)))));
   }
 
   // A bar chart as SVG: one bar per point, labelled below; the values' scale is the largest bar.
