@@ -148,7 +148,15 @@ internal static class ReportsBench
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            // POSBRIDGE_BENCH_KEEP=1 keeps the year's database to look into (its folder is printed).
+            if (Environment.GetEnvironmentVariable("POSBRIDGE_BENCH_KEEP") == "1")
+            {
+                Console.WriteLine($"kept {directory}");
+            }
+            else
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
