@@ -50,8 +50,11 @@ internal sealed record TillView(string StoreId, string Currency, string TillId, 
 /// <summary>A Z report closed in the period: the drawer's count against what the till expected.</summary>
 internal sealed record ShiftView(string StoreId, string TillId, string ShiftId, DateTimeOffset ClosedAt, string Currency, int SaleCount, decimal CashTaken, decimal ExpectedCash, decimal CountedCash, decimal OverShort);
 
-/// <summary>Loyalty customers who bought in the period: new ones bought for the first time in it.</summary>
-internal sealed record CustomersView(string Currency, long NewCustomers, long ReturningCustomers, long Sales, decimal Net, decimal PointsEarned, decimal PointsSpent);
+/// <summary>
+/// Loyalty customers who bought in the period: new ones bought for the first time in the chain in it (at this store);
+/// <c>ReturningCustomers</c> is null for a period longer than <see cref="ReportQueries.ReturningDays"/> days.
+/// </summary>
+internal sealed record CustomersView(string Currency, long NewCustomers, long? ReturningCustomers, long Sales, decimal Net, decimal PointsEarned, decimal PointsSpent);
 
 /// <summary>Sales stored here that a back office has not yet taken (waiting, to retry, or dead-lettered).</summary>
 internal sealed record UndeliveredView(string Adapter, string StoreId, string Currency, long Count, decimal Amount, long DeadLetters);

@@ -59,7 +59,22 @@ internal sealed class ReportAggregates(ConnectorDatabase database, StoreDirector
             points_earned = points_earned + excluded.points_earned, points_spent = points_spent + excluded.points_spent
         """;
 
-    private static readonly string[] Tables = ["report_hours", "report_products", "report_payments", "report_tills", "report_customers"];
+    private const string UpsertLoyalty = """
+        INSERT INTO report_loyalty (store_id, day, currency, sale_count, net, points_earned, points_spent)
+        VALUES ($store, $day, $currency, $count, $net, $earned, $spent)
+        ON CONFLICT (store_id, day, currency) DO UPDATE SET
+            sale_count = sale_count + excluded.sale_count, net = net + excluded.net,
+            points_earned = points_earned + excluded.points_earned, points_spent = points_spent + excluded.points_spent
+        """;
+
+    // A customer's first purchase: an earlier day (a till uploading late) moves it; the same day keeps the one stored first.
+    private const string UpsertFirst = """
+        INSERT INTO report_customer_first (customer_id, store_id, currency, day) VALUES ($customer, $store, $currency, $day)
+        ON CONFLICT (customer_id) DO UPDATE SET store_id = excluded.store_id, currency = excluded.currency, day = excluded.day
+        WHERE excluded.day < report_customer_first.day
+        """;
+
+    private static readonly string[] Tables = ["report_hours", "report_products", "report_payments", "report_tills", "report_customers", "report_loyalty", "report_customer_first"];
 
     /// <summary>Adds the stored <paramref name="sales"/> to the aggregates inside the caller's write transaction.</summary>
     public async Task AddAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default)
@@ -140,6 +155,8 @@ internal sealed class ReportAggregates(ConnectorDatabase database, StoreDirector
         private readonly Dictionary<(DayKey, string, string), PaymentRow> _payments = [];
         private readonly Dictionary<(DayKey, string, string), TillRow> _tills = [];
         private readonly Dictionary<(DayKey, string), CustomerRow> _customers = [];
+        private readonly Dictionary<DayKey, CustomerRow> _loyalty = [];
+        private readonly Dictionary<string, DayKey> _firsts = new(StringComparer.Ordinal);
 
         public void Add(SaleFigures figures)
         {
@@ -169,6 +186,13 @@ internal sealed class ReportAggregates(ConnectorDatabase database, StoreDirector
                 _customers[(c.Key, c.CustomerId)] = _customers.TryGetValue((c.Key, c.CustomerId), out var was)
                     ? c with { SaleCount = was.SaleCount + c.SaleCount, Net = was.Net + c.Net, PointsEarned = was.PointsEarned + c.PointsEarned, PointsSpent = was.PointsSpent + c.PointsSpent }
                     : c;
+                _loyalty[c.Key] = _loyalty.TryGetValue(c.Key, out var day)
+                    ? day with { SaleCount = day.SaleCount + c.SaleCount, Net = day.Net + c.Net, PointsEarned = day.PointsEarned + c.PointsEarned, PointsSpent = day.PointsSpent + c.PointsSpent }
+                    : c;
+                if (!_firsts.TryGetValue(c.CustomerId, out var first) || string.CompareOrdinal(c.Key.Day, first.Day) < 0)
+                {
+                    _firsts[c.CustomerId] = c.Key;
+                }
             }
         }
 
@@ -213,6 +237,22 @@ internal sealed class ReportAggregates(ConnectorDatabase database, StoreDirector
                 foreach (var c in _customers.Values)
                 {
                     rows += await RunAsync(command, cancellationToken, c.Key.StoreId, c.Key.Day, c.Key.Currency, c.CustomerId, c.SaleCount, c.Net, c.PointsEarned, c.PointsSpent).ConfigureAwait(false);
+                }
+            }
+
+            await using (var command = Prepare(connection, transaction, UpsertLoyalty, "$store", "$day", "$currency", "$count", "$net", "$earned", "$spent"))
+            {
+                foreach (var c in _loyalty.Values)
+                {
+                    rows += await RunAsync(command, cancellationToken, c.Key.StoreId, c.Key.Day, c.Key.Currency, c.SaleCount, c.Net, c.PointsEarned, c.PointsSpent).ConfigureAwait(false);
+                }
+            }
+
+            await using (var command = Prepare(connection, transaction, UpsertFirst, "$customer", "$store", "$currency", "$day"))
+            {
+                foreach (var (customer, key) in _firsts)
+                {
+                    rows += await RunAsync(command, cancellationToken, customer, key.StoreId, key.Currency, key.Day).ConfigureAwait(false);
                 }
             }
 

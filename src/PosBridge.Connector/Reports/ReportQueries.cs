@@ -19,6 +19,9 @@ internal sealed class ReportQueries(ConnectorDatabase database, CatalogSnapshot 
     /// <summary>How many products each of the top and bottom lists holds.</summary>
     public const int ProductListSize = 10;
 
+    /// <summary>The longest period (in days) whose returning customers are counted; longer ones leave the count empty.</summary>
+    public const int ReturningDays = 93;
+
     private static readonly JsonSerializerOptions ShiftJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>The newest stored sale's sequence number: the page asks for the report again when it changes.</summary>
@@ -277,42 +280,71 @@ internal sealed class ReportQueries(ConnectorDatabase database, CatalogSnapshot 
 
     private static async Task<IReadOnlyList<CustomersView>> CustomersAsync(SqliteConnection connection, SqliteTransaction snapshot, IReadOnlyList<StoreDays> days, CancellationToken cancellationToken)
     {
-        var customers = new Dictionary<(string Currency, string Id), (string FirstDay, string From, long Count, long Net, long Earned, long Spent)>();
+        var totals = new Dictionary<string, (long Count, long Net, long Earned, long Spent, long New)>(StringComparer.Ordinal);
         foreach (var d in days)
         {
             await ForEachAsync(
                 connection,
                 snapshot,
-                """
-                SELECT c.currency, c.customer_id, SUM(c.sale_count), SUM(c.net), SUM(c.points_earned), SUM(c.points_spent),
-                       (SELECT MIN(f.day) FROM report_customers f WHERE f.customer_id = c.customer_id)
-                FROM report_customers c WHERE c.store_id = $store AND c.day >= $from AND c.day <= $to
-                GROUP BY c.currency, c.customer_id
-                """,
+                "SELECT currency, SUM(sale_count), SUM(net), SUM(points_earned), SUM(points_spent) FROM report_loyalty WHERE store_id = $store AND day >= $from AND day <= $to GROUP BY currency",
                 d,
                 r =>
                 {
-                    var key = (r.GetString(0), r.GetString(1));
-                    var was = customers.TryGetValue(key, out var found) ? found : (FirstDay: r.GetString(6), From: d.FromText, Count: 0L, Net: 0L, Earned: 0L, Spent: 0L);
-                    var from = string.CompareOrdinal(d.FromText, was.From) < 0 ? d.FromText : was.From;
-                    customers[key] = (was.FirstDay, from, was.Count + r.GetInt64(2), was.Net + r.GetInt64(3), was.Earned + r.GetInt64(4), was.Spent + r.GetInt64(5));
+                    var was = totals.GetValueOrDefault(r.GetString(0));
+                    totals[r.GetString(0)] = (was.Count + r.GetInt64(1), was.Net + r.GetInt64(2), was.Earned + r.GetInt64(3), was.Spent + r.GetInt64(4), was.New);
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            // New: the customer's first purchase anywhere in the chain was at this store in the period.
+            await ForEachAsync(
+                connection,
+                snapshot,
+                "SELECT currency, COUNT(*) FROM report_customer_first WHERE store_id = $store AND day >= $from AND day <= $to GROUP BY currency",
+                d,
+                r =>
+                {
+                    var was = totals.GetValueOrDefault(r.GetString(0));
+                    totals[r.GetString(0)] = was with { New = was.New + r.GetInt64(1) };
                 },
                 cancellationToken).ConfigureAwait(false);
         }
 
-        // New: the customer's first purchase anywhere in the chain falls in the period.
-        return [.. customers.GroupBy(c => c.Key.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        // Returning customers are counted one by one (a customer who came on five days is one customer), which reads a
+        // row per customer and day: done for periods up to ReturningDays long, so every report stays fast.
+        Dictionary<string, HashSet<string>>? seen = null;
+        if (days.All(d => d.To.DayNumber - d.From.DayNumber < ReturningDays))
         {
-            var isNew = g.Count(c => string.CompareOrdinal(c.Value.FirstDay, c.Value.From) >= 0);
-            return new CustomersView(
-                g.Key,
-                isNew,
-                g.Count() - isNew,
-                g.Sum(c => c.Value.Count),
-                SaleFigures.FromMinor(g.Sum(c => c.Value.Net), g.Key),
-                SaleFigures.FromMillionths(g.Sum(c => c.Value.Earned)),
-                SaleFigures.FromMillionths(g.Sum(c => c.Value.Spent)));
-        })];
+            var found = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            seen = found;
+            foreach (var d in days)
+            {
+                await ForEachAsync(
+                    connection,
+                    snapshot,
+                    "SELECT DISTINCT currency, customer_id FROM report_customers WHERE store_id = $store AND day >= $from AND day <= $to",
+                    d,
+                    r =>
+                    {
+                        if (!found.TryGetValue(r.GetString(0), out var ids))
+                        {
+                            found[r.GetString(0)] = ids = new HashSet<string>(StringComparer.Ordinal);
+                        }
+
+                        ids.Add(r.GetString(1));
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // Every new customer bought in the period (their first purchase), so the rest of those who bought are returning.
+        return [.. totals.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new CustomersView(
+            t.Key,
+            t.Value.New,
+            seen is null ? null : (seen.TryGetValue(t.Key, out var ids) ? ids.Count : 0) - t.Value.New,
+            t.Value.Count,
+            SaleFigures.FromMinor(t.Value.Net, t.Key),
+            SaleFigures.FromMillionths(t.Value.Earned),
+            SaleFigures.FromMillionths(t.Value.Spent)))];
     }
 
     private async Task<IReadOnlyList<UndeliveredView>> UndeliveredAsync(SqliteConnection connection, SqliteTransaction snapshot, IReadOnlyList<StoreDays> days, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ internal static class ReportTables
             "shifts" => new(name, ["store_id", "till_id", "shift_id", "closed_at", "currency", "sale_count", "cash_taken", "expected_cash", "counted_cash", "over_short"],
                 [.. report.Shifts.Select(s => new object[] { s.StoreId, s.TillId, s.ShiftId, s.ClosedAt, s.Currency, s.SaleCount, s.CashTaken, s.ExpectedCash, s.CountedCash, s.OverShort })]),
             "customers" => new(name, ["currency", "new_customers", "returning_customers", "sales", "net", "points_earned", "points_spent"],
-                [.. report.Customers.Select(c => new object[] { c.Currency, c.NewCustomers, c.ReturningCustomers, c.Sales, c.Net, c.PointsEarned, c.PointsSpent })]),
+                [.. report.Customers.Select(c => new object[] { c.Currency, c.NewCustomers, (object?)c.ReturningCustomers ?? string.Empty, c.Sales, c.Net, c.PointsEarned, c.PointsSpent })]),
             "undelivered" => new(name, ["adapter", "store_id", "currency", "count", "amount", "dead_letters"],
                 [.. report.Undelivered.Select(u => new object[] { u.Adapter, u.StoreId, u.Currency, u.Count, u.Amount, u.DeadLetters })]),
             _ => null,

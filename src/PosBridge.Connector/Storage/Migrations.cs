@@ -266,7 +266,8 @@ internal static class Migrations
         """,
         // Reports: sales pre-aggregated as they are stored (same transaction) and rebuilt from raw sales by
         // `posbridge report rebuild`. Days and hours are the store's local ones; amounts are integers in the
-        // currency's minor units, quantities and points in millionths, so sums in SQL are exact.
+        // currency's minor units, quantities and points in millionths, so sums in SQL are exact. Loyalty: the day's
+        // totals, each customer's first purchase in the chain (new customers), and customer-days (returning ones).
         """
         CREATE TABLE report_hours (
             store_id        TEXT    NOT NULL,
@@ -329,7 +330,23 @@ internal static class Migrations
             points_spent    INTEGER NOT NULL,
             PRIMARY KEY (store_id, day, currency, customer_id)
         ) WITHOUT ROWID;
-        CREATE INDEX report_customers_first ON report_customers (customer_id, day);
+        CREATE TABLE report_loyalty (
+            store_id        TEXT    NOT NULL,
+            day             TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            sale_count      INTEGER NOT NULL,
+            net             INTEGER NOT NULL,
+            points_earned   INTEGER NOT NULL,
+            points_spent    INTEGER NOT NULL,
+            PRIMARY KEY (store_id, day, currency)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_customer_first (
+            customer_id     TEXT    PRIMARY KEY,
+            store_id        TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            day             TEXT    NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX report_customer_first_day ON report_customer_first (store_id, day);
         """,
     ];
 
