@@ -66,6 +66,14 @@ internal static class CommandLine
               The same file is served at /feeds/NAME/FORMAT. Items left out are listed with the reason,
               and so are items written otherwise than the catalog says (a product with no stock level
               is a draft in the product CSVs; a barcode that is no valid GTIN is sent without one).
+          report [--store STORE] [--period today|yesterday|week|range] [--from YYYY-MM-DD --to YYYY-MM-DD]
+                 [--format text|json|csv|xlsx] [--table TABLE] [--out FILE] [--data DIR]
+              The dashboard's sales report from the connector's aggregates, per currency against the same days a
+              week earlier, each store's days in its own time zone: every store unless --store, today by default.
+              json is the document /dashboard/api/reports serves; csv and xlsx write one --table (summary, hours,
+              days, products, categories, payments, fees, tills, shifts, customers, undelivered).
+          report rebuild [--data DIR]
+              Adds up the report aggregates again from every stored sale (they are kept as sales arrive).
           dashboard hash-password
               Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password
               (the manager dashboard's login at /dashboard), e.g. read -rs P; echo "$P" | posbridge dashboard hash-password
@@ -280,6 +288,17 @@ internal static class CommandLine
                 }
 
                 return await BackupCommand.RestoreAsync(Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), backupFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+
+            case "report":
+                if (Reports.ReportCommand.Check(positional, options) is { } reportProblem)
+                {
+                    return await UsageErrorAsync(error, reportProblem).ConfigureAwait(false);
+                }
+
+                await using (var reportServices = await ManagerCommands.ServicesAsync(options.GetValueOrDefault("data"), configFile, create, s => s.AddSingleton(timeProvider), cancellationToken).ConfigureAwait(false))
+                {
+                    return await Reports.ReportCommand.RunAsync(reportServices, positional, options, output, error, cancellationToken).ConfigureAwait(false);
+                }
 
             case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees" or "catalog":
                 return await ManagerAsync(args[0], positional, options, configFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);

@@ -135,6 +135,7 @@ internal static class DashboardEndpoints
         signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
         signedIn.MapGet("/fiscal", Fiscal.FiscalDashboard.ListAsync);
         signedIn.MapPost("/catalog/{storeId}/product-file", api.UploadProductFileAsync);
+        Reports.ReportEndpoints.Map(signedIn);
         return app;
     }
 

@@ -8,6 +8,7 @@ using PosBridge.Connector.Fiscal;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Metrics;
 using PosBridge.Connector.Receipts;
+using PosBridge.Connector.Reports;
 using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
@@ -97,6 +98,7 @@ internal static class ConnectorApp
 
         services.AddSingleton(sp => new ConnectorDatabase(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DatabasePath));
         services.AddSingleton(sp => SecretProtector.FromKeyFile(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.SecretsKeyPath));
+        services.AddSingleton<Reports.ReportAggregates>();
         services.AddSingleton<IInbox, SqliteInbox>();
         services.AddSingleton<ConnectorDatabaseStatus>();
         services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
@@ -136,6 +138,7 @@ internal static class ConnectorApp
 
         // Hosted services start in this order: the database is migrated before any job runs.
         services.AddHostedService<DatabaseMigrator>();
+        services.AddReports();
         services.AddQuartz();
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
         services.AddHostedService<DispatchScheduler>();

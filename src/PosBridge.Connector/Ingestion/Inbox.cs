@@ -67,7 +67,7 @@ internal interface IInbox
     IAsyncEnumerable<Sale> ForStoreAsync(string storeId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }
 
-internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
+internal sealed class SqliteInbox(ConnectorDatabase database, Reports.ReportAggregates reports) : IInbox
 {
     private const string Insert = """
         INSERT INTO sales (id, store_id, till_id, sale_number, created_at, received_at, refund_of, currency, total, content_hash, document)
@@ -82,6 +82,7 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
             async (connection, transaction) =>
             {
                 var results = new StoreResult[sales.Count];
+                var accepted = new List<Sale>(sales.Count);
                 await using var find = Sql.Command(connection, transaction, "SELECT content_hash FROM sales WHERE id = $id", ("$id", string.Empty));
                 await using var original = Sql.Command(connection, transaction, "SELECT document FROM sales WHERE id = $id AND store_id = $store", ("$id", string.Empty), ("$store", storeId));
                 await using var refunds = Sql.Command(connection, transaction, "SELECT document FROM sales WHERE refund_of = $id AND store_id = $store ORDER BY seq", ("$id", string.Empty), ("$store", storeId));
@@ -146,7 +147,11 @@ internal sealed class SqliteInbox(ConnectorDatabase database) : IInbox
                     insert.Parameters["$document"].Value = incoming.Document;
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     results[i] = new(StoreOutcome.Accepted);
+                    accepted.Add(sale);
                 }
+
+                // The reports' aggregates in the same transaction: a sale is in them exactly when it is stored.
+                await reports.AddAsync(connection, transaction, accepted, cancellationToken).ConfigureAwait(false);
 
                 // One durable write per upload: the till's last contact rides along with its sales.
                 await Sql.ExecuteAsync(connection, transaction, "UPDATE tills SET last_contact_at = $now WHERE id = $id", cancellationToken, ("$now", Sql.ToUnixMs(receivedAt)), ("$id", tillId)).ConfigureAwait(false);

@@ -264,6 +264,90 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);
         """,
+        // Reports: sales pre-aggregated as they are stored (same transaction) and rebuilt from raw sales by
+        // `posbridge report rebuild`. Days and hours are the store's local ones; amounts are integers in the
+        // currency's minor units, quantities and points in millionths, so sums in SQL are exact. Loyalty: the day's
+        // totals, each customer's first purchase in the chain (new customers), and customer-days (returning ones).
+        """
+        CREATE TABLE report_hours (
+            store_id        TEXT    NOT NULL,
+            day             TEXT    NOT NULL,
+            hour            INTEGER NOT NULL,
+            currency        TEXT    NOT NULL,
+            sale_count      INTEGER NOT NULL,
+            refund_count    INTEGER NOT NULL,
+            sales           INTEGER NOT NULL,
+            refunds         INTEGER NOT NULL,
+            discounts       INTEGER NOT NULL,
+            untaxed         INTEGER NOT NULL,
+            tax             INTEGER NOT NULL,
+            rounding        INTEGER NOT NULL,
+            PRIMARY KEY (store_id, day, hour, currency)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_products (
+            store_id        TEXT    NOT NULL,
+            day             TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            product_id      TEXT    NOT NULL,
+            name            TEXT    NOT NULL,
+            quantity        INTEGER NOT NULL,
+            revenue         INTEGER NOT NULL,
+            untaxed         INTEGER NOT NULL,
+            PRIMARY KEY (store_id, day, currency, product_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_payments (
+            store_id        TEXT    NOT NULL,
+            day             TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            kind            TEXT    NOT NULL,
+            method_id       TEXT    NOT NULL,
+            payment_count   INTEGER NOT NULL,
+            amount          INTEGER NOT NULL,
+            PRIMARY KEY (store_id, day, currency, kind, method_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_tills (
+            store_id        TEXT    NOT NULL,
+            day             TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            till_id         TEXT    NOT NULL,
+            cashier_id      TEXT    NOT NULL,
+            cashier_name    TEXT    NOT NULL,
+            sale_count      INTEGER NOT NULL,
+            refund_count    INTEGER NOT NULL,
+            sales           INTEGER NOT NULL,
+            refunds         INTEGER NOT NULL,
+            discounts       INTEGER NOT NULL,
+            PRIMARY KEY (store_id, day, currency, till_id, cashier_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_customers (
+            store_id        TEXT    NOT NULL,
+            day             TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            customer_id     TEXT    NOT NULL,
+            sale_count      INTEGER NOT NULL,
+            net             INTEGER NOT NULL,
+            points_earned   INTEGER NOT NULL,
+            points_spent    INTEGER NOT NULL,
+            PRIMARY KEY (store_id, day, currency, customer_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_loyalty (
+            store_id        TEXT    NOT NULL,
+            day             TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            sale_count      INTEGER NOT NULL,
+            net             INTEGER NOT NULL,
+            points_earned   INTEGER NOT NULL,
+            points_spent    INTEGER NOT NULL,
+            PRIMARY KEY (store_id, day, currency)
+        ) WITHOUT ROWID;
+        CREATE TABLE report_customer_first (
+            customer_id     TEXT    PRIMARY KEY,
+            store_id        TEXT    NOT NULL,
+            currency        TEXT    NOT NULL,
+            day             TEXT    NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX report_customer_first_day ON report_customer_first (store_id, day);
+        """,
     ];
 
     public static int Latest => Sqlite.Length;
