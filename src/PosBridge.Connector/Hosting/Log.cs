@@ -74,4 +74,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "Till {TillId} onboarding with ZATCA: {Step}")]
     public static partial void ZatcaOnboarding(ILogger logger, string tillId, string step);
+
+    [LoggerMessage(EventId = 5310, Level = LogLevel.Information, Message = "ZATCA clearance of invoice {Uuid} of till {TillId}: {State} ({Warnings} warnings, {Errors} errors)")]
+    public static partial void ZatcaClearanceAnswered(ILogger logger, Guid uuid, string tillId, PosBridge.Connector.Fiscal.ZatcaClearanceState state, int warnings, int errors);
 }
