@@ -90,6 +90,9 @@ public sealed partial class ZatcaOptions
     /// </summary>
     public string InvoiceTypes { get; set; } = "0100";
 
+    /// <summary>The till may issue standard (B2B) invoices, cleared by ZATCA before they are given ("1100" or "1000").</summary>
+    public bool IssuesStandardInvoices => InvoiceTypes.StartsWith('1');
+
     /// <summary>Which Fatoora platform the till onboards with: Production, Simulation or Sandbox (the CSR's certificate template differs).</summary>
     public string Environment { get; set; } = "Production";
 
