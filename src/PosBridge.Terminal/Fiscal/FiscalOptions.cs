@@ -12,6 +12,12 @@ public sealed class FiscalOptions
     /// <summary>Egypt: an ETA e-receipt chained with each sale. Null when off.</summary>
     public EtaOptions? Eta { get; set; }
 
+    /// <summary>
+    /// The file (0600) holding the key that encrypts the till's signing key in its database; by default the database's
+    /// path with ".fiscal-key" added. Keep it out of database-only backups, and back it up on its own.
+    /// </summary>
+    public string? KeyFile { get; set; }
+
     /// <summary>Every setting that is wrong, each naming its key (Till:Fiscal:…) and what is expected.</summary>
     public IEnumerable<string> Problems()
     {
