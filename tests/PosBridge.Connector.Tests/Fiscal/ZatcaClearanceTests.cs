@@ -152,7 +152,9 @@ public sealed class ZatcaClearanceTests : IDisposable
     }
 
     /// <summary>A minimal standard tax invoice (388, 0100000) with a buyer's VAT number, with its true hash.</summary>
-    private FiscalUpload Standard(long counter)
+    private FiscalUpload Standard(long counter) => StandardSample(counter, _clock.GetUtcNow());
+
+    internal static FiscalUpload StandardSample(long counter, DateTimeOffset issuedAt)
     {
         var uuid = Guid.CreateVersion7();
         var xml = $"""
@@ -171,7 +173,7 @@ public sealed class ZatcaClearanceTests : IDisposable
                 <cac:AccountingCustomerParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>300000000000003</cbc:CompanyID></cac:PartyTaxScheme></cac:Party></cac:AccountingCustomerParty>
             </Invoice>
             """;
-        return new FiscalUpload("ZATCA", uuid, $"{Store}-{Till}-0001-{counter:D6}", counter, FakeZatca.Hash(xml), xml, _clock.GetUtcNow());
+        return new FiscalUpload("ZATCA", uuid, $"{Store}-{Till}-0001-{counter:D6}", counter, FakeZatca.Hash(xml), xml, issuedAt);
     }
 
     public void Dispose()
