@@ -15,7 +15,7 @@ namespace PosBridge.Terminal.Screen.Tests.Fiscal;
 /// <summary>The owner onboards a Saudi till with ZATCA from the cashier screen: the OTP typed on the till, the state shown.</summary>
 public sealed class FiscalScreenApiTests
 {
-    private static readonly string[] SaudiSettings =
+    internal static readonly string[] SaudiSettings =
     [
         "--Till:Fiscal:Zatca:SellerName", "مؤسسة التمور الذهبية للتجارة",
         "--Till:Fiscal:Zatca:VatNumber", "399999999900003",
@@ -76,7 +76,7 @@ public sealed class FiscalScreenApiTests
     }
 
     /// <summary>The connector's onboarding endpoints as the connector answers them, issuing certificates from a test CA for the till's CSR.</summary>
-    private sealed class StandInConnector : HttpMessageHandler
+    internal sealed class StandInConnector : HttpMessageHandler
     {
         private readonly ECDsa _ca = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
         private string? _csr;
