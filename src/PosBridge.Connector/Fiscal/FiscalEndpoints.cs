@@ -208,7 +208,8 @@ internal static partial class FiscalEndpoints
         }
 
         // Checked here as well as by the onboarding, so a wrong batch is named before anything reaches ZATCA.
-        string[] kinds = ["simplified-invoice", "simplified-credit-note", "simplified-debit-note"];
+        // Standard kinds come from a till that also issues tax invoices to businesses (cleared, CSR title 1100).
+        string[] kinds = ["simplified-invoice", "simplified-credit-note", "simplified-debit-note", "standard-invoice", "standard-credit-note", "standard-debit-note"];
         var missing = ZatcaOnboarding.RequiredSamples.Except(request.Samples.Select(sample => sample!.Kind)).ToList();
         var unknown = request.Samples.FirstOrDefault(sample => !kinds.Contains(sample!.Kind));
         if (unknown is not null)

@@ -142,6 +142,21 @@ public sealed class ZatcaClearingTests
         Assert.Contains("simplified invoices only", Assert.Single(clearing.RegisterBuyer(Buyer).Problems), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Onboard_ATillThatIssuesTaxInvoices_SendsStandardSamplesThatVerifyToo()
+    {
+        using var till = new SaudiTill(onboarded: false);
+        till.Till.Options.Fiscal.Zatca!.InvoiceTypes = "1100";
+        using var connector = new ZatcaConnectorSideTests.FakeConnector();
+        var client = new ZatcaOnboardingClient(till.Chain, till.Till.Options, new ConnectorClient(connector.Client(), till.Till.Clock), till.Till.Clock);
+
+        var result = await client.OnboardAsync(Credentials, "123345", Token);
+
+        Assert.True(result.Onboarded, result.Message);
+        // Each sample's hash was recomputed and its signature verified by the stand-in as it arrived.
+        Assert.Equal(["simplified-invoice", "simplified-credit-note", "standard-invoice", "standard-credit-note"], connector.SampleKinds);
+    }
+
     private static SaudiTill B2BTill()
     {
         var till = new SaudiTill();
