@@ -76,6 +76,95 @@ internal sealed class FiscalDocumentStore(ConnectorDatabase database, TimeProvid
             cancellationToken);
     }
 
+    /// <summary>
+    /// The recorded clearance of a standard invoice, or null when it was never answered. Another document under its
+    /// uuid or the till's counter (or the same uuid uploaded for reporting) is a conflict, never overwritten.
+    /// </summary>
+    public Task<ZatcaClearanceResult?> FindClearanceAsync(string tillId, FiscalUpload invoice, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        return database.ReadAsync(
+            async connection =>
+            {
+                await using var command = Sql.Command(
+                    connection,
+                    null,
+                    """
+                    SELECT d.uuid, d.hash, d.document, d.till_id, d.warnings, d.errors, c.state, c.cleared_invoice
+                    FROM fiscal_documents d LEFT JOIN zatca_clearances c ON c.uuid = d.uuid
+                    WHERE d.uuid = $uuid OR (d.authority = 'ZATCA' AND d.till_id = $till AND d.counter = $counter)
+                    """,
+                    ("$uuid", invoice.Uuid.ToString()), ("$till", tillId), ("$counter", invoice.Counter));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                if (reader.GetString(0) != invoice.Uuid.ToString() || reader.GetString(1) != invoice.Hash || reader.GetString(2) != invoice.Document || reader.GetString(3) != tillId)
+                {
+                    throw new FiscalConflictException($"The connector already holds another invoice under uuid {invoice.Uuid} or counter {invoice.Counter} of till {tillId}; an invoice is never replaced: issue a new one.");
+                }
+
+                if (reader.IsDBNull(6))
+                {
+                    throw new FiscalConflictException($"Invoice {invoice.Uuid} reached the connector for reporting, not clearance; a simplified invoice is not cleared.");
+                }
+
+                return new ZatcaClearanceResult(Enum.Parse<ZatcaClearanceState>(reader.GetString(6)), reader.IsDBNull(7) ? null : reader.GetString(7), Messages(reader, 4), Messages(reader, 5));
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Records ZATCA's clearance answer with the invoice, in one transaction: cleared as 'reported' (or 'warnings'),
+    /// not cleared as 'rejected' (both final: the reporter never sends them), and 'report instead' as 'waiting' so the
+    /// reporter reports it. A record already there (a racing retry) is kept.
+    /// </summary>
+    public Task RecordClearanceAsync(string storeId, string tillId, FiscalUpload invoice, ZatcaClearanceResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(result);
+        var now = Sql.ToUnixMs(timeProvider.GetUtcNow());
+        var (state, answered) = result.State switch
+        {
+            ZatcaClearanceState.Cleared => ("reported", true),
+            ZatcaClearanceState.ClearedWithWarnings => ("warnings", true),
+            ZatcaClearanceState.NotCleared => ("rejected", true),
+            _ => ("waiting", false),
+        };
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var inserted = await Sql.ScalarAsync(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO fiscal_documents (uuid, authority, store_id, till_id, sale_number, counter, hash, document, issued_at, received_at, state, attempts, next_attempt_at, warnings, errors, answered_at)
+                    VALUES ($uuid, 'ZATCA', $store, $till, $number, $counter, $hash, $document, $issued, $now, $state, $attempts, $now, $warnings, $errors, $answered)
+                    ON CONFLICT DO NOTHING
+                    RETURNING uuid
+                    """,
+                    cancellationToken,
+                    ("$uuid", invoice.Uuid.ToString()), ("$store", storeId), ("$till", tillId), ("$number", invoice.SaleNumber), ("$counter", invoice.Counter), ("$hash", invoice.Hash),
+                    ("$document", invoice.Document), ("$issued", Sql.ToUnixMs(invoice.IssuedAt)), ("$now", now), ("$state", state), ("$attempts", answered ? 1 : 0),
+                    ("$warnings", result.Warnings.Count == 0 ? null : JsonSerializer.Serialize(result.Warnings, Json)),
+                    ("$errors", result.Errors.Count == 0 ? null : JsonSerializer.Serialize(result.Errors, Json)), ("$answered", answered ? now : null)).ConfigureAwait(false);
+                if (inserted is not null)
+                {
+                    await Sql.ExecuteAsync(
+                        connection,
+                        transaction,
+                        "INSERT INTO zatca_clearances (uuid, state, cleared_invoice, answered_at) VALUES ($uuid, $state, $cleared, $now)",
+                        cancellationToken,
+                        ("$uuid", invoice.Uuid.ToString()), ("$state", result.State.ToString()), ("$cleared", result.ClearedInvoice), ("$now", now)).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken);
+    }
+
     /// <summary>Documents waiting whose next attempt is due, oldest first, in each till's chain order.</summary>
     public Task<IReadOnlyList<DueDocument>> DueAsync(string authority, int limit, CancellationToken cancellationToken = default)
     {

@@ -35,6 +35,69 @@ internal static partial class FiscalEndpoints
             .WithSummary("Onboarding step 1: the till's CSR and the portal's OTP; answers the compliance certificate. Signed.");
         api.MapPost("/zatca/production", ProductionAsync)
             .WithSummary("Onboarding step 2: the till's signed samples; answers the production certificate, or each sample's errors. Signed.");
+        api.MapPost("/zatca/clearance", ClearAsync)
+            .WithSummary("Clears a standard (B2B) invoice with ZATCA before it is given; answers ZATCA's cleared XML, or why not. Idempotent by uuid. Signed.");
+    }
+
+    private static async Task<IResult> ClearAsync(HttpContext context, TillAuthenticator authenticator, ZatcaClearance clearance, IOptions<ConnectorOptions> options, IOptions<FiscalOptions> fiscal, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var (till, body, problem) = await AuthenticateAsync(context, authenticator, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        if (till is null)
+        {
+            return problem!;
+        }
+
+        (var request, problem) = RequestJson.Read<FiscalUploadItem>(body, "{\"authority\": \"ZATCA\", \"uuid\": …, \"saleNumber\": …, \"counter\": 1, \"hash\": …, \"document\": …, \"issuedAt\": …}");
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var dates = new SaleDateWindow(timeProvider.GetUtcNow(), options.Value.SaleDates.MaxAge, options.Value.SaleDates.MaxAhead);
+        if (Check(request, 0, dates) is { } invalid)
+        {
+            return Problems.InvalidRequest(invalid.Replace("documents[0].", string.Empty, StringComparison.Ordinal));
+        }
+
+        if (request.Authority != "ZATCA")
+        {
+            return Problems.InvalidRequest("authority must be ZATCA: only ZATCA clears invoices.");
+        }
+
+        if (fiscal.Value.Zatca is null)
+        {
+            return Problems.FiscalNotConfigured("ZATCA", "Fiscal:Zatca:BaseUrl");
+        }
+
+        var issuedAt = DateTimeOffset.Parse(request.IssuedAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        try
+        {
+            var result = await clearance.ClearAsync(till.StoreId, till.Id, new FiscalUpload("ZATCA", request.Uuid, request.SaleNumber, request.Counter, request.Hash, request.Document, issuedAt), cancellationToken).ConfigureAwait(false);
+            var state = result.State switch
+            {
+                ZatcaClearanceState.Cleared => "cleared",
+                ZatcaClearanceState.ClearedWithWarnings => "cleared-with-warnings",
+                ZatcaClearanceState.NotCleared => "not-cleared",
+                _ => "report",
+            };
+            return Results.Json(new { uuid = request.Uuid, state, clearedInvoice = result.ClearedInvoice, warnings = result.Warnings, errors = result.Errors }, TerminalApi.Json);
+        }
+        catch (FiscalConflictException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Another invoice holds this uuid or counter");
+        }
+        catch (ZatcaNotOnboardedException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The till is not onboarded with ZATCA");
+        }
+        catch (ZatcaUnavailableException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "ZATCA is not answering");
+        }
+        catch (Exception e) when (e is ZatcaUnauthorizedException or ZatcaProtocolException)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "ZATCA did not clear the invoice");
+        }
     }
 
     private static async Task<IResult> UploadAsync(HttpContext context, TillAuthenticator authenticator, FiscalDocumentStore store, IOptions<ConnectorOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
@@ -145,7 +208,8 @@ internal static partial class FiscalEndpoints
         }
 
         // Checked here as well as by the onboarding, so a wrong batch is named before anything reaches ZATCA.
-        string[] kinds = ["simplified-invoice", "simplified-credit-note", "simplified-debit-note"];
+        // Standard kinds come from a till that also issues tax invoices to businesses (cleared, CSR title 1100).
+        string[] kinds = ["simplified-invoice", "simplified-credit-note", "simplified-debit-note", "standard-invoice", "standard-credit-note", "standard-debit-note"];
         var missing = ZatcaOnboarding.RequiredSamples.Except(request.Samples.Select(sample => sample!.Kind)).ToList();
         var unknown = request.Samples.FirstOrDefault(sample => !kinds.Contains(sample!.Kind));
         if (unknown is not null)

@@ -165,10 +165,19 @@ internal static class FiscalSetup
             var zatca = sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Zatca ?? new ZatcaApiOptions();
             http.BaseAddress = new Uri(zatca.BaseUrl);
             http.Timeout = TimeSpan.FromSeconds(60);
-        });
+        })
+            // A 303 on the clearance call means 'clearance is off, report instead'; followed, it would become a GET.
+            .ConfigurePrimaryHttpMessageHandler((handler, _) =>
+            {
+                if (handler is SocketsHttpHandler sockets)
+                {
+                    sockets.AllowAutoRedirect = false;
+                }
+            });
         // Transient like the typed client they use, so the client's handler is rotated as the factory intends.
         services.AddTransient<ZatcaReporter>();
         services.AddTransient<ZatcaOnboarding>();
+        services.AddTransient<ZatcaClearance>();
         services.AddHttpClient(nameof(EtaClient), (sp, http) =>
         {
             var eta = sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions();

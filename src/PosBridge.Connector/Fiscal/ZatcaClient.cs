@@ -27,6 +27,9 @@ internal enum ZatcaOutcome
 
     /// <summary>Refused (HTTP 400): the invoice must be corrected and issued again.</summary>
     Rejected,
+
+    /// <summary>Clearance is switched off (HTTP 303 on the clearance call): report the standard invoice instead.</summary>
+    ReportInstead,
 }
 
 internal sealed record ZatcaAnswer(ZatcaOutcome Outcome, string? Status, IReadOnlyList<ZatcaMessage> Warnings, IReadOnlyList<ZatcaMessage> Errors, string? ClearedInvoice = null);
@@ -102,6 +105,12 @@ internal sealed class ZatcaClient(HttpClient http)
 
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (clearance && response.StatusCode == HttpStatusCode.SeeOther)
+        {
+            // ZATCA's answer when it has deactivated clearance: standard invoices go to the reporting API for now.
+            return new ZatcaAnswer(ZatcaOutcome.ReportInstead, null, [], []);
+        }
+
         var outcome = response.StatusCode switch
         {
             HttpStatusCode.OK => ZatcaOutcome.Accepted,
@@ -113,6 +122,11 @@ internal sealed class ZatcaClient(HttpClient http)
         if (answer.ValidationResults is not { } results)
         {
             throw new ZatcaProtocolException($"ZATCA's {path} answered {(int)response.StatusCode} without validationResults: {Excerpt(body)}");
+        }
+
+        if (clearance && outcome != ZatcaOutcome.Rejected && string.IsNullOrEmpty(answer.ClearedInvoice))
+        {
+            throw new ZatcaProtocolException($"ZATCA's {path} answered {(int)response.StatusCode} without the clearedInvoice the customer must be given: {Excerpt(body)}");
         }
 
         return new ZatcaAnswer(

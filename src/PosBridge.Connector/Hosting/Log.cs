@@ -80,4 +80,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5402, Level = LogLevel.Warning, Message = "TLS certificate {Path} changed but could not be read ({Reason}); the previous one stays in use")]
     public static partial void CertificateNotReloaded(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 5310, Level = LogLevel.Information, Message = "ZATCA clearance of invoice {Uuid} of till {TillId}: {State} ({Warnings} warnings, {Errors} errors)")]
+    public static partial void ZatcaClearanceAnswered(ILogger logger, Guid uuid, string tillId, PosBridge.Connector.Fiscal.ZatcaClearanceState state, int warnings, int errors);
 }

@@ -348,6 +348,16 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX report_customer_first_day ON report_customer_first (store_id, day);
         """,
+        // (fiscal) ZATCA's answer to the clearance of each standard invoice, with the cleared XML the customer was given,
+        // so a till's retry by uuid gets the same answer without a second call. The invoice itself is in fiscal_documents.
+        """
+        CREATE TABLE zatca_clearances (
+            uuid            TEXT    PRIMARY KEY REFERENCES fiscal_documents (uuid),
+            state           TEXT    NOT NULL CHECK (state IN ('Cleared', 'ClearedWithWarnings', 'NotCleared', 'ReportInstead')),
+            cleared_invoice TEXT    NULL,
+            answered_at     INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

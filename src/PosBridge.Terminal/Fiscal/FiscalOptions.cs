@@ -12,6 +12,12 @@ public sealed class FiscalOptions
     /// <summary>Egypt: an ETA e-receipt chained with each sale. Null when off.</summary>
     public EtaOptions? Eta { get; set; }
 
+    /// <summary>
+    /// The file (0600) holding the key that encrypts the till's signing key in its database; by default the database's
+    /// path with ".fiscal-key" added. Keep it out of database-only backups, and back it up on its own.
+    /// </summary>
+    public string? KeyFile { get; set; }
+
     /// <summary>Every setting that is wrong, each naming its key (Till:Fiscal:…) and what is expected.</summary>
     public IEnumerable<string> Problems()
     {
@@ -89,6 +95,9 @@ public sealed partial class ZatcaOptions
     /// "0100" issues simplified invoices only (a POS); "1100" issues both.
     /// </summary>
     public string InvoiceTypes { get; set; } = "0100";
+
+    /// <summary>The till may issue standard (B2B) invoices, cleared by ZATCA before they are given ("1100" or "1000").</summary>
+    public bool IssuesStandardInvoices => InvoiceTypes.StartsWith('1');
 
     /// <summary>Which Fatoora platform the till onboards with: Production, Simulation or Sandbox (the CSR's certificate template differs).</summary>
     public string Environment { get; set; } = "Production";

@@ -16,8 +16,20 @@ public sealed record FiscalUploadReport(int Sent, int Refused, bool ConnectorUna
 /// </summary>
 public sealed class FiscalUploader(TillDatabase database, TimeProvider timeProvider)
 {
-    private const int Pending = 0;
-    private const int Sent = 1;
+    /// <summary>Waiting to be uploaded for reporting or submission.</summary>
+    internal const int PendingState = 0;
+
+    /// <summary>The connector stored it (or answered its clearance).</summary>
+    internal const int SentState = 1;
+
+    /// <summary>A standard invoice waiting for clearance: it reaches the connector through the clearance call only.</summary>
+    internal const int AwaitingClearance = 3;
+
+    /// <summary>A standard invoice withdrawn before it reached ZATCA (replaced by a simplified one): it stays on the till, in the chain.</summary>
+    internal const int KeptOnTill = 4;
+
+    private const int Pending = PendingState;
+    private const int Sent = SentState;
     private const int Refused = 2;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -32,6 +32,7 @@ public sealed class ZatcaEgsUnit
     private readonly TillOptions _till;
     private readonly ZatcaOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly FiscalKeyProtector _protector;
 
     public ZatcaEgsUnit(TillDatabase database, TillOptions till, ZatcaOptions options, TimeProvider timeProvider)
     {
@@ -43,6 +44,54 @@ public sealed class ZatcaEgsUnit
         _till = till;
         _options = options;
         _timeProvider = timeProvider;
+        _protector = new FiscalKeyProtector(till.Fiscal.KeyFile is { Length: > 0 } file ? file : database.Path + ".fiscal-key");
+        ProtectStoredKeys();
+    }
+
+    /// <summary>Where the file that opens the signing key is.</summary>
+    public string KeyFile => _protector.KeyFile;
+
+    /// <summary>
+    /// Encrypts keys stored in plain text by earlier builds (run at start). The plain
+    /// text is overwritten in the file (secure_delete) and the WAL truncated, so no copy stays on disk.
+    /// </summary>
+    private void ProtectStoredKeys()
+    {
+        var plain = _database.Query<KeyRow>("SELECT Authority, PrivateKey FROM FiscalKeys").Where(r => !FiscalKeyProtector.IsProtected(r.PrivateKey)).ToList();
+        if (plain.Count == 0)
+        {
+            return;
+        }
+
+        _database.Pragma("secure_delete = ON");
+        _database.InTransaction(() =>
+        {
+            foreach (var row in plain)
+            {
+                _database.Execute("UPDATE FiscalKeys SET PrivateKey = ? WHERE Authority = ? AND PrivateKey = ?", _protector.Protect(Convert.FromBase64String(row.PrivateKey)), row.Authority, row.PrivateKey);
+            }
+
+            return 0;
+        });
+        _database.Pragma("wal_checkpoint(TRUNCATE)");
+    }
+
+    private ECDsa PrivateKey(KeyRow row)
+    {
+        var key = ECDsa.Create();
+        // A key an earlier build stored in plain text (met inside a sale's transaction) is used as it is until the
+        // next start encrypts it.
+        var pkcs8 = FiscalKeyProtector.IsProtected(row.PrivateKey) ? _protector.Unprotect(row.PrivateKey) : Convert.FromBase64String(row.PrivateKey);
+        try
+        {
+            key.ImportPkcs8PrivateKey(pkcs8, out _);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+
+        return key;
     }
 
     /// <summary>
@@ -65,7 +114,7 @@ public sealed class ZatcaEgsUnit
             var csr = Csr(key, serial);
             _database.Execute(
                 "INSERT INTO FiscalKeys(Authority, PrivateKey, Csr, EgsSerial, UpdatedAtUtc) VALUES (?, ?, ?, ?, ?) ON CONFLICT(Authority) DO UPDATE SET PrivateKey = excluded.PrivateKey, Csr = excluded.Csr, EgsSerial = excluded.EgsSerial, ComplianceCertificate = NULL, ProductionCertificate = NULL, CertificateExpiresUtc = NULL, UpdatedAtUtc = excluded.UpdatedAtUtc",
-                slot, Convert.ToBase64String(key.ExportPkcs8PrivateKey()), csr, serial, TillDatabase.Text(_timeProvider.GetUtcNow()));
+                slot, _protector.Protect(key.ExportPkcs8PrivateKey()), csr, serial, TillDatabase.Text(_timeProvider.GetUtcNow()));
             return csr;
         });
     }
@@ -102,8 +151,7 @@ public sealed class ZatcaEgsUnit
                 : "This till is not onboarded with ZATCA (no production certificate): the sale was not saved. Onboard the till (see the README's fiscal section) before selling.");
         }
 
-        var key = ECDsa.Create();
-        key.ImportPkcs8PrivateKey(Convert.FromBase64String(row.PrivateKey), out _);
+        var key = PrivateKey(row);
         return (key, X509CertificateLoader.LoadCertificate(Convert.FromBase64String(certificate)));
     }
 
@@ -126,8 +174,7 @@ public sealed class ZatcaEgsUnit
             {
                 var slot = Row(Pending) is not null ? Pending : Active;
                 var row = Row(slot) ?? throw new InvalidOperationException("This till has made no ZATCA key yet: create its CSR first.");
-                using var key = ECDsa.Create();
-                key.ImportPkcs8PrivateKey(Convert.FromBase64String(row.PrivateKey), out _);
+                using var key = PrivateKey(row);
                 using var certificateKey = certificate.GetECDsaPublicKey();
                 if (certificateKey is null || !certificateKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
                 {
@@ -182,10 +229,12 @@ public sealed class ZatcaEgsUnit
     }
 
     private KeyRow? Row(string authority) =>
-        _database.Query<KeyRow>("SELECT PrivateKey, Csr, EgsSerial, ComplianceCertificate, ProductionCertificate, CertificateExpiresUtc FROM FiscalKeys WHERE Authority = ?", authority).FirstOrDefault();
+        _database.Query<KeyRow>("SELECT Authority, PrivateKey, Csr, EgsSerial, ComplianceCertificate, ProductionCertificate, CertificateExpiresUtc FROM FiscalKeys WHERE Authority = ?", authority).FirstOrDefault();
 
     private sealed class KeyRow
     {
+        public string Authority { get; set; } = string.Empty;
+
         public string PrivateKey { get; set; } = string.Empty;
 
         public string Csr { get; set; } = string.Empty;

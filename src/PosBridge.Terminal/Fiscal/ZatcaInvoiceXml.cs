@@ -44,7 +44,15 @@ public sealed class ZatcaInvoiceXml
     /// The simplified tax invoice (388, subtype 0200000) of a sale, or the credit note (381) of a refund with the
     /// original's number as its billing reference and the refund's note as the reason.
     /// </summary>
-    public static ZatcaInvoiceXml ForSale(Sale sale, ZatcaOptions seller, ZatcaChainLink link)
+    public static ZatcaInvoiceXml ForSale(Sale sale, ZatcaOptions seller, ZatcaChainLink link) =>
+        ForSale(sale, seller, link, null, sale?.Id ?? throw new ArgumentNullException(nameof(sale)));
+
+    /// <summary>
+    /// The sale's invoice under <paramref name="uuid"/>: a standard tax invoice (388, or credit note 381, subtype
+    /// 0100000) with the buyer's VAT number and national address when <paramref name="buyer"/> is given, to be cleared
+    /// by ZATCA before it is given; otherwise the simplified one.
+    /// </summary>
+    public static ZatcaInvoiceXml ForSale(Sale sale, ZatcaOptions seller, ZatcaChainLink link, ZatcaBuyer? buyer, Guid uuid)
     {
         ArgumentNullException.ThrowIfNull(sale);
         ArgumentNullException.ThrowIfNull(seller);
@@ -56,10 +64,10 @@ public sealed class ZatcaInvoiceXml
         w.Raw(ExtensionSlot);
         w.Leaf(1, "cbc:ProfileID", "reporting:1.0");
         w.Leaf(1, "cbc:ID", sale.SaleNumber);
-        w.Leaf(1, "cbc:UUID", sale.Id.ToString());
+        w.Leaf(1, "cbc:UUID", uuid.ToString());
         w.Leaf(1, "cbc:IssueDate", local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         w.Leaf(1, "cbc:IssueTime", local.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
-        w.Leaf(1, "cbc:InvoiceTypeCode", sale.IsRefund ? "381" : "388", ("name", "0200000"));
+        w.Leaf(1, "cbc:InvoiceTypeCode", sale.IsRefund ? "381" : "388", ("name", buyer is null ? "0200000" : "0100000"));
         w.Leaf(1, "cbc:DocumentCurrencyCode", sale.Currency);
         w.Leaf(1, "cbc:TaxCurrencyCode", sale.Currency);
         if (sale.RefundOf is { } original)
@@ -85,7 +93,11 @@ public sealed class ZatcaInvoiceXml
         w.Indent(1).Raw(SignatureSlot);
         Supplier(w, seller);
         w.Open(1, "cac:AccountingCustomerParty");
-        if (sale.Customer is { Name: { Length: > 0 } name })
+        if (buyer is not null)
+        {
+            Buyer(w, buyer);
+        }
+        else if (sale.Customer is { Name: { Length: > 0 } name })
         {
             w.Open(2, "cac:Party");
             w.Open(3, "cac:PartyLegalEntity");
@@ -168,6 +180,31 @@ public sealed class ZatcaInvoiceXml
 
         w.Raw("\n</Invoice>");
         return new ZatcaInvoiceXml(w.ToString());
+    }
+
+    private static void Buyer(Writer w, ZatcaBuyer buyer)
+    {
+        w.Open(2, "cac:Party");
+        w.Open(3, "cac:PostalAddress");
+        w.Leaf(4, "cbc:StreetName", buyer.StreetName);
+        w.Leaf(4, "cbc:BuildingNumber", buyer.BuildingNumber);
+        w.Leaf(4, "cbc:CitySubdivisionName", buyer.CitySubdivision);
+        w.Leaf(4, "cbc:CityName", buyer.City);
+        w.Leaf(4, "cbc:PostalZone", buyer.PostalZone);
+        w.Open(4, "cac:Country");
+        w.Leaf(5, "cbc:IdentificationCode", buyer.Country);
+        w.Close(4, "cac:Country");
+        w.Close(3, "cac:PostalAddress");
+        w.Open(3, "cac:PartyTaxScheme");
+        w.Leaf(4, "cbc:CompanyID", buyer.VatNumber);
+        w.Open(4, "cac:TaxScheme");
+        w.Leaf(5, "cbc:ID", "VAT");
+        w.Close(4, "cac:TaxScheme");
+        w.Close(3, "cac:PartyTaxScheme");
+        w.Open(3, "cac:PartyLegalEntity");
+        w.Leaf(4, "cbc:RegistrationName", buyer.Name);
+        w.Close(3, "cac:PartyLegalEntity");
+        w.Close(2, "cac:Party");
     }
 
     private static void Supplier(Writer w, ZatcaOptions seller)

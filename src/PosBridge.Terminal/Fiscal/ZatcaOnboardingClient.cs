@@ -72,11 +72,24 @@ public sealed class ZatcaOnboardingClient(FiscalChain chain, TillOptions till, C
             var credit = SampleSale(now, new RefundOf { SaleId = invoice.Id, SaleNumber = invoice.SaleNumber });
             var first = ZatcaStamp.Sign(ZatcaInvoiceXml.ForSale(invoice, seller, new ZatcaChainLink(1, ZatcaChainLink.FirstPreviousHash)), invoice, seller, key, certificate, now);
             var second = ZatcaStamp.Sign(ZatcaInvoiceXml.ForSale(credit, seller, new ZatcaChainLink(2, first.InvoiceHash)), credit, seller, key, certificate, now);
-            return
+            List<object> samples =
             [
                 new { kind = "simplified-invoice", uuid = invoice.Id, invoiceHash = first.InvoiceHash, xml = first.Xml },
                 new { kind = "simplified-credit-note", uuid = credit.Id, invoiceHash = second.InvoiceHash, xml = second.Xml },
             ];
+            if (seller.IssuesStandardInvoices)
+            {
+                // ZATCA checks every document type the CSR declares: a till that clears tax invoices sends standard samples too.
+                var buyer = new ZatcaBuyer("300000000000003", "Compliance sample buyer", "Prince Sultan", "2322", "Al-Murabba", "Riyadh", "23333");
+                var standard = SampleSale(now, null);
+                var standardCredit = SampleSale(now, new RefundOf { SaleId = standard.Id, SaleNumber = standard.SaleNumber });
+                var third = ZatcaStamp.Sign(ZatcaInvoiceXml.ForSale(standard, seller, new ZatcaChainLink(3, second.InvoiceHash), buyer, standard.Id), standard, seller, key, certificate, now);
+                var fourth = ZatcaStamp.Sign(ZatcaInvoiceXml.ForSale(standardCredit, seller, new ZatcaChainLink(4, third.InvoiceHash), buyer, standardCredit.Id), standardCredit, seller, key, certificate, now);
+                samples.Add(new { kind = "standard-invoice", uuid = standard.Id, invoiceHash = third.InvoiceHash, xml = third.Xml });
+                samples.Add(new { kind = "standard-credit-note", uuid = standardCredit.Id, invoiceHash = fourth.InvoiceHash, xml = fourth.Xml });
+            }
+
+            return samples;
         }
     }
 

@@ -86,6 +86,7 @@ public static class TillHost
             await next(context).ConfigureAwait(false);
         });
         app.MapTillScreen();
+        Fiscal.FiscalScreenEndpoints.MapFiscalScreen(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILogger<TillScreen>>();
@@ -124,6 +125,7 @@ public static class TillHost
         });
         services.AddSingleton(sp => new CatalogStore(sp.GetRequiredService<TillDatabase>(), till));
         // Each sale's ZATCA invoice or ETA receipt commits with it when Till:Fiscal sets a country up.
+        services.AddHttpClient(Fiscal.FiscalScreenEndpoints.ConnectorClientName, http => http.Timeout = TimeSpan.FromSeconds(60));
         services.AddSingleton(sp => new Fiscal.FiscalChain(sp.GetRequiredService<TillDatabase>(), till, till.Fiscal, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SaleStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Fiscal.FiscalChain>()));
         services.AddSingleton(sp => new ShiftStore(sp.GetRequiredService<TillDatabase>(), till, sp.GetRequiredService<TimeProvider>()));

@@ -618,6 +618,11 @@ internal sealed class TillScreen : IDisposable
             return new ScreenPrintResponse(false, "No such sale on this till.", new ScreenError("sale-not-found", $"No sale {saleId} on this till."));
         }
 
+        if (Fiscal.FiscalChain.NotGivenYet(_database, sale.Id) is { } notCleared)
+        {
+            return new ScreenPrintResponse(false, notCleared, new ScreenError("zatca-not-cleared", notCleared));
+        }
+
         var bytes = ReceiptRenderer.RenderEscPos(Receipt.From(sale, _till.Receipt, Fiscal.FiscalChain.StoredQr(_database, sale.Id)), _printer.Format);
         var result = await _printer.PrintAsync(bytes, cancellationToken).ConfigureAwait(false);
         Log.ReceiptPrinted(_logger, sale.SaleNumber, result.Status, result.Message);
@@ -644,6 +649,11 @@ internal sealed class TillScreen : IDisposable
         if (sale is null)
         {
             return new ScreenSendResponse(false, null, null, null, new ScreenError("sale-not-found", $"No sale {saleId} on this till."));
+        }
+
+        if (Fiscal.FiscalChain.NotGivenYet(_database, sale.Id) is { } notCleared)
+        {
+            return new ScreenSendResponse(false, null, null, null, new ScreenError("zatca-not-cleared", notCleared));
         }
 
         var language = request.Language is "en" or "ar" ? request.Language : _options.Language;

@@ -1142,6 +1142,11 @@ public sealed class TillSession : IDisposable
         }
 
         sale ??= _last ?? throw new SessionUsageException($"No sale was made in this session yet. Type: {usage}");
+        if (Fiscal.FiscalChain.NotGivenYet(_database, sale.Id) is { } notCleared)
+        {
+            throw new SessionUsageException(notCleared);
+        }
+
         var receipt = Receipt.From(sale, _options.Receipt, Fiscal.FiscalChain.StoredQr(_database, sale.Id));
         if (escPosFile is null)
         {

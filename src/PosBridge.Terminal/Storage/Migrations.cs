@@ -177,6 +177,34 @@ internal static class Migrations
                 ComplianceCertificate TEXT, ProductionCertificate TEXT, CertificateExpiresUtc TEXT, UpdatedAtUtc TEXT NOT NULL)
             """,
         ],
+
+        // (fiscal) standard (B2B) invoices cleared by ZATCA before they are given: a document is keyed by its uuid, as a
+        // sale whose standard invoice was not cleared gets a simplified one under the next counter (the refused one keeps
+        // its place in the chain); Clearance says where a standard invoice stands and ClearedXml keeps ZATCA's answer.
+        // FiscalBuyers holds the business customers (VAT number and national address) the cashier typed.
+        [
+            """
+            CREATE TABLE FiscalDocumentsByUuid(
+                Uuid TEXT PRIMARY KEY, SaleId TEXT NOT NULL REFERENCES Sales(Id), Authority TEXT NOT NULL, Counter INTEGER NOT NULL,
+                Hash TEXT NOT NULL, PreviousHash TEXT NOT NULL, Document TEXT NOT NULL, Qr TEXT,
+                CreatedAtUtc TEXT NOT NULL, State INTEGER NOT NULL DEFAULT 0, Attempts INTEGER NOT NULL DEFAULT 0,
+                LastError TEXT, SentAtUtc TEXT, Clearance TEXT, ClearedXml TEXT,
+                UNIQUE(Authority, Counter))
+            """,
+            """
+            INSERT INTO FiscalDocumentsByUuid(Uuid, SaleId, Authority, Counter, Hash, PreviousHash, Document, Qr, CreatedAtUtc, State, Attempts, LastError, SentAtUtc)
+            SELECT Uuid, SaleId, Authority, Counter, Hash, PreviousHash, Document, Qr, CreatedAtUtc, State, Attempts, LastError, SentAtUtc FROM FiscalDocuments
+            """,
+            "DROP TABLE FiscalDocuments",
+            "ALTER TABLE FiscalDocumentsByUuid RENAME TO FiscalDocuments",
+            "CREATE INDEX FiscalDocumentsPending ON FiscalDocuments(State, Authority, Counter)",
+            "CREATE INDEX FiscalDocumentsBySale ON FiscalDocuments(SaleId)",
+            """
+            CREATE TABLE FiscalBuyers(
+                CustomerId TEXT PRIMARY KEY, VatNumber TEXT NOT NULL, Name TEXT NOT NULL, StreetName TEXT NOT NULL, BuildingNumber TEXT NOT NULL,
+                CitySubdivision TEXT NOT NULL, City TEXT NOT NULL, PostalZone TEXT NOT NULL, Country TEXT NOT NULL, UpdatedAtUtc TEXT NOT NULL)
+            """,
+        ],
     ];
 
     public static int Latest => Steps.Length;

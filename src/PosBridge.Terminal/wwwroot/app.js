@@ -62,7 +62,13 @@ const T = {
     needMore: (n) => `${n} more points needed`, costs: (n) => `${n} points`,
     pointsDone: (earned, spent) => [earned ? `+${earned} points earned` : '', spent ? `${spent} points spent` : ''].filter(Boolean),
     noRewards: 'This program has no rewards.', noProgram: 'No loyalty program on this till.', rewardLine: 'Reward',
-    promoCode: 'Promotion code', promoHint: 'The code the customer gives', applyPromo: 'Apply the code', removePromo: 'Take the promotion code off'
+    promoCode: 'Promotion code', promoHint: 'The code the customer gives', applyPromo: 'Apply the code', removePromo: 'Take the promotion code off',
+    taxAuthority: 'Tax authority (ZATCA)', zatcaOtp: 'OTP from the Fatoora portal', zatcaOnboard: 'Onboard this till',
+    zatcaOff: 'ZATCA is not set up on this till.', zatcaNot: 'Not onboarded: sales are refused until the owner types the OTP from the Fatoora portal.',
+    zatcaUntil: (d) => `Onboarded with ZATCA until ${d}.`, zatcaRenew: 'Renew soon: get a new OTP and onboard again.',
+    zatcaCounts: (issued, waiting, notCleared) => `${issued} invoices issued, ${waiting} waiting to go to the connector` + (notCleared ? `, ${notCleared} tax invoices not cleared` : '') + '.',
+    zatcaDone: 'This till is onboarded with ZATCA.',
+    zatcaErr: { otp: 'Type the OTP the Fatoora portal shows (digits only).', 'manager-pin': 'A manager\'s PIN is needed.', 'not-paired': 'The till is not paired with a connector: pair it first.', offline: 'The connector cannot be reached: try again (the same OTP works until it expires).', 'zatca-off': 'ZATCA is not set up on this till.' }
   },
   ar: {
     scanOrSearch: 'امسح الباركود أو ابحث', menu: 'القائمة', back: 'رجوع', emptyCart: 'امسح منتجًا أو اضغط عليه لبدء البيع.',
@@ -122,13 +128,20 @@ const T = {
     needMore: (n) => `ينقصه ${n} نقطة`, costs: (n) => `${n} نقطة`,
     pointsDone: (earned, spent) => [earned ? `${earned} نقطة مكتسبة` : '', spent ? `${spent} نقطة مستخدمة` : ''].filter(Boolean),
     noRewards: 'لا توجد مكافآت في هذا البرنامج.', noProgram: 'لا يوجد برنامج ولاء على نقطة البيع هذه.', rewardLine: 'مكافأة',
-    promoCode: 'رمز العرض', promoHint: 'الرمز الذي يقدمه العميل', applyPromo: 'تطبيق الرمز', removePromo: 'إلغاء رمز العرض'
+    promoCode: 'رمز العرض', promoHint: 'الرمز الذي يقدمه العميل', applyPromo: 'تطبيق الرمز', removePromo: 'إلغاء رمز العرض',
+    taxAuthority: 'هيئة الزكاة والضريبة (فاتورة)', zatcaOtp: 'رمز التحقق (OTP) من بوابة فاتورة', zatcaOnboard: 'ربط نقطة البيع',
+    zatcaOff: 'لم يتم إعداد فاتورة على نقطة البيع هذه.', zatcaNot: 'غير مربوطة: تُرفض المبيعات حتى يُدخل المالك رمز التحقق من بوابة فاتورة.',
+    zatcaUntil: (d) => `مربوطة مع هيئة الزكاة والضريبة حتى ${d}.`, zatcaRenew: 'جدّد قريبًا: احصل على رمز تحقق جديد واربط من جديد.',
+    zatcaCounts: (issued, waiting, notCleared) => `${issued} فاتورة صادرة، ${waiting} بانتظار الإرسال إلى الموصل` + (notCleared ? `، ${notCleared} فاتورة ضريبية غير معتمدة` : '') + '.',
+    zatcaDone: 'تم ربط نقطة البيع مع هيئة الزكاة والضريبة.',
+    zatcaErr: { otp: 'أدخل رمز التحقق الظاهر في بوابة فاتورة (أرقام فقط).', 'manager-pin': 'يلزم رمز المدير.', 'not-paired': 'نقطة البيع غير مقترنة بالموصل: اقرنها أولًا.', offline: 'تعذر الوصول إلى الموصل: حاول مرة أخرى (الرمز نفسه صالح حتى انتهائه).', 'zatca-off': 'لم يتم إعداد فاتورة على نقطة البيع هذه.' }
   }
 };
 const CURRENCY_AR = { EGP: 'ج.م', SAR: 'ر.س', AED: 'د.إ', KWD: 'د.ك', QAR: 'ر.ق', BHD: 'د.ب', OMR: 'ر.ع', JOD: 'د.أ', MAD: 'د.م' };
 
 const $ = (id) => document.getElementById(id);
 let S = null;                 // the last state the till sent
+let fiscal = null;            // the till's tax-authority state, when the owner opened it
 let lang = localStorage.getItem('till.lang') || null;
 let tiles = [];
 let category = null;
@@ -244,6 +257,7 @@ function applyLanguage() {
   $('langBtn').textContent = l === 'ar' ? 'EN' : 'ع';
   // A message shown in the other language goes: it is not said again in this one.
   if ($('toast').dataset.lang && $('toast').dataset.lang !== lang) $('toast').className = 'toast';
+  renderFiscal();
 }
 
 function render(state) {
@@ -830,6 +844,35 @@ $('refundOk').onclick = async () => {
   if (r && !r.error && $('refundDlg').open) $('refundDlg').close();
 };
 $('mClear').onclick = async () => { $('menuDlg').close(); await act('cart/clear', {}); };
+
+// ---- tax authority (ZATCA onboarding with the OTP the owner got on the Fatoora portal) ----
+function renderFiscal() {
+  if (!fiscal) return;
+  const l = L();
+  $('zatcaState').textContent = !fiscal.zatca ? l.zatcaOff
+    : fiscal.onboarded ? l.zatcaUntil(num(fiscal.validUntil || '')) + (fiscal.renewSoon ? ' ' + l.zatcaRenew : '') : l.zatcaNot;
+  $('zatcaCounts').textContent = fiscal.zatca ? l.zatcaCounts(num(String(fiscal.issued)), num(String(fiscal.waiting)), fiscal.notCleared ? num(String(fiscal.notCleared)) : 0) : '';
+  $('zatcaOnboard').disabled = !fiscal.zatca;
+}
+$('mZatca').onclick = async () => {
+  $('menuDlg').close();
+  $('zatcaOtp').value = ''; $('zatcaPin').value = ''; $('zatcaAnswer').textContent = '';
+  fiscal = await api('fiscal').catch(() => null);
+  renderFiscal();
+  $('zatcaDlg').showModal(); $('zatcaOtp').focus();
+};
+$('zatcaOnboard').onclick = async () => {
+  $('zatcaOnboard').disabled = true;
+  $('zatcaAnswer').textContent = '…';
+  const r = await api('fiscal/zatca/onboard', { otp: $('zatcaOtp').value, managerPin: $('zatcaPin').value }).catch(() => null);
+  if (r && r.fiscal) fiscal = r.fiscal;
+  renderFiscal();
+  const l = L();
+  $('zatcaAnswer').textContent = !r ? l.zatcaErr.offline : r.error ? (l.zatcaErr[r.error.code] || r.error.message) : l.zatcaDone;
+  $('zatcaAnswer').className = 'answer' + (r && !r.error ? '' : ' bad');
+  if (r && !r.error) $('zatcaOtp').value = '';
+  $('zatcaPin').value = '';
+};
 
 let lastReport = null;
 function showReport(r) {

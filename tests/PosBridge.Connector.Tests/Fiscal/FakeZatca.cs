@@ -29,6 +29,9 @@ internal sealed class FakeZatca : HttpMessageHandler
     /// <summary>Scripted answers per invoice uuid, used in order; an empty script reports the invoice as clean.</summary>
     public Dictionary<Guid, Queue<Func<HttpResponseMessage>>> Script { get; } = [];
 
+    /// <summary>ZATCA switched clearance off: the clearance call answers 303 (report standard invoices instead).</summary>
+    public bool ClearanceSwitchedOff { get; set; }
+
     /// <summary>Every call as "METHOD path uuid?".</summary>
     public List<string> Calls { get; } = [];
 
@@ -106,6 +109,12 @@ internal sealed class FakeZatca : HttpMessageHandler
         var uuid = Guid.Parse(body["uuid"]!.GetValue<string>());
         Calls.Add($"POST {path} {uuid}");
         var xml = Encoding.UTF8.GetString(Convert.FromBase64String(body["invoice"]!.GetValue<string>()));
+        var clearance = path.Contains("clearance", StringComparison.Ordinal);
+        if (clearance && ClearanceSwitchedOff)
+        {
+            return Status(HttpStatusCode.SeeOther, """{"validationResults":null,"clearanceStatus":null,"clearedInvoice":null}""");
+        }
+
         if (Script.TryGetValue(uuid, out var script) && script.Count > 0)
         {
             var scripted = script.Dequeue()();
@@ -123,12 +132,35 @@ internal sealed class FakeZatca : HttpMessageHandler
             return Status(HttpStatusCode.BadRequest, Answer(path, "NOT_REPORTED", warnings: "[]", errors: """[{"type":"ERROR","code":"invalid-invoice-hash","category":"INVOICE_HASHING_ERRORS","message":"The invoice hash API body does not match the (calculated) Hash of the XML","status":"ERROR"}]"""));
         }
 
+        // Standard invoices (subtype 01…) are cleared, simplified ones (02…) reported; the other way round ZATCA refuses.
+        var standard = xml.Contains("<cbc:InvoiceTypeCode name=\"01", StringComparison.Ordinal);
+        if (path.StartsWith("invoices/", StringComparison.Ordinal) && standard != clearance && !(standard && ClearanceSwitchedOff))
+        {
+            return Status(HttpStatusCode.BadRequest, Answer(path, clearance ? "NOT_CLEARED" : "NOT_REPORTED", "[]", $$"""[{"type":"ERROR","code":"invoiceTypeCode","category":"KSA","message":"{{(clearance ? "Only standard invoices are cleared; report simplified invoices." : "Standard invoices must be cleared, not reported.")}}","status":"ERROR"}]"""));
+        }
+
         if (path.StartsWith("invoices/", StringComparison.Ordinal))
         {
             Reported[uuid] = Reported.GetValueOrDefault(uuid) + 1;
         }
 
-        return Status(HttpStatusCode.OK, Answer(path, path.Contains("clearance", StringComparison.Ordinal) ? "CLEARED" : "REPORTED", "[]", "[]"));
+        return Status(HttpStatusCode.OK, clearance ? ClearedAnswer(xml, "[]") : Answer(path, "REPORTED", "[]", "[]"));
+    }
+
+    /// <summary>The QR ZATCA puts on an invoice it cleared (here: a TLV with its hash, recognisable in tests).</summary>
+    public static string ClearedQr(string invoiceHash) =>
+        Convert.ToBase64String([1, 5, .. "ZATCA"u8, 6, (byte)Encoding.UTF8.GetByteCount(invoiceHash), .. Encoding.UTF8.GetBytes(invoiceHash)]);
+
+    /// <summary>A clearance answer as ZATCA shapes it: the invoice back, with ZATCA's QR, base64 in clearedInvoice.</summary>
+    public static string ClearedAnswer(string xml, string warnings)
+    {
+        var qr = ClearedQr(Hash(xml));
+        var reference = "<cac:AdditionalDocumentReference>\n        <cbc:ID>QR</cbc:ID>\n        <cac:Attachment>\n            <cbc:EmbeddedDocumentBinaryObject mimeCode=\"text/plain\">" + qr + "</cbc:EmbeddedDocumentBinaryObject>\n        </cac:Attachment>\n    </cac:AdditionalDocumentReference>";
+        var existing = System.Text.RegularExpressions.Regex.Match(xml, "<cac:AdditionalDocumentReference>\\s*<cbc:ID>QR</cbc:ID>.*?</cac:AdditionalDocumentReference>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        var cleared = existing.Success ? xml.Replace(existing.Value, reference, StringComparison.Ordinal) : xml.Replace("<cac:Signature>", reference + "<cac:Signature>", StringComparison.Ordinal);
+        var answer = JsonNode.Parse(Answer("invoices/clearance/single", "CLEARED", warnings, "[]"))!.AsObject();
+        answer["clearedInvoice"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(cleared));
+        return answer.ToJsonString();
     }
 
     /// <summary>A reporting answer as ZATCA shapes it.</summary>

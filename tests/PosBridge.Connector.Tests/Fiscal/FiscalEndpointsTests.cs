@@ -109,6 +109,39 @@ public sealed class FiscalEndpointsTests
         Assert.Empty(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token));
     }
 
+    [Fact]
+    public async Task Till_ClearsAStandardInvoice_ThroughTheConnectorOnceByUuid()
+    {
+        using var zatca = new FakeZatca();
+        await using var host = await StartAsync(zatca);
+        var till = await host.PairTillAsync("RUH1", "RUH1-T01-0000000001");
+        var unonboarded = ZatcaClearanceTests.StandardSample(1, host.Clock.GetUtcNow());
+        var early = await PostAsync(till, "/api/v1/fiscal/zatca/clearance", Body(unonboarded));
+        Assert.Equal(HttpStatusCode.Conflict, early.Status);
+        Assert.Contains("onboard", early.Text, StringComparison.Ordinal);
+        using var key = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
+        var csr = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=RUH1-T01, C=SA", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(till, "/api/v1/fiscal/zatca/compliance", new { csr, otp = "123345" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(till, "/api/v1/fiscal/zatca/production", new { samples = new[] { ZatcaReportingTests.Sample("simplified-invoice"), ZatcaReportingTests.Sample("simplified-credit-note") } })).Status);
+
+        var first = await PostAsync(till, "/api/v1/fiscal/zatca/clearance", Body(unonboarded));
+        var again = await PostAsync(till, "/api/v1/fiscal/zatca/clearance", Body(unonboarded));
+        var bad = await PostAsync(till, "/api/v1/fiscal/zatca/clearance", Body(unonboarded) with { authority = "ETA" });
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal("cleared", first.Json!["state"]!.GetValue<string>());
+        Assert.Equal(first.Json["clearedInvoice"]!.GetValue<string>(), again.Json!["clearedInvoice"]!.GetValue<string>());
+        Assert.Equal(1, zatca.Calls.Count(c => c.StartsWith("POST invoices/clearance/single", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.DoesNotContain("Exception", bad.Text, StringComparison.Ordinal);
+        Assert.Equal("reported", Assert.Single(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token)).State);
+    }
+
+    private static ClearanceBody Body(PosBridge.Connector.Fiscal.FiscalUpload upload) =>
+        new("ZATCA", upload.Uuid, upload.SaleNumber, upload.Counter, upload.Hash, upload.Document, upload.IssuedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+
+    private sealed record ClearanceBody(string authority, Guid uuid, string saleNumber, long counter, string hash, string document, string issuedAt);
+
     private static Task<ConnectorHost> StartAsync(FakeZatca zatca) =>
         ConnectorHost.StartAsync(
             new Dictionary<string, string?> { ["Fiscal:Zatca:BaseUrl"] = FakeZatca.BaseAddress },

@@ -15,10 +15,18 @@ public sealed class FiscalChainCrashTests
         using var till = new SaudiTill();
         till.SellOrFail();
         var snapshots = new List<(string Statement, string Directory)>();
-        till.Till.Database.BeforeStatement = sql => snapshots.Add((sql, SaleCommitTests.Snapshot(till.Till)));
+        // The key file that opens the signing key travels with the database, as in the till's backup.
+        string Snapshot()
+        {
+            var directory = SaleCommitTests.Snapshot(till.Till);
+            File.Copy(till.Chain.Zatca!.KeyFile, Path.Combine(directory, Path.GetFileName(till.Till.Database.Path) + ".fiscal-key"));
+            return directory;
+        }
+
+        till.Till.Database.BeforeStatement = sql => snapshots.Add((sql, Snapshot()));
         var second = till.SellOrFail();
         till.Till.Database.BeforeStatement = null;
-        snapshots.Add(("after COMMIT", SaleCommitTests.Snapshot(till.Till)));
+        snapshots.Add(("after COMMIT", Snapshot()));
         Assert.Contains(snapshots, s => s.Statement.StartsWith("INSERT INTO FiscalDocuments", StringComparison.Ordinal));
         Assert.Contains(snapshots, s => s.Statement.StartsWith("INSERT INTO FiscalChains", StringComparison.Ordinal));
 

@@ -19,16 +19,18 @@ internal sealed class SaudiTill : IDisposable
         Till.Options.Currency = "SAR";
         Till.Options.TimeZone = "Asia/Riyadh";
         Till.Options.Fiscal.Zatca = Seller();
+        if (onboarded && Till.Database.Scalar<int>("SELECT COUNT(*) FROM FiscalKeys") == 0)
+        {
+            // Stored as earlier builds did (plain PKCS#8); the chain encrypts it as it starts, as on a till's upgrade.
+            InstallSdkKey(Till.Database);
+        }
+
         Chain = new FiscalChain(Till.Database, Till.Options, Till.Options.Fiscal, Till.Clock);
         Sales = new SaleStore(Till.Database, Till.Options, Till.Clock, Chain);
         Checkout = new Checkout(Till.Catalog, Sales, Till.Options, Till.Terminal, Till.Network, Till.Clock, Till.Logs.For<Checkout>());
         Till.Catalog.Upsert(Vat15);
         Till.Catalog.Upsert(Dates);
         Till.Catalog.Upsert(Water);
-        if (onboarded && Till.Database.Scalar<int>("SELECT COUNT(*) FROM FiscalKeys") == 0)
-        {
-            InstallSdkKey(Till.Database);
-        }
     }
 
     public static TaxDefinition Vat15 { get; } = new() { Id = "vat15", Name = "ضريبة القيمة المضافة 15%", AmountType = TaxAmountType.Percent, Amount = 15m };

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PosBridge.Terminal.Fiscal;
+using PosBridge.Terminal.Storage;
+using PosBridge.Terminal.Sync;
+
+namespace PosBridge.Terminal.Screen.Tests.Fiscal;
+
+/// <summary>The owner onboards a Saudi till with ZATCA from the cashier screen: the OTP typed on the till, the state shown.</summary>
+public sealed class FiscalScreenApiTests
+{
+    internal static readonly string[] SaudiSettings =
+    [
+        "--Till:Fiscal:Zatca:SellerName", "مؤسسة التمور الذهبية للتجارة",
+        "--Till:Fiscal:Zatca:VatNumber", "399999999900003",
+        "--Till:Fiscal:Zatca:CommercialRegistration", "1010010000",
+        "--Till:Fiscal:Zatca:StreetName", "طريق العليا",
+        "--Till:Fiscal:Zatca:BuildingNumber", "2322",
+        "--Till:Fiscal:Zatca:CitySubdivision", "العليا",
+        "--Till:Fiscal:Zatca:City", "الرياض",
+        "--Till:Fiscal:Zatca:PostalZone", "12211",
+        "--Till:Fiscal:Zatca:BranchName", "فرع العليا",
+        "--connector", "http://127.0.0.1:9",
+    ];
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Onboard_WithTheOtpTypedOnTheScreen_ShowsTheTillOnboardedUntilTheCertificatesEnd()
+    {
+        using var connector = new StandInConnector();
+        await using var till = await TestTillHost.StartWithAsync(s => s.AddHttpClient(FiscalScreenEndpoints.ConnectorClientName).ConfigurePrimaryHttpMessageHandler(() => connector), null, SaudiSettings);
+        till.Service<TillDatabase>().SetSetting("sync.credentials", JsonSerializer.Serialize(new TillCredentials("CAI1", "T1", "credential", Convert.ToBase64String(new byte[32]), TimeSpan.Zero), ConnectorClient.Json));
+
+        var before = await till.Http.GetFromJsonAsync<JsonNode>("/api/fiscal", Token);
+        Assert.True(before!["zatca"]!.GetValue<bool>());
+        Assert.False(before["onboarded"]!.GetValue<bool>());
+        Assert.Contains(before["lines"]!.AsArray(), l => l!.GetValue<string>().Contains("not onboarded", StringComparison.Ordinal));
+
+        var letters = await till.Http.PostAsJsonAsync("/api/fiscal/zatca/onboard", new { otp = "12a45", managerPin = "1234" }, Token);
+        Assert.Equal(HttpStatusCode.BadRequest, letters.StatusCode);
+        Assert.Contains("digits only", (await letters.Content.ReadFromJsonAsync<JsonNode>(Token))!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var noManager = await till.Http.PostAsJsonAsync("/api/fiscal/zatca/onboard", new { otp = "123345", managerPin = "9999" }, Token);
+        Assert.Equal(HttpStatusCode.Forbidden, noManager.StatusCode);
+        Assert.Equal(0, connector.Calls);
+
+        var onboard = await till.Http.PostAsJsonAsync("/api/fiscal/zatca/onboard", new { otp = " 123345 ", managerPin = "1234" }, Token);
+
+        Assert.Equal(HttpStatusCode.OK, onboard.StatusCode);
+        var answer = (await onboard.Content.ReadFromJsonAsync<JsonNode>(Token))!;
+        Assert.True(answer["fiscal"]!["onboarded"]!.GetValue<bool>());
+        Assert.Equal(connector.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), answer["fiscal"]!["validUntil"]!.GetValue<string>());
+        Assert.Equal("123345", connector.Otp);
+        var after = await till.Http.GetFromJsonAsync<JsonNode>("/api/fiscal", Token);
+        Assert.True(after!["onboarded"]!.GetValue<bool>());
+        Assert.Equal(0, after["waiting"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Onboard_OnATillThatIsNotPaired_SaysToPairFirstAndCallsNothing()
+    {
+        using var connector = new StandInConnector();
+        await using var till = await TestTillHost.StartWithAsync(s => s.AddHttpClient(FiscalScreenEndpoints.ConnectorClientName).ConfigurePrimaryHttpMessageHandler(() => connector), null, SaudiSettings);
+
+        var answer = await till.Http.PostAsJsonAsync("/api/fiscal/zatca/onboard", new { otp = "123345", managerPin = "1234" }, Token);
+
+        Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        Assert.Contains("not paired", (await answer.Content.ReadFromJsonAsync<JsonNode>(Token))!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, connector.Calls);
+    }
+
+    /// <summary>The connector's onboarding endpoints as the connector answers them, issuing certificates from a test CA for the till's CSR.</summary>
+    internal sealed class StandInConnector : HttpMessageHandler
+    {
+        private readonly ECDsa _ca = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
+        private string? _csr;
+
+        public int Calls { get; private set; }
+
+        public string? Otp { get; private set; }
+
+        public DateTimeOffset NotAfter { get; } = new DateTimeOffset(DateTime.UtcNow.Date.AddYears(1).AddHours(12), TimeSpan.Zero);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Calls++;
+            Assert.NotNull(request.Headers.Authorization);
+            var body = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!;
+            switch (request.RequestUri!.AbsolutePath)
+            {
+                case "/api/v1/fiscal/zatca/compliance":
+                    _csr = body["csr"]!.GetValue<string>();
+                    Otp = body["otp"]!.GetValue<string>();
+                    return Json(new JsonObject { ["certificate"] = Issue(_csr) });
+                case "/api/v1/fiscal/zatca/production":
+                    Assert.Equal(["simplified-invoice", "simplified-credit-note"], body["samples"]!.AsArray().Select(s => s!["kind"]!.GetValue<string>()));
+                    return Json(new JsonObject { ["certificate"] = Issue(_csr!), ["samples"] = new JsonArray() });
+                default:
+                    throw new Xunit.Sdk.XunitException($"The till called {request.RequestUri}, which the connector does not serve.");
+            }
+        }
+
+        private string Issue(string csrPem)
+        {
+            var request = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+            using var certificate = request.Create(new X500DistinguishedName("CN=Test ZATCA CA"), X509SignatureGenerator.CreateForECDsa(_ca), DateTimeOffset.UtcNow.AddDays(-1), NotAfter, Encoding.ASCII.GetBytes(Calls.ToString(System.Globalization.CultureInfo.InvariantCulture) + "01"));
+            return Convert.ToBase64String(certificate.RawData);
+        }
+
+        private static HttpResponseMessage Json(JsonNode node) =>
+            new(HttpStatusCode.OK) { Content = new StringContent(node.ToJsonString(), Encoding.UTF8, "application/json") };
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _ca.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
