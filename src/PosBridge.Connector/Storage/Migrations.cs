@@ -264,6 +264,15 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);
         """,
+        // 12: the last failure of each catalog source's pull (a web store unreachable, a key refused, a bad product
+        // file), kept until a pull of it succeeds, for 'posbridge status' and the dashboard.
+        """
+        CREATE TABLE source_problems (
+            source          TEXT    PRIMARY KEY,
+            failed_at       INTEGER NOT NULL,
+            message         TEXT    NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;
