@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using PosBridge.Core.Adapters;
+using PosBridge.Ecommerce.Catalog;
 using PosBridge.Ecommerce.Magento;
 using PosBridge.Ecommerce.Publishing;
 using PosBridge.Ecommerce.Shopify;
@@ -93,6 +94,10 @@ public static class EcommerceServiceCollectionExtensions
                 sp.GetRequiredKeyedService<IWooCommerceApi>(name), options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredService<ILogger<WooCommerceInventory>>());
             return (inventory, options.Stock);
         });
+
+        // The same store's products, for a shop whose catalog it is.
+        services.AddKeyedTransient<IWebStoreCatalog>(name, (sp, _) => new WooCommerceCatalog(
+            sp.GetRequiredKeyedService<IWooCommerceApi>(name), sp.GetRequiredService<IOptionsMonitor<WooCommerceOptions>>().Get(name), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

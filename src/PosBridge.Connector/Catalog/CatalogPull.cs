@@ -58,6 +58,7 @@ internal sealed class CatalogPuller(
     IEnumerable<ILoyaltySource> loyalty,
     IEnumerable<ISalesSink> sinks,
     IDeliveryStore deliveries,
+    CatalogPullProblems problems,
     IOptions<CatalogPullOptions> options,
     TimeProvider timeProvider,
     ILogger<CatalogPuller> logger)
@@ -77,11 +78,14 @@ internal sealed class CatalogPuller(
                 taxes += page.Taxes;
                 categories += page.Categories;
                 methods += page.PaymentMethods;
+                await problems.ClearAsync(source.Name, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidDataException e)
             {
-                // One store's bad product file must not hold up the other stores' catalogs.
+                // One store's bad product file or unreachable web store must not hold up the other stores' catalogs;
+                // what was stored before stays, and the cursor stays at the page that failed.
                 Hosting.Log.CatalogPullFailed(logger, e.Message);
+                await problems.RecordAsync(source.Name, e.Message, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -131,6 +131,16 @@ internal static class StoreCatalogSetup
             services.AddSingleton<IStockSource>(sp => sp.GetRequiredService<ProductFileSources>().For(storeId));
         }
 
+        // No stock source: the web store keeps its own count (see StoreCatalogOptions.WebStore).
+        foreach (var (storeId, settings) in stores.WebStoreStores.Where(s => s.Value.WebStorePlatform is not null))
+        {
+            services.AddSingleton<ICatalogSource>(sp => new WebStoreCatalogSource(
+                storeId,
+                sp.GetRequiredService<IOptions<StoreCatalogsOptions>>().Value.Stores[storeId],
+                sp.GetRequiredKeyedService<Ecommerce.Catalog.IWebStoreCatalog>(settings.WebStore),
+                sp.GetRequiredService<CatalogSnapshot>()));
+        }
+
         services.AddHostedService<CatalogSourcesReport>();
         return services;
     }
@@ -162,9 +172,14 @@ internal sealed class CatalogSourcesReport(ProductFileSources files, IOptions<St
             Hosting.Log.StoreCatalogSource(logger, file.StoreId, "the product file " + path);
         }
 
+        foreach (var web in sources.OfType<WebStoreCatalogSource>())
+        {
+            Hosting.Log.StoreCatalogSource(logger, web.StoreId, "the products of web store " + web.WebStore + " (its stock stays the web store's own count)");
+        }
+
         foreach (var (store, settings) in stores.Value.Stores.Where(s => s.Value.Source == CatalogSourceKind.Odoo))
         {
-            var backOffice = sources.Where(s => s is not ProductFileSource).Select(s => s.Name).ToList();
+            var backOffice = sources.Where(s => s is not ProductFileSource and not WebStoreCatalogSource).Select(s => s.Name).ToList();
             Hosting.Log.StoreCatalogSource(logger, store, backOffice.Count > 0 ? "the back office (" + string.Join(", ", backOffice) + ")" : "Odoo, which is not configured: its tills get no products");
         }
 

@@ -15,6 +15,9 @@ internal enum CatalogSourceKind
 
     /// <summary>A product file the owner keeps (CSV or XLSX), read at every pull and by <c>posbridge catalog import</c>.</summary>
     File,
+
+    /// <summary>The products of one of the connector's web stores (<c>…:Catalog:WebStore</c>, WooCommerce), pulled on the catalog schedule.</summary>
+    WebStore,
 }
 
 /// <summary>A payment method a store without a back office offers (<c>…:Catalog:PaymentMethods:N</c>).</summary>
@@ -51,6 +54,22 @@ internal sealed class StoreCatalogOptions
     /// data directory; none: the file last imported (<c>DATA/catalog/STORE.csv|xlsx</c>).
     /// </summary>
     public string? Path { get; set; }
+
+    /// <summary>
+    /// For <see cref="CatalogSourceKind.WebStore"/>: the name of the web store (one of <c>Ecommerce:Stores</c>) whose
+    /// products are the store's. Its stock count is not pulled: the shop's sales lower it (the store is also a stock
+    /// target) and its own web orders lower it, so it stays the one count, and nothing here overwrites it.
+    /// </summary>
+    public string? WebStore { get; set; }
+
+    /// <summary>
+    /// For <see cref="CatalogSourceKind.WebStore"/>: the web store's tax class (<c>standard</c>, <c>reduced-rate</c>,
+    /// <c>zero-rate</c>, …) → the id of one of <see cref="Taxes"/>. With a single tax configured, <c>standard</c> needs no entry.
+    /// </summary>
+    public Dictionary<string, string> TaxClasses { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The platform of <see cref="WebStore"/> as configured under <c>Ecommerce</c>, null when no such store is; set by Bind.</summary>
+    internal string? WebStorePlatform { get; set; }
 
     /// <summary>The store's currency (<c>PosBridge:Stores:{id}:Currency</c>), which every price in its file is in.</summary>
     public string? Currency { get; set; }
@@ -98,9 +117,37 @@ internal sealed class StoreCatalogsOptions
             var settings = new StoreCatalogOptions();
             catalog.Bind(settings);
             settings.Currency ??= store["Currency"] ?? configuration[$"{PosBridge.Connector.Stores.StoreOptions.AccountingSection}:{store.Key}:Currency"];
+            settings.WebStorePlatform = settings.WebStore is { Length: > 0 } web ? WebStorePlatformOf(configuration, web) : null;
             options.Stores[store.Key] = settings;
         }
     }
+
+    /// <summary>The platform of the web store named <paramref name="name"/> in the Ecommerce section (the list or a single-store section).</summary>
+    private static string? WebStorePlatformOf(IConfiguration configuration, string name)
+    {
+        foreach (var store in configuration.GetSection("Ecommerce:Stores").GetChildren())
+        {
+            if (string.Equals(store["Name"], name, StringComparison.Ordinal))
+            {
+                return store["Platform"];
+            }
+        }
+
+        foreach (var (platform, fallback) in new[] { ("WooCommerce", "woocommerce"), ("Shopify", "shopify"), ("Magento", "magento") })
+        {
+            var single = configuration.GetSection("Ecommerce:" + platform);
+            if (single.Exists() && string.Equals(single["Name"] ?? fallback, name, StringComparison.Ordinal))
+            {
+                return platform;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The stores whose catalog is a web store's products.</summary>
+    public IEnumerable<KeyValuePair<string, StoreCatalogOptions>> WebStoreStores =>
+        Stores.Where(s => s.Value.Source == CatalogSourceKind.WebStore);
 
     /// <summary>The stores whose catalog is a product file.</summary>
     public IEnumerable<KeyValuePair<string, StoreCatalogOptions>> FileStores =>
@@ -120,7 +167,33 @@ internal sealed class StoreCatalogsOptionsValidator : IValidateOptions<StoreCata
             var at = $"{StoreCatalogsOptions.Section}:{store}";
             if (!Enum.IsDefined(settings.Source))
             {
-                failures.Add($"{at}:Catalog:Source is '{settings.Source}'; use File or Odoo.");
+                failures.Add($"{at}:Catalog:Source is '{settings.Source}'; use File, WebStore or Odoo.");
+            }
+
+            if (settings.Source == CatalogSourceKind.WebStore)
+            {
+                if (string.IsNullOrWhiteSpace(settings.WebStore))
+                {
+                    failures.Add($"{at}:Catalog:WebStore is required with Source WebStore: the Name of one of Ecommerce:Stores.");
+                }
+                else if (settings.WebStorePlatform is null)
+                {
+                    failures.Add($"{at}:Catalog:WebStore is '{settings.WebStore}', which is not the Name of a store under Ecommerce:Stores.");
+                }
+                else if (!string.Equals(settings.WebStorePlatform, "WooCommerce", StringComparison.OrdinalIgnoreCase))
+                {
+                    failures.Add($"{at}:Catalog:WebStore '{settings.WebStore}' is on {settings.WebStorePlatform}; products are pulled from WooCommerce stores only so far (use a product file exported from it instead).");
+                }
+
+                if (!Currency.TryFromCode(settings.Currency, out _))
+                {
+                    failures.Add($"{at}:Currency is '{settings.Currency}'; a store whose catalog is a web store's needs its ISO 4217 currency (EGP, SAR, …), the one the web store prices in.");
+                }
+
+                foreach (var (taxClass, taxId) in settings.TaxClasses.Where(c => !settings.Taxes.Any(t => string.Equals(t.Id, c.Value, StringComparison.Ordinal))))
+                {
+                    failures.Add($"{at}:Catalog:TaxClasses:{taxClass} is '{taxId}', which is not the Id of one of {at}:Catalog:Taxes.");
+                }
             }
 
             if (settings.Source == CatalogSourceKind.File)

@@ -86,6 +86,11 @@ internal static class ManagerCommands
                 + (backlog.LastError is null ? string.Empty : $", last error {Format(backlog.LastErrorAt)}: {backlog.LastError}")).ConfigureAwait(false);
         }
 
+        foreach (var problem in await services.GetRequiredService<Catalog.CatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await output.WriteLineAsync($"catalog {problem.Source}: the pull failed at {Format(problem.FailedAt)}; tills keep the last good catalog: {problem.Message}").ConfigureAwait(false);
+        }
+
         foreach (var letter in await deliveries.GetDeadLettersAsync(null, cancellationToken).ConfigureAwait(false))
         {
             await output.WriteLineAsync($"  dead letter {letter.Adapter} {letter.SaleNumber} ({letter.SaleId}, till {letter.TillId}, {letter.Attempts} attempts): {letter.Reason}").ConfigureAwait(false);

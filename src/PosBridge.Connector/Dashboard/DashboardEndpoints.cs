@@ -1,4 +1,5 @@
 using System.Globalization;
+using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Tills;
@@ -46,6 +47,9 @@ internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyLis
 {
     /// <summary>Business days a ledger could not write at close of day (a sale it cannot book leaves the whole day unwritten), with why.</summary>
     public IReadOnlyList<LedgerProblemView> LedgerProblems { get; init; } = [];
+
+    /// <summary>Catalog sources whose last pull failed (an unreachable web store, a refused key, a bad product file), with why.</summary>
+    public IReadOnlyList<CatalogPullProblem> CatalogProblems { get; init; } = [];
 
     /// <summary>The stores whose catalog is a product file the manager may upload here.</summary>
     public IReadOnlyList<string> ProductFileStores { get; init; } = [];
@@ -333,6 +337,7 @@ internal static class DashboardEndpoints
             return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts)
             {
                 LedgerProblems = ledgerProblems,
+                CatalogProblems = await services.GetRequiredService<CatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false),
                 Stores = stores,
                 ProductFileStores = [.. _productFiles.Stores.Order(StringComparer.Ordinal)],
             });

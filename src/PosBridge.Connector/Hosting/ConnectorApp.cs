@@ -109,6 +109,7 @@ internal static class ConnectorApp
         services.AddOptions<Catalog.CatalogPullOptions>().Bind(configuration.GetSection(Catalog.CatalogPullOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Catalog.CatalogPullOptions>, Catalog.CatalogPullOptionsValidator>();
         services.AddSingleton<Catalog.CatalogPuller>();
+        services.AddSingleton<Catalog.CatalogPullProblems>();
         Catalog.StoreCatalogSetup.AddStoreCatalogs(services, configuration);
         services.AddHostedService<Catalog.CatalogPullScheduler>();
         services.AddSingleton<SalesIngestion>();

@@ -358,6 +358,15 @@ internal static class Migrations
             answered_at     INTEGER NOT NULL
         );
         """,
+        // 12: the last failure of each catalog source's pull (a web store unreachable, a key refused, a bad product
+        // file), kept until a pull of it succeeds, for 'posbridge status' and the dashboard.
+        """
+        CREATE TABLE source_problems (
+            source          TEXT    PRIMARY KEY,
+            failed_at       INTEGER NOT NULL,
+            message         TEXT    NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

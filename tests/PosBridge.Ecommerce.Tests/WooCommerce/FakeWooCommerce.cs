@@ -12,6 +12,9 @@ namespace PosBridge.Ecommerce.Tests.WooCommerce;
 /// WooCommerce REST v3 as webstores.md describes it: products and variations by SKU or id, batch updates of
 /// at most 100 items answered item by item, Basic auth with the consumer key over HTTPS, 429 with Retry-After.
 /// Anything else (a create, a delete, an unknown field, a page it would have to split) fails the test.
+/// The catalog listing (<c>page</c>, <c>per_page</c> at most 100, <c>orderby</c>, <c>order</c>, <c>modified_after</c>
+/// with <c>dates_are_gmt</c>) answers <c>X-WP-Total</c> and <c>X-WP-TotalPages</c> and leaves out the trash, as
+/// REST v3 does; any other query parameter fails the test.
 /// </summary>
 public sealed class FakeWooCommerce
 {
@@ -62,7 +65,61 @@ public sealed class FakeWooCommerce
         public bool ManageStock { get; set; } = true;
 
         public int? Quantity { get; set; }
+
+        public string Name { get; set; } = "";
+
+        /// <summary><c>publish</c>, <c>draft</c>, <c>private</c>, <c>trash</c>, …</summary>
+        public string Status { get; set; } = "publish";
+
+        public string Price { get; set; } = "10.00";
+
+        public string TaxStatus { get; set; } = "taxable";
+
+        public string TaxClass { get; set; } = "";
+
+        public string GlobalUniqueId { get; set; } = "";
+
+        public List<(long Id, string Name)> Categories { get; init; } = [];
+
+        public List<(string Name, string Option)> Attributes { get; init; } = [];
+
+        public DateTimeOffset Modified { get; set; } = DateTimeOffset.UnixEpoch;
     }
+
+    /// <summary>Every request is answered 401, as WooCommerce does for a revoked or mistyped key.</summary>
+    public bool RefuseKey { get; set; }
+
+    /// <summary>Every request fails as when the site is down (no answer).</summary>
+    public bool Down { get; set; }
+
+    /// <summary>A catalog product, saved now by the fake's clock.</summary>
+    public Item AddCatalogProduct(string name, string? sku, string price, string taxClass = "", string barcode = "", params (long Id, string Name)[] categories)
+    {
+        var item = new Item { Id = _nextId++, Sku = sku ?? "", Name = name, Price = price, TaxClass = taxClass, GlobalUniqueId = barcode, Categories = [.. categories], Modified = _time.GetUtcNow() };
+        Products[item.Id] = item;
+        return item;
+    }
+
+    /// <summary>A variable product with its variations (options), saved now by the fake's clock.</summary>
+    public (Item Parent, Item[] Variations) AddCatalogVariable(string name, params (string Sku, string Option, string Price)[] variations)
+    {
+        var parent = new Item { Id = _nextId++, Sku = "", Name = name, Type = "variable", ManageStock = false, Price = "", Modified = _time.GetUtcNow() };
+        Products[parent.Id] = parent;
+        var children = variations.Select(v => new Item
+        {
+            Id = _nextId++, ParentId = parent.Id, Sku = v.Sku, Type = "variation", Name = name, Price = v.Price, TaxClass = "parent", Quantity = 5,
+            Attributes = [("Size", v.Option)], Modified = _time.GetUtcNow(),
+        }).ToArray();
+        foreach (var child in children)
+        {
+            Products[child.Id] = child;
+        }
+
+        return (parent, children);
+    }
+
+    /// <summary>Saves a product as the admin screen does: its modified date moves to now.</summary>
+    public void Touch(Item item) => item.Modified = _time.GetUtcNow();
 
     public sealed record Request(string Method, string PathAndQuery, DateTimeOffset At, int Status, int Items);
 
@@ -110,6 +167,16 @@ public sealed class FakeWooCommerce
             throw new UnexpectedRequestException("WooCommerce credentials must only travel over HTTPS.");
         }
 
+        if (Down)
+        {
+            throw new HttpRequestException("Connection refused (shop.example.com:443)");
+        }
+
+        if (RefuseKey)
+        {
+            return RouteTableHandler.Json("""{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot list resources.","data":{"status":401}}""", HttpStatusCode.Unauthorized);
+        }
+
         var expected = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ConsumerKey}:{ConsumerSecret}"));
         if (request.Headers.Authorization is not { Scheme: "Basic" } auth || auth.Parameter != expected)
         {
@@ -150,6 +217,11 @@ public sealed class FakeWooCommerce
     {
         var query = HttpUtility.ParseQueryString(request.RequestUri!.Query);
         var perPage = PerPage(query);
+        if (query["page"] is not null)
+        {
+            return Task.FromResult(List(query, perPage, Products.Values.Where(p => p.Type != "variation").ToList(), catalogOrder: true));
+        }
+
         IEnumerable<Item> found;
         if (query["sku"] is { } skus)
         {
@@ -174,9 +246,61 @@ public sealed class FakeWooCommerce
     {
         var query = HttpUtility.ParseQueryString(request.RequestUri!.Query);
         var perPage = PerPage(query);
+        if (query["page"] is not null)
+        {
+            return Task.FromResult(List(query, perPage, Products.Values.Where(p => p.ParentId == parentId).ToList(), catalogOrder: false));
+        }
+
         var ids = (query["include"] ?? throw new UnexpectedRequestException("Variations are read by id.")).Split(',').Select(i => long.Parse(i, CultureInfo.InvariantCulture)).ToHashSet();
         return Task.FromResult(Page(Products.Values.Where(p => p.ParentId == parentId && ids.Contains(p.Id)).ToList(), perPage));
     }
+
+    /// <summary>One page of a listing as REST v3 answers it, with X-WP-Total and X-WP-TotalPages.</summary>
+    private static (HttpResponseMessage, int) List(System.Collections.Specialized.NameValueCollection query, int perPage, List<Item> items, bool catalogOrder)
+    {
+        var allowed = catalogOrder ? new[] { "page", "per_page", "orderby", "order", "modified_after", "dates_are_gmt" } : ["page", "per_page", "orderby", "order"];
+        foreach (var key in query.AllKeys)
+        {
+            if (key is null || !allowed.Contains(key))
+            {
+                throw new UnexpectedRequestException($"The listing has no parameter '{key}' the fake knows; PosBridge should not need it.");
+            }
+        }
+
+        var page = int.Parse(query["page"]!, CultureInfo.InvariantCulture);
+        if (page < 1)
+        {
+            throw new UnexpectedRequestException("page starts at 1.");
+        }
+
+        IEnumerable<Item> found = items.Where(i => i.Status != "trash");
+        if (query["modified_after"] is { } after)
+        {
+            if (query["dates_are_gmt"] != "true")
+            {
+                throw new UnexpectedRequestException("modified_after without dates_are_gmt=true is read in the site's local time zone.");
+            }
+
+            var mark = DateTimeOffset.Parse(after + "Z", CultureInfo.InvariantCulture);
+            found = found.Where(i => Second(i.Modified) > mark);
+        }
+
+        found = (query["orderby"], query["order"]) switch
+        {
+            ("id", "asc") => found.OrderBy(i => i.Id),
+            ("modified", "asc") when catalogOrder => found.OrderBy(i => Second(i.Modified)).ThenBy(i => i.Id),
+            var other => throw new UnexpectedRequestException($"The fake orders by id or modified, ascending; asked {other}."),
+        };
+        var all = found.ToList();
+        var pageItems = all.Skip((page - 1) * perPage).Take(perPage).ToList();
+        var response = RouteTableHandler.Json(new JsonArray([.. pageItems.Select(ToJson)]).ToJsonString());
+        response.Headers.Add("X-WP-Total", all.Count.ToString(CultureInfo.InvariantCulture));
+        response.Headers.Add("X-WP-TotalPages", ((all.Count + perPage - 1) / perPage).ToString(CultureInfo.InvariantCulture));
+        return (response, pageItems.Count);
+    }
+
+    // WordPress keeps whole seconds.
+    private static DateTimeOffset Second(DateTimeOffset at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     private static int PerPage(System.Collections.Specialized.NameValueCollection query)
     {
@@ -267,5 +391,14 @@ public sealed class FakeWooCommerce
         ["stock_quantity"] = item.Quantity,
         ["stock_status"] = item.Quantity > 0 ? "instock" : "outofstock",
         ["backorders"] = "no",
+        ["name"] = item.Name,
+        ["status"] = item.Status,
+        ["price"] = item.Price,
+        ["tax_status"] = item.TaxStatus,
+        ["tax_class"] = item.TaxClass,
+        ["global_unique_id"] = item.GlobalUniqueId,
+        ["categories"] = item.ParentId == 0 ? new JsonArray([.. item.Categories.Select(c => (JsonNode)new JsonObject { ["id"] = c.Id, ["name"] = c.Name, ["slug"] = c.Name.ToLowerInvariant() })]) : null,
+        ["attributes"] = new JsonArray([.. item.Attributes.Select(a => (JsonNode)new JsonObject { ["id"] = 0, ["name"] = a.Name, ["option"] = a.Option })]),
+        ["date_modified_gmt"] = Second(item.Modified).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
     };
 }

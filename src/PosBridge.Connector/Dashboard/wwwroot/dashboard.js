@@ -24,6 +24,8 @@
       fd_attention: "Sending stopped for this till: read the message (usually: onboard the till again, or fill its ETA credentials); waiting documents go once it is fixed.",
       a_ZATCA: 'ZATCA', a_ETA: 'ETA',
       ledgerProblemTitle: 'Ledger days not written', day: 'Day', reason: 'Reason',
+      catalogProblemTitle: 'Catalog not pulled', catalogSource: 'Source', failedAt: 'Failed at',
+      catalogProblemHelp: 'The last pull of these catalogs failed; their tills keep the last good catalog. Fix the cause; the next pull clears the line.',
       ledgerProblemHelp: 'The close-of-day run writes a day whole or not at all: these days have sales it could not book. Fix the cause; the next run writes the day.',
       noLedgerFiles: 'No ledger file has been written yet: the close-of-day run writes each day once it has closed.',
       productFileTitle: 'Product file', upload: 'Upload and publish', row: 'Row', column: 'Column', problem: 'Problem',
@@ -69,6 +71,8 @@
       fd_attention: 'توقف الإرسال لنقطة البيع هذه: اقرأ الرسالة (غالبًا: أعد تسجيل نقطة البيع لدى الهيئة، أو أكمل بيانات اعتمادها لدى المصلحة)؛ تُرسل المستندات المنتظرة بعد الإصلاح.',
       a_ZATCA: 'هيئة الزكاة', a_ETA: 'مصلحة الضرائب',
       ledgerProblemTitle: 'أيام لم تُكتب في الدفاتر', day: 'اليوم', reason: 'السبب',
+      catalogProblemTitle: 'كتالوج لم يُسحب', catalogSource: 'المصدر', failedAt: 'وقت الفشل',
+      catalogProblemHelp: 'فشل آخر سحب لهذه الكتالوجات؛ تحتفظ نقاط البيع بآخر كتالوج سليم. أصلح السبب وسيزيل السحب التالي السطر.',
       ledgerProblemHelp: 'يكتب إغلاق اليوم اليوم كاملًا أو لا يكتبه: في هذه الأيام مبيعات تعذّر قيدها. أصلح السبب وسيكتب التشغيل التالي اليوم.',
       noLedgerFiles: 'لم يُكتب أي ملف بعد: يكتب إغلاق اليوم ملفات كل يوم بعد انتهائه.',
       productFileTitle: 'ملف المنتجات', upload: 'رفع ونشر', row: 'الصف', column: 'العمود', problem: 'المشكلة',
@@ -334,6 +338,13 @@
       el('td', {}, el('bdi', {}, p.reason)));
   }
 
+  function renderCatalogProblem(p) {
+    return el('tr', { 'data-test': 'catalog-problem', 'data-source': p.source },
+      el('td', { class: 'id' }, el('bdi', {}, p.source)),
+      el('td', {}, el('bdi', { dir: 'ltr' }, p.failedAt)),
+      el('td', {}, el('bdi', {}, p.message)));
+  }
+
   // On a phone each row becomes a card (dashboard.css): every cell carries its column's name to show above it.
   function label(table) {
     const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
@@ -349,6 +360,9 @@
     $('fiscal-counts').replaceChildren(...Object.entries(fiscal?.counts ?? {}).map(([state, count]) =>
       el('span', { class: `pill ${state === 'rejected' || state === 'attention' ? 'bad' : state === 'reported' ? 'ok' : 'warn'}`, 'data-test': 'fiscal-count', 'data-state': state }, `${t('f_' + state)}: ${num(count)}`)));
     $('fiscal-documents').querySelector('tbody').replaceChildren(...documents.filter((d) => d.state !== 'reported').map(renderFiscal));
+    const unpulled = overview.catalogProblems ?? [];
+    $('catalog-problem-section').hidden = unpulled.length === 0;
+    $('catalog-problems').querySelector('tbody').replaceChildren(...unpulled.map(renderCatalogProblem));
     const stuck = overview.ledgerProblems ?? [];
     $('ledger-problem-section').hidden = stuck.length === 0;
     $('ledger-problems').querySelector('tbody').replaceChildren(...stuck.map(renderLedgerProblem));
