@@ -123,6 +123,7 @@ internal static class ConnectorApp
             metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>(),
             shiftClosings: sp.GetRequiredService<Shifts.ShiftClosings>()));
         services.AddSingleton<Shifts.ShiftClosings>();
+        services.AddSingleton<Tills.NumberingEpochs>();
         services.AddSingleton<Fees.ProviderFeeStore>();
         Receipts.ReceiptMessagesSetup.AddReceiptMessages(services, configuration);
         services.AddFiscal(configuration);

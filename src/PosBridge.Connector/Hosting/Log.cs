@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Till {TillId} closed shift {ShiftId}: {Receipt}")]
     public static partial void ShiftClosingReceived(ILogger logger, string tillId, string shiftId, Shifts.ShiftClosingReceipt receipt);
 
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Till {TillId} was restored from a backup or reinstalled: it continues after numbering epoch {After} in epoch {Epoch}")]
+    public static partial void NumberingEpochIssued(ILogger logger, string tillId, int after, int epoch);
+
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The dashboard is off: {Problems}")]
     public static partial void DashboardOff(ILogger logger, string problems);
 

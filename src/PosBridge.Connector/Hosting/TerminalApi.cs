@@ -57,6 +57,16 @@ internal static class TerminalApi
             .WithSummary("The calling till's sync status as the connector sees it. Signed.")
             .Produces<TillSyncStatus>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("/numbering", NumberingAsync)
+            .WithSummary("What the connector holds of the calling till's numbering: its epoch, last sale and last closed shift, for the till to tell at its first contact whether it was restored from a backup or reinstalled. Signed.")
+            .Produces<TillNumbering>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapPost("/numbering/epochs", NextEpochAsync)
+            .WithSummary("Issue the calling till the numbering epoch after {\"after\": n} (asked again, the same one), so a restored or reinstalled till never reuses a shift or sale number. Signed.")
+            .Accepts<NumberingEpochRequest>("application/json")
+            .Produces<TillNumbering>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapGet("/catalog", CatalogAsync)
             .WithSummary("Products (with prices), taxes, categories, the payment methods offered to this till and loyalty programs changed since ?cursor= (absent: everything), with removed ids, at most ?limit= (1–1000, default 500) rows per page; ask again with nextCursor while hasMore. Signed.")
             .Produces<PosBridge.Core.Catalog.CatalogChanges>()
@@ -286,6 +296,65 @@ internal static class TerminalApi
             Receipts.ReceiptRequestReceipt.OtherStoresSale => Problems.InvalidRequest($"saleId {request.SaleId} is not a sale of store '{till.StoreId}'; a till sends receipts of its own store's sales."),
             _ => Results.Json(new ReceiptMessageResponse { Status = receipt == Receipts.ReceiptRequestReceipt.Accepted ? "accepted" : "duplicate" }, Json),
         };
+    }
+
+    private const int MaxNumberingBytes = 1024;
+
+    /// <summary>Epochs a till may ask after: a till needs one per restore, so this bound is never reached honestly.</summary>
+    private const int MaxEpoch = 100_000;
+
+    private static async Task<IResult> NumberingAsync(HttpContext context, TillAuthenticator authenticator, TillRateLimiter limiter, NumberingEpochs epochs, CancellationToken cancellationToken)
+    {
+        var authentication = await authenticator.AuthenticateAsync(context.Request, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return authentication.Problem!;
+        }
+
+        return !limiter.TryAcquire($"till:{till.Id}", out var retryAfter)
+            ? RateLimited(context, retryAfter)
+            : Results.Json(await epochs.FactsAsync(till.Id, cancellationToken).ConfigureAwait(false), Json);
+    }
+
+    private static async Task<IResult> NextEpochAsync(
+        HttpContext context,
+        TillAuthenticator authenticator,
+        TillRateLimiter limiter,
+        NumberingEpochs epochs,
+        ILogger<NumberingEpochs> logger,
+        CancellationToken cancellationToken)
+    {
+        var (body, unreadable) = await ReadBodyAsync(context, MaxNumberingBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Refuse(context, logger, unreadable!, "unreadable-body");
+        }
+
+        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return Refuse(context, logger, authentication.Problem!, "authentication");
+        }
+
+        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
+        {
+            return RateLimited(context, retryAfter);
+        }
+
+        var (request, invalid) = RequestJson.Read<NumberingEpochRequest>(body, "{\"after\": 1}");
+        if (request is null)
+        {
+            return Refuse(context, logger, invalid!, "invalid-numbering");
+        }
+
+        if (request.After is < NumberingEpochs.First or >= MaxEpoch)
+        {
+            return Refuse(context, logger, Problems.InvalidRequest($"after is {request.After}; send the till's current epoch, from {NumberingEpochs.First} to {MaxEpoch - 1}."), "invalid-numbering");
+        }
+
+        var epoch = await epochs.NextAsync(till.Id, request.After, cancellationToken).ConfigureAwait(false);
+        Log.NumberingEpochIssued(logger, till.Id, request.After, epoch);
+        return Results.Json(await epochs.FactsAsync(till.Id, cancellationToken).ConfigureAwait(false), Json);
     }
 
     private static async Task<IResult> StatusAsync(

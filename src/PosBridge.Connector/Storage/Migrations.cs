@@ -367,6 +367,15 @@ internal static class Migrations
             message         TEXT    NOT NULL
         );
         """,
+        // 12 (w-odoo): the numbering epoch each till continues in. A till restored from a backup or reinstalled asks
+        // for the next one at its first contact, so its shift and sale numbers are ones the connector has never seen.
+        """
+        CREATE TABLE till_numbering (
+            till_id         TEXT    PRIMARY KEY,
+            epoch           INTEGER NOT NULL,
+            issued_at       INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

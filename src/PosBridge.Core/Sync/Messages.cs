@@ -87,6 +87,29 @@ public sealed record TillSyncStatus
 }
 
 /// <summary>
+/// What the connector holds of a till's numbering (<c>GET /api/v1/numbering</c>), for the till to tell at its first
+/// contact whether its database is older than what it has sent (restored from a backup, or reinstalled). Sale and
+/// shift numbers carry the epoch, so a till that continues in a new epoch never reuses a number the connector has seen.
+/// </summary>
+public sealed record TillNumbering
+{
+    /// <summary>The latest epoch issued to the till; 1 until a restore has been agreed.</summary>
+    public required int Epoch { get; init; }
+
+    /// <summary>The till's sale the connector received last, if any.</summary>
+    public Guid? LastSaleId { get; init; }
+
+    /// <summary>The till's shift whose close the connector received last, if any.</summary>
+    public string? LastClosedShiftId { get; init; }
+}
+
+/// <summary>A till asks for the epoch after <see cref="After"/> (<c>POST /api/v1/numbering/epochs</c>); asking again after a lost answer gives the same one.</summary>
+public sealed record NumberingEpochRequest
+{
+    public required int After { get; init; }
+}
+
+/// <summary>
 /// A till's shift has closed (its Z report): sent after every sale of the shift has been uploaded, so back
 /// offices that keep sessions (Odoo's <c>pos.session</c>) can close theirs with the counted cash.
 /// </summary>

@@ -81,7 +81,8 @@ public sealed class SaleStore
             now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
             builder.Id = SaleId.At(now);
             builder.ShiftId = shift.Id;
-            builder.SaleNumber = string.Create(CultureInfo.InvariantCulture, $"{_options.StoreId}-{_options.TillId}-{shift.Number:D4}-{shift.LastSeq:D6}");
+            // The shift's id carries the till's numbering epoch, so a restored till's numbers are new ones.
+            builder.SaleNumber = string.Create(CultureInfo.InvariantCulture, $"{shift.Id}-{shift.LastSeq:D6}");
             builder.CreatedAtUtc = now;
             builder.StoreUtcOffset = timeZone.GetUtcOffset(now);
             var sale = builder.Build();

@@ -78,12 +78,13 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
             MaxRetryDelay = options.UploadMaxRetryDelay,
         };
         var catalog = new CatalogPuller(database, till, client, timeProvider, loggers.CreateLogger<CatalogPuller>());
+        var numbering = new TillNumberingCheck(database, client, timeProvider, loggers.CreateLogger<TillNumberingCheck>());
         var logger = loggers.CreateLogger<SyncLoop>();
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var nudge = state.NextNudge;
-            var reachable = await PassAsync(uploader, client, catalog, receipts, fiscal, http, logger, stoppingToken).ConfigureAwait(false);
+            var reachable = await PassAsync(uploader, numbering, client, catalog, receipts, fiscal, http, logger, stoppingToken).ConfigureAwait(false);
             state.Circuit = client.Circuit;
             if (reachable != state.Online)
             {
@@ -109,7 +110,7 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
     }
 
     /// <summary>One pass: pair if needed, upload what waits, and say whether the connector answered.</summary>
-    private async Task<bool> PassAsync(SaleUploader uploader, ConnectorClient client, CatalogPuller catalog, ReceiptRequests receipts, Fiscal.FiscalUploader fiscal, HttpClient http, ILogger logger, CancellationToken cancellationToken)
+    private async Task<bool> PassAsync(SaleUploader uploader, TillNumberingCheck numbering, ConnectorClient client, CatalogPuller catalog, ReceiptRequests receipts, Fiscal.FiscalUploader fiscal, HttpClient http, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -125,6 +126,12 @@ internal sealed class SyncLoop(ScreenOptions options, TillOptions till, SyncStat
             }
 
             state.Paired = true;
+            // First, whether this database was restored or reinstalled: its next shift must not take a number used before.
+            if (!numbering.IsAgreed)
+            {
+                await numbering.AgreeAsync(uploader.Credentials!, cancellationToken).ConfigureAwait(false);
+            }
+
             var report = await uploader.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
             if (report.ConnectorUnavailable)
             {

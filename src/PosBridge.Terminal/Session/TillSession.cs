@@ -94,6 +94,7 @@ public sealed class TillSession : IDisposable
     private ConnectorClient? _client;
     private readonly Fiscal.FiscalChain _fiscal;
     private CatalogPuller? _puller;
+    private TillNumberingCheck? _numbering;
 
     public TillSession(TillDatabase database, TillOptions options, ScreenOptions settings, IPaymentTerminal terminal, INfcReader nfc, TimeProvider timeProvider, ILoggerFactory loggers, TextWriter output)
     {
@@ -1273,7 +1274,25 @@ public sealed class TillSession : IDisposable
 
         // The connector not answering says nothing about the payment provider's own network: card, wallet and QR stay
         // as 'network on|off' set them.
-        var report = await Uploader(new Uri(url)).UploadPendingAsync(cancellationToken).ConfigureAwait(false);
+        var uploader = Uploader(new Uri(url));
+        if (!_numbering!.IsAgreed && uploader.Credentials is { } credentials)
+        {
+            try
+            {
+                var agreement = await _numbering.AgreeAsync(credentials, cancellationToken).ConfigureAwait(false);
+                if (agreement.Restored is { } why)
+                {
+                    Write($"This till was restored from a backup or reinstalled ({why}): its shifts and sales are numbered in epoch {agreement.Epoch} from now on."
+                        + (agreement.EndedShiftId is { } ended ? $" Shift {ended}, open in the backup, was ended without its close; count the drawer and type 'open FLOAT'." : string.Empty));
+                }
+            }
+            catch (ConnectorUnavailableException)
+            {
+                // Asked again at the next sync; the upload below says the connector is away.
+            }
+        }
+
+        var report = await uploader.UploadPendingAsync(cancellationToken).ConfigureAwait(false);
         Write(string.Create(CultureInfo.InvariantCulture, $"Sent {report.Sent}, rejected {report.Rejected}, waiting {report.Pending}."));
         if (report.ConnectorUnavailable)
         {
@@ -1407,6 +1426,7 @@ public sealed class TillSession : IDisposable
         _client = client;
         _uploader = new SaleUploader(_database, _outbox, client, _timeProvider, _loggers.CreateLogger<SaleUploader>());
         _puller = new CatalogPuller(_database, _options, client, _timeProvider, _loggers.CreateLogger<CatalogPuller>());
+        _numbering = new TillNumberingCheck(_database, client, _timeProvider, _loggers.CreateLogger<TillNumberingCheck>());
         return _uploader;
     }
 

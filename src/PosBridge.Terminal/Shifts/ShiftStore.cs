@@ -48,7 +48,7 @@ public sealed class ShiftStore
             }
 
             var number = _database.Scalar<int>("SELECT COALESCE(MAX(Number), 0) + 1 FROM Shifts");
-            var id = string.Create(CultureInfo.InvariantCulture, $"{_options.StoreId}-{_options.TillId}-{number:D4}");
+            var id = ShiftId(Sync.TillNumberingCheck.Epoch(_database), number);
             var now = _timeProvider.GetUtcNow();
             _database.Execute(
                 "INSERT INTO Shifts(Id, Number, CashierId, OpenedAtUtc, OpeningFloat) VALUES (?, ?, ?, ?, ?)",
@@ -56,6 +56,14 @@ public sealed class ShiftStore
             return new Shift(id, number, cashier.Id, now, openingFloat, null, null);
         });
     }
+
+    /// <summary>
+    /// A shift's id, which its sales' numbers begin with: <c>STORE-TILL-0007</c> in the first numbering epoch,
+    /// <c>STORE-TILL-E2-0007</c> after the till was restored or reinstalled, so it never names a shift sent before.
+    /// </summary>
+    private string ShiftId(int epoch, int number) => epoch <= Sync.TillNumberingCheck.FirstEpoch
+        ? string.Create(CultureInfo.InvariantCulture, $"{_options.StoreId}-{_options.TillId}-{number:D4}")
+        : string.Create(CultureInfo.InvariantCulture, $"{_options.StoreId}-{_options.TillId}-E{epoch}-{number:D4}");
 
     /// <summary>Records cash put in (positive) or taken out (negative) of the open shift's drawer, with its reason.</summary>
     public CashMovement MoveCash(decimal amount, string reason)

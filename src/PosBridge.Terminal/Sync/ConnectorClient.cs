@@ -265,6 +265,51 @@ public sealed class ConnectorClient
         return (await response.Content.ReadFromJsonAsync<TillSyncStatus>(Json, cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What the connector holds of this till's numbering (epoch, last sale, last closed shift); null from a connector
+    /// older than the numbering check, so a till updated first still uploads.
+    /// </summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    public async Task<TillNumbering?> NumberingAsync(TillCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        using var request = Signed(credentials, HttpMethod.Get, "/api/v1/numbering", []);
+        return await NumberingAnswerAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks for the numbering epoch after <paramref name="after"/>; asked again, the connector gives the same one.</summary>
+    /// <exception cref="ConnectorUnavailableException">No answer, or one that says to try later.</exception>
+    public async Task<TillNumbering> NextEpochAsync(TillCredentials credentials, int after, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new NumberingEpochRequest { After = after }, Json);
+        using var request = Signed(credentials, HttpMethod.Post, "/api/v1/numbering/epochs", body);
+        return await NumberingAnswerAsync(request, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The connector has no numbering epochs (an older version); update it.");
+    }
+
+    private async Task<TillNumbering?> NumberingAnswerAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (ConnectorCircuit.IsTransient(response.StatusCode))
+        {
+            throw new ConnectorUnavailableException($"The connector answered {(int)response.StatusCode}; the till keeps its numbering until it answers.");
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The connector refused the numbering check ({(int)response.StatusCode}): {ProblemDetail(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))}");
+        }
+
+        return await response.Content.ReadFromJsonAsync<TillNumbering>(Json, cancellationToken).ConfigureAwait(false)
+            ?? throw new ConnectorUnavailableException("The connector answered the numbering check with nothing.");
+    }
+
     private HttpRequestMessage Signed(TillCredentials credentials, HttpMethod method, string path, byte[] body)
     {
         var timestamp = (_timeProvider.GetUtcNow() + credentials.ClockSkew).ToUnixTimeSeconds();
