@@ -264,7 +264,7 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);
         """,
-        // Reports: sales pre-aggregated as they are stored (same transaction) and rebuilt from raw sales by
+        // 12: reports: sales pre-aggregated as they are stored (same transaction) and rebuilt from raw sales by
         // `posbridge report rebuild`. Days and hours are the store's local ones; amounts are integers in the
         // currency's minor units, quantities and points in millionths, so sums in SQL are exact. Loyalty: the day's
         // totals, each customer's first purchase in the chain (new customers), and customer-days (returning ones).
@@ -348,7 +348,7 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX report_customer_first_day ON report_customer_first (store_id, day);
         """,
-        // (fiscal) ZATCA's answer to the clearance of each standard invoice, with the cleared XML the customer was given,
+        // 13: ZATCA's answer to the clearance of each standard invoice, with the cleared XML the customer was given,
         // so a till's retry by uuid gets the same answer without a second call. The invoice itself is in fiscal_documents.
         """
         CREATE TABLE zatca_clearances (
@@ -358,7 +358,7 @@ internal static class Migrations
             answered_at     INTEGER NOT NULL
         );
         """,
-        // 12: the last failure of each catalog source's pull (a web store unreachable, a key refused, a bad product
+        // 14: the last failure of each catalog source's pull (a web store unreachable, a key refused, a bad product
         // file), kept until a pull of it succeeds, for 'posbridge status' and the dashboard.
         """
         CREATE TABLE source_problems (
@@ -367,7 +367,7 @@ internal static class Migrations
             message         TEXT    NOT NULL
         );
         """,
-        // 12 (w-odoo): the numbering epoch each till continues in. A till restored from a backup or reinstalled asks
+        // 15: the numbering epoch each till continues in. A till restored from a backup or reinstalled asks
         // for the next one at its first contact, so its shift and sale numbers are ones the connector has never seen.
         """
         CREATE TABLE till_numbering (
