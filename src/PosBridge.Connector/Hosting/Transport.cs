@@ -119,6 +119,12 @@ internal static class Transport
         var keyPath = certificate["KeyPath"] is { Length: > 0 } key ? Path.GetFullPath(key, contentRoot) : null;
         try
         {
+            var pfx = full.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
+            if (keyPath is null && !pfx && !File.ReadAllText(full).Contains("PRIVATE KEY", StringComparison.Ordinal))
+            {
+                return $"has no private key: {full} holds only the certificate; set {section}:KeyPath to its key file.";
+            }
+
             using var loaded = keyPath is not null
                 ? X509Certificate2.CreateFromPemFile(full, keyPath)
                 : full.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".p12", StringComparison.OrdinalIgnoreCase)
