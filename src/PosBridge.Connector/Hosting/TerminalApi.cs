@@ -151,21 +151,10 @@ internal static class TerminalApi
         Metrics.ConnectorMetrics metrics,
         CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await ReadBodyAsync(context, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (till, body, refusal) = await AdmitAsync(context, options.Value.MaxRequestBytes, authenticator, limiter, logger, cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Refuse(context, logger, unreadable!, "unreadable-body");
-        }
-
-        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
-        if (authentication.Till is not { } till)
-        {
-            return Refuse(context, logger, authentication.Problem!, "authentication");
-        }
-
-        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
-        {
-            return RateLimited(context, retryAfter);
+            return refusal;
         }
 
         var result = await ingestion.IngestAsync(till, body, cancellationToken).ConfigureAwait(false);
@@ -196,21 +185,10 @@ internal static class TerminalApi
         ILogger<Shifts.ShiftClosings> logger,
         CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await ReadBodyAsync(context, MaxShiftClosingBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (till, body, refusal) = await AdmitAsync(context, MaxShiftClosingBytes, authenticator, limiter, logger, cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Refuse(context, logger, unreadable!, "unreadable-body");
-        }
-
-        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
-        if (authentication.Till is not { } till)
-        {
-            return Refuse(context, logger, authentication.Problem!, "authentication");
-        }
-
-        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
-        {
-            return RateLimited(context, retryAfter);
+            return refusal;
         }
 
         if (stores.Find(till.StoreId) is not { } store)
@@ -259,21 +237,10 @@ internal static class TerminalApi
         ILogger<Receipts.ReceiptMessageStore> logger,
         CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await ReadBodyAsync(context, MaxReceiptRequestBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (till, body, refusal) = await AdmitAsync(context, MaxReceiptRequestBytes, authenticator, limiter, logger, cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Refuse(context, logger, unreadable!, "unreadable-body");
-        }
-
-        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
-        if (authentication.Till is not { } till)
-        {
-            return Refuse(context, logger, authentication.Problem!, "authentication");
-        }
-
-        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
-        {
-            return RateLimited(context, retryAfter);
+            return refusal;
         }
 
         var (request, invalid) = RequestJson.Read<ReceiptMessageRequest>(body, "requestId, saleId, saleNumber, channel ('email' or 'sms'), to, language and receiptHtml");
@@ -324,21 +291,10 @@ internal static class TerminalApi
         ILogger<NumberingEpochs> logger,
         CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await ReadBodyAsync(context, MaxNumberingBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var (till, body, refusal) = await AdmitAsync(context, MaxNumberingBytes, authenticator, limiter, logger, cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            return Refuse(context, logger, unreadable!, "unreadable-body");
-        }
-
-        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
-        if (authentication.Till is not { } till)
-        {
-            return Refuse(context, logger, authentication.Problem!, "authentication");
-        }
-
-        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
-        {
-            return RateLimited(context, retryAfter);
+            return refusal;
         }
 
         var (request, invalid) = RequestJson.Read<NumberingEpochRequest>(body, "{\"after\": 1}");
@@ -372,6 +328,27 @@ internal static class TerminalApi
 
         var (stored, last) = await status.TillSalesAsync(till.Id, cancellationToken).ConfigureAwait(false);
         return Results.Json(new TillSyncStatus { TillId = till.Id, SalesStored = stored, LastSaleReceivedAt = last, ServerTime = timeProvider.GetUtcNow() }, Json);
+    }
+
+    /// <summary>
+    /// What every signed till request does first: the body read within its bound, the till authenticated over it, and the
+    /// till's rate-limit permit taken. A refusal is logged and answered as <see cref="Refuse"/> does.
+    /// </summary>
+    private static async Task<(Till Till, byte[] Body, IResult? Refusal)> AdmitAsync(HttpContext context, long maxBytes, TillAuthenticator authenticator, TillRateLimiter limiter, ILogger logger, CancellationToken cancellationToken)
+    {
+        var (body, unreadable) = await ReadBodyAsync(context, maxBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return (null!, [], Refuse(context, logger, unreadable!, "unreadable-body"));
+        }
+
+        var authentication = await authenticator.AuthenticateAsync(context.Request, body, cancellationToken).ConfigureAwait(false);
+        if (authentication.Till is not { } till)
+        {
+            return (null!, body, Refuse(context, logger, authentication.Problem!, "authentication"));
+        }
+
+        return limiter.TryAcquire($"till:{till.Id}", out var retryAfter) ? (till, body, null) : (till, body, RateLimited(context, retryAfter));
     }
 
     private static IResult Refuse(HttpContext context, ILogger logger, IResult problem, string why)
