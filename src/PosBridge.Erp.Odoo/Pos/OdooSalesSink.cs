@@ -81,12 +81,23 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             var uid = await _client.GetUserIdAsync(cancellationToken).ConfigureAwait(false);
             var existing = await FindOrdersAsync(version, [.. sales.Select(s => (s.Id, s.SaleNumber))], cancellationToken).ConfigureAwait(false);
             var toSend = new List<ResolvedSale>();
+            var handedOver = new List<ResolvedSale>();
             foreach (var sale in sales)
             {
                 if (existing.TryGetValue(sale.Id, out var order) && DoneStates.Contains(OdooValues.Text(order["state"]) ?? string.Empty))
                 {
                     results[sale.Id] = SaleDeliveryResult.Duplicate(sale.Id, order["id"]!.ToString()) with { InvoiceNumber = await InvoiceNumberAsync(order, cancellationToken).ConfigureAwait(false) };
                     continue;
+                }
+
+                // The first sale of a till's next shift closes the previous shift's session: the previous shift's
+                // sales waiting in this batch go in first, or Odoo would put them in a rescue session (up to 17) or
+                // refuse them (18).
+                if (toSend.Exists(r => r.Sale.StoreId == sale.StoreId && r.Sale.TillId == sale.TillId && r.Sale.ShiftId != sale.ShiftId))
+                {
+                    await SendAllAsync(version, uid, toSend, results, cancellationToken).ConfigureAwait(false);
+                    handedOver.AddRange(toSend);
+                    toSend.Clear();
                 }
 
                 // Not there, or there as a draft (an earlier underpaid or interrupted send): Odoo updates drafts.
@@ -101,18 +112,10 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
                 }
             }
 
-            // Up to 17 create_from_ui takes each order's session from the order: the tills' orders share calls of
-            // the server's best size. From 18 every order of one sync_from_ui call must belong to one session.
-            var groups = version.UsesSyncFromUi ? toSend.GroupBy(r => r.SessionId).Select(g => g.ToList()) : [toSend];
-            foreach (var group in groups)
-            {
-                foreach (var chunk in group.Chunk(_options.BatchSize))
-                {
-                    await SendAsync(version, uid, chunk, results, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await SendAllAsync(version, uid, toSend, results, cancellationToken).ConfigureAwait(false);
+            handedOver.AddRange(toSend);
 
-            var sent = toSend.Where(r => !results.ContainsKey(r.Sale.Id)).Select(r => r.Sale).ToList();
+            var sent = handedOver.Where(r => !results.ContainsKey(r.Sale.Id)).Select(r => r.Sale).ToList();
             if (sent.Count > 0)
             {
                 var created = await FindOrdersAsync(version, [.. sent.Select(s => (s.Id, s.SaleNumber))], cancellationToken).ConfigureAwait(false);
@@ -142,6 +145,20 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
         int done = counts.GetValueOrDefault(DeliveryOutcome.Done), duplicates = counts.GetValueOrDefault(DeliveryOutcome.Duplicate), rejected = counts.GetValueOrDefault(DeliveryOutcome.Rejected), waiting = counts.GetValueOrDefault(DeliveryOutcome.RetryLater);
         Log.BatchDelivered(_logger, answer.Count, elapsed, done, duplicates, rejected, waiting);
         return answer;
+    }
+
+    private async Task SendAllAsync(OdooServerVersion version, long uid, List<ResolvedSale> toSend, Dictionary<Guid, SaleDeliveryResult> results, CancellationToken cancellationToken)
+    {
+        // Up to 17 create_from_ui takes each order's session from the order: the tills' orders share calls of the
+        // server's best size. From 18 every order of one sync_from_ui call must belong to one session.
+        var groups = version.UsesSyncFromUi ? toSend.GroupBy(r => r.SessionId).Select(g => g.ToList()) : [toSend];
+        foreach (var group in groups)
+        {
+            foreach (var chunk in group.Chunk(_options.BatchSize))
+            {
+                await SendAsync(version, uid, chunk, results, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task SendAsync(OdooServerVersion version, long uid, ResolvedSale[] batch, Dictionary<Guid, SaleDeliveryResult> results, CancellationToken cancellationToken)

@@ -70,7 +70,7 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
             return new SessionChoice(lateId, false);
         }
 
-        var current = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "!=", "closed")), cancellationToken).ConfigureAwait(false);
+        var current = await FindAsync(NotClosed(version, configId), cancellationToken).ConfigureAwait(false);
         if (current is not null)
         {
             var notes = OdooValues.Text(current["opening_notes"]) ?? string.Empty;
@@ -218,7 +218,7 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
     {
         // open_ui checks the config (chart of accounts, pricelists, payment methods, journals) and creates the session.
         await client.ExecuteAsync(new OdooCall("pos.config", "open_ui") { Ids = [configId], ByPosition = true }, cancellationToken).ConfigureAwait(false);
-        var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "!=", "closed")), cancellationToken).ConfigureAwait(false)
+        var session = await FindAsync(NotClosed(version, configId), cancellationToken).ConfigureAwait(false)
             ?? throw new OdooException(OdooErrorKind.UserError, $"Odoo opened no session for pos.config {configId}.");
         var id = session["id"]!.Value<long>();
         if (OdooValues.Text(session["state"]) == "opening_control")
@@ -250,6 +250,15 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
         // Odoo 18 keeps the notes only when the config has a cash method: write them ourselves.
         await client.WriteAsync("pos.session", [sessionId], new JObject { ["opening_notes"] = notes }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The config's session that is not closed. Up to 17 a rescue session (Odoo's own, for orders of a closed
+    /// session) may be open beside it: it is never a shift's, and Odoo does not count it as the config's session.
+    /// </summary>
+    private static JArray NotClosed(Rpc.OdooServerVersion version, long configId) =>
+        version.HasRescueSessions
+            ? OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "!=", "closed"), OdooValues.Leaf("rescue", "=", false))
+            : OdooValues.Domain(OdooValues.Leaf("config_id", "=", configId), OdooValues.Leaf("state", "!=", "closed"));
 
     private async Task<JObject?> FindAsync(JArray domain, CancellationToken cancellationToken, IReadOnlyList<string>? fields = null)
     {

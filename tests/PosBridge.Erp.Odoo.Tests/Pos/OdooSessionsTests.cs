@@ -79,6 +79,57 @@ public sealed class OdooSessionsTests
     }
 
     [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    public async Task OneBatchSpanningTwoShifts_EachSaleGoesIntoItsOwnShiftsSession_NoRescueSession(int version)
+    {
+        // A till back from a day offline uploads the end of one shift and the start of the next together: the next
+        // shift's session may only close the previous one after the previous shift's sales are in it.
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var sink = Odoo.Sink(client);
+
+        var results = await sink.DeliverAsync([Odoo.CafeSale(shift: "S1"), Odoo.CafeSale(shift: "S1"), Odoo.CafeSale(shift: "S2")], Ct);
+
+        Assert.All(results, r => Assert.Equal(DeliveryOutcome.Done, r.Outcome));
+        var sessions = Sessions(odoo);
+        Assert.Equal(["closed", "opened"], sessions.Select(s => s["state"]!.Value<string>()));
+        Assert.DoesNotContain(sessions, s => s["rescue"]?.Value<bool?>() == true);
+        var bySession = odoo.Read(s => s["pos.order"].Records.Values.CountBy(o => o["session_id"]!.Value<long>()).ToDictionary());
+        Assert.Equal(2, bySession[sessions[0]["id"]!.Value<long>()]);
+        Assert.Equal(1, bySession[sessions[1]["id"]!.Value<long>()]);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    public async Task ARescueSessionIsOpen_TheNextShiftIsNotPutInIt_AndThePreviousShiftsSessionCloses(int version)
+    {
+        // Odoo opened a rescue session for a late order: it is Odoo's, not a shift's. The next shift gets its own
+        // session, and the previous shift's session, still open, is closed, not forgotten.
+        await using var odoo = await OdooEmulator.StartAsync(version);
+        await using var client = Odoo.Client(odoo);
+        var sink = Odoo.Sink(client);
+        await sink.DeliverAsync([Odoo.CafeSale(shift: "S1")], Ct);
+        odoo.Read(s => s.Create("pos.session", new JObject
+        {
+            ["name"] = "(RESCUE FOR POS/00001)", ["config_id"] = 1, ["user_id"] = 2, ["state"] = "opened", ["rescue"] = true,
+        }));
+
+        Assert.Equal(DeliveryOutcome.Done, Assert.Single(await sink.DeliverAsync([Odoo.CafeSale(shift: "S2")], Ct)).Outcome);
+
+        var sessions = Sessions(odoo);
+        Assert.Equal("closed", Tagged(sessions, "S1")["state"]!.Value<string>());
+        Assert.Equal("opened", Tagged(sessions, "S2")["state"]!.Value<string>());
+        var rescue = sessions.Single(s => s["rescue"]!.Value<bool>());
+        Assert.True(Store.IsFalse(rescue["opening_notes"]), "the rescue session was adopted as a shift's session");
+    }
+
+    private static JObject Tagged(List<JObject> sessions, string shift) =>
+        sessions.Single(s => (s["opening_notes"]?.Type == JTokenType.String ? s["opening_notes"]!.Value<string>() : string.Empty)!.StartsWith($"posbridge-shift:T1/{shift}", StringComparison.Ordinal));
+
+    [Theory]
     [InlineData(17, true)]
     [InlineData(18, false)]
     public async Task LateSaleAfterTheShiftClosed_GoesToARescueSession16And17_OrAnOpenSession18(int version, bool rescue)
