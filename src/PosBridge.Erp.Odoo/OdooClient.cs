@@ -137,23 +137,24 @@ public sealed class OdooClient : IAsyncDisposable
                 properties,
                 (Transport: _transport, Uid: connection.Uid, Call: call, Context: context)).ConfigureAwait(false);
         }
-        catch (BrokenCircuitException ex)
+        catch (Exception ex) when (Refused(ex, call.ToString()) is { } refused)
         {
-            throw new OdooException(OdooErrorKind.Transport, $"Odoo has failed too often in a row; calls are paused for a while ({call}). Last failure: {ex.InnerException?.Message ?? ex.Message}", innerException: ex) { RetryAfter = ex.RetryAfter };
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new OdooException(OdooErrorKind.Transport, $"Odoo did not answer {call} within {_options.CallTimeout.TotalSeconds:0} s.", innerException: ex);
-        }
-        catch (RateLimiterRejectedException ex)
-        {
-            throw new OdooException(OdooErrorKind.Transport, $"Too many calls to Odoo are waiting; {call} was not sent.", innerException: ex) { RetryAfter = ex.RetryAfter };
+            throw refused;
         }
         finally
         {
             ResilienceContextPool.Shared.Return(properties);
         }
     }
+
+    /// <summary>The resilience pipeline's refusals (circuit open, timeout, queue full) as the transport failures they are.</summary>
+    private OdooException? Refused(Exception exception, string call) => exception switch
+    {
+        BrokenCircuitException ex => new OdooException(OdooErrorKind.Transport, $"Odoo has failed too often in a row; calls are paused for a while ({call}). Last failure: {ex.InnerException?.Message ?? ex.Message}", innerException: ex) { RetryAfter = ex.RetryAfter },
+        TimeoutRejectedException ex => new OdooException(OdooErrorKind.Transport, $"Odoo did not answer {call} within {_options.CallTimeout.TotalSeconds:0} s.", innerException: ex),
+        RateLimiterRejectedException ex => new OdooException(OdooErrorKind.Transport, $"Too many calls to Odoo are waiting; {call} was not sent.", innerException: ex) { RetryAfter = ex.RetryAfter },
+        _ => null,
+    };
 
     private async Task<Connection> ConnectAsync(CancellationToken cancellationToken)
     {
@@ -170,10 +171,20 @@ public sealed class OdooClient : IAsyncDisposable
                 return raced;
             }
 
-            var (version, uid) = await _pipeline.ExecuteAsync(
-                async (state, ct) => (await state.VersionAsync(ct).ConfigureAwait(false), await state.AuthenticateAsync(ct).ConfigureAwait(false)),
-                _transport,
-                cancellationToken).ConfigureAwait(false);
+            OdooServerVersion version;
+            long uid;
+            try
+            {
+                (version, uid) = await _pipeline.ExecuteAsync(
+                    async (state, ct) => (await state.VersionAsync(ct).ConfigureAwait(false), await state.AuthenticateAsync(ct).ConfigureAwait(false)),
+                    _transport,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Refused(ex, $"the login to {_options.Url} ({_options.Database})") is { } refused)
+            {
+                throw refused;
+            }
+
             if (version.Major < 16)
             {
                 throw new OdooException(OdooErrorKind.ServerError, $"Odoo {version} is too old: PosBridge supports Odoo 16 and later.");

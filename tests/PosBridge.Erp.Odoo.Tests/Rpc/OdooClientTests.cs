@@ -111,6 +111,24 @@ public sealed class OdooClientTests
     }
 
     [Fact]
+    public async Task SlowLogin_TimesOutAsATransportFailure_NotALibrarysException()
+    {
+        // Seen under load: the first call's login took longer than CallTimeout and Polly's own exception came out.
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        var options = Odoo.Options(odoo.Url);
+        options.CallTimeout = TimeSpan.FromSeconds(2);
+        options.MaxRetryAttempts = 0;
+        await using var client = Odoo.Client(options);
+        odoo.Inject(new Fault(FaultKind.Slow, "common.authenticate") { Delay = TimeSpan.FromSeconds(20) });
+
+        var failure = await Assert.ThrowsAsync<OdooException>(() => client.GetVersionAsync(Ct));
+
+        Assert.Equal(OdooErrorKind.Transport, failure.Kind);
+        Assert.True(failure.IsTransient);
+        Assert.Contains("did not answer", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerThatKeepsFailing_OpensTheCircuit_AndCallsStopReachingIt()
     {
         await using var odoo = await OdooEmulator.StartAsync(17);
