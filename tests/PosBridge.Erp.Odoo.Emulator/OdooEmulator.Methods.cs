@@ -21,6 +21,7 @@ public sealed partial class OdooEmulator
         ("pos.order", "create_from_ui") when Version <= 17 => (false, ["orders", "draft"]),
         ("pos.order", "sync_from_ui") when Version >= 18 => (false, ["orders"]),
         ("pos.config", "open_ui") => (true, []),
+        (_, "check_access_rights") => (false, ["operation", "raise_exception"]),
         ("pos.session", "set_cashbox_pos") when Version <= 17 => (true, ["cashbox_value", "notes"]),
         ("pos.session", "set_opening_control") when Version >= 18 => (true, ["cashbox_value", "notes"]),
         ("pos.session", "post_closing_cash_details") => (true, ["counted_cash"]),
@@ -89,6 +90,15 @@ public sealed partial class OdooEmulator
                 return SyncFromUi((JArray)named["orders"]!);
             case "open_ui":
                 return OpenUi(ids.Single());
+            case "check_access_rights":
+                {
+                    var operation = Text(named["operation"]) ?? throw OdooFault.User("check_access_rights needs an operation.");
+                    var allowed = !_denied.Contains((model, operation));
+                    return allowed || named["raise_exception"]?.Value<bool?>() == false
+                        ? allowed
+                        : throw new OdooFault("odoo.exceptions.AccessError", $"You are not allowed to {(operation == "create" ? "create" : "modify")} '{model}' records.");
+                }
+
             case "set_cashbox_pos":
             case "set_opening_control":
                 SetOpening(ids.Single(), Num(named["cashbox_value"]) ?? 0m, Text(named["notes"]));
@@ -511,6 +521,17 @@ public sealed partial class OdooEmulator
     private JObject OpenUi(long configId)
     {
         var config = Store["pos.config"].Get(configId);
+
+        // pos.config._check_profit_loss_cash_journal, run before a session is created (17.0).
+        if (CashMethod(configId) is { } cashMethod && !Store.IsFalse(cashMethod["journal_id"]))
+        {
+            var journal = Store["account.journal"].Get(cashMethod["journal_id"]!.Value<long>());
+            if (Store.IsFalse(journal["loss_account_id"]) || Store.IsFalse(journal["profit_account_id"]))
+            {
+                throw new OdooFault("odoo.exceptions.ValidationError", "You need a loss and profit account on your cash journal.");
+            }
+        }
+
         var current = Store.Search(Store["pos.session"], new JArray((object)new JArray("config_id", "=", configId), new JArray("state", "!=", "closed"), new JArray("rescue", "=", false)), null, 0, 1).FirstOrDefault();
         if (current is null)
         {

@@ -123,6 +123,13 @@ public sealed partial class OdooEmulator : IAsyncDisposable
         return emulator;
     }
 
+    // Rights the API user lacks, as (model, operation): check_access_rights answers false, as Odoo does for a user
+    // without the group.
+    private readonly HashSet<(string Model, string Operation)> _denied = [];
+
+    /// <summary>Takes a right from the API user, as a user made without the group that gives it.</summary>
+    public void Deny(string model, string operation) => Read(_ => _denied.Add((model, operation)));
+
     /// <summary>Queues a fault; faults are used in the order they were added.</summary>
     public void Inject(Fault fault)
     {

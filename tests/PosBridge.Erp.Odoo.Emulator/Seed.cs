@@ -11,7 +11,7 @@ internal static class Seed
 
         store.Define(new Model("res.company", F("name", FieldType.Char), F("currency_id", FieldType.Many2One, "res.currency"), F("tax_calculation_rounding_method", FieldType.Selection)));
         store.Define(new Model("res.currency", F("name", FieldType.Char), F("rounding", FieldType.Float), F("decimal_places", FieldType.Integer)));
-        store.Define(new Model("res.users", F("name", FieldType.Char), F("login", FieldType.Char), F("company_id", FieldType.Many2One, "res.company")));
+        store.Define(new Model("res.users", F("name", FieldType.Char), F("login", FieldType.Char), F("email", FieldType.Char), F("company_id", FieldType.Many2One, "res.company")));
         store.Define(new Model("res.partner", F("name", FieldType.Char), F("ref", FieldType.Char), F("phone", FieldType.Char), F("mobile", FieldType.Char), F("email", FieldType.Char), F("active", FieldType.Boolean)));
         store.Define(new Model("uom.uom", F("name", FieldType.Char)));
         store.Define(new Model("pos.category", F("name", FieldType.Char), F("parent_id", FieldType.Many2One, "pos.category")));
@@ -45,7 +45,9 @@ internal static class Seed
         store.Define(new Model("stock.location", F("name", FieldType.Char), F("usage", FieldType.Selection)));
         store.Define(new Model("stock.quant", F("product_id", FieldType.Many2One, "product.product"), F("location_id", FieldType.Many2One, "stock.location"), F("quantity", FieldType.Float), F("reserved_quantity", FieldType.Float)));
         store.Define(new Model("stock.picking", F("name", FieldType.Char), F("state", FieldType.Selection), F("pos_session_id", FieldType.Many2One, "pos.session"), F("move_count", FieldType.Integer)));
-        store.Define(new Model("account.journal", F("name", FieldType.Char), F("type", FieldType.Selection), F("code", FieldType.Char)));
+        store.Define(new Model("account.account", F("name", FieldType.Char), F("code", FieldType.Char)));
+        store.Define(new Model("account.journal", F("name", FieldType.Char), F("type", FieldType.Selection), F("code", FieldType.Char),
+            F("loss_account_id", FieldType.Many2One, "account.account"), F("profit_account_id", FieldType.Many2One, "account.account")));
         store.Define(new Model("account.move",
             F("name", FieldType.Char), F("move_type", FieldType.Selection), F("state", FieldType.Selection), F("partner_id", FieldType.Many2One, "res.partner"),
             F("amount_total", FieldType.Float), F("amount_tax", FieldType.Float), F("amount_untaxed", FieldType.Float), F("amount_residual", FieldType.Float), F("payment_state", FieldType.Selection),
@@ -142,7 +144,7 @@ internal static class Seed
         {
             var currency = store.Create("res.currency", new JObject { ["name"] = "EGP", ["rounding"] = 0.01m, ["decimal_places"] = 2 });
             store.Create("res.company", new JObject { ["name"] = "Cairo Corner Café", ["currency_id"] = currency, ["tax_calculation_rounding_method"] = "round_per_line" });
-            store.Create("res.users", new JObject { ["id"] = 2, ["name"] = "Mitchell Admin", ["login"] = "admin", ["company_id"] = 1 });
+            store.Create("res.users", new JObject { ["id"] = 2, ["name"] = "Mitchell Admin", ["login"] = "admin", ["email"] = "admin@yourcompany.example.com", ["company_id"] = 1 });
             store.Create("res.partner", new JObject { ["name"] = "Mitchell Admin", ["active"] = true });
             store.Create("res.partner", new JObject { ["name"] = "Nour Hassan", ["phone"] = "+201001234567", ["email"] = "nour@example.com", ["active"] = true });
             store.Create("uom.uom", new JObject { ["name"] = "Units" });
@@ -202,7 +204,9 @@ internal static class Seed
             }
 
             store.Create("account.journal", new JObject { ["name"] = "Customer Invoices", ["type"] = "sale", ["code"] = "INV" });
-            store.Create("account.journal", new JObject { ["name"] = "Cash", ["type"] = "cash", ["code"] = "CSH1" });
+            var loss = store.Create("account.account", new JObject { ["name"] = "Cash Difference Loss", ["code"] = "999002" });
+            var profit = store.Create("account.account", new JObject { ["name"] = "Cash Difference Gain", ["code"] = "999001" });
+            store.Create("account.journal", new JObject { ["name"] = "Cash", ["type"] = "cash", ["code"] = "CSH1", ["loss_account_id"] = loss, ["profit_account_id"] = profit });
             store.Create("account.journal", new JObject { ["name"] = "Bank", ["type"] = "bank", ["code"] = "BNK1" });
             store.Create("pos.payment.method", new JObject { ["name"] = "Cash", ["journal_id"] = 2, ["active"] = true });
             store.Create("pos.payment.method", new JObject { ["name"] = "Card", ["journal_id"] = 3, ["use_payment_terminal"] = false, ["active"] = true });
