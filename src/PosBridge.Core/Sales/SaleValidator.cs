@@ -630,6 +630,7 @@ public static class SaleValidator
             }
 
             OptionalText(errors, field + ".reference", payment.Reference);
+            NoCardNumber(errors, field + ".reference", payment.Reference);
             CheckPaymentKind(sale, payment, field, currency, errors);
         }
 
@@ -728,6 +729,9 @@ public static class SaleValidator
             RequireText(errors, field + ".card.authorizationCode", card.AuthorizationCode);
             RequireText(errors, field + ".card.providerReference", card.ProviderReference);
             OptionalText(errors, field + ".card.token", card.Token);
+            NoCardNumber(errors, field + ".card.authorizationCode", card.AuthorizationCode);
+            NoCardNumber(errors, field + ".card.providerReference", card.ProviderReference);
+            NoCardNumber(errors, field + ".card.token", card.Token);
             if (card.Last4 is not { Length: 4 } || !card.Last4.All(char.IsAsciiDigit))
             {
                 // Never echo the value: it could be a full card number sent by mistake.
@@ -923,6 +927,20 @@ public static class SaleValidator
         else if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
         {
             errors.Add(field, "contains a control character other than a line break or tab.");
+        }
+        else
+        {
+            NoCardNumber(errors, field, value);
+        }
+    }
+
+    /// <summary>A card number in free text would be kept in every database and back office the sale reaches.</summary>
+    private static void NoCardNumber(Errors errors, string field, string? value)
+    {
+        if (Privacy.CardNumbers.Contains(value))
+        {
+            // Never echo the value.
+            errors.Add(field, "holds what looks like a full card number. PosBridge never keeps card numbers: remove it (the card's last four digits go in card.last4).");
         }
     }
 

@@ -110,6 +110,47 @@ public sealed class SaleValidatorTests
         Assert.DoesNotContain("4111", result.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A card number typed or pasted where free text goes (a note, a provider's reference, a token field filled by a
+    /// badly written terminal driver) would be kept for years in every database and back office it reaches.
+    /// </summary>
+    public static TheoryData<string, Func<Sale, Sale>, string> CardNumbersInText => new()
+    {
+        { "sale note", s => s with { Note = "customer card 4111 1111 1111 1111 declined twice" }, "note" },
+        { "line note", s => WithLine(s, 0, l => l with { Note = "paid with 5555-5555-5555-4444" }), "lines[0].note" },
+        { "payment reference", s => WithPayment(s, 0, p => p with { Reference = "4000056655665556" }), "payments[0].reference" },
+        { "provider reference", s => WithPayment(s, 0, p => p with { Card = p.Card! with { ProviderReference = "ref=4111111111111111;ok" } }), "payments[0].card.providerReference" },
+        { "authorisation code", s => WithPayment(s, 0, p => p with { Card = p.Card! with { AuthorizationCode = "378282246310005" } }), "payments[0].card.authorizationCode" },
+        { "token", s => WithPayment(s, 0, p => p with { Card = p.Card! with { Token = "6011111111111117" } }), "payments[0].card.token" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CardNumbersInText))]
+    public void Validate_ACardNumberInAnyTextField_IsRefused_AndNeverEchoed(string what, Func<Sale, Sale> breakIt, string field)
+    {
+        var result = breakIt(SampleSales.CafeSale()).Validate();
+
+        Assert.False(result.IsValid, $"{what}: accepted");
+        var error = Assert.Single(result.Errors, e => e.Field == field);
+        Assert.Contains("card number", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d{4}[ -]?\d{4}", result.ToString());
+    }
+
+    [Theory]
+    [InlineData("TXN-20261205-000123")]
+    [InlineData("4111111111111112")]
+    [InlineData("6221234567892")]
+    [InlineData("order 1234567890123456789012")]
+    [InlineData("+201001234567")]
+    public void Validate_LongNumbersThatAreNotCardNumbers_AreKept(string reference)
+    {
+        // A provider's transaction id, a number failing the card check digit, an EAN-13 barcode, a run longer than
+        // any card number, a phone number.
+        var sale = WithPayment(SampleSales.CafeSale(), 0, p => p with { Reference = reference }) with { Note = reference };
+
+        Assert.True(sale.Validate().IsValid, sale.Validate().ToString());
+    }
+
     [Fact]
     public void Validate_ManyProblems_ReportsEveryOne()
     {
