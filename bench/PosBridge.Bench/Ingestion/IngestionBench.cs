@@ -7,7 +7,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Hosting;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Connector.Tills;
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;

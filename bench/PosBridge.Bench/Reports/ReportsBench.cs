@@ -8,7 +8,7 @@ using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Reports;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Connector.Stores;
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Catalog;
@@ -47,7 +47,7 @@ internal static class ReportsBench
             {
                 var (database, services) = year;
                 await SeedCatalogAsync(services);
-                var aggregates = services.GetRequiredService<ReportAggregates>();
+                var aggregates = services.GetRequiredService<SqliteReportAggregates>();
                 var templates = StoreSet.ToDictionary(s => s.Id, s => Templates(s.Id, s.Currency, 400));
                 var random = new Random(7);
                 var fill = Stopwatch.StartNew();
@@ -64,10 +64,10 @@ internal static class ReportsBench
 
                 fill.Stop();
                 var rows = await database.ReadAsync(async c => Convert.ToInt64(await Sql.ScalarAsync(c, null, "SELECT (SELECT COUNT(*) FROM report_hours) + (SELECT COUNT(*) FROM report_products) + (SELECT COUNT(*) FROM report_payments) + (SELECT COUNT(*) FROM report_tills) + (SELECT COUNT(*) FROM report_customers)"), CultureInfo.InvariantCulture));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aggregates of {Stores} stores x {Days} days x {SalesPerDay:N0} sales ({Stores * Days * SalesPerDay:N0} sales): {rows:N0} rows, added in {fill.Elapsed.TotalSeconds:N1} s ({Stores * Days * SalesPerDay / fill.Elapsed.TotalSeconds:N0} sales/s through ReportAggregates.AddAsync, one transaction per store-day)"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aggregates of {Stores} stores x {Days} days x {SalesPerDay:N0} sales ({Stores * Days * SalesPerDay:N0} sales): {rows:N0} rows, added in {fill.Elapsed.TotalSeconds:N1} s ({Stores * Days * SalesPerDay / fill.Elapsed.TotalSeconds:N0} sales/s through SqliteReportAggregates.AddAsync, one transaction per store-day)"));
 
                 var stores = services.GetRequiredService<StoreDirectory>();
-                var queries = services.GetRequiredService<ReportQueries>();
+                var queries = services.GetRequiredService<IReportQueries>();
                 var now = DateTimeOffset.UtcNow;
                 var cases = new (string Name, string? Store, string Period, string? From, string? To)[]
                 {
@@ -136,7 +136,7 @@ internal static class ReportsBench
 
                 ingest.Stop();
                 var rebuild = Stopwatch.StartNew();
-                var result = await services.GetRequiredService<ReportAggregates>().RebuildAsync();
+                var result = await services.GetRequiredService<IReportAggregates>().RebuildAsync();
                 rebuild.Stop();
                 var rate = result.Sales / rebuild.Elapsed.TotalSeconds;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stored {stored:N0} sales through the inbox with their aggregates in {ingest.Elapsed.TotalSeconds:N1} s ({stored / ingest.Elapsed.TotalSeconds:N0} sales/s, 500 a transaction)"));
@@ -185,7 +185,7 @@ internal static class ReportsBench
 
     private static async Task SeedCatalogAsync(IServiceProvider services)
     {
-        var catalog = services.GetRequiredService<CatalogSnapshot>();
+        var catalog = services.GetRequiredService<ICatalogSnapshot>();
         await catalog.SaveCategoriesAsync([.. Enumerable.Range(0, 8).Select(i => new Category { Id = $"cat-{i}", Name = $"Category {i}" })]);
         await catalog.SaveProductsAsync(
             [.. Enumerable.Range(0, 100).Select(i => new Product { Id = $"p-{i}", Name = $"Product {i}", CategoryId = $"cat-{i % 8}", Unit = "Units", ListPrice = 10m + i, Currency = "EGP", TaxIds = ["vat"] })],

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Core.Privacy;
 
 namespace PosBridge.Connector.Backups;
@@ -49,7 +48,7 @@ internal static class ConnectorBackup
         var part = target + ".part";
         try
         {
-            var (schema, sales, tills) = await CopyDatabaseAsync(database, copy, cancellationToken).ConfigureAwait(false);
+            var (schema, sales, tills) = await SqliteDatabaseFile.SnapshotAsync(database, copy, cancellationToken).ConfigureAwait(false);
             var files = new List<string> { BackupManifest.DatabaseEntry };
             await using (var stream = PrivateFiles.Create(part, overwrite: true))
             {
@@ -118,7 +117,7 @@ internal static class ConnectorBackup
         try
         {
             var manifest = await ExtractAsync(source, staging, cancellationToken).ConfigureAwait(false);
-            var (sales, tills) = await CheckDatabaseAsync(Path.Combine(staging, BackupManifest.DatabaseEntry), source, cancellationToken).ConfigureAwait(false);
+            var (sales, tills) = await SqliteDatabaseFile.CheckAsync(Path.Combine(staging, BackupManifest.DatabaseEntry), source, cancellationToken).ConfigureAwait(false);
             var key = Path.Combine(staging, "keys", "secrets.key");
             if (File.Exists(key) && new FileInfo(key).Length != 32)
             {
@@ -135,30 +134,6 @@ internal static class ConnectorBackup
                 Directory.Delete(staging, recursive: true);
             }
         }
-    }
-
-    private static async Task<(int Schema, long Sales, int Tills)> CopyDatabaseAsync(string database, string copy, CancellationToken cancellationToken)
-    {
-        File.Delete(copy);
-        PrivateFiles.PrepareDatabase(copy);
-        // No pooling: the files must be closed (and the copy deletable) when this returns.
-        await using var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30 }.ToString());
-        await using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
-        await from.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await to.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // sqlite3_backup copies every page under one read transaction: a snapshot as of one commit, while serve goes on writing
-        // to the WAL (a reader does not block the writer in WAL mode).
-        from.BackupDatabase(to);
-        await Sql.ExecuteAsync(to, null, "PRAGMA journal_mode=DELETE;", cancellationToken).ConfigureAwait(false);
-        var check = Convert.ToString(await Sql.ScalarAsync(to, null, "PRAGMA quick_check;", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (check != "ok")
-        {
-            throw new BackupProblemException($"the database {database} reports damage ({check}); no backup was written. Copy the whole data folder while the connector is stopped and ask for help.");
-        }
-
-        var schema = Convert.ToInt32(await Sql.ScalarAsync(to, null, "PRAGMA user_version;", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        var (sales, tills) = await CountAsync(to, schema, cancellationToken).ConfigureAwait(false);
-        return (schema, sales, tills);
     }
 
     private static async Task AddFileAsync(ZipArchive zip, string file, string entryName, CancellationToken cancellationToken)
@@ -217,37 +192,6 @@ internal static class ConnectorBackup
         }
 
         return manifest;
-    }
-
-    private static async Task<(long Sales, int Tills)> CheckDatabaseAsync(string database, string source, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var check = Convert.ToString(await Sql.ScalarAsync(connection, null, "PRAGMA integrity_check;", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            if (check != "ok")
-            {
-                throw new BackupProblemException($"the database in {source} is damaged ({check}). Nothing was changed.");
-            }
-
-            var schema = Convert.ToInt32(await Sql.ScalarAsync(connection, null, "PRAGMA user_version;", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            if (schema > Migrations.Latest)
-            {
-                throw new BackupProblemException($"the backup {source} was made by a newer connector (schema {schema}; this one knows {Migrations.Latest}). Install that version first. Nothing was changed.");
-            }
-
-            if (schema < 1)
-            {
-                throw new BackupProblemException($"the database in {source} is empty (no connector schema). Nothing was changed.");
-            }
-
-            return await CountAsync(connection, schema, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SqliteException ex)
-        {
-            throw new BackupProblemException($"the database in {source} cannot be read ({ex.Message}). Nothing was changed.");
-        }
     }
 
     /// <summary>
@@ -310,10 +254,4 @@ internal static class ConnectorBackup
             File.Move(from, to);
         }
     }
-
-    private static async Task<(long Sales, int Tills)> CountAsync(SqliteConnection connection, int schema, CancellationToken cancellationToken) =>
-        schema < 1
-            ? (0, 0)
-            : (Convert.ToInt64(await Sql.ScalarAsync(connection, null, "SELECT COUNT(*) FROM sales;", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture),
-               Convert.ToInt32(await Sql.ScalarAsync(connection, null, "SELECT COUNT(*) FROM tills WHERE revoked_at IS NULL;", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture));
 }

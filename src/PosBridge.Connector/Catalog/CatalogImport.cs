@@ -13,7 +13,7 @@ internal sealed record CatalogImportResult(IReadOnlyList<ProductFileProblem> Pro
 /// product file; only a file with no problem replaces the store's file and is published to its tills and feeds at
 /// once. A file with any problem changes nothing.
 /// </summary>
-internal sealed class CatalogImport(ProductFileSources sources, CatalogPuller puller, CatalogSnapshot snapshot)
+internal sealed class CatalogImport(ProductFileSources sources, CatalogPuller puller, ICatalogSnapshot snapshot)
 {
     public IReadOnlyCollection<string> Stores => sources.All.Select(s => s.StoreId).ToList();
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Dispatch;
-using PosBridge.Connector.Storage;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Loyalty;
 using Quartz;
@@ -51,14 +50,14 @@ internal sealed record CatalogPullReport(int Products, int Removed, int Taxes, i
 /// so a till knows which of its own sales to add on top.
 /// </summary>
 internal sealed class CatalogPuller(
-    ConnectorDatabase database,
-    CatalogSnapshot snapshot,
+    ISourceCursors cursors,
+    ICatalogSnapshot snapshot,
     IEnumerable<ICatalogSource> catalogs,
     IEnumerable<IStockSource> stocks,
     IEnumerable<ILoyaltySource> loyalty,
     IEnumerable<ISalesSink> sinks,
     IDeliveryStore deliveries,
-    CatalogPullProblems problems,
+    ICatalogPullProblems problems,
     IOptions<CatalogPullOptions> options,
     TimeProvider timeProvider,
     ILogger<CatalogPuller> logger)
@@ -129,7 +128,7 @@ internal sealed class CatalogPuller(
         ArgumentNullException.ThrowIfNull(source);
         int products = 0, removed = 0, taxes = 0, categories = 0, methods = 0;
         var key = "catalog:" + source.Name;
-        var cursor = await CursorAsync(key, cancellationToken).ConfigureAwait(false);
+        var cursor = await cursors.CursorAsync(key, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var changes = await source.GetChangesAsync(cursor, options.Value.PageSize, cancellationToken).ConfigureAwait(false);
@@ -143,7 +142,7 @@ internal sealed class CatalogPuller(
             taxes += changes.Taxes.Count;
             categories += changes.Categories.Count;
             cursor = changes.NextCursor;
-            await SaveCursorAsync(key, cursor, cancellationToken).ConfigureAwait(false);
+            await cursors.SaveAsync(key, cursor, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             if (!changes.HasMore)
             {
                 return new CatalogPullReport(products, removed, taxes, categories, 0, methods);
@@ -154,7 +153,7 @@ internal sealed class CatalogPuller(
     private async Task<int> PullCardsAsync(ILoyaltySource source, CancellationToken cancellationToken)
     {
         var key = "loyalty-cards:" + source.Name;
-        var cursor = await CursorAsync(key, cancellationToken).ConfigureAwait(false);
+        var cursor = await cursors.CursorAsync(key, cancellationToken).ConfigureAwait(false);
         var count = 0;
         while (true)
         {
@@ -168,7 +167,7 @@ internal sealed class CatalogPuller(
             await snapshot.SaveLoyaltyCardsAsync(stamped, changes.RemovedCardIds, cancellationToken).ConfigureAwait(false);
             count += stamped.Count;
             cursor = changes.NextCursor;
-            await SaveCursorAsync(key, cursor, cancellationToken).ConfigureAwait(false);
+            await cursors.SaveAsync(key, cursor, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             if (!changes.HasMore)
             {
                 return count;
@@ -190,27 +189,6 @@ internal sealed class CatalogPuller(
         sinks.Any(s => string.Equals(s.Name, adapter, StringComparison.Ordinal))
             ? (await deliveries.GetBacklogAsync(adapter, cancellationToken).ConfigureAwait(false)).OldestWaitingReceivedAt
             : null;
-
-    private Task<string?> CursorAsync(string source, CancellationToken cancellationToken) =>
-        database.ReadAsync(
-            async connection => (string?)await Sql.ScalarAsync(connection, null, "SELECT cursor FROM source_cursors WHERE source = $source", cancellationToken, ("$source", source)).ConfigureAwait(false),
-            cancellationToken);
-
-    private Task<int> SaveCursorAsync(string source, string cursor, CancellationToken cancellationToken) =>
-        database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                await Sql.ExecuteAsync(
-                    connection,
-                    transaction,
-                    "INSERT INTO source_cursors (source, cursor, pulled_at) VALUES ($source, $cursor, $now) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, pulled_at = excluded.pulled_at",
-                    cancellationToken,
-                    ("$source", source),
-                    ("$cursor", cursor),
-                    ("$now", Sql.ToUnixMs(timeProvider.GetUtcNow()))).ConfigureAwait(false);
-                return 0;
-            },
-            cancellationToken);
 }
 
 [DisallowConcurrentExecution]

@@ -1,5 +1,3 @@
-using PosBridge.Connector.Storage;
-
 namespace PosBridge.Connector.Catalog;
 
 /// <summary>A catalog source whose last pull failed: when, and the one line that says why.</summary>
@@ -10,46 +8,11 @@ internal sealed record CatalogPullProblem(string Source, DateTimeOffset FailedAt
 /// <c>posbridge status</c> and the dashboard (other processes than the one pulling) can say why a store's tills have an
 /// old catalog.
 /// </summary>
-internal sealed class CatalogPullProblems(ConnectorDatabase database)
+internal interface ICatalogPullProblems
 {
-    public Task RecordAsync(string source, string message, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                await Sql.ExecuteAsync(
-                    connection,
-                    transaction,
-                    "INSERT INTO source_problems (source, failed_at, message) VALUES ($source, $at, $message) ON CONFLICT (source) DO UPDATE SET failed_at = excluded.failed_at, message = excluded.message",
-                    cancellationToken,
-                    ("$source", source),
-                    ("$at", Sql.ToUnixMs(at)),
-                    ("$message", message)).ConfigureAwait(false);
-                return 0;
-            },
-            cancellationToken);
+    Task RecordAsync(string source, string message, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    public Task ClearAsync(string source, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                await Sql.ExecuteAsync(connection, transaction, "DELETE FROM source_problems WHERE source = $source", cancellationToken, ("$source", source)).ConfigureAwait(false);
-                return 0;
-            },
-            cancellationToken);
+    Task ClearAsync(string source, CancellationToken cancellationToken = default);
 
-    public Task<IReadOnlyList<CatalogPullProblem>> AllAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<CatalogPullProblem>>(
-            async connection =>
-            {
-                await using var command = Sql.Command(connection, null, "SELECT source, failed_at, message FROM source_problems ORDER BY source");
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var problems = new List<CatalogPullProblem>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    problems.Add(new CatalogPullProblem(reader.GetString(0), Sql.FromUnixMs(reader.GetInt64(1)), reader.GetString(2)));
-                }
-
-                return problems;
-            },
-            cancellationToken);
+    Task<IReadOnlyList<CatalogPullProblem>> AllAsync(CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using PosBridge.Connector.Storage;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Loyalty;
 using PosBridge.Core.Stock;
@@ -13,304 +10,53 @@ namespace PosBridge.Connector.Catalog;
 /// read by the web-store feeds and by tills asking for changes since a cursor. Every row that changes takes the
 /// next version, so "since version N" is all a reader needs; writing what is already there changes nothing.
 /// </summary>
-internal sealed class CatalogSnapshot(ConnectorDatabase database)
+internal interface ICatalogSnapshot
 {
-    private const string ProductKind = "product";
-    private const string StockKind = "stock";
-    private const string TaxKind = "tax";
-    private const string CategoryKind = "category";
-    private const string PaymentMethodKind = "payment_method";
-    private const string LoyaltyProgramKind = "loyalty_program";
-    private const string LoyaltyCardKind = "loyalty_card";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Stores products and marks removed ones; answers how many rows changed.</summary>
-    public Task<int> SaveProductsAsync(IReadOnlyList<Product> products, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(products);
-        ArgumentNullException.ThrowIfNull(removedIds);
-        var rows = products.Select(p => (p.Id, JsonSerializer.Serialize(p, Json), false))
-            .Concat(removedIds.Select(id => (id, "{}", true)))
-            .ToList();
-        return SaveAsync(ProductKind, rows, cancellationToken);
-    }
+    Task<int> SaveProductsAsync(IReadOnlyList<Product> products, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default);
 
-    public Task<int> SaveTaxesAsync(IReadOnlyList<TaxDefinition> taxes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(taxes);
-        return SaveAsync(TaxKind, taxes.Select(t => (t.Id, JsonSerializer.Serialize(t, Json), false)).ToList(), cancellationToken);
-    }
+    Task<int> SaveTaxesAsync(IReadOnlyList<TaxDefinition> taxes, CancellationToken cancellationToken = default);
 
-    public Task<int> SaveCategoriesAsync(IReadOnlyList<Category> categories, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(categories);
-        return SaveAsync(CategoryKind, categories.Select(c => (c.Id, JsonSerializer.Serialize(c, Json), false)).ToList(), cancellationToken);
-    }
+    Task<int> SaveCategoriesAsync(IReadOnlyList<Category> categories, CancellationToken cancellationToken = default);
 
     /// <summary>Stores payment methods (with where each is offered) and marks removed ones.</summary>
-    public Task<int> SavePaymentMethodsAsync(IReadOnlyList<PaymentMethod> methods, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(methods);
-        ArgumentNullException.ThrowIfNull(removedIds);
-        var rows = methods.Select(m => (m.Id, JsonSerializer.Serialize(m, Json), false))
-            .Concat(removedIds.Select(id => (id, "{}", true)))
-            .ToList();
-        return SaveAsync(PaymentMethodKind, rows, cancellationToken);
-    }
+    Task<int> SavePaymentMethodsAsync(IReadOnlyList<PaymentMethod> methods, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores the back office's loyalty programs as the whole set: a program stored before and missing from
     /// <paramref name="programs"/> has ended and is marked removed, so tills stop earning and spending on it.
     /// </summary>
-    public Task<int> ReplaceLoyaltyProgramsAsync(IReadOnlyList<LoyaltyProgram> programs, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(programs);
-        return SaveAsync(LoyaltyProgramKind, programs.Select(p => (p.Id, JsonSerializer.Serialize(p, Json), false)).ToList(), cancellationToken, replaceAll: true);
-    }
+    Task<int> ReplaceLoyaltyProgramsAsync(IReadOnlyList<LoyaltyProgram> programs, CancellationToken cancellationToken = default);
 
     /// <summary>Stores customers' loyalty cards (holder, code, points) and marks removed ones.</summary>
-    public Task<int> SaveLoyaltyCardsAsync(IReadOnlyList<LoyaltyCard> cards, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(cards);
-        ArgumentNullException.ThrowIfNull(removedIds);
-        var rows = cards.Select(c => (c.Id, JsonSerializer.Serialize(c, Json), false))
-            .Concat(removedIds.Select(id => (id, "{}", true)))
-            .ToList();
-        // A card read again with the same points and holder keeps its version (and its earlier as-of instant, which
-        // is as true): each pull reads the latest changes again, and tills need not be sent them again.
-        return SaveAsync(LoyaltyCardKind, rows, cancellationToken, sameDespite: "$.asOf");
-    }
+    Task<int> SaveLoyaltyCardsAsync(IReadOnlyList<LoyaltyCard> cards, IReadOnlyList<string> removedIds, CancellationToken cancellationToken = default);
 
-    public Task<int> SaveStockAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(levels);
-        return SaveAsync(StockKind, levels.Select(l => ($"{l.Sku}@{l.LocationId}", JsonSerializer.Serialize(l, Json), false)).ToList(), cancellationToken);
-    }
+    Task<int> SaveStockAsync(IReadOnlyList<StockLevel> levels, CancellationToken cancellationToken = default);
 
-    public async Task<IReadOnlyList<Product>> ProductsAsync(CancellationToken cancellationToken = default) =>
-        await ReadAllAsync<Product>(ProductKind, cancellationToken).ConfigureAwait(false);
+    Task<IReadOnlyList<Product>> ProductsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The back office's payment methods (every store's, with where each is offered).</summary>
-    public async Task<IReadOnlyList<PaymentMethod>> PaymentMethodsAsync(CancellationToken cancellationToken = default) =>
-        await ReadAllAsync<PaymentMethod>(PaymentMethodKind, cancellationToken).ConfigureAwait(false);
+    Task<IReadOnlyList<PaymentMethod>> PaymentMethodsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The catalog's categories, for the web catalogs' category paths.</summary>
-    public async Task<IReadOnlyList<Category>> CategoriesAsync(CancellationToken cancellationToken = default) =>
-        await ReadAllAsync<Category>(CategoryKind, cancellationToken).ConfigureAwait(false);
+    Task<IReadOnlyList<Category>> CategoriesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The catalog's taxes, to tell a web store which products are exempt.</summary>
-    public async Task<IReadOnlyList<TaxDefinition>> TaxesAsync(CancellationToken cancellationToken = default) =>
-        await ReadAllAsync<TaxDefinition>(TaxKind, cancellationToken).ConfigureAwait(false);
+    Task<IReadOnlyList<TaxDefinition>> TaxesAsync(CancellationToken cancellationToken = default);
 
-    public async Task<IReadOnlyList<StockLevel>> StockLevelsAsync(CancellationToken cancellationToken = default) =>
-        await ReadAllAsync<StockLevel>(StockKind, cancellationToken).ConfigureAwait(false);
+    Task<IReadOnlyList<StockLevel>> StockLevelsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// What a till needs that changed after <paramref name="cursor"/> (0: everything): products (prices included),
     /// taxes and categories, payment methods, loyalty programs and customers' cards, and the ids of those removed; at most <paramref name="limit"/> rows, oldest change
     /// first. <see cref="CatalogChanges.NextCursor"/> is the last version returned, opaque to the till.
     /// </summary>
-    public Task<CatalogChanges> ChangesAsync(long cursor, int limit, CancellationToken cancellationToken = default) =>
-        ChangesAsync(cursor, limit, null, null, cancellationToken);
+    Task<CatalogChanges> ChangesAsync(long cursor, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// As <see cref="ChangesAsync(long, int, CancellationToken)"/>, for the till <paramref name="tillId"/> of store
     /// <paramref name="storeId"/>: payment methods not offered to it come as removed (so a method taken off its
     /// configuration disappears from the till), and the ones offered come without their scope.
     /// </summary>
-    public Task<CatalogChanges> ChangesAsync(long cursor, int limit, string? storeId, string? tillId, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(
-            async connection =>
-            {
-                await using var command = Sql.Command(
-                    connection,
-                    null,
-                    """
-                    SELECT kind, id, version, deleted, document FROM catalog_snapshot
-                    WHERE version > $cursor AND kind IN ($product, $tax, $category, $method, $loyalty, $card)
-                    ORDER BY version LIMIT $limit
-                    """,
-                    ("$cursor", cursor), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$method", PaymentMethodKind), ("$loyalty", LoyaltyProgramKind), ("$card", LoyaltyCardKind), ("$limit", limit + 1));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var products = new List<Product>();
-                var taxes = new List<TaxDefinition>();
-                var categories = new List<Category>();
-                var removed = new List<string>();
-                var methods = new List<PaymentMethod>();
-                var removedMethods = new List<string>();
-                var programs = new List<LoyaltyProgram>();
-                var removedPrograms = new List<string>();
-                var cards = new List<LoyaltyCard>();
-                var removedCards = new List<string>();
-                var next = cursor;
-                var read = 0;
-                var more = false;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (++read > limit)
-                    {
-                        more = true;
-                        break;
-                    }
-
-                    next = reader.GetInt64(2);
-                    var document = reader.GetString(4);
-                    switch (reader.GetString(0))
-                    {
-                        case ProductKind when reader.GetInt64(3) != 0:
-                            removed.Add(reader.GetString(1));
-                            break;
-                        case ProductKind:
-                            var product = JsonSerializer.Deserialize<Product>(document, Json)!;
-                            if (storeId is null)
-                            {
-                                products.Add(product);
-                            }
-                            else if (product.IsSoldAt(storeId))
-                            {
-                                products.Add(product with { Stores = [] });
-                            }
-                            else
-                            {
-                                // Another store's product (its own product file): this till never sells it.
-                                removed.Add(product.Id);
-                            }
-
-                            break;
-                        case PaymentMethodKind when reader.GetInt64(3) != 0:
-                            removedMethods.Add(reader.GetString(1));
-                            break;
-                        case PaymentMethodKind:
-                            var method = JsonSerializer.Deserialize<PaymentMethod>(document, Json)!;
-                            if (storeId is null || tillId is null)
-                            {
-                                methods.Add(method);
-                            }
-                            else if (method.IsOfferedTo(storeId, tillId))
-                            {
-                                methods.Add(method with { OfferedAt = [] });
-                            }
-                            else
-                            {
-                                removedMethods.Add(method.Id);
-                            }
-
-                            break;
-                        case LoyaltyProgramKind when reader.GetInt64(3) != 0:
-                            removedPrograms.Add(reader.GetString(1));
-                            break;
-                        case LoyaltyProgramKind:
-                            programs.Add(JsonSerializer.Deserialize<LoyaltyProgram>(document, Json)!);
-                            break;
-                        case LoyaltyCardKind when reader.GetInt64(3) != 0:
-                            removedCards.Add(reader.GetString(1));
-                            break;
-                        case LoyaltyCardKind:
-                            cards.Add(JsonSerializer.Deserialize<LoyaltyCard>(document, Json)!);
-                            break;
-                        case TaxKind:
-                            taxes.Add(JsonSerializer.Deserialize<TaxDefinition>(document, Json)!);
-                            break;
-                        default:
-                            categories.Add(JsonSerializer.Deserialize<Category>(document, Json)!);
-                            break;
-                    }
-                }
-
-                return new CatalogChanges
-                {
-                    Products = products,
-                    Taxes = taxes,
-                    Categories = categories,
-                    RemovedProductIds = removed,
-                    PaymentMethods = methods,
-                    RemovedPaymentMethodIds = removedMethods,
-                    LoyaltyPrograms = programs,
-                    RemovedLoyaltyProgramIds = removedPrograms,
-                    LoyaltyCards = cards,
-                    RemovedLoyaltyCardIds = removedCards,
-                    NextCursor = next.ToString(CultureInfo.InvariantCulture),
-                    HasMore = more,
-                };
-            },
-            cancellationToken);
-
-    /// <summary>
-    /// Upserts rows of a kind, each changed one taking the next version; with <paramref name="replaceAll"/> the rest of
-    /// the kind is marked removed. <paramref name="sameDespite"/> names a JSON path (<c>$.asOf</c>) whose value alone
-    /// changing is no change: the row keeps its version.
-    /// </summary>
-    private Task<int> SaveAsync(string kind, List<(string Id, string Document, bool Deleted)> rows, CancellationToken cancellationToken, bool replaceAll = false, string? sameDespite = null) =>
-        database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                var version = Convert.ToInt64(await Sql.ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM catalog_snapshot", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                await using var upsert = Sql.Command(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO catalog_snapshot (kind, id, version, deleted, document) VALUES ($kind, $id, $version, $deleted, $document)
-                    ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, document = excluded.document
-                    WHERE catalog_snapshot.deleted <> excluded.deleted
-                        OR (CASE WHEN $same IS NULL THEN catalog_snapshot.document <> excluded.document
-                            ELSE json_remove(catalog_snapshot.document, $same) <> json_remove(excluded.document, $same) END)
-                    """,
-                    ("$kind", kind), ("$id", string.Empty), ("$version", 0L), ("$deleted", 0), ("$document", string.Empty), ("$same", (object?)sameDespite ?? DBNull.Value));
-                var changed = 0;
-                foreach (var (id, document, deleted) in rows)
-                {
-                    upsert.Parameters["$id"].Value = id;
-                    upsert.Parameters["$version"].Value = version + changed + 1;
-                    upsert.Parameters["$deleted"].Value = deleted ? 1 : 0;
-                    upsert.Parameters["$document"].Value = document;
-                    changed += await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                if (replaceAll)
-                {
-                    // Everything of the kind not in this set is gone; each removal takes its own next version.
-                    var listed = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-                    var gone = new List<string>();
-                    await using (var existing = Sql.Command(connection, transaction, "SELECT id FROM catalog_snapshot WHERE kind = $kind AND deleted = 0", ("$kind", kind)))
-                    await using (var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            if (!listed.Contains(reader.GetString(0)))
-                            {
-                                gone.Add(reader.GetString(0));
-                            }
-                        }
-                    }
-
-                    foreach (var id in gone)
-                    {
-                        upsert.Parameters["$id"].Value = id;
-                        upsert.Parameters["$version"].Value = version + changed + 1;
-                        upsert.Parameters["$deleted"].Value = 1;
-                        upsert.Parameters["$document"].Value = "{}";
-                        changed += await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                return changed;
-            },
-            cancellationToken);
-
-    private Task<List<T>> ReadAllAsync<T>(string kind, CancellationToken cancellationToken) =>
-        database.ReadAsync(
-            async connection =>
-            {
-                await using var command = Sql.Command(connection, null, "SELECT document FROM catalog_snapshot WHERE kind = $kind AND deleted = 0 ORDER BY id", ("$kind", kind));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var all = new List<T>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    all.Add(JsonSerializer.Deserialize<T>(reader.GetString(0), Json)!);
-                }
-
-                return all;
-            },
-            cancellationToken);
+    Task<CatalogChanges> ChangesAsync(long cursor, int limit, string? storeId, string? tillId, CancellationToken cancellationToken = default);
 }

@@ -13,7 +13,7 @@ namespace PosBridge.Connector.Catalog;
 /// store's configured taxes and payment methods are handed on, and the store's products no longer in it are removed.
 /// A file with a problem changes nothing: the pull fails naming every problem and the tills keep the last good catalog.
 /// </summary>
-internal sealed class ProductFileSource(string storeId, StoreCatalogOptions settings, string dataDirectory, CatalogSnapshot snapshot) : ICatalogSource, IStockSource
+internal sealed class ProductFileSource(string storeId, StoreCatalogOptions settings, string dataDirectory, ICatalogSnapshot snapshot) : ICatalogSource, IStockSource
 {
     private static readonly string[] Extensions = [".csv", ".xlsx"];
 
@@ -138,7 +138,7 @@ internal static class StoreCatalogSetup
                 storeId,
                 sp.GetRequiredService<IOptions<StoreCatalogsOptions>>().Value.Stores[storeId],
                 sp.GetRequiredKeyedService<Ecommerce.Catalog.IWebStoreCatalog>(settings.WebStore),
-                sp.GetRequiredService<CatalogSnapshot>()));
+                sp.GetRequiredService<ICatalogSnapshot>()));
         }
 
         services.AddHostedService<CatalogSourcesReport>();
@@ -147,7 +147,7 @@ internal static class StoreCatalogSetup
 }
 
 /// <summary>The product-file sources, one per store that keeps one, built from the checked settings.</summary>
-internal sealed class ProductFileSources(IOptions<StoreCatalogsOptions> stores, IOptions<Hosting.ConnectorOptions> connector, CatalogSnapshot snapshot)
+internal sealed class ProductFileSources(IOptions<StoreCatalogsOptions> stores, IOptions<Hosting.ConnectorOptions> connector, ICatalogSnapshot snapshot)
 {
     private readonly Dictionary<string, ProductFileSource> _sources = stores.Value.FileStores.ToDictionary(
         s => s.Key,

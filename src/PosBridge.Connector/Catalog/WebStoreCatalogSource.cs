@@ -12,7 +12,7 @@ namespace PosBridge.Connector.Catalog;
 /// that saw none at all changes nothing (an empty answer is far likelier a wrong setting than an empty shop).
 /// The store's own stock count is not taken: see <see cref="StoreCatalogOptions.WebStore"/>.
 /// </summary>
-internal sealed class WebStoreCatalogSource(string storeId, StoreCatalogOptions settings, IWebStoreCatalog web, CatalogSnapshot snapshot) : ICatalogSource
+internal sealed class WebStoreCatalogSource(string storeId, StoreCatalogOptions settings, IWebStoreCatalog web, ICatalogSnapshot snapshot) : ICatalogSource
 {
     public string Name => "webstore:" + StoreId;
 

@@ -4,7 +4,8 @@ using PosBridge.Accounting.Export;
 using PosBridge.Accounting.Setup;
 using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Fees;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Ledgers;
 using PosBridge.Core.Amounts;
 
 namespace PosBridge.Connector.Cli;
@@ -39,8 +40,7 @@ internal static class FeesCommand
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(store.TimeZone!);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var database = services.GetRequiredService<ConnectorDatabase>();
-        var methods = await StoreMethods.ForAsync(storeId, services.GetRequiredService<CatalogSnapshot>(), database, cancellationToken).ConfigureAwait(false);
+        var methods = await StoreMethods.ForAsync(storeId, services.GetRequiredService<ICatalogSnapshot>(), services.GetRequiredService<IInbox>(), cancellationToken).ConfigureAwait(false);
         var context = new SettlementContext(
             storeId,
             zone,
@@ -62,7 +62,7 @@ internal static class FeesCommand
         }
 
         var fileName = Path.GetFileName(path);
-        var result = await services.GetRequiredService<ProviderFeeStore>().ImportAsync(read.Fees, fileName, now, cancellationToken).ConfigureAwait(false);
+        var result = await services.GetRequiredService<IProviderFeeStore>().ImportAsync(read.Fees, fileName, now, cancellationToken).ConfigureAwait(false);
         if (result.Refused)
         {
             foreach (var (incoming, stored) in result.Conflicts.Take(ProblemsShown))
@@ -80,7 +80,7 @@ internal static class FeesCommand
             $"{fileName}: {read.Fees.Count} fee(s) of store {storeId}, {CurrencyText(total, context.Currency)}: {result.Added} added, {result.AlreadyThere} already there.").ConfigureAwait(false);
         if (result.Added > 0)
         {
-            await WarnAboutWrittenDaysAsync(database, ledgers, read.Fees.Select(f => DayOf(f.Fee.ReportedAtUtc, zone)).ToHashSet(), output, cancellationToken).ConfigureAwait(false);
+            await WarnAboutWrittenDaysAsync(services.GetRequiredService<ILedgerDays>(), ledgers, read.Fees.Select(f => DayOf(f.Fee.ReportedAtUtc, zone)).ToHashSet(), output, cancellationToken).ConfigureAwait(false);
         }
 
         return CommandLine.Ok;
@@ -112,7 +112,7 @@ internal static class FeesCommand
 
         // Business days are cut in each store's zone: read with a margin, then keep the fees of the days asked for.
         var margin = TimeSpan.FromHours(15);
-        var stored = await services.GetRequiredService<ProviderFeeStore>().ForStoreAsync(
+        var stored = await services.GetRequiredService<IProviderFeeStore>().ForStoreAsync(
             storeId,
             new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - margin,
             new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + margin,
@@ -171,19 +171,16 @@ internal static class FeesCommand
     /// Fees of a business day the close-of-day run has already written are in <c>posbridge export</c> of that day
     /// from now on, but not in the file written then: say which, and how to write them.
     /// </summary>
-    private static async Task WarnAboutWrittenDaysAsync(ConnectorDatabase database, IReadOnlyList<LedgerExport> ledgers, HashSet<DateOnly> days, TextWriter output, CancellationToken cancellationToken)
+    private static async Task WarnAboutWrittenDaysAsync(ILedgerDays ledgerDays, IReadOnlyList<LedgerExport> ledgers, HashSet<DateOnly> days, TextWriter output, CancellationToken cancellationToken)
     {
         foreach (var ledger in ledgers)
         {
-            var last = await database.ReadAsync(
-                async connection => await Sql.ScalarAsync(connection, null, "SELECT MAX(business_day) FROM ledger_days WHERE ledger = $ledger", cancellationToken, ("$ledger", ledger.Name)).ConfigureAwait(false) as string,
-                cancellationToken).ConfigureAwait(false);
-            if (last is null)
+            if (await ledgerDays.LastWrittenAsync(ledger.Name, cancellationToken).ConfigureAwait(false) is not { } last)
             {
                 continue;
             }
 
-            var written = days.Where(d => d <= DateOnly.ParseExact(last, "yyyy-MM-dd", CultureInfo.InvariantCulture)).Order().ToList();
+            var written = days.Where(d => d <= last).Order().ToList();
             if (written.Count > 0)
             {
                 await output.WriteLineAsync(

@@ -86,7 +86,7 @@ internal static class ManagerCommands
                 + (backlog.LastError is null ? string.Empty : $", last error {Format(backlog.LastErrorAt)}: {backlog.LastError}")).ConfigureAwait(false);
         }
 
-        foreach (var problem in await services.GetRequiredService<Catalog.CatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var problem in await services.GetRequiredService<Catalog.ICatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false))
         {
             await output.WriteLineAsync($"catalog {problem.Source}: the pull failed at {Format(problem.FailedAt)}; tills keep the last good catalog: {problem.Message}").ConfigureAwait(false);
         }
@@ -162,7 +162,7 @@ internal static class ManagerCommands
             var options = provider.GetRequiredService<IOptions<ConnectorOptions>>().Value;
             _ = provider.GetRequiredService<IOptions<Stores.StoreOptions>>().Value;
             ConnectorConfiguration.RequireDataDirectory(options.DataDirectory, create);
-            await provider.GetRequiredService<ConnectorDatabase>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+            await provider.GetRequiredService<IConnectorStorage>().MigrateAsync(cancellationToken).ConfigureAwait(false);
             return provider;
         }
         catch

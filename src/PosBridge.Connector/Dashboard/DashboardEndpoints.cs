@@ -117,8 +117,8 @@ internal static class DashboardEndpoints
         var api = new DashboardApi(
             options,
             DashboardPassword.FromSetting(options.Password!),
-            new DashboardSessions(options, app.Services.GetRequiredService<TimeProvider>()),
-            new DashboardQueries(app.Services.GetRequiredService<Storage.ConnectorDatabase>()),
+            app.Services.GetRequiredService<IDashboardSessions>(),
+            app.Services.GetRequiredService<IDashboardQueries>(),
             app.Services,
             logger);
         var page = LoadPage();
@@ -130,7 +130,7 @@ internal static class DashboardEndpoints
 
         var signedIn = app.MapGroup(Path + "/api").ExcludeFromDescription().AddEndpointFilter(NoStoreSameSite).AddEndpointFilter(api.RequireSession);
         signedIn.MapGet("/session", (HttpContext http) => Results.Ok(new SessionResponse(DashboardApi.SessionOf(http).CsrfToken)));
-        signedIn.MapPost("/logout", api.Logout);
+        signedIn.MapPost("/logout", api.LogoutAsync);
         signedIn.MapGet("/overview", api.OverviewAsync);
         signedIn.MapPost("/pairing-codes", api.CreatePairingCodeAsync);
         signedIn.MapPost("/tills/{tillId}/revoke", api.RevokeAsync);
@@ -211,8 +211,8 @@ internal static class DashboardEndpoints
     private sealed class DashboardApi(
         DashboardOptions options,
         DashboardPassword password,
-        DashboardSessions sessions,
-        DashboardQueries queries,
+        IDashboardSessions sessions,
+        IDashboardQueries queries,
         IServiceProvider services,
         ILogger logger)
     {
@@ -229,7 +229,7 @@ internal static class DashboardEndpoints
         public async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
             var http = context.HttpContext;
-            var session = sessions.Find(http.Request.Cookies[CookieName]);
+            var session = await sessions.FindAsync(http.Request.Cookies[CookieName], options, http.RequestAborted).ConfigureAwait(false);
             if (session is null)
             {
                 return Problem(StatusCodes.Status401Unauthorized, "dashboard-login-required", "Sign in to the dashboard.", "The session is missing or has ended; sign in with the dashboard password.");
@@ -248,7 +248,8 @@ internal static class DashboardEndpoints
         public async Task<IResult> LoginAsync(HttpContext http, CancellationToken cancellationToken)
         {
             var client = Client(http);
-            if (!sessions.MayTryLogin(client, out var wait))
+            var wait = await sessions.LoginWaitAsync(client, options, cancellationToken).ConfigureAwait(false);
+            if (wait > TimeSpan.Zero)
             {
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -268,14 +269,14 @@ internal static class DashboardEndpoints
 
             if (!password.Verify(request.Password))
             {
-                sessions.LoginFailed(client);
+                await sessions.LoginFailedAsync(client, cancellationToken).ConfigureAwait(false);
                 Log.DashboardLoginRefused(logger, client);
                 await _tills.AuditAsync(Actor, "dashboard.login-refused", client, null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 return Problem(StatusCodes.Status401Unauthorized, "dashboard-wrong-password", "Wrong password.", "The password is not the dashboard's. Repeated mistakes make the dashboard wait before the next try.");
             }
 
-            sessions.LoginSucceeded(client);
-            var (token, session) = sessions.Start();
+            await sessions.LoginSucceededAsync(client, cancellationToken).ConfigureAwait(false);
+            var (token, session) = await sessions.StartAsync(options, cancellationToken).ConfigureAwait(false);
             http.Response.Cookies.Append(CookieName, token, new CookieOptions
             {
                 HttpOnly = true,
@@ -289,9 +290,9 @@ internal static class DashboardEndpoints
             return Results.Ok(new SessionResponse(session.CsrfToken));
         }
 
-        public IResult Logout(HttpContext http)
+        public async Task<IResult> LogoutAsync(HttpContext http, CancellationToken cancellationToken)
         {
-            sessions.End(http.Request.Cookies[CookieName]);
+            await sessions.EndAsync(http.Request.Cookies[CookieName], cancellationToken).ConfigureAwait(false);
             http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = Path, HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps });
             return Results.NoContent();
         }
@@ -325,11 +326,11 @@ internal static class DashboardEndpoints
             var tills = (await _tills.ListAsync(cancellationToken).ConfigureAwait(false))
                 .Select(t => new TillView(t.Id, t.StoreId, t.Name, t.State, t.PairedAt, t.RevokedAt, t.LastContactAt, uploads.TryGetValue(t.Id, out var at) ? at : null))
                 .ToList();
-            var closes = (await services.GetRequiredService<Shifts.ShiftClosings>().RecentAsync(20, cancellationToken).ConfigureAwait(false))
+            var closes = (await services.GetRequiredService<Shifts.IShiftClosingStore>().RecentAsync(20, cancellationToken).ConfigureAwait(false))
                 .Select(c => new ShiftCloseView(c.Closing.StoreId, c.Closing.TillId, c.Closing.ShiftId, c.Closing.ClosedAtUtc, c.Closing.Currency, c.Closing.ExpectedCash, c.Closing.CountedCash, c.Closing.CountedCash - c.Closing.ExpectedCash, c.Closing.SaleCount, c.States))
                 .ToList();
             var now = _time.GetUtcNow();
-            var receipts = (await services.GetRequiredService<Receipts.ReceiptMessageStore>().ProblemsAsync(50, cancellationToken).ConfigureAwait(false))
+            var receipts = (await services.GetRequiredService<Receipts.IReceiptMessageStore>().ProblemsAsync(50, cancellationToken).ConfigureAwait(false))
                 .Select(r => new ReceiptProblemView(r.RequestId, r.StoreId, r.TillId, r.SaleNumber, r.Channel, MaskRecipient(r.Channel, r.Recipient), r.State, r.Attempts, r.LastError, r.ReceivedAt, r.ExpiresAt > now))
                 .ToList();
             var ledgerProblems = services.GetService<Ledgers.CloseOfDayExporter>()?.Stuck.Select(d => new LedgerProblemView(d.Ledger, d.Day, d.Error!)).ToList() ?? [];
@@ -337,7 +338,7 @@ internal static class DashboardEndpoints
             return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts)
             {
                 LedgerProblems = ledgerProblems,
-                CatalogProblems = await services.GetRequiredService<CatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false),
+                CatalogProblems = await services.GetRequiredService<ICatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false),
                 Stores = stores,
                 ProductFileStores = [.. _productFiles.Stores.Order(StringComparer.Ordinal)],
             });
@@ -411,7 +412,7 @@ internal static class DashboardEndpoints
                 return Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", $"'{requestId}' is not a receipt message's id.");
             }
 
-            var outcome = await services.GetRequiredService<Receipts.ReceiptMessageStore>().ResendAsync(id, cancellationToken).ConfigureAwait(false);
+            var outcome = await services.GetRequiredService<Receipts.IReceiptMessageStore>().ResendAsync(id, cancellationToken).ConfigureAwait(false);
             switch (outcome)
             {
                 case Receipts.ResendOutcome.NotFound:

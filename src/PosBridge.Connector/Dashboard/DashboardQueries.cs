@@ -1,6 +1,3 @@
-using System.Globalization;
-using PosBridge.Connector.Storage;
-
 namespace PosBridge.Connector.Dashboard;
 
 /// <summary>Per adapter, what <see cref="Dispatch.IDeliveryStore.GetBacklogAsync"/> does not tell.</summary>
@@ -11,45 +8,9 @@ internal sealed record AdapterTotals(long Delivered, DateTimeOffset? NextAttempt
 /// next retry per adapter, and each till's last upload. Backlog, dead letters and tills come from the same
 /// stores the command line reads.
 /// </summary>
-internal sealed class DashboardQueries(ConnectorDatabase database)
+internal interface IDashboardQueries
 {
-    public Task<IReadOnlyDictionary<string, AdapterTotals>> AdapterTotalsAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyDictionary<string, AdapterTotals>>(
-            async connection =>
-            {
-                await using var command = Sql.Command(
-                    connection,
-                    null,
-                    """
-                    SELECT adapter,
-                           SUM(CASE WHEN state IN ('done', 'duplicate') THEN 1 ELSE 0 END),
-                           MIN(CASE WHEN state = 'retry' THEN next_attempt_at END)
-                    FROM deliveries GROUP BY adapter
-                    """);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var totals = new Dictionary<string, AdapterTotals>(StringComparer.Ordinal);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    totals[reader.GetString(0)] = new AdapterTotals(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), Sql.FromUnixMs(reader.GetValue(2)));
-                }
+    Task<IReadOnlyDictionary<string, AdapterTotals>> AdapterTotalsAsync(CancellationToken cancellationToken = default);
 
-                return totals;
-            },
-            cancellationToken);
-
-    public Task<IReadOnlyDictionary<string, DateTimeOffset>> LastUploadsAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyDictionary<string, DateTimeOffset>>(
-            async connection =>
-            {
-                await using var command = Sql.Command(connection, null, "SELECT till_id, MAX(received_at) FROM sales GROUP BY till_id");
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var uploads = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    uploads[reader.GetString(0)] = Sql.FromUnixMs(reader.GetInt64(1));
-                }
-
-                return uploads;
-            },
-            cancellationToken);
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> LastUploadsAsync(CancellationToken cancellationToken = default);
 }

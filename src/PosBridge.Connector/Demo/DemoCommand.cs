@@ -165,7 +165,7 @@ internal static class DemoCommand
         }
 
         // The connector is stopped and its database closed (its WAL folded in) before the files are listed.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Storage.Sqlite.SqliteDatabaseFile.CloseAll();
         summary.ElapsedSeconds = watch.Elapsed.TotalSeconds;
         var written = await summary.WriteAsync(output, cancellationToken).ConfigureAwait(false);
         return written ? CommandLine.Ok : CommandLine.InputProblems;

@@ -29,7 +29,7 @@ internal static class DemoDelivery
         }
 
         var deliveries = services.GetRequiredService<IDeliveryStore>();
-        var totals = new DashboardQueries(services.GetRequiredService<Storage.ConnectorDatabase>());
+        var totals = services.GetRequiredService<IDashboardQueries>();
         var time = services.GetRequiredService<TimeProvider>();
         var until = time.GetUtcNow() + DeliveryWait;
         progress($"Delivering to {string.Join(", ", adapters)} …");

@@ -20,6 +20,7 @@ internal sealed record DispatchRun(string Adapter, int Delivered, int Duplicates
 /// </summary>
 internal sealed class SalesDispatcher(
     IDeliveryStore deliveries,
+    IDeliveryLease lease,
     IEnumerable<ISalesSink> sinks,
     TimeProvider timeProvider,
     IOptions<ConnectorOptions> options,
@@ -36,7 +37,6 @@ internal sealed class SalesDispatcher(
     // runs would read the same due sales and hand them over twice. In this process a semaphore; across
     // processes a lease in the database, renewed before each batch.
     private readonly Dictionary<string, SemaphoreSlim> _running = sinks.ToDictionary(s => s.Name, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
-    private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{System.Security.Cryptography.RandomNumberGenerator.GetHexString(8, lowercase: true)}";
 
     /// <summary>How long a lease lasts without renewal: a holder that died on another machine blocks the adapter this long at most.</summary>
     internal static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
@@ -82,7 +82,7 @@ internal sealed class SalesDispatcher(
             }
             finally
             {
-                await deliveries.ReleaseLeaseAsync(adapter, _holder, CancellationToken.None).ConfigureAwait(false);
+                await lease.ReleaseAsync(adapter, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
@@ -205,33 +205,7 @@ internal sealed class SalesDispatcher(
     private Task<bool> LeaseAsync(string adapter, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        return deliveries.TryLeaseAsync(adapter, _holder, now, now + LeaseDuration, HolderIsGone, cancellationToken);
-    }
-
-    /// <summary>A holder on this machine whose process has ended (killed, crashed) holds nothing any more.</summary>
-    private static bool HolderIsGone(string holder)
-    {
-        var parts = holder.Split(':');
-        if (parts.Length != 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var pid))
-        {
-            return false;
-        }
-
-        if (pid == Environment.ProcessId)
-        {
-            // Another dispatcher in this process (tests host several connectors): alive while it holds the lease.
-            return false;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
+        return lease.TryAcquireAsync(adapter, now, now + LeaseDuration, cancellationToken);
     }
 
     /// <summary>Exponential backoff (base × 2^(attempt−1), capped) with jitter of up to half the delay.</summary>

@@ -1,5 +1,5 @@
 using PosBridge.Connector.Catalog;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Ingestion;
 using PosBridge.Core.Sales;
 
 namespace PosBridge.Connector.Fees;
@@ -14,35 +14,12 @@ internal static class StoreMethods
     /// <summary>How many of the store's latest sales are looked at for methods the catalog does not have.</summary>
     private const int RecentSales = 5000;
 
-    public static async Task<IReadOnlyDictionary<string, PaymentKind>> ForAsync(string storeId, CatalogSnapshot catalog, ConnectorDatabase database, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyDictionary<string, PaymentKind>> ForAsync(string storeId, ICatalogSnapshot catalog, IInbox inbox, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(inbox);
         var methods = new Dictionary<string, PaymentKind>(StringComparer.Ordinal);
-        var onSales = await database.ReadAsync(
-            async connection =>
-            {
-                await using var command = Sql.Command(
-                    connection,
-                    null,
-                    """
-                    SELECT DISTINCT json_extract(p.value, '$.methodId'), json_extract(p.value, '$.kind')
-                    FROM (SELECT document FROM sales WHERE store_id = $store ORDER BY seq DESC LIMIT $limit) s, json_each(s.document, '$.payments') p
-                    """,
-                    ("$store", storeId), ("$limit", RecentSales));
-                var found = new List<(string, string)>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (!reader.IsDBNull(0) && !reader.IsDBNull(1))
-                    {
-                        found.Add((reader.GetString(0), reader.GetString(1)));
-                    }
-                }
-
-                return found;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var onSales = await inbox.PaymentMethodsOnRecentSalesAsync(storeId, RecentSales, cancellationToken).ConfigureAwait(false);
         foreach (var (id, kind) in onSales)
         {
             if (Enum.TryParse<PaymentKind>(kind, ignoreCase: true, out var parsed))

@@ -99,7 +99,7 @@ internal sealed class EtaClient(HttpClient http, Uri identityUrl)
 /// answer per receipt: accepted (reported) or rejected with its reasons. A receipt is submitted until the ETA answers
 /// it and never after; a refused credential stops that POS in 'attention'.
 /// </summary>
-internal sealed class EtaSubmitter(EtaClient client, FiscalDocumentStore documents, EtaTokenCache tokens, IReadOnlyDictionary<string, EtaPosCredentials> pos)
+internal sealed class EtaSubmitter(EtaClient client, IFiscalDocumentStore documents, EtaTokenCache tokens, IReadOnlyDictionary<string, EtaPosCredentials> pos)
 {
     public const string Authority = "ETA";
 
@@ -183,7 +183,7 @@ internal sealed class EtaSubmitter(EtaClient client, FiscalDocumentStore documen
     }
 
     /// <summary>The ETA uuid the till put in the receipt's header (the stored document's hash column holds it too).</summary>
-    private static string Hash(FiscalDocumentStore.DueDocument document) => document.Hash;
+    private static string Hash(DueFiscalDocument document) => document.Hash;
 }
 
 /// <summary>

@@ -3,7 +3,7 @@ namespace PosBridge.Connector.Fiscal;
 /// <summary>The dashboard's view of fiscal documents: each invoice or receipt's state, the authority's messages, and what to do.</summary>
 internal static class FiscalDashboard
 {
-    public static async Task<IResult> ListAsync(FiscalDocumentStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(IFiscalDocumentStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var documents = await store.ListAsync(500, cancellationToken).ConfigureAwait(false);

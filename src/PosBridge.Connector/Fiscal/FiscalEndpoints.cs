@@ -100,7 +100,7 @@ internal static partial class FiscalEndpoints
         }
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext context, TillAuthenticator authenticator, FiscalDocumentStore store, IOptions<ConnectorOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<IResult> UploadAsync(HttpContext context, TillAuthenticator authenticator, IFiscalDocumentStore store, IOptions<ConnectorOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var (till, body, problem) = await AuthenticateAsync(context, authenticator, options.Value.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
         if (till is null)

@@ -153,13 +153,11 @@ internal sealed class FiscalScheduler(ISchedulerFactory schedulers, TimeProvider
 
 internal static class FiscalSetup
 {
-    /// <summary>Registers the fiscal stores always (tills may upload before ZATCA is configured) and ZATCA's client and job when configured.</summary>
+    /// <summary>Registers ZATCA's client and job when configured.</summary>
     public static IServiceCollection AddFiscal(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FiscalOptions>().Bind(configuration.GetSection(FiscalOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FiscalOptions>, FiscalOptionsValidator>();
-        services.AddSingleton<FiscalDocumentStore>();
-        services.AddSingleton<ZatcaUnits>();
         services.AddHttpClient<ZatcaClient>((sp, http) =>
         {
             var zatca = sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Zatca ?? new ZatcaApiOptions();
@@ -190,7 +188,7 @@ internal static class FiscalSetup
         services.AddSingleton<EtaTokenCache>();
         services.AddTransient(sp => new EtaSubmitter(
             sp.GetRequiredService<EtaClient>(),
-            sp.GetRequiredService<FiscalDocumentStore>(),
+            sp.GetRequiredService<IFiscalDocumentStore>(),
             sp.GetRequiredService<EtaTokenCache>(),
             (sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).Pos));
         services.AddHostedService<FiscalScheduler>();

@@ -34,7 +34,7 @@ internal sealed class ZatcaNotOnboardedException(string message) : Exception(mes
 /// failed (ZATCA down) leaves nothing behind and the same invoice is sent again on the retry. A 303 (clearance switched
 /// off) keeps the invoice as 'waiting' so the reporter reports it, as ZATCA asks.
 /// </summary>
-internal sealed class ZatcaClearance(ZatcaClient client, ZatcaUnits units, FiscalDocumentStore documents, ILogger<ZatcaClearance> logger)
+internal sealed class ZatcaClearance(ZatcaClient client, IZatcaUnits units, IFiscalDocumentStore documents, ILogger<ZatcaClearance> logger)
 {
     /// <exception cref="FiscalConflictException">Another document is stored under this uuid or the till's counter.</exception>
     /// <exception cref="ZatcaNotOnboardedException">The till has no production CSID.</exception>

@@ -19,7 +19,7 @@ internal sealed record ZatcaComplianceResult(string? ProductionCertificate, IRea
 /// pass, the production CSID is asked for and its certificate goes back to the till. Renewal repeats (1) with a new
 /// OTP through the renewal call and installs the new production CSID.
 /// </summary>
-internal sealed class ZatcaOnboarding(ZatcaClient client, ZatcaUnits units, FiscalDocumentStore documents, ILogger<ZatcaOnboarding> logger)
+internal sealed class ZatcaOnboarding(ZatcaClient client, IZatcaUnits units, IFiscalDocumentStore documents, ILogger<ZatcaOnboarding> logger)
 {
     /// <summary>Document types a POS issues: the simplified invoice and its credit note (and debit note, if it issues them).</summary>
     public static readonly IReadOnlySet<string> RequiredSamples = new HashSet<string>(StringComparer.Ordinal) { "simplified-invoice", "simplified-credit-note" };

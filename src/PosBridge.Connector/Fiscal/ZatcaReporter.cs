@@ -11,7 +11,7 @@ internal sealed record ZatcaReportRun(int Reported, int WithWarnings, int Reject
 /// sent again. A refused credential or an answer the API does not describe stops that invoice in 'attention' rather
 /// than retrying blindly; ZATCA being down or slow leaves it waiting, retried with a growing delay.
 /// </summary>
-internal sealed class ZatcaReporter(ZatcaClient client, ZatcaUnits units, FiscalDocumentStore documents, ILogger<ZatcaReporter> logger)
+internal sealed class ZatcaReporter(ZatcaClient client, IZatcaUnits units, IFiscalDocumentStore documents, ILogger<ZatcaReporter> logger)
 {
     public const string Authority = "ZATCA";
 

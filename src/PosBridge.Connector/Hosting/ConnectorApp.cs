@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -76,9 +75,9 @@ internal static class ConnectorApp
         app.MapDashboard();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapGet("/health/live", () => Results.Text("live"));
-        app.MapGet("/health/ready", async (ConnectorDatabase database, CancellationToken cancellationToken) =>
+        app.MapGet("/health/ready", async (IConnectorStorage storage, CancellationToken cancellationToken) =>
         {
-            await database.ReadAsync(async c => await Sql.ScalarAsync(c, null, "SELECT 1", cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await storage.CheckAsync(cancellationToken).ConfigureAwait(false);
             return Results.Text("ready");
         });
         return app;
@@ -96,26 +95,19 @@ internal static class ConnectorApp
         services.AddSingleton<Metrics.PrometheusMetrics>();
         services.AddOpenApi();
 
-        services.AddSingleton(sp => new ConnectorDatabase(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DatabasePath));
+        services.AddStorage(configuration);
         services.AddSingleton(sp => SecretProtector.FromKeyFile(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.SecretsKeyPath));
-        services.AddSingleton<Reports.ReportAggregates>();
-        services.AddSingleton<IInbox, SqliteInbox>();
-        services.AddSingleton<ConnectorDatabaseStatus>();
-        services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
-        services.AddSingleton<ITillStore, SqliteTillStore>();
-        services.AddSingleton<Catalog.CatalogSnapshot>();
         services.AddSingleton<TillAuthenticator>();
         services.AddSingleton<Pairing>();
         services.AddOptions<Catalog.CatalogPullOptions>().Bind(configuration.GetSection(Catalog.CatalogPullOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Catalog.CatalogPullOptions>, Catalog.CatalogPullOptionsValidator>();
         services.AddSingleton<Catalog.CatalogPuller>();
-        services.AddSingleton<Catalog.CatalogPullProblems>();
         Catalog.StoreCatalogSetup.AddStoreCatalogs(services, configuration);
         services.AddHostedService<Catalog.CatalogPullScheduler>();
         services.AddSingleton<SalesIngestion>();
-        services.AddSingleton<TillRateLimiter>();
         services.AddSingleton(sp => new SalesDispatcher(
             sp.GetRequiredService<IDeliveryStore>(),
+            sp.GetRequiredService<IDeliveryLease>(),
             sp.GetServices<Core.Adapters.ISalesSink>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ConnectorOptions>>(),
@@ -123,8 +115,6 @@ internal static class ConnectorApp
             metrics: sp.GetRequiredService<Metrics.ConnectorMetrics>(),
             shiftClosings: sp.GetRequiredService<Shifts.ShiftClosings>()));
         services.AddSingleton<Shifts.ShiftClosings>();
-        services.AddSingleton<Tills.NumberingEpochs>();
-        services.AddSingleton<Fees.ProviderFeeStore>();
         Receipts.ReceiptMessagesSetup.AddReceiptMessages(services, configuration);
         services.AddFiscal(configuration);
 
@@ -149,44 +139,13 @@ internal static class ConnectorApp
 }
 
 /// <summary>Creates and migrates the database before the service takes requests or runs jobs.</summary>
-internal sealed class DatabaseMigrator(ConnectorDatabase database, ILogger<DatabaseMigrator> logger) : IHostedService
+internal sealed class DatabaseMigrator(IConnectorStorage storage, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        Log.DatabaseReady(logger, database.Path, Migrations.Latest);
+        await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        Log.DatabaseReady(logger, storage.Location, storage.SchemaVersion);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Per-till (and, before pairing, per-address) request limits.</summary>
-internal sealed class TillRateLimiter : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    public TillRateLimiter(IOptions<ConnectorOptions> options)
-    {
-        var perMinute = options.Value.RequestsPerMinutePerTill;
-        var pairingPerMinute = options.Value.PairingAttemptsPerMinute;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
-            key,
-            k => new FixedWindowRateLimiterOptions
-            {
-                // Pairing attempts are few by nature: a tight limit makes guessing codes pointless.
-                PermitLimit = k.StartsWith("pairing:", StringComparison.Ordinal) ? pairingPerMinute : perMinute,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
-
-    public bool TryAcquire(string key, out TimeSpan retryAfter)
-    {
-        using var lease = _limiter.AttemptAcquire(key);
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => _limiter.Dispose();
 }

@@ -80,8 +80,8 @@ internal static class TerminalApi
     private static async Task<IResult> CatalogAsync(
         HttpContext context,
         TillAuthenticator authenticator,
-        TillRateLimiter limiter,
-        Catalog.CatalogSnapshot catalog,
+        ITillRateLimits limiter,
+        Catalog.ICatalogSnapshot catalog,
         CancellationToken cancellationToken)
     {
         var authentication = await authenticator.AuthenticateAsync(context.Request, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
@@ -90,9 +90,9 @@ internal static class TerminalApi
             return authentication.Problem!;
         }
 
-        if (!limiter.TryAcquire($"till:{till.Id}", out var retryAfter))
+        if (await limiter.TryAcquireAsync($"till:{till.Id}", cancellationToken).ConfigureAwait(false) is { Allowed: false } refused)
         {
-            return RateLimited(context, retryAfter);
+            return RateLimited(context, refused.RetryAfter);
         }
 
         var problems = new List<string>();
@@ -118,11 +118,11 @@ internal static class TerminalApi
         return Results.Json(await catalog.ChangesAsync(cursor, limit, till.StoreId, till.Id, cancellationToken).ConfigureAwait(false), Json);
     }
 
-    private static async Task<IResult> PairAsync(HttpContext context, Pairing pairing, TillRateLimiter limiter, CancellationToken cancellationToken)
+    private static async Task<IResult> PairAsync(HttpContext context, Pairing pairing, ITillRateLimits limiter, CancellationToken cancellationToken)
     {
-        if (!limiter.TryAcquire($"pairing:{context.Connection.RemoteIpAddress}", out var retryAfter))
+        if (await limiter.TryAcquireAsync($"pairing:{context.Connection.RemoteIpAddress}", cancellationToken).ConfigureAwait(false) is { Allowed: false } refused)
         {
-            return RateLimited(context, retryAfter);
+            return RateLimited(context, refused.RetryAfter);
         }
 
         var (body, unreadable) = await ReadBodyAsync(context, MaxPairingBytes, cancellationToken).ConfigureAwait(false);
@@ -144,7 +144,7 @@ internal static class TerminalApi
     private static async Task<IResult> UploadAsync(
         HttpContext context,
         TillAuthenticator authenticator,
-        TillRateLimiter limiter,
+        ITillRateLimits limiter,
         SalesIngestion ingestion,
         IOptions<ConnectorOptions> options,
         ILogger<SalesIngestion> logger,
@@ -179,7 +179,7 @@ internal static class TerminalApi
     private static async Task<IResult> CloseShiftAsync(
         HttpContext context,
         TillAuthenticator authenticator,
-        TillRateLimiter limiter,
+        ITillRateLimits limiter,
         Shifts.ShiftClosings closings,
         Stores.StoreDirectory stores,
         ILogger<Shifts.ShiftClosings> logger,
@@ -231,10 +231,10 @@ internal static class TerminalApi
     private static async Task<IResult> SendReceiptAsync(
         HttpContext context,
         TillAuthenticator authenticator,
-        TillRateLimiter limiter,
-        Receipts.ReceiptMessageStore receipts,
+        ITillRateLimits limiter,
+        Receipts.IReceiptMessageStore receipts,
         IOptions<Receipts.ReceiptMessagesOptions> options,
-        ILogger<Receipts.ReceiptMessageStore> logger,
+        ILogger<Receipts.IReceiptMessageStore> logger,
         CancellationToken cancellationToken)
     {
         var (till, body, refusal) = await AdmitAsync(context, MaxReceiptRequestBytes, authenticator, limiter, logger, cancellationToken).ConfigureAwait(false);
@@ -270,7 +270,7 @@ internal static class TerminalApi
     /// <summary>Epochs a till may ask after: a till needs one per restore, so this bound is never reached honestly.</summary>
     private const int MaxEpoch = 100_000;
 
-    private static async Task<IResult> NumberingAsync(HttpContext context, TillAuthenticator authenticator, TillRateLimiter limiter, NumberingEpochs epochs, CancellationToken cancellationToken)
+    private static async Task<IResult> NumberingAsync(HttpContext context, TillAuthenticator authenticator, ITillRateLimits limiter, INumberingEpochs epochs, CancellationToken cancellationToken)
     {
         var authentication = await authenticator.AuthenticateAsync(context.Request, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         if (authentication.Till is not { } till)
@@ -278,17 +278,17 @@ internal static class TerminalApi
             return authentication.Problem!;
         }
 
-        return !limiter.TryAcquire($"till:{till.Id}", out var retryAfter)
-            ? RateLimited(context, retryAfter)
+        return await limiter.TryAcquireAsync($"till:{till.Id}", cancellationToken).ConfigureAwait(false) is { Allowed: false } refused
+            ? RateLimited(context, refused.RetryAfter)
             : Results.Json(await epochs.FactsAsync(till.Id, cancellationToken).ConfigureAwait(false), Json);
     }
 
     private static async Task<IResult> NextEpochAsync(
         HttpContext context,
         TillAuthenticator authenticator,
-        TillRateLimiter limiter,
-        NumberingEpochs epochs,
-        ILogger<NumberingEpochs> logger,
+        ITillRateLimits limiter,
+        INumberingEpochs epochs,
+        ILogger<INumberingEpochs> logger,
         CancellationToken cancellationToken)
     {
         var (till, body, refusal) = await AdmitAsync(context, MaxNumberingBytes, authenticator, limiter, logger, cancellationToken).ConfigureAwait(false);
@@ -303,9 +303,9 @@ internal static class TerminalApi
             return Refuse(context, logger, invalid!, "invalid-numbering");
         }
 
-        if (request.After is < NumberingEpochs.First or >= MaxEpoch)
+        if (request.After is < INumberingEpochs.First or >= MaxEpoch)
         {
-            return Refuse(context, logger, Problems.InvalidRequest($"after is {request.After}; send the till's current epoch, from {NumberingEpochs.First} to {MaxEpoch - 1}."), "invalid-numbering");
+            return Refuse(context, logger, Problems.InvalidRequest($"after is {request.After}; send the till's current epoch, from {INumberingEpochs.First} to {MaxEpoch - 1}."), "invalid-numbering");
         }
 
         var epoch = await epochs.NextAsync(till.Id, request.After, cancellationToken).ConfigureAwait(false);
@@ -316,7 +316,7 @@ internal static class TerminalApi
     private static async Task<IResult> StatusAsync(
         HttpContext context,
         TillAuthenticator authenticator,
-        ConnectorDatabaseStatus status,
+        IInbox inbox,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -326,7 +326,7 @@ internal static class TerminalApi
             return authentication.Problem!;
         }
 
-        var (stored, last) = await status.TillSalesAsync(till.Id, cancellationToken).ConfigureAwait(false);
+        var (stored, last) = await inbox.TillSalesAsync(till.Id, cancellationToken).ConfigureAwait(false);
         return Results.Json(new TillSyncStatus { TillId = till.Id, SalesStored = stored, LastSaleReceivedAt = last, ServerTime = timeProvider.GetUtcNow() }, Json);
     }
 
@@ -334,7 +334,7 @@ internal static class TerminalApi
     /// What every signed till request does first: the body read within its bound, the till authenticated over it, and the
     /// till's rate-limit permit taken. A refusal is logged and answered as <see cref="Refuse"/> does.
     /// </summary>
-    private static async Task<(Till Till, byte[] Body, IResult? Refusal)> AdmitAsync(HttpContext context, long maxBytes, TillAuthenticator authenticator, TillRateLimiter limiter, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<(Till Till, byte[] Body, IResult? Refusal)> AdmitAsync(HttpContext context, long maxBytes, TillAuthenticator authenticator, ITillRateLimits limiter, ILogger logger, CancellationToken cancellationToken)
     {
         var (body, unreadable) = await ReadBodyAsync(context, maxBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
@@ -348,7 +348,8 @@ internal static class TerminalApi
             return (null!, body, Refuse(context, logger, authentication.Problem!, "authentication"));
         }
 
-        return limiter.TryAcquire($"till:{till.Id}", out var retryAfter) ? (till, body, null) : (till, body, RateLimited(context, retryAfter));
+        var permit = await limiter.TryAcquireAsync($"till:{till.Id}", cancellationToken).ConfigureAwait(false);
+        return permit.Allowed ? (till, body, null) : (till, body, RateLimited(context, permit.RetryAfter));
     }
 
     private static IResult Refuse(HttpContext context, ILogger logger, IResult problem, string why)

@@ -4,7 +4,6 @@ using PosBridge.Accounting.Export;
 using PosBridge.Accounting.Setup;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Ingestion;
-using PosBridge.Connector.Storage;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Sales;
 using Quartz;
@@ -23,7 +22,7 @@ internal sealed class CloseOfDayExporter(
     LedgerExports ledgers,
     IOptions<AccountingOptions> accounting,
     IInbox inbox,
-    ConnectorDatabase database,
+    ILedgerDays ledgerDays,
     IServiceProvider services,
     TimeProvider timeProvider,
     IOptions<ConnectorOptions> options,
@@ -64,7 +63,7 @@ internal sealed class CloseOfDayExporter(
             var zone = TimeZoneInfo.FindSystemTimeZoneById(accounting.Value.Stores[ledger.StoreId].TimeZone!);
             var local = TimeZoneInfo.ConvertTime(now, zone);
             var lastClosed = DateOnly.FromDateTime(local.DateTime).AddDays(local.TimeOfDay >= settings.CloseDelay ? -1 : -2);
-            var lastWritten = await LastWrittenAsync(ledger.Name, cancellationToken).ConfigureAwait(false);
+            var lastWritten = await ledgerDays.LastWrittenAsync(ledger.Name, cancellationToken).ConfigureAwait(false);
             var first = lastWritten?.AddDays(1) ?? lastClosed;
             if (first < lastClosed.AddDays(1 - settings.MaxCatchUpDays))
             {
@@ -128,27 +127,9 @@ internal sealed class CloseOfDayExporter(
         }
 
         var now = timeProvider.GetUtcNow();
-        await database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                await Sql.ExecuteAsync(
-                    connection,
-                    transaction,
-                    "INSERT INTO ledger_days (ledger, business_day, journals, written_at) VALUES ($ledger, $day, $journals, $now) ON CONFLICT (ledger, business_day) DO NOTHING",
-                    cancellationToken,
-                    ("$ledger", ledger.Name), ("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("$journals", journals), ("$now", Sql.ToUnixMs(now))).ConfigureAwait(false);
-                return 0;
-            },
-            cancellationToken).ConfigureAwait(false);
+        await ledgerDays.RecordWrittenAsync(ledger.Name, day, journals, now, cancellationToken).ConfigureAwait(false);
         return new LedgerDay(ledger.Name, day, journals, null);
     }
-
-    private Task<DateOnly?> LastWrittenAsync(string ledger, CancellationToken cancellationToken) =>
-        database.ReadAsync(
-            async connection => await Sql.ScalarAsync(connection, null, "SELECT MAX(business_day) FROM ledger_days WHERE ledger = $ledger", cancellationToken, ("$ledger", ledger)).ConfigureAwait(false) is string text
-                ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture)
-                : (DateOnly?)null,
-            cancellationToken);
 }
 
 /// <summary>Where the close-of-day run writes ledger files: one folder per ledger under the configured one.</summary>

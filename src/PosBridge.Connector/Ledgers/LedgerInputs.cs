@@ -21,15 +21,15 @@ internal static class LedgerInputs
         CancellationToken cancellationToken)
     {
         // The ledger keeps only the closes whose business day (in the store's zone) is in the period.
-        var closings = services.GetService<ShiftClosings>() is { } store
+        var closings = services.GetService<IShiftClosingStore>() is { } store
             ? await store.ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken).ConfigureAwait(false)
             : [];
         // Fees too are kept by the ledger only when their business day (report time, in the store's zone) is in the period.
-        var fees = services.GetService<ProviderFeeStore>() is { } feeStore
+        var fees = services.GetService<IProviderFeeStore>() is { } feeStore
             ? await feeStore.ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken).ConfigureAwait(false)
             : [];
         var categories = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (ledger.BooksRevenueByCategory && services.GetService<CatalogSnapshot>() is { } catalog)
+        if (ledger.BooksRevenueByCategory && services.GetService<ICatalogSnapshot>() is { } catalog)
         {
             foreach (var product in await catalog.ProductsAsync(cancellationToken).ConfigureAwait(false))
             {

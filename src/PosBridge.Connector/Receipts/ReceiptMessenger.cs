@@ -14,7 +14,7 @@ internal sealed record ReceiptSendRun(int Sent, int Retrying, int Failed, int In
 /// one cut off by a crash stays out of the queue as 'uncertain'. A channel with no sender configured waits.
 /// </summary>
 internal sealed class ReceiptMessenger(
-    ReceiptMessageStore store,
+    IReceiptMessageStore store,
     IEnumerable<IReceiptMessageSender> senders,
     IOptions<ReceiptMessagesOptions> options,
     TimeProvider timeProvider,
@@ -131,14 +131,13 @@ internal sealed class ReceiptMessagesScheduler(ISchedulerFactory schedulers, Rec
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Registers the receipt store, the senders configured, and the send job.</summary>
+/// <summary>Registers the senders configured, and the send job.</summary>
 internal static class ReceiptMessagesSetup
 {
     public static IServiceCollection AddReceiptMessages(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReceiptMessagesOptions>().Bind(configuration.GetSection(ReceiptMessagesOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReceiptMessagesOptions>, ReceiptMessagesOptionsValidator>();
-        services.AddSingleton<ReceiptMessageStore>();
         services.AddSingleton<ReceiptMessenger>();
         var settings = configuration.GetSection(ReceiptMessagesOptions.Section).Get<ReceiptMessagesOptions>() ?? new ReceiptMessagesOptions();
         if (settings.Smtp.Enabled)

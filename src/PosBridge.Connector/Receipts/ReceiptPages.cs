@@ -13,7 +13,7 @@ internal static class ReceiptPages
         return endpoints;
     }
 
-    private static async Task<IResult> PageAsync(HttpContext context, string token, ReceiptMessageStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> PageAsync(HttpContext context, string token, IReceiptMessageStore store, CancellationToken cancellationToken)
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "private, no-store";

@@ -52,7 +52,7 @@ internal sealed record ShiftView(string StoreId, string TillId, string ShiftId, 
 
 /// <summary>
 /// Loyalty customers who bought in the period: new ones bought for the first time in the chain in it (at this store);
-/// <c>ReturningCustomers</c> is null for a period longer than <see cref="ReportQueries.ReturningDays"/> days.
+/// <c>ReturningCustomers</c> is null for a period longer than <see cref="IReportQueries.ReturningDays"/> days.
 /// </summary>
 internal sealed record CustomersView(string Currency, long NewCustomers, long? ReturningCustomers, long Sales, decimal Net, decimal PointsEarned, decimal PointsSpent);
 

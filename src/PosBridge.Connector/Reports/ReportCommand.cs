@@ -67,7 +67,7 @@ internal static class ReportCommand
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var aggregates = services.GetRequiredService<ReportAggregates>();
+        var aggregates = services.GetRequiredService<IReportAggregates>();
         if (positional is ["rebuild"])
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -93,7 +93,7 @@ internal static class ReportCommand
 
         // A database from before the reports has sales and no aggregates yet: the first report builds them.
         await aggregates.EnsureBuiltAsync(cancellationToken).ConfigureAwait(false);
-        var report = await services.GetRequiredService<ReportQueries>().RunAsync(request, cancellationToken).ConfigureAwait(false);
+        var report = await services.GetRequiredService<IReportQueries>().RunAsync(request, cancellationToken).ConfigureAwait(false);
         var format = options.GetValueOrDefault("format") ?? "text";
         switch (format)
         {

@@ -16,18 +16,18 @@ internal static class ReportEndpoints
     {
         ArgumentNullException.ThrowIfNull(signedIn);
         signedIn.MapGet("/reports", ReportAsync);
-        signedIn.MapGet("/reports/live", async (ReportQueries queries, CancellationToken cancellationToken) =>
+        signedIn.MapGet("/reports/live", async (IReportQueries queries, CancellationToken cancellationToken) =>
             Results.Ok(new LiveView(await queries.LastSaleAsync(cancellationToken).ConfigureAwait(false))));
         signedIn.MapGet("/reports/tables/{file}", DownloadAsync);
     }
 
-    private static async Task<IResult> ReportAsync(HttpContext http, ReportQueries queries, StoreDirectory stores, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<IResult> ReportAsync(HttpContext http, IReportQueries queries, StoreDirectory stores, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var (request, problem) = Read(http, stores, timeProvider);
         return request is null ? problem! : Results.Ok(await queries.RunAsync(request, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> DownloadAsync(HttpContext http, string file, ReportQueries queries, StoreDirectory stores, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(HttpContext http, string file, IReportQueries queries, StoreDirectory stores, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var dot = file.LastIndexOf('.');
         var name = dot > 0 ? file[..dot] : file;

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using PosBridge.Connector.Storage;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Sync;
 using Log = PosBridge.Connector.Hosting.Log;
@@ -20,53 +15,62 @@ internal enum ShiftClosingReceipt
 }
 
 /// <summary>
+/// Shift closes as stored, and each back office's state of them. A close is stored once per store, till and shift:
+/// the same figures again are a duplicate, other figures a conflict, never overwritten.
+/// </summary>
+internal interface IShiftClosingStore
+{
+    /// <summary>
+    /// Stores <paramref name="closing"/> durably before this returns, with the inbox position of the till's last sale
+    /// stored by then (the till uploads its outbox in order, so every sale of the shift is in already).
+    /// </summary>
+    Task<ShiftClosingReceipt> ReceiveAsync(ShiftClosing closing, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Closes not yet closed (or given up) for <paramref name="adapter"/> and none of whose till's sales up to the close
+    /// still waits for it (never tried, or to be retried); oldest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<(ShiftClosing Closing, int Attempts)>> DueAsync(string adapter, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Records <paramref name="adapter"/>'s state of a close ("closed", "nothing", "retry", "dead").</summary>
+    Task RecordAsync(string adapter, ShiftClosing closing, string state, int attempts, string? error, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The most recent shift closes with each adapter's state ("closed", "nothing", "retry", "dead"; missing: waiting).</summary>
+    Task<IReadOnlyList<(ShiftClosing Closing, DateTimeOffset ReceivedAt, IReadOnlyDictionary<string, string> States)>> RecentAsync(int count, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A store's shift closes that closed from <paramref name="fromUtc"/> up to (not including) <paramref name="toUtc"/>,
+    /// ordered by close time then till and shift, so ledger files made from them are the same on every export.
+    /// </summary>
+    Task<IReadOnlyList<ShiftClosing>> ForStoreAsync(string storeId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
+
+    /// <summary>Each adapter's state for a shift's close, for status and tests.</summary>
+    Task<IReadOnlyList<(string Adapter, string State, int Attempts, string? Error)>> StateAsync(string storeId, string tillId, string shiftId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
 /// Shift closes (Z reports) from tills, stored durably before they are acknowledged, and handed to each back
 /// office that keeps sessions once every sale the till uploaded before the close has reached it (delivered,
 /// a duplicate, or dead-lettered) — so the session closes after its last sale, not before.
 /// </summary>
-internal sealed class ShiftClosings(ConnectorDatabase database, TimeProvider timeProvider, ILogger<ShiftClosings> logger)
+internal sealed class ShiftClosings(IShiftClosingStore store, TimeProvider timeProvider, ILogger<ShiftClosings> logger)
 {
     private const int MaxAttempts = 10;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How many due closes one delivery run hands over.</summary>
+    private const int DuePerRun = 50;
 
     public Task<ShiftClosingReceipt> ReceiveAsync(ShiftClosing closing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(closing);
-        var document = JsonSerializer.Serialize(closing, Json);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document)));
-        return database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                var existing = (string?)await Sql.ScalarAsync(connection, transaction, "SELECT content_hash FROM shift_closings WHERE store_id = $store AND till_id = $till AND shift_id = $shift", cancellationToken, ("$store", closing.StoreId), ("$till", closing.TillId), ("$shift", closing.ShiftId)).ConfigureAwait(false);
-                if (existing is not null)
-                {
-                    return existing == hash ? ShiftClosingReceipt.Duplicate : ShiftClosingReceipt.Conflict;
-                }
-
-                // The till uploads its outbox in order, so every sale of the shift is in the inbox already.
-                var lastSeq = Convert.ToInt64(await Sql.ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(seq), 0) FROM sales WHERE store_id = $store AND till_id = $till", cancellationToken, ("$store", closing.StoreId), ("$till", closing.TillId)).ConfigureAwait(false), CultureInfo.InvariantCulture);
-                await Sql.ExecuteAsync(
-                    connection,
-                    transaction,
-                    "INSERT INTO shift_closings (store_id, till_id, shift_id, last_sale_seq, received_at, content_hash, document) VALUES ($store, $till, $shift, $seq, $now, $hash, $document)",
-                    cancellationToken,
-                    ("$store", closing.StoreId),
-                    ("$till", closing.TillId),
-                    ("$shift", closing.ShiftId),
-                    ("$seq", lastSeq),
-                    ("$now", Sql.ToUnixMs(timeProvider.GetUtcNow())),
-                    ("$hash", hash),
-                    ("$document", document)).ConfigureAwait(false);
-                return ShiftClosingReceipt.Accepted;
-            },
-            cancellationToken);
+        return store.ReceiveAsync(closing, timeProvider.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Closes, in <paramref name="sink"/>, every shift whose sales have all reached it. Answers how many were closed.</summary>
     public async Task<int> CloseDueAsync(string adapter, IShiftSink sink, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        var due = await DueAsync(adapter, cancellationToken).ConfigureAwait(false);
+        var due = await store.DueAsync(adapter, DuePerRun, cancellationToken).ConfigureAwait(false);
         var closed = 0;
         foreach (var (closing, attempts) in due)
         {
@@ -84,145 +88,9 @@ internal sealed class ShiftClosings(ConnectorDatabase database, TimeProvider tim
                 Log.ShiftCloseFailed(logger, adapter, closing.TillId, closing.ShiftId, attempts + 1, error);
             }
 
-            await RecordAsync(adapter, closing, state, attempts + 1, error, cancellationToken).ConfigureAwait(false);
+            await store.RecordAsync(adapter, closing, state, attempts + 1, error, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         return closed;
     }
-
-    private Task<List<(ShiftClosing Closing, int Attempts)>> DueAsync(string adapter, CancellationToken cancellationToken) =>
-        database.ReadAsync(
-            async connection =>
-            {
-                // Due: not yet closed (or given up) for this adapter, and no sale of the till up to the close is
-                // still waiting for this adapter (never tried, or to be retried).
-                await using var command = Sql.Command(
-                    connection,
-                    null,
-                    """
-                    SELECT c.document, COALESCE(d.attempts, 0)
-                    FROM shift_closings c
-                    LEFT JOIN shift_closing_deliveries d
-                      ON d.adapter = $adapter AND d.store_id = c.store_id AND d.till_id = c.till_id AND d.shift_id = c.shift_id
-                    WHERE (d.state IS NULL OR d.state = 'retry')
-                      AND NOT EXISTS (
-                        SELECT 1 FROM sales s
-                        LEFT JOIN deliveries sd ON sd.adapter = $adapter AND sd.sale_seq = s.seq
-                        WHERE s.store_id = c.store_id AND s.till_id = c.till_id AND s.seq <= c.last_sale_seq
-                          AND (sd.state IS NULL OR sd.state = 'retry'))
-                    ORDER BY c.received_at, c.till_id
-                    LIMIT 50
-                    """,
-                    ("$adapter", adapter));
-                var due = new List<(ShiftClosing, int)>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    due.Add((JsonSerializer.Deserialize<ShiftClosing>(reader.GetString(0), Json)!, reader.GetInt32(1)));
-                }
-
-                return due;
-            },
-            cancellationToken);
-
-    private Task<int> RecordAsync(string adapter, ShiftClosing closing, string state, int attempts, string? error, CancellationToken cancellationToken) =>
-        database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                await Sql.ExecuteAsync(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO shift_closing_deliveries (adapter, store_id, till_id, shift_id, state, attempts, last_error, updated_at)
-                    VALUES ($adapter, $store, $till, $shift, $state, $attempts, $error, $now)
-                    ON CONFLICT (adapter, store_id, till_id, shift_id) DO UPDATE SET state = excluded.state, attempts = excluded.attempts, last_error = excluded.last_error, updated_at = excluded.updated_at
-                    """,
-                    cancellationToken,
-                    ("$adapter", adapter),
-                    ("$store", closing.StoreId),
-                    ("$till", closing.TillId),
-                    ("$shift", closing.ShiftId),
-                    ("$state", state),
-                    ("$attempts", attempts),
-                    ("$error", error),
-                    ("$now", Sql.ToUnixMs(timeProvider.GetUtcNow()))).ConfigureAwait(false);
-                return 0;
-            },
-            cancellationToken);
-
-    /// <summary>The most recent shift closes with each adapter's state ("closed", "nothing", "retry", "dead"; missing: waiting).</summary>
-    public Task<IReadOnlyList<(ShiftClosing Closing, DateTimeOffset ReceivedAt, IReadOnlyDictionary<string, string> States)>> RecentAsync(int count, CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<(ShiftClosing, DateTimeOffset, IReadOnlyDictionary<string, string>)>>(
-            async connection =>
-            {
-                await using var command = Sql.Command(
-                    connection,
-                    null,
-                    """
-                    SELECT c.document, c.received_at, d.adapter, d.state
-                    FROM (SELECT * FROM shift_closings ORDER BY received_at DESC, till_id LIMIT $count) c
-                    LEFT JOIN shift_closing_deliveries d ON d.store_id = c.store_id AND d.till_id = c.till_id AND d.shift_id = c.shift_id
-                    ORDER BY c.received_at DESC, c.till_id
-                    """,
-                    ("$count", count));
-                var rows = new List<(ShiftClosing, DateTimeOffset, Dictionary<string, string>)>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var closing = JsonSerializer.Deserialize<ShiftClosing>(reader.GetString(0), Json)!;
-                    if (rows.Count == 0 || rows[^1].Item1 != closing)
-                    {
-                        rows.Add((closing, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), new Dictionary<string, string>(StringComparer.Ordinal)));
-                    }
-
-                    if (!reader.IsDBNull(2))
-                    {
-                        rows[^1].Item3[reader.GetString(2)] = reader.GetString(3);
-                    }
-                }
-
-                return [.. rows.Select(r => (r.Item1, r.Item2, (IReadOnlyDictionary<string, string>)r.Item3))];
-            },
-            cancellationToken);
-
-    /// <summary>
-    /// A store's shift closes that closed from <paramref name="fromUtc"/> up to (not including) <paramref name="toUtc"/>,
-    /// ordered by close time then till and shift, so ledger files made from them are the same on every export.
-    /// </summary>
-    public Task<IReadOnlyList<ShiftClosing>> ForStoreAsync(string storeId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<ShiftClosing>>(
-            async connection =>
-            {
-                await using var command = Sql.Command(connection, null, "SELECT document FROM shift_closings WHERE store_id = $store", ("$store", storeId));
-                var closings = new List<ShiftClosing>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var closing = JsonSerializer.Deserialize<ShiftClosing>(reader.GetString(0), Json)!;
-                    if (closing.ClosedAtUtc >= fromUtc && closing.ClosedAtUtc < toUtc)
-                    {
-                        closings.Add(closing);
-                    }
-                }
-
-                return [.. closings.OrderBy(c => c.ClosedAtUtc).ThenBy(c => c.TillId, StringComparer.Ordinal).ThenBy(c => c.ShiftId, StringComparer.Ordinal)];
-            },
-            cancellationToken);
-
-    /// <summary>Each adapter's state for a shift's close, for status and tests.</summary>
-    public Task<IReadOnlyList<(string Adapter, string State, int Attempts, string? Error)>> StateAsync(string storeId, string tillId, string shiftId, CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<(string, string, int, string?)>>(
-            async connection =>
-            {
-                await using var command = Sql.Command(connection, null, "SELECT adapter, state, attempts, last_error FROM shift_closing_deliveries WHERE store_id = $store AND till_id = $till AND shift_id = $shift ORDER BY adapter", ("$store", storeId), ("$till", tillId), ("$shift", shiftId));
-                var rows = new List<(string, string, int, string?)>();
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
-                }
-
-                return rows;
-            },
-            cancellationToken);
 }

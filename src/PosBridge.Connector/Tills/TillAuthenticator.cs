@@ -15,7 +15,7 @@ internal sealed record TillAuthentication(Till? Till, IResult? Problem);
 /// till is refused at once), the HMAC signature over method, path, timestamp, nonce and body, the
 /// timestamp against the replay window, and the nonce against the ones already seen in that window.
 /// </summary>
-internal sealed class TillAuthenticator(ITillStore tills, SecretProtector secrets, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
+internal sealed class TillAuthenticator(ITillStore tills, INonceCache nonces, SecretProtector secrets, TimeProvider timeProvider, IOptions<ConnectorOptions> options)
 {
     public static string HashCredential(string credential) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)));
 
@@ -68,7 +68,7 @@ internal sealed class TillAuthenticator(ITillStore tills, SecretProtector secret
 
         // Only signed requests reach here, so a stranger cannot fill this table. Kept in the database for the whole
         // window either side of the timestamp: a replay after a restart, or to another connector, is refused too.
-        if (!await tills.UseNonceAsync(till.Id, nonce, sent + window + window, now, cancellationToken).ConfigureAwait(false))
+        if (!await nonces.UseNonceAsync(till.Id, nonce, sent + window + window, now, cancellationToken).ConfigureAwait(false))
         {
             return Fail(Problems.Replayed());
         }

@@ -57,7 +57,7 @@ internal sealed record FeedContent(byte[] Bytes, string ContentType, int Items, 
 /// store's own available-to-sell (its locations, buffers and policy). Goods only: a product that counts no stock
 /// (a service) is left out, and one whose stock level is missing is reported, never published as out of stock.
 /// </summary>
-internal sealed class StoreFeeds(Ecommerce.Stores.WebStores stores, IOptionsMonitor<FeedOptions> feeds, IServiceProvider services, CatalogSnapshot catalog)
+internal sealed class StoreFeeds(Ecommerce.Stores.WebStores stores, IOptionsMonitor<FeedOptions> feeds, IServiceProvider services, ICatalogSnapshot catalog)
 {
     /// <summary>The stores that publish a feed.</summary>
     public IReadOnlyList<WebStore> Publishing => stores.All.Where(s => s.HasFeed).ToList();

@@ -27,7 +27,7 @@ internal sealed class WebStoreReconciliationOptionsValidator : IValidateOptions<
 /// store's own diff, safety stop and compare-and-swap (<see cref="WebStoreStockTarget.ReconcileAsync"/>). A SKU the
 /// snapshot has no level for is left alone; an empty snapshot pushes nothing.
 /// </summary>
-internal sealed class WebStoreReconciler(CatalogSnapshot catalog, SkuCategories categories, IServiceProvider services)
+internal sealed class WebStoreReconciler(ICatalogSnapshot catalog, SkuCategories categories, IServiceProvider services)
 {
     public async Task<ReconciliationReport> ReconcileAsync(string store, CancellationToken cancellationToken = default)
     {

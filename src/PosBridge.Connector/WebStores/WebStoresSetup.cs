@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PosBridge.Ecommerce;
-using PosBridge.Ecommerce.Stock;
 
 namespace PosBridge.Connector.WebStores;
 
@@ -10,10 +9,8 @@ internal static class WebStoresSetup
 {
     public static IServiceCollection AddWebStores(this IServiceCollection services, IConfiguration configuration)
     {
-        // Before AddEcommerce, whose in-memory stores are only defaults (TryAdd): a restart must neither resolve
-        // every SKU again nor apply a stock change twice.
-        services.TryAddSingleton<ISkuMappingStore, SqliteSkuMappingStore>();
-        services.TryAddSingleton<IAppliedDeltaStore, SqliteAppliedDeltaStore>();
+        // The storage registration (AddSqliteStorage, before this) put the durable SKU mappings and stock deltas in
+        // place; AddEcommerce's in-memory stores are only defaults (TryAdd).
         services.AddEcommerce(configuration);
         services.TryAddSingleton<StoreFeeds>();
         services.AddOptions<WebStoreReconciliationOptions>().Bind(configuration.GetSection(WebStoreReconciliationOptions.Section)).ValidateOnStart();

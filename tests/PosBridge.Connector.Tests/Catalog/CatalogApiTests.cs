@@ -37,7 +37,7 @@ public sealed class CatalogApiTests
     {
         await using var host = await ConnectorHost.StartAsync();
         var till = await host.PairTillAsync();
-        var catalog = host.Services.GetRequiredService<CatalogSnapshot>();
+        var catalog = host.Services.GetRequiredService<ICatalogSnapshot>();
         await catalog.SaveTaxesAsync([new TaxDefinition { Id = "vat14", Name = "VAT 14%", AmountType = TaxAmountType.Percent, Amount = 14m, PriceInclude = true }], TestContext.Current.CancellationToken);
         await catalog.SaveCategoriesAsync([new Category { Id = "drinks", Name = "مشروبات" }], TestContext.Current.CancellationToken);
         await catalog.SaveProductsAsync([Product("p1", 35.5m), Product("p2", 12m), Product("p3", 7.25m)], [], TestContext.Current.CancellationToken);
@@ -94,7 +94,7 @@ public sealed class CatalogApiTests
     {
         await using var host = await ConnectorHost.StartAsync();
         var till = await host.PairTillAsync(); // CAI1/T2
-        var catalog = host.Services.GetRequiredService<CatalogSnapshot>();
+        var catalog = host.Services.GetRequiredService<ICatalogSnapshot>();
         var ct = TestContext.Current.CancellationToken;
         await catalog.SavePaymentMethodsAsync(
             [

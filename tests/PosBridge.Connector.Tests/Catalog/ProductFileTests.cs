@@ -4,8 +4,8 @@ using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Cli;
 using PosBridge.Connector.Hosting;
@@ -86,7 +86,7 @@ public sealed class ProductFileTests
         Assert.Contains("row 4, weighed: 'maybe' is not yes or no.", error, StringComparison.Ordinal);
         Assert.Contains("row 4, stock: -3 is below zero", error, StringComparison.Ordinal);
         Assert.Contains("nothing was imported", error, StringComparison.Ordinal);
-        Assert.Empty(await host.Services.GetRequiredService<CatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
         Assert.False(File.Exists(Path.Combine(host.Directory, "catalog", "CAI1.csv")));
     }
 
@@ -172,7 +172,7 @@ public sealed class ProductFileTests
         Assert.Equal(["CAI1:CHE-1", "CAI1:CUP-1"], changes.RemovedProductIds.Order(StringComparer.Ordinal));
         Assert.Empty(none.Products);
         Assert.Empty(none.RemovedProductIds);
-        Assert.Equal(2, (await host.Services.GetRequiredService<CatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken)).Count);
+        Assert.Equal(2, (await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken)).Count);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class WebStoreCatalogTests
         Assert.Equal(["vat0", "vat14"], page.Taxes.Select(t => t.Id).Order(StringComparer.Ordinal));
         Assert.Equal("cai1-cash", Assert.Single(page.PaymentMethods).Id);
         Assert.Empty((await PageAsync(other)).Products); // another store's tills get none of them
-        Assert.Empty(await host.Services.GetRequiredService<CatalogSnapshot>().StockLevelsAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await host.Services.GetRequiredService<ICatalogSnapshot>().StockLevelsAsync(TestContext.Current.CancellationToken));
         Assert.Empty(_woo.Handler.Unexpected);
         Assert.Equal(0, _woo.Writes);
         _ = beans;
@@ -97,7 +97,7 @@ public sealed class WebStoreCatalogTests
         await puller.PullAsync(TestContext.Current.CancellationToken);
         var after = await StatusAsync(host);
 
-        Assert.Equal(2, (await host.Services.GetRequiredService<CatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken)).Count(p => p.Active));
+        Assert.Equal(2, (await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken)).Count(p => p.Active));
         var line = Assert.Single(during.Split('\n'), l => l.StartsWith("catalog ", StringComparison.Ordinal));
         Assert.Contains("catalog webstore:CAI1: the pull failed at ", line, StringComparison.Ordinal);
         Assert.Contains("Web store woo-cairo refused the consumer key (401 Unauthorized); check Ecommerce:Stores:0:ConsumerKey and ConsumerSecret", line, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class WebStoreCatalogTests
         var coffee = _woo.AddCatalogProduct("Coffee", "COF-1", "30.00");
         await using var host = await StartAsync();
         var puller = host.Services.GetRequiredService<CatalogPuller>();
-        var snapshot = host.Services.GetRequiredService<CatalogSnapshot>();
+        var snapshot = host.Services.GetRequiredService<ICatalogSnapshot>();
         await puller.PullAsync(TestContext.Current.CancellationToken);
 
         coffee.Status = "trash";

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Cli;
 using PosBridge.Connector.Shifts;
-using PosBridge.Core.Sync;
 using PosBridge.Connector.Tests.Hosting;
+using PosBridge.Core.Sync;
 
 namespace PosBridge.Connector.Tests.Cli;
 

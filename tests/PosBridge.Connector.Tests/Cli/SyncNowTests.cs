@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Cli;
 using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Connector.Tests.Dispatch;
 using PosBridge.Connector.Tests.Hosting;
 
@@ -30,9 +32,9 @@ public sealed class SyncNowTests
         await using var host = await ConnectorHost.StartAsync(null, odoo);
         var till = await host.PairTillAsync();
         (await till.UploadAsync(new Sales(host.Clock).Many(2))).EnsureSuccessStatusCode();
-        var store = host.Services.GetRequiredService<IDeliveryStore>();
+        var otherMachine = new SqliteDeliveryLease(host.Services.GetRequiredService<ConnectorDatabase>(), new ConnectorInstance("abcd"), "other-machine", 42);
         var now = host.Clock.GetUtcNow();
-        Assert.True(await store.TryLeaseAsync("odoo", "other-machine:42:abcd", now, now + SalesDispatcher.LeaseDuration, _ => false, TestContext.Current.CancellationToken));
+        Assert.True(await otherMachine.TryAcquireAsync("odoo", now, now + SalesDispatcher.LeaseDuration, TestContext.Current.CancellationToken));
 
         var (_, busy, _) = await SyncAsync(host, "odoo");
         host.Clock.Advance(SalesDispatcher.LeaseDuration + TimeSpan.FromSeconds(1));
@@ -53,7 +55,8 @@ public sealed class SyncNowTests
         using var gone = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
         await gone.WaitForExitAsync(TestContext.Current.CancellationToken);
         var now = host.Clock.GetUtcNow();
-        await host.Services.GetRequiredService<IDeliveryStore>().TryLeaseAsync("odoo", $"{Environment.MachineName}:{gone.Id}:dead", now, now + SalesDispatcher.LeaseDuration, _ => false, TestContext.Current.CancellationToken);
+        var killed = new SqliteDeliveryLease(host.Services.GetRequiredService<ConnectorDatabase>(), new ConnectorInstance("dead"), Environment.MachineName, gone.Id);
+        Assert.True(await killed.TryAcquireAsync("odoo", now, now + SalesDispatcher.LeaseDuration, TestContext.Current.CancellationToken));
 
         var (_, output, _) = await SyncAsync(host, "odoo");
 

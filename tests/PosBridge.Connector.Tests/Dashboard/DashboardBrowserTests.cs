@@ -59,7 +59,7 @@ public sealed class DashboardBrowserTests
             await File.WriteAllTextAsync(Path.Combine(directory, "ledgers", "books", ledgerFile), "journal_id\r\n", ct);
 
             // A receipt SMS the gateway refused.
-            var receipts = app.Services.GetRequiredService<PosBridge.Connector.Receipts.ReceiptMessageStore>();
+            var receipts = app.Services.GetRequiredService<PosBridge.Connector.Receipts.IReceiptMessageStore>();
             var sms = new PosBridge.Core.Sync.ReceiptMessageRequest
             {
                 RequestId = Guid.CreateVersion7(), SaleId = Guid.CreateVersion7(), SaleNumber = "CAI1-T1-0001-000002", Channel = "sms", To = "+201001234567",

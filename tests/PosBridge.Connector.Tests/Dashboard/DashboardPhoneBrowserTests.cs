@@ -136,14 +136,14 @@ public sealed class DashboardPhoneBrowserTests
             browser.Click("product-file-btn");
             Browser.Until(() => browser.All("product-file-problem").Count >= 5, "the file's problems");
             Assert.Contains("nothing was imported", browser.Find("message").Text, StringComparison.Ordinal);
-            Assert.Empty(await app.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>().ProductsAsync(ct));
+            Assert.Empty(await app.Services.GetRequiredService<PosBridge.Connector.Catalog.ICatalogSnapshot>().ProductsAsync(ct));
             FullPageShot(browser, Path.Combine(shots, "03-product-file-problems-en.png"));
             await File.WriteAllTextAsync(bad, "name_ar,name_en,sku,barcode,price,tax,category,unit,weighed,stock\r\nقهوة,Coffee,HOT-1,,35.50,vat14,,,no,\r\nكوب,Cup,CUP-1,,12.00,vat14,,,no,30\r\n", ct);
             browser.Type("product-file-input", bad);
             browser.Click("product-file-btn");
             Browser.Until(() => browser.Find("message").Text.Contains("2 products", StringComparison.Ordinal), "the file published");
             Assert.False(browser.Find("product-file-problems-wrap").Displayed);
-            Assert.Equal(2, (await app.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>().ProductsAsync(ct)).Count);
+            Assert.Equal(2, (await app.Services.GetRequiredService<PosBridge.Connector.Catalog.ICatalogSnapshot>().ProductsAsync(ct)).Count);
         }
         finally
         {
@@ -164,7 +164,7 @@ public sealed class DashboardPhoneBrowserTests
         await closings.ReceiveAsync(Closing("RUH1-OLAYA", "RUH1-OLAYA-T2", "0003", "SAR", 980m, 980m), cancellationToken);
 
         // Tax-authority documents: one ZATCA refused with its business rule, one waiting for over a day; one reported (not listed).
-        var fiscal = services.GetRequiredService<PosBridge.Connector.Fiscal.FiscalDocumentStore>();
+        var fiscal = services.GetRequiredService<PosBridge.Connector.Fiscal.IFiscalDocumentStore>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var invoices = Enumerable.Range(0, 3).Select(_ => PosBridge.Connector.Tests.Fiscal.ZatcaReportingTests.Sample("simplified-invoice")).ToList();
         for (var i = 0; i < invoices.Count; i++)
@@ -175,7 +175,7 @@ public sealed class DashboardPhoneBrowserTests
         await fiscal.RecordAsync(invoices[0].Uuid, "rejected", [], [new PosBridge.Connector.Fiscal.ZatcaMessage("BR-KSA-27", "KSA", "The value provided in KSA-2 is invalid")], null, null, cancellationToken);
         await fiscal.RecordAsync(invoices[2].Uuid, "reported", [], [], null, null, cancellationToken);
 
-        var receipts = services.GetRequiredService<ReceiptMessageStore>();
+        var receipts = services.GetRequiredService<IReceiptMessageStore>();
         var sms = new ReceiptMessageRequest
         {
             RequestId = Guid.CreateVersion7(), SaleId = Guid.CreateVersion7(), SaleNumber = "CAI1-DOWNTOWN-T1-0007-000042", Channel = "sms", To = "+201001234567",

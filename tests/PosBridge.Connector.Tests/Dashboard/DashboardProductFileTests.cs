@@ -50,7 +50,7 @@ public sealed class DashboardProductFileTests
         Assert.Contains("3 weighed", problems);
         Assert.Contains("3 stock", problems);
         Assert.Contains("nothing was imported", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await host.Services.GetRequiredService<CatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
         Assert.False(File.Exists(Path.Combine(host.Directory, "catalog", "CAI1.csv")));
     }
 
@@ -67,7 +67,7 @@ public sealed class DashboardProductFileTests
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(2, body.GetProperty("products").GetInt32());
         Assert.Equal(1, body.GetProperty("stockLevels").GetInt32());
-        Assert.Equal(2, (await host.Services.GetRequiredService<CatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken)).Count);
+        Assert.Equal(2, (await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken)).Count);
         Assert.True(File.Exists(Path.Combine(host.Directory, "catalog", "CAI1.csv")));
         Assert.Contains("dashboard dashboard.catalog.import CAI1", await DashboardClient.AuditAsync(host.Services));
         var overview = await manager.OverviewAsync();
@@ -85,7 +85,7 @@ public sealed class DashboardProductFileTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await UploadAsync(stranger, "CAI1", "p.csv", Encoding.UTF8.GetBytes(Good))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(forged, "CAI1", "p.csv", Encoding.UTF8.GetBytes(Good))).StatusCode);
-        Assert.Empty(await host.Services.GetRequiredService<CatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
     }
 
     [Theory]
@@ -121,7 +121,7 @@ public sealed class DashboardProductFileTests
         });
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(await host.Services.GetRequiredService<CatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken));
     }
 
     private static Task<HttpResponseMessage> UploadAsync(DashboardClient client, string store, string name, byte[] file) =>

@@ -31,7 +31,7 @@ public sealed class DashboardReceiptTests
     public async Task StuckReceipts_AreListedMasked_AndSentAgainOnce_ExpiredOnesAreNot()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var store = host.Services.GetRequiredService<ReceiptMessageStore>();
+        var store = host.Services.GetRequiredService<IReceiptMessageStore>();
         var dead = Request("email", "nour.hassan@example.com", 1);
         var uncertain = Request("sms", "+201001234567", 2);
         var waiting = Request("sms", "+201009876543", 3);
@@ -87,7 +87,7 @@ public sealed class DashboardReceiptTests
     public async Task Resend_WithoutTheSessionsToken_IsRefused()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var store = host.Services.GetRequiredService<ReceiptMessageStore>();
+        var store = host.Services.GetRequiredService<IReceiptMessageStore>();
         var dead = Request("sms", "+201001234567", 1);
         await store.ReceiveAsync("CAI1", "T2", dead, TimeSpan.FromDays(90), Ct);
         await store.ClaimAsync(dead.RequestId, Ct);

@@ -290,7 +290,7 @@ public sealed class FeesCommandTests
     {
         var host = await ConnectorHost.StartAsync(settings ?? Settings);
         host.Clock.SetUtcNow(Now);
-        await host.Services.GetRequiredService<CatalogSnapshot>().SavePaymentMethodsAsync(
+        await host.Services.GetRequiredService<ICatalogSnapshot>().SavePaymentMethodsAsync(
             [
                 new PaymentMethod { Id = "card-nbe", Name = "NBE card", Kind = PaymentKind.Card, OfferedAt = ["CAI1"] },
                 new PaymentMethod { Id = "cash", Name = "Cash", Kind = PaymentKind.Cash },
@@ -309,7 +309,7 @@ public sealed class FeesCommandTests
     }
 
     private static Task<IReadOnlyList<StoredFee>> StoredAsync(ConnectorHost host) =>
-        host.Services.GetRequiredService<ProviderFeeStore>().ForStoreAsync("CAI1", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), TestContext.Current.CancellationToken);
+        host.Services.GetRequiredService<IProviderFeeStore>().ForStoreAsync("CAI1", DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), TestContext.Current.CancellationToken);
 
     private static Task<(int Code, string Output, string Error)> ImportAsync(ConnectorHost host, params (string Key, string Value)[] options) =>
         RunAsync((services, o, output, error) => FeesCommand.ImportAsync(services, o, output, error, TestContext.Current.CancellationToken), host, options);

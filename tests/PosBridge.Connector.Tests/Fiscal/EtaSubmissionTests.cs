@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using PosBridge.Connector.Fiscal;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 
 namespace PosBridge.Connector.Tests.Fiscal;
 
@@ -15,7 +15,7 @@ public sealed class EtaSubmissionTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("posbridge-eta-").FullName;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     private readonly ConnectorDatabase _database;
-    private readonly FiscalDocumentStore _documents;
+    private readonly SqliteFiscalDocumentStore _documents;
     private readonly FakeEta _eta = new();
     private readonly EtaTokenCache _tokens;
 
@@ -23,7 +23,7 @@ public sealed class EtaSubmissionTests : IDisposable
     {
         _database = new ConnectorDatabase(Path.Combine(_directory, "connector.db"));
         _database.MigrateAsync(Token).GetAwaiter().GetResult();
-        _documents = new FiscalDocumentStore(_database, _clock);
+        _documents = new SqliteFiscalDocumentStore(_database, _clock);
         _tokens = new EtaTokenCache(_clock);
     }
 

@@ -15,7 +15,7 @@ public sealed class FiscalDashboardTests
     public async Task Fiscal_ForASignedInManager_ListsEachInvoicesStateWithWhatToDo()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var store = host.Services.GetRequiredService<FiscalDocumentStore>();
+        var store = host.Services.GetRequiredService<IFiscalDocumentStore>();
         var waiting = ZatcaReportingTests.Sample("simplified-invoice");
         var rejected = ZatcaReportingTests.Sample("simplified-invoice");
         await store.ReceiveAsync("RUH1", "T01", new FiscalUpload("ZATCA", waiting.Uuid, "RUH1-T01-0001-000001", 1, waiting.InvoiceHash, waiting.Xml, host.Clock.GetUtcNow().AddHours(-30)), Token);

@@ -64,7 +64,7 @@ public sealed class FiscalEndpointsTests
         Assert.Contains("OTP is invalid or expired", refused.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, early.Status);
         Assert.Contains("send its CSR with the portal's OTP first", early.Text, StringComparison.Ordinal);
-        Assert.Null(await host.Services.GetRequiredService<ZatcaUnits>().ComplianceAsync("T01", Token));
+        Assert.Null(await host.Services.GetRequiredService<IZatcaUnits>().ComplianceAsync("T01", Token));
         Assert.DoesNotContain("Exception", letters.Text + refused.Text + early.Text, StringComparison.Ordinal);
     }
 
@@ -84,7 +84,7 @@ public sealed class FiscalEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, mixed.Status);
         Assert.Contains("documents[1].authority 'IRS' is not ZATCA or ETA", mixed.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
-        Assert.Empty(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token));
+        Assert.Empty(await host.Services.GetRequiredService<IFiscalDocumentStore>().ListAsync(10, Token));
     }
 
     [Theory]
@@ -106,7 +106,7 @@ public sealed class FiscalEndpointsTests
         Assert.Contains(field, text, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
-        Assert.Empty(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token));
+        Assert.Empty(await host.Services.GetRequiredService<IFiscalDocumentStore>().ListAsync(10, Token));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class FiscalEndpointsTests
         Assert.Equal(1, zatca.Calls.Count(c => c.StartsWith("POST invoices/clearance/single", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.DoesNotContain("Exception", bad.Text, StringComparison.Ordinal);
-        Assert.Equal("reported", Assert.Single(await host.Services.GetRequiredService<FiscalDocumentStore>().ListAsync(10, Token)).State);
+        Assert.Equal("reported", Assert.Single(await host.Services.GetRequiredService<IFiscalDocumentStore>().ListAsync(10, Token)).State);
     }
 
     private static ClearanceBody Body(PosBridge.Connector.Fiscal.FiscalUpload upload) =>

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PosBridge.Connector.Fiscal;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Connector.Tills;
 
 namespace PosBridge.Connector.Tests.Fiscal;
@@ -19,8 +19,8 @@ public sealed class ZatcaReportingTests : IDisposable
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     private readonly ConnectorDatabase _database;
     private readonly ZatcaClient _client;
-    private readonly ZatcaUnits _units;
-    private readonly FiscalDocumentStore _documents;
+    private readonly SqliteZatcaUnits _units;
+    private readonly SqliteFiscalDocumentStore _documents;
     private readonly ECDsa _tillKey = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1"));
 
     public ZatcaReportingTests()
@@ -28,8 +28,8 @@ public sealed class ZatcaReportingTests : IDisposable
         _database = new ConnectorDatabase(Path.Combine(_directory, "connector.db"));
         _database.MigrateAsync(Token).GetAwaiter().GetResult();
         _client = new ZatcaClient(_zatca.Client());
-        _units = new ZatcaUnits(_database, SecretProtector.FromKeyFile(Path.Combine(_directory, "secrets.key")), _clock);
-        _documents = new FiscalDocumentStore(_database, _clock);
+        _units = new SqliteZatcaUnits(_database, SecretProtector.FromKeyFile(Path.Combine(_directory, "secrets.key")), _clock);
+        _documents = new SqliteFiscalDocumentStore(_database, _clock);
     }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;

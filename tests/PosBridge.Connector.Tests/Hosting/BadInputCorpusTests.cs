@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Core.Sync;
 
 namespace PosBridge.Connector.Tests.Hosting;

@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Ledgers;
 using PosBridge.Connector.Shifts;
+using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Sync;
-using PosBridge.Connector.Tests.Hosting;
 
 namespace PosBridge.Connector.Tests.Ledgers;
 
@@ -96,7 +96,7 @@ public sealed class CloseOfDayExporterTests
         var settings = new Dictionary<string, string?>(Settings) { ["Accounting:Ledgers:books:RevenueCategories:drinks:vat14"] = "4020" };
         await using var host = await ConnectorHost.StartAsync(settings);
         host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 10, 8, 0, 0, TimeSpan.Zero));
-        await host.Services.GetRequiredService<CatalogSnapshot>().SaveProductsAsync(
+        await host.Services.GetRequiredService<ICatalogSnapshot>().SaveProductsAsync(
             [new Product { Id = "p-coffee", Name = "قهوة تركي", CategoryId = "drinks", Unit = "Units", ListPrice = 30m, Currency = "EGP", TaxIds = ["vat14"] }],
             [],
             TestContext.Current.CancellationToken);

@@ -26,7 +26,7 @@ public sealed class LoyaltyCardPullTests
         await using var host = await ConnectorHost.StartAsync(Settings(odoo));
         var till = await host.PairTillAsync();
         var puller = host.Services.GetRequiredService<CatalogPuller>();
-        var snapshot = host.Services.GetRequiredService<CatalogSnapshot>();
+        var snapshot = host.Services.GetRequiredService<ICatalogSnapshot>();
         var odooClock = DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         odoo.Read(s => s.Clock = () => odooClock);
 
@@ -84,7 +84,7 @@ public sealed class LoyaltyCardPullTests
     public async Task ACardReadAgainUnchanged_IsNoChangeForTheTills_NewPointsAre()
     {
         await using var host = await ConnectorHost.StartAsync();
-        var snapshot = host.Services.GetRequiredService<CatalogSnapshot>();
+        var snapshot = host.Services.GetRequiredService<ICatalogSnapshot>();
         var at = DateTimeOffset.Parse("2026-11-23T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var card = new PosBridge.Core.Loyalty.LoyaltyCard { Id = "1", ProgramId = "1", Code = "044e-cd63-495c", Points = 250m, AsOf = at, Customer = new Customer { Id = "res.partner:2", Name = "Nour Hassan" } };
 

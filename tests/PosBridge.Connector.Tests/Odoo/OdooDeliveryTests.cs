@@ -54,7 +54,7 @@ public sealed class OdooDeliveryTests
         await using var odoo = await OdooEmulator.StartAsync(17);
         await using var host = await ConnectorHost.StartAsync(Settings(odoo));
         var puller = host.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogPuller>();
-        var snapshot = host.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>();
+        var snapshot = host.Services.GetRequiredService<PosBridge.Connector.Catalog.ICatalogSnapshot>();
 
         var first = await puller.PullAsync(ct);
         odoo.Read(s =>
@@ -113,7 +113,7 @@ public sealed class OdooDeliveryTests
         Assert.Equal("closed", session["state"]!.Value<string>());
         Assert.Equal(150m, session["cash_register_balance_end_real"]!.Value<decimal>());
         Assert.Equal(3, odoo.Read(s => s["pos.order"].Records.Count));
-        var state = await host.Services.GetRequiredService<PosBridge.Connector.Shifts.ShiftClosings>().StateAsync("CAI1", "T2", "0001", ct);
+        var state = await host.Services.GetRequiredService<PosBridge.Connector.Shifts.IShiftClosingStore>().StateAsync("CAI1", "T2", "0001", ct);
         Assert.Equal(("odoo", "closed"), (state[0].Adapter, state[0].State));
     }
 

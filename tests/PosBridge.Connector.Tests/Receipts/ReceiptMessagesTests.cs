@@ -47,7 +47,7 @@ public sealed partial class ReceiptMessagesTests
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("<html><body>receipt CAI1-T2-0001-000007</body></html>", await page.Content.ReadAsStringAsync(Ct));
         Assert.Contains("default-src 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
-        Assert.Equal(new ReceiptMessageCounts(0, 1, 0, 0), await host.Services.GetRequiredService<ReceiptMessageStore>().CountsAsync(Ct));
+        Assert.Equal(new ReceiptMessageCounts(0, 1, 0, 0), await host.Services.GetRequiredService<IReceiptMessageStore>().CountsAsync(Ct));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed partial class ReceiptMessagesTests
         Assert.Equal(new ReceiptSendRun(0, 0, 1, 0), run);
         Assert.Equal(new ReceiptSendRun(0, 0, 0, 0), later);
         Assert.Empty(smtp.Messages);
-        Assert.Equal(new ReceiptMessageCounts(0, 0, 1, 0), await host.Services.GetRequiredService<ReceiptMessageStore>().CountsAsync(Ct));
+        Assert.Equal(new ReceiptMessageCounts(0, 0, 1, 0), await host.Services.GetRequiredService<IReceiptMessageStore>().CountsAsync(Ct));
     }
 
     [Fact]
@@ -150,13 +150,13 @@ public sealed partial class ReceiptMessagesTests
         var request = Request(ReceiptChannel.Email, "a@example.com");
         await till.SendAsync(HttpMethod.Post, "/api/v1/receipts", Body(request));
         // What a process killed between "sending" and the server's answer leaves behind.
-        Assert.True(await host.Services.GetRequiredService<ReceiptMessageStore>().ClaimAsync(request.RequestId, Ct));
+        Assert.True(await host.Services.GetRequiredService<IReceiptMessageStore>().ClaimAsync(request.RequestId, Ct));
 
         var run = await Messenger(host).SendDueAsync(Ct);
 
         Assert.Equal(new ReceiptSendRun(0, 0, 0, 1), run);
         Assert.Empty(smtp.Messages);
-        Assert.Equal(new ReceiptMessageCounts(0, 0, 0, 1), await host.Services.GetRequiredService<ReceiptMessageStore>().CountsAsync(Ct));
+        Assert.Equal(new ReceiptMessageCounts(0, 0, 0, 1), await host.Services.GetRequiredService<IReceiptMessageStore>().CountsAsync(Ct));
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed partial class ReceiptMessagesTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(why, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.Equal(new ReceiptMessageCounts(0, 0, 0, 0), await host.Services.GetRequiredService<ReceiptMessageStore>().CountsAsync(Ct));
+        Assert.Equal(new ReceiptMessageCounts(0, 0, 0, 0), await host.Services.GetRequiredService<IReceiptMessageStore>().CountsAsync(Ct));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Reports;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sync;
@@ -24,7 +24,7 @@ public sealed class ReportAggregatesTests
         var kept = await DumpAsync(host.Services);
         Assert.NotEmpty(kept["report_hours"]);
         Assert.NotEmpty(kept["report_customers"]);
-        var rebuilt = await host.Services.GetRequiredService<ReportAggregates>().RebuildAsync(ct);
+        var rebuilt = await host.Services.GetRequiredService<IReportAggregates>().RebuildAsync(ct);
         Assert.Equal(cairo.Sales.Count + riyadh.Sales.Count, rebuilt.Sales);
 
         var again = await DumpAsync(host.Services);

@@ -40,7 +40,7 @@ public sealed class ReportCustomersTests
         Assert.Equal((2L, (long?)null, 5L), (long_.NewCustomers, long_.ReturningCustomers, long_.Sales));
 
         var kept = await ReportAggregatesTests.DumpAsync(host.Services);
-        await host.Services.GetRequiredService<ReportAggregates>().RebuildAsync(ct);
+        await host.Services.GetRequiredService<IReportAggregates>().RebuildAsync(ct);
         var rebuilt = await ReportAggregatesTests.DumpAsync(host.Services);
         Assert.Equal(kept["report_customer_first"], rebuilt["report_customer_first"]);
         Assert.Equal(kept["report_loyalty"], rebuilt["report_loyalty"]);
@@ -50,7 +50,7 @@ public sealed class ReportCustomersTests
     {
         var (request, problem) = ReportRequest.Parse("CAI1", "range", from, to, host.Services.GetRequiredService<StoreDirectory>(), host.Clock.GetUtcNow());
         Assert.Null(problem);
-        return host.Services.GetRequiredService<ReportQueries>().RunAsync(request!, TestContext.Current.CancellationToken);
+        return host.Services.GetRequiredService<IReportQueries>().RunAsync(request!, TestContext.Current.CancellationToken);
     }
 
     private static async Task StoreAsync(ConnectorHost host, params Sale[] sales)

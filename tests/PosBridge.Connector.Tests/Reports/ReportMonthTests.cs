@@ -55,7 +55,7 @@ public sealed class ReportMonthTests
             StoreId = s.StoreId, MethodId = "card-nbe", Kind = PaymentKind.Card, Reference = "SETTLE-" + i,
             ReportedAtUtc = new DateTimeOffset(2026, 10, 15, 9, 0, 0, TimeSpan.Zero), Amount = 12.34m + i, Currency = s.CurrencyCode,
         })).ToList();
-        await host.Services.GetRequiredService<ProviderFeeStore>().ImportAsync(fees, "settlement.csv", host.Clock.GetUtcNow(), ct);
+        await host.Services.GetRequiredService<IProviderFeeStore>().ImportAsync(fees, "settlement.csv", host.Clock.GetUtcNow(), ct);
 
         var byCurrency = new Dictionary<string, Totals>();
         foreach (var shop in shops)
@@ -114,7 +114,7 @@ public sealed class ReportMonthTests
     {
         var (request, problem) = ReportRequest.Parse(store, "range", "2026-10-01", "2026-10-31", host.Services.GetRequiredService<StoreDirectory>(), host.Clock.GetUtcNow());
         Assert.Null(problem);
-        return host.Services.GetRequiredService<ReportQueries>().RunAsync(request!, TestContext.Current.CancellationToken);
+        return host.Services.GetRequiredService<IReportQueries>().RunAsync(request!, TestContext.Current.CancellationToken);
     }
 
     /// <summary>Runs <c>posbridge export</c>'s work for the month and adds up the generic CSV's sale and fee journals.</summary>

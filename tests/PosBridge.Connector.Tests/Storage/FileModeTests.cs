@@ -21,7 +21,7 @@ public sealed class FileModeTests : IDisposable
         (await till.UploadAsync(new Sales(host.Clock, "CAI1", "CAI1-T1").Many(3))).EnsureSuccessStatusCode();
 
         // A reader holds the WAL and shared memory open (the last connection to close removes them).
-        await using var reader = await host.Services.GetRequiredService<PosBridge.Connector.Storage.ConnectorDatabase>().OpenAsync(TestContext.Current.CancellationToken);
+        await using var reader = await host.Services.GetRequiredService<PosBridge.Connector.Storage.Sqlite.ConnectorDatabase>().OpenAsync(TestContext.Current.CancellationToken);
         await using (var read = reader.CreateCommand())
         {
             read.CommandText = "SELECT COUNT(*) FROM sales";

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 
 namespace PosBridge.Connector.Tests.Storage;
 

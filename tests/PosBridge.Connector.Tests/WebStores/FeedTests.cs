@@ -51,7 +51,7 @@ public sealed class FeedTests
     private static async Task<ConnectorHost> StartAsync()
     {
         var host = await ConnectorHost.StartAsync(Store);
-        var catalog = host.Services.GetRequiredService<CatalogSnapshot>();
+        var catalog = host.Services.GetRequiredService<ICatalogSnapshot>();
         await catalog.SaveProductsAsync([Product("MUG-1", "Mug", 120m), Product("BEANS-250", "حبوب قهوة 250 جم", 310.5m), Product("NO-STOCK", "Cup", 20m)], [], TestContext.Current.CancellationToken);
         await catalog.SaveStockAsync(
             [
@@ -103,7 +103,7 @@ public sealed class FeedTests
         byDate.Headers.IfModifiedSince = lastModified;
         var notModifiedByDate = await host.Client.SendAsync(byDate, TestContext.Current.CancellationToken);
 
-        await host.Services.GetRequiredService<CatalogSnapshot>().SaveStockAsync([new StockLevel { Sku = "BEANS-250", LocationId = "CAI1", OnHand = 40m }], TestContext.Current.CancellationToken);
+        await host.Services.GetRequiredService<ICatalogSnapshot>().SaveStockAsync([new StockLevel { Sku = "BEANS-250", LocationId = "CAI1", OnHand = 40m }], TestContext.Current.CancellationToken);
         using var afterChange = new HttpRequestMessage(HttpMethod.Get, address);
         afterChange.Headers.IfNoneMatch.Add(etag);
         var changed = await host.Client.SendAsync(afterChange, TestContext.Current.CancellationToken);
@@ -177,7 +177,7 @@ public sealed class FeedTests
     public async Task FeedCommand_WooCommerceCsv_TakesCategoriesAndExemptTaxFromTheCatalogAndDraftsUnknownStock()
     {
         await using var host = await StartAsync();
-        var catalog = host.Services.GetRequiredService<CatalogSnapshot>();
+        var catalog = host.Services.GetRequiredService<ICatalogSnapshot>();
         await catalog.SaveCategoriesAsync([new Category { Id = "c-drinks", Name = "مشروبات" }, new Category { Id = "c-coffee", Name = "Coffee, beans", ParentId = "c-drinks" }], TestContext.Current.CancellationToken);
         await catalog.SaveTaxesAsync(
             [

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
-using PosBridge.Connector.Storage;
-using PosBridge.Connector.WebStores;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Ecommerce.Stock;
 
 namespace PosBridge.Connector.Tests.WebStores;

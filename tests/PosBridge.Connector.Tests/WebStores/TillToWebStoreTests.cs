@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Time.Testing;
 using PosBridge.Connector.Dispatch;
-using PosBridge.Connector.Storage;
+using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Connector.WebStores;
 using PosBridge.Ecommerce.Stock;
@@ -171,7 +171,7 @@ public sealed class TillToWebStoreTests : IDisposable
         var untouched = _woo.AddProduct("CUP", 5);
         _shopify.AddItem("MUG-1", _location, 30);
         await using var host = await StartAsync();
-        var catalog = host.Services.GetRequiredService<PosBridge.Connector.Catalog.CatalogSnapshot>();
+        var catalog = host.Services.GetRequiredService<PosBridge.Connector.Catalog.ICatalogSnapshot>();
         await catalog.SaveStockAsync(
             [
                 new Core.Stock.StockLevel { Sku = "MUG-1", LocationId = "CAI1", OnHand = 17m, Reserved = 2m },

@@ -1,7 +1,6 @@
-using PosBridge.Connector.Storage;
 using PosBridge.Ecommerce.Stock;
 
-namespace PosBridge.Connector.WebStores;
+namespace PosBridge.Connector.Storage.Sqlite;
 
 /// <summary>
 /// SKU ↔ web-store ids in the connector's <c>id_mappings</c> table (kind <c>sku</c>, keyed by the store's adapter

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using PosBridge.Core.Privacy;
 
-namespace PosBridge.Connector.Storage;
+namespace PosBridge.Connector.Storage.Sqlite;
 
 /// <summary>
 /// The connector's embedded database: one SQLite file in WAL mode, created and migrated on start.

@@ -1,7 +1,6 @@
-using PosBridge.Connector.Storage;
 using PosBridge.Ecommerce.Stock;
 
-namespace PosBridge.Connector.WebStores;
+namespace PosBridge.Connector.Storage.Sqlite;
 
 /// <summary>
 /// Each stock change sent to a web store, in <c>stock_deltas</c>: the intent (<c>pending</c>, with the request it

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace PosBridge.Connector.Storage;
+namespace PosBridge.Connector.Storage.Sqlite;
 
 /// <summary>The few ADO.NET helpers the stores share, so each store reads as its SQL.</summary>
 internal static class Sql

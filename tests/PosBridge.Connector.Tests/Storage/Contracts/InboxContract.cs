@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Tests.Hosting;
+using PosBridge.Core.Sales;
+using PosBridge.Core.Sync;
+
+namespace PosBridge.Connector.Tests.Storage.Contracts;
+
+/// <summary>The sales inbox: each sale stored once, in arrival order; duplicates and conflicts told apart; refunds checked against what is stored.</summary>
+public abstract class InboxContract<TBackend> : StoreContract<TBackend>
+    where TBackend : IStorageBackend, new()
+{
+    private static readonly RefundCheck NoRefundsExpected = (_, _) => throw new InvalidOperationException("no refund in this batch");
+
+    [Fact]
+    public async Task StoreAsync_NewSales_AreAcceptedInOrderAndFoundAgain()
+    {
+        var sales = new Sales(Clock).Many(3);
+
+        var results = await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming(sales), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.All(results, r => Assert.Equal(StoreOutcome.Accepted, r.Outcome));
+        Assert.Equal(3, await Store<IInbox>().CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(sales[1].SaleNumber, (await Store<IInbox>().FindAsync(sales[1].Id, TestContext.Current.CancellationToken))!.SaleNumber);
+        var (stored, last) = await Store<IInbox>().TillSalesAsync("T2", TestContext.Current.CancellationToken);
+        Assert.Equal(3, stored);
+        Assert.Equal(Clock.GetUtcNow(), last);
+    }
+
+    [Fact]
+    public async Task StoreAsync_SameSaleAgain_IsADuplicateAndStoredOnce()
+    {
+        var sale = new Sales(Clock).Next();
+        await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([sale]), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        var again = await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([sale]), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(StoreOutcome.Duplicate, Assert.Single(again).Outcome);
+        Assert.Equal(1, await Store<IInbox>().CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task StoreAsync_SameIdOtherContent_IsAConflictAndTheStoredSaleKept()
+    {
+        var sale = new Sales(Clock).Next();
+        await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([sale]), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        var changed = sale with { SaleNumber = sale.SaleNumber + "-X" };
+
+        var again = await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([changed]), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(StoreOutcome.Conflict, Assert.Single(again).Outcome);
+        Assert.Equal(sale.SaleNumber, (await Store<IInbox>().FindAsync(sale.Id, TestContext.Current.CancellationToken))!.SaleNumber);
+    }
+
+    [Fact]
+    public async Task StoreAsync_RefundInTheSameBatchAsItsOriginal_SeesTheOriginalAndEarlierRefunds()
+    {
+        var sales = new Sales(Clock);
+        var original = sales.Next(quantity: 2m);
+        var first = sales.RefundOf(original);
+        var second = sales.RefundOf(original);
+        var histories = new List<RefundHistory>();
+
+        var results = await Store<IInbox>().StoreAsync(
+            "T2",
+            "CAI1",
+            Incoming([original, first, second]),
+            (_, history) =>
+            {
+                histories.Add(history);
+                return [];
+            },
+            Clock.GetUtcNow(),
+            TestContext.Current.CancellationToken);
+
+        Assert.All(results, r => Assert.Equal(StoreOutcome.Accepted, r.Outcome));
+        Assert.Equal([0, 1], histories.Select(h => h.EarlierRefunds.Count));
+        Assert.All(histories, h => Assert.Equal(original.Id, h.Original.Id));
+        Assert.Equal(2, (await Store<IInbox>().FindRefundsOfAsync(original.Id, TestContext.Current.CancellationToken)).Count);
+    }
+
+    [Fact]
+    public async Task StoreAsync_RefundOfAnotherStoresSale_IsRejectedAndNotStored()
+    {
+        var theirs = new Sales(Clock, "ALX1", "T9").Next();
+        await Store<IInbox>().StoreAsync("T9", "ALX1", Incoming([theirs]), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        var refund = new Sales(Clock).RefundOf(theirs);
+
+        var results = await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([refund]), (_, _) => [], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(StoreOutcome.Rejected, Assert.Single(results).Outcome);
+        Assert.Empty(await Store<IInbox>().FindRefundsOfAsync(theirs.Id, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task StoreAsync_RefundsOfOneOriginalFromTwoInstancesAtOnce_AreCheckedOneAfterTheOther()
+    {
+        var sales = new Sales(Clock);
+        var original = sales.Next(quantity: 1m);
+        await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([original]), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        var other = (IInbox)(await OpenInstanceAsync()).GetService(typeof(IInbox))!;
+        // Only one unit was sold: whichever refund is checked second sees the first and is refused.
+        RefundCheck oneUnit = (_, history) => history.EarlierRefunds.Count == 0 ? [] : [new UploadError { Field = "lines", Message = "already refunded" }];
+
+        var results = await Task.WhenAll(
+            Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([sales.RefundOf(original)]), oneUnit, Clock.GetUtcNow(), TestContext.Current.CancellationToken),
+            other.StoreAsync("T2", "CAI1", Incoming([sales.RefundOf(original)]), oneUnit, Clock.GetUtcNow(), TestContext.Current.CancellationToken));
+
+        Assert.Equal([StoreOutcome.Accepted, StoreOutcome.Rejected], results.Select(r => Assert.Single(r).Outcome).Order());
+        Assert.Single(await Store<IInbox>().FindRefundsOfAsync(original.Id, TestContext.Current.CancellationToken));
+    }
+
+    internal static List<IncomingSale> Incoming(IEnumerable<Sale> sales) =>
+        [.. sales.Select(sale =>
+        {
+            var document = SaleJson.Serialize(sale);
+            return new IncomingSale(sale, document, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document))));
+        })];
+}
+
+public sealed class SqliteInboxContractTests : InboxContract<SqliteBackend>;

@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+
+namespace PosBridge.Connector.Tests.Storage;
+
+/// <summary>
+/// The rule that keeps a second backend possible: SQL and SQLite's types live in <c>Storage/Sqlite</c> only; every
+/// other folder reaches the database through its feature's store interface.
+/// </summary>
+public sealed partial class StorageBoundaryTests
+{
+    private static readonly string Source = Path.Combine(FindRoot(), "src", "PosBridge.Connector");
+
+    // Files outside Storage/Sqlite that may name the SQLite backend itself, and why.
+    private static readonly Dictionary<string, string> MayNameTheBackend = new(StringComparer.Ordinal)
+    {
+        ["Storage/StorageSetup.cs"] = "chooses the backend",
+        ["Backups/ConnectorBackup.cs"] = "backup and restore copy the database file",
+        ["Demo/DemoCommand.cs"] = "closes the file before listing the data folder",
+    };
+
+    [Fact]
+    public void SourceOutsideStorageSqlite_RunsNoSqlAndNamesNoSqliteType()
+    {
+        var offenders = Files()
+            .Where(f => SqliteOrSql().IsMatch(File.ReadAllText(Path.Combine(Source, f))))
+            .ToList();
+
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void SourceOutsideStorageSqlite_NamesTheSqliteBackendOnlyWhereListed()
+    {
+        var offenders = Files()
+            .Where(f => !MayNameTheBackend.ContainsKey(f) && File.ReadAllText(Path.Combine(Source, f)).Contains("Storage.Sqlite", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(offenders);
+    }
+
+    private static IEnumerable<string> Files() =>
+        Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Source, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("Storage/Sqlite/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal) && !f.StartsWith("bin/", StringComparison.Ordinal));
+
+    [GeneratedRegex(@"Microsoft\.Data\.Sqlite|\bSqlite(Connection|Transaction|Command|DataReader|Exception)\b|\bConnectorDatabase\b|\bSql\.(Execute|Scalar|Command)|\bCommandText\b")]
+    private static partial Regex SqliteOrSql();
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "PosBridge.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("PosBridge.sln not found above the test's directory.");
+    }
+}

@@ -1,0 +1,57 @@
+using PosBridge.Connector.Cli;
+
+namespace PosBridge.Connector.Tests.Storage;
+
+/// <summary><c>Storage:Provider</c> chooses the backend; one this connector does not have stops it as other bad settings do.</summary>
+public sealed class StorageProviderTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("posbridge-storage-").FullName;
+    private readonly StringWriter _output = new();
+    private readonly StringWriter _error = new();
+
+    [Theory]
+    [InlineData("status", "postgres", "Storage:Provider is 'postgres'; use sqlite.")]
+    [InlineData("status", " ", "Storage:Provider is empty; use sqlite.")]
+    [InlineData("serve", "PostgreSQL", "Storage:Provider is 'PostgreSQL'; use sqlite.")]
+    public async Task Command_UnknownProvider_NamedWithTheValidOnesExitCode2AndNoDatabase(string command, string provider, string message)
+    {
+        var config = await ConfigAsync(provider);
+        string[] args = command == "serve" ? [command, "--data", _directory, "--config", config, "--urls", "http://127.0.0.1:0"] : [command, "--data", _directory, "--config", config];
+
+        var code = await CommandLine.RunAsync(args, _output, _error, TimeProvider.System, TestContext.Current.CancellationToken);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("posbridge: the configuration has problems:", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, _error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", _error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "connector.db")));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("SQLite")]
+    public async Task Status_SqliteProvider_RunsOnTheDatabaseFile(string provider)
+    {
+        var config = await ConfigAsync(provider);
+
+        var code = await CommandLine.RunAsync(["status", "--data", _directory, "--config", config], _output, _error, TimeProvider.System, TestContext.Current.CancellationToken);
+
+        Assert.Equal(CommandLine.Ok, code);
+        Assert.True(File.Exists(Path.Combine(_directory, "connector.db")));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        _output.Dispose();
+        _error.Dispose();
+    }
+
+    private async Task<string> ConfigAsync(string provider)
+    {
+        var config = Path.Combine(_directory, "posbridge.json");
+        await File.WriteAllTextAsync(config, $$"""{ "Storage": { "Provider": "{{provider}}" }, "Logging": { "LogLevel": { "Default": "None" } } }""", TestContext.Current.CancellationToken);
+        return config;
+    }
+}
