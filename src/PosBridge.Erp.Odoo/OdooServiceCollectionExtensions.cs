@@ -85,6 +85,7 @@ public static class OdooServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<OdooPosOptions>>().Value,
                 sp.GetRequiredService<ILogger<OdooSalesSink>>()));
             services.AddSingleton<ISalesSink>(sp => sp.GetRequiredService<OdooSalesSink>());
+            services.AddSingleton<ISetupCheck>(sp => new OdooSetupCheck(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooPosOptions>>().Value));
         }
 
         // Odoo without the POS app: sales as posted, paid customer invoices.

@@ -96,6 +96,15 @@ internal static class ManagerCommands
             await output.WriteLineAsync($"  dead letter {letter.Adapter} {letter.SaleNumber} ({letter.SaleId}, till {letter.TillId}, {letter.Attempts} attempts): {letter.Reason}").ConfigureAwait(false);
         }
 
+        // Asked now, not read from the service's last check: status is what a manager runs after fixing something.
+        foreach (var report in await services.GetRequiredService<Setup.BackOfficeSetup>().CheckAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var line in Setup.BackOfficeSetup.Lines(report))
+            {
+                await output.WriteLineAsync(line).ConfigureAwait(false);
+            }
+        }
+
         return CommandLine.Ok;
     }
 

@@ -56,7 +56,23 @@ internal sealed record OverviewResponse(DateTimeOffset GeneratedAt, IReadOnlyLis
 
     /// <summary>The configured stores, with the digits their Arabic screens use (<c>arabic</c> or <c>latin</c>).</summary>
     public IReadOnlyList<StoreView> Stores { get; init; } = [];
+
+    /// <summary>What each back office that checks its set-up said last (at start, then every half hour, or "check again").</summary>
+    public IReadOnlyList<SetupView> Setup { get; init; } = [];
 }
+
+/// <summary>A back office's set-up check: when, and what to fix (or why it could not be asked).</summary>
+internal sealed record SetupView(string Adapter, DateTimeOffset CheckedAt, string? Unreachable, IReadOnlyList<SetupFindingView> Findings)
+{
+    public static SetupView From(Setup.SetupReport report) => new(
+        report.Adapter,
+        report.CheckedAt,
+        report.Unreachable,
+        [.. report.Findings.Select(f => new SetupFindingView(f.Severity == Core.Adapters.SetupSeverity.Blocking ? "blocking" : "warning", f.Subject, f.Problem, f.Fix))]);
+}
+
+/// <summary><c>blocking</c>: sales wait until it is fixed; <c>warning</c>: they go through, not quite right.</summary>
+internal sealed record SetupFindingView(string Severity, string Subject, string Problem, string Fix);
 
 /// <summary>A configured store as the dashboard shows it: its name, and the digits its amounts are written in in Arabic.</summary>
 internal sealed record StoreView(string Id, string Name, string Currency, string Digits);
@@ -135,6 +151,7 @@ internal static class DashboardEndpoints
         signedIn.MapPost("/pairing-codes", api.CreatePairingCodeAsync);
         signedIn.MapPost("/tills/{tillId}/revoke", api.RevokeAsync);
         signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync);
+        signedIn.MapPost("/setup/check", api.CheckSetupAsync);
         signedIn.MapPost("/receipts/{requestId}/resend", api.ResendReceiptAsync);
         signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
         signedIn.MapGet("/fiscal", Fiscal.FiscalDashboard.ListAsync);
@@ -340,6 +357,7 @@ internal static class DashboardEndpoints
                 LedgerProblems = ledgerProblems,
                 CatalogProblems = await services.GetRequiredService<ICatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false),
                 Stores = stores,
+                Setup = [.. services.GetRequiredService<Setup.BackOfficeSetup>().Last.Select(SetupView.From)],
                 ProductFileStores = [.. _productFiles.Stores.Order(StringComparer.Ordinal)],
             });
         }
@@ -403,6 +421,13 @@ internal static class DashboardEndpoints
 
             await AuditAsync(http, "dashboard.delivery.retry", adapter, $"{count} dead letters queued again", cancellationToken).ConfigureAwait(false);
             return Results.Ok(new RetryResponse(adapter, count));
+        }
+
+        /// <summary>Asks the back offices again now (after the manager fixed something), and answers what they said.</summary>
+        public async Task<IResult> CheckSetupAsync(CancellationToken cancellationToken)
+        {
+            var reports = await services.GetRequiredService<Setup.BackOfficeSetup>().CheckAsync(cancellationToken).ConfigureAwait(false);
+            return Results.Ok(reports.Select(SetupView.From).ToList());
         }
 
         public async Task<IResult> ResendReceiptAsync(HttpContext http, string requestId, CancellationToken cancellationToken)

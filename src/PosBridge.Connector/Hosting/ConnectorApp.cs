@@ -128,6 +128,8 @@ internal static class ConnectorApp
             services.AddSingleton<Ledgers.CloseOfDayExporter>();
         }
 
+        Setup.BackOfficeSetup.AddBackOfficeSetup(services);
+
         // Hosted services start in this order: the database is migrated before any job runs.
         services.AddHostedService<DatabaseMigrator>();
         services.AddReports();

@@ -86,4 +86,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5310, Level = LogLevel.Information, Message = "ZATCA clearance of invoice {Uuid} of till {TillId}: {State} ({Warnings} warnings, {Errors} errors)")]
     public static partial void ZatcaClearanceAnswered(ILogger logger, Guid uuid, string tillId, PosBridge.Connector.Fiscal.ZatcaClearanceState state, int warnings, int errors);
+
+    [LoggerMessage(EventId = 5501, Level = LogLevel.Warning, Message = "Back office {Adapter} set-up, {Severity}: {Finding}")]
+    public static partial void SetupFinding(ILogger logger, string adapter, string severity, string finding);
+
+    [LoggerMessage(EventId = 5502, Level = LogLevel.Warning, Message = "Back office {Adapter} set-up could not be checked; checked again later: {Reason}")]
+    public static partial void SetupUnchecked(ILogger logger, string adapter, string reason);
 }

@@ -24,6 +24,9 @@
       fd_attention: "Sending stopped for this till: read the message (usually: onboard the till again, or fill its ETA credentials); waiting documents go once it is fixed.",
       a_ZATCA: 'ZATCA', a_ETA: 'ETA',
       ledgerProblemTitle: 'Ledger days not written', day: 'Day', reason: 'Reason',
+      setupTitle: 'Back-office set-up to fix', setupCheck: 'Check again', backOffice: 'Back office', severity: 'Severity', subject: 'About',
+      setupHelp: "What a back office says would stop the shop's sales there, or book them wrongly, checked at start and every half hour. Fix it in the setting or the back-office screen named, then check again.",
+      s_blocking: 'sales wait', s_warning: 'warning', s_unreachable: 'not checked', setupChecked: 'Checked {0}', setupClean: 'Nothing to fix in {0}.',
       catalogProblemTitle: 'Catalog not pulled', catalogSource: 'Source', failedAt: 'Failed at',
       catalogProblemHelp: 'The last pull of these catalogs failed; their tills keep the last good catalog. Fix the cause; the next pull clears the line.',
       ledgerProblemHelp: 'The close-of-day run writes a day whole or not at all: these days have sales it could not book. Fix the cause; the next run writes the day.',
@@ -71,6 +74,9 @@
       fd_attention: 'توقف الإرسال لنقطة البيع هذه: اقرأ الرسالة (غالبًا: أعد تسجيل نقطة البيع لدى الهيئة، أو أكمل بيانات اعتمادها لدى المصلحة)؛ تُرسل المستندات المنتظرة بعد الإصلاح.',
       a_ZATCA: 'هيئة الزكاة', a_ETA: 'مصلحة الضرائب',
       ledgerProblemTitle: 'أيام لم تُكتب في الدفاتر', day: 'اليوم', reason: 'السبب',
+      setupTitle: 'إعدادات الأنظمة الخلفية المطلوب إصلاحها', setupCheck: 'افحص مجددًا', backOffice: 'النظام الخلفي', severity: 'الخطورة', subject: 'يخص',
+      setupHelp: 'ما يقول النظام الخلفي إنه سيوقف مبيعات المتجر فيه أو يقيدها خطأً، ويُفحص عند البدء وكل نصف ساعة. أصلحه في الإعداد أو الشاشة المذكورة ثم افحص مجددًا.',
+      s_blocking: 'المبيعات تنتظر', s_warning: 'تحذير', s_unreachable: 'لم يُفحص', setupChecked: 'فُحص {0}', setupClean: 'لا شيء يحتاج إصلاحًا في {0}.',
       catalogProblemTitle: 'كتالوج لم يُسحب', catalogSource: 'المصدر', failedAt: 'وقت الفشل',
       catalogProblemHelp: 'فشل آخر سحب لهذه الكتالوجات؛ تحتفظ نقاط البيع بآخر كتالوج سليم. أصلح السبب وسيزيل السحب التالي السطر.',
       ledgerProblemHelp: 'يكتب إغلاق اليوم اليوم كاملًا أو لا يكتبه: في هذه الأيام مبيعات تعذّر قيدها. أصلح السبب وسيكتب التشغيل التالي اليوم.',
@@ -338,6 +344,34 @@
       el('td', {}, el('bdi', {}, p.reason)));
   }
 
+  function renderSetupFinding(report, f) {
+    return el('tr', { 'data-test': 'setup-finding', 'data-adapter': report.adapter, 'data-severity': f.severity },
+      el('td', { class: 'id' }, el('bdi', {}, report.adapter)),
+      el('td', {}, el('span', { class: `pill ${f.severity === 'blocking' ? 'bad' : 'warn'}` }, t('s_' + f.severity))),
+      el('td', {}, el('bdi', {}, f.subject)),
+      el('td', {}, el('bdi', {}, f.problem)),
+      el('td', {}, el('bdi', {}, f.fix)));
+  }
+
+  function renderSetupUnreachable(report) {
+    return el('tr', { 'data-test': 'setup-finding', 'data-adapter': report.adapter, 'data-severity': 'unreachable' },
+      el('td', { class: 'id' }, el('bdi', {}, report.adapter)),
+      el('td', {}, el('span', { class: 'pill warn' }, t('s_unreachable'))),
+      el('td', {}, ''),
+      el('td', {}, el('bdi', {}, report.unreachable)),
+      el('td', {}, ''));
+  }
+
+  function renderSetup(reports) {
+    const rows = reports.flatMap((r) => (r.unreachable ? [renderSetupUnreachable(r)] : r.findings.map((f) => renderSetupFinding(r, f))));
+    $('setup-section').hidden = reports.length === 0;
+    $('setup-findings').querySelector('tbody').replaceChildren(...rows);
+    $('setup-findings').hidden = rows.length === 0;
+    const clean = reports.filter((r) => !r.unreachable && r.findings.length === 0).map((r) => r.adapter);
+    const newest = reports.map((r) => r.checkedAt).sort().at(-1);
+    $('setup-checked').textContent = [newest ? t('setupChecked', full(newest)) : '', clean.length ? t('setupClean', clean.join(', ')) : ''].filter(Boolean).join(' ');
+  }
+
   function renderCatalogProblem(p) {
     return el('tr', { 'data-test': 'catalog-problem', 'data-source': p.source },
       el('td', { class: 'id' }, el('bdi', {}, p.source)),
@@ -360,6 +394,7 @@
     $('fiscal-counts').replaceChildren(...Object.entries(fiscal?.counts ?? {}).map(([state, count]) =>
       el('span', { class: `pill ${state === 'rejected' || state === 'attention' ? 'bad' : state === 'reported' ? 'ok' : 'warn'}`, 'data-test': 'fiscal-count', 'data-state': state }, `${t('f_' + state)}: ${num(count)}`)));
     $('fiscal-documents').querySelector('tbody').replaceChildren(...documents.filter((d) => d.state !== 'reported').map(renderFiscal));
+    renderSetup(overview.setup ?? []);
     const unpulled = overview.catalogProblems ?? [];
     $('catalog-problem-section').hidden = unpulled.length === 0;
     $('catalog-problems').querySelector('tbody').replaceChildren(...unpulled.map(renderCatalogProblem));
@@ -402,6 +437,11 @@
     const result = await api('POST', `/adapters/${encodeURIComponent(adapter)}/retry`, {});
     sayKey('retried', result.retried, adapter);
     await refresh();
+  });
+
+  const checkSetup = () => act(async () => {
+    overview.setup = await api('POST', '/setup/check', {});
+    render();
   });
 
   const resend = (r) => act(async () => {
@@ -492,6 +532,7 @@
         await showBoard();
       }).then(() => { if (!csrf) $('password').focus(); });
     });
+    $('setup-check').addEventListener('click', checkSetup);
     $('product-file-form').addEventListener('submit', (e) => { e.preventDefault(); uploadProductFile(); });
     $('pair-form').addEventListener('submit', (e) => {
       e.preventDefault();
