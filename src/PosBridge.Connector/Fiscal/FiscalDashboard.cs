@@ -24,6 +24,7 @@ internal static class FiscalDashboard
                 warnings = d.Warnings,
                 errors = d.Errors,
                 lastError = d.LastError,
+                advice = d.Advice,
                 whatToDo = d.WhatToDo,
                 issuedAt = d.IssuedAt,
                 answeredAt = d.AnsweredAt,

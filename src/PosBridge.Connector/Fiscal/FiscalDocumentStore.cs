@@ -11,14 +11,24 @@ internal sealed record FiscalUpload(string Authority, Guid Uuid, string SaleNumb
 /// </summary>
 internal sealed record FiscalDocumentState(Guid Uuid, string Authority, string StoreId, string TillId, string SaleNumber, long Counter, string State, int Attempts, IReadOnlyList<ZatcaMessage> Warnings, IReadOnlyList<ZatcaMessage> Errors, string? LastError, DateTimeOffset IssuedAt, DateTimeOffset? AnsweredAt)
 {
+    /// <summary>ZATCA's clearance answer for a standard invoice sent for clearance; null for a reported document.</summary>
+    public ZatcaClearanceState? Clearance { get; init; }
+
+    /// <summary>
+    /// Which advice fits: the state, except <c>not-cleared</c> for a standard invoice ZATCA refused to clear — never
+    /// issued, so nothing to credit — where a refused reported invoice was already in the customer's hands.
+    /// </summary>
+    public string Advice => State == "rejected" && Clearance == ZatcaClearanceState.NotCleared ? "not-cleared" : State;
+
     /// <summary>What the owner should do now, in words.</summary>
-    public string WhatToDo => State switch
+    public string WhatToDo => Advice switch
     {
-        "waiting" => "Nothing yet: the connector reports it and retries until ZATCA answers (within 24 hours of the sale).",
-        "reported" => "Nothing: ZATCA accepted it.",
+        "waiting" => $"Nothing yet: the connector sends it and retries until {Authority} answers (within 24 hours of the sale).",
+        "reported" => $"Nothing: {Authority} accepted it.",
         "warnings" => "Reported. Fix what the warnings say in the till's settings so later invoices are clean.",
-        "rejected" => "Refused by ZATCA: correct what the errors say, then issue a credit note for this sale and sell again.",
-        _ => "Reporting stopped for this till: read the last error (usually onboard the till again) — waiting invoices are sent once it is fixed.",
+        "not-cleared" => "ZATCA did not clear this standard invoice, so it was never issued and must not be given to the buyer: correct what the errors say (often the buyer's VAT number or address) and issue a new invoice for the sale at the till, or a simplified invoice if the buyer agrees.",
+        "rejected" => $"Refused by {Authority}: correct what the errors say, then issue a credit note (return receipt) for this sale and sell again.",
+        _ => "Sending stopped for this till: read the last error (usually onboard the till again) — waiting documents are sent once it is fixed.",
     };
 }
 

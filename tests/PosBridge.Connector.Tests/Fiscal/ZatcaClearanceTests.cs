@@ -99,8 +99,14 @@ public sealed class ZatcaClearanceTests : IDisposable
         Assert.Equal(ZatcaClearanceState.NotCleared, result.State);
         Assert.Null(result.ClearedInvoice);
         Assert.Equal("BR-KSA-46", Assert.Single(result.Errors).Code);
-        Assert.Equal("rejected", Assert.Single(await _documents.ListAsync(5, Token)).State);
+        var state = Assert.Single(await _documents.ListAsync(5, Token));
+        Assert.Equal("rejected", state.State);
         Assert.Equal(new ZatcaReportRun(0, 0, 0, 0, 0), await Reporter.ReportDueAsync(cancellationToken: Token));
+
+        // Never issued, so there is nothing to credit: the owner corrects it and issues a new invoice.
+        Assert.Equal("not-cleared", state.Advice);
+        Assert.DoesNotContain("credit note", state.WhatToDo, StringComparison.Ordinal);
+        Assert.Contains("was never issued", state.WhatToDo, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,10 +17,11 @@
       ledgerTitle: 'Ledger files', ledger: 'Ledger', file: 'File', size: 'Size', written: 'Written', kb: '{0} KB',
       fiscalTitle: 'Tax authority documents', fiscalHelp: 'Invoices (ZATCA) and e-receipts (ETA) the tills signed or chained, and what the authority said. Listed here: every one not simply accepted.',
       authority: 'Authority', messages: 'Messages', whatToDo: 'What to do', overdue: 'over 24 hours',
-      f_waiting: 'waiting', f_reported: 'reported', f_warnings: 'reported with warnings', f_rejected: 'rejected', f_attention: 'stopped',
+      f_waiting: 'waiting', f_reported: 'reported', f_warnings: 'reported with warnings', f_rejected: 'rejected', 'f_not-cleared': 'not cleared', f_attention: 'stopped',
       fd_waiting: 'Nothing yet: the connector sends it and retries until the authority answers (within 24 hours of the sale).',
       fd_warnings: "Reported. Fix what the warnings say in the till's settings so later invoices are clean.",
       fd_rejected: 'Refused: correct what the errors say, then issue a credit note (return receipt) for this sale and sell again.',
+      'fd_not-cleared': "Not cleared by ZATCA: this standard invoice was never issued, so do not give it to the buyer. Correct what the errors say (often the buyer's VAT number or address) and issue a new invoice for the sale at the till, or a simplified invoice if the buyer agrees.",
       fd_attention: "Sending stopped for this till: read the message (usually: onboard the till again, or fill its ETA credentials); waiting documents go once it is fixed.",
       a_ZATCA: 'ZATCA', a_ETA: 'ETA',
       ledgerProblemTitle: 'Ledger days not written', day: 'Day', reason: 'Reason',
@@ -67,10 +68,11 @@
       ledgerTitle: 'ملفات الدفاتر', ledger: 'الدفتر', file: 'الملف', size: 'الحجم', written: 'كُتب', kb: '{0} ك.ب',
       fiscalTitle: 'مستندات الجهة الضريبية', fiscalHelp: 'الفواتير (هيئة الزكاة والضريبة والجمارك) والإيصالات الإلكترونية (مصلحة الضرائب المصرية) التي وقّعتها نقاط البيع أو سلسلتها، وما قالته الجهة. يظهر هنا كل مستند لم يُقبل قبولًا تامًا.',
       authority: 'الجهة', messages: 'الرسائل', whatToDo: 'ما العمل', overdue: 'أكثر من ٢٤ ساعة',
-      f_waiting: 'بانتظار الإرسال', f_reported: 'أُبلغ', f_warnings: 'أُبلغ مع تحذيرات', f_rejected: 'مرفوض', f_attention: 'متوقف',
+      f_waiting: 'بانتظار الإرسال', f_reported: 'أُبلغ', f_warnings: 'أُبلغ مع تحذيرات', f_rejected: 'مرفوض', 'f_not-cleared': 'لم تُعتمد', f_attention: 'متوقف',
       fd_waiting: 'لا شيء الآن: يرسله الموصل ويعيد المحاولة حتى ترد الجهة (خلال ٢٤ ساعة من البيع).',
       fd_warnings: 'أُبلغ. أصلح ما تذكره التحذيرات في إعدادات نقطة البيع لتكون الفواتير التالية سليمة.',
       fd_rejected: 'مرفوض: صحّح ما تذكره الأخطاء، ثم أصدر إشعارًا دائنًا (إيصال مرتجع) لهذا البيع وبِع من جديد.',
+      'fd_not-cleared': 'لم تعتمدها هيئة الزكاة: هذه الفاتورة الضريبية لم تصدر قط، فلا تُسلَّم للمشتري. صحّح ما تذكره الأخطاء (غالبًا الرقم الضريبي للمشتري أو عنوانه) وأصدر فاتورة جديدة للبيع من نقطة البيع، أو فاتورة مبسطة إن وافق المشتري.',
       fd_attention: 'توقف الإرسال لنقطة البيع هذه: اقرأ الرسالة (غالبًا: أعد تسجيل نقطة البيع لدى الهيئة، أو أكمل بيانات اعتمادها لدى المصلحة)؛ تُرسل المستندات المنتظرة بعد الإصلاح.',
       a_ZATCA: 'هيئة الزكاة', a_ETA: 'مصلحة الضرائب',
       ledgerProblemTitle: 'أيام لم تُكتب في الدفاتر', day: 'اليوم', reason: 'السبب',
@@ -332,9 +334,9 @@
     return el('tr', { 'data-test': 'fiscal-document', 'data-state': d.state },
       el('td', { class: 'id' }, el('bdi', { dir: 'ltr' }, d.saleNumber), el('div', { class: 'muted' }, el('bdi', {}, `${d.store}/${d.till}`), ` · ${when(d.issuedAt)}`)),
       el('td', {}, t('a_' + d.authority)),
-      el('td', { class: level, 'data-test': 'fiscal-state' }, t('f_' + d.state), d.overdue ? ` · ${t('overdue')}` : ''),
+      el('td', { class: level, 'data-test': 'fiscal-state' }, t('f_' + (d.advice ?? d.state)), d.overdue ? ` · ${t('overdue')}` : ''),
       el('td', { class: 'reason' }, ...fiscalMessages(d)),
-      el('td', { 'data-test': 'fiscal-what-to-do' }, t('fd_' + d.state)));
+      el('td', { 'data-test': 'fiscal-what-to-do' }, t('fd_' + (d.advice ?? d.state))));
   }
 
   function renderLedgerProblem(p) {

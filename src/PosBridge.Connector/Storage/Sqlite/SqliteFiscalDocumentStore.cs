@@ -197,9 +197,9 @@ internal sealed class SqliteFiscalDocumentStore(ConnectorDatabase database, Time
                     connection,
                     null,
                     """
-                    SELECT uuid, authority, store_id, till_id, sale_number, counter, state, attempts, warnings, errors, last_error, issued_at, answered_at
-                    FROM fiscal_documents
-                    ORDER BY CASE state WHEN 'rejected' THEN 0 WHEN 'attention' THEN 1 WHEN 'waiting' THEN 2 WHEN 'warnings' THEN 3 ELSE 4 END, issued_at DESC
+                    SELECT d.uuid, d.authority, d.store_id, d.till_id, d.sale_number, d.counter, d.state, d.attempts, d.warnings, d.errors, d.last_error, d.issued_at, d.answered_at, c.state
+                    FROM fiscal_documents d LEFT JOIN zatca_clearances c ON c.uuid = d.uuid
+                    ORDER BY CASE d.state WHEN 'rejected' THEN 0 WHEN 'attention' THEN 1 WHEN 'waiting' THEN 2 WHEN 'warnings' THEN 3 ELSE 4 END, d.issued_at DESC
                     LIMIT $limit
                     """,
                     ("$limit", limit));
@@ -210,7 +210,10 @@ internal sealed class SqliteFiscalDocumentStore(ConnectorDatabase database, Time
                     list.Add(new FiscalDocumentState(
                         Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5), reader.GetString(6), reader.GetInt32(7),
                         Messages(reader, 8), Messages(reader, 9), reader.IsDBNull(10) ? null : reader.GetString(10),
-                        Sql.FromUnixMs(reader.GetInt64(11)), reader.IsDBNull(12) ? null : Sql.FromUnixMs(reader.GetInt64(12))));
+                        Sql.FromUnixMs(reader.GetInt64(11)), reader.IsDBNull(12) ? null : Sql.FromUnixMs(reader.GetInt64(12)))
+                    {
+                        Clearance = reader.IsDBNull(13) ? null : Enum.Parse<ZatcaClearanceState>(reader.GetString(13)),
+                    });
                 }
 
                 return list;
