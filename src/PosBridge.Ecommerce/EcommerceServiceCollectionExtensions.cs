@@ -140,6 +140,16 @@ public static class EcommerceServiceCollectionExtensions
                 client, options, sp.GetRequiredService<ISkuMappingStore>(), sp.GetRequiredKeyedService<ShopifyLocationIds>(name), sp.GetRequiredService<ILogger<ShopifyInventory>>());
             return (inventory, options.Stock);
         });
+
+        // The same shop's products, for a store whose catalog it is.
+        services.AddKeyedTransient<IWebStoreCatalog>(name, (sp, _) => new ShopifyCatalog(
+            new ShopifyGraphQlClient(
+                sp.GetRequiredKeyedService<IShopifyAdminApi>(name),
+                sp.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get(name),
+                sp.GetRequiredKeyedService<ShopifyCostThrottle>(name),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ShopifyGraphQlClient>>()),
+            sp.GetRequiredService<IOptionsMonitor<ShopifyOptions>>().Get(name)));
         return services;
     }
 

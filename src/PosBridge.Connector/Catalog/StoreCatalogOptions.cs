@@ -180,9 +180,9 @@ internal sealed class StoreCatalogsOptionsValidator : IValidateOptions<StoreCata
                 {
                     failures.Add($"{at}:Catalog:WebStore is '{settings.WebStore}', which is not the Name of a store under Ecommerce:Stores.");
                 }
-                else if (!string.Equals(settings.WebStorePlatform, "WooCommerce", StringComparison.OrdinalIgnoreCase))
+                else if (!string.Equals(settings.WebStorePlatform, "WooCommerce", StringComparison.OrdinalIgnoreCase) && !string.Equals(settings.WebStorePlatform, "Shopify", StringComparison.OrdinalIgnoreCase))
                 {
-                    failures.Add($"{at}:Catalog:WebStore '{settings.WebStore}' is on {settings.WebStorePlatform}; products are pulled from WooCommerce stores only so far (use a product file exported from it instead).");
+                    failures.Add($"{at}:Catalog:WebStore '{settings.WebStore}' is on {settings.WebStorePlatform}; products are pulled from WooCommerce and Shopify stores only so far (use a product file exported from it instead).");
                 }
 
                 if (!Currency.TryFromCode(settings.Currency, out _))

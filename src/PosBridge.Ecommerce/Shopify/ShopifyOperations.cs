@@ -49,4 +49,32 @@ internal static class ShopifyOperations
           }
         }
         """;
+
+    public const string Products = "PosBridgeProducts";
+    public const string ProductsQuery = """
+        query PosBridgeProducts($first: Int!, $after: String, $sortKey: ProductSortKeys!, $query: String) {
+          products(first: $first, after: $after, sortKey: $sortKey, query: $query) {
+            nodes {
+              id title status productType updatedAt hasOnlyDefaultVariant
+              variants(first: 10) {
+                nodes { id sku barcode price taxable inventoryQuantity selectedOptions { name value } inventoryItem { tracked } }
+                pageInfo { hasNextPage endCursor }
+              }
+            }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+        """;
+
+    public const string ProductVariants = "PosBridgeProductVariants";
+    public const string ProductVariantsQuery = """
+        query PosBridgeProductVariants($id: ID!, $first: Int!, $after: String) {
+          product(id: $id) {
+            variants(first: $first, after: $after) {
+              nodes { id sku barcode price taxable inventoryQuantity selectedOptions { name value } inventoryItem { tracked } }
+              pageInfo { hasNextPage endCursor }
+            }
+          }
+        }
+        """;
 }

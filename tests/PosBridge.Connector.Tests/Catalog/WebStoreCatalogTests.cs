@@ -8,6 +8,7 @@ using PosBridge.Connector.Cli;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Core.Catalog;
+using PosBridge.Ecommerce.Tests.Shopify;
 using PosBridge.Ecommerce.Tests.WooCommerce;
 
 namespace PosBridge.Connector.Tests.Catalog;
@@ -81,6 +82,54 @@ public sealed class WebStoreCatalogTests
     }
 
     [Fact]
+    public async Task Pull_ShopifyShop_ARiyadhStoresTillsGetItsProductsWithTheirVariants_TaxedAsConfigured()
+    {
+        var shop = new FakeShopify(_webTime);
+        var dates = shop.AddProduct("تمر سكري ١ كجم", "DATES-1KG", "45.00", barcode: "6281234567891", productType: "تمور");
+        var voucher = shop.AddProduct("Gift voucher", "GIFT-100", "100.00");
+        voucher.Variants[0].Taxable = false;
+        var abaya = shop.AddProductWithOptions("عباية", "المقاس", ("AB-52", "52", "350.00"), ("AB-54", "54", "360.00"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["PosBridge:Catalog:PullInterval"] = "00:00:00",
+            ["PosBridge:Catalog:PageSize"] = "2",
+            ["PosBridge:Stores:RUH1:Catalog:Source"] = "WebStore",
+            ["PosBridge:Stores:RUH1:Catalog:WebStore"] = "shopify-riyadh",
+            ["PosBridge:Stores:RUH1:Catalog:Taxes:0:Id"] = "vat15",
+            ["PosBridge:Stores:RUH1:Catalog:Taxes:0:Percent"] = "15",
+            ["PosBridge:Stores:RUH1:Catalog:TaxClasses:standard"] = "vat15",
+            ["PosBridge:Stores:RUH1:Catalog:PaymentMethods:0:Id"] = "ruh1-mada",
+            ["PosBridge:Stores:RUH1:Catalog:PaymentMethods:0:Name"] = "مدى · mada",
+            ["PosBridge:Stores:RUH1:Catalog:PaymentMethods:0:Kind"] = "Card",
+            ["Ecommerce:Stores:0:Name"] = "shopify-riyadh",
+            ["Ecommerce:Stores:0:Platform"] = "Shopify",
+            ["Ecommerce:Stores:0:ShopDomain"] = "cairo-shop.myshopify.com",
+            ["Ecommerce:Stores:0:AccessToken"] = FakeShopify.Token,
+            ["Ecommerce:Stores:0:ApiVersion"] = FakeShopify.ApiVersion,
+            ["Ecommerce:Stores:0:Locations:RUH1"] = "gid://shopify/Location/1",
+        };
+        await using var host = await ConnectorHost.StartAsync(settings, services => services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new ToFake(shop.Handler)), null);
+        var till = await host.PairTillAsync("RUH1", "RUH1-T1");
+
+        var report = await host.Services.GetRequiredService<CatalogPuller>().PullAsync(TestContext.Current.CancellationToken);
+        var page = await PageAsync(till);
+
+        Assert.Equal(4, report.Products);
+        var products = page.Products.ToDictionary(p => p.Sku!);
+        Assert.Equal(["AB-52", "AB-54", "DATES-1KG", "GIFT-100"], products.Keys.Order(StringComparer.Ordinal));
+        var datesProduct = products["DATES-1KG"];
+        Assert.Equal(("تمر سكري ١ كجم", "6281234567891", 45m, "SAR", "vat15"), (datesProduct.Name, datesProduct.Barcode, datesProduct.ListPrice, datesProduct.Currency, Assert.Single(datesProduct.TaxIds)));
+        Assert.Equal($"RUH1:shopify-riyadh:{dates.Id[(dates.Id.LastIndexOf('/') + 1)..]}", datesProduct.Id);
+        Assert.Equal("تمور", Assert.Single(page.Categories, c => c.Id == datesProduct.CategoryId).Name);
+        Assert.Empty(products["GIFT-100"].TaxIds);
+        Assert.Equal(("عباية – 54", 360m), (products["AB-54"].Name, products["AB-54"].ListPrice));
+        Assert.Equal("ruh1-mada", Assert.Single(page.PaymentMethods).Id);
+        Assert.Empty(shop.Handler.Unexpected);
+        Assert.All(shop.Calls, c => Assert.StartsWith("PosBridgeProduct", c.Operation, StringComparison.Ordinal)); // read only: nothing written to the shop
+        _ = abaya;
+    }
+
+    [Fact]
     public async Task Pull_KeyRefused_KeepsTheLastCatalog_StatusSaysWhyInOneLine_UntilAPullSucceeds()
     {
         _woo.AddCatalogProduct("Tea", "TEA-1", "25.00");
@@ -142,11 +191,11 @@ public sealed class WebStoreCatalogTests
                 ["PosBridge:Stores:CAI1:Catalog:WebStore"] = "woo-alex",
                 ["PosBridge:Stores:RUH1:Currency"] = "SAR",
                 ["PosBridge:Stores:RUH1:Catalog:Source"] = "WebStore",
-                ["PosBridge:Stores:RUH1:Catalog:WebStore"] = "shopify-sa",
+                ["PosBridge:Stores:RUH1:Catalog:WebStore"] = "magento-sa",
                 ["PosBridge:Stores:RUH1:Catalog:TaxClasses:standard"] = "vat15",
                 ["PosBridge:Stores:ALX1:Catalog:Source"] = "WebStore",
-                ["Ecommerce:Stores:0:Name"] = "shopify-sa",
-                ["Ecommerce:Stores:0:Platform"] = "Shopify",
+                ["Ecommerce:Stores:0:Name"] = "magento-sa",
+                ["Ecommerce:Stores:0:Platform"] = "Magento",
             }).Build(),
             options);
 
@@ -155,7 +204,7 @@ public sealed class WebStoreCatalogTests
         Assert.True(result.Failed);
         Assert.NotNull(result.Failures);
         Assert.Contains("PosBridge:Stores:CAI1:Catalog:WebStore is 'woo-alex', which is not the Name of a store under Ecommerce:Stores.", result.Failures);
-        Assert.Contains(result.Failures, f => f.StartsWith("PosBridge:Stores:RUH1:Catalog:WebStore 'shopify-sa' is on Shopify; products are pulled from WooCommerce stores only so far", StringComparison.Ordinal));
+        Assert.Contains(result.Failures, f => f.StartsWith("PosBridge:Stores:RUH1:Catalog:WebStore 'magento-sa' is on Magento; products are pulled from WooCommerce and Shopify stores only so far", StringComparison.Ordinal));
         Assert.Contains("PosBridge:Stores:RUH1:Catalog:TaxClasses:standard is 'vat15', which is not the Id of one of PosBridge:Stores:RUH1:Catalog:Taxes.", result.Failures);
         Assert.Contains("PosBridge:Stores:ALX1:Catalog:WebStore is required with Source WebStore: the Name of one of Ecommerce:Stores.", result.Failures);
         Assert.Contains(result.Failures, f => f.StartsWith("PosBridge:Stores:ALX1:Currency is ''", StringComparison.Ordinal));

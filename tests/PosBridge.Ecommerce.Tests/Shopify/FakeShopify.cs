@@ -49,6 +49,12 @@ public sealed partial class FakeShopify
 
     public List<GraphQlCall> Calls { get; } = [];
 
+    /// <summary>The shop cannot be reached at all.</summary>
+    public bool Down { get; set; }
+
+    /// <summary>The app was uninstalled or its token revoked: every call is a 401.</summary>
+    public bool TokenRevoked { get; set; }
+
     /// <summary>Runs once, just before the next <c>inventorySetQuantities</c> is judged (a web order lands).</summary>
     public Action? BeforeNextSet { get; set; }
 
@@ -93,6 +99,17 @@ public sealed partial class FakeShopify
             throw new UnexpectedRequestException($"Shopify is reached at https://<shop>.myshopify.com, not {request.RequestUri}.");
         }
 
+        if (Down)
+        {
+            throw new HttpRequestException("Connection refused (cairo-shop.myshopify.com:443)");
+        }
+
+        if (TokenRevoked)
+        {
+            // Shopify's answer to an uninstalled app's or a revoked token.
+            return RouteTableHandler.Json("""{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}""", System.Net.HttpStatusCode.Unauthorized);
+        }
+
         if (!request.Headers.TryGetValues("X-Shopify-Access-Token", out var tokens) || tokens.Single() != Token)
         {
             throw new UnexpectedRequestException("Missing or wrong X-Shopify-Access-Token.");
@@ -109,6 +126,8 @@ public sealed partial class FakeShopify
             "PosBridgeInventoryLevels" => ("inventoryLevel(locationId: $locationId)", 1d + variables["ids"]!.AsArray().Count),
             "PosBridgeSetQuantities" => ("inventorySetQuantities(input: $input) @idempotent(key: $idempotencyKey)", 10d),
             "PosBridgeAdjustQuantities" => ("inventoryAdjustQuantities(input: $input) @idempotent(key: $idempotencyKey)", 10d),
+            "PosBridgeProducts" => ("products(first: $first, after: $after, sortKey: $sortKey, query: $query)", ProductsCost(query, variables)),
+            "PosBridgeProductVariants" => ("variants(first: $first, after: $after)", VariantsCost(variables)),
             _ => throw new UnexpectedRequestException($"Unexpected GraphQL operation '{operation}'."),
         };
         if (!query.Contains(signature, StringComparison.Ordinal))
@@ -124,6 +143,20 @@ public sealed partial class FakeShopify
             var before = _available;
             var key = variables["idempotencyKey"]?.GetValue<string>();
             var items = ArraySize(variables);
+            if (cost > MaxQueryCost)
+            {
+                Calls.Add(new GraphQlCall(operation, now, Throttled: false, items, key, before));
+                var tooCostly = new JsonObject
+                {
+                    ["errors"] = new JsonArray(new JsonObject
+                    {
+                        ["message"] = $"Query cost is {cost}, which exceeds the single query max cost limit ({MaxQueryCost}).",
+                        ["extensions"] = new JsonObject { ["code"] = "MAX_COST_EXCEEDED", ["cost"] = cost, ["maxCost"] = MaxQueryCost },
+                    }),
+                };
+                return RouteTableHandler.Json(tooCostly.ToJsonString());
+            }
+
             if (_available < cost)
             {
                 Calls.Add(new GraphQlCall(operation, now, Throttled: true, items, key, before));
@@ -157,6 +190,8 @@ public sealed partial class FakeShopify
                 "PosBridgeVariantsBySku" => VariantsData(variables),
                 "PosBridgeInventoryLevels" => LevelsData(variables),
                 "PosBridgeSetQuantities" => Idempotent(key, () => SetData(variables)),
+                "PosBridgeProducts" => ProductsData(query, variables),
+                "PosBridgeProductVariants" => ProductVariantsData(variables),
                 _ => Idempotent(key, () => AdjustData(variables)),
             };
             return RouteTableHandler.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(cost, cost) }.ToJsonString());
