@@ -111,10 +111,26 @@ internal sealed class ZatcaClient(HttpClient http)
             return new ZatcaAnswer(ZatcaOutcome.ReportInstead, null, [], []);
         }
 
+        if (!clearance && response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // The same invoice (by hash) reported before: a retry after an answer that never arrived, or a connector
+            // stopped before it stored it. ZATCA has it; nothing to correct.
+            var earlier = Parse<InvoiceResponse>(path, body);
+            if (earlier.ReportingStatus != ReportedEarlier)
+            {
+                throw Unexpected(path, response.StatusCode, body);
+            }
+
+            return new ZatcaAnswer(ZatcaOutcome.Accepted, earlier.ReportingStatus, [], []);
+        }
+
         var outcome = response.StatusCode switch
         {
             HttpStatusCode.OK => ZatcaOutcome.Accepted,
             HttpStatusCode.Accepted => ZatcaOutcome.AcceptedWithWarnings,
+
+            // Clearance of an invoice cleared before: cleared again, with a duplicate warning and the cleared invoice.
+            HttpStatusCode.AlreadyReported when clearance => ZatcaOutcome.AcceptedWithWarnings,
             HttpStatusCode.BadRequest => ZatcaOutcome.Rejected,
             _ => throw Unexpected(path, response.StatusCode, body),
         };
@@ -207,6 +223,9 @@ internal sealed class ZatcaClient(HttpClient http)
         IReadOnlyList<ZatcaMessage>? Errors,
         string? Code,
         string? Message);
+
+    /// <summary>ZATCA's reportingStatus in its 409 to a simplified invoice reported before.</summary>
+    private const string ReportedEarlier = "REPORTED_SUCCESSFULLY_EARLIER";
 
     private sealed record InvoiceResponse(ValidationResults? ValidationResults, string? ReportingStatus, string? ClearanceStatus, string? ClearedInvoice);
 

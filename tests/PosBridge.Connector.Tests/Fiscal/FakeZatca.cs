@@ -38,6 +38,16 @@ internal sealed class FakeZatca : HttpMessageHandler
     /// <summary>Invoices reported per uuid (what ZATCA holds).</summary>
     public Dictionary<Guid, int> Reported { get; } = [];
 
+    /// <summary>
+    /// Invoices ZATCA will take and then fail to answer for (a 504 from its gateway, or the connector killed before it
+    /// stored the answer): taken once, the answer lost.
+    /// </summary>
+    public HashSet<Guid> LoseAnswer { get; } = [];
+
+    // ZATCA recognises an invoice sent again by its hash: reporting answers 409 REPORTED_SUCCESSFULLY_EARLIER, clearance
+    // 208 with the cleared invoice and a duplicate warning (Odoo's l10n_sa_edi takes both as sent).
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
+
     public HttpClient Client() => new(this, disposeHandler: false) { BaseAddress = new Uri(BaseAddress) };
 
     public static HttpResponseMessage Status(HttpStatusCode status, string body = "{}") =>
@@ -139,9 +149,22 @@ internal sealed class FakeZatca : HttpMessageHandler
             return Status(HttpStatusCode.BadRequest, Answer(path, clearance ? "NOT_CLEARED" : "NOT_REPORTED", "[]", $$"""[{"type":"ERROR","code":"invoiceTypeCode","category":"KSA","message":"{{(clearance ? "Only standard invoices are cleared; report simplified invoices." : "Standard invoices must be cleared, not reported.")}}","status":"ERROR"}]"""));
         }
 
+        var hash = body["invoiceHash"]!.GetValue<string>();
+        if (path.StartsWith("invoices/", StringComparison.Ordinal) && _taken.Contains(hash))
+        {
+            return clearance
+                ? Status(HttpStatusCode.AlreadyReported, ClearedAnswer(xml, """[{"type":"WARNING","code":"Invoice-Warning","category":"Duplicate-Invoice","message":"Invoice Hash Previously submitted.","status":"WARNING"}]"""))
+                : Status(HttpStatusCode.Conflict, """{"message":"Invoice Hash Previously Submitted","reportingStatus":"REPORTED_SUCCESSFULLY_EARLIER"}""");
+        }
+
         if (path.StartsWith("invoices/", StringComparison.Ordinal))
         {
             Reported[uuid] = Reported.GetValueOrDefault(uuid) + 1;
+            _taken.Add(hash);
+            if (LoseAnswer.Remove(uuid))
+            {
+                return Status(HttpStatusCode.GatewayTimeout, "<html><body>504 Gateway Time-out</body></html>");
+            }
         }
 
         return Status(HttpStatusCode.OK, clearance ? ClearedAnswer(xml, "[]") : Answer(path, "REPORTED", "[]", "[]"));

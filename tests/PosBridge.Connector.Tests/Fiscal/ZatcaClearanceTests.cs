@@ -73,6 +73,22 @@ public sealed class ZatcaClearanceTests : IDisposable
     }
 
     [Fact]
+    public async Task Clear_WhenZatcaClearedItButItsAnswerWasLost_TheTillsRetryGetsTheClearedInvoice()
+    {
+        await OnboardAsync();
+        var invoice = Standard(1);
+        _zatca.LoseAnswer.Add(invoice.Uuid);
+
+        await Assert.ThrowsAsync<ZatcaUnavailableException>(() => Clearance.ClearAsync(Store, Till, invoice, Token));
+        var again = await Clearance.ClearAsync(Store, Till, invoice, Token);
+
+        Assert.Equal(ZatcaClearanceState.ClearedWithWarnings, again.State);
+        Assert.Contains(FakeZatca.ClearedQr(invoice.Hash), Encoding.UTF8.GetString(Convert.FromBase64String(again.ClearedInvoice!)), StringComparison.Ordinal);
+        Assert.Equal("warnings", Assert.Single(await _documents.ListAsync(5, Token)).State);
+        Assert.Equal(1, _zatca.Reported[invoice.Uuid]);
+    }
+
+    [Fact]
     public async Task Clear_WithWarnings_IsClearedAndKeepsTheWarnings()
     {
         await OnboardAsync();

@@ -126,6 +126,24 @@ public sealed class ZatcaReportingTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_WhenZatcaTookTheInvoiceButItsAnswerWasLost_TheRetryIsRecordedReportedNotStopped()
+    {
+        await OnboardAsync();
+        var invoice = await UploadAsync(1);
+        _zatca.LoseAnswer.Add(invoice);
+
+        var lost = await Reporter.ReportDueAsync(cancellationToken: Token);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        var again = await Reporter.ReportDueAsync(cancellationToken: Token);
+
+        Assert.Equal(1, lost.Retrying);
+        Assert.Equal(new ZatcaReportRun(1, 0, 0, 0, 0), again);
+        var state = Assert.Single(await _documents.ListAsync(5, Token));
+        Assert.Equal(("reported", null), (state.State, state.LastError));
+        Assert.Equal(1, _zatca.Reported[invoice]); // ZATCA has it once
+    }
+
+    [Fact]
     public async Task Report_WithRevokedCredentials_StopsTheTillUntilItIsOnboardedAgain()
     {
         await OnboardAsync();
