@@ -63,6 +63,8 @@ public static class TillHost
 
         builder.Configuration.AddTillSources(start);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Log lines (a long catalog pull's progress among them) on standard error, as the connector's commands print theirs.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddTill(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         var options = builder.Configuration.GetSection(ScreenOptions.Section).Get<ScreenOptions>() ?? new ScreenOptions();

@@ -116,11 +116,12 @@ internal static class SessionProgram
                 DemoCatalog.SeedIfEmpty(new Catalog.CatalogStore(database, till), new TileLayout(database), database);
             }
 
-            // The engine's warnings go to standard error, so standard output holds only what the session prints.
+            // The engine's warnings go to standard error, so standard output holds only what the session prints; so does a
+            // long catalog pull's progress ("page 3 of 12").
             using var loggers = LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddFilter(level => level >= LogLevel.Warning));
+                .AddFilter((category, level) => level >= LogLevel.Warning || (level >= LogLevel.Information && category == typeof(Sync.CatalogPuller).FullName)));
             var time = TimeProvider.System;
             // A USB wedge reader types into the same input as the commands; in a script, the line after 'pair tap' is the tag.
             using var nfc = new KeyboardWedgeNfcReader(input, time);
