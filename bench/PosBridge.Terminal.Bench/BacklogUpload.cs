@@ -33,7 +33,7 @@ internal static class BacklogUpload
             var dll = await ConnectorDllAsync();
             var port = FreePort();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-            connector = Start(dll, ["serve", "--data", connectorData, "--urls", http.BaseAddress.ToString().TrimEnd('/')], redirect: false);
+            connector = Start(dll, ["serve", "--data", connectorData, "--create", "--urls", http.BaseAddress.ToString().TrimEnd('/')], redirect: false);
             await WaitReadyAsync(http, connector);
             var pairing = await RunToEndAsync(dll, ["tills", "pair", "--store", "CAI1", "--till", "T2", "--name", "Bench", "--data", connectorData]);
             var codeLine = pairing.Split('\n').First(l => l.StartsWith("Pairing code", StringComparison.Ordinal));

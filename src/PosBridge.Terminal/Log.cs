@@ -53,6 +53,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "This till's database is older than what it sent ({Reason}): restored from a backup or reinstalled. Numbering moves from epoch {From} to {To}; the shift it had open ({EndedShift}) was ended without sending its close again")]
     public static partial void NumberingRestored(ILogger logger, string reason, int from, int to, string endedShift);
 
+    [LoggerMessage(EventId = 29, Level = LogLevel.Information, Message = "Catalog pull: page {Page} of {Pages}")]
+    public static partial void CatalogPullProgress(ILogger logger, int page, int pages);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Catalog pull: page {Page}, more to come")]
+    public static partial void CatalogPullProgressUncounted(ILogger logger, int page);
+
     [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Catalog page after cursor {Cursor} refused, nothing of it applied: {Problems}")]
     public static partial void CatalogPageRefused(ILogger logger, string cursor, string problems);
 }

@@ -22,8 +22,9 @@ public static class TillProgram
         if (verb is not ("serve" or "demo"))
         {
             await Console.Out.WriteLineAsync("""
-                posbridge-till serve [--data DIR] [--urls http://127.0.0.1:5090] [--store ID --till ID]
+                posbridge-till serve [--data DIR [--create]] [--urls http://127.0.0.1:5090] [--store ID --till ID]
                                      [--connector URL [--pair CODE]] [--lang en|ar] [--digits latin|arabic] [--pin LOGIN-PIN]
+                                     [--config FILE]
                 posbridge-till demo  (the same, on a till filled with a demo café catalog; manager PIN 1234)
                 posbridge-till session [--script FILE|-] [--demo] [--prompt] [the same settings as serve]
                                      a till without a screen: commands from FILE, stdin, or typed ('help' lists them);
@@ -31,6 +32,9 @@ public static class TillProgram
 
                 Then open the screen in the device's browser at the --urls address.
                 Any setting can also be given as --Section:Key value (e.g. --Screen:UploadWarningAge 00:10:00).
+                Settings are read from appsettings.json beside this binary, then --config FILE (or the file named by
+                POSBRIDGE_TILL_CONFIG), then PosBridge__Section__Key environment variables, then the command line.
+                --data DIR must be an existing folder (default ./till-data); --create makes a new one (demo makes it itself).
                 """).ConfigureAwait(false);
             return verb == "help" ? 0 : 2;
         }

@@ -254,7 +254,11 @@ internal static class CommandLine
                     return await UsageErrorAsync(error, "no secret on standard input: type it (or pipe it) after 'posbridge secrets protect'.").ConfigureAwait(false);
                 }
 
-                await output.WriteLineAsync(Hosting.ProtectedSettings.Protect(options.GetValueOrDefault("data") ?? "data", secret)).ConfigureAwait(false);
+                // The connector's own folder (--data, else its settings): a mistyped one would get a new key that the
+                // connector's cannot open, so it must exist unless --create.
+                var secretsData = Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data"));
+                Hosting.ConnectorConfiguration.RequireDataDirectory(secretsData, create);
+                await output.WriteLineAsync(Hosting.ProtectedSettings.Protect(secretsData, secret)).ConfigureAwait(false);
                 return Ok;
 
             case "init":

@@ -45,7 +45,8 @@ internal static class ExportCommand
         var margin = TimeSpan.FromHours(15);
         var fromUtc = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - margin;
         var toUtc = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + margin;
-        var sales = services.GetRequiredService<IInbox>().ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken);
+        var progress = new ProgressLines(error, services.GetRequiredService<TimeProvider>());
+        var sales = WithProgressAsync(services.GetRequiredService<IInbox>().ForStoreAsync(ledger.StoreId, fromUtc, toUtc, cancellationToken), ledger.Name, from, to, progress, cancellationToken);
         var adjustments = await Ledgers.LedgerInputs.ForAsync(ledger, services, fromUtc, toUtc, cancellationToken).ConfigureAwait(false);
         var result = await ledger.WriteAsync(new LedgerPeriod(ledger.StoreId, from, to), sales, adjustments, options["out"], cancellationToken).ConfigureAwait(false);
         if (result.Outcome == LedgerWriteOutcome.Failed)
@@ -66,6 +67,22 @@ internal static class ExportCommand
         }
 
         return CommandLine.Ok;
+    }
+
+    /// <summary>
+    /// The sales as the ledger reads them (by time), with "day N of M" on standard error as they pass: a year's export
+    /// reads hundreds of thousands of sales, and a silent minute looks like a hang.
+    /// </summary>
+    private static async IAsyncEnumerable<Core.Sales.Sale> WithProgressAsync(
+        IAsyncEnumerable<Core.Sales.Sale> sales, string ledger, DateOnly from, DateOnly to, ProgressLines progress, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var days = to.DayNumber - from.DayNumber + 1;
+        await foreach (var sale in sales.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var day = Math.Clamp(DateOnly.FromDateTime(sale.CreatedAtStoreTime.DateTime).DayNumber - from.DayNumber + 1, 1, days);
+            await progress.ReportAsync(() => $"posbridge: export {ledger}: day {day} of {days} ({from.AddDays(day - 1):yyyy-MM-dd})", cancellationToken).ConfigureAwait(false);
+            yield return sale;
+        }
     }
 
     private static LedgerExport Choose(LedgerExports ledgers, IReadOnlyDictionary<string, string> options)

@@ -73,8 +73,19 @@ internal sealed class TillAuthenticator(ITillStore tills, INonceCache nonces, Se
             return Fail(Problems.Replayed());
         }
 
+        // Every signed request is a contact (pairing, catalog pulls, numbering checks, shift closes, receipts), not only
+        // uploads: a paired till that has not sold yet must not read "never". The time read with the credential keeps
+        // this to one write per till per interval, on any number of connector instances.
+        if (till.LastContactAt is not { } last || now - last >= ContactWriteInterval)
+        {
+            await tills.RecordContactAsync(till.Id, now, cancellationToken).ConfigureAwait(false);
+        }
+
         return new TillAuthentication(till, null);
     }
+
+    /// <summary>How stale a till's last contact may be before a request writes it again: the dashboard shows minutes.</summary>
+    public static readonly TimeSpan ContactWriteInterval = TimeSpan.FromSeconds(30);
 
     private static TillAuthentication Fail(IResult problem) => new(null, problem);
 }

@@ -39,6 +39,9 @@ internal interface ITillStore
 
     Task<bool> RevokeAsync(string tillId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>Moves the till's last contact forward to <paramref name="at"/> (never back: a slower request may finish later).</summary>
+    Task RecordContactAsync(string tillId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     Task AuditAsync(string actor, string action, string subject, string? details, DateTimeOffset now, CancellationToken cancellationToken = default);
 
 }

@@ -100,6 +100,12 @@ public sealed record CatalogChanges
 
     /// <summary>More changes are waiting: ask again with <see cref="NextCursor"/> now.</summary>
     public bool HasMore { get; init; }
+
+    /// <summary>
+    /// Rows still waiting after this page, when the source can count them cheaply, so a till's first pull can say
+    /// "page 3 of 12"; null when unknown (a source that cannot count, or an older connector).
+    /// </summary>
+    public int? RemainingRows { get; init; }
 }
 
 /// <summary>

@@ -44,27 +44,32 @@ public static class TillHost
     };
 
     /// <summary>
-    /// Builds the till process from command-line arguments (switches above, or any <c>--Section:Key value</c>),
-    /// <c>appsettings.json</c> and <c>PosBridge__…</c> environment variables. <paramref name="demo"/> fills an
+    /// Builds the till process from its settings as <see cref="TillConfiguration"/> finds them (<c>appsettings.json</c> beside
+    /// the binary, <c>--config FILE</c>, <c>PosBridge__…</c> environment variables, then the switches above or any
+    /// <c>--Section:Key value</c>); the data folder must exist unless <c>--create</c> is given. <paramref name="demo"/> fills an
     /// empty till with a café's catalog and a manager PIN (1234) so the screen can be tried at once.
     /// </summary>
     /// <exception cref="InvalidOperationException">The settings have problems; each is named.</exception>
     public static WebApplication Build(string[] args, bool demo = false, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        var start = TillConfiguration.Parse(args);
+        // The content root is the binary's folder, not the working directory: a till started as a service has none.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         if (demo)
         {
             builder.Configuration.AddInMemoryCollection(DemoCatalog.Settings);
         }
 
-        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
-        builder.Configuration.AddEnvironmentVariables("PosBridge__");
-        builder.Configuration.AddCommandLine(args, Switches.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+        builder.Configuration.AddTillSources(start);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Log lines (a long catalog pull's progress among them) on standard error, as the connector's commands print theirs.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddTill(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         var options = builder.Configuration.GetSection(ScreenOptions.Section).Get<ScreenOptions>() ?? new ScreenOptions();
+        // The demo is for trying the screen: its folder may be new. A real till's must be there unless --create.
+        TillConfiguration.RequireDataDirectory(options.DataDirectory, start.Create || demo);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
         var app = builder.Build();

@@ -75,6 +75,12 @@ public sealed class CatalogPuller
     /// <summary>How often <see cref="PullIfDueAsync"/> pulls; the first call always does.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A pull still going after this long says which page it is on ("page 3 of 12"), then again each time as long has
+    /// passed: a till's first pull of a big catalog takes minutes, and a silent till looks stuck.
+    /// </summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The connector's cursor after the last page applied; null before the first.</summary>
     public string? Cursor => _database.GetSetting(CursorKey);
 
@@ -101,6 +107,7 @@ public sealed class CatalogPuller
     {
         ArgumentNullException.ThrowIfNull(credentials);
         _lastAttempt = _timeProvider.GetUtcNow();
+        var progressShownAt = _lastAttempt.Value;
         var report = new CatalogPullReport(0, 0, 0, 0, 0, 0, 0, 0, 0, Complete: false);
         while (true)
         {
@@ -138,6 +145,20 @@ public sealed class CatalogPuller
                 LoyaltyCards = report.LoyaltyCards + page.LoyaltyCards.Count,
                 RemovedLoyaltyCards = report.RemovedLoyaltyCards + page.RemovedLoyaltyCardIds.Count,
             };
+            if (_timeProvider.GetUtcNow() is var now && now - progressShownAt >= ProgressInterval)
+            {
+                progressShownAt = now;
+                if (page.RemainingRows is { } remaining)
+                {
+                    var pages = report.Pages + ((remaining + PageSize - 1) / PageSize);
+                    Log.CatalogPullProgress(_logger, report.Pages, pages);
+                }
+                else
+                {
+                    Log.CatalogPullProgressUncounted(_logger, report.Pages);
+                }
+            }
+
             if (!page.HasMore)
             {
                 _database.SetSetting(PulledAtKey, TillDatabase.Text(_timeProvider.GetUtcNow()));

@@ -47,6 +47,8 @@ public sealed class CatalogApiTests
         var nothing = await PageAsync(till, $"?cursor={second.NextCursor}");
 
         Assert.True(first.HasMore);
+        Assert.Equal(2, first.RemainingRows); // the till's first pull says "page 1 of 2"
+        Assert.Equal(0, second.RemainingRows);
         Assert.Equal((1, 1, 1), (first.Taxes.Count, first.Categories.Count, first.Products.Count));
         Assert.Equal(14m, first.Taxes[0].Amount);
         Assert.False(second.HasMore);

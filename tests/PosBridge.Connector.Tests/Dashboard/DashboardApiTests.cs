@@ -190,6 +190,37 @@ public sealed class DashboardApiTests
     }
 
     [Fact]
+    public async Task Overview_PairedTillThatHasNotSold_ShowsItsCatalogPullAndNumberingCheckAsLastContact()
+    {
+        await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
+        var till = await host.PairTillAsync();
+        var manager = new DashboardClient(host.Client);
+        (await manager.LoginAsync()).EnsureSuccessStatusCode();
+        async Task<DateTimeOffset?> LastContactAsync()
+        {
+            var row = (await manager.OverviewAsync()).GetProperty("tills").EnumerateArray().Single();
+            Assert.Equal(JsonValueKind.Null, row.GetProperty("lastUploadAt").ValueKind);
+            return row.GetProperty("lastContactAt") is { ValueKind: not JsonValueKind.Null } at ? at.GetDateTimeOffset() : null;
+        }
+
+        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        // Kept to the millisecond, as every instant the connector stores.
+        var pulled = DateTimeOffset.FromUnixTimeMilliseconds(host.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+        (await till.SendAsync(HttpMethod.Get, "/api/v1/catalog", [])).EnsureSuccessStatusCode();
+        Assert.Equal(pulled, await LastContactAsync());
+
+        // Requests close together cost no write each: the contact a few seconds earlier stands.
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        (await till.SendAsync(HttpMethod.Get, "/api/v1/numbering", [])).EnsureSuccessStatusCode();
+        Assert.Equal(pulled, await LastContactAsync());
+
+        host.Clock.Advance(TimeSpan.FromMinutes(10));
+        var checkedAt = DateTimeOffset.FromUnixTimeMilliseconds(host.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+        (await till.SendAsync(HttpMethod.Get, "/api/v1/numbering", [])).EnsureSuccessStatusCode();
+        Assert.Equal(checkedAt, await LastContactAsync());
+    }
+
+    [Fact]
     public async Task Revoke_PairedTill_RefusesItsNextRequestAndIsAudited()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);

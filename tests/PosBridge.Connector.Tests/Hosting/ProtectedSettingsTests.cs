@@ -36,6 +36,24 @@ public sealed class ProtectedSettingsTests
     }
 
     [Fact]
+    public async Task SecretsProtect_MistypedDataFolder_RefusedWithNoNewKeyMade()
+    {
+        var root = Directory.CreateTempSubdirectory("posbridge-data-").FullName;
+        var mistyped = Path.Combine(root, "dta");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        // A new key in a mistyped folder would encrypt a value the connector's own key cannot open.
+        var exit = await CommandLine.RunAsync(["secrets", "protect", "--data", mistyped], new StringReader("s3cret-key\n"), output, error, new FakeTimeProvider(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(CommandLine.Usage, exit);
+        Assert.Contains($"the data folder {mistyped} does not exist", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output.ToString());
+        Assert.False(Directory.Exists(mistyped));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
     public async Task ValueEncryptedWithAnotherKey_StopsTheStart_NamingTheSetting_NotTheValue()
     {
         var encrypted = await ProtectAsync(Directory.CreateTempSubdirectory().FullName, "s3cret-key");

@@ -65,6 +65,8 @@ public sealed class ServiceInstallTests : IClassFixture<PublishedBinaries>, IDis
         var tillPort = FreePort();
         var tillFolder = Directory.CreateDirectory(Path.Combine(_root, "till-cwd")).FullName;
         var tillData = Path.Combine(_root, "var", "lib", "posbridge-till");
+        // systemd makes the data folder from the unit's StateDirectory (0700) before it starts the till.
+        Directory.CreateDirectory(tillData, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Start(_binaries.Till, "serve", new Dictionary<string, string>
         {
             ["PosBridge__Till__StoreId"] = "CAI1",

@@ -55,6 +55,36 @@ public sealed class CatalogPullerTests
         new(till.Database, till.Options, new ConnectorClient(connector.Client(), till.Clock), till.Clock, till.Logs.For<CatalogPuller>()) { PageSize = 2 };
 
     [Fact]
+    public async Task Pull_LongFirstPull_SaysPageNOfMAtMostOncePerInterval()
+    {
+        using var till = new TestTill();
+        var connector = new FakeCatalogConnector();
+        // As the connector sends them: with the rows still waiting after each page.
+        connector.Serve(string.Empty, Page("2", true, [Product("a"), Product("b")]) with { RemainingRows = 4 });
+        connector.Serve("2", Page("4", true, [Product("c"), Product("d")]) with { RemainingRows = 2 });
+        connector.Serve("4", Page("6", false, [Product("e"), Product("f")]) with { RemainingRows = 0 });
+        // Each page takes the connector a second; progress at most every 1.5 s: after page 2 only.
+        connector.Answering = _ => till.Clock.Advance(TimeSpan.FromSeconds(1));
+        var puller = Puller(till, connector);
+        puller.ProgressInterval = TimeSpan.FromMilliseconds(1500);
+
+        var report = await puller.PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.True(report.Complete);
+        Assert.Equal(["Catalog pull: page 2 of 3"], till.Logs.Lines.Where(l => l.StartsWith("Catalog pull: ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(" of 3", StringComparison.Ordinal)] + " of 3"));
+    }
+
+    [Fact]
+    public async Task Pull_Quick_SaysNoProgress()
+    {
+        using var till = new TestTill();
+
+        await Puller(till, ThreePages()).PullAsync(FakeCatalogConnector.Credentials, Token);
+
+        Assert.DoesNotContain(till.Logs.Lines, l => l.StartsWith("Catalog pull: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pull_FromTheStart_StoresEveryPageAndTheCursor()
     {
         using var till = new TestTill();

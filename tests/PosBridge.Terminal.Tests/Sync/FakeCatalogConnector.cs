@@ -20,6 +20,9 @@ internal sealed class FakeCatalogConnector : HttpMessageHandler
 
     public List<string> Unexpected { get; } = [];
 
+    /// <summary>Called with the cursor of each page asked for, before it is answered (a test's clock moves here).</summary>
+    public Action<string>? Answering { get; set; }
+
     public static TillCredentials Credentials { get; } = new("CAI1", "T2", "credential", Convert.ToBase64String(new byte[32]), TimeSpan.Zero);
 
     /// <summary>Serves <paramref name="page"/> to a request with cursor <paramref name="after"/> ("" for the first).</summary>
@@ -42,6 +45,7 @@ internal sealed class FakeCatalogConnector : HttpMessageHandler
 
         var cursor = query["cursor"] ?? string.Empty;
         CursorsAsked.Add(cursor);
+        Answering?.Invoke(cursor);
         if (!Pages.TryGetValue(cursor, out var page))
         {
             Unexpected.Add($"no page after cursor '{cursor}'");

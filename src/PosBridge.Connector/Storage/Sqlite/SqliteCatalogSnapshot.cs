@@ -218,8 +218,21 @@ internal sealed class SqliteCatalogSnapshot(ConnectorDatabase database) : ICatal
                     }
                 }
 
+                await reader.DisposeAsync().ConfigureAwait(false);
+                // Only while more is waiting (a first pull, a big change): an indexed count, so the till can show "page 3 of 12".
+                int? remaining = more
+                    ? Convert.ToInt32(
+                        await Sql.ScalarAsync(
+                            connection,
+                            null,
+                            "SELECT COUNT(*) FROM catalog_snapshot WHERE version > $cursor AND kind IN ($product, $tax, $category, $method, $loyalty, $card)",
+                            cancellationToken,
+                            ("$cursor", next), ("$product", ProductKind), ("$tax", TaxKind), ("$category", CategoryKind), ("$method", PaymentMethodKind), ("$loyalty", LoyaltyProgramKind), ("$card", LoyaltyCardKind)).ConfigureAwait(false),
+                        CultureInfo.InvariantCulture)
+                    : 0;
                 return new CatalogChanges
                 {
+                    RemainingRows = remaining,
                     Products = products,
                     Taxes = taxes,
                     Categories = categories,

@@ -116,6 +116,20 @@ internal sealed class SqliteTillStore(ConnectorDatabase database) : ITillStore
             },
             cancellationToken);
 
+    public Task RecordContactAsync(string tillId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    "UPDATE tills SET last_contact_at = $at WHERE id = $id AND (last_contact_at IS NULL OR last_contact_at < $at)",
+                    cancellationToken,
+                    ("$at", Sql.ToUnixMs(at)), ("$id", tillId)).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken);
+
     public Task AuditAsync(string actor, string action, string subject, string? details, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
             async (connection, transaction) =>
