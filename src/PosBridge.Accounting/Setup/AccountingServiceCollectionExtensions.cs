@@ -72,10 +72,10 @@ public sealed class LedgerExports
         {
             1 => matches[0],
             0 => throw new ArgumentException(
-                $"Store {storeId} has no {LedgerDialects.NameOf(wanted)} ledger; its ledgers: {string.Join(", ", _byName.Values.Where(l => l.StoreId == storeId).Select(l => $"{l.Name} ({LedgerDialects.NameOf(l.Dialect)})").DefaultIfEmpty("none"))}.",
+                $"Store {storeId} has no {wanted.Name} ledger; its ledgers: {string.Join(", ", _byName.Values.Where(l => l.StoreId == storeId).Select(l => $"{l.Name} ({l.DialectName})").DefaultIfEmpty("none"))}.",
                 nameof(dialect)),
             _ => throw new ArgumentException(
-                $"Store {storeId} has several {LedgerDialects.NameOf(wanted)} ledgers ({string.Join(", ", matches.Select(l => l.Name))}); name one.", nameof(dialect)),
+                $"Store {storeId} has several {wanted.Name} ledgers ({string.Join(", ", matches.Select(l => l.Name))}); name one.", nameof(dialect)),
         };
     }
 
