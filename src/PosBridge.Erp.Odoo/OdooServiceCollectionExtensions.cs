@@ -26,9 +26,15 @@ public static class OdooServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOdoo(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(Section);
+        return services.AddOdoo(configuration.GetSection(Section));
+    }
+
+    /// <summary>As <see cref="AddOdoo(IServiceCollection, IConfiguration)"/>, from the <c>Odoo</c> section itself.</summary>
+    internal static IServiceCollection AddOdoo(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
         if (!section.Exists())
         {
             return services;

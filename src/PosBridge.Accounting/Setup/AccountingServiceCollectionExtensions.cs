@@ -20,9 +20,15 @@ public static class AccountingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAccounting(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(AccountingOptions.SectionName);
+        return services.AddAccounting(configuration.GetSection(AccountingOptions.SectionName));
+    }
+
+    /// <summary>As <see cref="AddAccounting(IServiceCollection, IConfiguration)"/>, from the <c>Accounting</c> section itself.</summary>
+    internal static IServiceCollection AddAccounting(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<AccountingOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountingOptions>, AccountingOptionsValidator>());
         services.TryAddSingleton<LedgerExports>();
