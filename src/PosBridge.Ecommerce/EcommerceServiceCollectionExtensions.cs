@@ -198,7 +198,6 @@ public static class EcommerceServiceCollectionExtensions
     private static void AddShared(IServiceCollection services)
     {
         services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISkuMappingStore, InMemorySkuMappingStore>();
         services.TryAddSingleton<IAppliedDeltaStore, InMemoryAppliedDeltaStore>();
         services.TryAddSingleton<SkuCategories>();
