@@ -123,6 +123,7 @@ async Task ShopifyAsync()
 static ServiceProvider Services(HttpMessageHandler server, Dictionary<string, string?> configuration)
 {
     var services = new ServiceCollection();
+    services.AddSingleton(TimeProvider.System);
     services.AddEcommerce(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
     services.ConfigureAll<HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(b => b.PrimaryHandler = server));
     return services.BuildServiceProvider();

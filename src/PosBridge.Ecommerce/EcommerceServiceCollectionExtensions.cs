@@ -23,6 +23,9 @@ namespace PosBridge.Ecommerce;
 
 public static class EcommerceServiceCollectionExtensions
 {
+    /// <summary>The configuration section every web store lies in.</summary>
+    public const string Section = "Ecommerce";
+
     /// <summary>
     /// Registers every web store configured: the list <c>Ecommerce:Stores:[{Name, Platform, …}]</c> and the older
     /// single-store sections <c>Ecommerce:WooCommerce</c>, <c>Ecommerce:Shopify</c>, <c>Ecommerce:Magento</c>. Each
@@ -34,15 +37,22 @@ public static class EcommerceServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEcommerce(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var stores = WebStores.Read(configuration);
+        return services.AddEcommerce(configuration.GetSection(Section));
+    }
+
+    /// <summary>As <see cref="AddEcommerce(IServiceCollection, IConfiguration)"/>, from the <c>Ecommerce</c> section itself.</summary>
+    internal static IServiceCollection AddEcommerce(this IServiceCollection services, IConfigurationSection ecommerce)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(ecommerce);
+        var stores = WebStores.Read(ecommerce);
         services.AddSingleton(stores);
         services.AddOptions<WebStoresCheck>().Configure(o => o.Stores = stores).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebStoresCheck>, WebStoresCheckValidator>());
         foreach (var store in stores.All)
         {
-            var section = configuration.GetSection(store.Section);
+            var section = WebStores.At(ecommerce, store.Section);
             _ = store.Platform switch
             {
                 WebStorePlatforms.WooCommerce => services.AddWooCommerce(section, store.Name),
@@ -198,7 +208,6 @@ public static class EcommerceServiceCollectionExtensions
     private static void AddShared(IServiceCollection services)
     {
         services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISkuMappingStore, InMemorySkuMappingStore>();
         services.TryAddSingleton<IAppliedDeltaStore, InMemoryAppliedDeltaStore>();
         services.TryAddSingleton<SkuCategories>();

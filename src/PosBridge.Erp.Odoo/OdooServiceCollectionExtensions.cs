@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PosBridge.Core.Adapters;
@@ -26,15 +25,20 @@ public static class OdooServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOdoo(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(Section);
+        return services.AddOdoo(configuration.GetSection(Section));
+    }
+
+    /// <summary>As <see cref="AddOdoo(IServiceCollection, IConfiguration)"/>, from the <c>Odoo</c> section itself.</summary>
+    internal static IServiceCollection AddOdoo(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
         if (!section.Exists())
         {
             return services;
         }
 
-        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<OdooConnectionOptions>().Bind(section).ValidateOnStart();
         services.AddOptions<OdooPosOptions>().Bind(section.GetSection("Pos"));
         services.AddOptions<OdooInvoicingOptions>().Bind(section.GetSection("Invoicing"));
@@ -74,7 +78,7 @@ public static class OdooServiceCollectionExtensions
             sp.GetRequiredService<ILogger<OdooClient>>()));
 
         // Odoo is the system of record for the catalog and stock whenever it is configured.
-        services.AddSingleton(sp => new Catalog.OdooCatalogSource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooPosOptions>>().Value, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new Catalog.OdooCatalogSource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooPosOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICatalogSource>(sp => sp.GetRequiredService<Catalog.OdooCatalogSource>());
         services.AddSingleton<IStockSource>(sp => sp.GetRequiredService<Catalog.OdooCatalogSource>());
 
@@ -109,7 +113,7 @@ public static class OdooServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<OdooPosOptions>>().Value,
                 sp.GetRequiredService<ILogger<OdooLoyaltySink>>()));
             services.AddSingleton<ISalesSink>(sp => sp.GetRequiredService<OdooLoyaltySink>());
-            services.AddSingleton<ILoyaltySource>(sp => new OdooLoyaltySource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooLoyaltyOptions>>().Value, sp.GetService<TimeProvider>()));
+            services.AddSingleton<ILoyaltySource>(sp => new OdooLoyaltySource(sp.GetRequiredService<OdooClient>(), sp.GetRequiredService<IOptions<OdooLoyaltyOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         }
 
         return services;

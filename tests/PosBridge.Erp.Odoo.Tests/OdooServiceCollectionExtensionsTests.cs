@@ -19,7 +19,7 @@ public sealed class OdooServiceCollectionExtensionsTests
             ["Odoo:User"] = "admin",
             ["Odoo:ApiKey"] = "k",
         }.Concat(settings).ToDictionary(p => p.Key, p => p.Value)).Build();
-        return new ServiceCollection().AddLogging().AddOdoo(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddOdoo(configuration).BuildServiceProvider();
     }
 
     [Fact]

@@ -100,7 +100,7 @@ internal sealed class AccountMap
     }
 
     /// <summary>Resolves the map, adding one message per problem to <paramref name="errors"/>; null if any.</summary>
-    public static AccountMap? TryCreate(string ledgerName, LedgerOptions options, LedgerDialect dialect, List<string> errors)
+    public static AccountMap? TryCreate(string ledgerName, LedgerOptions options, ILedgerDialect dialect, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
         var at = $"{AccountingOptions.SectionName}:Ledgers:{ledgerName}";
@@ -116,16 +116,12 @@ internal sealed class AccountMap
         // the company's region: set by AccountNames, or the region's, or named as missing.
         var receivableCode = options.PaymentKinds.GetValueOrDefault(nameof(PaymentKind.CustomerAccount)) ?? chart.Payments.GetValueOrDefault(PaymentKind.CustomerAccount);
         string? receivableName = null;
-        if (dialect == LedgerDialect.QuickBooks && receivableCode is not null && !options.AccountNames.ContainsKey(receivableCode))
+        if (receivableCode is not null && !options.AccountNames.ContainsKey(receivableCode))
         {
-            receivableName = Regions.ReceivableName(options.Region);
-            if (receivableName is null)
-            {
-                errors.Add($"{at}:AccountNames:{receivableCode} is not set and Region gives none; QuickBooks names its receivable account by region (\"Accounts Receivable (A/R)\", \"Debtors\" in the UK): set Region or AccountNames:{receivableCode}.");
-            }
+            receivableName = dialect.ReceivableName(at, receivableCode, options.Region, errors);
         }
 
-        var needsNames = LedgerDialects.ImportsAccountsByName(dialect);
+        var needsNames = dialect.ImportsAccountsByName;
         LedgerAccount? Resolve(string? code, string what)
         {
             if (string.IsNullOrWhiteSpace(code))
@@ -139,7 +135,7 @@ internal sealed class AccountMap
                 ?? chart.NameOf(code);
             if (name is null && needsNames)
             {
-                errors.Add($"{at}:AccountNames: account '{code}' ({what}) has no name, and {LedgerDialects.NameOf(dialect)} imports accounts by name.");
+                errors.Add($"{at}:AccountNames: account '{code}' ({what}) has no name, and {dialect.Name} imports accounts by name.");
                 return null;
             }
 
@@ -203,11 +199,10 @@ internal sealed class AccountMap
             errors.Add($"{at}:Region '{options.Region}' is not a region PosBridge has defaults for; use one of {string.Join(", ", Regions.Known)}, or set the names it would give yourself.");
         }
 
-        var nonTaxCode = options.NonTaxCode ?? Regions.NonTaxCode(dialect, options.Region) ?? string.Empty;
-        if (dialect is LedgerDialect.XeroJournals or LedgerDialect.XeroInvoices or LedgerDialect.Sage50 && string.IsNullOrWhiteSpace(nonTaxCode))
+        var nonTaxCode = options.NonTaxCode ?? dialect.NonTaxCode(options.Region) ?? string.Empty;
+        if (dialect.NonTaxCodeExample is { } example && string.IsNullOrWhiteSpace(nonTaxCode))
         {
-            var example = dialect == LedgerDialect.Sage50 ? "T9 in the UK" : "\"No VAT\" in the UK, \"Tax Exempt\" in the global edition";
-            errors.Add($"{at}:NonTaxCode is not set and Region gives none; {LedgerDialects.NameOf(dialect)} needs the name of its rate for lines without tax ({example}): set Region ({string.Join(", ", Regions.Known)}) or NonTaxCode.");
+            errors.Add($"{at}:NonTaxCode is not set and Region gives none; {dialect.Name} needs the name of its rate for lines without tax ({example}): set Region ({string.Join(", ", Regions.Known)}) or NonTaxCode.");
         }
 
 

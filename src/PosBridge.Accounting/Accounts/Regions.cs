@@ -1,5 +1,3 @@
-using PosBridge.Accounting.Dialects;
-
 namespace PosBridge.Accounting.Accounts;
 
 /// <summary>
@@ -45,13 +43,11 @@ internal static class Regions
 
     public static bool IsKnown(string? region) => region is not null && Known.Contains(region, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The region's no-tax code for the dialect, or null when the dialect has none or the region gives none.</summary>
-    public static string? NonTaxCode(LedgerDialect dialect, string? region) => dialect switch
-    {
-        LedgerDialect.XeroJournals or LedgerDialect.XeroInvoices => region is null ? null : XeroNoTax.GetValueOrDefault(region),
-        LedgerDialect.Sage50 => region is null ? null : Sage50NonVat.GetValueOrDefault(region),
-        _ => null,
-    };
+    /// <summary>Xero's rate for lines without tax in the region's edition, or null when the region gives none.</summary>
+    public static string? XeroNonTaxCode(string? region) => region is null ? null : XeroNoTax.GetValueOrDefault(region);
+
+    /// <summary>Sage 50's non-VAT code in the region's edition, or null when the region gives none.</summary>
+    public static string? Sage50NonTaxCode(string? region) => region is null ? null : Sage50NonVat.GetValueOrDefault(region);
 
     /// <summary>The name QuickBooks knows the receivable account by in the region, or null.</summary>
     public static string? ReceivableName(string? region) => region is null ? null : QuickBooksReceivable.GetValueOrDefault(region);

@@ -51,29 +51,6 @@ internal abstract class LedgerFileWriter : IDisposable
         : $"{line.Description} {journal.Reference}";
 
     protected string PathFor(string suffix = "") => Path.Combine(Context.Directory, Context.FileStem + suffix + ".csv");
-
-    public static LedgerFileWriter Create(LedgerDialect dialect, LedgerFileContext context) => dialect switch
-    {
-        LedgerDialect.Generic => new Generic.GenericWriter(context),
-        LedgerDialect.XeroJournals => new Xero.XeroJournalWriter(context),
-        LedgerDialect.XeroInvoices => new Xero.XeroInvoiceWriter(context),
-        LedgerDialect.QuickBooks => new QuickBooks.QuickBooksJournalWriter(context),
-        LedgerDialect.SageCloud => new Sage.SageCloudJournalWriter(context),
-        LedgerDialect.Sage50 => new Sage.Sage50AuditTrailWriter(context),
-        LedgerDialect.Datev => new Datev.DatevWriter(context),
-        LedgerDialect.Zoho => new Zoho.ZohoJournalWriter(context),
-        _ => throw new ArgumentOutOfRangeException(nameof(dialect), dialect, "Unknown dialect."),
-    };
-
-    /// <summary>Why the dialect cannot hold the period in one export, or null when it can.</summary>
-    public static string? CheckPeriod(LedgerDialect dialect, LedgerPeriod period, LedgerOptions options) =>
-        dialect == LedgerDialect.Datev ? Datev.DatevWriter.CheckPeriod(period, options.Datev) : null;
-
-    /// <summary>The file name stem, the same on every re-export of the period.</summary>
-    public static string FileStem(LedgerDialect dialect, LedgerPeriod period) =>
-        dialect == LedgerDialect.Datev
-            ? $"EXTF_Buchungsstapel_{period.StoreId}_{period.From:yyyyMMdd}_{period.To:yyyyMMdd}"
-            : $"{LedgerDialects.NameOf(dialect)}_{period.StoreId}_{period.From:yyyyMMdd}_{period.To:yyyyMMdd}";
 }
 
 /// <summary>A dialect cannot hold a journal as it is (text it cannot encode, a line it cannot express).</summary>

@@ -13,7 +13,7 @@ namespace PosBridge.Accounting.Export;
 /// <summary>A ledger's settings once validated: the store, its time zone and currency, the dialect and accounts.</summary>
 internal sealed record LedgerSettings(
     string Name,
-    LedgerDialect Dialect,
+    ILedgerDialect Dialect,
     string StoreId,
     TimeZoneInfo Zone,
     Currency StoreCurrency,
@@ -40,7 +40,10 @@ public sealed class LedgerExport : ILedgerWriter
 
     public string Name => _settings.Name;
 
-    public LedgerDialect Dialect => _settings.Dialect;
+    /// <summary>The dialect's name as configuration gives it (<c>xero-journals</c>).</summary>
+    public string DialectName => _settings.Dialect.Name;
+
+    internal ILedgerDialect Dialect => _settings.Dialect;
 
     public string StoreId => _settings.StoreId;
 
@@ -83,7 +86,7 @@ public sealed class LedgerExport : ILedgerWriter
             return Fail(period, $"Ledger '{Name}' exports store {StoreId}, not {period.StoreId}.", []);
         }
 
-        if (LedgerFileWriter.CheckPeriod(Dialect, period, _settings.Options) is { } rangeProblem)
+        if (Dialect.CheckPeriod(period, _settings.Options) is { } rangeProblem)
         {
             return Fail(period, rangeProblem, []);
         }
@@ -118,7 +121,7 @@ public sealed class LedgerExport : ILedgerWriter
         var run = new JournalRun();
         var journalCount = 0;
         var salesWritten = 0;
-        using var writer = LedgerFileWriter.Create(Dialect, context);
+        using var writer = Dialect.CreateWriter(context);
         var notes = new List<string>();
         await foreach (var journal in JournalsAsync(period, sales, adjustments, run, cancellationToken).ConfigureAwait(false))
         {
@@ -325,7 +328,7 @@ public sealed class LedgerExport : ILedgerWriter
         try
         {
             var context = Context(scratch.FullName, period);
-            using var writer = LedgerFileWriter.Create(Dialect, context);
+            using var writer = Dialect.CreateWriter(context);
             writer.Write(journal);
             writer.Complete();
             return null;
@@ -359,7 +362,7 @@ public sealed class LedgerExport : ILedgerWriter
 
     /// <summary>How this ledger's files for <paramref name="period"/> are named and written, in <paramref name="directory"/>.</summary>
     private LedgerFileContext Context(string directory, LedgerPeriod period) =>
-        new(directory, LedgerFileWriter.FileStem(Dialect, period), period, _settings.StoreCurrency, _settings.BaseCurrency, _settings.ExchangeRate, _settings.Map, _settings.Options);
+        new(directory, Dialect.FileStem(period), period, _settings.StoreCurrency, _settings.BaseCurrency, _settings.ExchangeRate, _settings.Map, _settings.Options);
 }
 
 /// <summary>

@@ -47,6 +47,7 @@ internal sealed class AccountingOptionsValidator : IValidateOptions<AccountingOp
 
             if (!LedgerDialects.TryParse(ledger.Dialect, out var dialect))
             {
+                dialect = LedgerDialects.Generic;
                 errors.Add($"{at}:Dialect '{ledger.Dialect}' is not a ledger dialect; use one of {string.Join(", ", LedgerDialects.KnownNames)}.");
             }
 
@@ -71,9 +72,9 @@ internal sealed class AccountingOptionsValidator : IValidateOptions<AccountingOp
                     errors.Add($"{at}:BaseCurrency '{baseCurrency}' is not a currency PosBridge knows.");
                 }
 
-                if (!LedgerDialects.CarriesCurrency(dialect))
+                if (!dialect.CarriesCurrency)
                 {
-                    errors.Add($"{at}: store {ledger.Store} sells in {store.Currency} but the ledger keeps {baseCurrency}, and {LedgerDialects.NameOf(dialect)} files have no currency column; export the store to a ledger in {store.Currency} or use a dialect that carries currency ({string.Join(", ", Enum.GetValues<LedgerDialect>().Where(LedgerDialects.CarriesCurrency).Select(LedgerDialects.NameOf))}).");
+                    errors.Add($"{at}: store {ledger.Store} sells in {store.Currency} but the ledger keeps {baseCurrency}, and {dialect.Name} files have no currency column; export the store to a ledger in {store.Currency} or use a dialect that carries currency ({string.Join(", ", LedgerDialects.All.Where(d => d.CarriesCurrency).Select(d => d.Name))}).");
                 }
 
                 if (ledger.ExchangeRate is not > 0m)
@@ -86,35 +87,7 @@ internal sealed class AccountingOptionsValidator : IValidateOptions<AccountingOp
                 }
             }
 
-            if (dialect == LedgerDialect.Datev)
-            {
-                CheckDatev(at, ledger, baseCurrency, map, errors);
-                if (Currency.TryFromCode(store?.Currency, out var storeCurrency) && storeCurrency.MinorUnits > 2)
-                {
-                    errors.Add($"{at}: store {ledger.Store} sells in {storeCurrency.Code} with {storeCurrency.MinorUnits} decimals; DATEV amounts have two.");
-                }
-            }
-
-            if (dialect == LedgerDialect.XeroInvoices && ledger.Mode != JournalMode.PerSale)
-            {
-                errors.Add($"{at}:Mode is {ledger.Mode}; Xero sales invoices are one per sale, so use PerSale.");
-            }
-
-            if (dialect == LedgerDialect.Sage50)
-            {
-                foreach (var (taxId, tax) in ledger.Taxes)
-                {
-                    if (tax.Code is not { Length: 2 or 3 } code || code[0] != 'T' || !code[1..].All(char.IsAsciiDigit))
-                    {
-                        errors.Add($"{at}:Taxes:{taxId}:Code '{tax.Code}' is not a Sage 50 tax code (T0 to T99).");
-                    }
-                }
-            }
-
-            if (dialect == LedgerDialect.QuickBooks && ledger.DateFormat is not (null or "MM/dd/yyyy" or "dd/MM/yyyy"))
-            {
-                errors.Add($"{at}:DateFormat '{ledger.DateFormat}' is not a QuickBooks region format; use MM/dd/yyyy (US) or dd/MM/yyyy.");
-            }
+            dialect.Validate(at, ledger, store?.Currency, baseCurrency, map, errors);
 
             if (errors.Count == before && storeUsable && map is not null)
             {
@@ -155,43 +128,5 @@ internal sealed class AccountingOptionsValidator : IValidateOptions<AccountingOp
         }
 
         return errors.Count == before;
-    }
-
-    private static void CheckDatev(string at, LedgerOptions ledger, string? baseCurrency, AccountMap? map, List<string> errors)
-    {
-        var datev = ledger.Datev;
-        if (datev.ConsultantNumber is < 1001 or > 9999999)
-        {
-            errors.Add($"{at}:Datev:ConsultantNumber {datev.ConsultantNumber} is not a Beraternummer (1001–9999999).");
-        }
-
-        if (datev.ClientNumber is < 1 or > 99999)
-        {
-            errors.Add($"{at}:Datev:ClientNumber {datev.ClientNumber} is not a Mandantennummer (1–99999).");
-        }
-
-        if (datev.FiscalYearStartMonth is < 1 or > 12)
-        {
-            errors.Add($"{at}:Datev:FiscalYearStartMonth {datev.FiscalYearStartMonth} is not a month.");
-        }
-
-        if (datev.AccountLength is < 4 or > 8)
-        {
-            errors.Add($"{at}:Datev:AccountLength {datev.AccountLength} is not a Sachkontenlänge (4–8).");
-        }
-
-        if (!string.Equals(baseCurrency, "EUR", StringComparison.Ordinal))
-        {
-            errors.Add($"{at}:BaseCurrency is {baseCurrency}; DATEV books in EUR (set BaseCurrency EUR and an ExchangeRate for a store in another currency).");
-        }
-
-        foreach (var account in map?.AllAccounts ?? [])
-        {
-            // Accounts may be longer than the Sachkontenlänge (debitors, creditors) but never shorter, and are digits only.
-            if (!account.Code.All(char.IsAsciiDigit) || account.Code.Length < datev.AccountLength || account.Code.Length > datev.AccountLength + 1)
-            {
-                errors.Add($"{at}: account '{account.Code}' is not a DATEV account of {datev.AccountLength} digits (or {datev.AccountLength + 1} for a personal account).");
-            }
-        }
     }
 }

@@ -20,9 +20,15 @@ public static class AccountingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAccounting(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(AccountingOptions.SectionName);
+        return services.AddAccounting(configuration.GetSection(AccountingOptions.SectionName));
+    }
+
+    /// <summary>As <see cref="AddAccounting(IServiceCollection, IConfiguration)"/>, from the <c>Accounting</c> section itself.</summary>
+    internal static IServiceCollection AddAccounting(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<AccountingOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountingOptions>, AccountingOptionsValidator>());
         services.TryAddSingleton<LedgerExports>();
@@ -72,10 +78,10 @@ public sealed class LedgerExports
         {
             1 => matches[0],
             0 => throw new ArgumentException(
-                $"Store {storeId} has no {LedgerDialects.NameOf(wanted)} ledger; its ledgers: {string.Join(", ", _byName.Values.Where(l => l.StoreId == storeId).Select(l => $"{l.Name} ({LedgerDialects.NameOf(l.Dialect)})").DefaultIfEmpty("none"))}.",
+                $"Store {storeId} has no {wanted.Name} ledger; its ledgers: {string.Join(", ", _byName.Values.Where(l => l.StoreId == storeId).Select(l => $"{l.Name} ({l.DialectName})").DefaultIfEmpty("none"))}.",
                 nameof(dialect)),
             _ => throw new ArgumentException(
-                $"Store {storeId} has several {LedgerDialects.NameOf(wanted)} ledgers ({string.Join(", ", matches.Select(l => l.Name))}); name one.", nameof(dialect)),
+                $"Store {storeId} has several {wanted.Name} ledgers ({string.Join(", ", matches.Select(l => l.Name))}); name one.", nameof(dialect)),
         };
     }
 

@@ -12,7 +12,6 @@ using PosBridge.Connector.Storage;
 using PosBridge.Connector.Tills;
 using PosBridge.Accounting.Setup;
 using PosBridge.Connector.WebStores;
-using PosBridge.Erp.Odoo;
 using Quartz;
 
 namespace PosBridge.Connector.Hosting;
@@ -118,13 +117,11 @@ internal static class ConnectorApp
         Receipts.ReceiptMessagesSetup.AddReceiptMessages(services, configuration);
         services.AddFiscal(configuration);
 
-        // Back offices: each registers only what its configuration section asks for.
+        // Back offices, built in (src/Adapters.props) and plug-ins alike: each registers only what its section asks for.
+        Plugins.AdapterModules.AddAdapters(services, configuration, configuration.GetSection(ConnectorOptions.Section).GetValue<string>(nameof(ConnectorOptions.PluginsDirectory)) ?? "plugins");
         services.AddWebStores(configuration);
-        services.AddOdoo(configuration);
-        Plugins.PluginLoader.AddPlugins(services, configuration, configuration.GetSection(ConnectorOptions.Section).GetValue<string>(nameof(ConnectorOptions.PluginsDirectory)) ?? "plugins");
-        if (configuration.GetSection("Accounting").Exists())
+        if (configuration.GetSection(AccountingOptions.SectionName).Exists())
         {
-            services.AddAccounting(configuration);
             services.AddSingleton<Ledgers.CloseOfDayExporter>();
         }
 

@@ -10,7 +10,7 @@ internal sealed class ConnectorOptions
     /// <summary>Where the database and the secrets key live. Relative paths are from the working directory.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Adapter assemblies (Core's <c>IConnectorPlugin</c>) loaded at start; configured under <c>Plugins:&lt;assembly name&gt;</c>.</summary>
+    /// <summary>Adapter assemblies (each with one of Core's <c>IAdapterModule</c>) loaded at start; each reads the section its module names, by convention under <c>Plugins:</c>.</summary>
     public string PluginsDirectory { get; set; } = "plugins";
 
     /// <summary>Most sales one upload may carry.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using PosBridge.Ecommerce;
 
 namespace PosBridge.Connector.WebStores;
 
@@ -9,9 +8,8 @@ internal static class WebStoresSetup
 {
     public static IServiceCollection AddWebStores(this IServiceCollection services, IConfiguration configuration)
     {
-        // The storage registration (AddSqliteStorage, before this) put the durable SKU mappings and stock deltas in
-        // place; AddEcommerce's in-memory stores are only defaults (TryAdd).
-        services.AddEcommerce(configuration);
+        // Ecommerce's adapter module (src/Adapters.props) registered the stores; the storage registration (before it)
+        // put the durable SKU mappings and stock deltas in place, so Ecommerce's in-memory stores are only defaults (TryAdd).
         services.TryAddSingleton<StoreFeeds>();
         services.AddOptions<WebStoreReconciliationOptions>().Bind(configuration.GetSection(WebStoreReconciliationOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebStoreReconciliationOptions>, WebStoreReconciliationOptionsValidator>());

@@ -43,18 +43,6 @@ public interface IShiftSink : IAdapter
     Task<bool> CloseShiftAsync(Sync.ShiftClosing closing, CancellationToken cancellationToken = default);
 }
 
-/// <summary>
-/// The entry point of an adapter assembly dropped in the connector's <c>plugins</c> folder: one public class
-/// with a public parameterless constructor. The connector loads the assembly in its own load context (sharing
-/// Core), creates the adapters from the plugin's configuration section (<c>Plugins:&lt;assembly name&gt;</c>,
-/// flattened to "Key" or "Parent:Key") and registers each by the contracts it implements.
-/// </summary>
-public interface IConnectorPlugin
-{
-    /// <summary>Builds the plugin's adapters. Throw <see cref="ArgumentException"/> naming the setting when configuration is wrong.</summary>
-    IReadOnlyList<IAdapter> CreateAdapters(IReadOnlyDictionary<string, string?> settings);
-}
-
 /// <summary>The system of record for products, prices, taxes and categories (Odoo by default).</summary>
 public interface ICatalogSource : IAdapter
 {

@@ -46,7 +46,8 @@ public sealed partial class WebStores
 
     public WebStore? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
 
-    internal static WebStores Read(IConfiguration configuration)
+    /// <summary>Reads the stores from the <c>Ecommerce</c> section.</summary>
+    internal static WebStores Read(IConfigurationSection ecommerce)
     {
         var found = new List<(IConfigurationSection Section, string? Platform, string? Name)>();
         foreach (var (path, platform, defaultName) in new[]
@@ -56,14 +57,14 @@ public sealed partial class WebStores
             (MagentoOptions.SectionName, WebStorePlatforms.Magento, new MagentoOptions().Name),
         })
         {
-            var section = configuration.GetSection(path);
+            var section = At(ecommerce, path);
             if (section.Exists())
             {
                 found.Add((section, platform, section["Name"] ?? defaultName));
             }
         }
 
-        foreach (var section in configuration.GetSection(ListSection).GetChildren())
+        foreach (var section in At(ecommerce, ListSection).GetChildren())
         {
             found.Add((section, section["Platform"], section["Name"]));
         }
@@ -114,6 +115,12 @@ public sealed partial class WebStores
 
         return new WebStores(stores, problems);
     }
+
+    /// <summary>The section at a full path (<c>Ecommerce:Stores:0</c>) given the <c>Ecommerce</c> section it lies in.</summary>
+    internal static IConfigurationSection At(IConfigurationSection ecommerce, string path) =>
+        path.StartsWith(ecommerce.Path + ":", StringComparison.OrdinalIgnoreCase)
+            ? ecommerce.GetSection(path[(ecommerce.Path.Length + 1)..])
+            : throw new ArgumentException($"{path} is not under {ecommerce.Path}.", nameof(path));
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex NamePattern();

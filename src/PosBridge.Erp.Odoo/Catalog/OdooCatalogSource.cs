@@ -18,9 +18,9 @@ namespace PosBridge.Erp.Odoo.Catalog;
 /// (<c>Odoo:Pos:Tills</c>), each with the tills it is offered at; archived methods and methods no mapped
 /// config offers come as removed.
 /// </summary>
-public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options, TimeProvider? timeProvider = null) : ICatalogSource, IStockSource
+public sealed class OdooCatalogSource(OdooClient client, OdooPosOptions options, TimeProvider timeProvider) : ICatalogSource, IStockSource
 {
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly TimeProvider _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
 
     private static readonly Dictionary<string, JToken?> ArchivedToo = new() { ["active_test"] = false };
 

@@ -12,11 +12,11 @@ namespace PosBridge.Erp.Odoo.Loyalty;
 /// (<c>loyalty.card</c> with their holder's <c>res.partner</c>) come paged by <c>write_date</c>, so points a card
 /// gains anywhere reach the tills on the next pull.
 /// </summary>
-public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions options, TimeProvider? timeProvider = null) : ILoyaltySource
+public sealed class OdooLoyaltySource(OdooClient client, OdooLoyaltyOptions options, TimeProvider timeProvider) : ILoyaltySource
 {
     private static readonly string[] CardFields = ["id", "program_id", "partner_id", "code", "points", "write_date"];
     private static readonly Dictionary<string, JToken?> ArchivedToo = new() { ["active_test"] = false };
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly TimeProvider _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
 
     private static readonly string[] ProgramFields = ["id", "name", "program_type", "trigger", "currency_id"];
     private static readonly string[] RuleFields = ["id", "program_id", "reward_point_mode", "reward_point_amount", "minimum_amount", "minimum_qty", "product_ids", "code"];

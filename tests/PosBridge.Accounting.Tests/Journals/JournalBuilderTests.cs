@@ -177,7 +177,7 @@ public sealed class JournalBuilderTests
     public void BusinessDay_LateLocalSale_LandsOnTheStoresDay(string zone, string utc, string expected)
     {
         var errors = new List<string>();
-        var map = AccountMap.TryCreate("test", new LedgerOptions(), LedgerDialect.Generic, errors)!;
+        var map = AccountMap.TryCreate("test", new LedgerOptions(), LedgerDialects.Generic, errors)!;
         var builder = new JournalBuilder(map, "S", Currency.EGP, TimeZoneInfo.FindSystemTimeZoneById(zone));
 
         var day = builder.BusinessDay(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture));
@@ -192,7 +192,7 @@ public sealed class JournalBuilderTests
     public void BusinessDay_SalesInTimeOrderAcrossAClockChange_MatchTheTimeZone(string zone, string fromUtc)
     {
         var errors = new List<string>();
-        var map = AccountMap.TryCreate("test", new LedgerOptions(), LedgerDialect.Generic, errors)!;
+        var map = AccountMap.TryCreate("test", new LedgerOptions(), LedgerDialects.Generic, errors)!;
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(zone);
         var builder = new JournalBuilder(map, "S", Currency.EGP, timeZone);
         var start = DateTimeOffset.Parse(fromUtc, System.Globalization.CultureInfo.InvariantCulture);

@@ -18,7 +18,7 @@ public sealed class AddAccountingTests
         var all = services.GetServices<ILedgerWriter>().Select(w => w.Name).ToList();
 
         Assert.Equal("datev-ber", writer.Name);
-        Assert.Equal(Accounting.Dialects.LedgerDialect.Datev, Assert.IsType<LedgerExport>(writer).Dialect);
+        Assert.IsType<Accounting.Dialects.Datev.DatevDialect>(Assert.IsType<LedgerExport>(writer).Dialect);
         Assert.Contains("xero-cai", all);
         Assert.Equal(all.Count, all.Distinct().Count());
     }

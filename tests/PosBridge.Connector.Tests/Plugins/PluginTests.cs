@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using PosBridge.Connector.Cli;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Tests.Hosting;
 
@@ -21,8 +22,8 @@ public sealed class PluginTests
         await using var host = await ConnectorHost.StartAsync(new()
         {
             ["PosBridge:PluginsDirectory"] = PluginsWithSample(),
-            ["Plugins:PosBridge.Connector.Sample.Plugin:Name"] = "journal",
-            ["Plugins:PosBridge.Connector.Sample.Plugin:OutputFile"] = journal,
+            ["Plugins:FileJournal:Name"] = "journal",
+            ["Plugins:FileJournal:OutputFile"] = journal,
         });
         var till = await host.PairTillAsync();
         var sales = new Sales(host.Clock).Many(4);
@@ -42,7 +43,7 @@ public sealed class PluginTests
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ConnectorHost.StartAsync(new() { ["PosBridge:PluginsDirectory"] = PluginsWithSample() }));
 
-        Assert.Contains("Plugin 'PosBridge.Connector.Sample.Plugin' refused its configuration (Plugins:PosBridge.Connector.Sample.Plugin): OutputFile is missing", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Plugins:FileJournal:OutputFile is missing; name the file sales are written to.", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,5 +55,44 @@ public sealed class PluginTests
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ConnectorHost.StartAsync(new() { ["PosBridge:PluginsDirectory"] = directory }));
 
         Assert.Contains("broken.dll' cannot be loaded", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_FileThatIsNotAnAssembly_ExitCode2NamingThePluginWithoutAStackTrace()
+    {
+        var directory = Directory.CreateTempSubdirectory("posbridge-plugins-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "broken.dll"), "not an assembly", TestContext.Current.CancellationToken);
+
+        var (code, error) = await ServeAsync(directory);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("broken.dll' cannot be loaded", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_PluginWithMissingSettings_ExitCode2NamingTheSettingWithoutAStackTrace()
+    {
+        var (code, error) = await ServeAsync(PluginsWithSample());
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("Plugins:FileJournal:OutputFile is missing", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Error)> ServeAsync(string plugins)
+    {
+        var data = Directory.CreateTempSubdirectory("posbridge-plugins-data-").FullName;
+        using var error = new StringWriter();
+        // A start that wrongly succeeds would serve until stopped: stop it, and the exit code says what happened.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var code = await CommandLine.RunAsync(
+            ["serve", "--data", data, "--urls", "http://127.0.0.1:0", $"--PosBridge:PluginsDirectory={plugins}", "--Logging:LogLevel:Default=None"],
+            TextWriter.Null,
+            error,
+            TimeProvider.System,
+            timeout.Token);
+        return (code, error.ToString());
     }
 }

@@ -2,30 +2,54 @@ using System.Xml.Linq;
 
 namespace PosBridge.Core.Tests.Architecture;
 
-/// <summary>The one rule between projects: Core references nothing of ours; an adapter references Core only.</summary>
+/// <summary>
+/// The one rule between projects: Core references nothing of ours; an adapter references Core only; the connector
+/// takes its adapters from the one list, <c>src/Adapters.props</c>.
+/// </summary>
 public sealed class ProjectReferencesTests
 {
     private static readonly string Root = FindRoot();
 
     [Fact]
-    public void Core_ReferencesNoProjectAndNoPackage()
+    public void Core_ReferencesNoProjectAndOnlyTheAbstractionsItsAdapterContractSpeaks()
     {
         var project = Load("src/PosBridge.Core/PosBridge.Core.csproj");
 
         Assert.Empty(ProjectReferences(project));
-        Assert.Empty(project.Descendants("PackageReference"));
+        Assert.Equal(
+            ["Microsoft.Extensions.Configuration.Abstractions", "Microsoft.Extensions.DependencyInjection.Abstractions"],
+            project.Descendants("PackageReference").Select(p => p.Attribute("Include")!.Value).Order(StringComparer.Ordinal));
     }
 
+    public static TheoryData<string> Adapters() => [.. BuiltInAdapters()];
+
     [Theory]
+    [MemberData(nameof(Adapters))]
     [InlineData("PosBridge.Terminal")]
-    [InlineData("PosBridge.Erp.Odoo")]
-    [InlineData("PosBridge.Accounting")]
-    [InlineData("PosBridge.Ecommerce")]
     public void Adapter_ReferencesCoreOnly(string name)
     {
         var references = ProjectReferences(Load($"src/{name}/{name}.csproj"));
 
         Assert.Equal(["PosBridge.Core"], references);
+    }
+
+    [Fact]
+    public void Connector_ReferencesAdaptersOnlyThroughTheOneList()
+    {
+        var connector = Load("src/PosBridge.Connector/PosBridge.Connector.csproj");
+
+        Assert.Equal(["../Adapters.props"], connector.Descendants("Import").Select(i => i.Attribute("Project")!.Value));
+        Assert.Equal(["PosBridge.Core", "PosBridge.Terminal"], ProjectReferences(connector));
+        Assert.Equal("false", connector.Descendants("ProjectReference").Single(r => r.Attribute("Include")!.Value.Contains("PosBridge.Terminal", StringComparison.Ordinal)).Attribute("ReferenceOutputAssembly")?.Value);
+    }
+
+    [Fact]
+    public void TheOneList_HoldsEveryAdapterProject()
+    {
+        string[] notAdapters = ["PosBridge.Connector", "PosBridge.Core", "PosBridge.Terminal"];
+        var projects = Directory.GetDirectories(Path.Combine(Root, "src")).Select(Path.GetFileName).Except(notAdapters).Order(StringComparer.Ordinal);
+
+        Assert.Equal(projects, BuiltInAdapters().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -37,6 +61,9 @@ public sealed class ProjectReferencesTests
             ["PosBridge.Accounting", "PosBridge.Connector", "PosBridge.Core", "PosBridge.Ecommerce", "PosBridge.Erp.Odoo", "PosBridge.Terminal"],
             projects);
     }
+
+    private static List<string> BuiltInAdapters() =>
+        Load("src/Adapters.props").Descendants("BuiltInAdapter").Select(a => a.Attribute("Include")!.Value).ToList();
 
     private static XDocument Load(string relative) => XDocument.Load(Path.Combine(Root, relative));
 

@@ -18,7 +18,7 @@ public sealed class OdooCatalogSourceTests
     {
         await using var odoo = await OdooEmulator.StartAsync(version);
         await using var client = Odoo.Client(odoo);
-        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos(), TimeProvider.System);
 
         // Every demo product was written in the same second: more than a page, so the source walks it by id.
         var pages = new List<PosBridge.Core.Catalog.CatalogChanges>();
@@ -52,7 +52,7 @@ public sealed class OdooCatalogSourceTests
     {
         await using var odoo = await OdooEmulator.StartAsync(17);
         await using var client = Odoo.Client(odoo);
-        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos(), TimeProvider.System);
         var cursor = (await source.GetChangesAsync(null, 100, Ct)).NextCursor;
         odoo.Read(s =>
         {
@@ -129,7 +129,7 @@ public sealed class OdooCatalogSourceTests
     {
         await using var odoo = await OdooEmulator.StartAsync(17);
         await using var client = Odoo.Client(odoo);
-        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos(), TimeProvider.System);
         var everything = await source.GetChangesAsync(null, 100, Ct);
 
         odoo.Read(s =>
@@ -155,7 +155,7 @@ public sealed class OdooCatalogSourceTests
         await using var odoo = await OdooEmulator.StartAsync(17);
         await using var client = Odoo.Client(odoo);
         odoo.Read(s => { s.Write("stock.quant", 1, new JObject { ["reserved_quantity"] = 20m }); return 0; });
-        var source = new OdooCatalogSource(client, Odoo.EmulatorPos());
+        var source = new OdooCatalogSource(client, Odoo.EmulatorPos(), TimeProvider.System);
 
         var levels = await source.GetLevelsAsync(["COF-TR", "DAT-1K"], Ct);
 
@@ -185,7 +185,7 @@ public sealed class OdooCatalogSourceTests
             s.Write("pos.config", 2, new JObject { ["payment_method_ids"] = new JArray((object)new JArray(6, 0, new JArray(1, 2, 4, 5))) });
             return 0;
         });
-        var source = new OdooCatalogSource(client, options);
+        var source = new OdooCatalogSource(client, options, TimeProvider.System);
 
         var first = await source.GetChangesAsync(null, 2, Ct);
         var last = await source.GetChangesAsync(null, 100, Ct);

@@ -115,7 +115,7 @@ public sealed class OdooLoyaltyTests
         await using var odoo = await OdooEmulator.StartAsync(17);
         await using var client = Odoo.Client(odoo);
 
-        var programs = await new OdooLoyaltySource(client, new OdooLoyaltyOptions()).GetProgramsAsync(Ct);
+        var programs = await new OdooLoyaltySource(client, new OdooLoyaltyOptions(), TimeProvider.System).GetProgramsAsync(Ct);
 
         Assert.Equal(2, programs.Count);
         var points = programs[0];

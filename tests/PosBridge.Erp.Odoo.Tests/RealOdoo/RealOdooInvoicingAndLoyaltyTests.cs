@@ -115,14 +115,14 @@ public sealed class RealOdooInvoicingAndLoyaltyTests(ITestOutputHelper output)
         Assert.Equal(2, notes.Count);
         output.WriteLine($"Card {OdooValues.Text(card["code"])}: {card["points"]} points, {notes.Count} markers");
 
-        var programs = await new OdooLoyaltySource(odoo.Client, options).GetProgramsAsync(Ct);
+        var programs = await new OdooLoyaltySource(odoo.Client, options, TimeProvider.System).GetProgramsAsync(Ct);
         var loyalty = Assert.Single(programs, p => p.Id == program.ToString(CultureInfo.InvariantCulture));
         Assert.NotEmpty(loyalty.Rules);
         Assert.NotEmpty(loyalty.Rewards);
         output.WriteLine($"{programs.Count} programs, {programs.Sum(p => p.Rules.Count)} rules, {programs.Sum(p => p.Rewards.Count)} rewards; loyalty rule {loyalty.Rules[0].PointMode} {loyalty.Rules[0].Points}, reward {loyalty.Rewards[0].Kind} for {loyalty.Rewards[0].RequiredPoints} points");
 
         // The card pull brings this card with its holder and the points the sink left, paged.
-        var source = new OdooLoyaltySource(odoo.Client, options);
+        var source = new OdooLoyaltySource(odoo.Client, options, TimeProvider.System);
         var cards = new List<LoyaltyCard>();
         string? cursor = null;
         LoyaltyCardChanges page;

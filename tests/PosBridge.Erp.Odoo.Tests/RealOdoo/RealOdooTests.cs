@@ -73,7 +73,7 @@ public sealed class RealOdooTests(ITestOutputHelper output)
     public async Task CatalogAndStock_PullFromTheRealServer_PageByPage()
     {
         await using var odoo = await RealOdoo.ConnectAsync(Ct);
-        var source = new PosBridge.Erp.Odoo.Catalog.OdooCatalogSource(odoo.Client, odoo.Pos);
+        var source = new PosBridge.Erp.Odoo.Catalog.OdooCatalogSource(odoo.Client, odoo.Pos, TimeProvider.System);
         var products = new List<Core.Catalog.Product>();
         var taxes = new HashSet<string>();
         var methods = new List<Core.Catalog.PaymentMethod>();
