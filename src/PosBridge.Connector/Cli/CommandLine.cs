@@ -60,6 +60,11 @@ internal static class CommandLine
               category, unit, weighed, stock) for a store whose catalog is a product file
               (PosBridge:Stores:STORE:Catalog:Source File). Every row is checked first: any problem is named
               by row and column and nothing is imported. Its tills and feeds get the products at once.
+          customers export (--phone P | --email E | --customer ID | --card CODE) --out FILE [--data DIR]
+              A person's right of access (PDPL, GDPR): writes everything this connector holds about them (their
+              sales as the tills sent them and which back office each went to, receipt messages, loyalty cards,
+              fiscal documents, where else copies are) as JSON readable by you alone. A phone matches in its
+              national and international forms. Reads only; the export is audited with the person masked.
           feed --store NAME --format FORMAT --out FILE [--data DIR]
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
@@ -304,7 +309,7 @@ internal static class CommandLine
                     return await Reports.ReportCommand.RunAsync(reportServices, positional, options, output, error, cancellationToken).ConfigureAwait(false);
                 }
 
-            case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees" or "catalog":
+            case "tills" or "status" or "retry" or "export" or "feed" or "sync" or "fees" or "catalog" or "customers":
                 return await ManagerAsync(args[0], positional, options, configFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             default:
@@ -356,7 +361,7 @@ internal static class CommandLine
 
     private static async Task<int> ManagerAsync(string command, List<string> positional, Dictionary<string, string> options, string? configFile, bool create, TextWriter output, TextWriter error, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var verb = command is "tills" or "sync" or "fees" or "catalog" && positional.Count > 0 ? positional[0] : null;
+        var verb = command is "tills" or "sync" or "fees" or "catalog" or "customers" && positional.Count > 0 ? positional[0] : null;
         string[] allowed = (command, verb) switch
         {
             ("tills", "pair") => ["store", "till", "name", "data"],
@@ -370,9 +375,10 @@ internal static class CommandLine
             ("fees", "import") => ["file", "store", "method", "data"],
             ("fees", "list") => ["from", "to", "store", "data"],
             ("catalog", "import") => ["store", "file", "data"],
+            ("customers", "export") => [.. CustomersCommand.Selectors, "out", "data"],
             _ => [],
         };
-        var expectedPositional = command is "tills" or "sync" or "fees" or "catalog" ? 1 : 0;
+        var expectedPositional = command is "tills" or "sync" or "fees" or "catalog" or "customers" ? 1 : 0;
         if (allowed.Length == 0 || positional.Count != expectedPositional || options.Keys.Any(k => !allowed.Contains(k)))
         {
             return await UsageErrorAsync(error, command switch
@@ -380,6 +386,7 @@ internal static class CommandLine
                 "tills" => "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'.",
                 "sync" => "use 'sync now --adapter NAME' or 'sync now --all yes'.",
                 "catalog" => "use 'catalog import --store STORE --file FILE'.",
+                "customers" => "use 'customers export (--phone P | --email E | --customer ID | --card CODE) --out FILE'.",
                 "fees" => "use 'fees import --file FILE --store STORE [--method METHOD]' or 'fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE]'.",
                 _ => $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.",
             }).ConfigureAwait(false);
@@ -395,6 +402,7 @@ internal static class CommandLine
             ("fees", "import") => FeesImportRequires.Where(n => Require(n) is null).ToArray(),
             ("fees", "list") => FeesListRequires.Where(n => Require(n) is null).ToArray(),
             ("catalog", "import") => CatalogImportRequires.Where(n => Require(n) is null).ToArray(),
+            ("customers", "export") => Require("out") is null ? ["out"] : [],
             _ => [],
         };
         if (missing.Length > 0)
@@ -405,6 +413,16 @@ internal static class CommandLine
         if (command == "sync" && (options.ContainsKey("adapter") == options.ContainsKey("all") || (options.TryGetValue("all", out var all) && all != "yes")))
         {
             return await UsageErrorAsync(error, "sync now takes exactly one of --adapter NAME or --all yes.").ConfigureAwait(false);
+        }
+
+        Customers.CustomerLookup? person = null;
+        if (command == "customers")
+        {
+            (person, var problem) = CustomersCommand.Lookup(options);
+            if (problem is not null)
+            {
+                return await UsageErrorAsync(error, problem).ConfigureAwait(false);
+            }
         }
 
         Guid? saleId = null;
@@ -443,6 +461,7 @@ internal static class CommandLine
             ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "import") => await FeesCommand.ImportAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "list") => await FeesCommand.ListAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("customers", _) => await CustomersCommand.ExportAsync(services, person!, options["out"], output, error, cancellationToken).ConfigureAwait(false),
             ("catalog", _) => await CatalogImportCommand.RunAsync(services, options["store"], options["file"], output, error, cancellationToken).ConfigureAwait(false),
             ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),
             _ => await ManagerCommands.RetryAsync(services, options.GetValueOrDefault("adapter"), saleId, output, error, cancellationToken).ConfigureAwait(false),

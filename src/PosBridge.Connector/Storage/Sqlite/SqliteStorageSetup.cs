@@ -42,6 +42,7 @@ internal static class SqliteStorageSetup
         services.TryAddSingleton<ISourceCursors, SqliteSourceCursors>();
         services.TryAddSingleton<IShiftClosingStore, SqliteShiftClosingStore>();
         services.TryAddSingleton<IProviderFeeStore, SqliteProviderFeeStore>();
+        services.TryAddSingleton<Customers.ICustomerDataStore, SqliteCustomerDataStore>();
         services.TryAddSingleton<ILedgerDays, SqliteLedgerDays>();
         services.TryAddSingleton<IReceiptMessageStore, SqliteReceiptMessageStore>();
         services.TryAddSingleton<IFiscalDocumentStore, SqliteFiscalDocumentStore>();
