@@ -148,20 +148,5 @@ public sealed class ShopifyCatalogTests : IDisposable
 
     private static string Number(string gid) => gid[(gid.LastIndexOf('/') + 1)..];
 
-    private async Task<List<WebCatalogPage>> ReadRunAsync(string? cursor, int pageSize)
-    {
-        var pages = new List<WebCatalogPage>();
-        while (true)
-        {
-            var page = await Catalog.ReadAsync(cursor, pageSize, TestContext.Current.CancellationToken);
-            pages.Add(page);
-            cursor = page.NextCursor;
-            if (!page.HasMore)
-            {
-                return pages;
-            }
-
-            Assert.True(pages.Count < 100, "the run never ends");
-        }
-    }
+    private Task<List<WebCatalogPage>> ReadRunAsync(string? cursor, int pageSize) => WebCatalogRuns.ReadRunAsync(Catalog, cursor, pageSize);
 }
