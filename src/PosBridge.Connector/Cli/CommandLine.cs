@@ -65,6 +65,11 @@ internal static class CommandLine
               sales as the tills sent them and which back office each went to, receipt messages, loyalty cards,
               fiscal documents, where else copies are) as JSON readable by you alone. A phone matches in its
               national and international forms. Reads only; the export is audited with the person masked.
+          customers erase (--phone P | --email E | --customer ID | --card CODE) [--confirm yes] [--data DIR]
+              A person's right to erasure: their sales keep amounts, taxes and numbers (tax law) under a pseudonym,
+              their receipt messages and links are erased. Without --confirm yes it only says what it would change.
+              Lists what must be erased elsewhere: back offices that received the sales, loyalty cards from a back
+              office, the tills' own copies.
           feed --store NAME --format FORMAT --out FILE [--data DIR]
               Writes a web store's catalog from the connector's catalog snapshot: FORMAT is google.tsv
               or google.xml (Merchant Center feed), shopify.csv or woocommerce.csv (product import).
@@ -376,6 +381,7 @@ internal static class CommandLine
             ("fees", "list") => ["from", "to", "store", "data"],
             ("catalog", "import") => ["store", "file", "data"],
             ("customers", "export") => [.. CustomersCommand.Selectors, "out", "data"],
+            ("customers", "erase") => [.. CustomersCommand.Selectors, "confirm", "data"],
             _ => [],
         };
         var expectedPositional = command is "tills" or "sync" or "fees" or "catalog" or "customers" ? 1 : 0;
@@ -386,7 +392,7 @@ internal static class CommandLine
                 "tills" => "use 'tills pair --store S --till T --name N', 'tills list' or 'tills revoke --till T'.",
                 "sync" => "use 'sync now --adapter NAME' or 'sync now --all yes'.",
                 "catalog" => "use 'catalog import --store STORE --file FILE'.",
-                "customers" => "use 'customers export (--phone P | --email E | --customer ID | --card CODE) --out FILE'.",
+                "customers" => "use 'customers export (--phone P | --email E | --customer ID | --card CODE) --out FILE' or 'customers erase (…the same…) [--confirm yes]'.",
                 "fees" => "use 'fees import --file FILE --store STORE [--method METHOD]' or 'fees list --from YYYY-MM-DD --to YYYY-MM-DD [--store STORE]'.",
                 _ => $"'{command}' takes {string.Join(", ", allowed.Select(a => "--" + a))}.",
             }).ConfigureAwait(false);
@@ -421,7 +427,12 @@ internal static class CommandLine
             (person, var problem) = CustomersCommand.Lookup(options);
             if (problem is not null)
             {
-                return await UsageErrorAsync(error, problem).ConfigureAwait(false);
+                return await UsageErrorAsync(error, problem.Replace("customers export", "customers " + verb, StringComparison.Ordinal)).ConfigureAwait(false);
+            }
+
+            if (options.TryGetValue("confirm", out var confirm) && confirm != "yes")
+            {
+                return await UsageErrorAsync(error, "--confirm takes 'yes': customers erase --phone P --confirm yes.").ConfigureAwait(false);
             }
         }
 
@@ -461,6 +472,7 @@ internal static class CommandLine
             ("feed", _) => await FeedCommand.RunAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "import") => await FeesCommand.ImportAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
             ("fees", "list") => await FeesCommand.ListAsync(services, options, output, error, cancellationToken).ConfigureAwait(false),
+            ("customers", "erase") => await CustomersCommand.EraseAsync(services, person!, options.ContainsKey("confirm"), output, cancellationToken).ConfigureAwait(false),
             ("customers", _) => await CustomersCommand.ExportAsync(services, person!, options["out"], output, error, cancellationToken).ConfigureAwait(false),
             ("catalog", _) => await CatalogImportCommand.RunAsync(services, options["store"], options["file"], output, error, cancellationToken).ConfigureAwait(false),
             ("sync", _) => await ManagerCommands.SyncNowAsync(services, options.GetValueOrDefault("adapter"), output, error, cancellationToken).ConfigureAwait(false),

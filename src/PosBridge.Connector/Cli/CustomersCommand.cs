@@ -78,6 +78,64 @@ internal static class CustomersCommand
         return CommandLine.Ok;
     }
 
+    /// <summary>
+    /// <c>posbridge customers erase</c>: a person's right to erasure (PDPL art. 18, GDPR art. 17). Without
+    /// <c>--confirm yes</c> it only says what it would change. With it, the person's sales keep what tax law needs
+    /// (amounts, taxes, numbers) under a pseudonym no one can turn back into their id, their receipt messages and links
+    /// are gone, and the owner is told what PosBridge cannot erase itself: back offices that already received the sales,
+    /// loyalty cards that come from a back office, and the tills' own copies.
+    /// </summary>
+    public static async Task<int> EraseAsync(IServiceProvider services, CustomerLookup who, bool confirmed, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        var store = services.GetRequiredService<ICustomerDataStore>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!confirmed)
+        {
+            var held = await store.FindAsync(who, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(held.IsEmpty
+                ? $"Nothing is held about {who.Masked()} in this connector."
+                : $"Would erase {who.Masked()}: {held.Sales.Count} sales would keep their amounts under a pseudonym, {held.ReceiptMessages.Count} receipt messages would be erased. Nothing is changed yet: run again with --confirm yes.").ConfigureAwait(false);
+            return CommandLine.Ok;
+        }
+
+        // A salt of this erasure alone: the pseudonym cannot be recomputed from the customer's id by anyone.
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        string Pseudonym(string id) =>
+            "erased-" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(salt, System.Text.Encoding.UTF8.GetBytes(id)))[..16];
+        var erased = await store.EraseAsync(who, Pseudonym, now, cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<ITillStore>().AuditAsync(
+            "cli",
+            "customers.erase",
+            who.Masked(),
+            $"{erased.SalesPseudonymised} sales as {string.Join(", ", erased.Pseudonyms.Values)}, {erased.ReceiptMessagesErased} receipt messages",
+            now,
+            cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(erased.SalesPseudonymised == 0 && erased.ReceiptMessagesErased == 0
+            ? $"Nothing of {who.Masked()} to erase in this connector."
+            : $"Erased {who.Masked()}: {erased.SalesPseudonymised} sales keep their amounts, taxes and numbers as {string.Join(", ", erased.Pseudonyms.Values)}; {erased.ReceiptMessagesErased} receipt messages and their links are gone.").ConfigureAwait(false);
+        foreach (var (backOffice, count) in erased.DeliveredTo.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            await output.WriteLineAsync($"  still to do: {backOffice} received {count} of these sales before; erase the customer there too.").ConfigureAwait(false);
+        }
+
+        foreach (var card in erased.LoyaltyCardsFromBackOffice)
+        {
+            await output.WriteLineAsync($"  still to do: loyalty card {card} comes from the catalog's back office; erase it there, or its next pull brings it back.").ConfigureAwait(false);
+        }
+
+        if (erased.FiscalDocumentsKept > 0)
+        {
+            await output.WriteLineAsync($"  kept: {erased.FiscalDocumentsKept} tax invoices or e-receipts of these sales, as tax law requires.").ConfigureAwait(false);
+        }
+
+        if (erased.SalesPseudonymised > 0)
+        {
+            await output.WriteLineAsync("  not erased here: the tills' own copies of these sales and their customer records (erase them on each till).").ConfigureAwait(false);
+        }
+
+        return CommandLine.Ok;
+    }
+
     private static JsonObject Document(CustomerLookup who, CustomerHoldings held, DateTimeOffset now)
     {
         var tills = held.Sales.Select(s => $"{s.StoreId}/{s.TillId}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -104,9 +104,30 @@ internal sealed record CustomerHoldings(
     public bool IsEmpty => Sales.Count == 0 && ReceiptMessages.Count == 0 && LoyaltyCards.Count == 0 && FiscalDocuments.Count == 0;
 }
 
-/// <summary>Finds what the connector holds about a person, for a data subject's request (PDPL/GDPR access).</summary>
+/// <summary>
+/// What an erasure changed, and what it could not: the back offices that already received the person's sales (the owner
+/// erases them there), loyalty cards that come from a back office (erased there, or the next pull brings them back),
+/// and fiscal documents tax law keeps.
+/// </summary>
+internal sealed record CustomerErasure(
+    int SalesPseudonymised,
+    int ReceiptMessagesErased,
+    IReadOnlyDictionary<string, int> DeliveredTo,
+    IReadOnlyList<string> LoyaltyCardsFromBackOffice,
+    int FiscalDocumentsKept,
+    IReadOnlyDictionary<string, string> Pseudonyms);
+
+/// <summary>Finds what the connector holds about a person, for a data subject's request (PDPL/GDPR access and erasure).</summary>
 internal interface ICustomerDataStore
 {
     /// <summary>Reads every sale, receipt message, loyalty card and fiscal document of the person; changes nothing.</summary>
     Task<CustomerHoldings> FindAsync(CustomerLookup who, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// In one transaction: each of the person's sales keeps its amounts, taxes and numbers (tax law) but its customer
+    /// becomes only the pseudonym <paramref name="pseudonymOf"/> gives their customer id, also in the report figures;
+    /// their receipt messages lose recipient and receipt, and their links stop working. The stored content hash stays,
+    /// so a till sending the original sale again is answered "already here", not "conflict".
+    /// </summary>
+    Task<CustomerErasure> EraseAsync(CustomerLookup who, Func<string, string> pseudonymOf, DateTimeOffset now, CancellationToken cancellationToken = default);
 }

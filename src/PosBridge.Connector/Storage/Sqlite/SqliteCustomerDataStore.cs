@@ -16,6 +16,8 @@ internal sealed class SqliteCustomerDataStore(ConnectorDatabase database) : ICus
     // As SqliteCatalogSnapshot writes the catalog's documents.
     private static readonly JsonSerializerOptions CatalogJson = new(JsonSerializerDefaults.Web);
 
+    private static readonly string[] CustomerTables = ["report_customers", "report_customer_first"];
+
     public Task<CustomerHoldings> FindAsync(CustomerLookup who, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(who);
@@ -102,6 +104,123 @@ internal sealed class SqliteCustomerDataStore(ConnectorDatabase database) : ICus
                 }
 
                 return new CustomerHoldings(withDeliveries, messages, cards, fiscal);
+            },
+            cancellationToken);
+    }
+
+    public Task<CustomerErasure> EraseAsync(CustomerLookup who, Func<string, string> pseudonymOf, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        ArgumentNullException.ThrowIfNull(pseudonymOf);
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var matched = new List<(long Seq, string Id, string TillId, string SaleNumber, string CustomerId, string Document)>();
+                await using (var command = Sql.Command(
+                    connection,
+                    transaction,
+                    "SELECT seq, id, till_id, sale_number, document FROM sales WHERE json_extract(document, '$.customer') IS NOT NULL ORDER BY seq"))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var document = reader.GetString(4);
+                        if (CustomerOf(document) is { } customer && who.Matches(customer))
+                        {
+                            matched.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), customer.Id, document));
+                        }
+                    }
+                }
+
+                var pseudonyms = matched.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).ToDictionary(id => id, pseudonymOf, StringComparer.Ordinal);
+                var delivered = new Dictionary<string, int>(StringComparer.Ordinal);
+                await using (var update = Sql.Command(connection, transaction, "UPDATE sales SET document = $document WHERE seq = $seq", ("$document", string.Empty), ("$seq", 0L)))
+                await using (var deliveries = Sql.Command(connection, transaction, "SELECT adapter FROM deliveries WHERE sale_seq = $seq AND state IN ('done', 'duplicate')", ("$seq", 0L)))
+                {
+                    foreach (var sale in matched)
+                    {
+                        var node = System.Text.Json.Nodes.JsonNode.Parse(sale.Document)!.AsObject();
+                        node["customer"] = new System.Text.Json.Nodes.JsonObject { ["id"] = pseudonyms[sale.CustomerId] };
+                        update.Parameters["$document"].Value = node.ToJsonString();
+                        update.Parameters["$seq"].Value = sale.Seq;
+                        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        deliveries.Parameters["$seq"].Value = sale.Seq;
+                        await using var reader = await deliveries.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            delivered[reader.GetString(0)] = delivered.GetValueOrDefault(reader.GetString(0)) + 1;
+                        }
+                    }
+                }
+
+                // The report figures name customers by id: the same pseudonym there, so a rebuild from the sales agrees.
+                foreach (var (id, pseudonym) in pseudonyms)
+                {
+                    foreach (var table in CustomerTables)
+                    {
+                        await using var rename = Sql.Command(connection, transaction, $"UPDATE {table} SET customer_id = $pseudonym WHERE customer_id = $id", ("$pseudonym", pseudonym), ("$id", id));
+                        await rename.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                var saleIds = matched.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var messages = new List<string>();
+                await using (var command = Sql.Command(connection, transaction, "SELECT request_id, sale_id, channel, recipient FROM receipt_messages WHERE expires_at > 0"))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (saleIds.Contains(reader.GetString(1)) || who.IsRecipient(reader.GetString(2), reader.GetString(3)))
+                        {
+                            messages.Add(reader.GetString(0));
+                        }
+                    }
+                }
+
+                foreach (var request in messages)
+                {
+                    // Not sent any more (a message being sent right now has its text in hand already), its link ends, and
+                    // a resend is refused as for an expired link.
+                    await using var erase = Sql.Command(
+                        connection,
+                        transaction,
+                        """
+                        UPDATE receipt_messages SET recipient = '(erased)', receipt_html = '', expires_at = 0,
+                            state = CASE WHEN state = 'pending' THEN 'dead' ELSE state END,
+                            last_error = CASE WHEN state = 'pending' THEN 'erased at the customer''s request' ELSE last_error END
+                        WHERE request_id = $request
+                        """,
+                        ("$request", request));
+                    await erase.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var cards = new List<string>();
+                await using (var command = Sql.Command(connection, transaction, "SELECT id, document FROM catalog_snapshot WHERE kind = 'loyalty_card' AND deleted = 0 ORDER BY id"))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var card = JsonSerializer.Deserialize<LoyaltyCard>(reader.GetString(1), CatalogJson);
+                        if (card is not null && who.Matches(card.Customer, card.Code))
+                        {
+                            cards.Add(card.Code ?? reader.GetString(0));
+                        }
+                    }
+                }
+
+                var numbers = matched.Select(m => (m.TillId, m.SaleNumber)).ToHashSet();
+                var fiscal = 0;
+                if (numbers.Count > 0)
+                {
+                    await using var command = Sql.Command(connection, transaction, "SELECT till_id, sale_number FROM fiscal_documents");
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        fiscal += numbers.Contains((reader.GetString(0), reader.GetString(1))) ? 1 : 0;
+                    }
+                }
+
+                return new CustomerErasure(matched.Count, messages.Count, delivered, cards, fiscal, pseudonyms);
             },
             cancellationToken);
     }
