@@ -30,7 +30,10 @@ public sealed class DashboardPhoneBrowserTests
         var directory = Directory.CreateTempSubdirectory("posbridge-dashboard-phone-").FullName;
         await using var app = ConnectorApp.Build(
             ["--urls", "http://127.0.0.1:0"],
-            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(DashboardClient.Settings)
+            builder =>
+            {
+            builder.Services.AddSingleton<PosBridge.Core.Adapters.ISetupCheck>(new UnmappedTill());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(DashboardClient.Settings)
             {
                 ["PosBridge:DataDirectory"] = directory,
                 ["PosBridge:Dispatch:Interval"] = "01:00:00",
@@ -55,12 +58,14 @@ public sealed class DashboardPhoneBrowserTests
                 ["Accounting:Ledgers:books:Dialect"] = "generic",
                 ["Accounting:Ledgers:books:Taxes:vat14:Rate"] = "14",
                 ["Accounting:Ledgers:books:Taxes:vat14:Name"] = "VAT 14%",
-            }));
+            });
+            });
         await app.StartAsync(ct);
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             await SeedAsync(app.Services, directory, ct);
+            await app.Services.GetRequiredService<PosBridge.Connector.Setup.BackOfficeSetup>().CheckAsync(ct);
 
             using var browser = new Browser(PhoneWidth, 740);
             browser.Driver.Navigate().GoToUrl(address + "/dashboard");
@@ -71,6 +76,8 @@ public sealed class DashboardPhoneBrowserTests
             Browser.Until(() => browser.Find("board").Displayed && browser.All("till-row").Count == 2 && browser.All("shift-close").Count == 2, "the tills and Z reports");
             Browser.Until(() => browser.All("receipt-problem").Count == 1 && browser.All("ledger-file").Count == 1, "the receipt and the ledger file");
             Browser.Until(() => browser.All("fiscal-document").Count == 2, "the tax-authority documents not accepted");
+            Browser.Until(() => browser.All("setup-finding").Count == 1, "the back-office set-up to fix");
+            Assert.Contains("المبيعات تنتظر", browser.Driver.FindElement(By.CssSelector("[data-test='setup-finding'][data-severity='blocking']")).Text, StringComparison.Ordinal);
             Assert.Contains("أصدر إشعارًا دائنًا", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='rejected'] [data-test='fiscal-what-to-do']")).Text, StringComparison.Ordinal);
             Assert.Contains("BR-KSA-27", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='rejected']")).Text, StringComparison.Ordinal);
             Assert.Contains("أكثر من ٢٤ ساعة", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='waiting'] [data-test='fiscal-state']")).Text, StringComparison.Ordinal);
@@ -210,5 +217,21 @@ public sealed class DashboardPhoneBrowserTests
         browser.Viewport(PhoneWidth, Math.Min(height, 4000));
         browser.Screenshot(path);
         browser.Viewport(PhoneWidth, 740);
+    }
+
+    /// <summary>A back office that says one till is not mapped, as Odoo's set-up check words it.</summary>
+    private sealed class UnmappedTill : PosBridge.Core.Adapters.ISetupCheck
+    {
+        public string Name => "odoo";
+
+        public Task<IReadOnlyList<PosBridge.Core.Adapters.SetupFinding>> CheckSetupAsync(PosBridge.Core.Adapters.SetupScope scope, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<PosBridge.Core.Adapters.SetupFinding>>(
+            [
+                new(
+                    PosBridge.Core.Adapters.SetupSeverity.Blocking,
+                    "Till CAI1-DOWNTOWN/CAI1-DOWNTOWN-T1",
+                    "is paired but has no pos.config in Odoo: its sales wait.",
+                    "Set Odoo:Pos:Tills:CAI1-DOWNTOWN/CAI1-DOWNTOWN-T1 to the id of its Point of Sale in Odoo (Point of Sale › Configuration › Point of Sale: the number in the address); Odoo has Shop (1)."),
+            ]);
     }
 }
