@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Tills;
 
@@ -18,6 +19,7 @@ internal static class PostgresStorageSetup
         services.TryAddSingleton<IDeliveryLease, PostgresDeliveryLease>();
         services.TryAddSingleton<INonceCache, PostgresNonceCache>();
         services.TryAddSingleton<ITillRateLimits, PostgresTillRateLimits>();
+        services.TryAddSingleton<IDashboardSessions, PostgresDashboardSessions>();
         return services;
     }
 }
