@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PosBridge.Connector.Storage.Postgres;
 using PosBridge.Connector.Storage.Sqlite;
 
 namespace PosBridge.Connector.Storage;
@@ -11,7 +12,9 @@ internal sealed class StorageOptions
 
     public const string Sqlite = "sqlite";
 
-    /// <summary>The providers this connector has.</summary>
+    public const string Postgres = "postgres";
+
+    /// <summary>The providers this connector runs on.</summary>
     public static readonly IReadOnlyList<string> Providers = [Sqlite];
 
     public string Provider { get; set; } = Sqlite;
@@ -28,10 +31,48 @@ internal static class StorageSetup
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var provider = configuration.GetSection(StorageOptions.Section)[nameof(StorageOptions.Provider)] ?? StorageOptions.Sqlite;
+        if (string.Equals(provider.Trim(), StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            // Some stores exist on PostgreSQL, not all the connector needs: say so rather than start half on it.
+            throw new OptionsValidationException(
+                StorageOptions.Section,
+                typeof(StorageOptions),
+                [$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)} is '{provider}': the connector cannot run on PostgreSQL yet. " +
+                 $"PostgreSQL keeps only {string.Join(", ", PostgresImplemented)}; it has no store yet for {string.Join(", ", PostgresMissing)}. Use sqlite."]);
+        }
+
+        return services.AddStores(configuration);
+    }
+
+    /// <summary>What PostgreSQL keeps so far, as a manager would name it.</summary>
+    internal static readonly IReadOnlyList<string> PostgresImplemented =
+        ["delivery leases", "request nonces", "request limits", "dashboard sessions"];
+
+    /// <summary>What the connector needs that PostgreSQL does not keep yet.</summary>
+    internal static readonly IReadOnlyList<string> PostgresMissing =
+    [
+        "sales (inbox)", "deliveries", "tills and pairing", "numbering epochs", "catalog snapshot",
+        "catalog pull problems", "source cursors", "shift closings", "provider fees", "ledger days", "receipt messages",
+        "fiscal documents", "ZATCA units", "reports", "dashboard queries", "web-store SKU mappings", "stock changes",
+    ];
+
+    /// <summary>
+    /// Registers the stores the backend named by <c>Storage:Provider</c> has, without asking whether they are all the
+    /// connector needs (the store contracts run each backend's stores this way).
+    /// </summary>
+    internal static IServiceCollection AddStores(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var provider = configuration.GetSection(StorageOptions.Section)[nameof(StorageOptions.Provider)] ?? StorageOptions.Sqlite;
         services.TryAddSingleton(ConnectorInstance.New());
         if (string.Equals(provider.Trim(), StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
         {
             return services.AddSqliteStorage();
+        }
+
+        if (string.Equals(provider.Trim(), StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            return services.AddPostgresStores(configuration);
         }
 
         var shown = string.IsNullOrWhiteSpace(provider) ? "empty" : $"'{provider}'";

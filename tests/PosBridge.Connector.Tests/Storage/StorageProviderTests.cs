@@ -10,7 +10,9 @@ public sealed class StorageProviderTests : IDisposable
     private readonly StringWriter _error = new();
 
     [Theory]
-    [InlineData("status", "postgres", "Storage:Provider is 'postgres'; use sqlite.")]
+    [InlineData("status", "mysql", "Storage:Provider is 'mysql'; use sqlite.")]
+    [InlineData("status", "postgres", "Storage:Provider is 'postgres': the connector cannot run on PostgreSQL yet.")]
+    [InlineData("serve", "Postgres", "it has no store yet for sales (inbox), deliveries")]
     [InlineData("status", " ", "Storage:Provider is empty; use sqlite.")]
     [InlineData("serve", "PostgreSQL", "Storage:Provider is 'PostgreSQL'; use sqlite.")]
     public async Task Command_UnknownProvider_NamedWithTheValidOnesExitCode2AndNoDatabase(string command, string provider, string message)

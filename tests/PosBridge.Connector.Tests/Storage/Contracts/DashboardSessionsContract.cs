@@ -115,3 +115,5 @@ public abstract class DashboardSessionsContract<TBackend> : StoreContract<TBacke
 }
 
 public sealed class SqliteDashboardSessionsContractTests : DashboardSessionsContract<SqliteBackend>;
+
+public sealed class PostgresDashboardSessionsContractTests : DashboardSessionsContract<PostgresBackend>;

@@ -81,3 +81,5 @@ public abstract class DeliveryLeaseContract<TBackend> : StoreContract<TBackend>
 }
 
 public sealed class SqliteDeliveryLeaseContractTests : DeliveryLeaseContract<SqliteBackend>;
+
+public sealed class PostgresDeliveryLeaseContractTests : DeliveryLeaseContract<PostgresBackend>;

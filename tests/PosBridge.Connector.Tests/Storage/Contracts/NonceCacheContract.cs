@@ -55,3 +55,5 @@ public abstract class NonceCacheContract<TBackend> : StoreContract<TBackend>
 }
 
 public sealed class SqliteNonceCacheContractTests : NonceCacheContract<SqliteBackend>;
+
+public sealed class PostgresNonceCacheContractTests : NonceCacheContract<PostgresBackend>;

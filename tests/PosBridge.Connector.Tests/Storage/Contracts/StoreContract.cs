@@ -31,7 +31,11 @@ public abstract class StoreContract<TBackend> : IAsyncLifetime
     internal T Store<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    public async ValueTask InitializeAsync() => _services = await OpenInstanceAsync();
+    public async ValueTask InitializeAsync()
+    {
+        await _backend.CreateAsync(TestContext.Current.CancellationToken);
+        _services = await OpenInstanceAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -67,7 +71,7 @@ public abstract class StoreContract<TBackend> : IAsyncLifetime
         services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.Section));
         Connector.Stores.StoreDirectory.AddStores(services, configuration);
         services.AddSingleton(SecretProtector.FromKeyFile(Path.Combine(_keys, "secrets.key")));
-        services.AddStorage(configuration);
+        services.AddStores(configuration);
         // Not validated on build: the report queries also need the dispatcher, which the stores here do not.
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
         _instances.Add(provider);

@@ -50,3 +50,5 @@ public abstract class TillRateLimitsContract<TBackend> : StoreContract<TBackend>
 }
 
 public sealed class SqliteTillRateLimitsContractTests : TillRateLimitsContract<SqliteBackend>;
+
+public sealed class PostgresTillRateLimitsContractTests : TillRateLimitsContract<PostgresBackend>;
