@@ -143,6 +143,14 @@ public sealed class SaleStore
 
     public int Count() => _database.Scalar<int>("SELECT COUNT(*) FROM Sales");
 
+    /// <summary>Sales and refunds committed in the shift: the screen compares it with its count before a commit to learn whether the commit landed.</summary>
+    internal int CountInShift(string shiftId) => _database.Scalar<int>("SELECT COUNT(*) FROM Sales WHERE ShiftId = ?", shiftId);
+
+    /// <summary>The sale committed last in the shift (the one a till that died mid-commit finished).</summary>
+    internal Sale LastInShift(string shiftId) =>
+        SaleJson.Parse(_database.Scalar<string>("SELECT Json FROM Sales WHERE ShiftId = ? ORDER BY Seq DESC LIMIT 1", shiftId)).Sale
+            ?? throw new InvalidOperationException("A stored sale no longer parses.");
+
     /// <summary>Stored sales (not refunds) completed in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), newest first.</summary>
     internal IReadOnlyList<Sale> Find(DateTimeOffset fromUtc, DateTimeOffset toUtc, int limit) =>
         _database.Query<JsonRow>(
