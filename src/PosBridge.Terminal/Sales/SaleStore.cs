@@ -108,7 +108,7 @@ public sealed class SaleStore
             if (loyalty.customer is not null && sale.RefundOf is null && loyalty.points.Spent > 0m)
             {
                 // Checked again under the write lock: two carts of one customer cannot spend the same points.
-                var available = new LoyaltyService(_database, _options).Balance(loyalty.customer.Id, loyalty.points.ProgramId).Available;
+                var available = new LoyaltyBalanceStore(_database).Balance(loyalty.customer.Id, loyalty.points.ProgramId).Available;
                 if (available < loyalty.points.Spent)
                 {
                     throw new LoyaltyPointsShortException($"{loyalty.customer.Name ?? loyalty.customer.Id} has {available} points here, less than the {loyalty.points.Spent} this sale spends; nothing was saved.");
