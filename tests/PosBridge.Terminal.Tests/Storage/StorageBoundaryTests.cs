@@ -26,8 +26,6 @@ public sealed partial class StorageBoundaryTests
         ["Fiscal/FiscalUploader.cs"] = "pending fiscal documents and their outcomes",
         ["Fiscal/ZatcaClearing.cs"] = "clearance outcomes, buyers",
         ["Fiscal/ZatcaEgsUnit.cs"] = "the EGS unit's keys and certificates",
-        ["Screen/SavedCart.cs"] = "the cart in progress and the last sale, in Settings",
-        ["Screen/TileLayout.cs"] = "the tile layout, in Settings",
         ["Session/TillSession.cs"] = "connector address and pairing, in Settings",
         ["Sync/CatalogPuller.cs"] = "a catalog page applied in one transaction; cursor and problem in Settings",
         ["Sync/ReceiptRequests.cs"] = "queued e-mail and message receipts",
