@@ -43,6 +43,9 @@ public sealed class CatalogStore
     /// Takes a product off sale (the back office removed it from the POS). The row stays, inactive, so earlier
     /// sales and refunds still find it by id; scans and searches no longer do.
     /// </summary>
+    /// <summary>Whether any product (active or not) is stored: the demo seeds only an empty catalog.</summary>
+    public bool HasProducts() => _database.Scalar<int>("SELECT COUNT(*) FROM Products") > 0;
+
     public void Remove(string productId)
     {
         ArgumentException.ThrowIfNullOrEmpty(productId);

@@ -124,19 +124,27 @@ public sealed record PromotionResult(RedeemStatus Status, string Message, Applie
 /// </summary>
 public sealed class LoyaltyService
 {
-    private readonly TillDatabase _database;
+    private readonly ILoyaltyBalanceStore _balances;
     private readonly CatalogStore _catalog;
     private readonly CustomerStore _customers;
     private readonly TillOptions _options;
 
     public LoyaltyService(TillDatabase database, TillOptions options)
+        : this(new LoyaltyBalanceStore(database ?? throw new ArgumentNullException(nameof(database))), new CatalogStore(database, options), new CustomerStore(database), options)
     {
-        ArgumentNullException.ThrowIfNull(database);
+    }
+
+    /// <summary>Loyalty over any balance store: the seam a till that keeps its points elsewhere than SQLite plugs into.</summary>
+    public LoyaltyService(ILoyaltyBalanceStore balances, CatalogStore catalog, CustomerStore customers, TillOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(balances);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(options);
-        _database = database;
+        _balances = balances;
         _options = options;
-        _catalog = new CatalogStore(database, options);
-        _customers = new CustomerStore(database);
+        _catalog = catalog;
+        _customers = customers;
     }
 
     public IReadOnlyList<LoyaltyProgram> Programs() => _catalog.LoyaltyPrograms();
@@ -189,25 +197,7 @@ public sealed class LoyaltyService
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(programId);
-        var known = _database.Query<BalanceRow>("SELECT Points, AsOfUtc FROM LoyaltyBalances WHERE CustomerId = ? AND ProgramId = ?", customerId, programId).FirstOrDefault();
-        // Instants are stored as round-trip UTC text of one width, so they compare as text.
-        var moves = known is null
-            ? _database.Query<MoveRow>("SELECT Earned, Spent FROM LoyaltyMoves WHERE CustomerId = ? AND ProgramId = ?", customerId, programId)
-            : _database.Query<MoveRow>(
-                """
-                SELECT m.Earned, m.Spent FROM LoyaltyMoves m LEFT JOIN Outbox o ON o.SaleId = m.SaleId
-                WHERE m.CustomerId = ? AND m.ProgramId = ? AND (o.SentAtUtc IS NULL OR o.SentAtUtc > ?)
-                """,
-                customerId,
-                programId,
-                known.AsOfUtc);
-        return new LoyaltyBalance(
-            customerId,
-            programId,
-            known is null ? 0m : TillDatabase.Decimal(known.Points),
-            known is null ? null : TillDatabase.Instant(known.AsOfUtc),
-            moves.Sum(m => TillDatabase.Decimal(m.Earned)),
-            moves.Sum(m => TillDatabase.Decimal(m.Spent)));
+        return _balances.Balance(customerId, programId);
     }
 
     /// <summary>
@@ -219,9 +209,7 @@ public sealed class LoyaltyService
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         ArgumentException.ThrowIfNullOrEmpty(programId);
-        _database.Execute(
-            "INSERT INTO LoyaltyBalances(CustomerId, ProgramId, Points, AsOfUtc) VALUES (?, ?, ?, ?) ON CONFLICT(CustomerId, ProgramId) DO UPDATE SET Points = excluded.Points, AsOfUtc = excluded.AsOfUtc",
-            customerId, programId, TillDatabase.Text(points), TillDatabase.Text(asOf));
+        _balances.SetBackOffice(customerId, programId, points, asOf);
     }
 
     /// <summary>
@@ -229,9 +217,7 @@ public sealed class LoyaltyService
     /// program: the till's view falls back to the points moved on this till.
     /// </summary>
     internal void ForgetBackOfficeBalance(string customerId, string programId) =>
-        _database.Execute(
-            "DELETE FROM LoyaltyBalances WHERE CustomerId = ? AND ProgramId = ? AND NOT EXISTS (SELECT 1 FROM LoyaltyCards WHERE CustomerId = ? AND ProgramId = ?)",
-            customerId, programId, customerId, programId);
+        _balances.ForgetBackOfficeUnlessCarded(customerId, programId);
 
     /// <summary>
     /// The customer as the sale carries them: when the till holds the back office's cards of the customer, the card
@@ -628,18 +614,4 @@ public sealed class LoyaltyService
 
     private static RedeemResult Short(string customer, decimal available, decimal needed) =>
         Refused(RedeemRefusal.PointsShort, $"{customer} has {available.ToString(CultureInfo.InvariantCulture)} points here; this reward needs {needed.ToString(CultureInfo.InvariantCulture)}.");
-
-    private sealed class BalanceRow
-    {
-        public string Points { get; set; } = "0";
-
-        public string AsOfUtc { get; set; } = string.Empty;
-    }
-
-    private sealed class MoveRow
-    {
-        public string Earned { get; set; } = "0";
-
-        public string Spent { get; set; } = "0";
-    }
 }

@@ -6,6 +6,7 @@ using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Sales;
+using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Storage;
 
 namespace PosBridge.Terminal.Refunds;
@@ -22,9 +23,9 @@ public sealed class RefundService
     // same card refund to the provider; the store's in-transaction check covers other processes.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
-    private readonly TillDatabase _database;
     private readonly SaleStore _sales;
-    private readonly RefundIntents _intents;
+    private readonly ShiftStore _shifts;
+    private readonly RefundIntentStore _intents;
     private readonly TillOptions _options;
     private readonly IPaymentTerminal _terminal;
     private readonly INetworkStatus _network;
@@ -41,9 +42,9 @@ public sealed class RefundService
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        _database = database;
         _sales = sales;
-        _intents = new RefundIntents(database, timeProvider);
+        _shifts = new ShiftStore(database, options, timeProvider);
+        _intents = new RefundIntentStore(database, timeProvider);
         _options = options;
         _terminal = terminal;
         _network = network;
@@ -238,7 +239,7 @@ public sealed class RefundService
             return new RefundResult(RefundStatus.Refused, "Part of this sale was paid by transfer: send it back and give the transfer's reference, or pay back in cash.");
         }
 
-        if (_database.Scalar<int>("SELECT COUNT(*) FROM Shifts WHERE ClosedAtUtc IS NULL") == 0)
+        if (!_shifts.AnyOpen())
         {
             // Checked before any money moves; the commit checks again.
             return new RefundResult(RefundStatus.Refused, new NoOpenShiftException().Message);

@@ -108,7 +108,7 @@ public sealed class SaleStore
             if (loyalty.customer is not null && sale.RefundOf is null && loyalty.points.Spent > 0m)
             {
                 // Checked again under the write lock: two carts of one customer cannot spend the same points.
-                var available = new LoyaltyService(_database, _options).Balance(loyalty.customer.Id, loyalty.points.ProgramId).Available;
+                var available = new LoyaltyBalanceStore(_database).Balance(loyalty.customer.Id, loyalty.points.ProgramId).Available;
                 if (available < loyalty.points.Spent)
                 {
                     throw new LoyaltyPointsShortException($"{loyalty.customer.Name ?? loyalty.customer.Id} has {available} points here, less than the {loyalty.points.Spent} this sale spends; nothing was saved.");
@@ -142,6 +142,14 @@ public sealed class SaleStore
         _database.Query<JsonRow>("SELECT Json FROM Sales WHERE RefundOfId = ? ORDER BY CreatedAtUtc", saleId.ToString()).ConvertAll(Parse);
 
     public int Count() => _database.Scalar<int>("SELECT COUNT(*) FROM Sales");
+
+    /// <summary>Sales and refunds committed in the shift: the screen compares it with its count before a commit to learn whether the commit landed.</summary>
+    internal int CountInShift(string shiftId) => _database.Scalar<int>("SELECT COUNT(*) FROM Sales WHERE ShiftId = ?", shiftId);
+
+    /// <summary>The sale committed last in the shift (the one a till that died mid-commit finished).</summary>
+    internal Sale LastInShift(string shiftId) =>
+        SaleJson.Parse(_database.Scalar<string>("SELECT Json FROM Sales WHERE ShiftId = ? ORDER BY Seq DESC LIMIT 1", shiftId)).Sale
+            ?? throw new InvalidOperationException("A stored sale no longer parses.");
 
     /// <summary>Stored sales (not refunds) completed in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), newest first.</summary>
     internal IReadOnlyList<Sale> Find(DateTimeOffset fromUtc, DateTimeOffset toUtc, int limit) =>

@@ -110,7 +110,7 @@ internal static class DemoCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(database);
-        if (database.Scalar<int>("SELECT COUNT(*) FROM Products") > 0)
+        if (catalog.HasProducts())
         {
             return;
         }

@@ -38,20 +38,23 @@ internal sealed record SavedCart(
 /// a browser crash or a till restart loses neither. The engine stays the truth: a saved cart is
 /// replayed through the engine's cart, never trusted for amounts.
 /// </summary>
-internal sealed class CartKeeper(TillDatabase database)
+internal sealed class CartKeeper(IScreenStateStore store)
 {
-    private const string CartKey = "screen.cart";
-    private const string LastSaleKey = "screen.last-sale";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public SavedCart? Load() => database.GetSetting(CartKey) is { Length: > 0 } json ? JsonSerializer.Deserialize<SavedCart>(json, Json) : null;
+    public CartKeeper(TillDatabase database)
+        : this(new ScreenStateStore(database))
+    {
+    }
 
-    public void Save(SavedCart? cart) => database.SetSetting(CartKey, cart is null ? string.Empty : JsonSerializer.Serialize(cart, Json));
+    public SavedCart? Load() => store.CartInProgress() is { Length: > 0 } json ? JsonSerializer.Deserialize<SavedCart>(json, Json) : null;
+
+    public void Save(SavedCart? cart) => store.SaveCartInProgress(cart is null ? string.Empty : JsonSerializer.Serialize(cart, Json));
 
     public ScreenFinishedSale? LoadLastSale() =>
-        database.GetSetting(LastSaleKey) is { Length: > 0 } json ? JsonSerializer.Deserialize<ScreenFinishedSale>(json, Json) : null;
+        store.LastSale() is { Length: > 0 } json ? JsonSerializer.Deserialize<ScreenFinishedSale>(json, Json) : null;
 
-    public void SaveLastSale(ScreenFinishedSale? sale) => database.SetSetting(LastSaleKey, sale is null ? string.Empty : JsonSerializer.Serialize(sale, Json));
+    public void SaveLastSale(ScreenFinishedSale? sale) => store.SaveLastSale(sale is null ? string.Empty : JsonSerializer.Serialize(sale, Json));
 
     public static SavedCart Snapshot(Cart cart, TillPermissions permissions, CommitMarker? committing = null) => new(
         cart.Lines.Where(l => !l.IsReward).Select(l => new SavedLine(l.Product.Id, l.Quantity, l.UnitPrice, l.DiscountPercent, l.ScannedCode, l.Note, l.PriceOverridden)).ToList(),

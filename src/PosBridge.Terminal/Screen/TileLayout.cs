@@ -11,17 +11,21 @@ public sealed record TileCategory(string Id, string Name, string NameAr, IReadOn
 /// the till's settings: the catalog copy does not carry categories yet, and the store arranges tiles
 /// by how it sells, not by how the back office files products.
 /// </summary>
-public sealed class TileLayout(TillDatabase database)
+public sealed class TileLayout(IScreenStateStore store)
 {
-    private const string Key = "screen.tiles";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    public TileLayout(TillDatabase database)
+        : this(new ScreenStateStore(database))
+    {
+    }
+
     public IReadOnlyList<TileCategory> Categories =>
-        database.GetSetting(Key) is { Length: > 0 } json ? JsonSerializer.Deserialize<List<TileCategory>>(json, Json) ?? [] : [];
+        store.TileLayout() is { Length: > 0 } json ? JsonSerializer.Deserialize<List<TileCategory>>(json, Json) ?? [] : [];
 
     public void Save(IReadOnlyList<TileCategory> categories)
     {
         ArgumentNullException.ThrowIfNull(categories);
-        database.SetSetting(Key, JsonSerializer.Serialize(categories, Json));
+        store.SaveTileLayout(JsonSerializer.Serialize(categories, Json));
     }
 }

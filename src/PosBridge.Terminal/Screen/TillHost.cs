@@ -137,7 +137,7 @@ public static class TillHost
         services.AddSingleton(sp => new Outbox(sp.GetRequiredService<TillDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TileLayout(sp.GetRequiredService<TillDatabase>()));
         services.AddSingleton(sp => new ReceiptRequests(sp.GetRequiredService<TillDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => ManagersFromSettings(new StaffStore(sp.GetRequiredService<TillDatabase>()), sp.GetRequiredService<TillDatabase>(), screen));
+        services.AddSingleton(sp => ManagersFromSettings(new StaffStore(sp.GetRequiredService<TillDatabase>()), screen));
         services.AddSingleton(sp => new CustomerStore(sp.GetRequiredService<TillDatabase>()));
         services.AddSingleton(sp => new LoyaltyService(sp.GetRequiredService<TillDatabase>(), till));
         // No NFC reader on a desktop till (the screen hides the tap button); a device build registers Plugin.NFC's first.
@@ -158,11 +158,11 @@ public static class TillHost
     }
 
     /// <summary>Adds each configured manager the till does not know yet; one it knows keeps the PIN it has.</summary>
-    internal static StaffStore ManagersFromSettings(StaffStore staff, TillDatabase database, ScreenOptions screen)
+    internal static StaffStore ManagersFromSettings(StaffStore staff, ScreenOptions screen)
     {
         foreach (var manager in screen.Managers)
         {
-            if (database.Scalar<int>("SELECT COUNT(*) FROM Staff WHERE Id = ?", manager.Id) == 0)
+            if (!staff.Knows(manager.Id))
             {
                 staff.Save(
                     new StaffMember(manager.Id, string.IsNullOrWhiteSpace(manager.Name) ? manager.Id : manager.Name, TillPermissions.OverridePrice | TillPermissions.Refund | TillPermissions.ManageShift),

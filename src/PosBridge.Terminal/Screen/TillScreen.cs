@@ -13,6 +13,7 @@ using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
+using PosBridge.Terminal.Staff;
 using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
 
@@ -31,6 +32,7 @@ internal sealed class TillScreen : IDisposable
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TillDatabase _database;
+    private readonly StaffStore _staff;
     private readonly CatalogStore _catalog;
     private readonly ShiftStore _shifts;
     private readonly Checkout _checkout;
@@ -80,6 +82,7 @@ internal sealed class TillScreen : IDisposable
         ILogger<TillScreen> logger)
     {
         _database = database;
+        _staff = new StaffStore(database);
         _catalog = catalog;
         _shifts = shifts;
         _checkout = checkout;
@@ -123,9 +126,9 @@ internal sealed class TillScreen : IDisposable
     public ScreenSync Sync()
     {
         var pending = _outbox.PendingCount;
-        var oldest = pending == 0 ? null : _database.Scalar<string?>("SELECT MIN(s.CreatedAtUtc) FROM Outbox o JOIN Sales s ON s.Id = o.SaleId WHERE o.State = 0");
-        var age = oldest is null ? TimeSpan.Zero : _timeProvider.GetUtcNow() - TillDatabase.Instant(oldest);
-        var rejected = _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 2");
+        var oldest = pending == 0 ? null : _outbox.OldestPendingCreatedAtUtc();
+        var age = oldest is { } since ? _timeProvider.GetUtcNow() - since : TimeSpan.Zero;
+        var rejected = _outbox.ProblemCount;
         return new ScreenSync(
             _sync.Online,
             _sync.Paired,
@@ -1031,7 +1034,7 @@ internal sealed class TillScreen : IDisposable
         _permissions = TillPermissions.None;
     }
 
-    private int SalesIn(string shiftId) => _database.Scalar<int>("SELECT COUNT(*) FROM Sales WHERE ShiftId = ?", shiftId);
+    private int SalesIn(string shiftId) => _sales.CountInShift(shiftId);
 
     private ScreenResponse Saved(string? notice = null)
     {
@@ -1056,8 +1059,7 @@ internal sealed class TillScreen : IDisposable
 
         if (saved.Committing is { } marker && SalesIn(marker.ShiftId) > marker.SalesBefore)
         {
-            var json = _database.Scalar<string>("SELECT Json FROM Sales WHERE ShiftId = ? ORDER BY Seq DESC LIMIT 1", marker.ShiftId);
-            var sale = SaleJson.Parse(json).Sale ?? throw new InvalidOperationException("A stored sale no longer parses.");
+            var sale = _sales.LastInShift(marker.ShiftId);
             Finished(sale);
             _keeper.Save(null);
             Log.CartFoundCommitted(_logger, sale.SaleNumber);
@@ -1214,7 +1216,7 @@ internal sealed class TillScreen : IDisposable
         var shift = _shifts.Current;
         var sync = Sync();
         return new ScreenState(
-            new ScreenStore(_till.StoreId, _till.TillId, _till.Currency, _till.CurrencyInfo.MinorUnits, _options.Digits, _options.Language, _cashier.Name, _database.Scalar<int>("SELECT COUNT(*) FROM Staff WHERE Active = 1") > 0),
+            new ScreenStore(_till.StoreId, _till.TillId, _till.Currency, _till.CurrencyInfo.MinorUnits, _options.Digits, _options.Language, _cashier.Name, _staff.AnyActive()),
             shift is null ? null : new ScreenShift(shift.Id, shift.Number, Local(shift.OpenedAtUtc), Money(shift.OpeningFloat)),
             cart,
             _lastSale,

@@ -119,7 +119,7 @@ public sealed class TillSession : IDisposable
         _sales = new SaleStore(database, options, timeProvider, _fiscal);
         _shifts = new ShiftStore(database, options, timeProvider);
         _outbox = new Outbox(database, timeProvider);
-        _staff = TillHost.ManagersFromSettings(new StaffStore(database), database, settings);
+        _staff = TillHost.ManagersFromSettings(new StaffStore(database), settings);
         _checkout = new Checkout(_catalog, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<Checkout>());
         _refunds = new RefundService(database, _sales, options, terminal, _network, timeProvider, loggers.CreateLogger<RefundService>());
         _pins = new Pins(settings, _staff, timeProvider);

@@ -35,6 +35,9 @@ public sealed class ShiftStore
 
     public Shift? Current => _database.Query<ShiftRow>("SELECT * FROM Shifts WHERE ClosedAtUtc IS NULL").FirstOrDefault()?.ToShift();
 
+    /// <summary>Whether a shift is open, without reading it: what a refund checks before any money moves.</summary>
+    public bool AnyOpen() => _database.Scalar<int>("SELECT COUNT(*) FROM Shifts WHERE ClosedAtUtc IS NULL") > 0;
+
     /// <summary>Opens a shift with the counted float. Throws when one is already open: close it first.</summary>
     public Shift Open(Cashier cashier, decimal openingFloat)
     {

@@ -61,6 +61,12 @@ public sealed class StaffStore
         _database.Query<StaffRow>("SELECT * FROM Staff WHERE Active = 1 AND (Permissions & ?) = ? ORDER BY Id", (int)permission, (int)permission)
             .FirstOrDefault(r => r.Matches(pin))?.ToMember();
 
+    /// <summary>Whether anyone at all may sign in: with no staff the screen opens without a PIN.</summary>
+    public bool AnyActive() => _database.Scalar<int>("SELECT COUNT(*) FROM Staff WHERE Active = 1") > 0;
+
+    /// <summary>Whether the till knows <paramref name="staffId"/>, active or not.</summary>
+    public bool Knows(string staffId) => _database.Scalar<int>("SELECT COUNT(*) FROM Staff WHERE Id = ?", staffId) > 0;
+
     /// <summary>Someone who left keeps their history but can approve nothing.</summary>
     public void Deactivate(string staffId) => _database.Execute("UPDATE Staff SET Active = 0 WHERE Id = ?", staffId);
 

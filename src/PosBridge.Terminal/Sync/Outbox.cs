@@ -50,6 +50,9 @@ public sealed class Outbox
     /// <summary>Rows (sales and shift closes) not yet acknowledged.</summary>
     public int PendingCount => _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 0");
 
+    /// <summary>Refused rows (sales and shift closes) waiting for the manager: the count of <see cref="Problems"/>.</summary>
+    public int ProblemCount => _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 2");
+
     /// <summary>Sales (and refunds) acknowledged by the connector.</summary>
     public int SentCount => _database.Scalar<int>("SELECT COUNT(*) FROM Outbox WHERE State = 1 AND Kind = 0");
 

@@ -61,15 +61,35 @@ internal sealed record RefundPart(
 internal sealed record RefundIntent(string Id, Guid SaleId, string SaleNumber, RefundRequest Request, IReadOnlyList<RefundPart> Parts, RefundIntentState State, string? Problem);
 
 /// <summary>
-/// The refund intents table: written before the provider is called and after each of its answers, each write its
-/// own committed statement, so what a killed till leaves says exactly which parts were never sent, which were sent
-/// with their answer unknown, and which were approved.
+/// Where refund intents are kept: written before the provider is called and after each of its answers, each write
+/// durable on its own, so what a killed till leaves says exactly which parts were never sent, which were sent with
+/// their answer unknown, and which were approved.
 /// </summary>
-internal sealed class RefundIntents(TillDatabase database, TimeProvider timeProvider)
+internal interface IRefundIntentStore
+{
+    /// <summary>Records a new attempt (all its provider parts <see cref="RefundPartState.NotSent"/>, each given its reference) and returns it.</summary>
+    RefundIntent Create(Sale original, RefundRequest request, IReadOnlyList<RefundPart> parts);
+
+    /// <summary>Saves the parts' states (after a provider answer); the intent stays open.</summary>
+    RefundIntent SaveParts(RefundIntent intent, IReadOnlyList<RefundPart> parts);
+
+    /// <summary>Moves an intent to <paramref name="state"/>, with the problem a manager must see and the refund document it recorded.</summary>
+    void SetState(string id, RefundIntentState state, string? problem, Guid? refundId = null);
+
+    /// <summary>Every intent in <paramref name="state"/>, oldest first.</summary>
+    IReadOnlyList<RefundIntent> InState(RefundIntentState state);
+
+    /// <summary>The sale's attempts that are open or wait for a manager.</summary>
+    IReadOnlyList<RefundIntent> Unsettled(Guid saleId);
+
+    RefundIntent? Find(string id);
+}
+
+/// <summary>The till's SQLite refund intents (table <c>RefundIntents</c>), each write its own committed statement.</summary>
+internal sealed class RefundIntentStore(TillDatabase database, TimeProvider timeProvider) : IRefundIntentStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Records a new attempt (all its provider parts <see cref="RefundPartState.NotSent"/>) and returns it.</summary>
     public RefundIntent Create(Sale original, RefundRequest request, IReadOnlyList<RefundPart> parts) =>
         database.InTransaction(() =>
         {
@@ -84,7 +104,6 @@ internal sealed class RefundIntents(TillDatabase database, TimeProvider timeProv
             return new RefundIntent(id, original.Id, original.SaleNumber, request, numbered, RefundIntentState.Open, null);
         });
 
-    /// <summary>Saves the parts' states (after a provider answer); the intent stays open.</summary>
     public RefundIntent SaveParts(RefundIntent intent, IReadOnlyList<RefundPart> parts)
     {
         database.Execute(
@@ -101,7 +120,6 @@ internal sealed class RefundIntents(TillDatabase database, TimeProvider timeProv
     public IReadOnlyList<RefundIntent> InState(RefundIntentState state) =>
         database.Query<Row>("SELECT * FROM RefundIntents WHERE State = ? ORDER BY CreatedAtUtc, Id", (int)state).ConvertAll(r => r.ToIntent());
 
-    /// <summary>The sale's attempts that are open or wait for a manager.</summary>
     public IReadOnlyList<RefundIntent> Unsettled(Guid saleId) =>
         database.Query<Row>("SELECT * FROM RefundIntents WHERE SaleId = ? AND State IN (0, 3) ORDER BY CreatedAtUtc, Id", saleId.ToString()).ConvertAll(r => r.ToIntent());
 
