@@ -20,6 +20,19 @@ public interface IWebStoreCatalog
 /// <summary>One page of a web store's products.</summary>
 public sealed record WebCatalogPage
 {
+    /// <summary>
+    /// A page of a run: <paramref name="seen"/> (every id a full run read so far, this page's included) becomes
+    /// <see cref="AllIds"/> on a full run's last page, the only page that may say what the store deleted.
+    /// </summary>
+    internal static WebCatalogPage Of(List<WebCatalogItem> items, string nextCursor, bool hasMore, bool fullRun, IEnumerable<string>? seen, List<string> completeParents) => new()
+    {
+        Items = items,
+        NextCursor = nextCursor,
+        HasMore = hasMore,
+        AllIds = !hasMore && fullRun ? (seen ?? []).ToHashSet(StringComparer.Ordinal) : null,
+        CompleteParents = completeParents,
+    };
+
     public required IReadOnlyList<WebCatalogItem> Items { get; init; }
 
     public required string NextCursor { get; init; }

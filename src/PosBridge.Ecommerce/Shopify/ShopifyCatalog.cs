@@ -97,14 +97,7 @@ internal sealed class ShopifyCatalog(ShopifyGraphQlClient client, ShopifyOptions
                 Since = mark?.AddSeconds(-1) ?? (full ? state.RunStarted?.AddSeconds(-1) : null),
                 LastFull = full ? state.RunStarted : state.LastFull,
             };
-        return new WebCatalogPage
-        {
-            Items = items,
-            NextCursor = JsonSerializer.Serialize(next, CursorJson),
-            HasMore = hasMore,
-            AllIds = !hasMore && full ? seen!.ToHashSet(StringComparer.Ordinal) : null,
-            CompleteParents = parents,
-        };
+        return WebCatalogPage.Of(items, JsonSerializer.Serialize(next, CursorJson), hasMore, full, seen, parents);
     }
 
     /// <summary>The items a product is sold as, and whether they are its variants (so a variant not among them is gone).</summary>

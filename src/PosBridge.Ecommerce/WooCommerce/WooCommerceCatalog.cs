@@ -102,14 +102,7 @@ internal sealed class WooCommerceCatalog(IWooCommerceApi api, WooCommerceOptions
             };
         }
 
-        return new WebCatalogPage
-        {
-            Items = items,
-            NextCursor = JsonSerializer.Serialize(next, CursorJson),
-            HasMore = hasMore,
-            AllIds = !hasMore && full ? seen!.ToHashSet(StringComparer.Ordinal) : null,
-            CompleteParents = parents,
-        };
+        return WebCatalogPage.Of(items, JsonSerializer.Serialize(next, CursorJson), hasMore, full, seen, parents);
     }
 
     private async Task<List<WebCatalogItem>> VariationsAsync(WooCatalogProduct parent, int perPage, CancellationToken cancellationToken)
