@@ -25,6 +25,28 @@ public sealed partial class OdooEmulator
                     break;
                 }
 
+            case "account.journal":
+                {
+                    // account.journal._fill_missing_values (17.0): a cash or bank journal made without cash difference
+                    // accounts takes the company's defaults.
+                    var journal = Store["account.journal"].Get(id);
+                    if (Text(journal["type"]) is "cash" or "bank")
+                    {
+                        var company = Store["res.company"].Get(1);
+                        if (Store.IsFalse(journal["profit_account_id"]))
+                        {
+                            journal["profit_account_id"] = company["default_cash_difference_income_account_id"];
+                        }
+
+                        if (Store.IsFalse(journal["loss_account_id"]))
+                        {
+                            journal["loss_account_id"] = company["default_cash_difference_expense_account_id"];
+                        }
+                    }
+
+                    break;
+                }
+
             case "pos.payment.method":
                 {
                     // Odoo computes type from the journal: none is "pay later" (customer account), a cash journal cash, else bank.

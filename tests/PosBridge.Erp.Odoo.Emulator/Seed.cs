@@ -9,7 +9,8 @@ internal static class Seed
     {
         Field F(string name, FieldType type, string? target = null, string? inverse = null) => new(name, type, target, inverse);
 
-        store.Define(new Model("res.company", F("name", FieldType.Char), F("currency_id", FieldType.Many2One, "res.currency"), F("tax_calculation_rounding_method", FieldType.Selection)));
+        store.Define(new Model("res.company", F("name", FieldType.Char), F("currency_id", FieldType.Many2One, "res.currency"), F("tax_calculation_rounding_method", FieldType.Selection),
+            F("default_cash_difference_income_account_id", FieldType.Many2One, "account.account"), F("default_cash_difference_expense_account_id", FieldType.Many2One, "account.account")));
         store.Define(new Model("res.currency", F("name", FieldType.Char), F("rounding", FieldType.Float), F("decimal_places", FieldType.Integer)));
         store.Define(new Model("res.users", F("name", FieldType.Char), F("login", FieldType.Char), F("email", FieldType.Char), F("company_id", FieldType.Many2One, "res.company")));
         store.Define(new Model("res.partner", F("name", FieldType.Char), F("ref", FieldType.Char), F("phone", FieldType.Char), F("mobile", FieldType.Char), F("email", FieldType.Char), F("active", FieldType.Boolean)));
@@ -206,6 +207,7 @@ internal static class Seed
             store.Create("account.journal", new JObject { ["name"] = "Customer Invoices", ["type"] = "sale", ["code"] = "INV" });
             var loss = store.Create("account.account", new JObject { ["name"] = "Cash Difference Loss", ["code"] = "999002" });
             var profit = store.Create("account.account", new JObject { ["name"] = "Cash Difference Gain", ["code"] = "999001" });
+            store.Write("res.company", 1, new JObject { ["default_cash_difference_income_account_id"] = profit, ["default_cash_difference_expense_account_id"] = loss });
             store.Create("account.journal", new JObject { ["name"] = "Cash", ["type"] = "cash", ["code"] = "CSH1", ["loss_account_id"] = loss, ["profit_account_id"] = profit });
             store.Create("account.journal", new JObject { ["name"] = "Bank", ["type"] = "bank", ["code"] = "BNK1" });
             store.Create("pos.payment.method", new JObject { ["name"] = "Cash", ["journal_id"] = 2, ["active"] = true });

@@ -9,6 +9,7 @@ using PosBridge.Connector.Cli;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Tills;
+using PosBridge.Core.Adapters;
 
 namespace PosBridge.Connector.Demo;
 
@@ -23,6 +24,9 @@ namespace PosBridge.Connector.Demo;
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The café's two tills.</summary>
+    private static readonly IReadOnlyList<DemoTillFacts> Tills = [new("T1", "Front counter · الكاشير"), new("T2", "Terrace · التراس")];
+
     public static async Task<int> RunAsync(string outDirectory, string? configFile, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
@@ -69,6 +73,11 @@ internal static class DemoCommand
             await error.WriteLineAsync($"posbridge: the demo stopped: {e.Message}").ConfigureAwait(false);
             return CommandLine.InputProblems;
         }
+        catch (DemoBackOfficeException e)
+        {
+            await error.WriteLineAsync($"posbridge: the demo could not make the back office ready: {e.Message}").ConfigureAwait(false);
+            return CommandLine.InputProblems;
+        }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             await error.WriteLineAsync("posbridge: the demo was interrupted; the tills were stopped.").ConfigureAwait(false);
@@ -96,6 +105,7 @@ internal static class DemoCommand
     {
         var cancellationToken = stop.Token;
         Directory.CreateDirectory(Path.Combine(root, "connector"));
+        var (backOffices, currency) = await DemoBackOffices.PrepareAsync(Tills, progress, cancellationToken).ConfigureAwait(false);
         DemoSummary summary;
         var app = ConnectorApp.Build(
             ["--urls", "http://127.0.0.1:0"],
@@ -107,7 +117,8 @@ internal static class DemoCommand
                 }
 
                 var user = builder.Configuration.AsEnumerable().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-                builder.Configuration.AddInMemoryCollection(DemoShop.Settings(root, user));
+                builder.Configuration.AddInMemoryCollection(DemoShop.Settings(root, currency, user));
+                builder.Configuration.AddInMemoryCollection(backOffices);
             });
         await using (app.ConfigureAwait(false))
         {
@@ -128,11 +139,11 @@ internal static class DemoCommand
 
                 progress($"Catalog: {Relative(productFile)} imported for store {DemoShop.Store}: {import.Report!.Products} products (Arabic and Latin names), {import.Report.Taxes} taxes, {import.Report.PaymentMethods} payment methods, {import.StockLevels} stock levels.");
 
-                var front = await PairTillAsync(services, url, build, root, "T1", "Front counter · الكاشير", "Hassan · حسن", tills, cancellationToken).ConfigureAwait(false);
-                var terrace = await PairTillAsync(services, url, build, root, "T2", "Terrace · التراس", "Mona · منى", tills, cancellationToken).ConfigureAwait(false);
+                var front = await PairTillAsync(services, url, build, root, Tills[0], currency, "Hassan · حسن", tills, cancellationToken).ConfigureAwait(false);
+                var terrace = await PairTillAsync(services, url, build, root, Tills[1], currency, "Mona · منى", tills, cancellationToken).ConfigureAwait(false);
                 progress($"Tills paired with one-time codes and their catalogs pulled: {front.Id} (process {front.ProcessId}), {terrace.Id} (process {terrace.ProcessId}).");
 
-                var day = new DemoDay(front, terrace, progress);
+                var day = new DemoDay(front, terrace, currency, progress);
                 await day.RunAsync(cancellationToken).ConfigureAwait(false);
                 var businessDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(services.GetRequiredService<TimeProvider>().GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(DemoShop.TimeZone)).DateTime);
 
@@ -171,14 +182,15 @@ internal static class DemoCommand
         return written ? CommandLine.Ok : CommandLine.InputProblems;
     }
 
-    private static async Task<DemoTill> PairTillAsync(IServiceProvider services, string url, string build, string root, string tillId, string name, string cashier, List<DemoTill> tills, CancellationToken cancellationToken)
+    private static async Task<DemoTill> PairTillAsync(IServiceProvider services, string url, string build, string root, DemoTillFacts facts, string currency, string cashier, List<DemoTill> tills, CancellationToken cancellationToken)
     {
-        var (_, code, _) = await services.GetRequiredService<Pairing>().CreateCodeAsync(DemoShop.Store, tillId, name, cancellationToken).ConfigureAwait(false);
+        var tillId = facts.Id;
+        var (_, code, _) = await services.GetRequiredService<Pairing>().CreateCodeAsync(DemoShop.Store, tillId, facts.Name, cancellationToken).ConfigureAwait(false);
         var till = await DemoTill.StartAsync(
             tillId,
             build,
             [
-                "--store", DemoShop.Store, "--till", tillId, "--currency", DemoShop.Currency, "--timezone", DemoShop.TimeZone,
+                "--store", DemoShop.Store, "--till", tillId, "--currency", currency, "--timezone", DemoShop.TimeZone,
                 "--Screen:CashierId", "cashier-" + tillId.ToLowerInvariant(), "--Screen:CashierName", cashier,
                 "--Screen:Managers:0:Id", "manager-1", "--Screen:Managers:0:Name", "Karim · كريم", "--Screen:Managers:0:Pin", DemoDay.ManagerPin,
             ],

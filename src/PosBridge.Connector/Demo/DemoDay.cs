@@ -36,7 +36,7 @@ internal sealed class TillDay(string tillId)
 /// cash, card, wallet or InstaPay QR; the terrace till losing its network mid-morning and selling on (cash only, sales
 /// waiting on the till) until it catches up; refunds with a manager's PIN; cash in; shift closes with the count.
 /// </summary>
-internal sealed partial class DemoDay(DemoTill front, DemoTill terrace, Action<string> progress)
+internal sealed partial class DemoDay(DemoTill front, DemoTill terrace, string currency, Action<string> progress)
 {
     public const string ManagerPin = "4826";
 
@@ -52,7 +52,7 @@ internal sealed partial class DemoDay(DemoTill front, DemoTill terrace, Action<s
     {
         Front.ShiftId = ShiftOf(await front.RunAsync("open 500", cancellationToken).ConfigureAwait(false));
         Terrace.ShiftId = ShiftOf(await terrace.RunAsync("open 300", cancellationToken).ConfigureAwait(false));
-        progress($"Shifts open: {Front.ShiftId} (float 500.00 EGP), {Terrace.ShiftId} (float 300.00 EGP).");
+        progress($"Shifts open: {Front.ShiftId} (float 500.00 {currency}), {Terrace.ShiftId} (float 300.00 {currency}).");
 
         // Morning: both tills online, uploading as they go.
         await SellAsync(front, Front, 12, online: true, cancellationToken).ConfigureAwait(false);
@@ -91,7 +91,7 @@ internal sealed partial class DemoDay(DemoTill front, DemoTill terrace, Action<s
         await SellAsync(terrace, Terrace, 5, online: true, cancellationToken).ConfigureAwait(false);
         await CloseAsync(front, Front, 0m, cancellationToken).ConfigureAwait(false);
         await CloseAsync(terrace, Terrace, -5m, cancellationToken).ConfigureAwait(false);
-        progress($"Shifts closed: {front.Id} counted {Front.CountedCash:0.00} EGP (expected {Front.ExpectedCash:0.00}), {terrace.Id} counted {Terrace.CountedCash:0.00} EGP (expected {Terrace.ExpectedCash:0.00}); both uploaded with their Z reports.");
+        progress($"Shifts closed: {front.Id} counted {Front.CountedCash:0.00} {currency} (expected {Front.ExpectedCash:0.00}), {terrace.Id} counted {Terrace.CountedCash:0.00} {currency} (expected {Terrace.ExpectedCash:0.00}); both uploaded with their Z reports.");
     }
 
     private async Task SellAsync(DemoTill till, TillDay day, int count, bool online, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using PosBridge.Core.Adapters;
+using PosBridge.Core.Sales;
 
 namespace PosBridge.Connector.Demo;
 
@@ -14,6 +16,7 @@ internal sealed record DemoProduct(string NameAr, string NameEn, string Sku, str
 internal static class DemoShop
 {
     public const string Store = "CAI1";
+    /// <summary>The café's currency, unless the back office it is delivered to books in another (<see cref="Facts"/>).</summary>
     public const string Currency = "EGP";
     public const string TimeZone = "Africa/Cairo";
 
@@ -39,6 +42,29 @@ internal static class DemoShop
         new("تمر سيوي", "Siwa dates", "GRO-DAT", null, 180.00m, "vat14", "Groceries", true, 25),
     ];
 
+    public static readonly IReadOnlyList<DemoTaxFacts> Taxes =
+    [
+        new("vat14", "ضريبة القيمة المضافة 14% · VAT 14%", 14m, PriceIncluded: true),
+        new("exempt", "معفى · Exempt", 0m, PriceIncluded: true),
+    ];
+
+    public static readonly IReadOnlyList<DemoPaymentMethodFacts> PaymentMethods =
+    [
+        new("cai1-cash", "نقدي · Cash", PaymentKind.Cash),
+        new("cai1-card", "بطاقة · Card", PaymentKind.Card),
+        new("cai1-wallet", "محفظة · Wallet", PaymentKind.Wallet),
+        new("cai1-instapay", "InstaPay QR", PaymentKind.Qr),
+    ];
+
+    /// <summary>The café as a back office the demo makes ready needs to know it (<see cref="IDemoBackOffice"/>).</summary>
+    public static DemoShopFacts Facts(IReadOnlyList<DemoTillFacts> tills) => new(
+        Store,
+        Currency,
+        tills,
+        Products.Select(p => new DemoProductFacts(p.Sku, p.Barcode, string.Join(" · ", new[] { p.NameEn, p.NameAr }.Where(n => n.Length > 0)), p.Price, p.Tax, p.Weighed)).ToList(),
+        Taxes,
+        PaymentMethods);
+
     /// <summary>The product file as the owner keeps it: UTF-8 CSV with its header row.</summary>
     public static string ProductFile()
     {
@@ -55,34 +81,16 @@ internal static class DemoShop
     /// The connector's settings for the demo, over the user's own (appsettings.json beside the binary, --config,
     /// environment): so a web store or an Odoo configured there is delivered to as well.
     /// </summary>
-    public static Dictionary<string, string?> Settings(string root, IReadOnlyDictionary<string, string?> userSettings)
+    public static Dictionary<string, string?> Settings(string root, string currency, IReadOnlyDictionary<string, string?> userSettings)
     {
         ArgumentNullException.ThrowIfNull(userSettings);
         var s = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["PosBridge:DataDirectory"] = Path.Combine(root, "connector"),
             ["PosBridge:Stores:CAI1:Name"] = "مقهى النيل · Nile Café",
-            ["PosBridge:Stores:CAI1:Currency"] = Currency,
+            ["PosBridge:Stores:CAI1:Currency"] = currency,
             ["PosBridge:Stores:CAI1:TimeZone"] = TimeZone,
             ["PosBridge:Stores:CAI1:Catalog:Source"] = "File",
-            ["PosBridge:Stores:CAI1:Catalog:Taxes:0:Id"] = "vat14",
-            ["PosBridge:Stores:CAI1:Catalog:Taxes:0:Name"] = "ضريبة القيمة المضافة 14% · VAT 14%",
-            ["PosBridge:Stores:CAI1:Catalog:Taxes:0:Percent"] = "14",
-            ["PosBridge:Stores:CAI1:Catalog:Taxes:1:Id"] = "exempt",
-            ["PosBridge:Stores:CAI1:Catalog:Taxes:1:Name"] = "معفى · Exempt",
-            ["PosBridge:Stores:CAI1:Catalog:Taxes:1:Percent"] = "0",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:0:Id"] = "cai1-cash",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:0:Name"] = "نقدي · Cash",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:0:Kind"] = "Cash",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:1:Id"] = "cai1-card",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:1:Name"] = "بطاقة · Card",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:1:Kind"] = "Card",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:2:Id"] = "cai1-wallet",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:2:Name"] = "محفظة · Wallet",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:2:Kind"] = "Wallet",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:3:Id"] = "cai1-instapay",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:3:Name"] = "InstaPay QR",
-            ["PosBridge:Stores:CAI1:Catalog:PaymentMethods:3:Kind"] = "Qr",
             // Deliveries are looked for every second, so the day's sales reach the back offices while the demo watches.
             ["PosBridge:Dispatch:Interval"] = "00:00:01",
             ["PosBridge:Dispatch:RetryBaseDelay"] = "00:00:01",
@@ -92,12 +100,27 @@ internal static class DemoShop
             ["PosBridge:Dashboard:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            ["Accounting:Stores:CAI1:Currency"] = Currency,
+            ["Accounting:Stores:CAI1:Currency"] = currency,
             ["Accounting:Stores:CAI1:TimeZone"] = TimeZone,
         };
+        for (var i = 0; i < Taxes.Count; i++)
+        {
+            s[$"PosBridge:Stores:CAI1:Catalog:Taxes:{i}:Id"] = Taxes[i].Id;
+            s[$"PosBridge:Stores:CAI1:Catalog:Taxes:{i}:Name"] = Taxes[i].Name;
+            s[$"PosBridge:Stores:CAI1:Catalog:Taxes:{i}:Percent"] = Taxes[i].Percent.ToString(CultureInfo.InvariantCulture);
+            s[$"PosBridge:Stores:CAI1:Catalog:Taxes:{i}:PriceInclude"] = Taxes[i].PriceIncluded ? "true" : "false";
+        }
+
+        for (var i = 0; i < PaymentMethods.Count; i++)
+        {
+            s[$"PosBridge:Stores:CAI1:Catalog:PaymentMethods:{i}:Id"] = PaymentMethods[i].Id;
+            s[$"PosBridge:Stores:CAI1:Catalog:PaymentMethods:{i}:Name"] = PaymentMethods[i].Name;
+            s[$"PosBridge:Stores:CAI1:Catalog:PaymentMethods:{i}:Kind"] = PaymentMethods[i].Kind.ToString();
+        }
+
         foreach (var dialect in Dialects)
         {
-            Ledger(s, dialect);
+            Ledger(s, dialect, currency);
         }
 
         // A web store of the user's with a feed publishes it; with none, the café's own feed settings (its stock is not sent
@@ -133,8 +156,11 @@ internal static class DemoShop
             .DefaultIfEmpty(0)
             .Max();
 
+    /// <summary>The demo's fixed rates, units of the café's currency per euro (a currency not listed is booked as it is).</summary>
+    private static readonly Dictionary<string, string> EuroRates = new(StringComparer.OrdinalIgnoreCase) { ["EGP"] = "52.5", ["SAR"] = "4.05", ["AED"] = "3.97", ["USD"] = "1.08" };
+
     /// <summary>One ledger of the café in <paramref name="dialect"/>, set up as an Egyptian accountant's would be.</summary>
-    private static void Ledger(Dictionary<string, string?> s, string dialect)
+    private static void Ledger(Dictionary<string, string?> s, string dialect, string currency)
     {
         var at = $"Accounting:Ledgers:demo-{dialect}";
         s[$"{at}:Store"] = Store;
@@ -155,9 +181,13 @@ internal static class DemoShop
                 s[$"{at}:Taxes:exempt:Code"] = "T0";
                 break;
             case "datev":
-                // A German accountant's books in EUR: the café's EGP at a fixed rate, SKR03's accounts.
-                s[$"{at}:BaseCurrency"] = "EUR";
-                s[$"{at}:ExchangeRate"] = "52.5";
+                // A German accountant's books in EUR: the café's currency at a fixed rate, SKR03's accounts.
+                if (EuroRates.TryGetValue(currency, out var rate))
+                {
+                    s[$"{at}:BaseCurrency"] = "EUR";
+                    s[$"{at}:ExchangeRate"] = rate;
+                }
+
                 s[$"{at}:Taxes:vat14:RevenueAccount"] = "8400";
                 s[$"{at}:Taxes:vat14:TaxAccount"] = "1776";
                 s[$"{at}:Taxes:exempt:RevenueAccount"] = "8200";

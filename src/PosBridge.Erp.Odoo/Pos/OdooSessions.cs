@@ -124,6 +124,10 @@ internal sealed class OdooSessions(OdooClient client, ILogger logger)
         return true;
     }
 
+    /// <summary>Closes a session whose shift's close will never come, with the cash Odoo expects taken as counted.</summary>
+    public Task CloseLeftOpenAsync(long sessionId, string tag, string notes, CancellationToken cancellationToken) =>
+        CloseAsync(sessionId, tag, null, notes, cancellationToken);
+
     private async Task CloseAsync(long sessionId, string tag, ShiftCash? cash, string notes, CancellationToken cancellationToken)
     {
         var session = await FindAsync(OdooValues.Domain(OdooValues.Leaf("id", "=", sessionId)), cancellationToken).ConfigureAwait(false)

@@ -18,6 +18,11 @@ internal static class HttpAnswers
         {
             throw new OdooException(OdooErrorKind.Transport, $"Odoo could not be reached for {what}: {ex.Message}", innerException: ex);
         }
+        catch (Refit.ApiRequestException ex)
+        {
+            // Refit 9+ wraps a refused or broken connection in its own exception around the HttpRequestException.
+            throw new OdooException(OdooErrorKind.Transport, $"Odoo could not be reached for {what}: {ex.InnerException?.Message ?? ex.Message}", innerException: ex);
+        }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new OdooException(OdooErrorKind.Transport, $"Odoo did not answer {what} in time.", innerException: ex);

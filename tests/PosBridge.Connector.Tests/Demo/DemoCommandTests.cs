@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Newtonsoft.Json.Linq;
+using PosBridge.Erp.Odoo.Emulator;
 
 namespace PosBridge.Connector.Tests.Demo;
 
@@ -61,6 +63,111 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Empty(TillProcesses());
     }
 
+    /// <summary>
+    /// README command 1 with an Odoo named in the environment as the real-Odoo tests name it (here the Odoo 17 emulator,
+    /// which follows the published protocol; against a real server with <c>ODOO_URL</c> in <see cref="Demo_WithARealOdoo_DeliversTheDay"/>):
+    /// the demo makes Odoo ready for the café by itself, every sale and refund becomes one paid POS order, and each shift's
+    /// session is closed with the till's count. A second run finds everything it made and adds only its own day.
+    /// </summary>
+    [Fact]
+    public async Task Demo_WithAnOdooInTheEnvironment_MakesItReadyAndDeliversTheDayIntoIt()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        var environment = new Dictionary<string, string>
+        {
+            ["ODOO_URL"] = odoo.Url.ToString(),
+            ["ODOO_DB"] = OdooEmulator.Database,
+            ["ODOO_USER"] = OdooEmulator.Login,
+            ["ODOO_PASSWORD"] = OdooEmulator.Password,
+        };
+
+        var first = await RunAsync(environment);
+        var made = first.Summary["salesMade"]!.GetValue<int>();
+        var delivered = Assert.Single(first.Summary["backOffices"]!.AsArray(), b => b!["name"]!.GetValue<string>() == "odoo");
+        Assert.Equal(made, delivered!["salesDelivered"]!.GetValue<int>());
+        Assert.Equal(0, delivered["deadLetters"]!.GetValue<int>());
+        Assert.Contains("Register \"PosBridge demo CAI1/T1\"", first.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(OdooEmulator.Password + "\n", first.Output, StringComparison.Ordinal);
+
+        var (configs, orders, sessions, products) = odoo.Read(store =>
+        {
+            var demoConfigs = store["pos.config"].Records.Values.Where(c => ((string?)c["name"])?.StartsWith("PosBridge demo CAI1/", StringComparison.Ordinal) == true).ToList();
+            var ids = demoConfigs.Select(c => c["id"]!.Value<long>()).ToHashSet();
+            return (
+                demoConfigs.Count,
+                store["pos.order"].Records.Values.Where(o => ids.Contains(o["config_id"]!.Value<long>())).ToList(),
+                store["pos.session"].Records.Values.Where(x => ids.Contains(x["config_id"]!.Value<long>())).ToList(),
+                store["product.product"].Records.Count);
+        });
+        Assert.Equal(2, configs);
+        Assert.Equal(made, orders.Count);
+        Assert.All(orders, o => Assert.Contains((string)o["state"]!, new[] { "paid", "done" }));
+        Assert.Equal(2, sessions.Count);
+        Assert.All(sessions, x => Assert.Equal("closed", (string)x["state"]!));
+        // The terrace counted 5.00 short; Odoo's difference is the till's, the front counter's 0.
+        Assert.Equal([-5m, 0m], sessions.Select(x => x["cash_register_difference"]!.Value<decimal>()).Order());
+        Assert.True(odoo.TotalsDisagreements.Count == 0, string.Join("\n", odoo.TotalsDisagreements.Take(8)));
+
+        // The second run makes nothing new in Odoo but its own orders and sessions: the earlier run's sessions keep
+        // their orders under their own names, the new shifts (numbered as before) get sessions of their own.
+        var second = await RunAsync(environment);
+        var again = Assert.Single(second.Summary["backOffices"]!.AsArray(), b => b!["name"]!.GetValue<string>() == "odoo");
+        Assert.Equal(made, again!["salesDelivered"]!.GetValue<int>());
+        var (configsAfter, ordersAfter, sessionsAfter, productsAfter) = odoo.Read(store =>
+        {
+            var ids = store["pos.config"].Records.Values.Where(c => ((string?)c["name"])?.StartsWith("PosBridge demo CAI1/", StringComparison.Ordinal) == true).Select(c => c["id"]!.Value<long>()).ToHashSet();
+            return (
+                ids.Count,
+                store["pos.order"].Records.Values.Count(o => ids.Contains(o["config_id"]!.Value<long>())),
+                store["pos.session"].Records.Values.Where(x => ids.Contains(x["config_id"]!.Value<long>())).ToList(),
+                store["product.product"].Records.Count);
+        });
+        Assert.Equal(2, configsAfter);
+        Assert.Equal(products, productsAfter);
+        Assert.Equal(2 * made, ordersAfter);
+        Assert.Equal(4, sessionsAfter.Count);
+        Assert.All(sessionsAfter, x => Assert.Equal("closed", (string)x["state"]!));
+        Assert.DoesNotContain(sessionsAfter, x => ((string?)x["rescue"]) == "True");
+    }
+
+    [Fact]
+    public async Task Demo_WithAnOdooThatDoesNotAnswer_SaysSoAndStops()
+    {
+        var run = await RunAsync(new Dictionary<string, string> { ["ODOO_URL"] = "http://127.0.0.1:9/", ["ODOO_DB"] = "shop", ["ODOO_PASSWORD"] = "secret-pw" }, expectExit: 1);
+        Assert.Contains("posbridge: the demo could not make the back office ready: Odoo at http://127.0.0.1:9/", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", run.Output, StringComparison.Ordinal);
+        Assert.Empty(TillProcesses());
+    }
+
+    /// <summary>With <c>ODOO_URL</c> set (see tests/PosBridge.Erp.Odoo.Tests/README.md), the demo's day into a real Odoo.</summary>
+    [Fact]
+    public async Task Demo_WithARealOdoo_DeliversTheDay()
+    {
+        Assert.SkipWhen(Environment.GetEnvironmentVariable("ODOO_URL") is not { Length: > 0 }, "ODOO_URL is not set: no real Odoo to run the demo's day into (see tests/PosBridge.Erp.Odoo.Tests/README.md).");
+        var environment = new[] { "ODOO_URL", "ODOO_DB", "ODOO_USER", "ODOO_PASSWORD", "ODOO_API_KEY" }
+            .Where(k => Environment.GetEnvironmentVariable(k) is { Length: > 0 })
+            .ToDictionary(k => k, k => Environment.GetEnvironmentVariable(k)!);
+        var run = await RunAsync(environment);
+        var made = run.Summary["salesMade"]!.GetValue<int>();
+        var odoo = Assert.Single(run.Summary["backOffices"]!.AsArray(), b => b!["name"]!.GetValue<string>() == "odoo");
+        Assert.True(made == odoo!["salesDelivered"]!.GetValue<int>(), run.Output);
+    }
+
+    private async Task<(JsonNode Summary, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, int expectExit = 0)
+    {
+        using var demo = Start(environment);
+        var stdout = demo.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = demo.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await WaitAsync(demo, TimeSpan.FromMinutes(4));
+        var text = await stdout + await stderr;
+        TestContext.Current.TestOutputHelper?.WriteLine(text);
+        Assert.True(demo.ExitCode == expectExit, text);
+        var summary = Path.Combine(_directory, "out", "demo", "summary.json");
+        return (expectExit == 0 ? JsonNode.Parse(await File.ReadAllTextAsync(summary, TestContext.Current.CancellationToken))! : new JsonObject(), text);
+    }
+
     [Fact]
     public async Task Demo_KilledMidDay_LeavesNoTillRunning()
     {
@@ -101,7 +208,7 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     /// <summary>The connector's build, as <c>dotnet run --project src/PosBridge.Connector</c> runs it, in an empty folder.</summary>
-    private Process Start()
+    private Process Start(IReadOnlyDictionary<string, string>? environment = null)
     {
         var build = ConnectorBuild();
         var start = new ProcessStartInfo("dotnet")
@@ -116,6 +223,11 @@ public sealed class DemoCommandTests : IDisposable
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("PosBridge__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ODOO_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         return Process.Start(start)!;

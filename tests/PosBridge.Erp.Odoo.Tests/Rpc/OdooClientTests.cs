@@ -111,6 +111,24 @@ public sealed class OdooClientTests
     }
 
     [Fact]
+    public async Task ServerDown_IsATransportFailure_NotALibrarysException()
+    {
+        // Seen with the demo against a stopped Odoo: Refit wraps the refused connection in its own ApiRequestException.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var options = Odoo.Options(new Uri($"http://127.0.0.1:{port}/"));
+        options.MaxRetryAttempts = 0;
+        await using var client = Odoo.Client(options);
+
+        var failure = await Assert.ThrowsAsync<OdooException>(() => client.GetVersionAsync(Ct));
+
+        Assert.Equal(OdooErrorKind.Transport, failure.Kind);
+        Assert.Contains("could not be reached", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SlowLogin_TimesOutAsATransportFailure_NotALibrarysException()
     {
         // Seen under load: the first call's login took longer than CallTimeout and Polly's own exception came out.
