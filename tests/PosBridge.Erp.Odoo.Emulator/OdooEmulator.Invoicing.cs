@@ -25,6 +25,15 @@ public sealed partial class OdooEmulator
                     break;
                 }
 
+            case "pos.order.line":
+                {
+                    // A float field with digits is rounded to them when written: qty to "Product Unit of Measure".
+                    var line = Store["pos.order.line"].Get(id);
+                    var digits = Store["decimal.precision"].Records.Values.Where(p => Text(p["name"]) == "Product Unit of Measure").Select(p => p["digits"]!.Value<int>()).DefaultIfEmpty(2).First();
+                    line["qty"] = Math.Round(line["qty"]!.Value<decimal>(), digits, MidpointRounding.AwayFromZero);
+                    break;
+                }
+
             case "account.journal":
                 {
                     // account.journal._fill_missing_values (17.0): a cash or bank journal made without cash difference

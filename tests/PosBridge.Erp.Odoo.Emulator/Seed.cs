@@ -14,13 +14,14 @@ internal static class Seed
         store.Define(new Model("res.currency", F("name", FieldType.Char), F("rounding", FieldType.Float), F("decimal_places", FieldType.Integer)));
         store.Define(new Model("res.users", F("name", FieldType.Char), F("login", FieldType.Char), F("email", FieldType.Char), F("company_id", FieldType.Many2One, "res.company")));
         store.Define(new Model("res.partner", F("name", FieldType.Char), F("ref", FieldType.Char), F("phone", FieldType.Char), F("mobile", FieldType.Char), F("email", FieldType.Char), F("active", FieldType.Boolean)));
-        store.Define(new Model("uom.uom", F("name", FieldType.Char)));
+        store.Define(new Model("uom.uom", F("name", FieldType.Char), F("rounding", FieldType.Float)));
+        store.Define(new Model("decimal.precision", F("name", FieldType.Char), F("digits", FieldType.Integer)));
         store.Define(new Model("pos.category", F("name", FieldType.Char), F("parent_id", FieldType.Many2One, "pos.category")));
         store.Define(new Model("account.tax", F("name", FieldType.Char), F("amount_type", FieldType.Selection), F("amount", FieldType.Float), F("price_include", FieldType.Boolean), F("include_base_amount", FieldType.Boolean), F("is_base_affected", FieldType.Boolean), F("sequence", FieldType.Integer), F("children_tax_ids", FieldType.X2Many, "account.tax"), F("type_tax_use", FieldType.Selection), F("active", FieldType.Boolean)));
 
         var product = new Model("product.product",
             F("name", FieldType.Char), F("barcode", FieldType.Char), F("default_code", FieldType.Char), F("lst_price", FieldType.Float),
-            F("taxes_id", FieldType.X2Many, "account.tax"), F("available_in_pos", FieldType.Boolean), F("uom_id", FieldType.Many2One, "uom.uom"),
+            F("taxes_id", FieldType.X2Many, "account.tax"), F("available_in_pos", FieldType.Boolean), F("uom_id", FieldType.Many2One, "uom.uom"), F("uom_po_id", FieldType.Many2One, "uom.uom"),
             F("active", FieldType.Boolean), F("qty_available", FieldType.Float), F("free_qty", FieldType.Float), F("type", FieldType.Selection), F("sale_ok", FieldType.Boolean), F("to_weight", FieldType.Boolean));
         if (version >= 17)
         {
@@ -148,8 +149,11 @@ internal static class Seed
             store.Create("res.users", new JObject { ["id"] = 2, ["name"] = "Mitchell Admin", ["login"] = "admin", ["email"] = "admin@yourcompany.example.com", ["company_id"] = 1 });
             store.Create("res.partner", new JObject { ["name"] = "Mitchell Admin", ["active"] = true });
             store.Create("res.partner", new JObject { ["name"] = "Nour Hassan", ["phone"] = "+201001234567", ["email"] = "nour@example.com", ["active"] = true });
-            store.Create("uom.uom", new JObject { ["name"] = "Units" });
-            store.Create("uom.uom", new JObject { ["name"] = "kg" });
+            // Odoo's defaults (product's decimal_precision_data): quantities, weighed ones too, are kept to 2 decimals.
+            store.Create("decimal.precision", new JObject { ["name"] = "Product Price", ["digits"] = 2 });
+            store.Create("decimal.precision", new JObject { ["name"] = "Product Unit of Measure", ["digits"] = 2 });
+            store.Create("uom.uom", new JObject { ["name"] = "Units", ["rounding"] = 0.01m });
+            store.Create("uom.uom", new JObject { ["name"] = "kg", ["rounding"] = 0.01m });
             store.Create("pos.category", new JObject { ["name"] = "Drinks" });
             store.Create("pos.category", new JObject { ["name"] = "Bakery" });
 

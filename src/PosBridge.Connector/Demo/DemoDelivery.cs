@@ -16,8 +16,9 @@ internal static class DemoDelivery
     private static readonly TimeSpan DeliveryWait = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Waits while the dispatch job delivers to every enabled adapter (a web store, Odoo, a plugin), then records per adapter
-    /// the sales delivered. An adapter still holding sales after a minute is reported with its last error, not waited for.
+    /// Waits while the dispatch job delivers to every enabled adapter (a web store, Odoo, a plugin) and, where the adapter
+    /// keeps sessions, closes the tills' shifts there; then records per adapter the sales delivered. An adapter still
+    /// holding sales or closes after a minute is reported with its last error, not waited for.
     /// </summary>
     public static async Task WaitForAdaptersAsync(IServiceProvider services, DemoSummary summary, Action<string> progress, CancellationToken cancellationToken)
     {
@@ -28,6 +29,8 @@ internal static class DemoDelivery
             return;
         }
 
+        var dispatcher = services.GetRequiredService<SalesDispatcher>();
+        var closings = services.GetRequiredService<Shifts.IShiftClosingStore>();
         var deliveries = services.GetRequiredService<IDeliveryStore>();
         var totals = services.GetRequiredService<IDashboardQueries>();
         var time = services.GetRequiredService<TimeProvider>();
@@ -42,14 +45,29 @@ internal static class DemoDelivery
             }
 
             var delivered = await totals.AdapterTotalsAsync(cancellationToken).ConfigureAwait(false);
-            var done = backlogs.All(b => b.Waiting == 0 && delivered.GetValueOrDefault(b.Adapter)?.Delivered + b.DeadLetters >= summary.ReceivedByConnector);
+            var shifts = new Dictionary<string, (int Closed, int Of)>(StringComparer.Ordinal);
+            foreach (var adapter in adapters.Where(dispatcher.KeepsSessions))
+            {
+                var closed = 0;
+                foreach (var till in summary.Tills.Where(t => t.ShiftId is not null))
+                {
+                    var states = await closings.StateAsync(DemoShop.Store, till.TillId, till.ShiftId!, cancellationToken).ConfigureAwait(false);
+                    closed += states.Any(s => s.Adapter == adapter && s.State is "closed" or "nothing" or "dead") ? 1 : 0;
+                }
+
+                shifts[adapter] = (closed, summary.Tills.Count(t => t.ShiftId is not null));
+            }
+
+            var done = backlogs.All(b => b.Waiting == 0 && delivered.GetValueOrDefault(b.Adapter)?.Delivered + b.DeadLetters >= summary.ReceivedByConnector)
+                && shifts.Values.All(s => s.Closed == s.Of);
             if (done || time.GetUtcNow() >= until)
             {
                 foreach (var backlog in backlogs)
                 {
                     var count = delivered.GetValueOrDefault(backlog.Adapter)?.Delivered ?? 0;
                     summary.BackOffices.Add(new DemoBackOffice(backlog.Adapter, "sales", null, count, backlog.DeadLetters, backlog.Waiting, backlog.LastError, []));
-                    progress($"{backlog.Adapter}: {count} of {summary.Made} delivered, {backlog.Waiting} waiting, {backlog.DeadLetters} dead letters" + (backlog.LastError is null ? "." : $"; last error: {backlog.LastError}"));
+                    var sessions = shifts.TryGetValue(backlog.Adapter, out var s) ? $", {s.Closed} of {s.Of} shifts closed there with their Z reports" : string.Empty;
+                    progress($"{backlog.Adapter}: {count} of {summary.Made} delivered, {backlog.Waiting} waiting, {backlog.DeadLetters} dead letters{sessions}" + (backlog.LastError is null ? "." : $"; last error: {backlog.LastError}"));
                 }
 
                 return;

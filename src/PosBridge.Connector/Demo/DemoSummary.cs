@@ -14,6 +14,8 @@ internal sealed record DemoFeed(string Store, string Format, string File, int It
 /// <summary>What went where: printed at the end and written as <c>summary.json</c>.</summary>
 internal sealed class DemoSummary(string root, DateOnly businessDay, string connector, IReadOnlyList<TillDay> tills)
 {
+    public IReadOnlyList<TillDay> Tills => tills;
+
     public string Root { get; } = root;
 
     public DateOnly BusinessDay { get; } = businessDay;

@@ -48,6 +48,9 @@ internal sealed class SalesDispatcher(
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>Whether <paramref name="adapter"/> keeps sessions the tills' shift closes close (Odoo's POS).</summary>
+    public bool KeepsSessions(string adapter) => _sinks.GetValueOrDefault(adapter) is IShiftSink;
+
     /// <summary>Adapters named in configuration that are not installed: each is a start-up error.</summary>
     public IReadOnlyList<string> UnknownConfiguredAdapters =>
         options.Value.Dispatch.Adapters.Keys.Where(name => !_sinks.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();

@@ -103,6 +103,12 @@ internal sealed class OdooDemoShop(OdooClient client, ILogger logger)
             done.Add($"Odoo's company books in {currency}, not {shop.Currency}: the café sells in {currency} today, with the same prices.");
         }
 
+        long? kilogram = null;
+        if (shop.Products.Any(p => p.Weighed))
+        {
+            kilogram = await WeighedQuantitiesAsync(done, cancellationToken).ConfigureAwait(false);
+        }
+
         var taxes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var tax in shop.Taxes)
         {
@@ -113,7 +119,7 @@ internal sealed class OdooDemoShop(OdooClient client, ILogger logger)
         var (made, found) = (0, 0);
         foreach (var product in shop.Products)
         {
-            if (await ProductAsync(product, taxes, cancellationToken).ConfigureAwait(false))
+            if (await ProductAsync(product, taxes, product.Weighed ? kilogram : null, cancellationToken).ConfigureAwait(false))
             {
                 made++;
             }
@@ -139,6 +145,45 @@ internal sealed class OdooDemoShop(OdooClient client, ILogger logger)
         }
 
         return new DemoBackOfficeReady(settings, string.Equals(currency, shop.Currency, StringComparison.OrdinalIgnoreCase) ? null : currency, done);
+    }
+
+    /// <summary>
+    /// The café weighs dates to its scale's step (0.875 kg), as a shop selling by weight sets Odoo up once: quantities
+    /// kept to 3 decimals (Odoo keeps 2 by default and would book 0.88, and the session would not balance) and the
+    /// kilogram rounded to the gram (0.01 by default: Odoo would refuse the session's stock moves). Answers the kilogram.
+    /// </summary>
+    private async Task<long?> WeighedQuantitiesAsync(List<string> done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = await client.SearchReadAsync("decimal.precision", OdooValues.Domain(OdooValues.Leaf("name", "=", "Product Unit of Measure")), ["id", "digits"], limit: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 1 && rows[0]["digits"]!.Value<int>() < 3)
+            {
+                await client.WriteAsync("decimal.precision", [rows[0]["id"]!.Value<long>()], new JObject { ["digits"] = 3 }, cancellationToken).ConfigureAwait(false);
+                done.Add($"Decimal Accuracy › Product Unit of Measure raised from {rows[0]["digits"]} to 3 decimals, so weighed goods are booked at their weight.");
+            }
+
+            var kilograms = await client.SearchReadAsync("uom.uom", OdooValues.Domain(OdooValues.Leaf("name", "=", "kg")), ["id", "rounding"], limit: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (kilograms.Count == 0)
+            {
+                done.Add("Odoo has no unit \"kg\": weighed goods are kept in Units.");
+                return null;
+            }
+
+            var kilogram = kilograms[0]["id"]!.Value<long>();
+            if ((OdooValues.Number(kilograms[0]["rounding"]) ?? 0m) > 0.001m)
+            {
+                await client.WriteAsync("uom.uom", [kilogram], new JObject { ["rounding"] = 0.001m }, cancellationToken).ConfigureAwait(false);
+                done.Add($"Unit kg rounded to 0.001 (was {OdooValues.Number(kilograms[0]["rounding"])?.ToString(CultureInfo.InvariantCulture)}), so the stock moves of weighed goods are accepted.");
+            }
+
+            return kilogram;
+        }
+        catch (OdooException e) when (e.Kind == OdooErrorKind.AccessError)
+        {
+            done.Add("This user may not change Odoo's quantity precision or the kilogram's rounding: weighed sales will wait as dead letters until an administrator sets Decimal Accuracy › Product Unit of Measure to 3 and the unit kg's rounding to 0.001.");
+            return null;
+        }
     }
 
     private async Task<string> CompanyCurrencyAsync(CancellationToken cancellationToken)
@@ -173,7 +218,7 @@ internal sealed class OdooDemoShop(OdooClient client, ILogger logger)
     }
 
     /// <summary>True when the product was made; false when Odoo had it (by internal reference, then barcode).</summary>
-    private async Task<bool> ProductAsync(DemoProductFacts product, Dictionary<string, long> taxes, CancellationToken cancellationToken)
+    private async Task<bool> ProductAsync(DemoProductFacts product, Dictionary<string, long> taxes, long? unit, CancellationToken cancellationToken)
     {
         var context = new Dictionary<string, JToken?> { ["active_test"] = false };
         var found = await client.SearchReadAsync("product.product", OdooValues.Domain(OdooValues.Leaf("default_code", "=", product.Sku)), ["id"], limit: 1, context: context, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -200,6 +245,12 @@ internal sealed class OdooDemoShop(OdooClient client, ILogger logger)
             ["available_in_pos"] = true,
             ["to_weight"] = product.Weighed,
         };
+        if (unit is { } kilogram)
+        {
+            values["uom_id"] = kilogram;
+            values["uom_po_id"] = kilogram;
+        }
+
         await client.CreateAsync("product.product", [values], cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -39,6 +39,36 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
     public static string MissingProductReason(SaleLine line) =>
         $"Product '{line.Name}' (id {line.ProductId}{(line.Barcode is null ? string.Empty : ", barcode " + line.Barcode)}{(line.Sku is null ? string.Empty : ", internal reference " + line.Sku)}) is not in Odoo: no product.product matches its id, external id, barcode or internal reference.";
 
+    /// <summary>
+    /// Why Odoo would book a line's quantity other than the till sold it, or null: Odoo keeps every quantity to its
+    /// "Product Unit of Measure" precision (2 decimals by default), so 0.875 kg would be stored as 0.88 and the
+    /// session's journal entry would no longer balance. The precision is read again before a sale is refused, so a
+    /// replay after the owner raised it goes through.
+    /// </summary>
+    public async Task<string?> QuantityProblemAsync(Sale sale, CancellationToken cancellationToken)
+    {
+        var finest = sale.Lines.MaxBy(l => Decimals(l.Quantity));
+        if (finest is null || Decimals(finest.Quantity) <= (_quantityDigits ??= await QuantityDigitsAsync(cancellationToken).ConfigureAwait(false)))
+        {
+            return null;
+        }
+
+        _quantityDigits = await QuantityDigitsAsync(cancellationToken).ConfigureAwait(false);
+        return Decimals(finest.Quantity) <= _quantityDigits
+            ? null
+            : $"Sale {sale.SaleNumber} sells {finest.Quantity.ToString(CultureInfo.InvariantCulture)} {finest.Unit} of '{finest.Name}', but Odoo keeps quantities to {_quantityDigits} decimals and would book {Math.Round(finest.Quantity, _quantityDigits.Value, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture)}, so its session would not balance. In Odoo (developer mode) set Settings › Technical › Decimal Accuracy › Product Unit of Measure to {Decimals(finest.Quantity)}, then replay the sale.";
+    }
+
+    private int? _quantityDigits;
+
+    private async Task<int> QuantityDigitsAsync(CancellationToken cancellationToken)
+    {
+        var rows = await client.SearchReadAsync("decimal.precision", OdooValues.Domain(OdooValues.Leaf("name", "=", "Product Unit of Measure")), ["digits"], limit: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? 2 : rows[0]["digits"]!.Value<int>();
+    }
+
+    private static int Decimals(decimal value) => (decimal.GetBits(value / 1.000000000000000000000000000000000m)[3] >> 16) & 0xFF;
+
     public long? ConfigFor(string storeId, string tillId) =>
         options.Tills.TryGetValue($"{storeId}/{tillId}", out var id) || options.Tills.TryGetValue(tillId, out id) ? id : null;
 

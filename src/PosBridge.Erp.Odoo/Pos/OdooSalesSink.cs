@@ -285,6 +285,11 @@ public sealed class OdooSalesSink : ISalesSink, IShiftSink
             return (null, SaleDeliveryResult.Rejected(sale.Id, currencyProblem));
         }
 
+        if (await _lookups.QuantityProblemAsync(sale, cancellationToken).ConfigureAwait(false) is { } quantityProblem)
+        {
+            return (null, SaleDeliveryResult.Rejected(sale.Id, quantityProblem));
+        }
+
         var products = await _lookups.ResolveProductsAsync(sale.Lines, cancellationToken).ConfigureAwait(false);
         foreach (var line in sale.Lines)
         {

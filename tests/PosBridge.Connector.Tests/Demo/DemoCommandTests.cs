@@ -87,6 +87,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(made, delivered!["salesDelivered"]!.GetValue<int>());
         Assert.Equal(0, delivered["deadLetters"]!.GetValue<int>());
         Assert.Contains("Register \"PosBridge demo CAI1/T1\"", first.Output, StringComparison.Ordinal);
+        Assert.Contains("2 of 2 shifts closed there with their Z reports", first.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(OdooEmulator.Password + "\n", first.Output, StringComparison.Ordinal);
 
         var (configs, orders, sessions, products) = odoo.Read(store =>
@@ -101,6 +102,10 @@ public sealed class DemoCommandTests : IDisposable
         });
         Assert.Equal(2, configs);
         Assert.Equal(made, orders.Count);
+        // The café weighs its dates to 0.125 kg: Odoo was set to keep quantities to 3 decimals, so they book at their weight.
+        Assert.Equal(3, odoo.Read(store => store["decimal.precision"].Records.Values.Single(p => (string?)p["name"] == "Product Unit of Measure")["digits"]!.Value<int>()));
+        Assert.Equal(0.001m, odoo.Read(store => store["uom.uom"].Records.Values.Single(u => (string?)u["name"] == "kg")["rounding"]!.Value<decimal>()));
+        Assert.Equal(2L, odoo.Read(store => store["product.product"].Records.Values.Single(p => (string?)p["default_code"] == "GRO-DAT")["uom_id"]!.Value<long>()));
         Assert.All(orders, o => Assert.Contains((string)o["state"]!, new[] { "paid", "done" }));
         Assert.Equal(2, sessions.Count);
         Assert.All(sessions, x => Assert.Equal("closed", (string)x["state"]!));

@@ -133,6 +133,35 @@ public sealed class OdooSalesSinkTests
         Assert.Contains("paid with", result.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Found by the demo's day in a real Odoo 17: 0.875 kg of dates was stored as 0.88 (Odoo keeps quantities to its
+    /// "Product Unit of Measure" precision, 2 by default) and the session's journal entry no longer balanced, so Odoo
+    /// refused to close it ("Force Close Session"). Such a sale is refused with what to change, never booked wrong.
+    /// </summary>
+    [Fact]
+    public async Task Deliver_AWeightFinerThanOdoosQuantityPrecision_IsRefusedWithWhatToChange_ThenBookedExactly()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var weighed = Odoo.CafeSale(arrange: b => b.AddLine("5", "Dates 1kg", 0.875m, 95m, ["2"], unit: "kg").PayCash(100m));
+        var exact = Odoo.CafeSale(arrange: b => b.AddLine("5", "Dates 1kg", 0.25m, 95m, ["2"], unit: "kg").PayCash(100m));
+
+        var results = await Odoo.Sink(client).DeliverAsync([weighed, exact], Ct);
+
+        var refused = Assert.Single(results, r => r.Outcome == DeliveryOutcome.Rejected);
+        Assert.Equal(weighed.Id, refused.SaleId);
+        Assert.Contains("0.875", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("Decimal Accuracy", refused.Reason, StringComparison.Ordinal);
+        Assert.Single(Orders(odoo));
+
+        // The owner raises the precision in Odoo, and the replayed sale is booked with its weight.
+        odoo.Read(s => { s.Write("decimal.precision", 2, new JObject { ["digits"] = 3 }); return 0; });
+        var replay = Assert.Single(await Odoo.Sink(client).DeliverAsync([weighed], Ct));
+        Assert.Equal(DeliveryOutcome.Done, replay.Outcome);
+        Assert.Contains(odoo.Read(s => s["pos.order.line"].Records.Values.Select(l => l["qty"]!.Value<decimal>()).ToList()), q => q == 0.875m);
+        Assert.Empty(odoo.TotalsDisagreements);
+    }
+
     [Fact]
     public async Task Deliver_BatchWithAProductOdooRefuses_DeadLettersThatSaleWithOdoosMessage_DeliversTheRest()
     {

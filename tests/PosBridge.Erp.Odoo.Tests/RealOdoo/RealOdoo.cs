@@ -15,6 +15,12 @@ namespace PosBridge.Erp.Odoo.Tests.RealOdoo;
 /// </summary>
 internal sealed class RealOdoo : IAsyncDisposable
 {
+    /// <summary>
+    /// The real-Odoo test classes run one after another: they share the server's registers, and two tests opening
+    /// shifts on one register at once close each other's sessions (Odoo: "already closed by another User").
+    /// </summary>
+    public const string Collection = "Real Odoo, one test at a time";
+
     private RealOdoo(OdooClient client, OdooPosOptions pos, IReadOnlyList<ShopProduct> products, string currency, IReadOnlyList<string> tills)
     {
         Client = client;

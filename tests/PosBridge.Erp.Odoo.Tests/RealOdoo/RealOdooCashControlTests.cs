@@ -9,6 +9,7 @@ using PosBridge.Erp.Odoo.Rpc;
 namespace PosBridge.Erp.Odoo.Tests.RealOdoo;
 
 /// <summary>Against a real Odoo (ODOO_URL set): the till's Z reports and Odoo's cash registers agree to the cent.</summary>
+[Collection(RealOdoo.Collection)]
 public sealed class RealOdooCashControlTests(ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -12,6 +12,7 @@ using PosBridge.Erp.Odoo.Rpc;
 namespace PosBridge.Erp.Odoo.Tests.RealOdoo;
 
 /// <summary>The Invoicing fallback and loyalty against a real Odoo (ODOO_URL set); skipped otherwise.</summary>
+[Collection(RealOdoo.Collection)]
 public sealed class RealOdooInvoicingAndLoyaltyTests(ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using PosBridge.Erp.Odoo.Rpc;
 namespace PosBridge.Erp.Odoo.Tests.RealOdoo;
 
 /// <summary>Against a real Odoo (ODOO_URL set): the set-up check reads the real server's configs, journals, taxes and rights.</summary>
+[Collection(RealOdoo.Collection)]
 public sealed class RealOdooSetupCheckTests(ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

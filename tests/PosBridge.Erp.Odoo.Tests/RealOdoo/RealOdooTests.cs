@@ -9,6 +9,7 @@ using PosBridge.Erp.Odoo.Rpc;
 namespace PosBridge.Erp.Odoo.Tests.RealOdoo;
 
 /// <summary>Against a real Odoo (ODOO_URL set): the "done when", measured.</summary>
+[Collection(RealOdoo.Collection)]
 public sealed class RealOdooTests(ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
