@@ -37,6 +37,12 @@ public sealed partial class OdooEmulator
     private JToken? Dispatch(string model, string method, JObject named, JObject context)
     {
         _ = Signature(model, method);
+        if (method is "search_read" or "search" or "search_count" or "read" && _denied.Contains((model, "read")))
+        {
+            // The ORM's check_access_rights('read'), as Odoo answers a user whose groups have no read access.
+            throw new OdooFault("odoo.exceptions.AccessError", $"You are not allowed to access '{model}' ({model}) records.");
+        }
+
         var m = Store[model];
         var ids = named["ids"] is JArray idList ? idList.Select(t => t.Value<long>()).ToList() : [];
         var activeTest = context["active_test"] is not { Type: JTokenType.Boolean } flag || flag.Value<bool>();

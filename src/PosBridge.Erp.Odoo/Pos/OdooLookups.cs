@@ -61,6 +61,8 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
 
     private int? _quantityDigits;
 
+    private volatile bool _externalIdsReadable = true;
+
     private async Task<int> QuantityDigitsAsync(CancellationToken cancellationToken)
     {
         var rows = await client.SearchReadAsync("decimal.precision", OdooValues.Domain(OdooValues.Leaf("name", "=", "Product Unit of Measure")), ["digits"], limit: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -210,16 +212,28 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
         }
 
         var left = wanted.Where(l => !_products.ContainsKey(l.ProductId)).ToList();
-        if (left.Count > 0)
+        if (left.Count > 0 && _externalIdsReadable)
         {
-            var rows = await client.SearchReadAsync(
-                "ir.model.data",
-                OdooValues.Domain(
-                    OdooValues.Leaf("module", "=", options.ExternalIdModule),
-                    OdooValues.Leaf("model", "=", "product.product"),
-                    OdooValues.Leaf("name", "in", new JArray(left.Select(l => ExternalIdName(l.ProductId))))),
-                ["name", "res_id"],
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<JObject> rows;
+            try
+            {
+                rows = await client.SearchReadAsync(
+                    "ir.model.data",
+                    OdooValues.Domain(
+                        OdooValues.Leaf("module", "=", options.ExternalIdModule),
+                        OdooValues.Leaf("model", "=", "product.product"),
+                        OdooValues.Leaf("name", "in", new JArray(left.Select(l => ExternalIdName(l.ProductId))))),
+                    ["name", "res_id"],
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (OdooException e) when (e.Kind == OdooErrorKind.AccessError)
+            {
+                // The API user with the documented groups may not read external ids (Settings' group may): products
+                // are then found by barcode and internal reference only, for the life of the process.
+                _externalIdsReadable = false;
+                rows = [];
+            }
+
             var byName = rows.ToDictionary(r => r["name"]!.Value<string>()!, r => r["res_id"]!.Value<long>(), StringComparer.Ordinal);
             foreach (var line in left)
             {

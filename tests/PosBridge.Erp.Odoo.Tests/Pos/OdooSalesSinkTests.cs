@@ -324,6 +324,29 @@ public sealed class OdooSalesSinkTests
         Assert.Equal([1L, 5L], products);
     }
 
+    /// <summary>
+    /// Found running the demo's day into a real Odoo 17 as the API user with only the documented groups: it may not read
+    /// ir.model.data, so every sale of a product-file catalog waited on "not allowed to access 'Model Data'".
+    /// </summary>
+    [Fact]
+    public async Task Deliver_ProductsNotOdooIds_UserWhoMayNotReadExternalIds_FindsThemByBarcodeAndReference()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        odoo.Deny("ir.model.data", "read");
+        await using var client = Odoo.Client(odoo);
+        var pos = Odoo.EmulatorPos();
+        pos.ProductIdsAreOdooIds = false;
+        var sale = Odoo.CafeSale(arrange: b => b
+            .AddLine("sku-coffee", "Turkish Coffee", 1, 35m, ["1"], barcode: "6221234567892")
+            .AddLine("sku-dates", "Dates", 1, 95m, ["2"], sku: "DAT-1K")
+            .PayCash(200m));
+
+        var result = Assert.Single(await Odoo.Sink(client, pos).DeliverAsync([sale], Ct));
+
+        Assert.Equal(DeliveryOutcome.Done, result.Outcome);
+        Assert.Equal([1L, 5L], odoo.Read(s => s["pos.order.line"].Records.Values.Select(l => l["product_id"]!.Value<long>()).ToList()));
+    }
+
     [Fact]
     public async Task Deliver_ProductOdooDoesNotHave_IsRejectedWithWhatWasTried()
     {
