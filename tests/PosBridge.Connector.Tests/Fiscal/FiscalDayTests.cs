@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -31,6 +32,7 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
     private readonly FakeZatca _zatca = new();
     private readonly FakeEta _eta = new();
     private readonly List<DemoTill> _tills = [];
+    private readonly List<ScreenTill> _screens = [];
     private Process? _connector;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -58,6 +60,30 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         var egyptArguments = EgyptArguments();
         var egypt = await StartTillAsync("T02", egyptArguments);
         await egypt.RunAsync($"pair {await PairingCodeAsync(settings, Egypt, "T02")} {url}", Token);
+
+        // A second Saudi till, with the cashier screen, issues tax invoices to businesses (invoice types 1100): onboarded
+        // at its screen, it sells to a business and is killed after the sale committed and before clearance was asked;
+        // started again, its screen asks, and ZATCA clears the invoice once.
+        var counterArguments = CounterArguments(url, await PairingCodeAsync(settings, Saudi, "T03"));
+        var counter = await StartScreenTillAsync(counterArguments);
+        await PostAsync(counter, "/api/fiscal/zatca/onboard", new { otp = _zatca.Otp, managerPin = Pin });
+        await PostAsync(counter, "/api/shift/open", new { openingFloat = 0 });
+        await PostAsync(counter, "/api/fiscal/zatca/buyer", new
+        {
+            name = "شركة المراعي للتوريدات", vatNumber = "300000000000003", streetName = "طريق الملك فهد", buildingNumber = "1234",
+            citySubdivision = "الملز", city = "الرياض", postalZone = "12611",
+        });
+        await PostAsync(counter, "/api/cart/add", new { productId = "hot-1" });
+        var b2b = (await PostAsync(counter, "/api/pay/cash", new { tendered = 1000 }))["state"]!["lastSale"]!["id"]!.GetValue<string>();
+        ServeProcess.Kill(counter.Process);
+        _screens.Remove(counter);
+        counter.Process.Dispose();
+        counter.Http.Dispose();
+        counter = await StartScreenTillAsync(counterArguments);
+        Assert.Equal("cleared", (await PostAsync(counter, "/api/fiscal/zatca/clear", new { saleId = b2b }))["outcome"]!.GetValue<string>());
+        await PostAsync(counter, "/api/sale/next", new { });
+        await PostAsync(counter, "/api/cart/add", new { productId = "hot-2" });
+        await PostAsync(counter, "/api/pay/cash", new { tendered = 1000 });
 
         // Morning: sales, a refund, all uploaded.
         foreach (var till in new[] { saudi, egypt })
@@ -109,7 +135,7 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         // The evening: one more sale each, the last upload, and every document answered.
         await SellAsync(saudi, "gro-1");
         await SellAsync(egypt, "hot-2");
-        var saudiCount = await IssuedAsync(saudi, "ZATCA invoices");
+        var saudiCount = await IssuedAsync(saudi, "ZATCA invoices") + await IssuedAsync(counter);
         var egyptCount = await IssuedAsync(egypt, "ETA receipts");
         var answered = await WaitAnsweredAsync(saudiCount + egyptCount);
         TestContext.Current.TestOutputHelper?.WriteLine($"ZATCA: {saudiCount} invoices, calls: {string.Join("; ", _zatca.Calls)}");
@@ -128,15 +154,24 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         // signature, certificate digest and signed properties verified independently.
         Assert.Equal(saudiCount, _zatca.Reported.Count);
         Assert.All(_zatca.Reported, r => Assert.Equal(1, r.Value));
-        var invoices = _zatca.Invoices.Values.Select(Invoice).OrderBy(i => i.Counter).ToList();
-        Assert.Equal(Enumerable.Range(1, invoices.Count).Select(i => (long)i), invoices.Select(i => i.Counter));
-        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(Convert.ToHexStringLower(SHA256.HashData("0"u8)))), invoices[0].PreviousHash);
-        for (var i = 1; i < invoices.Count; i++)
+        var units = _zatca.Invoices.Values.Select(Invoice).GroupBy(i => i.Certificate).ToList();
+        Assert.Equal(2, units.Count);
+        foreach (var unit in units)
         {
-            Assert.Equal(invoices[i - 1].Hash, invoices[i].PreviousHash);
+            // Counter and chain per EGS unit (each till its own key and certificate).
+            var invoices = unit.OrderBy(i => i.Counter).ToList();
+            Assert.Equal(Enumerable.Range(1, invoices.Count).Select(i => (long)i), invoices.Select(i => i.Counter));
+            Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(Convert.ToHexStringLower(SHA256.HashData("0"u8)))), invoices[0].PreviousHash);
+            for (var i = 1; i < invoices.Count; i++)
+            {
+                Assert.Equal(invoices[i - 1].Hash, invoices[i].PreviousHash);
+            }
         }
 
-        Assert.Contains(invoices, i => i.Type == "381");
+        var all = units.SelectMany(u => u).ToList();
+        Assert.Contains(all, i => i.Type == "381");
+        Assert.Single(all, i => i.Subtype.StartsWith("01", StringComparison.Ordinal));
+        Assert.Single(_zatca.Calls, c => c.StartsWith("POST invoices/clearance/single", StringComparison.Ordinal));
 
         // ETA: each receipt taken once; its uuid the hash of its serialization; previousUUID the receipt before.
         Assert.Equal(egyptCount, _eta.Taken.Count);
@@ -191,6 +226,85 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         "--Till:Fiscal:Eta:Governate", "Cairo", "--Till:Fiscal:Eta:RegionCity", "Abdeen", "--Till:Fiscal:Eta:Street", "Falaki",
         "--Till:Fiscal:Eta:BuildingNumber", "12", "--Till:Fiscal:Eta:DeviceSerialNumber", "POS-SN-0002", "--Till:Fiscal:Eta:ActivityCode", "4711",
     ];
+
+    private static string[] CounterArguments(string connector, string code) =>
+    [
+        "--store", Saudi, "--till", "T03", "--currency", "SAR", "--timezone", "Asia/Riyadh", "--connector", connector, "--pair", code,
+        "--Till:Fiscal:Zatca:InvoiceTypes", "1100", .. SaudiArguments().SkipWhile(a => !a.StartsWith("--Till:Fiscal", StringComparison.Ordinal)),
+    ];
+
+    /// <summary>A till with its cashier screen (<c>posbridge-till demo</c>, the café catalog) as its own process, driven through the screen's API; paired when this returns.</summary>
+    private async Task<ScreenTill> StartScreenTillAsync(string[] arguments)
+    {
+        var port = ServeProcess.FreePort();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[Path.Combine(TillBuild(), "PosBridge.Terminal.dll"), "demo", "--data", Path.Combine(_directory, "tills", "T03"), "--urls", $"http://127.0.0.1:{port}", .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("PosBridge__", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var till = new ScreenTill(process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
+        _screens.Add(till);
+        var until = Stopwatch.StartNew();
+        while (until.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(process.HasExited, "the screen till exited during start-up");
+            try
+            {
+                if (await till.Http.GetFromJsonAsync<JsonNode>("/api/sync", Token) is { } sync && sync["paired"]!.GetValue<bool>())
+                {
+                    return till;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100, Token);
+        }
+
+        throw new TimeoutException("the screen till was not paired in 60 s");
+    }
+
+    /// <summary>One screen action; a refusal fails the test with the till's words.</summary>
+    private static async Task<JsonNode> PostAsync(ScreenTill till, string path, object body)
+    {
+        using var response = await till.Http.PostAsJsonAsync(path, body, Token);
+        var text = await response.Content.ReadAsStringAsync(Token);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    /// <summary>Waits until the screen till has sent every fiscal document (its sync loop runs by itself), and returns how many it issued.</summary>
+    private static async Task<int> IssuedAsync(ScreenTill till)
+    {
+        var until = Stopwatch.StartNew();
+        JsonNode? fiscal = null;
+        while (until.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            fiscal = await till.Http.GetFromJsonAsync<JsonNode>("/api/fiscal", Token);
+            if (fiscal!["waiting"]!.GetValue<int>() == 0 && fiscal["notCleared"]!.GetValue<int>() == 0)
+            {
+                return (int)fiscal["issued"]!.GetValue<long>();
+            }
+
+            await Task.Delay(250, Token);
+        }
+
+        throw new Xunit.Sdk.XunitException($"the screen till has not sent every document: {fiscal}");
+    }
+
+    private sealed record ScreenTill(Process Process, HttpClient Http);
 
     private async Task StartConnectorAsync(HttpClient http, int port, Dictionary<string, string?> settings)
     {
@@ -305,7 +419,7 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"the connector answered {documents.Count(d => d.State != "waiting")} of {count} documents ({documents.Count} received)");
     }
 
-    private static (long Counter, string PreviousHash, string Hash, string Type) Invoice(string xml)
+    private static (long Counter, string PreviousHash, string Hash, string Type, string Subtype, string Certificate) Invoice(string xml)
     {
         var hash = ZatcaVerifier.Verify(xml);
         var document = ZatcaVerifier.Load(xml);
@@ -315,7 +429,9 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
             long.Parse(Text("/i:Invoice/cac:AdditionalDocumentReference[cbc:ID='ICV']/cbc:UUID"), System.Globalization.CultureInfo.InvariantCulture),
             Text("/i:Invoice/cac:AdditionalDocumentReference[cbc:ID='PIH']/cac:Attachment/cbc:EmbeddedDocumentBinaryObject"),
             hash,
-            Text("/i:Invoice/cbc:InvoiceTypeCode"));
+            Text("/i:Invoice/cbc:InvoiceTypeCode"),
+            document.SelectSingleNode("/i:Invoice/cbc:InvoiceTypeCode/@name", ns)!.Value!,
+            Text("//ds:X509Certificate"));
     }
 
     /// <summary>The ETA's uuid: SHA-256 (hex, upper case) of the serialization — names upper-cased and quoted, values quoted, array names repeated per element — with the uuid empty.</summary>
@@ -386,6 +502,13 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         {
             till.Kill();
             await till.DisposeAsync();
+        }
+
+        foreach (var screen in _screens)
+        {
+            ServeProcess.Kill(screen.Process);
+            screen.Process.Dispose();
+            screen.Http.Dispose();
         }
 
         if (_connector is not null)
