@@ -71,7 +71,9 @@ internal sealed class FakeEta : HttpMessageHandler
                 foreach (var receipt in receipts)
                 {
                     var uuid = receipt!["header"]!["uuid"]!.GetValue<string>();
-                    // A receipt sent again is recognised by its uuid and answered as accepted, not taken twice.
+                    // A receipt sent again is recognised by its uuid and answered as accepted, not taken twice. An assumption:
+                    // ../shared/reference/payments.md does not say how the ETA answers a re-submitted uuid; confirm it on the
+                    // ETA's SDK site before relying on it (a 'duplicate' rejection would be recorded as rejected).
                     if (!Reject.Contains(uuid) && !Taken.ContainsKey(uuid))
                     {
                         Taken[uuid] = 1;
