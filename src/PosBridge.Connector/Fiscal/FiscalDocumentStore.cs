@@ -16,9 +16,16 @@ internal sealed record FiscalDocumentState(Guid Uuid, string Authority, string S
 
     /// <summary>
     /// Which advice fits: the state, except <c>not-cleared</c> for a standard invoice ZATCA refused to clear — never
-    /// issued, so nothing to credit — where a refused reported invoice was already in the customer's hands.
+    /// issued, so nothing to credit — where a refused reported invoice was already in the customer's hands; and
+    /// <c>eta-rejected</c> for an e-receipt the ETA refused, which the ETA never registered, so a return receipt would
+    /// refer to a receipt it does not hold.
     /// </summary>
-    public string Advice => State == "rejected" && Clearance == ZatcaClearanceState.NotCleared ? "not-cleared" : State;
+    public string Advice => State switch
+    {
+        "rejected" when Clearance == ZatcaClearanceState.NotCleared => "not-cleared",
+        "rejected" when Authority == "ETA" => "eta-rejected",
+        _ => State,
+    };
 
     /// <summary>What the owner should do now, in words.</summary>
     public string WhatToDo => Advice switch
@@ -28,6 +35,7 @@ internal sealed record FiscalDocumentState(Guid Uuid, string Authority, string S
         "warnings" => "Reported. Fix what the warnings say in the till's settings so later invoices are clean.",
         "not-cleared" => "ZATCA did not clear this standard invoice, so it was never issued and must not be given to the buyer: correct what the errors say (often the buyer's VAT number or address) and issue a new invoice for the sale at the till, or a simplified invoice if the buyer agrees.",
         "rejected" => $"Refused by {Authority}: correct what the errors say, then issue a credit note (return receipt) for this sale and sell again.",
+        "eta-rejected" => "Refused by the ETA, so this receipt is not registered and is not a valid e-receipt; sent again as it is, it is refused again. Correct what the errors say — usually this till's ETA settings (Till:Fiscal:Eta: registration number, branch code, activity code) or an item's code registered with the ETA — so the till's next receipts are accepted. Do not issue a return receipt for this sale: it would refer to a receipt the ETA never registered. Tell your accountant which sale has no valid e-receipt.",
         _ => "Sending stopped for this till: read the last error (usually onboard the till again) — waiting documents are sent once it is fixed.",
     };
 }

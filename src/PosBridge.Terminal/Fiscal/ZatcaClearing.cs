@@ -149,6 +149,9 @@ public sealed class ZatcaClearing(FiscalChain chain, TillDatabase database, Time
         return Stored(chain.Find(saleId));
     }
 
+    /// <summary>Where the sale's invoice stands now, as stored on the till; asks no one.</summary>
+    public ZatcaClearanceResult Status(Guid saleId) => Stored(chain.Find(saleId));
+
     /// <summary>Issues a simplified invoice for a sale whose standard invoice was refused or could not be cleared.</summary>
     public ZatcaClearanceResult IssueSimplifiedInstead(Guid saleId)
     {

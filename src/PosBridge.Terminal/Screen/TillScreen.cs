@@ -320,6 +320,10 @@ internal sealed class TillScreen : IDisposable
             : Fail("customer-not-found", $"No customer has the loyalty card '{card}'.");
     }, cancellationToken);
 
+    /// <summary>Puts a business customer on the cart (registered by <see cref="Fiscal.ZatcaClearing.RegisterBuyer"/>): the sale gets a tax invoice.</summary>
+    public Task<ScreenResponse> AttachBusinessCustomerAsync(Customer customer, CancellationToken cancellationToken = default) =>
+        ActAsync(() => AttachCustomer(customer), cancellationToken);
+
     /// <summary>
     /// Waits (up to <see cref="TapTimeout"/>, or until the page gives up) for the customer to tap their card on the
     /// till's NFC reader, then attaches them. The wait holds no other action back.

@@ -43,7 +43,8 @@ const T = {
       'cash-taken': 'Cash taken.', 'approved': 'Approved', 'transfer-recorded': 'Transfer recorded.', 'refunded': 'Refunded.',
       'customer-attached': 'Customer attached.', 'reward-applied': 'Reward applied.', 'reward-dropped': 'The reward no longer applies and was taken off.',
       'charged-to-account': 'Charged to the account.', 'promo-applied': 'Promotion applied.', 'promo-removed': 'Promotion code taken off.',
-      'promo-dropped': 'The promotion\'s rule is no longer met: the code was taken off.' },
+      'promo-dropped': 'The promotion\'s rule is no longer met: the code was taken off.',
+      'buyer-attached': 'Business customer added: this sale gets a tax invoice.' },
     units: { kg: 'kg', Units: '' }, seconds: 's', minutes: 'min',
     refund: 'Refund (manager)', receipt: 'Receipt', receiptCode: 'Scan the receipt or type its number', find: 'Find',
     refundNow: 'Refund', giveBack: 'Give back', refundDone: 'Refund complete', left: 'left', toOriginal: 'To the original payment', inCash: 'In cash',
@@ -68,7 +69,27 @@ const T = {
     zatcaUntil: (d) => `Onboarded with ZATCA until ${d}.`, zatcaRenew: 'Renew soon: get a new OTP and onboard again.',
     zatcaCounts: (issued, waiting, notCleared) => `${issued} invoices issued, ${waiting} waiting to go to the connector` + (notCleared ? `, ${notCleared} tax invoices not cleared` : '') + '.',
     zatcaDone: 'This till is onboarded with ZATCA.',
-    zatcaErr: { otp: 'Type the OTP the Fatoora portal shows (digits only).', 'manager-pin': 'A manager\'s PIN is needed.', 'not-paired': 'The till is not paired with a connector: pair it first.', offline: 'The connector cannot be reached: try again (the same OTP works until it expires).', 'zatca-off': 'ZATCA is not set up on this till.' }
+    zatcaErr: { otp: 'Type the OTP the Fatoora portal shows (digits only).', 'manager-pin': 'A manager\'s PIN is needed.', 'not-paired': 'The till is not paired with a connector: pair it first.', offline: 'The connector cannot be reached: try again (the same OTP works until it expires).', 'zatca-off': 'ZATCA is not set up on this till.' },
+    b2b: 'Business customer (tax invoice)', b2bHint: 'A tax invoice is cleared by ZATCA before it is given to the buyer.',
+    b2bName: 'Buyer\'s registered name', b2bVat: 'VAT number (15 digits)', b2bStreet: 'Street', b2bBuilding: 'Building number (4 digits)',
+    b2bDistrict: 'District', b2bCity: 'City', b2bPostal: 'Postal code (5 digits)', b2bSave: 'Issue a tax invoice to this buyer',
+    b2bErr: {
+      vatNumber: 'VAT number: 15 digits that start and end with 3, as on the buyer\'s VAT certificate.', name: 'Name: the buyer\'s registered name.',
+      streetName: 'Street: the street of the buyer\'s national address.', buildingNumber: 'Building number: the 4 digits of the national address.',
+      citySubdivision: 'District: the district of the national address.', city: 'City: the city of the national address.',
+      postalZone: 'Postal code: the 5 digits of the national address.', 'simplified-only': 'This till issues simplified invoices only: the owner sets invoice types 1100 and onboards it again.',
+      'zatca-off': 'ZATCA is not set up on this till.'
+    },
+    taxInvoiceFor: (vat) => `Tax invoice · VAT ${vat}`,
+    clearance: {
+      asking: 'Asking ZATCA to clear the tax invoice…', cleared: 'Cleared by ZATCA: the tax invoice can be printed or sent.',
+      report: 'ZATCA has switched clearance off for now: give the tax invoice as signed; it is reported within 24 hours.',
+      'not-cleared': 'ZATCA did not clear this tax invoice, so it must not be given: check the buyer\'s VAT number and address and sell again, or issue a simplified invoice instead.',
+      offline: 'Not cleared: the connector or ZATCA cannot be reached now. Do not give this tax invoice yet. Ask for clearance again when the connector answers, or issue a simplified invoice instead.',
+      failed: 'Not cleared: the connector refused the request. Do not give this tax invoice; issue a simplified invoice instead.',
+      replaced: 'A simplified invoice replaces the tax invoice: print or send it; it is reported within 24 hours.'
+    },
+    clearAgain: 'Ask for clearance again', simplifiedInstead: 'Simplified invoice instead'
   },
   ar: {
     scanOrSearch: 'امسح الباركود أو ابحث', menu: 'القائمة', back: 'رجوع', emptyCart: 'امسح منتجًا أو اضغط عليه لبدء البيع.',
@@ -109,7 +130,8 @@ const T = {
       'cash-taken': 'تم استلام النقدية.', 'approved': 'تمت الموافقة', 'transfer-recorded': 'سُجّل التحويل.', 'refunded': 'تم الاسترجاع.',
       'customer-attached': 'أُضيف العميل.', 'reward-applied': 'طُبّقت المكافأة.', 'reward-dropped': 'لم تعد المكافأة تنطبق فأُلغيت.',
       'charged-to-account': 'سُجّل على الحساب.', 'promo-applied': 'طُبّق العرض.', 'promo-removed': 'أُلغي رمز العرض.',
-      'promo-dropped': 'لم يعد شرط العرض متحققًا: أُلغي الرمز.' },
+      'promo-dropped': 'لم يعد شرط العرض متحققًا: أُلغي الرمز.',
+      'buyer-attached': 'أُضيف عميل المنشأة: تصدر لهذا البيع فاتورة ضريبية.' },
     units: { kg: 'كجم', Units: '' }, seconds: 'ثانية', minutes: 'دقيقة',
     refund: 'استرجاع (مدير)', receipt: 'الإيصال', receiptCode: 'امسح الإيصال أو اكتب رقمه', find: 'بحث',
     refundNow: 'استرجاع', giveBack: 'المبلغ المُعاد', refundDone: 'تم الاسترجاع', left: 'متبقٍ', toOriginal: 'إلى طريقة الدفع الأصلية', inCash: 'نقدًا',
@@ -134,14 +156,34 @@ const T = {
     zatcaUntil: (d) => `مربوطة مع هيئة الزكاة والضريبة حتى ${d}.`, zatcaRenew: 'جدّد قريبًا: احصل على رمز تحقق جديد واربط من جديد.',
     zatcaCounts: (issued, waiting, notCleared) => `${issued} فاتورة صادرة، ${waiting} بانتظار الإرسال إلى الموصل` + (notCleared ? `، ${notCleared} فاتورة ضريبية غير معتمدة` : '') + '.',
     zatcaDone: 'تم ربط نقطة البيع مع هيئة الزكاة والضريبة.',
-    zatcaErr: { otp: 'أدخل رمز التحقق الظاهر في بوابة فاتورة (أرقام فقط).', 'manager-pin': 'يلزم رمز المدير.', 'not-paired': 'نقطة البيع غير مقترنة بالموصل: اقرنها أولًا.', offline: 'تعذر الوصول إلى الموصل: حاول مرة أخرى (الرمز نفسه صالح حتى انتهائه).', 'zatca-off': 'لم يتم إعداد فاتورة على نقطة البيع هذه.' }
+    zatcaErr: { otp: 'أدخل رمز التحقق الظاهر في بوابة فاتورة (أرقام فقط).', 'manager-pin': 'يلزم رمز المدير.', 'not-paired': 'نقطة البيع غير مقترنة بالموصل: اقرنها أولًا.', offline: 'تعذر الوصول إلى الموصل: حاول مرة أخرى (الرمز نفسه صالح حتى انتهائه).', 'zatca-off': 'لم يتم إعداد فاتورة على نقطة البيع هذه.' },
+    b2b: 'عميل منشأة (فاتورة ضريبية)', b2bHint: 'تعتمد هيئة الزكاة والضريبة الفاتورة الضريبية قبل تسليمها للمشتري.',
+    b2bName: 'اسم المشتري المسجّل', b2bVat: 'الرقم الضريبي (١٥ رقمًا)', b2bStreet: 'الشارع', b2bBuilding: 'رقم المبنى (٤ أرقام)',
+    b2bDistrict: 'الحي', b2bCity: 'المدينة', b2bPostal: 'الرمز البريدي (٥ أرقام)', b2bSave: 'أصدر فاتورة ضريبية لهذا المشتري',
+    b2bErr: {
+      vatNumber: 'الرقم الضريبي: ١٥ رقمًا يبدأ بـ٣ وينتهي بـ٣، كما في شهادة تسجيل المشتري في ضريبة القيمة المضافة.', name: 'الاسم: اسم المشتري المسجّل.',
+      streetName: 'الشارع: شارع العنوان الوطني للمشتري.', buildingNumber: 'رقم المبنى: أربعة أرقام من العنوان الوطني.',
+      citySubdivision: 'الحي: حي العنوان الوطني.', city: 'المدينة: مدينة العنوان الوطني.',
+      postalZone: 'الرمز البريدي: خمسة أرقام من العنوان الوطني.', 'simplified-only': 'تصدر نقطة البيع هذه فواتير مبسطة فقط: يضبط المالك أنواع الفواتير 1100 ويربطها من جديد.',
+      'zatca-off': 'لم يتم إعداد فاتورة على نقطة البيع هذه.'
+    },
+    taxInvoiceFor: (vat) => `فاتورة ضريبية · الرقم الضريبي ${vat}`,
+    clearance: {
+      asking: 'جارٍ طلب اعتماد الفاتورة الضريبية من هيئة الزكاة والضريبة…', cleared: 'اعتمدتها هيئة الزكاة والضريبة: يمكن طباعة الفاتورة الضريبية أو إرسالها.',
+      report: 'أوقفت هيئة الزكاة والضريبة الاعتماد مؤقتًا: سلّم الفاتورة الضريبية كما وُقّعت، وتُبلَّغ الهيئة بها خلال ٢٤ ساعة.',
+      'not-cleared': 'لم تعتمد هيئة الزكاة والضريبة هذه الفاتورة الضريبية فلا يجوز تسليمها: تحقّق من الرقم الضريبي للمشتري وعنوانه وأعد البيع، أو أصدر فاتورة مبسطة بدلًا منها.',
+      offline: 'لم تُعتمد: تعذّر الوصول إلى الموصل أو إلى هيئة الزكاة والضريبة الآن. لا تسلّم هذه الفاتورة الضريبية بعد. أعد طلب الاعتماد عندما يستجيب الموصل، أو أصدر فاتورة مبسطة بدلًا منها.',
+      failed: 'لم تُعتمد: رفض الموصل الطلب. لا تسلّم هذه الفاتورة الضريبية؛ أصدر فاتورة مبسطة بدلًا منها.',
+      replaced: 'حلّت فاتورة مبسطة محل الفاتورة الضريبية: اطبعها أو أرسلها، وتُبلَّغ الهيئة بها خلال ٢٤ ساعة.'
+    },
+    clearAgain: 'أعد طلب الاعتماد', simplifiedInstead: 'فاتورة مبسطة بدلًا منها'
   }
 };
 const CURRENCY_AR = { EGP: 'ج.م', SAR: 'ر.س', AED: 'د.إ', KWD: 'د.ك', QAR: 'ر.ق', BHD: 'د.ب', OMR: 'ر.ع', JOD: 'د.أ', MAD: 'د.م' };
 
 const $ = (id) => document.getElementById(id);
 let S = null;                 // the last state the till sent
-let fiscal = null;            // the till's tax-authority state, when the owner opened it
+let fiscal = null;            // the till's tax-authority state (ZATCA onboarding, tax invoices)
 let lang = localStorage.getItem('till.lang') || null;
 let tiles = [];
 let category = null;
@@ -599,6 +641,9 @@ function showDone(sale) {
   if ($('payDlg').open) $('payDlg').close();
   if (!$('doneDlg').open) { doneAnswer = null; $('doneDlg').showModal(); }
   renderDoneAnswer();
+  // A sale to a business has a tax invoice to clear; the till answers at once, without a call, for any other sale.
+  if (fiscal?.standard && !sale.isRefund && clearance?.saleId !== sale.id) askClearance(sale.id, 'fiscal/zatca/clear');
+  else renderClearance();
   $('nextSale').focus();
 }
 $('showReceipt').onclick = () => {
@@ -657,8 +702,9 @@ function renderCustomer() {
   $('custInfo').hidden = !cu;
   if (!cu) { if ($('rewardsDlg').open) $('rewardsDlg').close(); return; }
   $('custName').textContent = cu.name;
-  // Parts that wrap between, never inside: "180 points · earns 13.85".
-  $('custPoints').replaceChildren(...(cu.programId ? parts(L().pointsLine(num(cu.balance), num(cu.pointsToEarn))) : [t('noProgram')]));
+  // Parts that wrap between, never inside: "180 points · earns 13.85". A business customer's VAT number is a code: Latin digits.
+  $('custPoints').replaceChildren(...(cu.id.startsWith('vat-') ? [el('bdi', {}, L().taxInvoiceFor(cu.id.slice(4)))]
+    : cu.programId ? parts(L().pointsLine(num(cu.balance), num(cu.pointsToEarn))) : [t('noProgram')]));
   $('custRewards').hidden = !cu.programId;
   $('custReward').hidden = !cu.reward;
   if (cu.reward) {
@@ -690,6 +736,7 @@ $('promoRemove').onclick = () => act('loyalty/promo', undefined, 'DELETE');
 $('custAdd').onclick = () => {
   $('custPhone').value = ''; $('custCard').value = ''; $('custAnswer').textContent = ''; $('custAnswer').className = 'answer';
   $('custTap').hidden = !S?.nfc;
+  $('custB2b').hidden = !fiscal?.standard;
   $('custDlg').showModal(); $('custPhone').focus();
 };
 async function attach(body) {
@@ -717,6 +764,73 @@ $('custTap').onclick = async () => {
 };
 $('custDlg').addEventListener('close', () => { if (tapAbort) tapAbort.abort(); });
 $('custRemove').onclick = () => act('customer', undefined, 'DELETE');
+
+// ---- a business customer for a tax invoice (the engine checks every field as ZATCA does; the page marks them) ----
+const B2B_FIELDS = { name: 'b2bName', vatNumber: 'b2bVat', streetName: 'b2bStreet', buildingNumber: 'b2bBuilding', citySubdivision: 'b2bDistrict', city: 'b2bCity', postalZone: 'b2bPostal' };
+let b2bProblems = null;        // the fields the till refused, or an error code, kept to say again in the other language
+function renderB2bAnswer() {
+  const l = L();
+  Object.entries(B2B_FIELDS).forEach(([field, id]) => {
+    const bad = !!b2bProblems?.fields?.includes(field);
+    if (bad) $(id).setAttribute('aria-invalid', 'true'); else $(id).removeAttribute('aria-invalid');
+    $(id).closest('label').classList.toggle('bad', bad);
+  });
+  const answer = $('b2bAnswer');
+  answer.className = 'answer' + (b2bProblems ? ' bad' : '');
+  answer.replaceChildren(...(!b2bProblems ? [] : b2bProblems.fields
+    ? b2bProblems.fields.map((f) => el('span', { class: 'line', 'data-field': f }, l.b2bErr[f] || f))
+    : [l.b2bErr[b2bProblems.code] || l.errors[b2bProblems.code] || b2bProblems.message || t('tillDown')]));
+}
+$('custB2b').onclick = () => {
+  $('custDlg').close();
+  Object.values(B2B_FIELDS).forEach((id) => { $(id).value = ''; });
+  b2bProblems = null; renderB2bAnswer();
+  $('b2bDlg').showModal(); $('b2bName').focus();
+};
+$('b2bSave').onclick = async () => {
+  const body = Object.fromEntries(Object.entries(B2B_FIELDS).map(([field, id]) => [field, $(id).value]));
+  $('b2bSave').disabled = true;
+  try {
+    const r = await api('fiscal/zatca/buyer', body).catch(() => null);
+    if (r && r.fiscal) fiscal = r.fiscal;
+    if (r && r.state) render(r.state);
+    if (!r || r.error) {
+      b2bProblems = r?.problems ? { fields: r.problems.map((p) => p.field) } : { code: r?.error?.code, message: r?.error?.message };
+      renderB2bAnswer();
+      const first = r?.problems?.[0];
+      if (first && B2B_FIELDS[first.field]) $(B2B_FIELDS[first.field]).focus();
+      return;
+    }
+    b2bProblems = null;
+    $('b2bDlg').close();
+    toast(noticeText(r));
+  } finally { $('b2bSave').disabled = false; }
+};
+
+// ---- the tax invoice of a finished sale to a business: cleared by ZATCA (through the connector) before it is given ----
+let clearance = null;          // { saleId, outcome } of the sale on screen, as the till answered
+async function askClearance(saleId, path) {
+  clearance = { saleId, outcome: 'asking' }; renderClearance();
+  const r = await api(path, { saleId }).catch(() => null);
+  if (r && r.fiscal) fiscal = r.fiscal;
+  // The till not answering is the same truth for the cashier as the connector not answering: nothing was cleared.
+  const outcome = !r ? 'offline' : path.endsWith('simplified') && r.outcome === 'none' ? 'replaced' : r.outcome;
+  clearance = { saleId, outcome };
+  renderClearance();
+}
+function renderClearance() {
+  const c = clearance && S?.lastSale && clearance.saleId === S.lastSale.id && clearance.outcome !== 'none' ? clearance : null;
+  $('doneZatca').hidden = !c;
+  if (!c) return;
+  const good = ['cleared', 'report', 'replaced'].includes(c.outcome);
+  $('doneZatca').className = 'clearance' + (good ? ' good' : c.outcome === 'asking' ? '' : ' bad');
+  $('doneZatca').dataset.outcome = c.outcome;
+  $('doneZatcaText').replaceChildren(icon(good ? 'check' : c.outcome === 'asking' ? 'upload' : 'close'), ' ', L().clearance[c.outcome] || c.outcome);
+  $('zatcaRetry').hidden = !['offline', 'failed'].includes(c.outcome);
+  $('zatcaSimplified').hidden = !['offline', 'failed', 'not-cleared'].includes(c.outcome);
+}
+$('zatcaRetry').onclick = () => { if (S?.lastSale) askClearance(S.lastSale.id, 'fiscal/zatca/clear'); };
+$('zatcaSimplified').onclick = () => { if (S?.lastSale) askClearance(S.lastSale.id, 'fiscal/zatca/simplified'); };
 function openRewards() { if (!S.customer) return; $('rewardsAnswer').textContent = ''; renderRewards(); $('rewardsDlg').showModal(); }
 $('custRewards').onclick = openRewards;
 function renderRewards() {
@@ -904,6 +1018,8 @@ function setLanguage(l) {
   if ($('refundDlg').open) { renderPayout(); renderRefundable(); if (foundSales.length) renderFound(); }
   if ($('sendDlg').open) renderSendChannel();
   renderDoneAnswer();
+  renderB2bAnswer();
+  renderClearance();
 }
 window.posbridge.setLanguage = setLanguage;
 $('langBtn').onclick = () => setLanguage(lang === 'ar' ? 'en' : 'ar');
@@ -920,8 +1036,9 @@ async function refreshSync() {
 }
 async function start() {
   try {
-    const [state, layout] = await Promise.all([api('state'), api('tiles')]);
+    const [state, layout, fiscalState] = await Promise.all([api('state'), api('tiles'), api('fiscal')]);
     tiles = layout || [];
+    fiscal = fiscalState;
     render(state);
   } catch { setTimeout(start, 2000); }
 }

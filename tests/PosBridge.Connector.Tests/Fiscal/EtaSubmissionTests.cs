@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -139,73 +138,5 @@ public sealed class EtaSubmissionTests : IDisposable
         _database.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    /// <summary>
-    /// A double of the ETA's e-receipt API: the identity server's client-credentials token (with the POS serial and OS
-    /// version headers) and POST /api/v1/receiptsubmissions answered 202 with accepted and rejected documents.
-    /// Anything else fails the test.
-    /// </summary>
-    private sealed class FakeEta : HttpMessageHandler
-    {
-        public const string Identity = "https://id.preprod.eta.gov.eg/";
-        public const string Api = "https://api.preprod.invoicing.eta.gov.eg/";
-
-        public HashSet<string> Reject { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        public List<List<string>> Submissions { get; } = [];
-
-        public bool Down { get; set; }
-
-        /// <summary>Tokens issued so far; each is valid until revoked.</summary>
-        public int TokensIssued { get; private set; }
-
-        /// <summary>Answers every submission 401, whatever the token (a POS the ETA disabled).</summary>
-        public bool RefuseEverySubmission { get; set; }
-
-        private readonly HashSet<string> _valid = new(StringComparer.Ordinal);
-
-        public void RevokeTokens() => _valid.Clear();
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (Down)
-            {
-                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
-            }
-
-            switch (request.RequestUri!.AbsoluteUri)
-            {
-                case Identity + "connect/token":
-                    var form = await request.Content!.ReadAsStringAsync(cancellationToken);
-                    Assert.Equal("grant_type=client_credentials&client_id=pos-client&client_secret=pos-secret", form);
-                    Assert.Equal("POS-SN-0002", request.Headers.GetValues("posserial").Single());
-                    Assert.Equal("Debian 12", request.Headers.GetValues("pososversion").Single());
-                    var issued = "eta-token-" + ++TokensIssued;
-                    _valid.Add(issued);
-                    return Json(HttpStatusCode.OK, $$"""{"access_token":"{{issued}}","expires_in":3600,"token_type":"Bearer","scope":"InvoicingAPI"}""");
-                case Api + "api/v1/receiptsubmissions":
-                    Assert.Equal("Bearer", request.Headers.Authorization!.Scheme);
-                    if (RefuseEverySubmission || !_valid.Contains(request.Headers.Authorization.Parameter!))
-                    {
-                        return new HttpResponseMessage(HttpStatusCode.Unauthorized);
-                    }
-
-                    var receipts = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!["receipts"]!.AsArray();
-                    var uuids = receipts.Select(r => r!["header"]!["uuid"]!.GetValue<string>()).ToList();
-                    Submissions.Add(uuids);
-                    var accepted = new JsonArray(uuids.Where(u => !Reject.Contains(u)).Select(u => (JsonNode)new JsonObject { ["uuid"] = u, ["longId"] = "L" + u[..8] }).ToArray());
-                    var rejected = new JsonArray(uuids.Where(Reject.Contains).Select(u => (JsonNode)new JsonObject
-                    {
-                        ["uuid"] = u,
-                        ["error"] = new JsonObject { ["code"] = "ValidationError", ["message"] = "Validation Error", ["target"] = "receipt", ["details"] = new JsonArray(new JsonObject { ["message"] = "totalAmount does not equal the sum of the items" }) },
-                    }).ToArray());
-                    return Json(HttpStatusCode.Accepted, new JsonObject { ["submissionId"] = "SUB-" + Submissions.Count, ["acceptedDocuments"] = accepted, ["rejectedDocuments"] = rejected }.ToJsonString());
-                default:
-                    throw new Xunit.Sdk.XunitException($"ETA double: {request.Method} {request.RequestUri} is not part of the e-receipt API");
-            }
-        }
-
-        private static HttpResponseMessage Json(HttpStatusCode status, string body) => new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
     }
 }

@@ -44,6 +44,15 @@ internal sealed class FakeZatca : HttpMessageHandler
     /// </summary>
     public HashSet<Guid> LoseAnswer { get; } = [];
 
+    /// <summary>Every invoice reported or cleared, as ZATCA received it first (the XML), by uuid.</summary>
+    public Dictionary<Guid, string> Invoices { get; } = [];
+
+    /// <summary>
+    /// Called after ZATCA took an invoice and before it answers: a test holds the answer here (and kills the connector
+    /// meanwhile, so the answer is lost).
+    /// </summary>
+    public Func<Guid, Task>? AfterTaking { get; set; }
+
     // ZATCA recognises an invoice sent again by its hash: reporting answers 409 REPORTED_SUCCESSFULLY_EARLIER, clearance
     // 208 with the cleared invoice and a duplicate warning (Odoo's l10n_sa_edi takes both as sent).
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
@@ -101,7 +110,16 @@ internal sealed class FakeZatca : HttpMessageHandler
             case ("POST", "compliance/invoices"):
                 return Invoice(request, body, "compliance/invoices", production: false);
             case ("POST", "invoices/reporting/single"):
-                return Invoice(request, body, "invoices/reporting/single", production: true);
+            {
+                var answer = Invoice(request, body, "invoices/reporting/single", production: true);
+                if (AfterTaking is { } hold && answer.IsSuccessStatusCode)
+                {
+                    await hold(Guid.Parse(body["uuid"]!.GetValue<string>()));
+                }
+
+                return answer;
+            }
+
             case ("POST", "invoices/clearance/single"):
                 Require(request.Headers.TryGetValues("Clearance-Status", out var clearance) && clearance.Single() == "1", "clearance needs Clearance-Status: 1");
                 return Invoice(request, body, "invoices/clearance/single", production: true);
@@ -160,6 +178,7 @@ internal sealed class FakeZatca : HttpMessageHandler
         if (path.StartsWith("invoices/", StringComparison.Ordinal))
         {
             Reported[uuid] = Reported.GetValueOrDefault(uuid) + 1;
+            Invoices.TryAdd(uuid, xml);
             _taken.Add(hash);
             if (LoseAnswer.Remove(uuid))
             {
