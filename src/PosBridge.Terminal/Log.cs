@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Catalog pulled: {Pages} pages, {Products} products, {Removed} removed, {PaymentMethods} payment methods, {LoyaltyPrograms} loyalty programs, {LoyaltyCards} loyalty cards, {RemovedLoyaltyCards} cards removed")]
     public static partial void CatalogPulled(ILogger logger, int pages, int products, int removed, int paymentMethods, int loyaltyPrograms, int loyaltyCards, int removedLoyaltyCards);
 
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "This till's database was restored ({Reason}): it numbers in a new epoch from now on, the shift the backup left open was ended (open a new one), and the fiscal chains continue where the till had reached")]
+    public static partial void DatabaseRestoredOnOpen(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "This till's database is older than what it sent ({Reason}): restored from a backup or reinstalled. Numbering moves from epoch {From} to {To}; the shift it had open ({EndedShift}) was ended without sending its close again")]
     public static partial void NumberingRestored(ILogger logger, string reason, int from, int to, string endedShift);
 

@@ -66,7 +66,9 @@ public sealed class SaleStore
     internal Sale Commit(SaleBuilder builder, Action<Sale>? alsoInTransaction = null)
     {
         var timeZone = _options.TimeZoneInfo;
-        return _database.InTransaction(() =>
+        Storage.RestoreMark? mark = null;
+        return _database.InTransaction(
+            () =>
         {
             // The number is taken inside the transaction: a crash before COMMIT gives it back, and after
             // COMMIT it belongs to this sale for good, so numbers are gap-free and never reused.
@@ -129,8 +131,10 @@ public sealed class SaleStore
             alsoInTransaction?.Invoke(sale);
             // Last, so every check that can refuse the sale has run before the fiscal counter moves.
             _fiscal?.IssueInTransaction(sale);
+            mark = Storage.RestoreMark.Of(_database);
             return sale;
-        });
+        },
+            _ => mark?.TryWrite(_database.Path));
     }
 
     public Sale? FindByNumber(string saleNumber) => One("SELECT Json FROM Sales WHERE SaleNumber = ?", saleNumber.Trim());

@@ -123,10 +123,16 @@ public static class TillHost
         services.AddSingleton(printer);
         // A device build registers its own printer (Bluetooth, USB) first.
         services.TryAddSingleton(_ => printer.Create());
-        services.AddSingleton(_ =>
+        services.AddSingleton(sp =>
         {
             PosBridge.Core.Privacy.PrivateFiles.CreateFolder(screen.DataDirectory);
-            return TillDatabase.Open(DatabasePath(screen));
+            var database = TillDatabase.Open(DatabasePath(screen), sp.GetRequiredService<TimeProvider>());
+            if (database.RestoredOnOpen is { } restored)
+            {
+                Log.DatabaseRestoredOnOpen(sp.GetRequiredService<ILoggerFactory>().CreateLogger<TillDatabase>(), restored);
+            }
+
+            return database;
         });
         services.AddSingleton(sp => new CatalogStore(sp.GetRequiredService<TillDatabase>(), till));
         // Each sale's ZATCA invoice or ETA receipt commits with it when Till:Fiscal sets a country up.

@@ -123,6 +123,10 @@ internal static class SessionProgram
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddFilter((category, level) => level >= LogLevel.Warning || (level >= LogLevel.Information && category == typeof(Sync.CatalogPuller).FullName)));
             var time = TimeProvider.System;
+            if (database.RestoredOnOpen is { } restored)
+            {
+                Log.DatabaseRestoredOnOpen(loggers.CreateLogger<TillDatabase>(), restored);
+            }
             // A USB wedge reader types into the same input as the commands; in a script, the line after 'pair tap' is the tag.
             using var nfc = new KeyboardWedgeNfcReader(input, time);
             using var session = new TillSession(database, till, screen, new SimulatedPaymentTerminal(), nfc, time, loggers, stdout);

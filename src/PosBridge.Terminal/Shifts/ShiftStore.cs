@@ -43,7 +43,9 @@ public sealed class ShiftStore
     {
         ArgumentNullException.ThrowIfNull(cashier);
         ArgumentOutOfRangeException.ThrowIfNegative(openingFloat);
-        return _database.InTransaction(() =>
+        Storage.RestoreMark? mark = null;
+        return _database.InTransaction(
+            () =>
         {
             if (Current is { } open)
             {
@@ -56,8 +58,10 @@ public sealed class ShiftStore
             _database.Execute(
                 "INSERT INTO Shifts(Id, Number, CashierId, OpenedAtUtc, OpeningFloat) VALUES (?, ?, ?, ?, ?)",
                 id, number, cashier.Id, TillDatabase.Text(now), TillDatabase.Text(openingFloat));
+            mark = Storage.RestoreMark.Of(_database);
             return new Shift(id, number, cashier.Id, now, openingFloat, null, null);
-        });
+        },
+            _ => mark?.TryWrite(_database.Path));
     }
 
     /// <summary>

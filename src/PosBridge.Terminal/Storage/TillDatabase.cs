@@ -28,8 +28,27 @@ public sealed class TillDatabase : IDisposable
     /// <summary>Tests set this to see (and act on) each statement before it runs (reads included): a fault-injection hook.</summary>
     internal Action<string>? BeforeStatement { get; set; }
 
-    /// <summary>Opens (creating if needed) and migrates the database at <paramref name="path"/>.</summary>
-    public static TillDatabase Open(string path) => Open(path, Migrations.Latest);
+    /// <summary>
+    /// Opens (creating if needed) and migrates the database at <paramref name="path"/>, and checks it against its
+    /// <see cref="RestoreMark"/>: a database older than the mark beside it was restored, and is moved on before any sale.
+    /// </summary>
+    public static TillDatabase Open(string path, TimeProvider? timeProvider = null)
+    {
+        var database = Open(path, Migrations.Latest);
+        try
+        {
+            database.RestoredOnOpen = RestoreMark.CheckOnOpen(database, timeProvider ?? TimeProvider.System);
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Why the database was found restored when it opened (it is in a new numbering epoch now), or null.</summary>
+    public string? RestoredOnOpen { get; private set; }
 
     internal static TillDatabase Open(string path, int migrateTo)
     {
@@ -95,6 +114,17 @@ public sealed class TillDatabase : IDisposable
         lock (_transactionGate)
         {
             return InTransactionLocked(work);
+        }
+    }
+
+    /// <summary>As <see cref="InTransaction{T}(Func{T})"/>, then <paramref name="afterCommit"/> still under the lock: no other commit comes between.</summary>
+    internal T InTransaction<T>(Func<T> work, Action<T> afterCommit)
+    {
+        lock (_transactionGate)
+        {
+            var result = InTransactionLocked(work);
+            afterCommit(result);
+            return result;
         }
     }
 

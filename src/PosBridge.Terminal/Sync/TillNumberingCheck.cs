@@ -19,15 +19,24 @@ public sealed record NumberingAgreement(int Epoch, string? Restored, string? End
 /// sale number carries, and ends the shift the backup left open without sending its close again.
 /// </summary>
 /// <remarks>
-/// Epochs only grow; one lost answer may skip one. Sales made after a restore but before the first contact are numbered
-/// in the old epoch: they still arrive once (their ids are new), but their numbers may repeat earlier ones.
+/// Epochs only grow; one lost answer may skip one. A database restored into its own folder is found before the first
+/// contact, when it opens (<see cref="Storage.RestoreMark"/>), so sales made offline after the restore are numbered in a
+/// new epoch already; that epoch is claimed here. A database restored onto another machine has no mark: sales made there
+/// before the first contact are numbered in the old epoch: they still arrive once (their ids are new), but their numbers
+/// may repeat earlier ones.
 /// </remarks>
 public sealed class TillNumberingCheck(TillDatabase database, ConnectorClient client, TimeProvider timeProvider, ILogger<TillNumberingCheck> logger)
 {
     /// <summary>The epoch of a till never restored: its numbers keep the form they always had.</summary>
     public const int FirstEpoch = 1;
 
-    private const string EpochKey = "NumberingEpoch";
+    internal const string EpochKey = "NumberingEpoch";
+
+    /// <summary>An epoch the till took by itself when it found its database restored (<see cref="Storage.RestoreMark"/>), to claim at the first contact.</summary>
+    internal const string ClaimKey = "NumberingEpochToClaim";
+
+    /// <summary>The shift the till ended when it found its database restored.</summary>
+    internal const string EndedShiftKey = "NumberingEndedShift";
 
     /// <summary>Whether this process has agreed the numbering already (once is enough: the database cannot go back under it).</summary>
     public bool IsAgreed { get; private set; }
@@ -48,6 +57,11 @@ public sealed class TillNumberingCheck(TillDatabase database, ConnectorClient cl
         if (IsAgreed)
         {
             return new NumberingAgreement(local, null, null);
+        }
+
+        if (database.GetSetting(ClaimKey) is { } claim && int.Parse(claim, NumberStyles.None, CultureInfo.InvariantCulture) == local)
+        {
+            return await ClaimAsync(credentials, local, cancellationToken).ConfigureAwait(false);
         }
 
         var facts = await client.NumberingAsync(credentials, cancellationToken).ConfigureAwait(false);
@@ -77,6 +91,28 @@ public sealed class TillNumberingCheck(TillDatabase database, ConnectorClient cl
         IsAgreed = true;
         Log.NumberingRestored(logger, restored, local, issued.Epoch, ended ?? "none");
         return new NumberingAgreement(issued.Epoch, restored, ended);
+    }
+
+    /// <summary>
+    /// The till found its database restored by itself and numbered in a new epoch since, offline perhaps: the connector
+    /// records that epoch as issued (so no later restore takes it). When the connector had issued it already (another
+    /// copy of this till), later shifts move to the one it issues; the shift now open keeps its number.
+    /// </summary>
+    private async Task<NumberingAgreement> ClaimAsync(TillCredentials credentials, int local, CancellationToken cancellationToken)
+    {
+        var issued = await client.NextEpochAsync(credentials, local - 1, cancellationToken).ConfigureAwait(false);
+        var epoch = issued.Epoch == local ? local : (await client.NextEpochAsync(credentials, Math.Max(local, issued.Epoch), cancellationToken).ConfigureAwait(false)).Epoch;
+        var ended = database.GetSetting(EndedShiftKey);
+        database.InTransaction(() =>
+        {
+            database.SetSetting(EpochKey, epoch.ToString(CultureInfo.InvariantCulture));
+            database.Execute("DELETE FROM Settings WHERE Key IN (?, ?)", ClaimKey, EndedShiftKey);
+            return 0;
+        });
+        IsAgreed = true;
+        const string Reason = "the till found its database older than its restore mark when it opened";
+        Log.NumberingRestored(logger, Reason, local, epoch, ended ?? "none");
+        return new NumberingAgreement(epoch, Reason, ended);
     }
 
     private string? OlderBecause(TillNumbering facts, int local)

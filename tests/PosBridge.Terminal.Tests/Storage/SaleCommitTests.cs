@@ -23,7 +23,8 @@ public sealed class SaleCommitTests
 
         // Every statement the commit runs was intercepted, in order, so each gap between two of them was a kill point.
         var commit = snapshots.Select(s => s.Statement).SkipWhile(s => s != "BEGIN IMMEDIATE").ToList();
-        string[] expected = ["BEGIN IMMEDIATE", "UPDATE Shifts SET LastSeq", "SELECT Id, Number, LastSeq FROM Shifts", "INSERT INTO Sales", "INSERT INTO Outbox", "COMMIT", "after COMMIT"];
+        // The restore mark is read inside the transaction (so it matches what commits) and written after COMMIT.
+        string[] expected = ["BEGIN IMMEDIATE", "UPDATE Shifts SET LastSeq", "SELECT Id, Number, LastSeq FROM Shifts", "INSERT INTO Sales", "INSERT INTO Outbox", "SELECT Id FROM Sales ORDER BY rowid", "SELECT Id FROM Shifts ORDER BY Number", "SELECT Authority, LastCounter, LastHash FROM FiscalChains", "COMMIT", "after COMMIT"];
         Assert.Equal(expected.Length, commit.Count);
         Assert.All(expected.Zip(commit), p => Assert.StartsWith(p.First, p.Second, StringComparison.Ordinal));
         var outcomes = new List<int>();
@@ -118,8 +119,8 @@ public sealed class SaleCommitTests
     internal static string Snapshot(TestTill till)
     {
         var directory = Directory.CreateTempSubdirectory("posbridge-snapshot-").FullName;
-        // The -shm index is rebuilt from the WAL on open, as after a crash; the WAL and database are copied as they are.
-        foreach (var suffix in new[] { string.Empty, "-wal" })
+        // The -shm index is rebuilt from the WAL on open, as after a crash; the WAL, database and restore mark are copied as they are.
+        foreach (var suffix in new[] { string.Empty, "-wal", ".mark" })
         {
             var source = till.DatabasePath + suffix;
             if (File.Exists(source))

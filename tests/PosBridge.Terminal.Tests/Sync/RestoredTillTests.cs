@@ -2,6 +2,7 @@ using Newtonsoft.Json.Linq;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Erp.Odoo.Emulator;
+using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
@@ -78,6 +79,73 @@ public sealed class RestoredTillTests
             var orders = odoo.Read(s => s["pos.order"].Records.Values.Select(o => (o["state"]!.Value<string>(), o["session_id"]!.Value<long>())).ToList());
             Assert.All(orders, o => Assert.Contains(o.Item1, new[] { "paid", "done" }));
             Assert.DoesNotContain(odoo.Read(s => s["pos.session"].Records.Values.Select(x => x["rescue"]?.Value<bool?>() == true).ToList()), rescue => rescue);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(backup)!, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The owner restores the till's database from a backup into its own folder while the network is down, and the
+    /// cashier sells on before the till has talked to the connector: those sales were numbered like the lost ones
+    /// (CAI1-T2-0001-000002 twice). The till now finds the restore itself as the database opens.
+    /// </summary>
+    [Fact]
+    public async Task RestoredInPlace_SellsOfflineBeforeItsFirstContact_NumbersNeverSeen_EpochClaimedAtContact()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var connector = await ConnectorProcess.StartAsync(cancellationToken);
+        var directory = Directory.CreateTempSubdirectory("posbridge-till-").FullName;
+        var backup = Path.Combine(Directory.CreateTempSubdirectory("posbridge-backup-").FullName, "till.db");
+        var sold = new List<Sale>();
+        try
+        {
+            using (var till = new TestTill(directory))
+            {
+                var (uploader, numbering) = Sync(till, connector);
+                await uploader.PairAsync(await connector.PairingCodeAsync("CAI1", "T2", cancellationToken), "front till", cancellationToken);
+                Assert.Null((await numbering.AgreeAsync(uploader.Credentials!, cancellationToken)).Restored);
+                till.Catalog.Upsert(TurkishCoffee);
+                till.Shifts.Open(TestTill.Cashier, 200m);
+                sold.Add(Sell(till));
+                await UploadAllAsync(uploader, cancellationToken);
+                till.Database.Execute("VACUUM INTO ?", backup);
+                sold.Add(Sell(till));
+                sold.Add(Sell(till));
+                await UploadAllAsync(uploader, cancellationToken);
+            }
+
+            // Restored over the damaged file in the same folder; the network is down.
+            foreach (var file in new[] { "till.db", "till.db-wal", "till.db-shm" }.Select(f => Path.Combine(directory, f)).Where(File.Exists))
+            {
+                File.Delete(file);
+            }
+
+            File.Copy(backup, Path.Combine(directory, "till.db"));
+            using var restored = new TestTill(directory, ownsDirectory: true);
+            var endedOnOpen = restored.Shifts.Current is null;
+            var shift = restored.Shifts.Current ?? restored.Shifts.Open(TestTill.Cashier, 150m);
+            sold.Add(Sell(restored));
+            sold.Add(Sell(restored));
+            Assert.Equal(sold.Count, sold.Select(s => s.SaleNumber).Distinct().Count());
+            Assert.NotNull(restored.Database.RestoredOnOpen);
+            Assert.True(endedOnOpen);
+            Assert.Equal("CAI1-T2-E2-0002", shift.Id);
+
+            // The network is back: the till claims the epoch it took, keeps its open shift, and every sale arrives.
+            var (again, check) = Sync(restored, connector);
+            var agreement = await check.AgreeAsync(again.Credentials!, cancellationToken);
+            Assert.Equal((2, "CAI1-T2-0001"), (agreement.Epoch, agreement.EndedShiftId));
+            Assert.NotNull(agreement.Restored);
+            Assert.Equal("CAI1-T2-E2-0002", restored.Shifts.Current?.Id);
+            await UploadAllAsync(again, cancellationToken);
+            Assert.Empty(again.Health().Problems);
+
+            // Opened again later, the database is not taken for a restored one a second time.
+            restored.Database.Dispose();
+            using var reopened = TillDatabase.Open(Path.Combine(directory, "till.db"));
+            Assert.Null(reopened.RestoredOnOpen);
         }
         finally
         {
