@@ -101,7 +101,16 @@ public sealed record TillNumbering
 
     /// <summary>The till's shift whose close the connector received last, if any.</summary>
     public string? LastClosedShiftId { get; init; }
+
+    /// <summary>
+    /// The last fiscal document the connector received from the till per authority (ZATCA's counter and hash, the ETA's
+    /// counter and uuid): a restored till continues its chains from these when they are ahead of its own.
+    /// </summary>
+    public IReadOnlyList<FiscalChainHead> FiscalChains { get; init; } = [];
 }
+
+/// <summary>The head of a till's fiscal chain: <c>Zatca</c> or <c>Eta</c>, its last counter and hash (the ETA: uuid).</summary>
+public sealed record FiscalChainHead(string Authority, long Counter, string Hash);
 
 /// <summary>A till asks for the epoch after <see cref="After"/> (<c>POST /api/v1/numbering/epochs</c>); asking again after a lost answer gives the same one.</summary>
 public sealed record NumberingEpochRequest

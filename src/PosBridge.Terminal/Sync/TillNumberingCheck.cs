@@ -86,6 +86,20 @@ public sealed class TillNumberingCheck(TillDatabase database, ConnectorClient cl
                 database.Execute("UPDATE Shifts SET ClosedAtUtc = ? WHERE Id = ? AND ClosedAtUtc IS NULL", TillDatabase.Text(timeProvider.GetUtcNow()), open);
             }
 
+            // The fiscal chains continue from the last document the connector received, when it is ahead of the backup's:
+            // its counters were reported already, and the next invoice must follow them (ICV, previous hash or uuid).
+            foreach (var head in facts.FiscalChains)
+            {
+                if (Enum.TryParse<Fiscal.FiscalAuthority>(head.Authority, ignoreCase: true, out var authority))
+                {
+                    database.Execute(
+                        "INSERT INTO FiscalChains(Authority, LastCounter, LastHash) VALUES (?, ?, ?) ON CONFLICT(Authority) DO UPDATE SET LastCounter = excluded.LastCounter, LastHash = excluded.LastHash WHERE excluded.LastCounter > FiscalChains.LastCounter",
+                        authority.ToString(),
+                        head.Counter,
+                        head.Hash);
+                }
+            }
+
             return open;
         });
         IsAgreed = true;

@@ -22,11 +22,26 @@ internal sealed class SqliteNumberingEpochs(ConnectorDatabase database, TimeProv
                 var epoch = await Sql.ScalarAsync(connection, null, "SELECT epoch FROM till_numbering WHERE till_id = $till", cancellationToken, ("$till", tillId)).ConfigureAwait(false);
                 var lastSale = (string?)await Sql.ScalarAsync(connection, null, "SELECT id FROM sales WHERE till_id = $till ORDER BY seq DESC LIMIT 1", cancellationToken, ("$till", tillId)).ConfigureAwait(false);
                 var lastShift = (string?)await Sql.ScalarAsync(connection, null, "SELECT shift_id FROM shift_closings WHERE till_id = $till ORDER BY received_at DESC, rowid DESC LIMIT 1", cancellationToken, ("$till", tillId)).ConfigureAwait(false);
+                var chains = new List<FiscalChainHead>();
+                await using (var command = Sql.Command(
+                    connection,
+                    null,
+                    "SELECT f.authority, f.counter, f.hash FROM fiscal_documents f WHERE f.till_id = $till AND f.counter = (SELECT MAX(g.counter) FROM fiscal_documents g WHERE g.till_id = f.till_id AND g.authority = f.authority) ORDER BY f.authority",
+                    ("$till", tillId)))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        chains.Add(new FiscalChainHead(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+                    }
+                }
+
                 return new TillNumbering
                 {
                     Epoch = epoch is null ? First : Convert.ToInt32(epoch, CultureInfo.InvariantCulture),
                     LastSaleId = lastSale is null ? null : Guid.Parse(lastSale, CultureInfo.InvariantCulture),
                     LastClosedShiftId = lastShift,
+                    FiscalChains = chains,
                 };
             },
             cancellationToken);
