@@ -45,28 +45,32 @@ internal static class DemoDelivery
             }
 
             var delivered = await totals.AdapterTotalsAsync(cancellationToken).ConfigureAwait(false);
-            var shifts = new Dictionary<string, (int Closed, int Of)>(StringComparer.Ordinal);
+            var shifts = new Dictionary<string, (int Closed, int GivenUp, int Of)>(StringComparer.Ordinal);
             foreach (var adapter in adapters.Where(dispatcher.KeepsSessions))
             {
-                var closed = 0;
+                var (closed, givenUp) = (0, 0);
                 foreach (var till in summary.Tills.Where(t => t.ShiftId is not null))
                 {
-                    var states = await closings.StateAsync(DemoShop.Store, till.TillId, till.ShiftId!, cancellationToken).ConfigureAwait(false);
-                    closed += states.Any(s => s.Adapter == adapter && s.State is "closed" or "nothing" or "dead") ? 1 : 0;
+                    var state = (await closings.StateAsync(DemoShop.Store, till.TillId, till.ShiftId!, cancellationToken).ConfigureAwait(false))
+                        .FirstOrDefault(s => s.Adapter == adapter).State;
+                    closed += state is "closed" or "nothing" ? 1 : 0;
+                    givenUp += state == "dead" ? 1 : 0;
                 }
 
-                shifts[adapter] = (closed, summary.Tills.Count(t => t.ShiftId is not null));
+                shifts[adapter] = (closed, givenUp, summary.Tills.Count(t => t.ShiftId is not null));
             }
 
             var done = backlogs.All(b => b.Waiting == 0 && delivered.GetValueOrDefault(b.Adapter)?.Delivered + b.DeadLetters >= summary.ReceivedByConnector)
-                && shifts.Values.All(s => s.Closed == s.Of);
+                && shifts.Values.All(s => s.Closed + s.GivenUp == s.Of);
             if (done || time.GetUtcNow() >= until)
             {
                 foreach (var backlog in backlogs)
                 {
                     var count = delivered.GetValueOrDefault(backlog.Adapter)?.Delivered ?? 0;
                     summary.BackOffices.Add(new DemoBackOffice(backlog.Adapter, "sales", null, count, backlog.DeadLetters, backlog.Waiting, backlog.LastError, []));
-                    var sessions = shifts.TryGetValue(backlog.Adapter, out var s) ? $", {s.Closed} of {s.Of} shifts closed there with their Z reports" : string.Empty;
+                    var sessions = shifts.TryGetValue(backlog.Adapter, out var s)
+                        ? $", {s.Closed} of {s.Of} shifts closed there with their Z reports" + (s.GivenUp > 0 ? $" ({s.GivenUp} given up: see `posbridge status`)" : string.Empty)
+                        : string.Empty;
                     progress($"{backlog.Adapter}: {count} of {summary.Made} delivered, {backlog.Waiting} waiting, {backlog.DeadLetters} dead letters{sessions}" + (backlog.LastError is null ? "." : $"; last error: {backlog.LastError}"));
                 }
 

@@ -177,7 +177,7 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         Assert.Equal(egyptCount, _eta.Taken.Count);
         Assert.All(_eta.Taken, r => Assert.Equal(1, r.Value));
         var receipts = _eta.Receipts.Values.Select(r => JsonNode.Parse(r)!.AsObject()).ToList();
-        Assert.All(receipts, r => Assert.Equal(r["header"]!["uuid"]!.GetValue<string>(), EtaUuid(r)));
+        Assert.All(receipts, r => Assert.Equal(r["header"]!["uuid"]!.GetValue<string>(), EtaVerifier.Uuid(r)));
         var byPrevious = receipts.ToDictionary(r => r["header"]!["previousUUID"]!.GetValue<string>());
         var chained = new List<JsonObject>();
         for (var previous = string.Empty; byPrevious.TryGetValue(previous, out var next); previous = next["header"]!["uuid"]!.GetValue<string>())
@@ -432,49 +432,6 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
             Text("/i:Invoice/cbc:InvoiceTypeCode"),
             document.SelectSingleNode("/i:Invoice/cbc:InvoiceTypeCode/@name", ns)!.Value!,
             Text("//ds:X509Certificate"));
-    }
-
-    /// <summary>The ETA's uuid: SHA-256 (hex, upper case) of the serialization — names upper-cased and quoted, values quoted, array names repeated per element — with the uuid empty.</summary>
-    private static string EtaUuid(JsonObject receipt)
-    {
-        var copy = (JsonObject)receipt.DeepClone();
-        copy["header"]!["uuid"] = string.Empty;
-        var text = new StringBuilder();
-        void Serialize(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var (name, value) in obj)
-                    {
-                        var key = $"\"{name.ToUpperInvariant()}\"";
-                        text.Append(key);
-                        if (value is JsonArray array)
-                        {
-                            foreach (var item in array)
-                            {
-                                text.Append(key);
-                                Serialize(item);
-                            }
-                        }
-                        else
-                        {
-                            Serialize(value);
-                        }
-                    }
-
-                    break;
-                case JsonValue value:
-                    text.Append('"').Append(value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()).Append('"');
-                    break;
-                default:
-                    text.Append("\"\"");
-                    break;
-            }
-        }
-
-        Serialize(copy);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>src/PosBridge.Connector/bin/CONFIGURATION/net10.0/till: the till the connector's build puts beside it.</summary>

@@ -30,7 +30,7 @@ public sealed class EtaChainTests
         {
             var receipt = JsonNode.Parse(documents[i].Document)!.AsObject();
             // Recomputed here from the ETA's serialization rules, not through EtaReceipt.
-            Assert.Equal(documents[i].Uuid, IndependentUuid(receipt));
+            Assert.Equal(documents[i].Uuid, EtaVerifier.Uuid(receipt));
             Assert.Equal(i == 0 ? string.Empty : documents[i - 1].Uuid, receipt["header"]!["previousUUID"]!.GetValue<string>());
         }
 
@@ -63,49 +63,6 @@ public sealed class EtaChainTests
                 Assert.Equal(documents[i - 1].Uuid, documents[i].PreviousHash);
             }
         }
-    }
-
-    /// <summary>The ETA's uuid: SHA-256 (hex, upper case) of the serialization — names upper-cased and quoted, values quoted, array names repeated per element — with the uuid empty.</summary>
-    private static string IndependentUuid(JsonObject receipt)
-    {
-        var copy = (JsonObject)receipt.DeepClone();
-        copy["header"]!["uuid"] = string.Empty;
-        var text = new StringBuilder();
-        void Serialize(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var (name, value) in obj)
-                    {
-                        var key = $"\"{name.ToUpperInvariant()}\"";
-                        text.Append(key);
-                        if (value is JsonArray array)
-                        {
-                            foreach (var item in array)
-                            {
-                                text.Append(key);
-                                Serialize(item);
-                            }
-                        }
-                        else
-                        {
-                            Serialize(value);
-                        }
-                    }
-
-                    break;
-                case JsonValue value:
-                    text.Append('"').Append(value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()).Append('"');
-                    break;
-                default:
-                    text.Append("\"\"");
-                    break;
-            }
-        }
-
-        Serialize(copy);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     private sealed class EgyptTill : IDisposable
