@@ -188,6 +188,34 @@ public sealed class ConnectorBackupTests : IDisposable
     }
 
     [Fact]
+    public async Task Backup_WhileTheDatabaseIsBrieflyBusy_WaitsAndSucceeds()
+    {
+        // CI once failed with "database is locked": serve held the file for a moment (a checkpoint) as backup began.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var data = Path.Combine(_directory, "data");
+        Assert.Equal(CommandLine.Ok, await RunAsync("status", "--data", data, "--create"));
+        SqliteConnection.ClearAllPools();
+        var busy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(data, "connector.db"), Pooling = false }.ToString());
+        await busy.OpenAsync(cancellationToken);
+        await ExecuteAsync(busy, "PRAGMA locking_mode=EXCLUSIVE;");
+        await ExecuteAsync(busy, "BEGIN IMMEDIATE; CREATE TABLE held_by_the_test (x INTEGER); COMMIT;");
+        var release = Task.Run(
+            async () =>
+            {
+                await Task.Delay(400, cancellationToken);
+                await busy.DisposeAsync();
+            },
+            cancellationToken);
+
+        var backup = Path.Combine(_directory, "busy.zip");
+        var code = await RunAsync("backup", "--data", data, "--out", backup);
+        await release;
+
+        Assert.True(code == CommandLine.Ok, _error.ToString());
+        Assert.True(File.Exists(backup));
+    }
+
+    [Fact]
     public async Task Backup_OutFileExistsOrNoDatabase_RefusedNothingWritten()
     {
         var existing = Path.Combine(_directory, "old.zip");
@@ -232,6 +260,13 @@ public sealed class ConnectorBackupTests : IDisposable
 
         SqliteConnection.ClearAllPools();
         return (data, backup);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)

@@ -25,7 +25,7 @@ internal static class SqliteDatabaseFile
         await to.OpenAsync(cancellationToken).ConfigureAwait(false);
         // sqlite3_backup copies every page under one read transaction: a snapshot as of one commit, while serve goes on writing
         // to the WAL (a reader does not block the writer in WAL mode).
-        from.BackupDatabase(to);
+        await CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
         await Sql.ExecuteAsync(to, null, "PRAGMA journal_mode=DELETE;", cancellationToken).ConfigureAwait(false);
         var check = Convert.ToString(await Sql.ScalarAsync(to, null, "PRAGMA quick_check;", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         if (check != "ok")
@@ -37,6 +37,32 @@ internal static class SqliteDatabaseFile
         var (sales, tills) = await CountAsync(to, schema, cancellationToken).ConfigureAwait(false);
         return (schema, sales, tills);
     }
+
+    /// <summary>
+    /// sqlite3_backup does not wait on a busy source as a command does (Microsoft.Data.Sqlite's retry is in the command):
+    /// a checkpoint or recovery in serve at that instant refuses it with SQLITE_BUSY. It is tried again, from the start,
+    /// for as long as a command would wait.
+    /// </summary>
+    private static async Task CopyAsync(SqliteConnection from, SqliteConnection to, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                from.BackupDatabase(to);
+                return;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteBusy or SqliteLocked && attempt < BusyAttempts)
+            {
+                await Task.Delay(BusyPause, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int BusyAttempts = 600;
+    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(50);
 
     public static async Task<(long Sales, int Tills)> CheckAsync(string database, string source, CancellationToken cancellationToken)
     {
