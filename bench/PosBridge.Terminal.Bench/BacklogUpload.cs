@@ -4,13 +4,14 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal;
 using PosBridge.Terminal.Catalog;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Sync;
 
 /// <summary>
 /// A day offline, then the connector comes back: 10,000 sales (3 lines, cash) waiting in the outbox are uploaded to

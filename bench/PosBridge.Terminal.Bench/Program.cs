@@ -4,12 +4,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
-using PosBridge.Terminal;
 using PosBridge.Terminal.Catalog;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Catalog;
+using PosBridge.Till.Payments;
 
 // Two fixed workloads: `sale` (below) and `backlog` (BacklogUpload.cs); no argument runs both.
 var workload = args.Length > 0 ? args[0] : "all";

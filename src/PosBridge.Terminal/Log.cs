@@ -12,13 +12,13 @@ internal static partial class Log
     public static partial void SaleInvalid(ILogger logger, string errors);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Kind} payment of {Amount}: {Status} (provider reference {ProviderReference})")]
-    public static partial void TerminalPayment(ILogger logger, PosBridge.Core.Sales.PaymentKind kind, decimal amount, Payments.TerminalStatus status, string? providerReference);
+    public static partial void TerminalPayment(ILogger logger, PosBridge.Core.Sales.PaymentKind kind, decimal amount, PosBridge.Till.Payments.TerminalStatus status, string? providerReference);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{Kind} payment refused: the till is offline")]
     public static partial void RefusedOffline(ILogger logger, PosBridge.Core.Sales.PaymentKind kind);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "{Operation} of {Kind} payment of {Amount}: {Status} (original provider reference {ProviderReference})")]
-    public static partial void TerminalReversal(ILogger logger, string operation, PosBridge.Core.Sales.PaymentKind kind, decimal amount, Payments.TerminalStatus status, string providerReference);
+    public static partial void TerminalReversal(ILogger logger, string operation, PosBridge.Core.Sales.PaymentKind kind, decimal amount, PosBridge.Till.Payments.TerminalStatus status, string providerReference);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Refund {RefundNumber} of sale {SaleNumber} committed: {Amount} {Currency}")]
     public static partial void RefundCommitted(ILogger logger, string refundNumber, string saleNumber, decimal amount, string currency);
@@ -42,10 +42,10 @@ internal static partial class Log
     public static partial void Paired(ILogger logger, string tillId, string storeId, TimeSpan skew);
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Shift {ShiftId} close sent to the connector: {Status}")]
-    public static partial void ShiftClosingSent(ILogger logger, string shiftId, Sync.ShiftClosingStatus status);
+    public static partial void ShiftClosingSent(ILogger logger, string shiftId, PosBridge.Till.Sync.ShiftClosingStatus status);
 
     [LoggerMessage(EventId = 25, Level = LogLevel.Warning, Message = "Shift {ShiftId} close refused by the connector ({Status}): {Reason}")]
-    public static partial void ShiftClosingRejected(ILogger logger, string shiftId, Sync.ShiftClosingStatus status, string reason);
+    public static partial void ShiftClosingRejected(ILogger logger, string shiftId, PosBridge.Till.Sync.ShiftClosingStatus status, string reason);
 
     [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Catalog pulled: {Pages} pages, {Products} products, {Removed} removed, {PaymentMethods} payment methods, {LoyaltyPrograms} loyalty programs, {LoyaltyCards} loyalty cards, {RemovedLoyaltyCards} cards removed")]
     public static partial void CatalogPulled(ILogger logger, int pages, int products, int removed, int paymentMethods, int loyaltyPrograms, int loyaltyCards, int removedLoyaltyCards);

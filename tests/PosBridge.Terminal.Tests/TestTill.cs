@@ -4,11 +4,13 @@ using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Catalog;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Catalog;
+using PosBridge.Till.Payments;
 
 namespace PosBridge.Terminal.Tests;
 

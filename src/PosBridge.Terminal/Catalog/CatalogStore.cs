@@ -4,11 +4,10 @@ using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Catalog;
 
 namespace PosBridge.Terminal.Catalog;
-
-/// <summary>A product found by a scan, with what its label carried.</summary>
-public sealed record CatalogMatch(Product Product, string ScannedCode, decimal? Quantity = null, decimal? LinePrice = null);
 
 /// <summary>The till's own copy of the catalog and taxes, so it sells with no network.</summary>
 public sealed class CatalogStore

@@ -1,7 +1,7 @@
 using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Nfc;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till.Nfc;
 
 namespace PosBridge.Terminal.Customers;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Fiscal;
+using PosBridge.Till.Receipts;
 
 namespace PosBridge.Terminal.Fiscal;
 

@@ -2,10 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Screen;
 using PosBridge.Terminal.Storage;
-using PosBridge.Terminal.Sync;
+using PosBridge.Till;
+using PosBridge.Till.Fiscal;
+using PosBridge.Till.Sales;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Fiscal;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
 
 namespace PosBridge.Terminal.Fiscal;
 

@@ -6,7 +6,8 @@ using System.Text.Json.Nodes;
 using System.Xml;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Storage;
-using PosBridge.Terminal.Sync;
+using PosBridge.Till.Fiscal;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Fiscal;
 

@@ -9,6 +9,8 @@ using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Fiscal;
 
 namespace PosBridge.Terminal.Fiscal;
 

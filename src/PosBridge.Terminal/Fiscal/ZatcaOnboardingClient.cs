@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
-using PosBridge.Terminal.Sync;
+using PosBridge.Till;
+using PosBridge.Till.Fiscal;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Fiscal;
 

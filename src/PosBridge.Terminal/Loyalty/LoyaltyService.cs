@@ -4,8 +4,10 @@ using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Customers;
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Loyalty;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Loyalty;
 

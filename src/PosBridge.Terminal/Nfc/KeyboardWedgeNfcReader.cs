@@ -1,3 +1,5 @@
+using PosBridge.Till.Nfc;
+
 namespace PosBridge.Terminal.Nfc;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using PosBridge.Terminal.Receipts;
+using PosBridge.Till.Receipts;
 
 namespace PosBridge.Terminal.Printing;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till.Refunds;
 
 namespace PosBridge.Terminal.Refunds;
 

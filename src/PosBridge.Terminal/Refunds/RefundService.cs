@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Catalog;
-using PosBridge.Terminal.Payments;
-using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Catalog;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Receipts;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Refunds;
 

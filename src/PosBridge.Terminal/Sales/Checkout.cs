@@ -3,7 +3,9 @@ using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Loyalty;
-using PosBridge.Terminal.Payments;
+using PosBridge.Till;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Sales;
 

@@ -3,6 +3,8 @@ using PosBridge.Core.Sales;
 using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Loyalty;
 
 namespace PosBridge.Terminal.Sales;
 

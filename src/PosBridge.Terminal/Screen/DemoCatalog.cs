@@ -7,6 +7,8 @@ using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Catalog;
 
 namespace PosBridge.Terminal.Screen;
 

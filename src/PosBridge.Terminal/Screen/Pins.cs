@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Staff;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Screen;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Screen;
 

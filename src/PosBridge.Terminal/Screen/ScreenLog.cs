@@ -30,7 +30,7 @@ internal static partial class Log
     public static partial void LoginRefused(ILogger logger, string remote);
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Information, Message = "A refund left open when the till stopped was settled at start: {Status}: {Message}")]
-    public static partial void RefundSettledAtStart(ILogger logger, PosBridge.Terminal.Refunds.RefundStatus status, string message);
+    public static partial void RefundSettledAtStart(ILogger logger, PosBridge.Till.Refunds.RefundStatus status, string message);
 
     [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "Refunds left open when the till stopped could not be settled at start ({Reason}); they are tried again before the same sale is refunded and at the next start")]
     public static partial void RefundSettlingFailed(ILogger logger, string reason);

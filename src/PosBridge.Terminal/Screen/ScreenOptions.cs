@@ -134,13 +134,13 @@ public sealed class ScreenOptions
             {
                 problems.Add($"Screen:ConnectorUrl '{connector}' is not an address.");
             }
-            else if (Sync.ConnectorTransport.Problem(address) is { } transport)
+            else if (PosBridge.Till.Sync.ConnectorTransport.Problem(address) is { } transport)
             {
                 problems.Add($"Screen:ConnectorUrl: {transport}");
             }
         }
 
-        if (ConnectorCertificate is { Length: > 0 } fingerprint && Sync.ConnectorTransport.FingerprintProblem(fingerprint) is { } pinProblem)
+        if (ConnectorCertificate is { Length: > 0 } fingerprint && PosBridge.Till.Sync.ConnectorTransport.FingerprintProblem(fingerprint) is { } pinProblem)
         {
             problems.Add($"Screen:ConnectorCertificate: {pinProblem}");
         }

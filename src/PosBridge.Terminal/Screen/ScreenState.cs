@@ -1,3 +1,4 @@
+
 namespace PosBridge.Terminal.Screen;
 
 // What the cashier page is sent. Amounts are strings written with the currency's minor units

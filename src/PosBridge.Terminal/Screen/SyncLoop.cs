@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Screen;
 

@@ -10,13 +10,16 @@ using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Nfc;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Printing;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Staff;
 using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till;
+using PosBridge.Till.Nfc;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Screen;
 

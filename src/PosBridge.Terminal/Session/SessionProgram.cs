@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using PosBridge.Terminal.Nfc;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Screen;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Payments;
 
 namespace PosBridge.Terminal.Session;
 

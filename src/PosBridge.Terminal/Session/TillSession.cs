@@ -6,9 +6,6 @@ using PosBridge.Core.Sales;
 using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Loyalty;
-using PosBridge.Terminal.Nfc;
-using PosBridge.Terminal.Payments;
-using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Screen;
@@ -16,6 +13,15 @@ using PosBridge.Terminal.Shifts;
 using PosBridge.Terminal.Staff;
 using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till;
+using PosBridge.Till.Catalog;
+using PosBridge.Till.Nfc;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Receipts;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
+using PosBridge.Till.Shifts;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Session;
 

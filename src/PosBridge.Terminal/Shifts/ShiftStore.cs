@@ -3,16 +3,10 @@ using System.Text.Json;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Sync;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Shifts;
 
 namespace PosBridge.Terminal.Shifts;
-
-public sealed record Shift(string Id, int Number, string CashierId, DateTimeOffset OpenedAtUtc, decimal OpeningFloat, DateTimeOffset? ClosedAtUtc, decimal? CountedCash)
-{
-    public bool IsOpen => ClosedAtUtc is null;
-}
-
-/// <summary>Cash put into or taken out of the drawer outside a sale (positive in, negative out).</summary>
-public sealed record CashMovement(decimal Amount, string Reason, DateTimeOffset AtUtc);
 
 /// <summary>Opens and closes shifts, records cash in and out, and makes the X and Z reports.</summary>
 public sealed class ShiftStore
@@ -133,7 +127,7 @@ public sealed class ShiftStore
             };
             _database.Execute(
                 "INSERT INTO Outbox(Kind, ShiftId, Json) VALUES (?, ?, ?)",
-                (int)Sync.OutboxKind.ShiftClosing, shift.Id, JsonSerializer.Serialize(closing, Sync.ConnectorClient.Json));
+                (int)PosBridge.Till.Sync.OutboxKind.ShiftClosing, shift.Id, JsonSerializer.Serialize(closing, PosBridge.Till.Sync.ConnectorClient.Json));
             return report;
         });
     }

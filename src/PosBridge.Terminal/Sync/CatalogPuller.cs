@@ -8,6 +8,8 @@ using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Sync;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PosBridge.Core.Sync;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Sync;
 

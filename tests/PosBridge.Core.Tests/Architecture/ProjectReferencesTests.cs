@@ -25,12 +25,23 @@ public sealed class ProjectReferencesTests
 
     [Theory]
     [MemberData(nameof(Adapters))]
-    [InlineData("PosBridge.Terminal")]
+    [InlineData("PosBridge.Till")]
     public void Adapter_ReferencesCoreOnly(string name)
     {
         var references = ProjectReferences(Load($"src/{name}/{name}.csproj"));
 
         Assert.Equal(["PosBridge.Core"], references);
+    }
+
+    [Fact]
+    public void TillEngine_ReferencesNoHostAndNoDatabase_SoItRunsInABrowser()
+    {
+        var engine = Load("src/PosBridge.Till/PosBridge.Till.csproj");
+        var packages = engine.Descendants("PackageReference").Select(p => p.Attribute("Include")!.Value).ToList();
+
+        Assert.Empty(engine.Descendants("FrameworkReference"));
+        Assert.DoesNotContain(packages, p => p.Contains("sqlite", StringComparison.OrdinalIgnoreCase) || p.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.Equal(["PosBridge.Core", "PosBridge.Till"], ProjectReferences(Load("src/PosBridge.Terminal/PosBridge.Terminal.csproj")));
     }
 
     [Fact]
@@ -46,7 +57,7 @@ public sealed class ProjectReferencesTests
     [Fact]
     public void TheOneList_HoldsEveryAdapterProject()
     {
-        string[] notAdapters = ["PosBridge.Connector", "PosBridge.Core", "PosBridge.Terminal"];
+        string[] notAdapters = ["PosBridge.Connector", "PosBridge.Core", "PosBridge.Terminal", "PosBridge.Till"];
         var projects = Directory.GetDirectories(Path.Combine(Root, "src")).Select(Path.GetFileName).Except(notAdapters).Order(StringComparer.Ordinal);
 
         Assert.Equal(projects, BuiltInAdapters().Order(StringComparer.Ordinal));
@@ -58,7 +69,7 @@ public sealed class ProjectReferencesTests
         var projects = Directory.GetDirectories(Path.Combine(Root, "src")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["PosBridge.Accounting", "PosBridge.Connector", "PosBridge.Core", "PosBridge.Ecommerce", "PosBridge.Erp.Odoo", "PosBridge.Terminal"],
+            ["PosBridge.Accounting", "PosBridge.Connector", "PosBridge.Core", "PosBridge.Ecommerce", "PosBridge.Erp.Odoo", "PosBridge.Terminal", "PosBridge.Till"],
             projects);
     }
 

@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Storage;
-using PosBridge.Terminal.Sync;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Screen.Tests.Fiscal;
 

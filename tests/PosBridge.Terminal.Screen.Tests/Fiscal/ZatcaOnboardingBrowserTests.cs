@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Screen.Tests.Screen;
 using PosBridge.Terminal.Storage;
-using PosBridge.Terminal.Sync;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Screen.Tests.Fiscal;
 

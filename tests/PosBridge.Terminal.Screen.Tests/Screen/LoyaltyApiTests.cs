@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Nfc;
 using PosBridge.Terminal.Sales;
 using static PosBridge.Terminal.Screen.Tests.Screen.ScreenApiTests;
+using PosBridge.Till.Nfc;
 
 namespace PosBridge.Terminal.Screen.Tests.Screen;
 

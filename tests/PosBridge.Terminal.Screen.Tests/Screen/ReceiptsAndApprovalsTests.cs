@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Staff;
 using PosBridge.Terminal.Sync;
 using PosBridge.Terminal.Tests.Sync;
 using static PosBridge.Terminal.Screen.Tests.Screen.ScreenApiTests;
+using PosBridge.Till;
+using PosBridge.Till.Receipts;
+using PosBridge.Till.Sales;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Screen.Tests.Screen;
 

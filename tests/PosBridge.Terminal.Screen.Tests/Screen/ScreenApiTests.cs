@@ -208,8 +208,8 @@ public sealed class ScreenApiTests
     public async Task Card_WhenPaymentProviderUnreachable_IsShownUnavailableAndRefused()
     {
         // The connector is fine (none configured: this till only); the provider's network is not.
-        var provider = new PosBridge.Terminal.Payments.SimulatedPaymentTerminal { IsReachable = false };
-        await using var till = await TestTillHost.StartWithAsync(s => s.AddSingleton<PosBridge.Terminal.Payments.IPaymentTerminal>(provider));
+        var provider = new PosBridge.Till.Payments.SimulatedPaymentTerminal { IsReachable = false };
+        await using var till = await TestTillHost.StartWithAsync(s => s.AddSingleton<PosBridge.Till.Payments.IPaymentTerminal>(provider));
         await PostAsync(till, "shift/open", new { openingFloat = 0 });
         await PostAsync(till, "cart/add", new { productId = "bak-1" });
 

@@ -1,3 +1,4 @@
+
 namespace PosBridge.Terminal.Screen.Tests.Screen;
 
 /// <summary>Photographs the page as it is, in each size and language, and puts it back as it was.</summary>

@@ -1,4 +1,4 @@
-using PosBridge.Terminal.Catalog;
+using PosBridge.Till.Catalog;
 
 namespace PosBridge.Terminal.Tests.Catalog;
 

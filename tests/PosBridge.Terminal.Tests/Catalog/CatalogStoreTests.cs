@@ -1,5 +1,5 @@
 using PosBridge.Core.Catalog;
-using PosBridge.Terminal.Catalog;
+using PosBridge.Till.Catalog;
 
 namespace PosBridge.Terminal.Tests.Catalog;
 

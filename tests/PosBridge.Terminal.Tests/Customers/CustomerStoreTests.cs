@@ -1,6 +1,7 @@
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Nfc;
+using PosBridge.Till.Nfc;
 
 namespace PosBridge.Terminal.Tests.Customers;
 

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using PosBridge.Terminal.Fiscal;
-using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Tests.Storage;
+using PosBridge.Till.Receipts;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using PosBridge.Terminal.Fiscal;
+using PosBridge.Till.Fiscal;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 

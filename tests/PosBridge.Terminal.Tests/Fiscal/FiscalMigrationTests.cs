@@ -1,5 +1,7 @@
 using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
+using PosBridge.Till.Fiscal;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 

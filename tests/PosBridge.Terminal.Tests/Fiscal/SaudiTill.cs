@@ -5,6 +5,7 @@ using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till.Fiscal;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 

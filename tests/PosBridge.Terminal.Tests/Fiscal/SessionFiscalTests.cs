@@ -119,7 +119,7 @@ public sealed class SessionFiscalTests
     {
         saudi.Till.Database.SetSetting("sync.connectorUrl", "http://connector.test/");
         saudi.Till.Database.SetSetting("sync.credentials", System.Text.Json.JsonSerializer.Serialize(
-            new PosBridge.Terminal.Sync.TillCredentials("RUH-OLAYA-0001", "T01", "credential", Convert.ToBase64String(new byte[32]), TimeSpan.Zero), PosBridge.Terminal.Sync.ConnectorClient.Json));
+            new PosBridge.Till.Sync.TillCredentials("RUH-OLAYA-0001", "T01", "credential", Convert.ToBase64String(new byte[32]), TimeSpan.Zero), PosBridge.Till.Sync.ConnectorClient.Json));
     }
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;

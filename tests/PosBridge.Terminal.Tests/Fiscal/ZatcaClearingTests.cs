@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Fiscal;
-using PosBridge.Terminal.Sync;
+using PosBridge.Till.Fiscal;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 

@@ -1,7 +1,8 @@
 using System.Text;
 using PosBridge.Terminal.Fiscal;
 using PosBridge.Terminal.Refunds;
-using PosBridge.Terminal.Sales;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 
@@ -73,11 +74,11 @@ public sealed class ZatcaInvoiceTests
         till.Till.Options.Receipt.StoreName = "مؤسسة التمور الذهبية للتجارة";
         var sale = till.SellOrFail();
 
-        var receipt = PosBridge.Terminal.Receipts.Receipt.From(sale, till.Till.Options.Receipt, FiscalChain.StoredQr(till.Till.Database, sale.Id));
+        var receipt = PosBridge.Till.Receipts.Receipt.From(sale, till.Till.Options.Receipt, FiscalChain.StoredQr(till.Till.Database, sale.Id));
 
         Assert.Equal(till.Chain.Find(sale.Id)!.Qr, receipt.ZatcaQr);
         Assert.Equal(9, ZatcaVerifier.QrTags(receipt.ZatcaQr!).Count);
-        Assert.Contains("data:image/png;base64,", PosBridge.Terminal.Receipts.ReceiptRenderer.RenderHtml(receipt), StringComparison.Ordinal);
+        Assert.Contains("data:image/png;base64,", PosBridge.Till.Receipts.ReceiptRenderer.RenderHtml(receipt), StringComparison.Ordinal);
     }
 
     [Fact]

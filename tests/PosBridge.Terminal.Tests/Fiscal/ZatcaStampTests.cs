@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using PosBridge.Terminal.Fiscal;
+using PosBridge.Till.Fiscal;
 
 namespace PosBridge.Terminal.Tests.Fiscal;
 

@@ -1,3 +1,4 @@
+
 namespace PosBridge.Terminal.Tests.Fiscal;
 
 /// <summary>

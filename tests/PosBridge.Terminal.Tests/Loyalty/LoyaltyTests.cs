@@ -1,9 +1,9 @@
 using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Loyalty;
-using PosBridge.Terminal.Refunds;
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Loyalty;
 

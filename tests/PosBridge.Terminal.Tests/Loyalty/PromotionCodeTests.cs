@@ -2,6 +2,7 @@ using PosBridge.Core.Loyalty;
 using PosBridge.Core.Sales;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Sales;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Loyalty;
 

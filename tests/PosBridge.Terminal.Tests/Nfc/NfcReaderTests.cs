@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using PosBridge.Terminal.Nfc;
+using PosBridge.Till.Nfc;
 
 namespace PosBridge.Terminal.Tests.Nfc;
 

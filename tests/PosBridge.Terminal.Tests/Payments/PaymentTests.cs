@@ -1,7 +1,7 @@
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Sales;
+using PosBridge.Till.Payments;
 
 namespace PosBridge.Terminal.Tests.Payments;
 

@@ -1,4 +1,4 @@
-using PosBridge.Terminal.Receipts;
+using PosBridge.Till.Receipts;
 
 namespace PosBridge.Terminal.Tests.Receipts;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using PosBridge.Terminal.Receipts;
+using PosBridge.Till.Receipts;
 
 namespace PosBridge.Terminal.Tests.Receipts;
 

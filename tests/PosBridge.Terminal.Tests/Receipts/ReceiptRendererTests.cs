@@ -1,8 +1,8 @@
 using System.Text;
-using PosBridge.Terminal.Receipts;
-using PosBridge.Terminal.Refunds;
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Tests.Refunds;
+using PosBridge.Till.Receipts;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Receipts;
 

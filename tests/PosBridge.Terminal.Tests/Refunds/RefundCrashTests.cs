@@ -1,7 +1,9 @@
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Refunds;
 

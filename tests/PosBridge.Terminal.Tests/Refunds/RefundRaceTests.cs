@@ -1,7 +1,8 @@
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Refunds;
 using PosBridge.Terminal.Sales;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Refunds;
 

@@ -1,11 +1,13 @@
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Payments;
-using PosBridge.Terminal.Receipts;
 using PosBridge.Terminal.Refunds;
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Sync;
 using PosBridge.Terminal.Tests.Sync;
+using PosBridge.Till.Payments;
+using PosBridge.Till.Receipts;
+using PosBridge.Till.Refunds;
+using PosBridge.Till.Sales;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Refunds;
 

@@ -1,7 +1,7 @@
 using PosBridge.Core.Amounts;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Taxes;
-using PosBridge.Terminal.Sales;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Sales;
 

@@ -1,6 +1,6 @@
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Payments;
 using PosBridge.Terminal.Sales;
+using PosBridge.Till.Payments;
 
 namespace PosBridge.Terminal.Tests.Sales;
 

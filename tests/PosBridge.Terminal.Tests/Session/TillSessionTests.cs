@@ -8,6 +8,8 @@ using PosBridge.Terminal.Screen;
 using PosBridge.Terminal.Session;
 using PosBridge.Terminal.Sync;
 using PosBridge.Terminal.Tests.Sync;
+using PosBridge.Till.Nfc;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Session;
 
@@ -445,7 +447,7 @@ public sealed class TillSessionTests
         new CustomerStore(till.Database).Save(new Customer { Id = "cu1", Name = "Salma", Phone = "+20 100 123 4567", LoyaltyCardCode = "LOY-0042" }, "04A2B3C4");
     }
 
-    internal static (TillSession Session, StringWriter Output) Session(TestTill till, PosBridge.Terminal.Payments.IPaymentTerminal? terminal = null, INfcReader? nfc = null)
+    internal static (TillSession Session, StringWriter Output) Session(TestTill till, PosBridge.Till.Payments.IPaymentTerminal? terminal = null, INfcReader? nfc = null)
     {
         var output = new StringWriter();
         var settings = new ScreenOptions { CashierId = "c1", CashierName = "Mona" };

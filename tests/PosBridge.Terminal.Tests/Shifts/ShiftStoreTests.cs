@@ -1,6 +1,6 @@
 using PosBridge.Core.Catalog;
 using PosBridge.Core.Sales;
-using PosBridge.Terminal.Shifts;
+using PosBridge.Till.Shifts;
 
 namespace PosBridge.Terminal.Tests.Shifts;
 

@@ -1,5 +1,5 @@
-using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Staff;
+using PosBridge.Till.Sales;
 
 namespace PosBridge.Terminal.Tests.Staff;
 

@@ -1,4 +1,5 @@
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
 
 namespace PosBridge.Terminal.Tests.Storage;
 

@@ -3,6 +3,7 @@ using PosBridge.Erp.Odoo.Emulator;
 using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 

@@ -6,6 +6,7 @@ using PosBridge.Terminal.Customers;
 using PosBridge.Terminal.Loyalty;
 using PosBridge.Terminal.Sales;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 

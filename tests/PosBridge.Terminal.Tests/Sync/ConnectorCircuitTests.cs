@@ -1,5 +1,6 @@
 using System.Net;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 

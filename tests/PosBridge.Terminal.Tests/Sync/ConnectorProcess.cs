@@ -67,7 +67,7 @@ internal sealed class ConnectorProcess : IDisposable
         _tlsEnvironment["Kestrel__Certificates__Default__Path"] = Path.Combine(DataDirectory, "tls", "connector.crt");
         _tlsEnvironment["Kestrel__Certificates__Default__KeyPath"] = Path.Combine(DataDirectory, "tls", "connector.key");
         Http.Dispose();
-        Http = new HttpClient(PosBridge.Terminal.Sync.ConnectorTransport.Handler(Fingerprint)) { BaseAddress = new Uri($"https://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient(PosBridge.Till.Sync.ConnectorTransport.Handler(Fingerprint)) { BaseAddress = new Uri($"https://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>Makes a one-time pairing code with the connector's own command line, as a manager would.</summary>

@@ -1,7 +1,7 @@
 using PosBridge.Terminal.Screen;
 using PosBridge.Terminal.Session;
-using PosBridge.Terminal.Sync;
 using PosBridge.Terminal.Tests.Session;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 

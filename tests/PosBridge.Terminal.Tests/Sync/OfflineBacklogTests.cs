@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PosBridge.Terminal.Sync;
 using SQLite;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 

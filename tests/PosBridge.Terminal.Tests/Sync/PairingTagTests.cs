@@ -1,6 +1,6 @@
 using System.Text;
-using PosBridge.Terminal.Nfc;
-using PosBridge.Terminal.Sync;
+using PosBridge.Till.Nfc;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 

@@ -4,6 +4,7 @@ using PosBridge.Core.Sales;
 using PosBridge.Erp.Odoo.Emulator;
 using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 

@@ -4,6 +4,7 @@ using PosBridge.Terminal.Storage;
 using PosBridge.Terminal.Sync;
 using PosBridge.Terminal.Tests.Storage;
 using SQLite;
+using PosBridge.Till.Sync;
 
 namespace PosBridge.Terminal.Tests.Sync;
 
