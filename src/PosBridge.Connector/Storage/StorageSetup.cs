@@ -53,7 +53,7 @@ internal static class StorageSetup
     [
         "sales (inbox)", "deliveries", "tills and pairing", "numbering epochs", "catalog snapshot",
         "catalog pull problems", "source cursors", "shift closings", "provider fees", "ledger days", "receipt messages",
-        "fiscal documents", "ZATCA units", "reports", "dashboard queries", "web-store SKU mappings", "stock changes", "customers' data",
+        "fiscal documents", "ZATCA units", "reports", "dashboard queries", "web-store SKU mappings", "stock changes", "customers' data", "dashboard accounts",
     ];
 
     /// <summary>

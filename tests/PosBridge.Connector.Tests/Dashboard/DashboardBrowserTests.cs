@@ -149,10 +149,10 @@ public sealed class DashboardBrowserTests
             shots.Take("05-revoked");
 
             var audit = await DashboardClient.AuditAsync(app.Services);
-            Assert.Contains("dashboard dashboard.delivery.retry odoo", audit);
-            Assert.Contains($"dashboard dashboard.receipt.resend {sms.RequestId}", audit);
-            Assert.Contains("dashboard dashboard.till.pairing-code T9", audit);
-            Assert.Contains($"dashboard dashboard.till.revoke {till}", audit);
+            Assert.Contains("dashboard:owner dashboard.delivery.retry odoo", audit);
+            Assert.Contains($"dashboard:owner dashboard.receipt.resend {sms.RequestId}", audit);
+            Assert.Contains("dashboard:owner dashboard.till.pairing-code T9", audit);
+            Assert.Contains($"dashboard:owner dashboard.till.revoke {till}", audit);
         }
         finally
         {

@@ -28,6 +28,9 @@ internal sealed class CorpusTarget(HttpClient http, string databasePath, Pairing
 
     public DateTimeOffset Now => now();
 
+    /// <summary>The connector's clock (a test clock in process, the real one for a served connector): the dashboard's one-time codes follow it.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>A sale of ALX1/T7 stored before the corpus runs, for the cross-store cases.</summary>
     public Sale? AlexandriaSale { get; set; }
 
@@ -729,7 +732,7 @@ internal static partial class BadInputCorpus
             var b = body;
             yield return new("dashboard", "pairing code " + name, async t =>
             {
-                var manager = new Dashboard.DashboardClient(t.Http);
+                var manager = new Dashboard.DashboardClient(t.Http, t.Clock);
                 (await manager.LoginAsync()).EnsureSuccessStatusCode();
                 return await manager.SendAsync(HttpMethod.Post, "/dashboard/api/pairing-codes", null, r => r.Content = new StringContent(b, Encoding.UTF8, "application/json"));
             }, "store|till|name|JSON|body");
@@ -738,7 +741,7 @@ internal static partial class BadInputCorpus
         yield return new("dashboard", "pairing code without signing in", t => t.PostAsync("/dashboard/api/pairing-codes", "{\"storeId\":\"CAI1\",\"tillId\":\"T5\",\"name\":\"x\"}"), "sign");
         yield return new("dashboard", "revoke without the anti-forgery token", async t =>
         {
-            var manager = new Dashboard.DashboardClient(t.Http);
+            var manager = new Dashboard.DashboardClient(t.Http, t.Clock);
             (await manager.LoginAsync()).EnsureSuccessStatusCode();
             manager.Csrf = null;
             return await manager.PostAsync("/dashboard/api/tills/T1/revoke");
