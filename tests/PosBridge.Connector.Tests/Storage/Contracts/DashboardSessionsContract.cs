@@ -23,6 +23,7 @@ public abstract class DashboardSessionsContract<TBackend> : StoreContract<TBacke
 
         Assert.NotNull(found);
         Assert.True(found.IsCsrfToken(session.CsrfToken));
+        Assert.Equal(("amira", true), (found.Account, found.SecondFactor));
     }
 
     [Theory]
