@@ -130,7 +130,8 @@ internal static class DashboardEndpoints
             app.Services.GetRequiredService<IDashboardSessions>(),
             app.Services.GetRequiredService<IDashboardAccounts>(),
             app.Services.GetRequiredService<ITillStore>(),
-            app.Services.GetRequiredService<SecretProtector>(),
+            // The key file is read (or made) at the first enrolment or code, not while the app is built.
+            new Lazy<SecretProtector>(app.Services.GetRequiredService<SecretProtector>),
             app.Services.GetRequiredService<TimeProvider>(),
             logger);
         var api = new DashboardApi(
@@ -284,9 +285,13 @@ internal static class DashboardEndpoints
         private readonly ITillStore _tills = services.GetRequiredService<ITillStore>();
         private readonly IDeliveryStore _deliveries = services.GetRequiredService<IDeliveryStore>();
         private readonly ProductFileUpload _productFiles = new(services.GetRequiredService<Catalog.CatalogImport>());
-        private readonly LedgerDownloads _downloads = new(
+        // Made at the first request, not when the endpoints are mapped: before the host starts, options that fail their
+        // validation must fail it with their own message (ValidateOnStart), not here.
+        private readonly Lazy<LedgerDownloads> _ledgerDownloads = new(() => new LedgerDownloads(
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value,
-            services.GetService<Accounting.Setup.LedgerExports>());
+            services.GetService<Accounting.Setup.LedgerExports>()));
+
+        private LedgerDownloads Downloads => _ledgerDownloads.Value;
 
         public async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
@@ -323,7 +328,7 @@ internal static class DashboardEndpoints
         public async Task<IResult> OverviewAsync(HttpContext http, CancellationToken cancellationToken)
         {
             // A read-only account does not see what it may not download.
-            var downloads = _downloads.Enabled && AccountsApi.AccountOf(http).Role >= DashboardRole.Accountant;
+            var downloads = Downloads.Enabled && AccountsApi.AccountOf(http).Role >= DashboardRole.Accountant;
             var dispatcher = services.GetRequiredService<SalesDispatcher>();
             var enabled = dispatcher.EnabledAdapters;
             var letters = await _deliveries.GetDeadLettersAsync(null, cancellationToken).ConfigureAwait(false);
@@ -360,7 +365,7 @@ internal static class DashboardEndpoints
                 .ToList();
             var ledgerProblems = services.GetService<Ledgers.CloseOfDayExporter>()?.Stuck.Select(d => new LedgerProblemView(d.Ledger, d.Day, d.Error!)).ToList() ?? [];
             var stores = services.GetRequiredService<Stores.StoreDirectory>().All.Select(s => new StoreView(s.Id, s.Name, s.Currency.Code, s.Digits)).ToList();
-            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, downloads ? _downloads.List(50) : null, receipts)
+            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, downloads ? Downloads.List(50) : null, receipts)
             {
                 LedgerProblems = ledgerProblems,
                 CatalogProblems = await services.GetRequiredService<ICatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false),
@@ -474,12 +479,12 @@ internal static class DashboardEndpoints
 
         public async Task<IResult> DownloadAsync(HttpContext http, string ledger, string file, CancellationToken cancellationToken)
         {
-            if (!_downloads.Enabled)
+            if (!Downloads.Enabled)
             {
                 return Problem(StatusCodes.Status404NotFound, "dashboard-downloads-off", "Ledger downloads are off.", "Set PosBridge:CloseOfDay:Downloads to true (with ledgers configured) to offer the close-of-day files here.");
             }
 
-            if (_downloads.Find(ledger, file) is not { } path)
+            if (Downloads.Find(ledger, file) is not { } path)
             {
                 return Problem(StatusCodes.Status404NotFound, "dashboard-no-such-file", "There is no such ledger file.", $"Ledger '{ledger}' has no file '{file}' to download.");
             }

@@ -35,7 +35,7 @@ internal sealed class AccountsApi(
     IDashboardSessions sessions,
     IDashboardAccounts accounts,
     ITillStore audit,
-    SecretProtector secrets,
+    Lazy<SecretProtector> secrets,
     TimeProvider time,
     ILogger logger)
 {
@@ -82,7 +82,7 @@ internal sealed class AccountsApi(
 
         if (NameProblem(request!.Name) is { } nameProblem)
         {
-            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", nameProblem);
+            return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", nameProblem + " Sign in with an account's name and its password.");
         }
 
         if (string.IsNullOrEmpty(request.Password) || request.Password.Length > 1024)
@@ -131,7 +131,7 @@ internal sealed class AccountsApi(
             }
             else
             {
-                var secret = secrets.Unprotect(protectedSecret);
+                var secret = secrets.Value.Unprotect(protectedSecret);
                 if (Totp.Match(secret, request.Code, now, account.LastTotpStep) is not { } step)
                 {
                     var replay = Totp.Match(secret, request.Code, now, null) is not null;
@@ -175,7 +175,7 @@ internal sealed class AccountsApi(
     {
         var account = AccountOf(http);
         var secret = Totp.NewSecret();
-        await accounts.BeginEnrolmentAsync(account.Name, secrets.Protect(secret), cancellationToken).ConfigureAwait(false);
+        await accounts.BeginEnrolmentAsync(account.Name, secrets.Value.Protect(secret), cancellationToken).ConfigureAwait(false);
         var link = Totp.Link(secret, Issuer, account.Name);
         using var data = QRCodeGenerator.GenerateQrCode(link, QRCodeGenerator.ECCLevel.M);
         var png = new PngByteQRCode(data).GetGraphic(6);
@@ -203,7 +203,7 @@ internal sealed class AccountsApi(
         }
 
         var now = time.GetUtcNow();
-        if (Totp.Match(secrets.Unprotect(pending), request.Code, now, null) is not { } step)
+        if (Totp.Match(secrets.Value.Unprotect(pending), request.Code, now, null) is not { } step)
         {
             return DashboardEndpoints.Problem(StatusCodes.Status400BadRequest, "dashboard-wrong-code", "Wrong code.", "The code does not match; check the phone's clock, and that the app scanned this page's QR code.");
         }
