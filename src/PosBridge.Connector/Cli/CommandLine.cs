@@ -84,9 +84,15 @@ internal static class CommandLine
               days, products, categories, payments, fees, tills, shifts, customers, undelivered).
           report rebuild [--data DIR]
               Adds up the report aggregates again from every stored sale (they are kept as sales arrive).
+          accounts list|add|reset-password|unlock|reset-mfa|remove [--name NAME] [--role ROLE] [--data DIR]
+              The dashboard's accounts (/dashboard). add --name NAME --role owner|manager|accountant|read-only and
+              reset-password --name NAME read the password on standard input (read -rs P; echo "$P" | posbridge …).
+              unlock ends a lock after 5 wrong passwords; reset-mfa forgets the authenticator and recovery codes (the
+              account sets up a new one at its next login) — an owner's way back when locked out or the phone is lost.
+              remove never removes the last owner. Every change is audited.
           dashboard hash-password
-              Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password
-              (the manager dashboard's login at /dashboard), e.g. read -rs P; echo "$P" | posbridge dashboard hash-password
+              Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password, which only
+              seeds the first owner account (named owner) at the first start; accounts sign in after that.
           demo [--out DIR]
               Runs a business day of a Cairo cafe through PosBridge on this machine, nothing to install:
               the connector on a free loopback port (SQLite), the cafe's product file as its catalog, two
@@ -250,6 +256,17 @@ internal static class CommandLine
                 }
 
                 return await Dashboard.HashPasswordCommand.RunAsync(input, output, error, cancellationToken).ConfigureAwait(false);
+
+            case "accounts":
+                if (AccountsCommand.Check(positional, options) is { } accountsProblem)
+                {
+                    return await UsageErrorAsync(error, accountsProblem).ConfigureAwait(false);
+                }
+
+                await using (var accountServices = await ManagerCommands.ServicesAsync(options.GetValueOrDefault("data"), configFile, create, s => s.AddSingleton(timeProvider), cancellationToken).ConfigureAwait(false))
+                {
+                    return await AccountsCommand.RunAsync(accountServices, positional[0], options, input, output, error, cancellationToken).ConfigureAwait(false);
+                }
 
             case "secrets":
                 if (positional is not ["protect"] || options.Keys.Any(k => k != "data"))

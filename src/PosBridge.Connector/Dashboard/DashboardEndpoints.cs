@@ -1,14 +1,10 @@
-using System.Globalization;
 using PosBridge.Connector.Catalog;
+using PosBridge.Connector.Dashboard.Accounts;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Hosting;
 using PosBridge.Connector.Tills;
 
 namespace PosBridge.Connector.Dashboard;
-
-internal sealed record LoginRequest(string? Password);
-
-internal sealed record SessionResponse(string CsrfToken);
 
 internal sealed record PairingCodeRequest(string? StoreId, string? TillId, string? Name);
 
@@ -91,7 +87,6 @@ internal static class DashboardEndpoints
     public const string Path = "/dashboard";
     public const string CookieName = "posbridge-dashboard";
     public const string CsrfHeader = "X-PosBridge-CSRF";
-    private const string Actor = "dashboard";
     private const long MaxBodyBytes = 16 * 1024;
     private const string ResourcePrefix = "dashboard/";
 
@@ -130,9 +125,18 @@ internal static class DashboardEndpoints
             return app;
         }
 
+        var accountsApi = new AccountsApi(
+            options,
+            app.Services.GetRequiredService<IDashboardSessions>(),
+            app.Services.GetRequiredService<IDashboardAccounts>(),
+            app.Services.GetRequiredService<ITillStore>(),
+            // The key file is read (or made) at the first enrolment or code, not while the app is built.
+            new Lazy<SecretProtector>(app.Services.GetRequiredService<SecretProtector>),
+            app.Services.GetRequiredService<TimeProvider>(),
+            logger);
         var api = new DashboardApi(
             options,
-            DashboardPassword.FromSetting(options.Password!),
+            accountsApi,
             app.Services.GetRequiredService<IDashboardSessions>(),
             app.Services.GetRequiredService<IDashboardQueries>(),
             app.Services,
@@ -142,22 +146,66 @@ internal static class DashboardEndpoints
         app.MapGet(Path + "/{file}", (HttpContext http, string file) => Serve(http, page, file)).ExcludeFromDescription();
 
         var open = app.MapGroup(Path + "/api").ExcludeFromDescription().AddEndpointFilter(NoStoreSameSite);
-        open.MapPost("/login", api.LoginAsync);
+        open.MapPost("/login", accountsApi.LoginAsync);
 
+        // Every endpoint below says who may call it (AccountsApi.AuthorizeAsync refuses one that does not).
         var signedIn = app.MapGroup(Path + "/api").ExcludeFromDescription().AddEndpointFilter(NoStoreSameSite).AddEndpointFilter(api.RequireSession);
-        signedIn.MapGet("/session", (HttpContext http) => Results.Ok(new SessionResponse(DashboardApi.SessionOf(http).CsrfToken)));
-        signedIn.MapPost("/logout", api.LogoutAsync);
-        signedIn.MapGet("/overview", api.OverviewAsync);
-        signedIn.MapPost("/pairing-codes", api.CreatePairingCodeAsync);
-        signedIn.MapPost("/tills/{tillId}/revoke", api.RevokeAsync);
-        signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync);
-        signedIn.MapPost("/setup/check", api.CheckSetupAsync);
-        signedIn.MapPost("/receipts/{requestId}/resend", api.ResendReceiptAsync);
-        signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync);
-        signedIn.MapGet("/fiscal", Fiscal.FiscalDashboard.ListAsync);
-        signedIn.MapPost("/catalog/{storeId}/product-file", api.UploadProductFileAsync);
+        signedIn.MapGet("/session", AccountsApi.Session).AllowEnrolment("see the session");
+        signedIn.MapPost("/logout", api.LogoutAsync).AllowEnrolment("sign out");
+        signedIn.MapPost("/mfa/enrol", accountsApi.EnrolAsync).AllowEnrolment("set up an authenticator app");
+        signedIn.MapPost("/mfa/confirm", accountsApi.ConfirmAsync).AllowEnrolment("set up an authenticator app");
+        signedIn.MapGet("/overview", api.OverviewAsync).AllowView();
+        signedIn.MapPost("/pairing-codes", api.CreatePairingCodeAsync).Allow(DashboardRole.Manager, "pair tills", changes: true);
+        signedIn.MapPost("/tills/{tillId}/revoke", api.RevokeAsync).Allow(DashboardRole.Manager, "revoke tills", changes: true);
+        signedIn.MapPost("/adapters/{adapter}/retry", api.RetryAsync).Allow(DashboardRole.Manager, "retry deliveries", changes: true);
+        signedIn.MapPost("/setup/check", api.CheckSetupAsync).Allow(DashboardRole.Manager, "check the back offices' set-up again", changes: true);
+        signedIn.MapPost("/receipts/{requestId}/resend", api.ResendReceiptAsync).Allow(DashboardRole.Manager, "resend receipts", changes: true);
+        signedIn.MapGet("/ledger-files/{ledger}/{file}", api.DownloadAsync).Allow(DashboardRole.Accountant, "download ledger files");
+        signedIn.MapGet("/fiscal", Fiscal.FiscalDashboard.ListAsync).AllowView();
+        signedIn.MapPost("/catalog/{storeId}/product-file", api.UploadProductFileAsync).Allow(DashboardRole.Manager, "upload product files", changes: true);
+        signedIn.MapGet("/accounts", accountsApi.ListAsync).Allow(DashboardRole.Owner, "manage accounts");
+        signedIn.MapPost("/accounts", accountsApi.AddAsync).Allow(DashboardRole.Owner, "manage accounts", changes: true);
+        signedIn.MapPost("/accounts/{name}/password", accountsApi.SetPasswordAsync).Allow(DashboardRole.Owner, "manage accounts", changes: true);
+        signedIn.MapPost("/accounts/{name}/unlock", accountsApi.UnlockAsync).Allow(DashboardRole.Owner, "manage accounts", changes: true);
+        signedIn.MapPost("/accounts/{name}/reset-mfa", accountsApi.ResetSecondFactorAsync).Allow(DashboardRole.Owner, "manage accounts", changes: true);
+        signedIn.MapPost("/accounts/{name}/remove", accountsApi.RemoveAsync).Allow(DashboardRole.Owner, "manage accounts", changes: true);
         Reports.ReportEndpoints.Map(signedIn);
         return app;
+    }
+
+    internal static DashboardSession SessionOf(HttpContext http) => (DashboardSession)http.Items[typeof(DashboardSession)]!;
+
+    internal static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>The body as <typeparamref name="T"/>, or the problem to answer with; nothing is changed either way.</summary>
+    internal static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "invalid-request", "The request is not of the expected shape.", "Send the body as application/json."));
+        }
+
+        if (http.Request.ContentLength is > MaxBodyBytes)
+        {
+            return (null, Problems.PayloadTooLarge(MaxBodyBytes));
+        }
+
+        // Read whole and bounded (a chunked body has no Content-Length), then as every endpoint reads JSON.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (null, Problems.PayloadTooLarge(MaxBodyBytes));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return RequestJson.Read<T>(buffer.ToArray(), "a JSON object");
     }
 
     internal static IResult Problem(int status, string type, string title, string detail) =>
@@ -227,7 +275,7 @@ internal static class DashboardEndpoints
     /// <summary>The handlers, with what they share: the password, the sessions, and the connector's services.</summary>
     private sealed class DashboardApi(
         DashboardOptions options,
-        DashboardPassword password,
+        AccountsApi accountsApi,
         IDashboardSessions sessions,
         IDashboardQueries queries,
         IServiceProvider services,
@@ -237,11 +285,13 @@ internal static class DashboardEndpoints
         private readonly ITillStore _tills = services.GetRequiredService<ITillStore>();
         private readonly IDeliveryStore _deliveries = services.GetRequiredService<IDeliveryStore>();
         private readonly ProductFileUpload _productFiles = new(services.GetRequiredService<Catalog.CatalogImport>());
-        private readonly LedgerDownloads _downloads = new(
+        // Made at the first request, not when the endpoints are mapped: before the host starts, options that fail their
+        // validation must fail it with their own message (ValidateOnStart), not here.
+        private readonly Lazy<LedgerDownloads> _ledgerDownloads = new(() => new LedgerDownloads(
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value,
-            services.GetService<Accounting.Setup.LedgerExports>());
+            services.GetService<Accounting.Setup.LedgerExports>()));
 
-        public static DashboardSession SessionOf(HttpContext http) => (DashboardSession)http.Items[typeof(DashboardSession)]!;
+        private LedgerDownloads Downloads => _ledgerDownloads.Value;
 
         public async ValueTask<object?> RequireSession(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {
@@ -249,7 +299,7 @@ internal static class DashboardEndpoints
             var session = await sessions.FindAsync(http.Request.Cookies[CookieName], options, http.RequestAborted).ConfigureAwait(false);
             if (session is null)
             {
-                return Problem(StatusCodes.Status401Unauthorized, "dashboard-login-required", "Sign in to the dashboard.", "The session is missing or has ended; sign in with the dashboard password.");
+                return Problem(StatusCodes.Status401Unauthorized, "dashboard-login-required", "Sign in to the dashboard.", "The session is missing or has ended; sign in with your account.");
             }
 
             if (!HttpMethods.IsGet(http.Request.Method) && !session.IsCsrfToken(http.Request.Headers[CsrfHeader].ToString()))
@@ -259,52 +309,13 @@ internal static class DashboardEndpoints
             }
 
             http.Items[typeof(DashboardSession)] = session;
+            if (await accountsApi.AuthorizeAsync(http, session, http.RequestAborted).ConfigureAwait(false) is { } refused)
+            {
+                Log.DashboardRefused(logger, http.Request.Path, "dashboard-access");
+                return refused;
+            }
+
             return await next(context).ConfigureAwait(false);
-        }
-
-        public async Task<IResult> LoginAsync(HttpContext http, CancellationToken cancellationToken)
-        {
-            var client = Client(http);
-            var wait = await sessions.LoginWaitAsync(client, options, cancellationToken).ConfigureAwait(false);
-            if (wait > TimeSpan.Zero)
-            {
-                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                return Problem(StatusCodes.Status429TooManyRequests, "dashboard-login-throttled", "Too many wrong passwords.", $"Try again in {(seconds + 59) / 60} min.");
-            }
-
-            var (request, bad) = await ReadAsync<LoginRequest>(http, cancellationToken).ConfigureAwait(false);
-            if (bad is not null)
-            {
-                return bad;
-            }
-
-            if (string.IsNullOrEmpty(request!.Password) || request.Password.Length > 1024)
-            {
-                return Problem(StatusCodes.Status400BadRequest, "invalid-request", "The request is not of the expected shape.", "Type the dashboard password.");
-            }
-
-            if (!password.Verify(request.Password))
-            {
-                await sessions.LoginFailedAsync(client, cancellationToken).ConfigureAwait(false);
-                Log.DashboardLoginRefused(logger, client);
-                await _tills.AuditAsync(Actor, "dashboard.login-refused", client, null, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                return Problem(StatusCodes.Status401Unauthorized, "dashboard-wrong-password", "Wrong password.", "The password is not the dashboard's. Repeated mistakes make the dashboard wait before the next try.");
-            }
-
-            await sessions.LoginSucceededAsync(client, cancellationToken).ConfigureAwait(false);
-            var (token, session) = await sessions.StartAsync(options, cancellationToken).ConfigureAwait(false);
-            http.Response.Cookies.Append(CookieName, token, new CookieOptions
-            {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
-                Path = Path,
-                IsEssential = true,
-                MaxAge = options.SessionLifetime,
-            });
-            await _tills.AuditAsync(Actor, "dashboard.login", client, null, session.CreatedAt, cancellationToken).ConfigureAwait(false);
-            return Results.Ok(new SessionResponse(session.CsrfToken));
         }
 
         public async Task<IResult> LogoutAsync(HttpContext http, CancellationToken cancellationToken)
@@ -314,8 +325,10 @@ internal static class DashboardEndpoints
             return Results.NoContent();
         }
 
-        public async Task<IResult> OverviewAsync(CancellationToken cancellationToken)
+        public async Task<IResult> OverviewAsync(HttpContext http, CancellationToken cancellationToken)
         {
+            // A read-only account does not see what it may not download.
+            var downloads = Downloads.Enabled && AccountsApi.AccountOf(http).Role >= DashboardRole.Accountant;
             var dispatcher = services.GetRequiredService<SalesDispatcher>();
             var enabled = dispatcher.EnabledAdapters;
             var letters = await _deliveries.GetDeadLettersAsync(null, cancellationToken).ConfigureAwait(false);
@@ -352,7 +365,7 @@ internal static class DashboardEndpoints
                 .ToList();
             var ledgerProblems = services.GetService<Ledgers.CloseOfDayExporter>()?.Stuck.Select(d => new LedgerProblemView(d.Ledger, d.Day, d.Error!)).ToList() ?? [];
             var stores = services.GetRequiredService<Stores.StoreDirectory>().All.Select(s => new StoreView(s.Id, s.Name, s.Currency.Code, s.Digits)).ToList();
-            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, _downloads.Enabled ? _downloads.List(50) : null, receipts)
+            return Results.Ok(new OverviewResponse(now, adapters, tills, closes, downloads ? Downloads.List(50) : null, receipts)
             {
                 LedgerProblems = ledgerProblems,
                 CatalogProblems = await services.GetRequiredService<ICatalogPullProblems>().AllAsync(cancellationToken).ConfigureAwait(false),
@@ -466,12 +479,12 @@ internal static class DashboardEndpoints
 
         public async Task<IResult> DownloadAsync(HttpContext http, string ledger, string file, CancellationToken cancellationToken)
         {
-            if (!_downloads.Enabled)
+            if (!Downloads.Enabled)
             {
                 return Problem(StatusCodes.Status404NotFound, "dashboard-downloads-off", "Ledger downloads are off.", "Set PosBridge:CloseOfDay:Downloads to true (with ledgers configured) to offer the close-of-day files here.");
             }
 
-            if (_downloads.Find(ledger, file) is not { } path)
+            if (Downloads.Find(ledger, file) is not { } path)
             {
                 return Problem(StatusCodes.Status404NotFound, "dashboard-no-such-file", "There is no such ledger file.", $"Ledger '{ledger}' has no file '{file}' to download.");
             }
@@ -481,47 +494,9 @@ internal static class DashboardEndpoints
             return Results.File(path, "text/csv", System.IO.Path.GetFileName(path));
         }
 
-        private async Task AuditAsync(HttpContext http, string action, string subject, string? details, CancellationToken cancellationToken)
-        {
-            var client = Client(http);
-            var from = $"from {client}";
-            Log.DashboardAction(logger, action, subject, client);
-            await _tills.AuditAsync(Actor, action, subject, details is null ? from : $"{details}; {from}", _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        }
-
-        private static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        private Task AuditAsync(HttpContext http, string action, string subject, string? details, CancellationToken cancellationToken) =>
+            accountsApi.AuditAsync(http, action, subject, details, cancellationToken);
 
         private static string Sentence(string message) => message.Length > 0 ? char.ToUpperInvariant(message[0]) + message[1..] : message;
-
-        /// <summary>The body as <typeparamref name="T"/>, or the problem to answer with; nothing is changed either way.</summary>
-        private static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken cancellationToken)
-            where T : class
-        {
-            if (!http.Request.HasJsonContentType())
-            {
-                return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "invalid-request", "The request is not of the expected shape.", "Send the body as application/json."));
-            }
-
-            if (http.Request.ContentLength is > MaxBodyBytes)
-            {
-                return (null, Problems.PayloadTooLarge(MaxBodyBytes));
-            }
-
-            // Read whole and bounded (a chunked body has no Content-Length), then as every endpoint reads JSON.
-            using var buffer = new MemoryStream();
-            var chunk = new byte[8192];
-            int read;
-            while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes)
-                {
-                    return (null, Problems.PayloadTooLarge(MaxBodyBytes));
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return RequestJson.Read<T>(buffer.ToArray(), "a JSON object");
-        }
     }
 }

@@ -9,8 +9,9 @@ internal sealed class DashboardOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// The manager's password: a hash made by <c>posbridge dashboard hash-password</c> (<c>pbkdf2-sha256$…</c>,
-    /// recommended), or the password itself, which is hashed in memory at start and never kept.
+    /// The shared password of the dashboard before it had accounts: a hash made by <c>posbridge dashboard hash-password</c>
+    /// (<c>pbkdf2-sha256$…</c>) or the password itself. At the first start with no accounts it becomes the account
+    /// <c>owner</c> (audited); from then on it is not used to sign in, and may be removed.
     /// </summary>
     public string? Password { get; set; }
 
@@ -34,7 +35,7 @@ internal sealed class DashboardOptions
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Password))
         {
-            problems.Add($"{Section}:Password is not set; set it to a hash from 'posbridge dashboard hash-password' (or to a strong password).");
+            // Accounts sign in now (posbridge accounts add); the setting only seeds the first owner.
         }
         else if (DashboardPassword.IsHash(Password))
         {

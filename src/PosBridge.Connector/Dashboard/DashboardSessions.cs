@@ -3,10 +3,18 @@ using System.Text;
 
 namespace PosBridge.Connector.Dashboard;
 
-/// <summary>A signed-in manager: the anti-forgery token the page must send with every action.</summary>
-internal sealed class DashboardSession(string csrfToken, DateTimeOffset createdAt)
+/// <summary>
+/// A signed-in account: who, whether the login proved a second factor, and the anti-forgery token the page must send
+/// with every action. The account's role is read again on every request, so a change or removal applies at once.
+/// </summary>
+internal sealed class DashboardSession(string csrfToken, DateTimeOffset createdAt, string account = "", bool secondFactor = false)
 {
     public string CsrfToken { get; } = csrfToken;
+
+    public string Account { get; } = account;
+
+    /// <summary>The login included a one-time password or a recovery code (or the enrolment that made one).</summary>
+    public bool SecondFactor { get; } = secondFactor;
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
@@ -24,8 +32,8 @@ internal sealed class DashboardSession(string csrfToken, DateTimeOffset createdA
 /// </summary>
 internal interface IDashboardSessions
 {
-    /// <summary>Starts a session; returns the token for the cookie. Beyond the most sessions kept, the least recently seen ends.</summary>
-    Task<(string Token, DashboardSession Session)> StartAsync(DashboardOptions policy, CancellationToken cancellationToken = default);
+    /// <summary>Starts a session of <paramref name="account"/>; returns the token for the cookie. Beyond the most sessions kept, the least recently seen ends.</summary>
+    Task<(string Token, DashboardSession Session)> StartAsync(DashboardOptions policy, string account, bool secondFactor, CancellationToken cancellationToken = default);
 
     /// <summary>The live session for a cookie's token (and it is now "seen"), or null when unknown, idle too long or too old.</summary>
     Task<DashboardSession?> FindAsync(string? token, DashboardOptions policy, CancellationToken cancellationToken = default);

@@ -129,6 +129,7 @@ internal static class ConnectorApp
 
         // Hosted services start in this order: the database is migrated before any job runs.
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<Dashboard.Accounts.SharedPasswordMigration>();
         services.AddReports();
         services.AddQuartz();
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);

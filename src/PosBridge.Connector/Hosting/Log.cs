@@ -42,6 +42,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Dashboard action {Action} on {Subject} from {Client}")]
     public static partial void DashboardAction(ILogger logger, string action, string subject, string client);
 
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Dashboard account {Account} is locked until {Until} after repeated failed logins (last from {Client}); an owner unlocks it with 'posbridge accounts unlock --name {Account}'")]
+    public static partial void DashboardAccountLocked(ILogger logger, string account, DateTimeOffset until, string client);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Warning, Message = "PosBridge:Dashboard:Password became the dashboard account '{Account}' (role owner). The setting is no longer used to sign in: sign in as '{Account}' with the same password, set up an authenticator app, then remove the setting")]
+    public static partial void DashboardPasswordMigrated(ILogger logger, string account);
+
+    [LoggerMessage(EventId = 6012, Level = LogLevel.Information, Message = "PosBridge:Dashboard:Password is set but no longer used to sign in: the dashboard has accounts (posbridge accounts list). Remove the setting")]
+    public static partial void DashboardPasswordUnused(ILogger logger);
+
+    [LoggerMessage(EventId = 6013, Level = LogLevel.Warning, Message = "The dashboard has no accounts: create the first owner with 'posbridge accounts add --name NAME --role owner'")]
+    public static partial void DashboardNoAccounts(ILogger logger);
+
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Till {TillId} asked for receipt {SaleNumber} by {Channel}: {Receipt}")]
     public static partial void ReceiptRequestReceived(ILogger logger, string tillId, string saleNumber, string channel, Receipts.ReceiptRequestReceipt receipt);
 

@@ -1,4 +1,5 @@
 using PosBridge.Connector.Dashboard;
+using PosBridge.Connector.Dashboard.Accounts;
 using PosBridge.Connector.Stores;
 
 namespace PosBridge.Connector.Reports;
@@ -15,10 +16,10 @@ internal static class ReportEndpoints
     public static void Map(RouteGroupBuilder signedIn)
     {
         ArgumentNullException.ThrowIfNull(signedIn);
-        signedIn.MapGet("/reports", ReportAsync);
+        signedIn.MapGet("/reports", ReportAsync).AllowView();
         signedIn.MapGet("/reports/live", async (IReportQueries queries, CancellationToken cancellationToken) =>
-            Results.Ok(new LiveView(await queries.LastSaleAsync(cancellationToken).ConfigureAwait(false))));
-        signedIn.MapGet("/reports/tables/{file}", DownloadAsync);
+            Results.Ok(new LiveView(await queries.LastSaleAsync(cancellationToken).ConfigureAwait(false)))).AllowView();
+        signedIn.MapGet("/reports/tables/{file}", DownloadAsync).Allow(DashboardRole.Accountant, "download report tables");
     }
 
     private static async Task<IResult> ReportAsync(HttpContext http, IReportQueries queries, StoreDirectory stores, TimeProvider timeProvider, CancellationToken cancellationToken)

@@ -376,6 +376,28 @@ internal static class Migrations
             issued_at       INTEGER NOT NULL
         );
         """,
+        // Dashboard accounts (issue 24): each person's password, role and authenticator secret (encrypted with the
+        // secrets key), failed logins and lock (kept, so a restart does not unlock), the last one-time-password step
+        // used (a code is never accepted twice), and the hashes of unused recovery codes.
+        """
+        CREATE TABLE dashboard_accounts (
+            name            TEXT    PRIMARY KEY,
+            role            TEXT    NOT NULL CHECK (role IN ('owner', 'manager', 'accountant', 'read-only')),
+            password_hash   TEXT    NOT NULL,
+            totp_secret     TEXT    NULL,
+            pending_secret  TEXT    NULL,
+            last_totp_step  INTEGER NULL,
+            failed_logins   INTEGER NOT NULL DEFAULT 0,
+            locked_until    INTEGER NULL,
+            created_at      INTEGER NOT NULL,
+            last_login_at   INTEGER NULL
+        );
+        CREATE TABLE dashboard_recovery_codes (
+            account         TEXT    NOT NULL REFERENCES dashboard_accounts (name) ON DELETE CASCADE,
+            code_hash       TEXT    NOT NULL,
+            PRIMARY KEY (account, code_hash)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int Latest => Sqlite.Length;

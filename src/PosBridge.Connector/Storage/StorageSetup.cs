@@ -46,7 +46,7 @@ internal static class StorageSetup
 
     /// <summary>What PostgreSQL keeps so far, as a manager would name it.</summary>
     internal static readonly IReadOnlyList<string> PostgresImplemented =
-        ["delivery leases", "request nonces", "request limits", "dashboard sessions"];
+        ["delivery leases", "request nonces", "request limits", "dashboard sessions", "dashboard accounts"];
 
     /// <summary>What the connector needs that PostgreSQL does not keep yet.</summary>
     internal static readonly IReadOnlyList<string> PostgresMissing =

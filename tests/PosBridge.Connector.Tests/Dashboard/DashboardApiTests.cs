@@ -19,7 +19,7 @@ public sealed class DashboardApiTests
     public async Task Overview_WithoutLogin_IsRefused()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
 
         var response = await manager.GetAsync("/dashboard/api/overview");
 
@@ -39,7 +39,7 @@ public sealed class DashboardApiTests
             OpeningFloat = 200m, ExpectedCash = 864m, CountedCash = 860m, SaleCount = 6,
         };
         (await till.SendAsync(HttpMethod.Post, "/api/v1/shifts/close", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(closing, Web))).EnsureSuccessStatusCode();
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var overview = await manager.OverviewAsync();
@@ -54,21 +54,21 @@ public sealed class DashboardApiTests
     public async Task Login_WrongPassword_IsRefusedAndAudited()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
 
         var response = await manager.LoginAsync("tea-and-ledgers-2025");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("urn:posbridge:problem:dashboard-wrong-password", await TestTill.ProblemTypeAsync(response));
         Assert.False(response.Headers.Contains("Set-Cookie"));
-        Assert.Contains(await DashboardClient.AuditAsync(host), row => row.StartsWith("dashboard dashboard.login-refused", StringComparison.Ordinal));
+        Assert.Contains(await DashboardClient.AuditAsync(host), row => row.StartsWith("dashboard:owner dashboard.login-refused", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Login_RightPassword_GivesHttpOnlyStrictCookieAndTheOverview()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
 
         var response = await manager.LoginAsync();
 
@@ -79,7 +79,7 @@ public sealed class DashboardApiTests
         Assert.Contains("path=/dashboard", cookie, StringComparison.Ordinal);
         Assert.DoesNotContain("secure", cookie, StringComparison.Ordinal); // plain HTTP: a Secure cookie would never come back
         Assert.Equal(JsonValueKind.Array, (await manager.OverviewAsync()).GetProperty("adapters").ValueKind);
-        Assert.Contains("dashboard dashboard.login unknown", await DashboardClient.AuditAsync(host));
+        Assert.Contains("dashboard:owner dashboard.login unknown", await DashboardClient.AuditAsync(host));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class DashboardApiTests
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
         using var https = host.App.GetTestClient();
         https.BaseAddress = new Uri("https://localhost/");
-        var manager = new DashboardClient(https);
+        var manager = new DashboardClient(https, host.Clock);
 
         await manager.LoginAsync();
 
@@ -99,11 +99,13 @@ public sealed class DashboardApiTests
     public async Task Login_TooManyWrongPasswords_WaitsEvenForTheRightOneUntilTheWindowPasses()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
-        for (var i = 0; i < 5; i++)
+        var manager = new DashboardClient(host);
+        for (var i = 0; i < 4; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await manager.LoginAsync("guess-number-" + i)).StatusCode);
         }
+
+        Assert.Equal(HttpStatusCode.Locked, (await manager.LoginAsync("guess-number-4")).StatusCode);
 
         var throttled = await manager.LoginAsync();
 
@@ -119,7 +121,7 @@ public sealed class DashboardApiTests
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
         await host.PairTillAsync();
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         await manager.LoginAsync();
         var token = manager.Csrf;
 
@@ -152,7 +154,7 @@ public sealed class DashboardApiTests
         odoo.Refuse[sales[1].SaleNumber] = "Product p-coffee has no mapping in Odoo";
         var dispatcher = host.Services.GetRequiredService<SalesDispatcher>();
         await dispatcher.DeliverAsync("odoo", TestContext.Current.CancellationToken);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         await manager.LoginAsync();
 
         var adapter = (await manager.OverviewAsync()).GetProperty("adapters").EnumerateArray().Single();
@@ -172,14 +174,14 @@ public sealed class DashboardApiTests
         Assert.Equal(1, (await dispatcher.DeliverAsync("odoo", TestContext.Current.CancellationToken)).Delivered);
         var audit = await DashboardClient.AuditAsync(host);
         Assert.Contains(audit, row => row.StartsWith("manager delivery.retry odoo:", StringComparison.Ordinal));
-        Assert.Contains("dashboard dashboard.delivery.retry odoo", audit);
+        Assert.Contains("dashboard:owner dashboard.delivery.retry odoo", audit);
     }
 
     [Fact]
     public async Task Retry_AdapterWithNoDeadLetters_IsRefusedAndNotAudited()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings, new FakeSalesSink("odoo"));
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         await manager.LoginAsync();
 
         var response = await manager.PostAsync("/dashboard/api/adapters/odoo/retry");
@@ -194,7 +196,7 @@ public sealed class DashboardApiTests
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
         var till = await host.PairTillAsync();
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
         async Task<DateTimeOffset?> LastContactAsync()
         {
@@ -226,7 +228,7 @@ public sealed class DashboardApiTests
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
         var till = await host.PairTillAsync();
         await TestTill.ResultsAsync(await till.UploadAsync(new Sales(host.Clock).Many(1)));
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         await manager.LoginAsync();
         var row = (await manager.OverviewAsync()).GetProperty("tills").EnumerateArray().Single();
         Assert.Equal("paired", row.GetProperty("state").GetString());
@@ -240,7 +242,7 @@ public sealed class DashboardApiTests
         Assert.Equal("revoked", (await manager.OverviewAsync()).GetProperty("tills").EnumerateArray().Single().GetProperty("state").GetString());
         var audit = await DashboardClient.AuditAsync(host);
         Assert.Contains("manager till.revoked T2", audit);
-        Assert.Contains("dashboard dashboard.till.revoke T2", audit);
+        Assert.Contains("dashboard:owner dashboard.till.revoke T2", audit);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsync("/dashboard/api/tills/T2/revoke")).StatusCode);
     }
 
@@ -248,7 +250,7 @@ public sealed class DashboardApiTests
     public async Task PairingCode_FromTheDashboard_PairsATillAndIsAuditedWithoutTheCode()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         await manager.LoginAsync();
 
         var response = await manager.PostAsync("/dashboard/api/pairing-codes", new { storeId = "CAI1", tillId = "T7", name = "كاشير ٢" });
@@ -259,7 +261,7 @@ public sealed class DashboardApiTests
         Assert.Equal(HttpStatusCode.OK, paired.StatusCode);
         var audit = await DashboardClient.AuditAsync(host);
         Assert.Contains("manager till.pairing-code T7", audit);
-        Assert.Contains("dashboard dashboard.till.pairing-code T7", audit);
+        Assert.Contains("dashboard:owner dashboard.till.pairing-code T7", audit);
         Assert.DoesNotContain(audit, row => row.Contains(code, StringComparison.Ordinal));
     }
 
@@ -267,7 +269,7 @@ public sealed class DashboardApiTests
     public async Task PairingCode_BadInput_SaysWhatIsWrongAndWritesNothing()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         await manager.LoginAsync();
         var before = await DashboardClient.AuditAsync(host);
 
@@ -288,7 +290,7 @@ public sealed class DashboardApiTests
     public async Task Session_AfterLogoutOrIdleTimeout_IsRefused()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         await manager.LoginAsync();
         var oldCookie = manager.Cookie;
         Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsync("/dashboard/api/logout")).StatusCode);
@@ -303,16 +305,15 @@ public sealed class DashboardApiTests
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("admin")]
     [InlineData("password1234567")]
     [InlineData("pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
-    public async Task Dashboard_MissingOrWeakPassword_IsOffNamingTheSettingWhileTillsKeepWorking(string? password)
+    public async Task Dashboard_WeakSharedPassword_IsOffNamingTheSettingWhileTillsKeepWorking(string? password)
     {
         await using var host = await ConnectorHost.StartAsync(new() { ["PosBridge:Dashboard:Password"] = password });
 
         var page = await host.Client.GetAsync("/dashboard", TestContext.Current.CancellationToken);
-        var login = await new DashboardClient(host.Client).LoginAsync(password ?? "x");
+        var login = await new DashboardClient(host).LoginAsync(password ?? "x");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);

@@ -76,11 +76,13 @@ public sealed class DashboardBrowserTests
             // Sign in.
             Browser.Until(() => browser.Find("login").Displayed, "the sign-in card");
             shots.Take("01-sign-in");
-            Retry(() => browser.Find("password").SendKeys("not-the-password-0"));
-            Retry(() => browser.Find("login-btn").Click());
-            Browser.Until(() => browser.Find("message").Displayed && browser.Find("message").Text.Contains("Wrong password", StringComparison.Ordinal), "the wrong-password message");
-            Retry(() => browser.Find("password").SendKeys(DashboardClient.Password));
-            Retry(() => browser.Find("login-btn").Click());
+            var signIn = new BrowserSignIn(browser);
+            signIn.TypeNameAndPassword("not-the-password-0");
+            Browser.Until(() => browser.Find("message").Displayed && browser.Find("message").Text.Contains("Wrong name or password", StringComparison.Ordinal), "the wrong-password message");
+            signIn.TypeNameAndPassword();
+
+            // The owner's first sign-in: an authenticator app is set up before anything else.
+            signIn.Enrol(step => shots.Take("01b-" + step));
             Browser.Until(() => browser.Find("board").Displayed && browser.All("adapter").Count == 1 && browser.All("till-row").Count == 1, "the adapter and the till");
 
             // The adapter with its dead letter and reason, and the till with its last upload.
@@ -148,11 +150,23 @@ public sealed class DashboardBrowserTests
                 "the till revoked");
             shots.Take("05-revoked");
 
+            // The owner's accounts, then signing out and in again: the password, then the app's code.
+            Browser.Until(() => browser.Find("accounts-section").Displayed && browser.All("account-row").Count == 1, "the accounts page");
+            Assert.Equal("yes", browser.Find("account-mfa").Text);
+            shots.Take("06-accounts");
+            browser.Click("logout");
+            Browser.Until(() => browser.Find("login").Displayed, "the sign-in card again");
+            signIn.TypeNameAndPassword();
+            signIn.TypeCode();
+            Browser.Until(() => browser.Find("board").Displayed && browser.All("till-row").Count == 2, "the dashboard after the code");
+
             var audit = await DashboardClient.AuditAsync(app.Services);
-            Assert.Contains("dashboard dashboard.delivery.retry odoo", audit);
-            Assert.Contains($"dashboard dashboard.receipt.resend {sms.RequestId}", audit);
-            Assert.Contains("dashboard dashboard.till.pairing-code T9", audit);
-            Assert.Contains($"dashboard dashboard.till.revoke {till}", audit);
+            Assert.Contains("dashboard:owner dashboard.mfa.enrolled owner", audit);
+            Assert.Equal(2, audit.Count(r => r.StartsWith("dashboard:owner dashboard.login ", StringComparison.Ordinal)));
+            Assert.Contains("dashboard:owner dashboard.delivery.retry odoo", audit);
+            Assert.Contains($"dashboard:owner dashboard.receipt.resend {sms.RequestId}", audit);
+            Assert.Contains("dashboard:owner dashboard.till.pairing-code T9", audit);
+            Assert.Contains($"dashboard:owner dashboard.till.revoke {till}", audit);
         }
         finally
         {

@@ -28,7 +28,7 @@ public sealed class DashboardLedgerDownloadTests
     {
         await using var host = await ConnectorHost.StartAsync(Settings(downloads: true));
         var file = await WriteClosedDayAsync(host);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var listed = Assert.Single((await manager.OverviewAsync()).GetProperty("ledgerFiles").EnumerateArray());
@@ -41,7 +41,7 @@ public sealed class DashboardLedgerDownloadTests
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Path.GetFileName(file), response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken), await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
-        Assert.Contains($"dashboard dashboard.ledger.download books/{Path.GetFileName(file)}", await DashboardClient.AuditAsync(host));
+        Assert.Contains($"dashboard:owner dashboard.ledger.download books/{Path.GetFileName(file)}", await DashboardClient.AuditAsync(host));
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class DashboardLedgerDownloadTests
         await File.WriteAllTextAsync(Path.Combine(root, "secret.csv"), "not a ledger's", TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(Path.Combine(root, "books", ".books.partial.csv"), "staging", TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(Path.Combine(root, "books", "notes.txt"), "notes", TestContext.Current.CancellationToken);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var response = await manager.GetAsync($"/dashboard/api/ledger-files/{ledger}/{file}");
@@ -79,7 +79,7 @@ public sealed class DashboardLedgerDownloadTests
         await using var host = await ConnectorHost.StartAsync(Settings(downloads: true));
         var file = await WriteClosedDayAsync(host);
 
-        var response = await new DashboardClient(host.Client).GetAsync($"/dashboard/api/ledger-files/books/{Path.GetFileName(file)}");
+        var response = await new DashboardClient(host).GetAsync($"/dashboard/api/ledger-files/books/{Path.GetFileName(file)}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -89,7 +89,7 @@ public sealed class DashboardLedgerDownloadTests
     {
         await using var host = await ConnectorHost.StartAsync(Settings(downloads: false));
         var file = await WriteClosedDayAsync(host);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var overview = await manager.OverviewAsync();

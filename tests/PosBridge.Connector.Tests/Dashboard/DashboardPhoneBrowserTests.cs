@@ -71,8 +71,7 @@ public sealed class DashboardPhoneBrowserTests
             browser.Driver.Navigate().GoToUrl(address + "/dashboard");
             Browser.Until(() => browser.Find("login").Displayed, "the sign-in card");
             browser.Js("window.posbridgeDashboard.setLanguage('ar')");
-            browser.Type("password", DashboardClient.Password);
-            browser.Click("login-btn");
+            new BrowserSignIn(browser).FirstTime();
             Browser.Until(() => browser.Find("board").Displayed && browser.All("till-row").Count == 2 && browser.All("shift-close").Count == 2, "the tills and Z reports");
             Browser.Until(() => browser.All("receipt-problem").Count == 1 && browser.All("ledger-file").Count == 1, "the receipt and the ledger file");
             Browser.Until(() => browser.All("fiscal-document").Count == 2, "the tax-authority documents not accepted");

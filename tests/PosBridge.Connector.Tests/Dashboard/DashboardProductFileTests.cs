@@ -31,7 +31,7 @@ public sealed class DashboardProductFileTests
     public async Task Upload_BadRows_NamesEachRowAndColumnAndImportsNothing()
     {
         await using var host = await ConnectorHost.StartAsync(Settings());
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
         const string bad = "name_ar,name_en,sku,barcode,price,tax,category,unit,weighed,stock\r\n"
             + "قهوة,Coffee,HOT-1,,35.50,vat14,,,no,\r\n"
@@ -58,7 +58,7 @@ public sealed class DashboardProductFileTests
     public async Task Upload_GoodFile_PublishesItAndAudits()
     {
         await using var host = await ConnectorHost.StartAsync(Settings());
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var response = await UploadAsync(manager, "CAI1", "منتجات.csv", Encoding.UTF8.GetBytes(Good));
@@ -69,7 +69,7 @@ public sealed class DashboardProductFileTests
         Assert.Equal(1, body.GetProperty("stockLevels").GetInt32());
         Assert.Equal(2, (await host.Services.GetRequiredService<ICatalogSnapshot>().ProductsAsync(TestContext.Current.CancellationToken)).Count);
         Assert.True(File.Exists(Path.Combine(host.Directory, "catalog", "CAI1.csv")));
-        Assert.Contains("dashboard dashboard.catalog.import CAI1", await DashboardClient.AuditAsync(host.Services));
+        Assert.Contains("dashboard:owner dashboard.catalog.import CAI1", await DashboardClient.AuditAsync(host.Services));
         var overview = await manager.OverviewAsync();
         Assert.Equal(["CAI1"], overview.GetProperty("productFileStores").EnumerateArray().Select(s => s.GetString()));
     }
@@ -78,10 +78,10 @@ public sealed class DashboardProductFileTests
     public async Task Upload_WithoutTokenOrSession_IsRefusedAndChangesNothing()
     {
         await using var host = await ConnectorHost.StartAsync(Settings());
-        var stranger = new DashboardClient(host.Client);
-        var manager = new DashboardClient(host.Client);
+        var stranger = new DashboardClient(host);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
-        var forged = new DashboardClient(host.Client) { Cookie = manager.Cookie };
+        var forged = new DashboardClient(host) { Cookie = manager.Cookie };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await UploadAsync(stranger, "CAI1", "p.csv", Encoding.UTF8.GetBytes(Good))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(forged, "CAI1", "p.csv", Encoding.UTF8.GetBytes(Good))).StatusCode);
@@ -95,7 +95,7 @@ public sealed class DashboardProductFileTests
     public async Task Upload_WrongStoreOrName_IsRefusedNamingIt(string store, string name, HttpStatusCode status, string type)
     {
         await using var host = await ConnectorHost.StartAsync(Settings());
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var response = await UploadAsync(manager, store, name, Encoding.UTF8.GetBytes(Good));
@@ -110,7 +110,7 @@ public sealed class DashboardProductFileTests
     public async Task Upload_OverTheLimitChunked_Is413AndChangesNothing()
     {
         await using var host = await ConnectorHost.StartAsync(Settings());
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
         var huge = new byte[(int)PosBridge.Connector.Dashboard.ProductFileUpload.MaxBytes + 1];
 

@@ -44,7 +44,7 @@ public sealed class DashboardReceiptTests
         await store.RecordAsync(dead.RequestId, "dead", null, "550 mailbox unavailable", Ct);
         Assert.True(await store.ClaimAsync(uncertain.RequestId, Ct));
         await store.SettleInterruptedAsync(Ct); // the connector stopped mid-send
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var problems = await ProblemsAsync(manager);
@@ -62,7 +62,7 @@ public sealed class DashboardReceiptTests
         Assert.Single(await ProblemsAsync(manager));
         var again = await manager.PostAsync($"/dashboard/api/receipts/{dead.RequestId}/resend");
         Assert.Equal((HttpStatusCode.Conflict, "urn:posbridge:problem:dashboard-receipt-not-stuck"), (again.StatusCode, await TestTill.ProblemTypeAsync(again)));
-        Assert.Contains($"dashboard dashboard.receipt.resend {dead.RequestId}", await DashboardClient.AuditAsync(host));
+        Assert.Contains($"dashboard:owner dashboard.receipt.resend {dead.RequestId}", await DashboardClient.AuditAsync(host));
         var due = await store.DueAsync(["email", "sms"], 10, Ct);
         Assert.Contains(due, m => m.RequestId == dead.RequestId && m.Attempts == 0);
 
@@ -92,7 +92,7 @@ public sealed class DashboardReceiptTests
         await store.ReceiveAsync("CAI1", "T2", dead, TimeSpan.FromDays(90), Ct);
         await store.ClaimAsync(dead.RequestId, Ct);
         await store.RecordAsync(dead.RequestId, "dead", null, "gateway said no", Ct);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
         manager.Csrf = "forged";
 

@@ -21,7 +21,7 @@ public sealed class FiscalDashboardTests
         await store.ReceiveAsync("RUH1", "T01", new FiscalUpload("ZATCA", waiting.Uuid, "RUH1-T01-0001-000001", 1, waiting.InvoiceHash, waiting.Xml, host.Clock.GetUtcNow().AddHours(-30)), Token);
         await store.ReceiveAsync("RUH1", "T01", new FiscalUpload("ZATCA", rejected.Uuid, "RUH1-T01-0001-000002", 2, rejected.InvoiceHash, rejected.Xml, host.Clock.GetUtcNow()), Token);
         await store.RecordAsync(rejected.Uuid, "rejected", [], [new ZatcaMessage("BR-KSA-27", "KSA", "The value provided in KSA-2 is invalid")], null, null, Token);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
 
         var anonymous = await manager.GetAsync("/dashboard/api/fiscal");
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
@@ -54,7 +54,7 @@ public sealed class FiscalDashboardTests
         var id = new Guid(Convert.FromHexString(uuid[..32]), bigEndian: true);
         await store.ReceiveAsync("CAI1", "T02", new FiscalUpload("ETA", id, "CAI1-T02-0001-000001", 1, uuid, receipt.ToJsonString(), host.Clock.GetUtcNow()), Token);
         await store.RecordAsync(id, "rejected", [], [new ZatcaMessage("ValidationError", "receipt", "Activity code 4711 is not registered for this taxpayer")], "submission SUB-1", null, Token);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         using var response = await manager.GetAsync("/dashboard/api/fiscal");

@@ -56,7 +56,7 @@ public sealed class BadInputCorpusTests
     {
         var cairo = await host.PairTillAsync("CAI1", "T1");
         var alexandria = await host.PairTillAsync("ALX1", "T7");
-        var target = new CorpusTarget(host.Client, host.Services.GetRequiredService<ConnectorDatabase>().Path, cairo.Pairing, alexandria.Pairing, () => host.Clock.GetUtcNow());
+        var target = new CorpusTarget(host.Client, host.Services.GetRequiredService<ConnectorDatabase>().Path, cairo.Pairing, alexandria.Pairing, () => host.Clock.GetUtcNow()) { Clock = host.Clock };
         target.CairoSale = new Sales(host.Clock, "CAI1", "T1").Next(quantity: 2m);
         target.AlexandriaSale = new Sales(host.Clock, "ALX1", "T7").Next(price: 41.25m, quantity: 3m);
         Assert.Equal(UploadStatus.Accepted, (await TestTill.ResultsAsync(await cairo.UploadAsync([target.CairoSale]))).Results[0].Status);

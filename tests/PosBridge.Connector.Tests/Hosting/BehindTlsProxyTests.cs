@@ -74,6 +74,6 @@ public sealed class BehindTlsProxyTests
             context.Request.Headers["X-Forwarded-Proto"] = forwardedProto;
             context.Request.Headers["X-Forwarded-For"] = "192.168.1.77";
             context.Request.ContentType = "application/json";
-            context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"password":"{{DashboardClient.Password}}"}"""));
+            context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes($$"""{"name":"owner","password":"{{DashboardClient.Password}}"}"""));
         });
 }

@@ -76,7 +76,7 @@ public sealed class CloseOfDayExporterTests
         var exporter = host.Services.GetRequiredService<CloseOfDayExporter>();
 
         await exporter.RunAsync(TestContext.Current.CancellationToken);
-        var manager = new Dashboard.DashboardClient(host.Client);
+        var manager = new Dashboard.DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
         var overview = await manager.OverviewAsync();
 

@@ -18,7 +18,7 @@ public sealed class ReportApiTests
     public async Task Reports_WithoutSigningIn_AreRefused()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
 
         foreach (var path in new[] { "/dashboard/api/reports", "/dashboard/api/reports/live", "/dashboard/api/reports/tables/summary.csv" })
         {
@@ -33,7 +33,7 @@ public sealed class ReportApiTests
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
         var till = await host.PairTillAsync("CAI1", "T1");
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
         var before = await JsonAsync(manager, "/dashboard/api/reports/live");
 
@@ -64,7 +64,7 @@ public sealed class ReportApiTests
         var till = await host.PairTillAsync("CAI1", "T1");
         var sales = new Hosting.Sales(host.Clock, "CAI1", "T1");
         Assert.Equal(UploadStatus.Accepted, (await TestTill.ResultsAsync(await till.UploadAsync([sales.Next(price: 10m, quantity: 3m, sku: "=HYPERLINK(1)")]))).Results[0].Status);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var csv = await manager.GetAsync("/dashboard/api/reports/tables/products.csv?store=CAI1");
@@ -113,7 +113,7 @@ public sealed class ReportApiTests
     public async Task Reports_AskedWrongly_AnswerWithAClearMessage(string query, int status, string expected)
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var response = await manager.GetAsync("/dashboard/api/reports" + query);
@@ -130,7 +130,7 @@ public sealed class ReportApiTests
     public async Task Reports_AHugeValue_IsNotEchoedWhole()
     {
         await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var response = await manager.GetAsync("/dashboard/api/reports?store=" + new string('x', 5000));
@@ -149,7 +149,7 @@ public sealed class ReportApiTests
             await using var host = await ConnectorHost.StartAsync(DashboardClient.Settings, null, directory);
             var shop = new ShopMonth("CAI1", PosBridge.Core.Amounts.Currency.EGP, "Africa/Cairo", 5).Trade(new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 4), 15);
             await ShopMonth.StoreAsync(host.Services, shop.Sales, shop.Closings, ct);
-            var manager = new DashboardClient(host.Client);
+            var manager = new DashboardClient(host);
             (await manager.LoginAsync()).EnsureSuccessStatusCode();
             var api = await JsonAsync(manager, "/dashboard/api/reports?store=CAI1&period=range&from=2026-11-02&to=2026-11-04");
             var config = Path.Combine(directory, "settings.json");

@@ -56,9 +56,7 @@ public sealed class ReportBrowserTests
             browser.Driver.Navigate().GoToUrl(address + "/dashboard");
             Browser.Until(() => browser.Find("login").Displayed, "the sign-in card");
             browser.Js("window.posbridgeDashboard.setLanguage('en')");
-            browser.Type("password", DashboardClient.Password);
-            browser.Click("login-btn");
-            Browser.Until(() => browser.Find("board").Displayed, "the dashboard");
+            new BrowserSignIn(browser).FirstTime();
             browser.Click("reports-link");
             Browser.Until(() => browser.Find("reports").Displayed && browser.Find("live").Displayed, "the reports page, live");
 

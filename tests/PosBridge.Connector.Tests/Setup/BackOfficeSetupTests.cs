@@ -87,13 +87,13 @@ public sealed class BackOfficeSetupTests
 
         await using var host = await ConnectorHost.StartAsync(settings);
         await host.PairTillAsync(tillId: "T3");
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         var before = (await manager.OverviewAsync()).GetProperty("setup");
         var checkedNow = await manager.PostAsync("/dashboard/api/setup/check");
         var after = (await manager.OverviewAsync()).GetProperty("setup");
-        var unsigned = await new DashboardClient(host.Client).PostAsync("/dashboard/api/setup/check");
+        var unsigned = await new DashboardClient(host).PostAsync("/dashboard/api/setup/check");
 
         Assert.Equal(0, before.GetArrayLength()); // the service's first check runs a little after start
         Assert.Equal(HttpStatusCode.OK, checkedNow.StatusCode);

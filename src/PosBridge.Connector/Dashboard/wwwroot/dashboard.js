@@ -8,7 +8,22 @@
 
   const text = {
     en: {
-      title: 'PosBridge dashboard', logout: 'Sign out', signIn: 'Sign in', password: 'Dashboard password', signInButton: 'Sign in',
+      title: 'PosBridge dashboard', logout: 'Sign out', signIn: 'Sign in', password: 'Password', signInButton: 'Sign in',
+      accountName: 'Account name', code: 'Code', codeHelp: 'Type the 6-digit code your authenticator app shows for PosBridge, or one of your recovery codes.',
+      security: 'Authenticator app', enrolTitle: 'Set up an authenticator app',
+      enrolHelp: 'Scan this code with an authenticator app (Google Authenticator, Microsoft Authenticator, 2FAS, …), then type the 6-digit code it shows. Owners, and anyone changing data, sign in with such a code.',
+      enrolOwner: 'An owner account signs in with a code from an authenticator app: set one up now to continue.',
+      enrolSecret: 'Or type this key into the app:', enrolConfirm: 'Confirm', recoveryTitle: 'Your recovery codes',
+      recoveryHelp: 'Write these down and keep them safe: each signs in once in place of a code if the phone is lost. They are shown only now.',
+      recoveryDone: 'I have kept them', accountsTitle: 'Accounts', role: 'Role', mfa: 'Authenticator', lockedUntil: 'Locked until', lastLogin: 'Last sign-in',
+      addAccount: 'Add account', unlock: 'Unlock', resetMfa: 'Reset authenticator', remove: 'Remove', yes: 'yes', no: 'no',
+      'role_read-only': 'read-only', role_accountant: 'accountant', role_manager: 'manager', role_owner: 'owner',
+      accountAdded: 'Account {0} added.', accountChanged: 'Account {0} changed.', signedInAs: '{0} ({1})',
+      'p:dashboard-code-used': 'That code was used already: wait for the next one.',
+      'p:dashboard-wrong-code': 'Wrong code.',
+      'p:dashboard-account-locked': 'This account is locked. {0}',
+      'p:dashboard-role': 'Your role does not allow this. {0}',
+      'p:dashboard-mfa-required': 'This needs a code from an authenticator app. {0}',
       adapters: 'Back offices', noAdapters: 'No adapters are enabled: sales wait in the inbox until one is.',
       tills: 'Tills', noTills: 'No tills yet: create a pairing code below.',
       zTitle: 'Recent Z reports', shift: 'Shift', closedAt: 'Closed', expected: 'Expected cash', counted: 'Counted', difference: 'Difference',
@@ -53,14 +68,29 @@
       'p:dashboard-receipt-not-stuck': 'That message is no longer stuck; the list is reloaded.',
       'p:dashboard-receipt-expired': 'Its link has expired: print the receipt or send it again from the till.',
       reportsLink: 'Sales reports', language: 'العربية', loginFirst: 'Sign in to see the connector.',
-      'p:dashboard-wrong-password': 'Wrong password.',
+      'p:dashboard-wrong-password': 'Wrong name or password.',
       'p:dashboard-login-throttled': 'Too many wrong passwords. {0}',
       'p:dashboard-login-required': 'Your session has ended; sign in again.',
       'p:dashboard-csrf': 'The request did not come from the dashboard; reload the page.',
       'p:network': 'The connector cannot be reached. Check that it runs, then try again.',
     },
     ar: {
-      title: 'لوحة PosBridge', logout: 'تسجيل الخروج', signIn: 'تسجيل الدخول', password: 'كلمة مرور اللوحة', signInButton: 'دخول',
+      title: 'لوحة PosBridge', logout: 'تسجيل الخروج', signIn: 'تسجيل الدخول', password: 'كلمة المرور', signInButton: 'دخول',
+      accountName: 'اسم الحساب', code: 'الرمز', codeHelp: 'اكتب الرمز المكوّن من 6 أرقام الذي يعرضه تطبيق المصادقة لـ PosBridge، أو أحد رموز الاسترداد.',
+      security: 'تطبيق المصادقة', enrolTitle: 'إعداد تطبيق المصادقة',
+      enrolHelp: 'امسح هذا الرمز بتطبيق مصادقة (Google Authenticator أو Microsoft Authenticator أو 2FAS …)، ثم اكتب الرمز المكوّن من 6 أرقام الذي يعرضه. المالك وكل من يغيّر البيانات يدخل بهذا الرمز.',
+      enrolOwner: 'حساب المالك يدخل برمز من تطبيق مصادقة: أعدّه الآن للمتابعة.',
+      enrolSecret: 'أو اكتب هذا المفتاح في التطبيق:', enrolConfirm: 'تأكيد', recoveryTitle: 'رموز الاسترداد',
+      recoveryHelp: 'دوّن هذه الرموز واحفظها في مكان آمن: كل رمز يُدخلك مرة واحدة بدل رمز التطبيق إن ضاع الهاتف. لن تظهر مرة أخرى.',
+      recoveryDone: 'حفظتها', accountsTitle: 'الحسابات', role: 'الدور', mfa: 'تطبيق المصادقة', lockedUntil: 'مقفل حتى', lastLogin: 'آخر دخول',
+      addAccount: 'إضافة حساب', unlock: 'فك القفل', resetMfa: 'إعادة ضبط المصادقة', remove: 'حذف', yes: 'نعم', no: 'لا',
+      'role_read-only': 'اطلاع فقط', role_accountant: 'محاسب', role_manager: 'مدير', role_owner: 'مالك',
+      accountAdded: 'أُضيف الحساب {0}.', accountChanged: 'عُدّل الحساب {0}.', signedInAs: '{0} ({1})',
+      'p:dashboard-code-used': 'استُخدم هذا الرمز من قبل: انتظر الرمز التالي.',
+      'p:dashboard-wrong-code': 'الرمز غير صحيح.',
+      'p:dashboard-account-locked': 'هذا الحساب مقفل. {0}',
+      'p:dashboard-role': 'دورك لا يسمح بهذا. {0}',
+      'p:dashboard-mfa-required': 'يتطلب هذا رمزاً من تطبيق مصادقة. {0}',
       adapters: 'الأنظمة الخلفية', noAdapters: 'لا توجد أنظمة مفعّلة: تبقى المبيعات في صندوق الوارد حتى يُفعَّل أحدها.',
       tills: 'نقاط البيع', noTills: 'لا توجد نقاط بيع بعد: أنشئ رمز إقران أدناه.',
       zTitle: 'أحدث تقارير إغلاق الورديات', shift: 'الوردية', closedAt: 'الإغلاق', expected: 'النقد المتوقع', counted: 'المعدود', difference: 'الفرق',
@@ -105,7 +135,7 @@
       'p:dashboard-receipt-not-stuck': 'لم تعد الرسالة عالقة؛ أُعيد تحميل القائمة.',
       'p:dashboard-receipt-expired': 'انتهى رابطها: اطبع الإيصال أو أرسله مجدداً من نقطة البيع.',
       reportsLink: 'تقارير المبيعات', language: 'English', loginFirst: 'سجّل الدخول لعرض الموصل.',
-      'p:dashboard-wrong-password': 'كلمة المرور غير صحيحة.',
+      'p:dashboard-wrong-password': 'اسم الحساب أو كلمة المرور غير صحيحة.',
       'p:dashboard-login-throttled': 'محاولات خاطئة كثيرة. {0}',
       'p:dashboard-login-required': 'انتهت الجلسة؛ سجّل الدخول من جديد.',
       'p:dashboard-csrf': 'الطلب لم يصدر من اللوحة؛ أعد تحميل الصفحة.',
@@ -115,6 +145,11 @@
 
   let lang = localStorage.getItem('posbridge-dashboard-lang') === 'ar' ? 'ar' : 'en';
   let csrf = null;
+  // The signed-in account ({ account, role, secondFactor, enrolled }), and the name and password between the two
+  // steps of a login that needs a code (kept in this page's memory only until the code is sent).
+  let me = null;
+  let pending = null;
+  const RANK = { 'read-only': 0, accountant: 1, manager: 2, owner: 3 };
   let overview = null;
   let fiscal = null;
   let timer = null;
@@ -211,21 +246,86 @@
 
   function showLogin() {
     csrf = null;
+    me = null;
+    pending = null;
     clearInterval(timer);
     $('board').hidden = true;
     $('logout').hidden = true;
+    $('security').hidden = true;
+    $('enrol').hidden = true;
+    $('who').textContent = '';
     $('login').hidden = false;
+    $('login-form').hidden = false;
+    $('code-form').hidden = true;
     $('updated').textContent = '';
-    $('password').focus();
+    $('account-name').focus();
+  }
+
+  // After a login or at load: an owner without an authenticator sets one up before anything else.
+  function signedIn(session) {
+    csrf = session.csrfToken;
+    me = session;
+    pending = null;
+    showWho();
+    $('logout').hidden = false;
+    $('security').hidden = false;
+    if (!session.enrolled && session.role === 'owner') return showEnrol(true);
+    return showBoard();
+  }
+
+  function showWho() {
+    $('who').textContent = me ? t('signedInAs', me.account, t('role_' + me.role)) : '';
   }
 
   function showBoard() {
     $('login').hidden = true;
+    $('enrol').hidden = true;
     $('board').hidden = false;
     $('logout').hidden = false;
+    // The server refuses what a role may not do; the page only leaves out what would be refused.
+    const rank = RANK[me?.role] ?? 0;
+    $('pair-section').hidden = rank < RANK.manager;
+    $('accounts-section').hidden = rank < RANK.owner;
     clearInterval(timer);
     timer = setInterval(() => refresh().catch(() => {}), REFRESH_MS);
     return refresh();
+  }
+
+  async function showEnrol(required) {
+    clearInterval(timer);
+    $('login').hidden = true;
+    $('board').hidden = true;
+    $('enrol').hidden = false;
+    $('recovery').hidden = true;
+    $('enrol-form').hidden = false;
+    $('enrol-why').dataset.i18n = required ? 'enrolOwner' : 'enrolHelp';
+    $('enrol-why').textContent = t($('enrol-why').dataset.i18n);
+    const started = await api('POST', '/mfa/enrol', {});
+    $('enrol-qr').src = started.qrCode;
+    $('enrol-secret').textContent = started.secret.replace(/(.{4})/g, '$1 ').trim();
+    $('enrol-link').textContent = started.link;
+    $('enrol-code').focus();
+  }
+
+  async function refreshAccounts() {
+    if ((RANK[me?.role] ?? 0) < RANK.owner) return;
+    const accounts = await api('GET', '/accounts');
+    const change = (name, what) => act(async () => {
+      await api('POST', `/accounts/${encodeURIComponent(name)}/${what}`, {});
+      sayKey('accountChanged', name);
+      await refreshAccounts();
+    });
+    $('accounts').querySelector('tbody').replaceChildren(...accounts.map((a) => el('tr', { 'data-test': 'account-row', 'data-name': a.name },
+      el('td', { class: 'id' }, el('bdi', { dir: 'ltr' }, a.name)),
+      el('td', {}, t('role_' + a.role)),
+      el('td', { 'data-test': 'account-mfa' }, a.secondFactor ? t('yes') : t('no')),
+      el('td', {}, a.lockedUntil ? full(a.lockedUntil) : ''),
+      el('td', {}, when(a.lastLoginAt)),
+      el('td', { class: 'actions' },
+        a.lockedUntil ? el('button', { type: 'button', 'data-test': 'account-unlock', onclick: () => change(a.name, 'unlock') }, t('unlock')) : null,
+        a.secondFactor ? el('button', { type: 'button', 'data-test': 'account-reset-mfa', onclick: () => change(a.name, 'reset-mfa') }, t('resetMfa')) : null,
+        el('button', { type: 'button', 'data-test': 'account-remove', onclick: () => change(a.name, 'remove') }, t('remove'))))));
+    label($('accounts'));
   }
 
   async function refresh() {
@@ -234,6 +334,7 @@
     fiscal = await api('GET', '/fiscal').catch(() => null);
     fetchedAt = Date.now();
     render();
+    await refreshAccounts().catch(() => {});
   }
 
   function health(a) {
@@ -516,6 +617,7 @@
     document.title = t('title');
     for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
     $('language').textContent = t('language');
+    showWho();
     const expires = $('pair-expires');
     if (expires.dataset.at) expires.textContent = t('expires', full(expires.dataset.at));
     if (said) sayKey(said.key, ...said.args);
@@ -528,13 +630,62 @@
     $('login-form').addEventListener('submit', (e) => {
       e.preventDefault();
       act(async () => {
+        const name = $('account-name').value.trim();
         const password = $('password').value;
         // Cleared either way: a wrong password is typed again from scratch, a right one is not kept in the page.
         $('password').value = '';
-        const result = await api('POST', '/login', { password });
-        csrf = result.csrfToken;
-        await showBoard();
-      }).then(() => { if (!csrf) $('password').focus(); });
+        try {
+          await signedIn(await api('POST', '/login', { name, password }));
+        } catch (error) {
+          if (error.type !== 'dashboard-code-required') throw error;
+          pending = { name, password };
+          $('login-form').hidden = true;
+          $('code-form').hidden = false;
+          $('code').focus();
+        }
+      }).then(() => { if (!csrf && !pending) $('password').focus(); });
+    });
+    $('code-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(async () => {
+        const code = $('code').value.trim();
+        $('code').value = '';
+        const step = pending;
+        try {
+          await signedIn(await api('POST', '/login', { ...step, code }));
+        } catch (error) {
+          // A wrong code may be typed again; anything else (a lock, the throttle) starts over.
+          if (!['dashboard-wrong-code', 'dashboard-code-used'].includes(error.type)) showLogin();
+          throw error;
+        }
+      });
+    });
+    $('security').addEventListener('click', () => act(() => showEnrol(false)));
+    $('enrol-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(async () => {
+        const result = await api('POST', '/mfa/confirm', { code: $('enrol-code').value.trim() });
+        $('enrol-code').value = '';
+        csrf = result.session.csrfToken;
+        me = result.session;
+        $('enrol-form').hidden = true;
+        $('recovery-codes').replaceChildren(...result.recoveryCodes.map((c) => el('li', { 'data-test': 'recovery-code' }, c)));
+        $('recovery').hidden = false;
+      });
+    });
+    $('recovery-done').addEventListener('click', () => act(async () => {
+      $('recovery-codes').replaceChildren();
+      await showBoard();
+    }));
+    $('account-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(async () => {
+        const name = $('new-account-name').value.trim();
+        await api('POST', '/accounts', { name, role: $('new-account-role').value, password: $('new-account-password').value });
+        e.target.reset();
+        sayKey('accountAdded', name);
+        await refreshAccounts();
+      });
     });
     $('setup-check').addEventListener('click', checkSetup);
     $('product-file-form').addEventListener('submit', (e) => { e.preventDefault(); uploadProductFile(); });
@@ -553,8 +704,7 @@
     });
     setLanguage(lang);
     try {
-      csrf = (await api('GET', '/session')).csrfToken;
-      await showBoard();
+      await signedIn(await api('GET', '/session'));
     } catch {
       showLogin();
     }

@@ -17,11 +17,12 @@ internal sealed class PostgresDashboardSessions(PostgresDatabase database, TimeP
     private const string AllClients = "*";
     private const int AllClientsFactor = 10;
 
-    public async Task<(string Token, DashboardSession Session)> StartAsync(DashboardOptions policy, CancellationToken cancellationToken = default)
+    public async Task<(string Token, DashboardSession Session)> StartAsync(DashboardOptions policy, string account, bool secondFactor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(account);
         var token = NewToken();
-        var session = new DashboardSession(NewToken(), timeProvider.GetUtcNow());
+        var session = new DashboardSession(NewToken(), timeProvider.GetUtcNow(), account, secondFactor);
         var now = session.CreatedAt.ToUnixTimeMilliseconds();
         await database.WriteAsync(
             async (connection, transaction) =>
@@ -35,9 +36,9 @@ internal sealed class PostgresDashboardSessions(PostgresDatabase database, TimeP
                 await PostgresSql.ExecuteAsync(
                     connection,
                     transaction,
-                    "INSERT INTO dashboard_sessions (token_hash, csrf_token, created_at, last_seen_at) VALUES (@hash, @csrf, @now, @now)",
+                    "INSERT INTO dashboard_sessions (token_hash, csrf_token, created_at, last_seen_at, account, second_factor) VALUES (@hash, @csrf, @now, @now, @account, @mfa)",
                     cancellationToken,
-                    ("hash", Key(token)), ("csrf", session.CsrfToken), ("now", now)).ConfigureAwait(false);
+                    ("hash", Key(token)), ("csrf", session.CsrfToken), ("now", now), ("account", account), ("mfa", secondFactor)).ConfigureAwait(false);
                 await PostgresSql.ExecuteAsync(
                     connection,
                     transaction,
@@ -67,7 +68,7 @@ internal sealed class PostgresDashboardSessions(PostgresDatabase database, TimeP
             """
             UPDATE dashboard_sessions SET last_seen_at = @now
             WHERE token_hash = @hash AND last_seen_at > @idle AND created_at > @old
-            RETURNING csrf_token, created_at
+            RETURNING csrf_token, created_at, account, second_factor
             """,
             ("now", nowMs), ("hash", Key(token)),
             ("idle", nowMs - (long)policy.SessionIdleTimeout.TotalMilliseconds), ("old", nowMs - (long)policy.SessionLifetime.TotalMilliseconds)))
@@ -75,7 +76,7 @@ internal sealed class PostgresDashboardSessions(PostgresDatabase database, TimeP
         {
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return new DashboardSession(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))) { LastSeenAt = now };
+                return new DashboardSession(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2), reader.GetBoolean(3)) { LastSeenAt = now };
             }
         }
 

@@ -43,6 +43,31 @@ internal static class PostgresMigrations
         );
         CREATE INDEX dashboard_login_failures_client ON dashboard_login_failures (client, at);
         """,
+        // Dashboard accounts (issue 24): a session belongs to an account and says whether its login proved a second
+        // factor (sessions from before have no account and end); the accounts themselves, as on SQLite.
+        """
+        DELETE FROM dashboard_sessions;
+        ALTER TABLE dashboard_sessions ADD COLUMN account text NOT NULL DEFAULT '';
+        ALTER TABLE dashboard_sessions ADD COLUMN second_factor boolean NOT NULL DEFAULT false;
+
+        CREATE TABLE dashboard_accounts (
+            name            text    PRIMARY KEY,
+            role            text    NOT NULL CHECK (role IN ('owner', 'manager', 'accountant', 'read-only')),
+            password_hash   text    NOT NULL,
+            totp_secret     text    NULL,
+            pending_secret  text    NULL,
+            last_totp_step  bigint  NULL,
+            failed_logins   integer NOT NULL DEFAULT 0,
+            locked_until    bigint  NULL,
+            created_at      bigint  NOT NULL,
+            last_login_at   bigint  NULL
+        );
+        CREATE TABLE dashboard_recovery_codes (
+            account         text    NOT NULL REFERENCES dashboard_accounts (name) ON DELETE CASCADE,
+            code_hash       text    NOT NULL,
+            PRIMARY KEY (account, code_hash)
+        );
+        """,
     ];
 
     public static int Latest => Scripts.Length;

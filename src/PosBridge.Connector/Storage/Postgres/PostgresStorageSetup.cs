@@ -20,6 +20,7 @@ internal static class PostgresStorageSetup
         services.TryAddSingleton<INonceCache, PostgresNonceCache>();
         services.TryAddSingleton<ITillRateLimits, PostgresTillRateLimits>();
         services.TryAddSingleton<IDashboardSessions, PostgresDashboardSessions>();
+        services.TryAddSingleton<Dashboard.Accounts.IDashboardAccounts, PostgresDashboardAccounts>();
         return services;
     }
 }

@@ -25,11 +25,12 @@ internal sealed class InProcessDashboardSessions(TimeProvider timeProvider) : ID
     private readonly Dictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public Task<(string Token, DashboardSession Session)> StartAsync(DashboardOptions policy, CancellationToken cancellationToken = default)
+    public Task<(string Token, DashboardSession Session)> StartAsync(DashboardOptions policy, string account, bool secondFactor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(account);
         var token = NewToken();
-        var session = new DashboardSession(NewToken(), timeProvider.GetUtcNow());
+        var session = new DashboardSession(NewToken(), timeProvider.GetUtcNow(), account, secondFactor);
         lock (_lock)
         {
             Prune(session.CreatedAt, policy);

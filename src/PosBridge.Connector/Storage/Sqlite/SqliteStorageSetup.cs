@@ -48,6 +48,7 @@ internal static class SqliteStorageSetup
         services.TryAddSingleton<IFiscalDocumentStore, SqliteFiscalDocumentStore>();
         services.TryAddSingleton<IZatcaUnits, SqliteZatcaUnits>();
         services.TryAddSingleton<IDashboardQueries, SqliteDashboardQueries>();
+        services.TryAddSingleton<Dashboard.Accounts.IDashboardAccounts, SqliteDashboardAccounts>();
 
         // Web stores: before AddEcommerce, whose in-memory stores are only defaults (TryAdd). A restart must neither
         // resolve every SKU again nor apply a stock change twice.

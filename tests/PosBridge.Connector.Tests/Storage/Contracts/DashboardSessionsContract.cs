@@ -17,12 +17,13 @@ public abstract class DashboardSessionsContract<TBackend> : StoreContract<TBacke
     [Fact]
     public async Task FindAsync_TokenOfAStartedSession_FindsItWithItsCsrfToken()
     {
-        var (token, session) = await Store<IDashboardSessions>().StartAsync(Policy, TestContext.Current.CancellationToken);
+        var (token, session) = await Store<IDashboardSessions>().StartAsync(Policy, "amira", true, TestContext.Current.CancellationToken);
 
         var found = await Store<IDashboardSessions>().FindAsync(token, Policy, TestContext.Current.CancellationToken);
 
         Assert.NotNull(found);
         Assert.True(found.IsCsrfToken(session.CsrfToken));
+        Assert.Equal(("amira", true), (found.Account, found.SecondFactor));
     }
 
     [Theory]
@@ -31,7 +32,7 @@ public abstract class DashboardSessionsContract<TBackend> : StoreContract<TBacke
     [InlineData("not-a-token-this-connector-gave")]
     public async Task FindAsync_UnknownToken_FindsNothing(string? token)
     {
-        await Store<IDashboardSessions>().StartAsync(Policy, TestContext.Current.CancellationToken);
+        await Store<IDashboardSessions>().StartAsync(Policy, "amira", true, TestContext.Current.CancellationToken);
 
         Assert.Null(await Store<IDashboardSessions>().FindAsync(token, Policy, TestContext.Current.CancellationToken));
     }
@@ -39,7 +40,7 @@ public abstract class DashboardSessionsContract<TBackend> : StoreContract<TBacke
     [Fact]
     public async Task FindAsync_AfterEndAsync_FindsNothing()
     {
-        var (token, _) = await Store<IDashboardSessions>().StartAsync(Policy, TestContext.Current.CancellationToken);
+        var (token, _) = await Store<IDashboardSessions>().StartAsync(Policy, "amira", true, TestContext.Current.CancellationToken);
 
         await Store<IDashboardSessions>().EndAsync(token, TestContext.Current.CancellationToken);
 
@@ -49,7 +50,7 @@ public abstract class DashboardSessionsContract<TBackend> : StoreContract<TBacke
     [Fact]
     public async Task FindAsync_IdleLongerThanTheTimeout_EndsTheSession()
     {
-        var (token, _) = await Store<IDashboardSessions>().StartAsync(Policy, TestContext.Current.CancellationToken);
+        var (token, _) = await Store<IDashboardSessions>().StartAsync(Policy, "amira", true, TestContext.Current.CancellationToken);
 
         Clock.Advance(Policy.SessionIdleTimeout);
 
@@ -59,7 +60,7 @@ public abstract class DashboardSessionsContract<TBackend> : StoreContract<TBacke
     [Fact]
     public async Task FindAsync_SeenWithinTheIdleTimeout_KeepsTheSessionUntilItsLifetime()
     {
-        var (token, _) = await Store<IDashboardSessions>().StartAsync(Policy, TestContext.Current.CancellationToken);
+        var (token, _) = await Store<IDashboardSessions>().StartAsync(Policy, "amira", true, TestContext.Current.CancellationToken);
         var seen = new List<bool>();
         for (var elapsed = TimeSpan.Zero; elapsed + TimeSpan.FromMinutes(20) < Policy.SessionLifetime; elapsed += TimeSpan.FromMinutes(20))
         {
