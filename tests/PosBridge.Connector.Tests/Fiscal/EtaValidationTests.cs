@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using PosBridge.Connector.Fiscal;
@@ -209,6 +210,34 @@ public sealed class EtaValidationTests : IDisposable
         {
             Assert.Equal(EtaValidationStatus.Valid, state.Validation!.Status);
         }
+    }
+
+    [Fact]
+    public async Task Start_WithTheEtaConfigured_SchedulesValidationBesideSubmission()
+    {
+        await using var host = await Hosting.ConnectorHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Fiscal:Eta:IdentityUrl"] = FakeEta.Identity,
+            ["Fiscal:Eta:ApiUrl"] = FakeEta.Api,
+        });
+
+        var scheduler = await host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Token);
+        Assert.NotNull(await scheduler.GetJobDetail(new Quartz.JobKey("submit-eta", "fiscal"), Token));
+        var job = await scheduler.GetJobDetail(new Quartz.JobKey("validate-eta", "fiscal"), Token);
+        Assert.Equal(typeof(ValidateEtaReceiptsJob), job?.JobType);
+        Assert.NotNull(host.Services.GetRequiredService<EtaValidator>());
+    }
+
+    [Fact]
+    public void Options_ValidationPollingOutOfRange_NamesEachSettingAndItsRange()
+    {
+        var options = new FiscalOptions { Eta = new EtaApiOptions { ValidateEvery = TimeSpan.FromSeconds(1), DetailsPageSize = 500 } };
+
+        var result = new FiscalOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Fiscal:Eta:ValidateEvery is 00:00:01; use 00:00:10 to 06:00:00", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f == "Fiscal:Eta:DetailsPageSize is 500; use 1 to 100.");
     }
 
     private (ConnectorDatabase, SqliteFiscalDocumentStore, EtaTokenCache) Open()
