@@ -155,6 +155,9 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         // signature, certificate digest and signed properties verified independently.
         Assert.Equal(saudiCount, _zatca.Reported.Count);
         Assert.All(_zatca.Reported, r => Assert.Equal(1, r.Value));
+
+        // The Saudi demo sells at Saudi VAT, 15 % (the double refuses any other rate and any tax not at it).
+        Assert.All(_zatca.Invoices.Values, xml => Assert.Contains("<cbc:Percent>15.00</cbc:Percent>", xml, StringComparison.Ordinal));
         var units = _zatca.Invoices.Values.Select(Invoice).GroupBy(i => i.Certificate).ToList();
         Assert.Equal(2, units.Count);
         foreach (var unit in units)
