@@ -345,7 +345,7 @@
 
   function renderFiscal(d) {
     const level = d.state === 'rejected' || d.state === 'attention' || d.advice === 'eta-invalid' || d.advice === 'eta-cancelled' || d.overdue ? 'state-revoked' : '';
-    return el('tr', { 'data-test': 'fiscal-document', 'data-state': d.state },
+    return el('tr', { 'data-test': 'fiscal-document', 'data-state': d.state, 'data-advice': d.advice ?? d.state },
       el('td', { class: 'id' }, el('bdi', { dir: 'ltr' }, d.saleNumber), el('div', { class: 'muted' }, el('bdi', {}, `${d.store}/${d.till}`), ` · ${when(d.issuedAt)}`)),
       el('td', {}, t('a_' + d.authority)),
       el('td', { class: level, 'data-test': 'fiscal-state' }, t('f_' + (d.advice ?? d.state)), d.overdue ? ` · ${t('overdue')}` : ''),
