@@ -33,9 +33,10 @@ internal sealed class EtaValidator(EtaClient client, IFiscalDocumentStore docume
             }
 
             Dictionary<string, EtaReceiptStatus> statuses;
+            string submissionStatus;
             try
             {
-                statuses = await ReadAsync(credentials, submissionUuid, pageSize, cancellationToken).ConfigureAwait(false);
+                (statuses, submissionStatus) = await ReadAsync(credentials, submissionUuid, pageSize, cancellationToken).ConfigureAwait(false);
             }
             catch (ZatcaUnavailableException e)
             {
@@ -59,7 +60,12 @@ internal sealed class EtaValidator(EtaClient client, IFiscalDocumentStore docume
 
             foreach (var receipt in submission)
             {
-                var (status, error) = statuses.TryGetValue(receipt.EtaUuid, out var line) ? Status(line.Status) : (EtaValidationStatus.Waiting, null);
+                // A submission the ETA finished (Valid or Invalid) that does not list a receipt it accepted is not what its
+                // API describes: asked again hourly, with the reason shown, rather than guessed at.
+                var finished = submissionStatus.Equals("Valid", StringComparison.OrdinalIgnoreCase) || submissionStatus.Equals("Invalid", StringComparison.OrdinalIgnoreCase);
+                var (status, error) = statuses.TryGetValue(receipt.EtaUuid, out var line) ? Status(line.Status)
+                    : finished ? (EtaValidationStatus.Waiting, $"The ETA's submission {submissionUuid} is {submissionStatus} but does not list receipt {receipt.EtaUuid}; asked again in an hour.")
+                    : (EtaValidationStatus.Waiting, null);
                 var errors = status == EtaValidationStatus.Invalid ? line!.Errors : [];
                 await documents.RecordEtaValidationAsync(receipt.Uuid, status, errors, error, error is null ? Backoff(receipt.Polls) : MaxDelay, cancellationToken).ConfigureAwait(false);
                 _ = status switch
@@ -107,9 +113,10 @@ internal sealed class EtaValidator(EtaClient client, IFiscalDocumentStore docume
     }
 
     /// <summary>Every page of the submission's details, by receipt uuid. One page failing fails the whole read: nothing half-read is stored.</summary>
-    private async Task<Dictionary<string, EtaReceiptStatus>> ReadAsync(EtaPosCredentials credentials, string submissionUuid, int pageSize, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, EtaReceiptStatus> Receipts, string Status)> ReadAsync(EtaPosCredentials credentials, string submissionUuid, int pageSize, CancellationToken cancellationToken)
     {
         var statuses = new Dictionary<string, EtaReceiptStatus>(StringComparer.OrdinalIgnoreCase);
+        var submission = string.Empty;
         var pages = 1;
         for (var page = 1; page <= pages; page++)
         {
@@ -120,13 +127,14 @@ internal sealed class EtaValidator(EtaClient client, IFiscalDocumentStore docume
             }
 
             pages = answer.TotalPages;
+            submission = page == 1 ? answer.Status : submission;
             foreach (var receipt in answer.Receipts)
             {
                 statuses[receipt.Uuid] = receipt;
             }
         }
 
-        return statuses;
+        return (statuses, submission);
     }
 
     private async Task<EtaSubmissionPage> PageAsync(EtaPosCredentials credentials, string submissionUuid, int page, int pageSize, CancellationToken cancellationToken)

@@ -115,6 +115,22 @@ public sealed class EtaValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_AFinishedSubmissionThatDoesNotListAReceipt_KeepsItWaitingWithTheReason()
+    {
+        var listed = await UploadAsync(1, "RCPT-1");
+        var missing = await UploadAsync(2, "RCPT-2");
+        _eta.Unlisted.Add(missing.Hash);
+        await Submitter().SubmitDueAsync(cancellationToken: Token);
+
+        Assert.Equal(new EtaValidationRun(1, 0, 0, 1), await Validator().ValidateDueAsync(cancellationToken: Token));
+
+        var states = (await _documents.ListAsync(10, Token)).ToDictionary(d => d.Uuid);
+        Assert.Equal(EtaValidationStatus.Valid, states[listed.Uuid].Validation!.Status);
+        Assert.Equal(EtaValidationStatus.Waiting, states[missing.Uuid].Validation!.Status);
+        Assert.Contains("does not list receipt", states[missing.Uuid].Validation!.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_WhenTheEtaIsDownWhilePolling_AsksAgainLaterAndLosesNothing()
     {
         var receipt = await UploadAsync(1, "RCPT-1");

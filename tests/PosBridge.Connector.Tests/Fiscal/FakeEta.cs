@@ -49,6 +49,9 @@ internal sealed class FakeEta : HttpMessageHandler
     /// <summary>Receipts whose validation fails, with the reason the ETA gives.</summary>
     public Dictionary<string, string> Invalid { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Receipts the details leave out once validated (an answer the API does not describe).</summary>
+    public HashSet<string> Unlisted { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How many times a submission's details are asked for (first pages) before its receipts are validated.</summary>
     public int ValidAfterPolls { get; set; } = 1;
 
@@ -173,6 +176,7 @@ internal sealed class FakeEta : HttpMessageHandler
         var polls = page == 1 ? _polls[submission] = _polls.GetValueOrDefault(submission) + 1 : _polls.GetValueOrDefault(submission);
         var validated = polls >= ValidAfterPolls;
         string Status(string uuid) => !validated ? "Submitted" : Invalid.ContainsKey(uuid) ? "Invalid" : "Valid";
+        receipts = validated ? [.. receipts.Where(r => !Unlisted.Contains(r.Uuid))] : receipts;
         var pages = Math.Max(1, (receipts.Count + size - 1) / size);
         var lines = receipts.Skip((page - 1) * size).Take(size).Select(r =>
         {
