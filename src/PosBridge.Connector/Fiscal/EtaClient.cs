@@ -24,6 +24,12 @@ internal sealed record EtaToken(string AccessToken, TimeSpan Lifetime);
 /// <summary>The ETA's answer to one submission: the receipts it accepted and those it rejected with its reason.</summary>
 internal sealed record EtaSubmission(string SubmissionId, IReadOnlyList<string> Accepted, IReadOnlyList<(string Uuid, ZatcaMessage Error)> Rejected);
 
+/// <summary>One receipt's line in the ETA's submission details: its uuid, status and, when Invalid, the validation errors.</summary>
+internal sealed record EtaReceiptStatus(string Uuid, string Status, IReadOnlyList<ZatcaMessage> Errors);
+
+/// <summary>One page of a submission's details: the submission's status, its receipts on this page, and how many pages there are.</summary>
+internal sealed record EtaSubmissionPage(string Status, IReadOnlyList<EtaReceiptStatus> Receipts, int TotalPages);
+
 /// <summary>
 /// The ETA's e-receipt API as the connector uses it: a token for the POS (client credentials, with the POS serial and
 /// OS version headers the ETA asks of a POS), then batches of receipts to <c>/api/v1/receiptsubmissions</c>, answered
@@ -76,12 +82,102 @@ internal sealed class EtaClient(HttpClient http, Uri identityUrl)
             var answer = JsonNode.Parse(text)!;
             var accepted = (answer["acceptedDocuments"]?.AsArray() ?? []).Select(d => d!["uuid"]!.GetValue<string>()).ToList();
             var rejected = (answer["rejectedDocuments"]?.AsArray() ?? []).Select(d => (d!["uuid"]!.GetValue<string>(), new ZatcaMessage(d["error"]?["code"]?.GetValue<string>(), d["error"]?["target"]?.GetValue<string>(), Details(d["error"])))).ToList();
-            return new EtaSubmission(answer["submissionId"]!.GetValue<string>(), accepted, rejected);
+            // The e-invoicing answer names it submissionId; the e-receipt pages and their Get Receipt Submission path
+            // call it submissionUUID / submissionUuid: either is taken, neither is a protocol error.
+            var submission = (answer["submissionId"] ?? answer["submissionUUID"] ?? answer["submissionUuid"])!.GetValue<string>();
+            return new EtaSubmission(submission, accepted, rejected);
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException)
         {
             throw new ZatcaProtocolException($"The ETA's submission answer is not the shape its API describes: {Excerpt(text)}");
         }
+    }
+
+    /// <summary>
+    /// One page of <c>GET /api/v1/receiptsubmissions/{submissionUuid}/details?PageNo=…&amp;PageSize=…</c> (ETA SDK, e-receipt
+    /// API, "Get Receipt Submission", sdk.invoicing.eta.gov.eg/ereceiptapi/06-get-receipt-submission/): the submission's
+    /// <c>status</c> (InProgress, Valid, Invalid), its <c>receipts</c> (each with <c>uuid</c>, <c>status</c> Valid, Invalid
+    /// or Cancelled, and <c>errors</c> when Invalid) and <c>metadata.totalPages</c>. Only the paging parameters are sent;
+    /// the page's other parameters are filters the connector does not need. 404 and any other shape fail loudly.
+    /// </summary>
+    public async Task<EtaSubmissionPage> SubmissionDetailsAsync(string token, string submissionUuid, int pageNo, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(submissionUuid);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageNo, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var path = FormattableString.Invariant($"api/v1/receiptsubmissions/{Uri.EscapeDataString(submissionUuid)}/details?PageNo={pageNo}&PageSize={pageSize}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new ZatcaProtocolException($"The ETA's details of submission {submissionUuid} answered {(int)response.StatusCode}, not 200: {Excerpt(text)}");
+        }
+
+        try
+        {
+            var answer = JsonNode.Parse(text)!;
+            var receipts = (answer["receipts"]?.AsArray() ?? []).Select(r => new EtaReceiptStatus(
+                r!["uuid"]!.GetValue<string>(),
+                r["status"]!.GetValue<string>(),
+                ValidationErrors(r["errors"]))).ToList();
+            var pages = answer["metadata"]?["totalPages"] is JsonValue total && total.TryGetValue<int>(out var n) ? n : 1;
+            return new EtaSubmissionPage(answer["status"]!.GetValue<string>(), receipts, Math.Max(1, pages));
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new ZatcaProtocolException($"The ETA's details of submission {submissionUuid} are not the shape its API describes: {Excerpt(text)}");
+        }
+    }
+
+    /// <summary>
+    /// An invalid receipt's errors, one message per failed validation step and its inner errors. Each step's error carries
+    /// <c>errorCode</c>, <c>error</c> (English; <c>errorAr</c> in Arabic), <c>propertyPath</c> and <c>innerError</c>, as the
+    /// ETA's validation results do; an error given in the standard error shape (<c>code</c>, <c>message</c>, <c>target</c>)
+    /// is read too.
+    /// </summary>
+    private static List<ZatcaMessage> ValidationErrors(JsonNode? errors)
+    {
+        var messages = new List<ZatcaMessage>();
+        void Add(JsonNode? node)
+        {
+            if (node is JsonArray list)
+            {
+                foreach (var item in list)
+                {
+                    Add(item);
+                }
+
+                return;
+            }
+
+            if (node is not JsonObject error)
+            {
+                if (node is JsonValue text && text.TryGetValue<string>(out var plain) && plain.Length > 0)
+                {
+                    messages.Add(new ZatcaMessage(null, null, plain));
+                }
+
+                return;
+            }
+
+            var step = error["error"] as JsonObject;
+            var source = step ?? error;
+            var message = source["error"] is JsonValue e ? e.GetValue<string>() : source["message"]?.GetValue<string>();
+            var code = source["errorCode"]?.GetValue<string>() ?? source["code"]?.GetValue<string>();
+            if (message is { Length: > 0 } || code is { Length: > 0 })
+            {
+                messages.Add(new ZatcaMessage(code, source["propertyPath"]?.GetValue<string>() ?? source["target"]?.GetValue<string>() ?? error["name"]?.GetValue<string>(), message));
+            }
+
+            Add(source["innerError"]);
+            Add(source["details"]);
+        }
+
+        Add(errors);
+        return messages;
     }
 
     private static string? Details(JsonNode? error) =>
@@ -143,8 +239,17 @@ internal sealed class EtaSubmitter(EtaClient client, IFiscalDocumentStore docume
                         var uuid = Hash(document);
                         if (answer.Accepted.Contains(uuid, StringComparer.OrdinalIgnoreCase))
                         {
-                            await documents.RecordAsync(document.Uuid, "reported", [], [], $"submission {answer.SubmissionId}", null, cancellationToken).ConfigureAwait(false);
+                            // Accepted for validation only: its final status is polled by EtaValidator from here on.
+                            await documents.RecordEtaSubmittedAsync(document.Uuid, answer.SubmissionId, cancellationToken).ConfigureAwait(false);
                             accepted++;
+                        }
+                        else if (answer.Rejected.FirstOrDefault(r => string.Equals(r.Uuid, uuid, StringComparison.OrdinalIgnoreCase)) is { Uuid: not null } duplicate && IsDuplicate(duplicate.Error))
+                        {
+                            // How the ETA answers a receipt uuid it already holds is not in its published pages. A refusal that
+                            // says 'duplicate' most likely means an earlier submission took it and its answer was lost (a kill
+                            // mid-submission): it is not recorded as refused, nor sent again, but stopped for a person to check.
+                            await documents.RecordAsync(document.Uuid, "attention", [], [duplicate.Error], $"The ETA says receipt {uuid} was already submitted (submission {answer.SubmissionId}): an earlier answer was probably lost. Look it up on the ETA portal by its uuid; the connector does not submit it again.", null, cancellationToken).ConfigureAwait(false);
+                            stopped++;
                         }
                         else if (answer.Rejected.FirstOrDefault(r => string.Equals(r.Uuid, uuid, StringComparison.OrdinalIgnoreCase)) is { Uuid: not null } refused)
                         {
@@ -181,6 +286,9 @@ internal sealed class EtaSubmitter(EtaClient client, IFiscalDocumentStore docume
 
         return (accepted, rejected, retrying, stopped);
     }
+
+    private static bool IsDuplicate(ZatcaMessage error) =>
+        new[] { error.Code, error.Category, error.Message }.Any(text => text?.Contains("duplicate", StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>The ETA uuid the till put in the receipt's header (the stored document's hash column holds it too).</summary>
     private static string Hash(DueFiscalDocument document) => document.Hash;

@@ -26,6 +26,12 @@ internal sealed class EtaApiOptions
     /// <summary>Receipts per submission.</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>How often the ETA is asked how it validated the receipts it accepted (job <c>validate-eta</c>).</summary>
+    public TimeSpan ValidateEvery { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Receipts per page of a submission's details (the ETA caps its page size).</summary>
+    public int DetailsPageSize { get; set; } = 100;
+
     /// <summary>Each POS's own ETA credentials, by till id (Fiscal:Eta:Pos:&lt;TillId&gt;:ClientId|ClientSecret|SerialNumber|OsVersion).</summary>
     public Dictionary<string, EtaPosCredentials> Pos { get; } = new(StringComparer.Ordinal);
 }
@@ -87,6 +93,16 @@ internal sealed class FiscalOptionsValidator : IValidateOptions<FiscalOptions>
                 failures.Add($"Fiscal:Eta:BatchSize is {eta.BatchSize}; use 1 to 500.");
             }
 
+            if (eta.ValidateEvery < TimeSpan.FromSeconds(10) || eta.ValidateEvery > TimeSpan.FromHours(6))
+            {
+                failures.Add($"Fiscal:Eta:ValidateEvery is {eta.ValidateEvery}; use 00:00:10 to 06:00:00.");
+            }
+
+            if (eta.DetailsPageSize is < 1 or > 100)
+            {
+                failures.Add($"Fiscal:Eta:DetailsPageSize is {eta.DetailsPageSize}; use 1 to 100.");
+            }
+
             foreach (var (till, pos) in eta.Pos)
             {
                 foreach (var (setting, value) in new[] { ("ClientId", pos.ClientId), ("ClientSecret", pos.ClientSecret), ("SerialNumber", pos.SerialNumber), ("OsVersion", pos.OsVersion) })
@@ -119,7 +135,18 @@ internal sealed class SubmitEtaReceiptsJob(EtaSubmitter submitter, IOptions<Fisc
         await submitter.SubmitDueAsync(options.Value.Eta!.BatchSize, cancellationToken).ConfigureAwait(false);
 }
 
-/// <summary>Schedules the reporting and submission jobs at start for the authorities configured.</summary>
+/// <summary>
+/// Quartz job asking the ETA how it validated the receipts it accepted; the work is in <see cref="EtaValidator"/>. Apart
+/// from the submission job so a slow or failing details call never holds up submitting within the 24 hours.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class ValidateEtaReceiptsJob(EtaValidator validator, IOptions<FiscalOptions> options) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await validator.ValidateDueAsync(options.Value.Eta!.DetailsPageSize, cancellationToken: cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>Schedules the reporting, submission and validation jobs at start for the authorities configured.</summary>
 internal sealed class FiscalScheduler(ISchedulerFactory schedulers, TimeProvider timeProvider, IOptions<FiscalOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -133,6 +160,7 @@ internal sealed class FiscalScheduler(ISchedulerFactory schedulers, TimeProvider
         if (options.Value.Eta is { } eta)
         {
             await ScheduleAsync<SubmitEtaReceiptsJob>(scheduler, "submit-eta", eta.SubmitEvery, cancellationToken).ConfigureAwait(false);
+            await ScheduleAsync<ValidateEtaReceiptsJob>(scheduler, "validate-eta", eta.ValidateEvery, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -191,6 +219,12 @@ internal static class FiscalSetup
             sp.GetRequiredService<IFiscalDocumentStore>(),
             sp.GetRequiredService<EtaTokenCache>(),
             (sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).Pos));
+        services.AddTransient(sp => new EtaValidator(
+            sp.GetRequiredService<EtaClient>(),
+            sp.GetRequiredService<IFiscalDocumentStore>(),
+            sp.GetRequiredService<EtaTokenCache>(),
+            (sp.GetRequiredService<IOptions<FiscalOptions>>().Value.Eta ?? new EtaApiOptions()).Pos,
+            sp.GetRequiredService<ILogger<EtaValidator>>()));
         services.AddHostedService<FiscalScheduler>();
         return services;
     }

@@ -87,6 +87,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 5303, Level = LogLevel.Error, Message = "ZATCA reporting stopped for invoice {Uuid} of till {TillId}: {Reason}")]
     public static partial void ZatcaStopped(ILogger logger, Guid uuid, string tillId, string reason);
 
+    [LoggerMessage(EventId = 5320, Level = LogLevel.Information, Message = "The ETA validated receipt {Uuid} of till {TillId}: {Status} ({Errors} errors)")]
+    public static partial void EtaValidated(ILogger logger, Guid uuid, string tillId, PosBridge.Connector.Fiscal.EtaValidationStatus status, int errors);
+
+    [LoggerMessage(EventId = 5321, Level = LogLevel.Warning, Message = "The ETA's validation of submission {SubmissionUuid} will be asked again: {Reason}")]
+    public static partial void EtaValidationRetrying(ILogger logger, string submissionUuid, string reason);
+
     [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "Till {TillId} onboarding with ZATCA: {Step}")]
     public static partial void ZatcaOnboarding(ILogger logger, string tillId, string step);
 

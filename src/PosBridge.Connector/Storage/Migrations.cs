@@ -376,7 +376,7 @@ internal static class Migrations
             issued_at       INTEGER NOT NULL
         );
         """,
-        // Dashboard accounts (issue 24): each person's password, role and authenticator secret (encrypted with the
+        // 16: dashboard accounts (issue 24): each person's password, role and authenticator secret (encrypted with the
         // secrets key), failed logins and lock (kept, so a restart does not unlock), the last one-time-password step
         // used (a code is never accepted twice), and the hashes of unused recovery codes.
         """
@@ -397,6 +397,24 @@ internal static class Migrations
             code_hash       TEXT    NOT NULL,
             PRIMARY KEY (account, code_hash)
         ) WITHOUT ROWID;
+        """,
+        // 17: the ETA's validation of each e-receipt it accepted: the submission answer (202) only says a receipt was taken,
+        // its final status (Valid, Invalid with the validation errors, later Cancelled) comes from polling the
+        // submission's details. Written with the 'reported' state of the receipt in one transaction, so a receipt is
+        // either waiting to be submitted or waiting for its validation, never both and never neither.
+        """
+        CREATE TABLE eta_validations (
+            uuid            TEXT    PRIMARY KEY REFERENCES fiscal_documents (uuid),
+            submission_uuid TEXT    NOT NULL,
+            status          TEXT    NOT NULL CHECK (status IN ('waiting', 'valid', 'invalid', 'cancelled')),
+            polls           INTEGER NOT NULL,
+            next_poll_at    INTEGER NOT NULL,
+            errors          TEXT    NULL,
+            last_error      TEXT    NULL,
+            submitted_at    INTEGER NOT NULL,
+            validated_at    INTEGER NULL
+        );
+        CREATE INDEX eta_validations_due ON eta_validations (status, next_poll_at);
         """,
     ];
 

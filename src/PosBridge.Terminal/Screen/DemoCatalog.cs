@@ -15,7 +15,8 @@ namespace PosBridge.Terminal.Screen;
 /// <summary>
 /// A Cairo café's catalog (VAT 14 %, Arabic and Latin names, barcoded groceries, cheese by weight) for
 /// trying the screen with no back office: <c>dotnet run --project src/PosBridge.Terminal -- demo</c>.
-/// Only an empty till is filled.
+/// A till in Saudi riyals (<c>--Till:Currency SAR</c>) gets a Riyadh café instead, at Saudi VAT: 15 %, included in
+/// the shelf price as Saudi retail prices are. Only an empty till is filled.
 /// </summary>
 internal static class DemoCatalog
 {
@@ -37,6 +38,9 @@ internal static class DemoCatalog
     };
 
     public static readonly TaxDefinition Vat14 = new() { Id = "vat14", Name = "VAT 14%", AmountType = TaxAmountType.Percent, Amount = 14m, PriceInclude = true };
+
+    /// <summary>Saudi VAT, the standard rate since July 2020, included in the price.</summary>
+    public static readonly TaxDefinition Vat15 = new() { Id = "vat15", Name = "VAT 15% · ضريبة القيمة المضافة ١٥٪", AmountType = TaxAmountType.Percent, Amount = 15m, PriceInclude = true };
 
     /// <summary>Barcodes of the demo's packaged goods, for tests and the bench.</summary>
     public static readonly string WaterBarcode = Ean("622100000101");
@@ -107,19 +111,22 @@ internal static class DemoCatalog
         Rewards = [new LoyaltyReward { Id = "welcome-15", Kind = LoyaltyRewardKind.Discount, Description = "EGP 15 off", RequiredPoints = 1m, Discount = 15m, DiscountMode = LoyaltyDiscountMode.PerOrder }],
     };
 
-    public static void SeedIfEmpty(CatalogStore catalog, TileLayout layout, TillDatabase database)
+    /// <summary>Fills an empty till with the demo café of its <paramref name="currency"/>: Riyadh's for SAR, else Cairo's.</summary>
+    public static void SeedIfEmpty(CatalogStore catalog, TileLayout layout, TillDatabase database, string currency)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentException.ThrowIfNullOrEmpty(currency);
         if (catalog.HasProducts())
         {
             return;
         }
 
-        catalog.Upsert(Vat14);
+        var saudi = string.Equals(currency, "SAR", StringComparison.OrdinalIgnoreCase);
+        catalog.Upsert(saudi ? Vat15 : Vat14);
         var tiles = new List<TileCategory>();
-        foreach (var (id, name, nameAr, products) in Categories)
+        foreach (var (id, name, nameAr, products) in saudi ? SaudiCategories : Categories)
         {
             foreach (var (product, otherNames) in products)
             {
@@ -130,9 +137,10 @@ internal static class DemoCatalog
         }
 
         layout.Save(tiles);
-        catalog.Upsert(Points);
-        catalog.Upsert(CoffeeLovers);
-        catalog.Upsert(WelcomeCoupons);
+        // The same programs, counted in the till's currency (a point per 10 riyals or pounds).
+        catalog.Upsert(saudi ? Points with { Currency = "SAR" } : Points);
+        catalog.Upsert(saudi ? CoffeeLovers with { Currency = "SAR" } : CoffeeLovers);
+        catalog.Upsert(saudi ? WelcomeCoupons with { Currency = "SAR" } : WelcomeCoupons);
         new CustomerStore(database).Save(Layla, CardTagUid);
         new LoyaltyService(database, new TillOptions()).SetBackOfficeBalance(Layla.Id, Points.Id, StartingPoints, new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero));
     }
@@ -172,6 +180,45 @@ internal static class DemoCatalog
         ]),
     ];
 
+    /// <summary>
+    /// A Riyadh café: the same ids, tiles and barcodes as Cairo's (so scripts and tests sell the same items), SAR prices
+    /// with 15 % VAT included; dates and cheese weighed and, as fresh food is not zero-rated in Saudi Arabia, taxed too.
+    /// </summary>
+    private static (string Id, string Name, string NameAr, (Product Product, string[] OtherNames)[] Products)[] SaudiCategories =>
+    [
+        ("hot", "Hot drinks", "مشروبات ساخنة",
+        [
+            (Riyal("hot-1", "قهوة سعودية", 12m), ["Saudi coffee", "Gahwa"]),
+            (Riyal("hot-2", "Espresso", 11.5m), ["اسبريسو"]),
+            (Riyal("hot-3", "Cappuccino", 17.25m), ["كابتشينو"]),
+            (Riyal("hot-4", "شاي بالنعناع", 8m), ["Mint tea"]),
+            (Riyal("hot-5", "Hot chocolate", 16m), ["هوت شوكليت"]),
+            (Riyal("hot-6", "حليب بالزنجبيل", 14m), ["Ginger milk"]),
+        ]),
+        ("cold", "Cold drinks", "مشروبات باردة",
+        [
+            (Riyal("cold-1", "Iced latte", 19m), ["لاتيه مثلج"]),
+            (Riyal("cold-2", "ليمون بالنعناع", 13m), ["Lemon mint"]),
+            (Riyal("cold-3", "عصير مانجو", 15m), ["Mango juice"]),
+            (Riyal("cold-4", "Water 0.5 L", 2m, WaterBarcode), ["مياه"]),
+        ]),
+        ("bakery", "Bakery", "مخبوزات",
+        [
+            (Riyal("bak-1", "Croissant", 9.5m), ["كرواسون"]),
+            (Riyal("bak-2", "كرواسون زعتر", 10.5m), ["Croissant zaatar"]),
+            (Riyal("bak-3", "معمول", 7m), ["Maamoul"]),
+            (Riyal("bak-4", "فطيرة جبن", 14.5m), ["Cheese fatayer"]),
+        ]),
+        ("grocery", "Grocery", "بقالة",
+        [
+            (Riyal("gro-1", "Milk 1 L", 6.5m, MilkBarcode), ["حليب"]),
+            (Riyal("gro-2", "بن عربي ٢٥٠ جم", 35m, BeansBarcode), ["Arabic coffee beans"]),
+            (Riyal("gro-3", "تمر سكري", 45m, DatesBarcode), ["Sukkari dates"]),
+            (Riyal("gro-4", "Chips", 3m, ChipsBarcode), ["شيبس"]),
+            (Riyal("gro-5", "Gouda", 89m, Ean("210004200000"), weighed: true), ["جبنة جودة"]),
+        ]),
+    ];
+
     private static Product Item(string id, string name, decimal price, string? barcode = null, bool weighed = false) => new()
     {
         Id = id,
@@ -184,6 +231,9 @@ internal static class DemoCatalog
         TaxIds = weighed ? [] : ["vat14"],
         IsWeighed = weighed,
     };
+
+    private static Product Riyal(string id, string name, decimal price, string? barcode = null, bool weighed = false) =>
+        Item(id, name, price, barcode, weighed) with { Currency = "SAR", TaxIds = ["vat15"] };
 
     private static string Ean(string body) => body + Barcode.CheckDigit(body).ToString(CultureInfo.InvariantCulture);
 }

@@ -78,7 +78,7 @@ public static class TillHost
         var app = builder.Build();
         if (demo)
         {
-            DemoCatalog.SeedIfEmpty(app.Services.GetRequiredService<CatalogStore>(), app.Services.GetRequiredService<TileLayout>(), app.Services.GetRequiredService<TillDatabase>());
+            DemoCatalog.SeedIfEmpty(app.Services.GetRequiredService<CatalogStore>(), app.Services.GetRequiredService<TileLayout>(), app.Services.GetRequiredService<TillDatabase>(), app.Services.GetRequiredService<TillOptions>().Currency);
         }
 
         var login = app.Services.GetRequiredService<ScreenLogin>();

@@ -114,7 +114,7 @@ internal static class SessionProgram
             using var database = TillDatabase.Open(TillHost.DatabasePath(screen));
             if (demo)
             {
-                DemoCatalog.SeedIfEmpty(new Catalog.CatalogStore(database, till), new TileLayout(database), database);
+                DemoCatalog.SeedIfEmpty(new Catalog.CatalogStore(database, till), new TileLayout(database), database, till.Currency);
             }
 
             // The engine's warnings go to standard error, so standard output holds only what the session prints; so does a

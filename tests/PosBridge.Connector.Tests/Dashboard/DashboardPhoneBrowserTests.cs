@@ -74,12 +74,17 @@ public sealed class DashboardPhoneBrowserTests
             new BrowserSignIn(browser).FirstTime();
             Browser.Until(() => browser.Find("board").Displayed && browser.All("till-row").Count == 2 && browser.All("shift-close").Count == 2, "the tills and Z reports");
             Browser.Until(() => browser.All("receipt-problem").Count == 1 && browser.All("ledger-file").Count == 1, "the receipt and the ledger file");
-            Browser.Until(() => browser.All("fiscal-document").Count == 2, "the tax-authority documents not accepted");
+            Browser.Until(() => browser.All("fiscal-document").Count == 3, "the tax-authority documents not accepted");
             Browser.Until(() => browser.All("setup-finding").Count == 1, "the back-office set-up to fix");
             Assert.Contains("المبيعات تنتظر", browser.Driver.FindElement(By.CssSelector("[data-test='setup-finding'][data-severity='blocking']")).Text, StringComparison.Ordinal);
             Assert.Contains("أصدر إشعارًا دائنًا", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='rejected'] [data-test='fiscal-what-to-do']")).Text, StringComparison.Ordinal);
             Assert.Contains("BR-KSA-27", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='rejected']")).Text, StringComparison.Ordinal);
             Assert.Contains("أكثر من ٢٤ ساعة", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-state='waiting'] [data-test='fiscal-state']")).Text, StringComparison.Ordinal);
+            var invalid = browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-document'][data-advice='eta-invalid']"));
+            Assert.Equal("غير صالح", invalid.FindElement(By.CssSelector("[data-test='fiscal-state']")).Text);
+            Assert.Contains("ليس مستندًا ضريبيًا صالحًا", invalid.FindElement(By.CssSelector("[data-test='fiscal-what-to-do']")).Text, StringComparison.Ordinal);
+            Assert.Contains("ActivityCodeNotRegistered", invalid.Text, StringComparison.Ordinal);
+            Assert.Contains("المصلحة: غير صالح: ١", browser.Driver.FindElement(By.CssSelector("[data-test='fiscal-validation-count'][data-status='invalid']")).Text, StringComparison.Ordinal);
             var shots = Path.Combine(DashboardBrowserTests.TestResultsDirectory(), "dashboard-phone");
             Directory.CreateDirectory(shots);
             FullPageShot(browser, Path.Combine(shots, "01-board-ar.png"));
@@ -180,6 +185,18 @@ public sealed class DashboardPhoneBrowserTests
 
         await fiscal.RecordAsync(invoices[0].Uuid, "rejected", [], [new PosBridge.Connector.Fiscal.ZatcaMessage("BR-KSA-27", "KSA", "The value provided in KSA-2 is invalid")], null, null, cancellationToken);
         await fiscal.RecordAsync(invoices[2].Uuid, "reported", [], [], null, null, cancellationToken);
+
+        // Two ETA e-receipts the ETA took: one it validated (not listed), one it found invalid with its reason.
+        foreach (var (counter, status) in new[] { (1, PosBridge.Connector.Fiscal.EtaValidationStatus.Valid), (2, PosBridge.Connector.Fiscal.EtaValidationStatus.Invalid) })
+        {
+            var receipt = new System.Text.Json.Nodes.JsonObject { ["header"] = new System.Text.Json.Nodes.JsonObject { ["receiptNumber"] = $"CAI1-DOWNTOWN-T1-0007-00000{counter}", ["uuid"] = string.Empty } };
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(receipt.ToJsonString())));
+            receipt["header"]!["uuid"] = hash;
+            var id = new Guid(Convert.FromHexString(hash[..32]), bigEndian: true);
+            await fiscal.ReceiveAsync("CAI1-DOWNTOWN", "CAI1-DOWNTOWN-T1", new PosBridge.Connector.Fiscal.FiscalUpload("ETA", id, $"CAI1-DOWNTOWN-T1-0007-00000{counter}", counter, hash, receipt.ToJsonString(), now.AddMinutes(-10)), cancellationToken);
+            await fiscal.RecordEtaSubmittedAsync(id, "SUB-1", cancellationToken);
+            await fiscal.RecordEtaValidationAsync(id, status, status == PosBridge.Connector.Fiscal.EtaValidationStatus.Invalid ? [new PosBridge.Connector.Fiscal.ZatcaMessage("ActivityCodeNotRegistered", "receipt.seller.activityCode", "The activity code is not registered for this taxpayer")] : [], null, TimeSpan.Zero, cancellationToken);
+        }
 
         var receipts = services.GetRequiredService<IReceiptMessageStore>();
         var sms = new ReceiptMessageRequest

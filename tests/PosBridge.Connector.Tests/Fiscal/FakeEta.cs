@@ -6,8 +6,12 @@ namespace PosBridge.Connector.Tests.Fiscal;
 
 /// <summary>
 /// A double of the ETA's e-receipt API: the identity server's client-credentials token (with the POS serial and OS
-/// version headers) and POST /api/v1/receiptsubmissions answered 202 with accepted and rejected documents.
-/// Anything else fails the test.
+/// version headers), POST /api/v1/receiptsubmissions answered 202 with accepted and rejected documents, and Get Receipt
+/// Submission, GET /api/v1/receiptsubmissions/{submissionUuid}/details?PageNo=…&amp;PageSize=… (ETA SDK, e-receipt API
+/// page 06), paged, where each accepted receipt is 'Submitted' until its submission has been asked about
+/// <see cref="ValidAfterPolls"/> times and then Valid, or Invalid with validation errors when listed in
+/// <see cref="Invalid"/>. Anything else — another path, another query parameter, a page size above the ETA's cap, an
+/// unknown submission — fails the test.
 /// </summary>
 internal sealed class FakeEta : HttpMessageHandler
 {
@@ -39,6 +43,35 @@ internal sealed class FakeEta : HttpMessageHandler
 
     private readonly HashSet<string> _valid = new(StringComparer.Ordinal);
 
+    /// <summary>The receipts of each submission, by its uuid, in the order submitted.</summary>
+    public Dictionary<string, List<(string Uuid, string Number)>> Submitted { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Receipts whose validation fails, with the reason the ETA gives.</summary>
+    public Dictionary<string, string> Invalid { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Receipts the details leave out once validated (an answer the API does not describe).</summary>
+    public HashSet<string> Unlisted { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How many times a submission's details are asked for (first pages) before its receipts are validated.</summary>
+    public int ValidAfterPolls { get; set; } = 1;
+
+    /// <summary>The largest PageSize the details answer (the ETA caps it; larger is refused).</summary>
+    public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>Every details call: submission, page and page size.</summary>
+    public List<(string Submission, int Page, int Size)> DetailsCalls { get; } = [];
+
+    /// <summary>
+    /// Answers a receipt uuid already taken as rejected with a 'duplicate' error instead of accepting it again. Neither
+    /// answer is in the ETA's published pages; the connector is tested against both.
+    /// </summary>
+    public bool DuplicatesRejected { get; set; }
+
+    /// <summary>Called on each details call with its page, before it is answered: a test kills the poll here.</summary>
+    public Action<int>? OnDetails { get; set; }
+
+    private readonly Dictionary<string, int> _polls = new(StringComparer.Ordinal);
+
     public void RevokeTokens() => _valid.Clear();
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -67,7 +100,10 @@ internal sealed class FakeEta : HttpMessageHandler
 
                 var receipts = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!["receipts"]!.AsArray();
                 var uuids = receipts.Select(r => r!["header"]!["uuid"]!.GetValue<string>()).ToList();
+                var duplicates = DuplicatesRejected ? uuids.Where(Taken.ContainsKey).ToHashSet(StringComparer.OrdinalIgnoreCase) : [];
                 Submissions.Add(uuids);
+                var submissionId = "SUB-" + Submissions.Count;
+                Submitted[submissionId] = [.. receipts.Select(r => (r!["header"]!["uuid"]!.GetValue<string>(), r["header"]!["receiptNumber"]!.GetValue<string>())).Where(r => !Reject.Contains(r.Item1) && !duplicates.Contains(r.Item1))];
                 foreach (var receipt in receipts)
                 {
                     var uuid = receipt!["header"]!["uuid"]!.GetValue<string>();
@@ -86,16 +122,97 @@ internal sealed class FakeEta : HttpMessageHandler
                     await hold();
                 }
 
-                var accepted = new JsonArray(uuids.Where(u => !Reject.Contains(u)).Select(u => (JsonNode)new JsonObject { ["uuid"] = u, ["longId"] = "L" + u[..8] }).ToArray());
+                var accepted = new JsonArray(uuids.Where(u => !Reject.Contains(u) && !duplicates.Contains(u)).Select(u => (JsonNode)new JsonObject { ["uuid"] = u, ["longId"] = "L" + u[..8] }).ToArray());
                 var rejected = new JsonArray(uuids.Where(Reject.Contains).Select(u => (JsonNode)new JsonObject
                 {
                     ["uuid"] = u,
                     ["error"] = new JsonObject { ["code"] = "ValidationError", ["message"] = "Validation Error", ["target"] = "receipt", ["details"] = new JsonArray(new JsonObject { ["message"] = "totalAmount does not equal the sum of the items" }) },
-                }).ToArray());
-                return Json(HttpStatusCode.Accepted, new JsonObject { ["submissionId"] = "SUB-" + Submissions.Count, ["acceptedDocuments"] = accepted, ["rejectedDocuments"] = rejected }.ToJsonString());
+                }).Concat(uuids.Where(duplicates.Contains).Select(u => (JsonNode)new JsonObject
+                {
+                    ["uuid"] = u,
+                    ["error"] = new JsonObject { ["code"] = "ValidationError", ["message"] = "Validation Error", ["target"] = "receipt", ["details"] = new JsonArray(new JsonObject { ["message"] = "Duplicate receipt: a receipt with this uuid was already submitted" }) },
+                })).ToArray());
+                return Json(HttpStatusCode.Accepted, new JsonObject { ["submissionId"] = submissionId, ["acceptedDocuments"] = accepted, ["rejectedDocuments"] = rejected }.ToJsonString());
             default:
+                if (request.Method == HttpMethod.Get && request.RequestUri.AbsoluteUri.StartsWith(Api + "api/v1/receiptsubmissions/", StringComparison.Ordinal))
+                {
+                    return Details(request);
+                }
+
                 throw new Xunit.Sdk.XunitException($"ETA double: {request.Method} {request.RequestUri} is not part of the e-receipt API");
         }
+    }
+
+    private HttpResponseMessage Details(HttpRequestMessage request)
+    {
+        var uri = request.RequestUri!;
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is not ["api", "v1", "receiptsubmissions", var submission, "details"])
+        {
+            throw new Xunit.Sdk.XunitException($"ETA double: GET {uri} is not Get Receipt Submission (/api/v1/receiptsubmissions/{{submissionUuid}}/details)");
+        }
+
+        Assert.Equal("Bearer", request.Headers.Authorization?.Scheme);
+        if (!_valid.Contains(request.Headers.Authorization!.Parameter!))
+        {
+            return new HttpResponseMessage(HttpStatusCode.Unauthorized);
+        }
+
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        var unknown = query.AllKeys.Where(k => k is not ("PageNo" or "PageSize")).ToList();
+        if (unknown.Count > 0 || !int.TryParse(query["PageNo"], out var page) || page < 1 || !int.TryParse(query["PageSize"], out var size) || size < 1)
+        {
+            throw new Xunit.Sdk.XunitException($"ETA double: GET {uri} must page with PageNo and PageSize (positive numbers) and nothing else; unexpected: {string.Join(", ", unknown)}");
+        }
+
+        if (size > MaxPageSize)
+        {
+            throw new Xunit.Sdk.XunitException($"ETA double: PageSize {size} is above the ETA's maximum page size {MaxPageSize}");
+        }
+
+        var receipts = Submitted.TryGetValue(Uri.UnescapeDataString(submission), out var list) ? list : throw new Xunit.Sdk.XunitException($"ETA double: submission {submission} was never made");
+        DetailsCalls.Add((submission, page, size));
+        OnDetails?.Invoke(page);
+        var polls = page == 1 ? _polls[submission] = _polls.GetValueOrDefault(submission) + 1 : _polls.GetValueOrDefault(submission);
+        var validated = polls >= ValidAfterPolls;
+        string Status(string uuid) => !validated ? "Submitted" : Invalid.ContainsKey(uuid) ? "Invalid" : "Valid";
+        receipts = validated ? [.. receipts.Where(r => !Unlisted.Contains(r.Uuid))] : receipts;
+        var pages = Math.Max(1, (receipts.Count + size - 1) / size);
+        var lines = receipts.Skip((page - 1) * size).Take(size).Select(r =>
+        {
+            var line = new JsonObject { ["uuid"] = r.Uuid, ["receiptNumber"] = r.Number, ["status"] = Status(r.Uuid), ["longId"] = "L" + r.Uuid[..8] };
+            if (Status(r.Uuid) == "Invalid")
+            {
+                // One failed validation step, its error with the property it is about and an inner error.
+                line["errors"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "Receipt core fields validator",
+                    ["status"] = "Invalid",
+                    ["error"] = new JsonObject
+                    {
+                        ["errorCode"] = "ReceiptCoreFieldsInvalid",
+                        ["error"] = Invalid[r.Uuid],
+                        ["errorAr"] = "بيانات الإيصال غير صحيحة",
+                        ["propertyPath"] = "receipt.seller.activityCode",
+                        ["innerError"] = new JsonArray(new JsonObject { ["errorCode"] = "ActivityCodeNotRegistered", ["error"] = "The activity code is not registered for this taxpayer", ["propertyPath"] = "receipt.seller.activityCode" }),
+                    },
+                });
+            }
+
+            return (JsonNode)line;
+        }).ToArray();
+        var invalidCount = validated ? receipts.Count(r => Invalid.ContainsKey(r.Uuid)) : 0;
+        var body = new JsonObject
+        {
+            ["submissionUuid"] = submission,
+            ["dateTimeReceived"] = "2026-11-23T08:00:00Z",
+            ["receiptsCount"] = receipts.Count,
+            ["invalidReceiptsCount"] = invalidCount,
+            ["status"] = !validated ? "InProgress" : invalidCount > 0 ? "Invalid" : "Valid",
+            ["receipts"] = new JsonArray(lines),
+            ["metadata"] = new JsonObject { ["totalPages"] = pages, ["totalCount"] = receipts.Count, ["currentPageNo"] = page },
+        };
+        return Json(HttpStatusCode.OK, body.ToJsonString());
     }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body) => new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

@@ -160,6 +160,11 @@ internal sealed class FakeZatca : HttpMessageHandler
             return Status(HttpStatusCode.BadRequest, Answer(path, "NOT_REPORTED", warnings: "[]", errors: """[{"type":"ERROR","code":"invalid-invoice-hash","category":"INVOICE_HASHING_ERRORS","message":"The invoice hash API body does not match the (calculated) Hash of the XML","status":"ERROR"}]"""));
         }
 
+        if (VatProblem(xml) is { } vat)
+        {
+            return Status(HttpStatusCode.BadRequest, Answer(path, clearance ? "NOT_CLEARED" : "NOT_REPORTED", "[]", $$"""[{"type":"ERROR","code":"{{vat.Code}}","category":"KSA","message":"{{vat.Message}}","status":"ERROR"}]"""));
+        }
+
         // Standard invoices (subtype 01…) are cleared, simplified ones (02…) reported; the other way round ZATCA refuses.
         var standard = xml.Contains("<cbc:InvoiceTypeCode name=\"01", StringComparison.Ordinal);
         if (path.StartsWith("invoices/", StringComparison.Ordinal) && standard != clearance && !(standard && ClearanceSwitchedOff))
@@ -187,6 +192,40 @@ internal sealed class FakeZatca : HttpMessageHandler
         }
 
         return Status(HttpStatusCode.OK, clearance ? ClearedAnswer(xml, "[]") : Answer(path, "REPORTED", "[]", "[]"));
+    }
+
+    /// <summary>
+    /// Saudi VAT as ZATCA checks it: a standard-rated (S) category is at 15 %, on each line and in the VAT breakdown, and
+    /// each breakdown's tax is its taxable amount at that rate (EN 16931 BR-S-09, which ZATCA's rules include, to the
+    /// halala). The rate rule's own code is not in ../shared/reference, so the double names it BR-KSA-S-RATE.
+    /// </summary>
+    public static (string Code, string Message)? VatProblem(string xml)
+    {
+        var document = new XmlDocument();
+        document.LoadXml(xml);
+        var ns = new XmlNamespaceManager(document.NameTable);
+        ns.AddNamespace("cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2");
+        ns.AddNamespace("cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2");
+        static decimal Number(XmlNode? node) => decimal.Parse(node?.InnerText ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (XmlNode category in document.SelectNodes("//cac:ClassifiedTaxCategory[cbc:ID='S'] | //cac:TaxSubtotal/cac:TaxCategory[cbc:ID='S']", ns)!)
+        {
+            if (Number(category.SelectSingleNode("cbc:Percent", ns)) != 15m)
+            {
+                return ("BR-KSA-S-RATE", $"Standard rated VAT must be 15%, not {category.SelectSingleNode("cbc:Percent", ns)?.InnerText}%");
+            }
+        }
+
+        foreach (XmlNode subtotal in document.SelectNodes("//cac:TaxTotal/cac:TaxSubtotal[cac:TaxCategory/cbc:ID='S']", ns)!)
+        {
+            var taxable = Number(subtotal.SelectSingleNode("cbc:TaxableAmount", ns));
+            var tax = Number(subtotal.SelectSingleNode("cbc:TaxAmount", ns));
+            if (Math.Abs(Math.Round(taxable * 0.15m, 2, MidpointRounding.AwayFromZero) - tax) > 0.01m)
+            {
+                return ("BR-S-09", $"VAT category tax amount {tax} is not the taxable amount {taxable} at 15%");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The QR ZATCA puts on an invoice it cleared (here: a TLV with its hash, recognisable in tests).</summary>

@@ -147,13 +147,17 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
             Assert.Empty(authorities.Failures);
         }
 
-        // The connector holds every document as answered, none rejected or stopped.
+        // The connector holds every document as answered, none rejected or stopped, and every e-receipt validated.
         Assert.All(answered, d => Assert.True(d.State == "reported", $"{d.Authority} {d.SaleNumber}: {d.State} {d.LastError}"));
+        Assert.All(answered.Where(d => d.Authority == "ETA"), d => Assert.Equal(EtaValidationStatus.Valid, d.Validation?.Status));
 
         // ZATCA: each invoice reported once; ICV 1..N with none twice; each PIH the previous invoice's hash; hash,
         // signature, certificate digest and signed properties verified independently.
         Assert.Equal(saudiCount, _zatca.Reported.Count);
         Assert.All(_zatca.Reported, r => Assert.Equal(1, r.Value));
+
+        // The Saudi demo sells at Saudi VAT, 15 % (the double refuses any other rate and any tax not at it).
+        Assert.All(_zatca.Invoices.Values, xml => Assert.Contains("<cbc:Percent>15.00</cbc:Percent>", xml, StringComparison.Ordinal));
         var units = _zatca.Invoices.Values.Select(Invoice).GroupBy(i => i.Certificate).ToList();
         Assert.Equal(2, units.Count);
         foreach (var unit in units)
@@ -201,6 +205,7 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         ["Fiscal:Eta:IdentityUrl"] = new Uri(authorities.Address, "/eta-id/").ToString(),
         ["Fiscal:Eta:ApiUrl"] = new Uri(authorities.Address, "/eta-api/").ToString(),
         ["Fiscal:Eta:SubmitEvery"] = "00:00:10",
+        ["Fiscal:Eta:ValidateEvery"] = "00:00:10",
         ["Fiscal:Eta:Pos:T02:ClientId"] = "pos-client",
         ["Fiscal:Eta:Pos:T02:ClientSecret"] = "pos-secret",
         ["Fiscal:Eta:Pos:T02:SerialNumber"] = "POS-SN-0002",
@@ -406,7 +411,8 @@ public sealed partial class FiscalDayTests : IAsyncDisposable
         while (until.Elapsed < TimeSpan.FromSeconds(60))
         {
             documents = await store.ListAsync(1000, Token);
-            if (documents.Count == count && documents.All(d => d.State != "waiting"))
+            // Answered: reported, and an e-receipt the ETA took also validated (the ETA validates after taking it).
+            if (documents.Count == count && documents.All(d => d.State != "waiting" && d.Validation?.Status != EtaValidationStatus.Waiting))
             {
                 SqliteConnection.ClearAllPools();
                 return documents;

@@ -211,16 +211,34 @@ public sealed class ZatcaReportingTests : IDisposable
         new CertificateRequest("CN=RUH-OLAYA-0001-T01, O=مؤسسة التمور الذهبية, C=SA", _tillKey, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 
     /// <summary>A minimal signed-invoice stand-in with a fresh uuid and its true hash (the till's writer is tested on the till).</summary>
-    internal static ZatcaSample Sample(string kind)
+    [Theory]
+    [InlineData("14.00", "100.00", "14.00", "BR-KSA-S-RATE")]
+    [InlineData("15.00", "100.00", "14.00", "BR-S-09")]
+    [InlineData("15.00", "100.00", "15.00", null)]
+    public async Task Onboarding_ASampleTaxedOtherwiseThanSaudiVat15_IsRefusedAsZatcaDoes(string percent, string taxable, string tax, string? error)
+    {
+        await Onboarding.RequestComplianceAsync(Store, Till, Csr(), "123345", Token);
+
+        var result = await Onboarding.CompleteAsync(Store, Till, [Sample("simplified-invoice", (percent, taxable, tax)), Sample("simplified-credit-note")], Token);
+
+        var answer = result.Samples.Single(s => s.Kind == "simplified-invoice").Answer;
+        Assert.Equal(error, answer.Errors.SingleOrDefault()?.Code);
+        Assert.Equal(error is null, result.Passed);
+    }
+
+    internal static ZatcaSample Sample(string kind, (string Percent, string Taxable, string Tax)? vat = null)
     {
         var uuid = Guid.CreateVersion7();
+        var breakdown = vat is { } v
+            ? $"<cac:TaxTotal><cbc:TaxAmount currencyID=\"SAR\">{v.Tax}</cbc:TaxAmount><cac:TaxSubtotal><cbc:TaxableAmount currencyID=\"SAR\">{v.Taxable}</cbc:TaxableAmount><cbc:TaxAmount currencyID=\"SAR\">{v.Tax}</cbc:TaxAmount><cac:TaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{v.Percent}</cbc:Percent></cac:TaxCategory></cac:TaxSubtotal></cac:TaxTotal>"
+            : string.Empty;
         var xml = $"""
             <?xml version="1.0" encoding="UTF-8"?>
             <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2" xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"><ext:UBLExtensions><ext:UBLExtension></ext:UBLExtension></ext:UBLExtensions>
                 <cbc:ProfileID>reporting:1.0</cbc:ProfileID>
                 <cbc:UUID>{uuid}</cbc:UUID>
                 <cbc:InvoiceTypeCode name="0200000">{(kind.EndsWith("credit-note", StringComparison.Ordinal) ? "381" : "388")}</cbc:InvoiceTypeCode>
-                <cac:Signature><cbc:ID>urn:oasis:names:specification:ubl:signature:Invoice</cbc:ID></cac:Signature>
+                <cac:Signature><cbc:ID>urn:oasis:names:specification:ubl:signature:Invoice</cbc:ID></cac:Signature>{breakdown}
             </Invoice>
             """;
         return new ZatcaSample(kind, uuid, FakeZatca.Hash(xml), xml);

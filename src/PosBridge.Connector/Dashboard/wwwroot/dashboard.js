@@ -33,6 +33,12 @@
       fiscalTitle: 'Tax authority documents', fiscalHelp: 'Invoices (ZATCA) and e-receipts (ETA) the tills signed or chained, and what the authority said. Listed here: every one not simply accepted.',
       authority: 'Authority', messages: 'Messages', whatToDo: 'What to do', overdue: 'over 24 hours',
       f_waiting: 'waiting', f_reported: 'reported', f_warnings: 'reported with warnings', f_rejected: 'rejected', 'f_eta-rejected': 'rejected', 'f_not-cleared': 'not cleared', f_attention: 'stopped',
+      'f_eta-validating': 'submitted, waiting for validation', 'f_eta-valid': 'valid', 'f_eta-invalid': 'invalid', 'f_eta-cancelled': 'cancelled',
+      'v_waiting': 'ETA: waiting for validation', 'v_valid': 'ETA: valid', 'v_invalid': 'ETA: invalid', 'v_cancelled': 'ETA: cancelled',
+      'fd_eta-validating': 'Nothing yet: the ETA took this receipt and validates it; the connector asks for the result until the ETA says valid or invalid. Until then it is not yet a confirmed e-receipt.',
+      'fd_eta-valid': 'Nothing: the ETA validated it; it is a valid e-receipt.',
+      'fd_eta-invalid': "The ETA found this receipt invalid, so it is not a valid tax document. Correct what the errors say (usually the till's ETA settings: registration number, branch, activity code; or an item's ETA code), then issue a new receipt for this sale at the till. Do not issue a return receipt against the invalid one. Tell your accountant which sale's receipt was invalid.",
+      'fd_eta-cancelled': 'Cancelled at the ETA, so it is no longer a valid tax document: if the sale stands, issue a new receipt for it at the till.',
       fd_waiting: 'Nothing yet: the connector sends it and retries until the authority answers (within 24 hours of the sale).',
       fd_warnings: "Reported. Fix what the warnings say in the till's settings so later invoices are clean.",
       fd_rejected: 'Refused: correct what the errors say, then issue a credit note (return receipt) for this sale and sell again.',
@@ -100,6 +106,12 @@
       fiscalTitle: 'مستندات الجهة الضريبية', fiscalHelp: 'الفواتير (هيئة الزكاة والضريبة والجمارك) والإيصالات الإلكترونية (مصلحة الضرائب المصرية) التي وقّعتها نقاط البيع أو سلسلتها، وما قالته الجهة. يظهر هنا كل مستند لم يُقبل قبولًا تامًا.',
       authority: 'الجهة', messages: 'الرسائل', whatToDo: 'ما العمل', overdue: 'أكثر من ٢٤ ساعة',
       f_waiting: 'بانتظار الإرسال', f_reported: 'أُبلغ', f_warnings: 'أُبلغ مع تحذيرات', f_rejected: 'مرفوض', 'f_eta-rejected': 'مرفوض', 'f_not-cleared': 'لم تُعتمد', f_attention: 'متوقف',
+      'f_eta-validating': 'أُرسل، بانتظار التحقق', 'f_eta-valid': 'صالح', 'f_eta-invalid': 'غير صالح', 'f_eta-cancelled': 'ملغى',
+      'v_waiting': 'المصلحة: بانتظار التحقق', 'v_valid': 'المصلحة: صالح', 'v_invalid': 'المصلحة: غير صالح', 'v_cancelled': 'المصلحة: ملغى',
+      'fd_eta-validating': 'لا شيء الآن: استلمت مصلحة الضرائب هذا الإيصال وتتحقق منه؛ يسأل الموصل عن النتيجة حتى تقول المصلحة إنه صالح أو غير صالح. وحتى ذلك الحين ليس إيصالًا إلكترونيًا مؤكدًا.',
+      'fd_eta-valid': 'لا شيء: تحققت منه مصلحة الضرائب، وهو إيصال إلكتروني صالح.',
+      'fd_eta-invalid': 'وجدت مصلحة الضرائب هذا الإيصال غير صالح، فهو ليس مستندًا ضريبيًا صالحًا. صحّح ما تذكره الأخطاء (غالبًا إعدادات نقطة البيع لدى المصلحة: رقم التسجيل أو الفرع أو رمز النشاط، أو رمز صنف مسجّل لدى المصلحة)، ثم أصدر إيصالًا جديدًا لهذا البيع من نقطة البيع. لا تُصدر إيصال مرتجع على الإيصال غير الصالح. أبلغ محاسبك بالبيع الذي كان إيصاله غير صالح.',
+      'fd_eta-cancelled': 'أُلغي لدى مصلحة الضرائب، فلم يعد مستندًا ضريبيًا صالحًا: إن كان البيع قائمًا فأصدر له إيصالًا جديدًا من نقطة البيع.',
       fd_waiting: 'لا شيء الآن: يرسله الموصل ويعيد المحاولة حتى ترد الجهة (خلال ٢٤ ساعة من البيع).',
       fd_warnings: 'أُبلغ. أصلح ما تذكره التحذيرات في إعدادات نقطة البيع لتكون الفواتير التالية سليمة.',
       fd_rejected: 'مرفوض: صحّح ما تذكره الأخطاء، ثم أصدر إشعارًا دائنًا (إيصال مرتجع) لهذا البيع وبِع من جديد.',
@@ -433,8 +445,8 @@
   }
 
   function renderFiscal(d) {
-    const level = d.state === 'rejected' || d.state === 'attention' || d.overdue ? 'state-revoked' : '';
-    return el('tr', { 'data-test': 'fiscal-document', 'data-state': d.state },
+    const level = d.state === 'rejected' || d.state === 'attention' || d.advice === 'eta-invalid' || d.advice === 'eta-cancelled' || d.overdue ? 'state-revoked' : '';
+    return el('tr', { 'data-test': 'fiscal-document', 'data-state': d.state, 'data-advice': d.advice ?? d.state },
       el('td', { class: 'id' }, el('bdi', { dir: 'ltr' }, d.saleNumber), el('div', { class: 'muted' }, el('bdi', {}, `${d.store}/${d.till}`), ` · ${when(d.issuedAt)}`)),
       el('td', {}, t('a_' + d.authority)),
       el('td', { class: level, 'data-test': 'fiscal-state' }, t('f_' + (d.advice ?? d.state)), d.overdue ? ` · ${t('overdue')}` : ''),
@@ -497,8 +509,12 @@
     const documents = fiscal?.documents ?? [];
     $('fiscal-section').hidden = documents.length === 0;
     $('fiscal-counts').replaceChildren(...Object.entries(fiscal?.counts ?? {}).map(([state, count]) =>
-      el('span', { class: `pill ${state === 'rejected' || state === 'attention' ? 'bad' : state === 'reported' ? 'ok' : 'warn'}`, 'data-test': 'fiscal-count', 'data-state': state }, `${t('f_' + state)}: ${num(count)}`)));
-    $('fiscal-documents').querySelector('tbody').replaceChildren(...documents.filter((d) => d.state !== 'reported').map(renderFiscal));
+      el('span', { class: `pill ${state === 'rejected' || state === 'attention' ? 'bad' : state === 'reported' ? 'ok' : 'warn'}`, 'data-test': 'fiscal-count', 'data-state': state }, `${t('f_' + state)}: ${num(count)}`)),
+      // The ETA validates the e-receipts it took afterwards: how many are still waiting, valid, invalid or cancelled.
+      ...Object.entries(fiscal?.validations ?? {}).map(([status, count]) =>
+        el('span', { class: `pill ${status === 'invalid' || status === 'cancelled' ? 'bad' : status === 'valid' ? 'ok' : 'warn'}`, 'data-test': 'fiscal-validation-count', 'data-status': status }, `${t('v_' + status)}: ${num(count)}`)));
+    // Listed: every document not simply accepted — an ETA receipt is accepted once the ETA found it valid.
+    $('fiscal-documents').querySelector('tbody').replaceChildren(...documents.filter((d) => (d.advice ?? d.state) !== 'reported' && d.advice !== 'eta-valid').map(renderFiscal));
     renderSetup(overview.setup ?? []);
     const unpulled = overview.catalogProblems ?? [];
     $('catalog-problem-section').hidden = unpulled.length === 0;

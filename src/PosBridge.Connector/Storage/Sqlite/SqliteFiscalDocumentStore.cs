@@ -178,6 +178,94 @@ internal sealed class SqliteFiscalDocumentStore(ConnectorDatabase database, Time
             cancellationToken);
     }
 
+    public Task RecordEtaSubmittedAsync(Guid uuid, string submissionUuid, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(submissionUuid);
+        var now = Sql.ToUnixMs(timeProvider.GetUtcNow());
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var reported = await Sql.ScalarAsync(
+                    connection,
+                    transaction,
+                    """
+                    UPDATE fiscal_documents SET state = 'reported', attempts = attempts + 1, warnings = NULL, errors = NULL, last_error = $error, answered_at = $now
+                    WHERE uuid = $uuid AND authority = 'ETA' AND state IN ('waiting', 'attention')
+                    RETURNING uuid
+                    """,
+                    cancellationToken,
+                    ("$uuid", uuid.ToString()), ("$error", $"submission {submissionUuid}"), ("$now", now)).ConfigureAwait(false);
+                if (reported is not null)
+                {
+                    await Sql.ExecuteAsync(
+                        connection,
+                        transaction,
+                        """
+                        INSERT INTO eta_validations (uuid, submission_uuid, status, polls, next_poll_at, submitted_at)
+                        VALUES ($uuid, $submission, 'waiting', 0, $now, $now)
+                        ON CONFLICT (uuid) DO NOTHING
+                        """,
+                        cancellationToken,
+                        ("$uuid", uuid.ToString()), ("$submission", submissionUuid), ("$now", now)).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DueEtaValidation>> DueEtaValidationsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        var now = Sql.ToUnixMs(timeProvider.GetUtcNow());
+        return database.ReadAsync<IReadOnlyList<DueEtaValidation>>(
+            async connection =>
+            {
+                await using var command = Sql.Command(
+                    connection,
+                    null,
+                    """
+                    SELECT v.uuid, d.till_id, d.hash, v.submission_uuid, v.polls
+                    FROM eta_validations v JOIN fiscal_documents d ON d.uuid = v.uuid
+                    WHERE v.status = 'waiting' AND v.next_poll_at <= $now
+                    ORDER BY v.submitted_at, v.submission_uuid, d.counter
+                    LIMIT $limit
+                    """,
+                    ("$now", now), ("$limit", limit));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var due = new List<DueEtaValidation>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    due.Add(new DueEtaValidation(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+                }
+
+                return due;
+            },
+            cancellationToken);
+    }
+
+    public Task RecordEtaValidationAsync(Guid uuid, EtaValidationStatus status, IReadOnlyList<ZatcaMessage> errors, string? lastError, TimeSpan pollAgainAfter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var now = timeProvider.GetUtcNow();
+        var final = status != EtaValidationStatus.Waiting;
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    UPDATE eta_validations SET status = $status, polls = polls + 1, next_poll_at = $next, errors = $errors, last_error = $error, validated_at = $validated
+                    WHERE uuid = $uuid AND status = 'waiting'
+                    """,
+                    cancellationToken,
+                    ("$uuid", uuid.ToString()), ("$status", status.ToString().ToLowerInvariant()), ("$next", Sql.ToUnixMs(now + pollAgainAfter)),
+                    ("$errors", errors.Count == 0 ? null : JsonSerializer.Serialize(errors, Json)), ("$error", lastError), ("$validated", final ? Sql.ToUnixMs(now) : null)).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken);
+    }
+
     /// <summary>Puts a till's stopped documents back to waiting (after it was onboarded again).</summary>
     public Task ResumeAsync(string authority, string tillId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
@@ -197,9 +285,10 @@ internal sealed class SqliteFiscalDocumentStore(ConnectorDatabase database, Time
                     connection,
                     null,
                     """
-                    SELECT d.uuid, d.authority, d.store_id, d.till_id, d.sale_number, d.counter, d.state, d.attempts, d.warnings, d.errors, d.last_error, d.issued_at, d.answered_at, c.state
-                    FROM fiscal_documents d LEFT JOIN zatca_clearances c ON c.uuid = d.uuid
-                    ORDER BY CASE d.state WHEN 'rejected' THEN 0 WHEN 'attention' THEN 1 WHEN 'waiting' THEN 2 WHEN 'warnings' THEN 3 ELSE 4 END, d.issued_at DESC
+                    SELECT d.uuid, d.authority, d.store_id, d.till_id, d.sale_number, d.counter, d.state, d.attempts, d.warnings, d.errors, d.last_error, d.issued_at, d.answered_at, c.state,
+                        v.submission_uuid, v.status, v.errors, v.polls, v.last_error, v.validated_at
+                    FROM fiscal_documents d LEFT JOIN zatca_clearances c ON c.uuid = d.uuid LEFT JOIN eta_validations v ON v.uuid = d.uuid
+                    ORDER BY CASE WHEN d.state = 'rejected' OR v.status IN ('invalid', 'cancelled') THEN 0 WHEN d.state = 'attention' THEN 1 WHEN d.state = 'waiting' OR v.status = 'waiting' THEN 2 WHEN d.state = 'warnings' THEN 3 ELSE 4 END, d.issued_at DESC
                     LIMIT $limit
                     """,
                     ("$limit", limit));
@@ -213,6 +302,9 @@ internal sealed class SqliteFiscalDocumentStore(ConnectorDatabase database, Time
                         Sql.FromUnixMs(reader.GetInt64(11)), reader.IsDBNull(12) ? null : Sql.FromUnixMs(reader.GetInt64(12)))
                     {
                         Clearance = reader.IsDBNull(13) ? null : Enum.Parse<ZatcaClearanceState>(reader.GetString(13)),
+                        Validation = reader.IsDBNull(14) ? null : new EtaValidation(
+                            reader.GetString(14), Enum.Parse<EtaValidationStatus>(reader.GetString(15), ignoreCase: true), Messages(reader, 16), reader.GetInt32(17),
+                            reader.IsDBNull(18) ? null : reader.GetString(18), reader.IsDBNull(19) ? null : Sql.FromUnixMs(reader.GetInt64(19))),
                     });
                 }
 
