@@ -93,7 +93,7 @@ public sealed class FiscalDashboardTests
 
         await store.RecordEtaValidationAsync(valid, EtaValidationStatus.Valid, [], null, TimeSpan.Zero, Token);
         await store.RecordEtaValidationAsync(invalid, EtaValidationStatus.Invalid, [new ZatcaMessage("ActivityCodeNotRegistered", "receipt.seller.activityCode", "The activity code is not registered for this taxpayer")], null, TimeSpan.Zero, Token);
-        var manager = new DashboardClient(host.Client);
+        var manager = new DashboardClient(host);
         (await manager.LoginAsync()).EnsureSuccessStatusCode();
 
         using var response = await manager.GetAsync("/dashboard/api/fiscal");

@@ -1,6 +1,7 @@
 using PosBridge.Core.Taxes;
 using PosBridge.Terminal.Catalog;
 using PosBridge.Terminal.Storage;
+using PosBridge.Till;
 
 namespace PosBridge.Terminal.Screen.Tests.Screen;
 
