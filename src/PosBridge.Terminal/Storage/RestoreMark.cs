@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PosBridge.Core.Privacy;
 
 namespace PosBridge.Terminal.Storage;
 
@@ -40,7 +41,8 @@ public sealed record RestoreMark(string? LastSaleId, string? LastShiftId, int Ep
         var temporary = path + ".new";
         try
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+            // 0600 from its first byte, like the database it describes; the rename keeps the mode.
+            using (var file = PrivateFiles.Create(temporary, overwrite: true))
             {
                 JsonSerializer.Serialize(file, this, Json);
                 file.Flush(flushToDisk: true);

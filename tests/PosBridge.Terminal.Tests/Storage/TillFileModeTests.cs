@@ -43,5 +43,17 @@ public sealed class TillFileModeTests : IDisposable
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(path));
     }
 
+    [Fact]
+    public void ShiftOpened_TheRestoreMarkBesideTheDatabase_Is0600()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
+        using var till = new TestTill(Path.Combine(_directory, "till-data"));
+
+        till.Shifts.Open(TestTill.Cashier, 100m);
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(RestoreMark.PathFor(till.DatabasePath)));
+        Assert.False(File.Exists(RestoreMark.PathFor(till.DatabasePath) + ".new"));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
