@@ -74,7 +74,14 @@ public sealed partial class OdooEmulator
 
             case "account.move.line":
                 {
+                    // quantity has digits='Product Unit of Measure', rounded when written as pos.order.line's qty is.
                     var line = Store["account.move.line"].Get(id);
+                    if (line["quantity"] is { Type: JTokenType.Float or JTokenType.Integer } quantity)
+                    {
+                        var digits = Store["decimal.precision"].Records.Values.Where(p => Text(p["name"]) == "Product Unit of Measure").Select(p => p["digits"]!.Value<int>()).DefaultIfEmpty(2).First();
+                        line["quantity"] = Math.Round(quantity.Value<decimal>(), digits, MidpointRounding.AwayFromZero);
+                    }
+
                     var (excluded, tax) = LineAmounts(line);
                     line["price_subtotal"] = excluded;
                     line["price_total"] = excluded + tax;

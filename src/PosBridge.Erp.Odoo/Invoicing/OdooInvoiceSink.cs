@@ -236,6 +236,7 @@ public sealed partial class OdooInvoiceSink : ISalesSink
             var failure = sale.Totals.Rounding != 0m
                 ? $"Sale {sale.SaleNumber} uses cash rounding ({sale.Totals.Rounding}), which the Invoicing fallback does not post yet; deliver it through the POS sink or without cash rounding."
                 : null;
+            failure ??= await _lookups.QuantityProblemAsync(sale, cancellationToken).ConfigureAwait(false);
             foreach (var line in sale.Lines)
             {
                 if (failure is not null)

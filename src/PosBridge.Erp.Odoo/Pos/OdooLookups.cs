@@ -42,7 +42,7 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
     /// <summary>
     /// Why Odoo would book a line's quantity other than the till sold it, or null: Odoo keeps every quantity to its
     /// "Product Unit of Measure" precision (2 decimals by default), so 0.875 kg would be stored as 0.88 and the
-    /// session's journal entry would no longer balance. The precision is read again before a sale is refused, so a
+    /// session's journal entry (or the invoice of the Invoicing fallback) would no longer match the till. The precision is read again before a sale is refused, so a
     /// replay after the owner raised it goes through.
     /// </summary>
     public async Task<string?> QuantityProblemAsync(Sale sale, CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ internal sealed class OdooLookups(OdooClient client, OdooPosOptions options)
         _quantityDigits = await QuantityDigitsAsync(cancellationToken).ConfigureAwait(false);
         return Decimals(finest.Quantity) <= _quantityDigits
             ? null
-            : $"Sale {sale.SaleNumber} sells {finest.Quantity.ToString(CultureInfo.InvariantCulture)} {finest.Unit} of '{finest.Name}', but Odoo keeps quantities to {_quantityDigits} decimals and would book {Math.Round(finest.Quantity, _quantityDigits.Value, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture)}, so its session would not balance. In Odoo (developer mode) set Settings › Technical › Decimal Accuracy › Product Unit of Measure to {Decimals(finest.Quantity)}, then replay the sale.";
+            : $"Sale {sale.SaleNumber} sells {finest.Quantity.ToString(CultureInfo.InvariantCulture)} {finest.Unit} of '{finest.Name}', but Odoo keeps quantities to {_quantityDigits} decimals and would book {Math.Round(finest.Quantity, _quantityDigits.Value, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture)}, so Odoo's books would not match the till's. In Odoo (developer mode) set Settings › Technical › Decimal Accuracy › Product Unit of Measure to {Decimals(finest.Quantity)}, then replay the sale.";
     }
 
     private int? _quantityDigits;

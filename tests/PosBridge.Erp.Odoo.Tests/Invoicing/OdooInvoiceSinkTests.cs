@@ -147,6 +147,32 @@ public sealed class OdooInvoiceSinkTests
         Assert.Empty(Moves(odoo));
     }
 
+    /// <summary>
+    /// The POS sink's refusal of a weight finer than Odoo's "Product Unit of Measure" precision, for the Invoicing
+    /// fallback too: account.move.line.quantity has the same digits, so 0.875 kg would be invoiced as 0.88 and the
+    /// invoice's total would not be the till's. Refused before anything is created, with what to change.
+    /// </summary>
+    [Fact]
+    public async Task Deliver_AWeightFinerThanOdoosQuantityPrecision_IsRefusedBeforeAnyInvoice_ThenInvoicedExactly()
+    {
+        await using var odoo = await OdooEmulator.StartAsync(17);
+        await using var client = Odoo.Client(odoo);
+        var weighed = Odoo.CafeSale(arrange: b => b.AddLine("5", "Dates 1kg", 0.875m, 95m, ["2"], unit: "kg").PayCash(100m));
+
+        var refused = Assert.Single(await Sink(client).DeliverAsync([weighed], Ct));
+
+        Assert.Equal(DeliveryOutcome.Rejected, refused.Outcome);
+        Assert.Contains("0.875", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("Decimal Accuracy", refused.Reason, StringComparison.Ordinal);
+        Assert.Empty(Moves(odoo));
+
+        odoo.Read(s => { s.Write("decimal.precision", 2, new JObject { ["digits"] = 3 }); return 0; });
+        var replay = Assert.Single(await Sink(client).DeliverAsync([weighed], Ct));
+
+        Assert.Equal(DeliveryOutcome.Done, replay.Outcome);
+        Assert.Equal(weighed.Totals.Total, Assert.Single(Moves(odoo))["amount_total"]!.Value<decimal>());
+    }
+
     [Fact]
     public async Task Deliver_TotalOdooComputesDiffers_IsRejectedAndLeftAsADraftUnpaid()
     {
