@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -272,10 +269,7 @@ public sealed class EtaValidationTests : IDisposable
 
     private async Task<FiscalUpload> UploadAsync(long counter, string number)
     {
-        var receipt = new JsonObject { ["header"] = new JsonObject { ["receiptNumber"] = number, ["uuid"] = string.Empty }, ["totalAmount"] = 114.0m };
-        var uuid = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(receipt.ToJsonString())));
-        receipt["header"]!["uuid"] = uuid;
-        var upload = new FiscalUpload("ETA", new Guid(Convert.FromHexString(uuid[..32]), bigEndian: true), number, counter, uuid, receipt.ToJsonString(), _clock.GetUtcNow());
+        var upload = FakeEta.Receipt(counter, number, _clock.GetUtcNow());
         Assert.Equal(FiscalUploadResult.Accepted, await _documents.ReceiveAsync("CAI1", Till, upload, Token));
         return upload;
     }

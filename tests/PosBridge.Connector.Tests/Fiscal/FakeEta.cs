@@ -1,6 +1,8 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using PosBridge.Connector.Fiscal;
 
 namespace PosBridge.Connector.Tests.Fiscal;
 
@@ -216,4 +218,13 @@ internal sealed class FakeEta : HttpMessageHandler
     }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body) => new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    /// <summary>A till's e-receipt as the connector receives it: its uuid the SHA-256 of the receipt with an empty uuid.</summary>
+    public static FiscalUpload Receipt(long counter, string number, DateTimeOffset issuedAt)
+    {
+        var receipt = new JsonObject { ["header"] = new JsonObject { ["receiptNumber"] = number, ["uuid"] = string.Empty }, ["totalAmount"] = 114.0m };
+        var uuid = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(receipt.ToJsonString())));
+        receipt["header"]!["uuid"] = uuid;
+        return new FiscalUpload("ETA", new Guid(Convert.FromHexString(uuid[..32]), bigEndian: true), number, counter, uuid, receipt.ToJsonString(), issuedAt);
+    }
 }
