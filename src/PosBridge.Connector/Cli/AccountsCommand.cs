@@ -12,13 +12,13 @@ namespace PosBridge.Connector.Cli;
 /// </summary>
 internal static class AccountsCommand
 {
-    public static readonly IReadOnlyList<string> Verbs = ["list", "add", "reset-password", "unlock", "reset-mfa", "remove"];
+    public static readonly IReadOnlyList<string> Verbs = ["list", "add", "set-role", "reset-password", "unlock", "reset-mfa", "remove"];
 
     /// <summary>The options a verb takes, or null for an unknown verb.</summary>
     public static string[]? Allowed(string verb) => verb switch
     {
         "list" => ["data"],
-        "add" => ["name", "role", "data"],
+        "add" or "set-role" => ["name", "role", "data"],
         "reset-password" or "unlock" or "reset-mfa" or "remove" => ["name", "data"],
         _ => null,
     };
@@ -26,7 +26,7 @@ internal static class AccountsCommand
     /// <summary>What is wrong with the command line, before any database is opened; null when it may run.</summary>
     public static string? Check(List<string> positional, Dictionary<string, string> options)
     {
-        const string use = "use 'accounts list', 'accounts add --name NAME --role ROLE', or 'accounts reset-password|unlock|reset-mfa|remove --name NAME'.";
+        const string use = "use 'accounts list', 'accounts add|set-role --name NAME --role ROLE', or 'accounts reset-password|unlock|reset-mfa|remove --name NAME'.";
         if (positional.Count != 1 || Allowed(positional[0]) is not { } allowed)
         {
             return use;
@@ -51,11 +51,11 @@ internal static class AccountsCommand
             }
         }
 
-        if (verb == "add")
+        if (verb is "add" or "set-role")
         {
             if (!options.TryGetValue("role", out var role))
             {
-                return $"accounts add needs --role, one of {string.Join(", ", DashboardRoles.Names)}.";
+                return $"accounts {verb} needs --role, one of {string.Join(", ", DashboardRoles.Names)}.";
             }
 
             if (DashboardRoles.Parse(role) is null)
@@ -99,6 +99,24 @@ internal static class AccountsCommand
                 await audit.AuditAsync("cli", "dashboard.account.add", name, $"role {role.Name()}", now, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"Added the {role.Name()} account '{name}'. It signs in at /dashboard{(role == DashboardRole.Owner ? " and sets up an authenticator app at its first login" : string.Empty)}.").ConfigureAwait(false);
                 return CommandLine.Ok;
+            }
+
+            case "set-role":
+            {
+                var role = DashboardRoles.Parse(options["role"])!.Value;
+                switch (await accounts.SetRoleAsync(name, role, cancellationToken).ConfigureAwait(false))
+                {
+                    case RoleChangeOutcome.NotFound:
+                        await error.WriteLineAsync($"posbridge: there is no account '{name}' (see 'posbridge accounts list').").ConfigureAwait(false);
+                        return CommandLine.InputProblems;
+                    case RoleChangeOutcome.LastOwner:
+                        await error.WriteLineAsync($"posbridge: '{name}' is the last owner and stays one; make another account owner first (accounts set-role --name NAME --role owner).").ConfigureAwait(false);
+                        return CommandLine.InputProblems;
+                    default:
+                        await audit.AuditAsync("cli", "dashboard.account.role", name, $"role {role.Name()}", now, cancellationToken).ConfigureAwait(false);
+                        await output.WriteLineAsync($"'{name}' is now {role.Name()}; it holds from the account's next request.").ConfigureAwait(false);
+                        return CommandLine.Ok;
+                }
             }
 
             case "reset-password":

@@ -84,12 +84,13 @@ internal static class CommandLine
               days, products, categories, payments, fees, tills, shifts, customers, undelivered).
           report rebuild [--data DIR]
               Adds up the report aggregates again from every stored sale (they are kept as sales arrive).
-          accounts list|add|reset-password|unlock|reset-mfa|remove [--name NAME] [--role ROLE] [--data DIR]
+          accounts list|add|set-role|reset-password|unlock|reset-mfa|remove [--name NAME] [--role ROLE] [--data DIR]
               The dashboard's accounts (/dashboard). add --name NAME --role owner|manager|accountant|read-only and
               reset-password --name NAME read the password on standard input (read -rs P; echo "$P" | posbridge …).
               unlock ends a lock after 5 wrong passwords; reset-mfa forgets the authenticator and recovery codes (the
               account sets up a new one at its next login) — an owner's way back when locked out or the phone is lost.
-              remove never removes the last owner. Every change is audited.
+              set-role --name NAME --role ROLE changes a role; neither it nor remove ever leaves no owner. Every change
+              is audited.
           dashboard hash-password
               Reads a password on standard input and prints its hash for PosBridge:Dashboard:Password, which only
               seeds the first owner account (named owner) at the first start; accounts sign in after that.

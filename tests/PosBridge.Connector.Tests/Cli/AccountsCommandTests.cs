@@ -83,6 +83,30 @@ public sealed class AccountsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SetRole_ChangesIt_RefusesTheLastOwnerAndABadRole_AndAudits()
+    {
+        await RunAsync("ledgers-and-tea-2025\n", "accounts", "add", "--name", "amira", "--role", "owner", "--data", _directory);
+        await RunAsync("ledgers-and-tea-2025\n", "accounts", "add", "--name", "nour", "--role", "read-only", "--data", _directory);
+
+        var (last, _, lastError) = await RunAsync(null, "accounts", "set-role", "--name", "amira", "--role", "manager", "--data", _directory);
+        var (bad, _, badError) = await RunAsync(null, "accounts", "set-role", "--name", "nour", "--role", "boss", "--data", _directory);
+        var (promoted, promotedOutput, _) = await RunAsync(null, "accounts", "set-role", "--name", "nour", "--role", "accountant", "--data", _directory);
+        var (missing, _, missingError) = await RunAsync(null, "accounts", "set-role", "--name", "omar", "--role", "owner", "--data", _directory);
+        var (_, list, _) = await RunAsync(null, "accounts", "list", "--data", _directory);
+
+        Assert.Equal(CommandLine.InputProblems, last);
+        Assert.Contains("last owner", lastError, StringComparison.Ordinal);
+        Assert.Equal(CommandLine.Usage, bad);
+        Assert.Contains("'boss' is not a role", badError, StringComparison.Ordinal);
+        Assert.Equal(CommandLine.Ok, promoted);
+        Assert.Contains("'nour' is now accountant", promotedOutput, StringComparison.Ordinal);
+        Assert.Equal(CommandLine.InputProblems, missing);
+        Assert.Contains("no account 'omar'", missingError, StringComparison.Ordinal);
+        Assert.Matches(@"nour\s+accountant", list);
+        Assert.DoesNotContain("   at ", lastError + badError + missingError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LockedOutOwner_UnlocksAndResetsTheSecondFactorFromTheCli_AndSignsInAgain()
     {
         await using (var host = await ConnectorHost.StartAsync(DashboardClient.Settings, null, _directory))

@@ -68,6 +68,14 @@ internal enum RemoveAccountOutcome
     LastOwner,
 }
 
+/// <summary>Why an account's role could not be changed.</summary>
+internal enum RoleChangeOutcome
+{
+    Changed,
+    NotFound,
+    LastOwner,
+}
+
 /// <summary>
 /// The dashboard's accounts, their second factor and their failed logins, in the connector's database: a lock and a
 /// used one-time-password step hold across a restart and across every instance on one database. Each method is one
@@ -113,6 +121,9 @@ internal interface IDashboardAccounts
 
     /// <summary>Forgets the second factor and the recovery codes (the holder enrols again). False when there is no such account.</summary>
     Task<bool> ResetSecondFactorAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives the account another role (it holds from the account's next request); never demotes the last owner.</summary>
+    Task<RoleChangeOutcome> SetRoleAsync(string name, DashboardRole role, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the account, never the last owner.</summary>
     Task<RemoveAccountOutcome> RemoveAsync(string name, CancellationToken cancellationToken = default);

@@ -124,6 +124,27 @@ internal sealed class PostgresDashboardAccounts(PostgresDatabase database) : IDa
             },
             cancellationToken);
 
+    public Task<RoleChangeOutcome> SetRoleAsync(string name, DashboardRole role, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // The owners' rows locked first, as for a removal: two owners demoting each other on two instances cannot leave none.
+                await PostgresSql.ExecuteAsync(connection, transaction, "SELECT name FROM dashboard_accounts WHERE role = 'owner' FOR UPDATE", cancellationToken).ConfigureAwait(false);
+                var changed = await CountAsync(
+                    connection,
+                    transaction,
+                    "UPDATE dashboard_accounts SET role = @role WHERE name = @name AND (@role = 'owner' OR role <> 'owner' OR (SELECT count(*) FROM dashboard_accounts WHERE role = 'owner') > 1)",
+                    cancellationToken,
+                    ("name", name), ("role", role.Name())).ConfigureAwait(false);
+                if (changed == 1)
+                {
+                    return RoleChangeOutcome.Changed;
+                }
+
+                return await FindAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false) is null ? RoleChangeOutcome.NotFound : RoleChangeOutcome.LastOwner;
+            },
+            cancellationToken);
+
     public Task<RemoveAccountOutcome> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
             async (connection, transaction) =>

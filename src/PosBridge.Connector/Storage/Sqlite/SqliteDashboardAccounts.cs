@@ -120,6 +120,26 @@ internal sealed class SqliteDashboardAccounts(ConnectorDatabase database) : IDas
             },
             cancellationToken);
 
+    public Task<RoleChangeOutcome> SetRoleAsync(string name, DashboardRole role, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // As for a removal: the check and the change in one statement, so two owners demoting each other cannot leave none.
+                var changed = await CountAsync(
+                    connection,
+                    transaction,
+                    "UPDATE dashboard_accounts SET role = $role WHERE name = $name AND ($role = 'owner' OR role <> 'owner' OR (SELECT count(*) FROM dashboard_accounts WHERE role = 'owner') > 1)",
+                    cancellationToken,
+                    ("$name", name), ("$role", role.Name())).ConfigureAwait(false);
+                if (changed == 1)
+                {
+                    return RoleChangeOutcome.Changed;
+                }
+
+                return await FindAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false) is null ? RoleChangeOutcome.NotFound : RoleChangeOutcome.LastOwner;
+            },
+            cancellationToken);
+
     public Task<RemoveAccountOutcome> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
             async (connection, transaction) =>

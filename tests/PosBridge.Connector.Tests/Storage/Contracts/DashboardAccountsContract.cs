@@ -110,6 +110,21 @@ public abstract class DashboardAccountsContract<TBackend> : StoreContract<TBacke
         Assert.Equal(["amira"], (await Accounts.ListAsync(TestContext.Current.CancellationToken)).Select(a => a.Name));
     }
 
+    [Fact]
+    public async Task SetRoleAsync_ChangesTheRole_NeverDemotesTheLastOwner()
+    {
+        await Accounts.AddAsync("amira", DashboardRole.Owner, "hash", Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        await Accounts.AddAsync("nour", DashboardRole.ReadOnly, "hash", Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(RoleChangeOutcome.LastOwner, await Accounts.SetRoleAsync("amira", DashboardRole.Manager, TestContext.Current.CancellationToken));
+        Assert.Equal(RoleChangeOutcome.Changed, await Accounts.SetRoleAsync("nour", DashboardRole.Owner, TestContext.Current.CancellationToken));
+        Assert.Equal(RoleChangeOutcome.Changed, await Accounts.SetRoleAsync("amira", DashboardRole.Accountant, TestContext.Current.CancellationToken));
+        Assert.Equal(RoleChangeOutcome.NotFound, await Accounts.SetRoleAsync("omar", DashboardRole.Owner, TestContext.Current.CancellationToken));
+        Assert.Equal(
+            [("amira", DashboardRole.Accountant), ("nour", DashboardRole.Owner)],
+            (await Accounts.ListAsync(TestContext.Current.CancellationToken)).Select(a => (a.Name, a.Role)).OrderBy(a => a.Name, StringComparer.Ordinal));
+    }
+
     private async Task EnrolledAsync(string name, long step)
     {
         await Accounts.AddAsync(name, DashboardRole.Owner, "hash", Clock.GetUtcNow(), TestContext.Current.CancellationToken);
