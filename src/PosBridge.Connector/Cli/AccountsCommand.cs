@@ -104,19 +104,7 @@ internal static class AccountsCommand
             case "set-role":
             {
                 var role = DashboardRoles.Parse(options["role"])!.Value;
-                switch (await accounts.SetRoleAsync(name, role, cancellationToken).ConfigureAwait(false))
-                {
-                    case RoleChangeOutcome.NotFound:
-                        await error.WriteLineAsync($"posbridge: there is no account '{name}' (see 'posbridge accounts list').").ConfigureAwait(false);
-                        return CommandLine.InputProblems;
-                    case RoleChangeOutcome.LastOwner:
-                        await error.WriteLineAsync($"posbridge: '{name}' is the last owner and stays one; make another account owner first (accounts set-role --name NAME --role owner).").ConfigureAwait(false);
-                        return CommandLine.InputProblems;
-                    default:
-                        await audit.AuditAsync("cli", "dashboard.account.role", name, $"role {role.Name()}", now, cancellationToken).ConfigureAwait(false);
-                        await output.WriteLineAsync($"'{name}' is now {role.Name()}; it holds from the account's next request.").ConfigureAwait(false);
-                        return CommandLine.Ok;
-                }
+                return await ChangeAsync(accounts.SetRoleAsync(name, role, cancellationToken), audit, "dashboard.account.role", name, $"role {role.Name()}", $"'{name}' is now {role.Name()}; it holds from the account's next request.", now, output, error, cancellationToken).ConfigureAwait(false);
             }
 
             case "reset-password":
@@ -126,29 +114,17 @@ internal static class AccountsCommand
                     return CommandLine.InputProblems;
                 }
 
-                return await ChangeAsync(accounts.SetPasswordAsync(name, DashboardPassword.Hash(password), cancellationToken), audit, "dashboard.account.password", name, $"New password for '{name}' (and unlocked).", now, output, error, cancellationToken).ConfigureAwait(false);
+                return await ChangeAsync(Found(accounts.SetPasswordAsync(name, DashboardPassword.Hash(password), cancellationToken)), audit, "dashboard.account.password", name, null, $"New password for '{name}' (and unlocked).", now, output, error, cancellationToken).ConfigureAwait(false);
             }
 
             case "unlock":
-                return await ChangeAsync(accounts.UnlockAsync(name, cancellationToken), audit, "dashboard.account.unlock", name, $"Unlocked '{name}'.", now, output, error, cancellationToken).ConfigureAwait(false);
+                return await ChangeAsync(Found(accounts.UnlockAsync(name, cancellationToken)), audit, "dashboard.account.unlock", name, null, $"Unlocked '{name}'.", now, output, error, cancellationToken).ConfigureAwait(false);
 
             case "reset-mfa":
-                return await ChangeAsync(accounts.ResetSecondFactorAsync(name, cancellationToken), audit, "dashboard.mfa.reset", name, $"'{name}' has no authenticator or recovery codes now; it sets up a new one at its next login.", now, output, error, cancellationToken).ConfigureAwait(false);
+                return await ChangeAsync(Found(accounts.ResetSecondFactorAsync(name, cancellationToken)), audit, "dashboard.mfa.reset", name, null, $"'{name}' has no authenticator or recovery codes now; it sets up a new one at its next login.", now, output, error, cancellationToken).ConfigureAwait(false);
 
             default:
-                switch (await accounts.RemoveAsync(name, cancellationToken).ConfigureAwait(false))
-                {
-                    case RemoveAccountOutcome.NotFound:
-                        await error.WriteLineAsync($"posbridge: there is no account '{name}' (see 'posbridge accounts list').").ConfigureAwait(false);
-                        return CommandLine.InputProblems;
-                    case RemoveAccountOutcome.LastOwner:
-                        await error.WriteLineAsync($"posbridge: '{name}' is the last owner and stays; add another owner first (accounts add --name NAME --role owner).").ConfigureAwait(false);
-                        return CommandLine.InputProblems;
-                    default:
-                        await audit.AuditAsync("cli", "dashboard.account.remove", name, null, now, cancellationToken).ConfigureAwait(false);
-                        await output.WriteLineAsync($"Removed '{name}'.").ConfigureAwait(false);
-                        return CommandLine.Ok;
-                }
+                return await ChangeAsync(accounts.RemoveAsync(name, cancellationToken), audit, "dashboard.account.remove", name, null, $"Removed '{name}'.", now, output, error, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -171,18 +147,26 @@ internal static class AccountsCommand
         return CommandLine.Ok;
     }
 
-    private static async Task<int> ChangeAsync(Task<bool> change, ITillStore audit, string action, string name, string done, DateTimeOffset now, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>One change to an account: refused when there is no such account or it would leave no owner, else audited.</summary>
+    private static async Task<int> ChangeAsync(Task<AccountChangeOutcome> change, ITillStore audit, string action, string name, string? detail, string done, DateTimeOffset now, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!await change.ConfigureAwait(false))
+        switch (await change.ConfigureAwait(false))
         {
-            await error.WriteLineAsync($"posbridge: there is no account '{name}' (see 'posbridge accounts list').").ConfigureAwait(false);
-            return CommandLine.InputProblems;
+            case AccountChangeOutcome.NotFound:
+                await error.WriteLineAsync($"posbridge: there is no account '{name}' (see 'posbridge accounts list').").ConfigureAwait(false);
+                return CommandLine.InputProblems;
+            case AccountChangeOutcome.LastOwner:
+                await error.WriteLineAsync($"posbridge: '{name}' is the last owner and stays one; make another account owner first (accounts add or set-role --name NAME --role owner).").ConfigureAwait(false);
+                return CommandLine.InputProblems;
         }
 
-        await audit.AuditAsync("cli", action, name, null, now, cancellationToken).ConfigureAwait(false);
+        await audit.AuditAsync("cli", action, name, detail, now, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(done).ConfigureAwait(false);
         return CommandLine.Ok;
     }
+
+    private static async Task<AccountChangeOutcome> Found(Task<bool> change) =>
+        await change.ConfigureAwait(false) ? AccountChangeOutcome.Done : AccountChangeOutcome.NotFound;
 
     private static async Task<string?> ReadPasswordAsync(TextReader input, TextWriter error, CancellationToken cancellationToken)
     {

@@ -295,9 +295,9 @@ internal sealed class AccountsApi(
         var key = Normalise(name);
         switch (await accounts.RemoveAsync(key, cancellationToken).ConfigureAwait(false))
         {
-            case RemoveAccountOutcome.NotFound:
+            case AccountChangeOutcome.NotFound:
                 return NoSuchAccount(key);
-            case RemoveAccountOutcome.LastOwner:
+            case AccountChangeOutcome.LastOwner:
                 return DashboardEndpoints.Problem(StatusCodes.Status409Conflict, "dashboard-last-owner", "The last owner cannot be removed.", $"'{key}' is the only owner: make another owner first.");
             default:
                 await AuditAsync(http, "dashboard.account.remove", key, null, cancellationToken).ConfigureAwait(false);

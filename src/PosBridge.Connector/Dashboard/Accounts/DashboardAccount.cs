@@ -60,18 +60,10 @@ internal sealed record DashboardAccount(
     public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
 }
 
-/// <summary>Why an account could not be removed.</summary>
-internal enum RemoveAccountOutcome
+/// <summary>What became of a removal or a role change, which never leave the dashboard without an owner.</summary>
+internal enum AccountChangeOutcome
 {
-    Removed,
-    NotFound,
-    LastOwner,
-}
-
-/// <summary>Why an account's role could not be changed.</summary>
-internal enum RoleChangeOutcome
-{
-    Changed,
+    Done,
     NotFound,
     LastOwner,
 }
@@ -123,8 +115,8 @@ internal interface IDashboardAccounts
     Task<bool> ResetSecondFactorAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Gives the account another role (it holds from the account's next request); never demotes the last owner.</summary>
-    Task<RoleChangeOutcome> SetRoleAsync(string name, DashboardRole role, CancellationToken cancellationToken = default);
+    Task<AccountChangeOutcome> SetRoleAsync(string name, DashboardRole role, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the account, never the last owner.</summary>
-    Task<RemoveAccountOutcome> RemoveAsync(string name, CancellationToken cancellationToken = default);
+    Task<AccountChangeOutcome> RemoveAsync(string name, CancellationToken cancellationToken = default);
 }

@@ -120,43 +120,34 @@ internal sealed class SqliteDashboardAccounts(ConnectorDatabase database) : IDas
             },
             cancellationToken);
 
-    public Task<RoleChangeOutcome> SetRoleAsync(string name, DashboardRole role, CancellationToken cancellationToken = default) =>
+    public Task<AccountChangeOutcome> SetRoleAsync(string name, DashboardRole role, CancellationToken cancellationToken = default) =>
+        OwnerGuardedAsync(
+            name,
+            "UPDATE dashboard_accounts SET role = $role WHERE name = $name AND ($role = 'owner' OR role <> 'owner' OR (SELECT count(*) FROM dashboard_accounts WHERE role = 'owner') > 1)",
+            cancellationToken,
+            ("$name", name), ("$role", role.Name()));
+
+    public Task<AccountChangeOutcome> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
+        OwnerGuardedAsync(
+            name,
+            "DELETE FROM dashboard_accounts WHERE name = $name AND (role <> 'owner' OR (SELECT count(*) FROM dashboard_accounts WHERE role = 'owner') > 1)",
+            cancellationToken,
+            ("$name", name));
+
+    /// <summary>
+    /// A change that must leave an owner: the check is inside the statement, so two owners demoting or removing each
+    /// other at once cannot leave none. When it changed nothing, the account is either missing or the last owner.
+    /// </summary>
+    private Task<AccountChangeOutcome> OwnerGuardedAsync(string name, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                // As for a removal: the check and the change in one statement, so two owners demoting each other cannot leave none.
-                var changed = await CountAsync(
-                    connection,
-                    transaction,
-                    "UPDATE dashboard_accounts SET role = $role WHERE name = $name AND ($role = 'owner' OR role <> 'owner' OR (SELECT count(*) FROM dashboard_accounts WHERE role = 'owner') > 1)",
-                    cancellationToken,
-                    ("$name", name), ("$role", role.Name())).ConfigureAwait(false);
-                if (changed == 1)
+                if (await CountAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false) == 1)
                 {
-                    return RoleChangeOutcome.Changed;
+                    return AccountChangeOutcome.Done;
                 }
 
-                return await FindAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false) is null ? RoleChangeOutcome.NotFound : RoleChangeOutcome.LastOwner;
-            },
-            cancellationToken);
-
-    public Task<RemoveAccountOutcome> RemoveAsync(string name, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                // The check and the delete in one statement: two owners removing each other cannot leave none.
-                var removed = await CountAsync(
-                    connection,
-                    transaction,
-                    "DELETE FROM dashboard_accounts WHERE name = $name AND (role <> 'owner' OR (SELECT count(*) FROM dashboard_accounts WHERE role = 'owner') > 1)",
-                    cancellationToken,
-                    ("$name", name)).ConfigureAwait(false);
-                if (removed == 1)
-                {
-                    return RemoveAccountOutcome.Removed;
-                }
-
-                return await FindAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false) is null ? RemoveAccountOutcome.NotFound : RemoveAccountOutcome.LastOwner;
+                return await FindAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false) is null ? AccountChangeOutcome.NotFound : AccountChangeOutcome.LastOwner;
             },
             cancellationToken);
 

@@ -342,7 +342,7 @@ public sealed class DashboardAccountsTests
         await reader.LoginAsync(name: "nour");
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/dashboard/api/overview")).StatusCode);
 
-        Assert.Equal(RemoveAccountOutcome.Removed, await host.Services.GetRequiredService<IDashboardAccounts>().RemoveAsync("nour", TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.Done, await host.Services.GetRequiredService<IDashboardAccounts>().RemoveAsync("nour", TestContext.Current.CancellationToken));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await reader.GetAsync("/dashboard/api/overview")).StatusCode);
     }

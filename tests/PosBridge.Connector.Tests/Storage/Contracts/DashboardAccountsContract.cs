@@ -104,9 +104,9 @@ public abstract class DashboardAccountsContract<TBackend> : StoreContract<TBacke
         await Accounts.AddAsync("amira", DashboardRole.Owner, "hash", Clock.GetUtcNow(), TestContext.Current.CancellationToken);
         await EnrolledAsync("omar", 7);
 
-        Assert.Equal(RemoveAccountOutcome.Removed, await Accounts.RemoveAsync("omar", TestContext.Current.CancellationToken));
-        Assert.Equal(RemoveAccountOutcome.LastOwner, await Accounts.RemoveAsync("amira", TestContext.Current.CancellationToken));
-        Assert.Equal(RemoveAccountOutcome.NotFound, await Accounts.RemoveAsync("omar", TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.Done, await Accounts.RemoveAsync("omar", TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.LastOwner, await Accounts.RemoveAsync("amira", TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.NotFound, await Accounts.RemoveAsync("omar", TestContext.Current.CancellationToken));
         Assert.Equal(["amira"], (await Accounts.ListAsync(TestContext.Current.CancellationToken)).Select(a => a.Name));
     }
 
@@ -116,10 +116,10 @@ public abstract class DashboardAccountsContract<TBackend> : StoreContract<TBacke
         await Accounts.AddAsync("amira", DashboardRole.Owner, "hash", Clock.GetUtcNow(), TestContext.Current.CancellationToken);
         await Accounts.AddAsync("nour", DashboardRole.ReadOnly, "hash", Clock.GetUtcNow(), TestContext.Current.CancellationToken);
 
-        Assert.Equal(RoleChangeOutcome.LastOwner, await Accounts.SetRoleAsync("amira", DashboardRole.Manager, TestContext.Current.CancellationToken));
-        Assert.Equal(RoleChangeOutcome.Changed, await Accounts.SetRoleAsync("nour", DashboardRole.Owner, TestContext.Current.CancellationToken));
-        Assert.Equal(RoleChangeOutcome.Changed, await Accounts.SetRoleAsync("amira", DashboardRole.Accountant, TestContext.Current.CancellationToken));
-        Assert.Equal(RoleChangeOutcome.NotFound, await Accounts.SetRoleAsync("omar", DashboardRole.Owner, TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.LastOwner, await Accounts.SetRoleAsync("amira", DashboardRole.Manager, TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.Done, await Accounts.SetRoleAsync("nour", DashboardRole.Owner, TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.Done, await Accounts.SetRoleAsync("amira", DashboardRole.Accountant, TestContext.Current.CancellationToken));
+        Assert.Equal(AccountChangeOutcome.NotFound, await Accounts.SetRoleAsync("omar", DashboardRole.Owner, TestContext.Current.CancellationToken));
         Assert.Equal(
             [("amira", DashboardRole.Accountant), ("nour", DashboardRole.Owner)],
             (await Accounts.ListAsync(TestContext.Current.CancellationToken)).Select(a => (a.Name, a.Role)).OrderBy(a => a.Name, StringComparer.Ordinal));
