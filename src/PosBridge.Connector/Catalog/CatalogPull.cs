@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Hosting;
 using PosBridge.Core.Adapters;
 using PosBridge.Core.Loyalty;
 using Quartz;
@@ -204,19 +205,12 @@ internal sealed class CatalogPullScheduler(ISchedulerFactory schedulers, Catalog
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.PullInterval;
-        if (interval == TimeSpan.Zero || !puller.HasSources)
-        {
-            return;
-        }
-
         var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var job = JobBuilder.Create<PullCatalogJob>().WithIdentity("pull-catalog", "catalog").Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity("pull-catalog", "catalog")
-            .StartAt(timeProvider.GetUtcNow() + TimeSpan.FromSeconds(5))
-            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())
-            .Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleGroupAsync(
+            "catalog",
+            interval == TimeSpan.Zero || !puller.HasSources ? [] : [RepeatingJob.Of<PullCatalogJob>("pull-catalog", interval, TimeSpan.FromSeconds(5))],
+            timeProvider,
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

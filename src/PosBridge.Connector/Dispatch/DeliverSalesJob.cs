@@ -1,3 +1,4 @@
+using PosBridge.Connector.Hosting;
 using Quartz;
 
 namespace PosBridge.Connector.Dispatch;
@@ -31,31 +32,22 @@ internal sealed class DispatchScheduler(ISchedulerFactory schedulers, SalesDispa
         }
 
         var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        foreach (var adapter in dispatcher.EnabledAdapters)
-        {
-            var job = JobBuilder.Create<DeliverSalesJob>()
-                .WithIdentity($"deliver-sales-{adapter}", "dispatch")
-                .UsingJobData(DeliverSalesJob.AdapterKey, adapter)
-                .Build();
-            var trigger = TriggerBuilder.Create()
-                .WithIdentity($"deliver-sales-{adapter}", "dispatch")
-                .StartAt(timeProvider.GetUtcNow() + options.Value.Dispatch.Interval)
-                .WithSimpleSchedule(s => s.WithInterval(options.Value.Dispatch.Interval).RepeatForever())
-                .Build();
-            await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
-        }
+        var interval = options.Value.Dispatch.Interval;
+        await scheduler.ScheduleGroupAsync(
+            "dispatch",
+            [.. dispatcher.EnabledAdapters.Select(adapter => RepeatingJob.Of<DeliverSalesJob>(
+                $"deliver-sales-{adapter}", interval, data: new Dictionary<string, string> { [DeliverSalesJob.AdapterKey] = adapter }))],
+            timeProvider,
+            cancellationToken).ConfigureAwait(false);
 
-        if (options.Value.CloseOfDay.Enabled && services.GetService<Ledgers.CloseOfDayExporter>() is not null)
-        {
-            var interval = options.Value.CloseOfDay.CheckInterval;
-            var job = JobBuilder.Create<Ledgers.CloseOfDayJob>().WithIdentity("close-of-day-ledgers", "ledgers").Build();
-            var trigger = TriggerBuilder.Create()
-                .WithIdentity("close-of-day-ledgers", "ledgers")
-                .StartAt(timeProvider.GetUtcNow() + interval)
-                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())
-                .Build();
-            await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
-        }
+        var closeOfDay = options.Value.CloseOfDay;
+        await scheduler.ScheduleGroupAsync(
+            "ledgers",
+            closeOfDay.Enabled && services.GetService<Ledgers.CloseOfDayExporter>() is not null
+                ? [RepeatingJob.Of<Ledgers.CloseOfDayJob>("close-of-day-ledgers", closeOfDay.CheckInterval)]
+                : [],
+            timeProvider,
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

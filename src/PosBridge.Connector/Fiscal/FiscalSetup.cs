@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PosBridge.Connector.Hosting;
 using Quartz;
 
 namespace PosBridge.Connector.Fiscal;
@@ -151,29 +152,20 @@ internal sealed class FiscalScheduler(ISchedulerFactory schedulers, TimeProvider
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var jobs = new List<RepeatingJob>();
         if (options.Value.Zatca is { } zatca)
         {
-            await ScheduleAsync<ReportZatcaInvoicesJob>(scheduler, "report-zatca", zatca.ReportEvery, cancellationToken).ConfigureAwait(false);
+            jobs.Add(RepeatingJob.Of<ReportZatcaInvoicesJob>("report-zatca", zatca.ReportEvery));
         }
 
         if (options.Value.Eta is { } eta)
         {
-            await ScheduleAsync<SubmitEtaReceiptsJob>(scheduler, "submit-eta", eta.SubmitEvery, cancellationToken).ConfigureAwait(false);
-            await ScheduleAsync<ValidateEtaReceiptsJob>(scheduler, "validate-eta", eta.ValidateEvery, cancellationToken).ConfigureAwait(false);
+            jobs.Add(RepeatingJob.Of<SubmitEtaReceiptsJob>("submit-eta", eta.SubmitEvery));
+            jobs.Add(RepeatingJob.Of<ValidateEtaReceiptsJob>("validate-eta", eta.ValidateEvery));
         }
-    }
 
-    private async Task ScheduleAsync<TJob>(IScheduler scheduler, string name, TimeSpan every, CancellationToken cancellationToken)
-        where TJob : IJob
-    {
-        var job = JobBuilder.Create<TJob>().WithIdentity(name, "fiscal").Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(name, "fiscal")
-            .StartAt(timeProvider.GetUtcNow() + every)
-            .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever())
-            .Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleGroupAsync("fiscal", jobs, timeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -131,8 +131,7 @@ internal static class ConnectorApp
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<Dashboard.Accounts.SharedPasswordMigration>();
         services.AddReports();
-        services.AddQuartz();
-        services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+        services.AddScheduler(configuration);
         services.AddHostedService<DispatchScheduler>();
         return services;
     }

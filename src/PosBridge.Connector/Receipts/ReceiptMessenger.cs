@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PosBridge.Connector.Hosting;
 using Quartz;
 using Log = PosBridge.Connector.Hosting.Log;
 
@@ -112,20 +113,12 @@ internal sealed class ReceiptMessagesScheduler(ISchedulerFactory schedulers, Rec
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!messenger.HasSenders)
-        {
-            return;
-        }
-
         var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var interval = options.Value.Interval;
-        var job = JobBuilder.Create<SendReceiptMessagesJob>().WithIdentity("send-receipt-messages", "receipts").Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity("send-receipt-messages", "receipts")
-            .StartAt(timeProvider.GetUtcNow() + interval)
-            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())
-            .Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleGroupAsync(
+            "receipts",
+            messenger.HasSenders ? [RepeatingJob.Of<SendReceiptMessagesJob>("send-receipt-messages", options.Value.Interval)] : [],
+            timeProvider,
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -159,19 +159,12 @@ internal sealed class SetupCheckScheduler(ISchedulerFactory schedulers, BackOffi
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!setup.HasChecks)
-        {
-            return;
-        }
-
         var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var job = JobBuilder.Create<CheckSetupJob>().WithIdentity("check-setup", "setup").Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity("check-setup", "setup")
-            .StartAt(time.GetUtcNow() + TimeSpan.FromSeconds(15))
-            .WithSimpleSchedule(s => s.WithInterval(Interval).RepeatForever())
-            .Build();
-        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleGroupAsync(
+            "setup",
+            setup.HasChecks ? [RepeatingJob.Of<CheckSetupJob>("check-setup", Interval, TimeSpan.FromSeconds(15))] : [],
+            time,
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PosBridge.Connector.Catalog;
+using PosBridge.Connector.Hosting;
 using PosBridge.Ecommerce.Stock;
 using Quartz;
 
@@ -59,25 +60,15 @@ internal sealed class ReconciliationScheduler(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.ReconcileInterval;
-        if (interval == TimeSpan.Zero || stores.All.Count == 0)
-        {
-            return;
-        }
-
         var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        foreach (var store in stores.All)
-        {
-            var job = JobBuilder.Create<ReconcileWebStoreJob>()
-                .WithIdentity($"reconcile-{store.Name}", "web-stores")
-                .UsingJobData(ReconcileWebStoreJob.StoreKey, store.Name)
-                .Build();
-            var trigger = TriggerBuilder.Create()
-                .WithIdentity($"reconcile-{store.Name}", "web-stores")
-                .StartAt(timeProvider.GetUtcNow() + interval)
-                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())
-                .Build();
-            await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
-        }
+        await scheduler.ScheduleGroupAsync(
+            "web-stores",
+            interval == TimeSpan.Zero
+                ? []
+                : [.. stores.All.Select(store => RepeatingJob.Of<ReconcileWebStoreJob>(
+                    $"reconcile-{store.Name}", interval, data: new Dictionary<string, string> { [ReconcileWebStoreJob.StoreKey] = store.Name }))],
+            timeProvider,
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -54,6 +54,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Server and database, never the password.</summary>
     public string Location { get; }
 
+    /// <summary>The pool this database's connections come from, shared with Quartz's clustered job store.</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
+
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
@@ -92,7 +95,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
                         return false;
                     }
 
-                    await PostgresSql.ExecuteAsync(connection, transaction, PostgresMigrations.Scripts[current], cancellationToken).ConfigureAwait(false);
+                    foreach (var statement in PostgresMigrations.Statements(current))
+                    {
+                        await PostgresSql.ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
+                    }
+
                     await PostgresSql.ExecuteAsync(
                         connection,
                         transaction,

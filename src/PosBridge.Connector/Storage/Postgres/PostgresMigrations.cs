@@ -373,7 +373,20 @@ internal static class PostgresMigrations
         );
         CREATE INDEX eta_validations_due ON eta_validations (status, next_poll_at);
         """,
+        // Quartz.NET's job store (issue 21): what several instances share to run each job once, clustered.
+        QuartzTables,
     ];
 
+    /// <summary>
+    /// Stands for Quartz.NET's own tables in <see cref="Scripts"/>: their SQL is the script Quartz ships inside its
+    /// assembly for its own provisioning (<see cref="QuartzSchema"/>), so they are exactly what the Quartz this
+    /// connector runs expects, created by this connector's migrations before any instance schedules anything.
+    /// </summary>
+    public const string QuartzTables = "-- Quartz.NET job store tables";
+
     public static int Latest => Scripts.Length;
+
+    /// <summary>The statements of migration <paramref name="index"/> (0-based), each sent as one command.</summary>
+    public static IEnumerable<string> Statements(int index) =>
+        Scripts[index] == QuartzTables ? QuartzSchema.Statements() : [Scripts[index]];
 }
