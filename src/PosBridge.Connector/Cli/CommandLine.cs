@@ -117,6 +117,10 @@ internal static class CommandLine
               Puts a backup in place of the data folder's database, keys and product files. The connector must be
               stopped (it is refused while one serves the folder). The backup is checked first; the data as it was
               is moved to DIR/before-restore-…; on any failure nothing changes.
+          store migrate --to postgres [--data DIR]
+              Moves a connector from SQLite onto PostgreSQL (Storage:ConnectionString, an empty database): every
+              table copied in one transaction, then counted and checksummed on both sides before it is committed.
+              Refused while a connector serves the folder; the SQLite file is left as it was.
           help, COMMAND --help
               Shows this text, or one command's.
 
@@ -320,6 +324,16 @@ internal static class CommandLine
                 }
 
                 return await BackupCommand.RestoreAsync(Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), backupFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
+
+            case "store":
+                if (StoreCommand.Check(positional, options) is { } storeProblem)
+                {
+                    return await UsageErrorAsync(error, storeProblem).ConfigureAwait(false);
+                }
+
+                var storeSettings = Hosting.ConnectorConfiguration.AddConnectorSources(new ConfigurationBuilder(), configFile, options.TryGetValue("data", out var storeData) ? [new($"{Hosting.ConnectorOptions.Section}:DataDirectory", storeData)] : [])
+                    .Build();
+                return await StoreCommand.MigrateAsync(storeSettings, Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), output, error, cancellationToken).ConfigureAwait(false);
 
             case "report":
                 if (Reports.ReportCommand.Check(positional, options) is { } reportProblem)
