@@ -62,3 +62,4 @@ public abstract class CatalogSnapshotContract<TBackend> : StoreContract<TBackend
 }
 
 public sealed class SqliteCatalogSnapshotContractTests : CatalogSnapshotContract<SqliteBackend>;
+public sealed class PostgresCatalogSnapshotContractTests : CatalogSnapshotContract<PostgresBackend>;

@@ -96,3 +96,4 @@ public abstract class DeliveryStoreContract<TBackend> : StoreContract<TBackend>
 }
 
 public sealed class SqliteDeliveryStoreContractTests : DeliveryStoreContract<SqliteBackend>;
+public sealed class PostgresDeliveryStoreContractTests : DeliveryStoreContract<PostgresBackend>;

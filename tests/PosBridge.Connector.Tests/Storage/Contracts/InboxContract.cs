@@ -120,3 +120,4 @@ public abstract class InboxContract<TBackend> : StoreContract<TBackend>
 }
 
 public sealed class SqliteInboxContractTests : InboxContract<SqliteBackend>;
+public sealed class PostgresInboxContractTests : InboxContract<PostgresBackend>;
