@@ -93,14 +93,24 @@ public abstract class DeliveryStoreContract<TBackend> : StoreContract<TBackend>
             inboxes.Add((IInbox)(await OpenInstanceAsync()).GetService(typeof(IInbox))!);
         }
 
-        // Made before the race (the maker advances the shared clock); uploads of five sales keep each transaction open a while.
-        var uploads = inboxes.Select((_, i) => new Sales(Clock, "CAI1", "T" + i).Many(60).Chunk(5).ToList()).ToList();
+        // Made before the race (the maker advances the shared clock). Each upload is a sale and a refund of it, and the
+        // refund's check pauses: the sale's seq is taken while its transaction stays open, as on a slow or busy server.
+        var uploads = inboxes.Select((_, i) =>
+        {
+            var maker = new Sales(Clock, "CAI1", "T" + i);
+            return Enumerable.Range(0, 15).Select(_ => maker.Next()).Select(sale => new[] { sale, maker.RefundOf(sale) }).ToList();
+        }).ToList();
+        RefundCheck slowCheck = (_, _) =>
+        {
+            Thread.Sleep(20);
+            return [];
+        };
         var storing = Task.WhenAll(inboxes.Select((inbox, i) => Task.Run(
             async () =>
             {
                 foreach (var upload in uploads[i])
                 {
-                    await inbox.StoreAsync("T" + i, "CAI1", InboxContract<TBackend>.Incoming(upload), (_, _) => [], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+                    await inbox.StoreAsync("T" + i, "CAI1", InboxContract<TBackend>.Incoming(upload), slowCheck, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
                 }
             },
             TestContext.Current.CancellationToken)));
