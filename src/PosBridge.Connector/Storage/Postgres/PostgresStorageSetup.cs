@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Tills;
+using PosBridge.Ecommerce.Stock;
 
 namespace PosBridge.Connector.Storage.Postgres;
 
@@ -21,6 +24,17 @@ internal static class PostgresStorageSetup
         services.TryAddSingleton<ITillRateLimits, PostgresTillRateLimits>();
         services.TryAddSingleton<IDashboardSessions, PostgresDashboardSessions>();
         services.TryAddSingleton<Dashboard.Accounts.IDashboardAccounts, PostgresDashboardAccounts>();
+        services.TryAddSingleton<IInbox, PostgresInbox>();
+        services.TryAddSingleton<IDeliveryStore, PostgresDeliveryStore>();
+        services.TryAddSingleton<ITillStore, PostgresTillStore>();
+        services.TryAddSingleton<INumberingEpochs, PostgresNumberingEpochs>();
+        services.TryAddSingleton<ISourceCursors, PostgresSourceCursors>();
+        services.TryAddSingleton<ICatalogSnapshot, PostgresCatalogSnapshot>();
+        services.TryAddSingleton<ICatalogPullProblems, PostgresCatalogPullProblems>();
+        services.TryAddSingleton<Customers.ICustomerDataStore, PostgresCustomerDataStore>();
+        // Web stores: before AddEcommerce, whose in-memory stores are only defaults (TryAdd).
+        services.TryAddSingleton<ISkuMappingStore, PostgresSkuMappingStore>();
+        services.TryAddSingleton<IAppliedDeltaStore, PostgresAppliedDeltaStore>();
         return services;
     }
 }

@@ -57,8 +57,52 @@ public abstract class CatalogSnapshotContract<TBackend> : StoreContract<TBackend
         Assert.Equal(("BEANS-250", "CAI1", 40m), (level.Sku, level.LocationId, level.OnHand));
     }
 
+    [Fact]
+    public async Task SaveProductsAsync_OnTwoInstancesAtOnce_EveryChangeIsReadOnceByCursor()
+    {
+        var other = (ICatalogSnapshot)(await OpenInstanceAsync()).GetService(typeof(ICatalogSnapshot))!;
+
+        await Task.WhenAll(
+            Task.Run(
+                async () =>
+                {
+                    for (var i = 0; i < 20; i++)
+                    {
+                        await Store<ICatalogSnapshot>().SaveProductsAsync([Product("a" + i)], [], TestContext.Current.CancellationToken);
+                    }
+                },
+                TestContext.Current.CancellationToken),
+            Task.Run(
+                async () =>
+                {
+                    for (var i = 0; i < 20; i++)
+                    {
+                        await other.SaveProductsAsync([Product("b" + i)], [], TestContext.Current.CancellationToken);
+                    }
+                },
+                TestContext.Current.CancellationToken));
+
+        // One row a page: two rows with one version would hide the second.
+        var read = new List<string>();
+        var cursor = 0L;
+        while (true)
+        {
+            var page = await Store<ICatalogSnapshot>().ChangesAsync(cursor, 1, TestContext.Current.CancellationToken);
+            read.AddRange(page.Products.Select(p => p.Id));
+            cursor = long.Parse(page.NextCursor, System.Globalization.CultureInfo.InvariantCulture);
+            if (!page.HasMore)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(40, read.Count);
+        Assert.Equal(40, read.Distinct(StringComparer.Ordinal).Count());
+    }
+
     private static Product Product(string id, decimal price = 30m) =>
         new() { Id = id, Name = "قهوة " + id, CategoryId = "drinks", Unit = "Units", ListPrice = price, Currency = "EGP", TaxIds = ["vat14"] };
 }
 
 public sealed class SqliteCatalogSnapshotContractTests : CatalogSnapshotContract<SqliteBackend>;
+public sealed class PostgresCatalogSnapshotContractTests : CatalogSnapshotContract<PostgresBackend>;

@@ -84,6 +84,57 @@ public abstract class DeliveryStoreContract<TBackend> : StoreContract<TBackend>
         Assert.Null((await Store<IDeliveryStore>().GetBacklogAsync("odoo", TestContext.Current.CancellationToken)).LastError);
     }
 
+    [Fact]
+    public async Task GetDueAsync_WhileFourInstancesStoreSalesAtOnce_DeliversEverySaleExactlyOnce()
+    {
+        var inboxes = new List<IInbox> { Store<IInbox>() };
+        for (var i = 0; i < 3; i++)
+        {
+            inboxes.Add((IInbox)(await OpenInstanceAsync()).GetService(typeof(IInbox))!);
+        }
+
+        // Made before the race (the maker advances the shared clock). Each upload is a sale and a refund of it, and the
+        // refund's check pauses: the sale's seq is taken while its transaction stays open, as on a slow or busy server.
+        var uploads = inboxes.Select((_, i) =>
+        {
+            var maker = new Sales(Clock, "CAI1", "T" + i);
+            return Enumerable.Range(0, 15).Select(_ => maker.Next()).Select(sale => new[] { sale, maker.RefundOf(sale) }).ToList();
+        }).ToList();
+        RefundCheck slowCheck = (_, _) =>
+        {
+            Thread.Sleep(20);
+            return [];
+        };
+        var storing = Task.WhenAll(inboxes.Select((inbox, i) => Task.Run(
+            async () =>
+            {
+                foreach (var upload in uploads[i])
+                {
+                    await inbox.StoreAsync("T" + i, "CAI1", InboxContract<TBackend>.Incoming(upload), slowCheck, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+                }
+            },
+            TestContext.Current.CancellationToken)));
+
+        var delivered = new List<Guid>();
+        while (true)
+        {
+            var finished = storing.IsCompleted;
+            var due = await Store<IDeliveryStore>().GetDueAsync("odoo", 7, ordered: false, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+            if (due.Count == 0 && finished)
+            {
+                break;
+            }
+
+            delivered.AddRange(due.Select(p => p.Sale.Id));
+            await Store<IDeliveryStore>().RecordAsync("odoo", [.. due.Select(p => Record(p, DeliveryState.Done))], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        }
+
+        await storing;
+        var stored = uploads.SelectMany(u => u).SelectMany(s => s).Select(s => s.Id).ToList();
+        Assert.Equal(stored.Count, delivered.Count);
+        Assert.Equal(stored.Order(), delivered.Order());
+    }
+
     private async Task<List<Sale>> StoreAsync(int count)
     {
         var sales = new Sales(Clock).Many(count);
@@ -96,3 +147,4 @@ public abstract class DeliveryStoreContract<TBackend> : StoreContract<TBackend>
 }
 
 public sealed class SqliteDeliveryStoreContractTests : DeliveryStoreContract<SqliteBackend>;
+public sealed class PostgresDeliveryStoreContractTests : DeliveryStoreContract<PostgresBackend>;

@@ -111,6 +111,82 @@ public abstract class InboxContract<TBackend> : StoreContract<TBackend>
         Assert.Single(await Store<IInbox>().FindRefundsOfAsync(original.Id, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task StoreAsync_SameSalesFromTwoInstancesAtOnce_AreStoredOnceAndTheOtherGetsDuplicates()
+    {
+        var sales = new Sales(Clock).Many(20);
+        var other = (IInbox)(await OpenInstanceAsync()).GetService(typeof(IInbox))!;
+
+        // One sale per upload, both instances racing through the same list: every sale is contended.
+        var results = await Task.WhenAll(
+            Task.Run(() => StoreOneByOneAsync(Store<IInbox>(), Incoming(sales)), TestContext.Current.CancellationToken),
+            Task.Run(() => StoreOneByOneAsync(other, Incoming(sales)), TestContext.Current.CancellationToken));
+
+        for (var i = 0; i < sales.Count; i++)
+        {
+            Assert.Equal([StoreOutcome.Accepted, StoreOutcome.Duplicate], new[] { results[0][i], results[1][i] }.Order());
+        }
+
+        Assert.Equal(sales.Count, await Store<IInbox>().CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task StoreAsync_SameIdsWithOtherContentFromTwoInstancesAtOnce_OneIsStoredAndTheOtherAConflict()
+    {
+        var sales = new Sales(Clock).Many(20);
+        var changed = sales.Select(s => s with { SaleNumber = s.SaleNumber + "-X" }).ToList();
+        var other = (IInbox)(await OpenInstanceAsync()).GetService(typeof(IInbox))!;
+
+        var results = await Task.WhenAll(
+            Task.Run(() => StoreOneByOneAsync(Store<IInbox>(), Incoming(sales)), TestContext.Current.CancellationToken),
+            Task.Run(() => StoreOneByOneAsync(other, Incoming(changed)), TestContext.Current.CancellationToken));
+
+        for (var i = 0; i < sales.Count; i++)
+        {
+            Assert.Equal([StoreOutcome.Accepted, StoreOutcome.Conflict], new[] { results[0][i], results[1][i] }.Order());
+            var kept = (await Store<IInbox>().FindAsync(sales[i].Id, TestContext.Current.CancellationToken))!.SaleNumber;
+            Assert.Equal(results[0][i] == StoreOutcome.Accepted ? sales[i].SaleNumber : changed[i].SaleNumber, kept);
+        }
+
+        Assert.Equal(sales.Count, await Store<IInbox>().CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task StoreAsync_ManyRefundsOfOneOriginalFromThreeInstancesAtOnce_NeverRefundMoreThanWasSold()
+    {
+        var sales = new Sales(Clock);
+        var original = sales.Next(quantity: 3m);
+        await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming([original]), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        var inboxes = new List<IInbox> { Store<IInbox>() };
+        for (var i = 0; i < 2; i++)
+        {
+            inboxes.Add((IInbox)(await OpenInstanceAsync()).GetService(typeof(IInbox))!);
+        }
+
+        var refunds = Enumerable.Range(0, 12).Select(_ => sales.RefundOf(original)).ToList();
+        // Three units were sold, each refund returns one.
+        RefundCheck threeUnits = (_, history) => history.EarlierRefunds.Count < 3 ? [] : [new UploadError { Field = "lines", Message = "already refunded" }];
+
+        var results = await Task.WhenAll(refunds.Select((refund, i) => Task.Run(
+            () => inboxes[i % inboxes.Count].StoreAsync("T2", "CAI1", Incoming([refund]), threeUnits, Clock.GetUtcNow(), TestContext.Current.CancellationToken),
+            TestContext.Current.CancellationToken)));
+
+        Assert.Equal(3, results.Count(r => Assert.Single(r).Outcome == StoreOutcome.Accepted));
+        Assert.Equal(3, (await Store<IInbox>().FindRefundsOfAsync(original.Id, TestContext.Current.CancellationToken)).Count);
+    }
+
+    private static async Task<List<StoreOutcome>> StoreOneByOneAsync(IInbox inbox, List<IncomingSale> sales)
+    {
+        var outcomes = new List<StoreOutcome>();
+        foreach (var sale in sales)
+        {
+            var result = await inbox.StoreAsync("T2", "CAI1", [sale], NoRefundsExpected, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken);
+            outcomes.Add(Assert.Single(result).Outcome);
+        }
+
+        return outcomes;
+    }
+
     internal static List<IncomingSale> Incoming(IEnumerable<Sale> sales) =>
         [.. sales.Select(sale =>
         {
@@ -120,3 +196,4 @@ public abstract class InboxContract<TBackend> : StoreContract<TBackend>
 }
 
 public sealed class SqliteInboxContractTests : InboxContract<SqliteBackend>;
+public sealed class PostgresInboxContractTests : InboxContract<PostgresBackend>;
