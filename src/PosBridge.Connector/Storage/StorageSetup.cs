@@ -46,14 +46,16 @@ internal static class StorageSetup
 
     /// <summary>What PostgreSQL keeps so far, as a manager would name it.</summary>
     internal static readonly IReadOnlyList<string> PostgresImplemented =
-        ["delivery leases", "request nonces", "request limits", "dashboard sessions", "dashboard accounts"];
+    [
+        "delivery leases", "request nonces", "request limits", "dashboard sessions", "dashboard accounts",
+        "shift closings", "provider fees", "ledger days", "receipt messages", "fiscal documents", "ZATCA units", "reports", "dashboard queries",
+    ];
 
     /// <summary>What the connector needs that PostgreSQL does not keep yet.</summary>
     internal static readonly IReadOnlyList<string> PostgresMissing =
     [
         "sales (inbox)", "deliveries", "tills and pairing", "numbering epochs", "catalog snapshot",
-        "catalog pull problems", "source cursors", "shift closings", "provider fees", "ledger days", "receipt messages",
-        "fiscal documents", "ZATCA units", "reports", "dashboard queries", "web-store SKU mappings", "stock changes", "customers' data",
+        "catalog pull problems", "source cursors", "web-store SKU mappings", "stock changes", "customers' data",
     ];
 
     /// <summary>

@@ -373,6 +373,12 @@ internal static class PostgresMigrations
         );
         CREATE INDEX eta_validations_due ON eta_validations (status, next_poll_at);
         """,
+
+        // Which instance claimed a receipt message for sending, and when (issue 21): several instances send, so one
+        // instance's check for sends cut off by a crash must not take another's send in flight for one.
+        """
+        ALTER TABLE receipt_messages ADD COLUMN claimed_by text NULL, ADD COLUMN claimed_at bigint NULL;
+        """,
     ];
 
     public static int Latest => Scripts.Length;

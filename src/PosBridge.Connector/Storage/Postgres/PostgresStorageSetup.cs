@@ -1,6 +1,12 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
+using PosBridge.Connector.Fees;
+using PosBridge.Connector.Fiscal;
+using PosBridge.Connector.Ledgers;
+using PosBridge.Connector.Receipts;
+using PosBridge.Connector.Reports;
+using PosBridge.Connector.Shifts;
 using PosBridge.Connector.Tills;
 
 namespace PosBridge.Connector.Storage.Postgres;
@@ -21,6 +27,18 @@ internal static class PostgresStorageSetup
         services.TryAddSingleton<ITillRateLimits, PostgresTillRateLimits>();
         services.TryAddSingleton<IDashboardSessions, PostgresDashboardSessions>();
         services.TryAddSingleton<Dashboard.Accounts.IDashboardAccounts, PostgresDashboardAccounts>();
+        services.TryAddSingleton<IShiftClosingStore, PostgresShiftClosingStore>();
+        services.TryAddSingleton<IProviderFeeStore, PostgresProviderFeeStore>();
+        services.TryAddSingleton<ILedgerDays, PostgresLedgerDays>();
+        services.TryAddSingleton<IReceiptMessageStore, PostgresReceiptMessageStore>();
+        services.TryAddSingleton<IFiscalDocumentStore, PostgresFiscalDocumentStore>();
+        services.TryAddSingleton<IZatcaUnits, PostgresZatcaUnits>();
+        services.TryAddSingleton<IDashboardQueries, PostgresDashboardQueries>();
+        services.TryAddSingleton<IReportQueries, PostgresReportQueries>();
+
+        // The inbox adds each stored sale to the aggregates in its own transaction, so it takes the concrete store.
+        services.TryAddSingleton<PostgresReportAggregates>();
+        services.TryAddSingleton<IReportAggregates>(sp => sp.GetRequiredService<PostgresReportAggregates>());
         return services;
     }
 }
