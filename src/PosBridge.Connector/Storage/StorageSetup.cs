@@ -15,7 +15,7 @@ internal sealed class StorageOptions
     public const string Postgres = "postgres";
 
     /// <summary>The providers this connector runs on.</summary>
-    public static readonly IReadOnlyList<string> Providers = [Sqlite];
+    public static readonly IReadOnlyList<string> Providers = [Sqlite, Postgres];
 
     public string Provider { get; set; } = Sqlite;
 }
@@ -27,42 +27,10 @@ internal static class StorageSetup
     /// decides which services exist, so it is checked here: an unknown provider stops the connector at start, the
     /// setting and the valid values named, as every other configuration problem is reported.
     /// </summary>
-    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var provider = configuration.GetSection(StorageOptions.Section)[nameof(StorageOptions.Provider)] ?? StorageOptions.Sqlite;
-        if (string.Equals(provider.Trim(), StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
-        {
-            // Some stores exist on PostgreSQL, not all the connector needs: say so rather than start half on it.
-            throw new OptionsValidationException(
-                StorageOptions.Section,
-                typeof(StorageOptions),
-                [$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)} is '{provider}': the connector cannot run on PostgreSQL yet. " +
-                 $"PostgreSQL keeps only {string.Join(", ", PostgresImplemented)}; it has no store yet for {string.Join(", ", PostgresMissing)}. Use sqlite."]);
-        }
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddStores(configuration);
 
-        return services.AddStores(configuration);
-    }
-
-    /// <summary>What PostgreSQL keeps so far, as a manager would name it.</summary>
-    internal static readonly IReadOnlyList<string> PostgresImplemented =
-        [
-        "delivery leases", "request nonces", "request limits", "dashboard sessions", "dashboard accounts",
-        "sales (inbox)", "deliveries", "tills and pairing", "numbering epochs", "catalog snapshot", "catalog pull problems",
-        "source cursors", "web-store SKU mappings", "stock changes", "customers' data",
-    ];
-
-    /// <summary>What the connector needs that PostgreSQL does not keep yet.</summary>
-    internal static readonly IReadOnlyList<string> PostgresMissing =
-    [
-        "shift closings", "provider fees", "ledger days", "receipt messages",
-        "fiscal documents", "ZATCA units", "reports", "dashboard queries",
-    ];
-
-    /// <summary>
-    /// Registers the stores the backend named by <c>Storage:Provider</c> has, without asking whether they are all the
-    /// connector needs (the store contracts run each backend's stores this way).
-    /// </summary>
+    /// <summary>The same registration, as the store contracts reach it for each backend.</summary>
     internal static IServiceCollection AddStores(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

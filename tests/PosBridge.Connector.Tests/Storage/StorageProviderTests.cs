@@ -10,11 +10,11 @@ public sealed class StorageProviderTests : IDisposable
     private readonly StringWriter _error = new();
 
     [Theory]
-    [InlineData("status", "mysql", "Storage:Provider is 'mysql'; use sqlite.")]
-    [InlineData("status", "postgres", "Storage:Provider is 'postgres': the connector cannot run on PostgreSQL yet.")]
-    [InlineData("serve", "Postgres", "it has no store yet for sales (inbox), deliveries")]
-    [InlineData("status", " ", "Storage:Provider is empty; use sqlite.")]
-    [InlineData("serve", "PostgreSQL", "Storage:Provider is 'PostgreSQL'; use sqlite.")]
+    [InlineData("status", "mysql", "Storage:Provider is 'mysql'; use sqlite or postgres.")]
+    [InlineData("status", "postgres", "Storage:ConnectionString is not set; give the PostgreSQL server")]
+    [InlineData("serve", "Postgres", "Storage:ConnectionString is not set; give the PostgreSQL server")]
+    [InlineData("status", " ", "Storage:Provider is empty; use sqlite or postgres.")]
+    [InlineData("serve", "PostgreSQL", "Storage:Provider is 'PostgreSQL'; use sqlite or postgres.")]
     public async Task Command_UnknownProvider_NamedWithTheValidOnesExitCode2AndNoDatabase(string command, string provider, string message)
     {
         var config = await ConfigAsync(provider);

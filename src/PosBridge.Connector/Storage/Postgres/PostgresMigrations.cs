@@ -375,6 +375,11 @@ internal static class PostgresMigrations
         """,
         // Quartz.NET's job store (issue 21): what several instances share to run each job once, clustered.
         QuartzTables,
+        // Which instance claimed a receipt message for sending, and when (issue 21): several instances send, so one
+        // instance's check for sends cut off by a crash must not take another's send in flight for one.
+        """
+        ALTER TABLE receipt_messages ADD COLUMN claimed_by text NULL, ADD COLUMN claimed_at bigint NULL;
+        """,
     ];
 
     /// <summary>

@@ -3,6 +3,12 @@ using PosBridge.Connector.Catalog;
 using PosBridge.Connector.Dashboard;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Ingestion;
+using PosBridge.Connector.Fees;
+using PosBridge.Connector.Fiscal;
+using PosBridge.Connector.Ledgers;
+using PosBridge.Connector.Receipts;
+using PosBridge.Connector.Reports;
+using PosBridge.Connector.Shifts;
 using PosBridge.Connector.Tills;
 using PosBridge.Ecommerce.Stock;
 
@@ -35,6 +41,19 @@ internal static class PostgresStorageSetup
         // Web stores: before AddEcommerce, whose in-memory stores are only defaults (TryAdd).
         services.TryAddSingleton<ISkuMappingStore, PostgresSkuMappingStore>();
         services.TryAddSingleton<IAppliedDeltaStore, PostgresAppliedDeltaStore>();
+        services.TryAddSingleton<IShiftClosingStore, PostgresShiftClosingStore>();
+        services.TryAddSingleton<IProviderFeeStore, PostgresProviderFeeStore>();
+        services.TryAddSingleton<ILedgerDays, PostgresLedgerDays>();
+        services.TryAddSingleton<IReceiptMessageStore, PostgresReceiptMessageStore>();
+        services.TryAddSingleton<IFiscalDocumentStore, PostgresFiscalDocumentStore>();
+        services.TryAddSingleton<IZatcaUnits, PostgresZatcaUnits>();
+        services.TryAddSingleton<IDashboardQueries, PostgresDashboardQueries>();
+        services.TryAddSingleton<IReportQueries, PostgresReportQueries>();
+
+        // The inbox adds each stored sale to the aggregates in its own transaction, so it takes the concrete store.
+        services.TryAddSingleton<PostgresReportAggregates>();
+        services.TryAddSingleton<IReportAggregates>(sp => sp.GetRequiredService<PostgresReportAggregates>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostgresSaleAdditions, PostgresReportAggregates>(sp => sp.GetRequiredService<PostgresReportAggregates>()));
         return services;
     }
 }

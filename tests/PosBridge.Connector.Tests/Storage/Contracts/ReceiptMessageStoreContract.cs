@@ -1,5 +1,6 @@
-using PosBridge.Connector.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Receipts;
+using PosBridge.Connector.Storage.Postgres;
 using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Core.Sync;
 
@@ -29,7 +30,7 @@ public abstract class ReceiptMessageStoreContract<TBackend> : StoreContract<TBac
     public async Task ReceiveAsync_ForAnotherStoresSale_IsRefused()
     {
         var sale = new Sales(Clock, "ALX1", "T9").Next();
-        await Store<IInbox>().StoreAsync("T9", "ALX1", InboxContract<TBackend>.Incoming([sale]), (_, _) => [], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        await ContractRows.StoreSalesAsync(Services, "ALX1", "T9", [sale], Clock.GetUtcNow());
 
         var outcome = await Store<IReceiptMessageStore>().ReceiveAsync("CAI1", "T2", Request() with { SaleId = sale.Id }, LinkLifetime, TestContext.Current.CancellationToken);
 
@@ -49,6 +50,23 @@ public abstract class ReceiptMessageStoreContract<TBackend> : StoreContract<TBac
 
         Assert.Single(claims, c => c);
         Assert.Empty(await Store<IReceiptMessageStore>().DueAsync([ReceiptChannel.Email], 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_TwoInstancesSendingAtOnce_ClaimEachMessageOnce()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await Store<IReceiptMessageStore>().ReceiveAsync("CAI1", "T2", Request() with { RequestId = Guid.NewGuid() }, LinkLifetime, TestContext.Current.CancellationToken);
+        }
+
+        var other = (await OpenInstanceAsync()).GetRequiredService<IReceiptMessageStore>();
+
+        var claimed = await Task.WhenAll(ClaimDueAsync(Store<IReceiptMessageStore>()), ClaimDueAsync(other));
+
+        Assert.Equal(20, claimed[0].Count + claimed[1].Count);
+        Assert.Empty(claimed[0].Intersect(claimed[1]));
+        Assert.Empty(await other.DueAsync([ReceiptChannel.Email], 100, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -82,7 +100,22 @@ public abstract class ReceiptMessageStoreContract<TBackend> : StoreContract<TBac
         Assert.Single(await Store<IReceiptMessageStore>().DueAsync([ReceiptChannel.Email], 10, TestContext.Current.CancellationToken));
     }
 
-    private static ReceiptMessageRequest Request() => new()
+    /// <summary>What a send run does before anything leaves: every due message, claimed one by one.</summary>
+    internal static async Task<List<Guid>> ClaimDueAsync(IReceiptMessageStore store)
+    {
+        var claimed = new List<Guid>();
+        foreach (var message in await store.DueAsync([ReceiptChannel.Email], 100, TestContext.Current.CancellationToken))
+        {
+            if (await store.ClaimAsync(message.RequestId, TestContext.Current.CancellationToken))
+            {
+                claimed.Add(message.RequestId);
+            }
+        }
+
+        return claimed;
+    }
+
+    internal static ReceiptMessageRequest Request() => new()
     {
         RequestId = Guid.Parse("6f1c2a50-0000-4000-8000-000000000001"),
         SaleId = Guid.Parse("6f1c2a50-0000-4000-8000-0000000000aa"),
@@ -96,3 +129,43 @@ public abstract class ReceiptMessageStoreContract<TBackend> : StoreContract<TBac
 }
 
 public sealed class SqliteReceiptMessageStoreContractTests : ReceiptMessageStoreContract<SqliteBackend>;
+
+public sealed class PostgresReceiptMessageStoreContractTests : ReceiptMessageStoreContract<PostgresBackend>;
+
+/// <summary>
+/// Several instances send receipts from one PostgreSQL database: a run's check for sends cut off by a crash takes its own
+/// instance's earlier claims, never another instance's send in flight (which would be recorded as uncertain while it
+/// goes out), until that claim is older than any send takes.
+/// </summary>
+public sealed class PostgresReceiptMessageInstancesTests : StoreContract<PostgresBackend>
+{
+    [Fact]
+    public async Task SettleInterruptedAsync_AnotherInstancesSendInFlight_IsLeftToItUntilItsClaimRunsOut()
+    {
+        var sending = Store<IReceiptMessageStore>();
+        await sending.ReceiveAsync("CAI1", "T2", ReceiptMessageStoreContract<PostgresBackend>.Request(), TimeSpan.FromDays(30), TestContext.Current.CancellationToken);
+        var claimed = Assert.Single(await ReceiptMessageStoreContract<PostgresBackend>.ClaimDueAsync(sending));
+        var other = (await OpenInstanceAsync()).GetRequiredService<IReceiptMessageStore>();
+
+        var whileSending = await other.SettleInterruptedAsync(TestContext.Current.CancellationToken);
+        await sending.RecordAsync(claimed, "sent", null, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, whileSending);
+        Assert.Equal(new ReceiptMessageCounts(0, 1, 0, 0), await other.CountsAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task SettleInterruptedAsync_ClaimOfAnInstanceThatDied_BecomesUncertainOnceItRunsOut()
+    {
+        var died = Store<IReceiptMessageStore>();
+        await died.ReceiveAsync("CAI1", "T2", ReceiptMessageStoreContract<PostgresBackend>.Request(), TimeSpan.FromDays(30), TestContext.Current.CancellationToken);
+        Assert.Single(await ReceiptMessageStoreContract<PostgresBackend>.ClaimDueAsync(died));
+        var other = (await OpenInstanceAsync()).GetRequiredService<IReceiptMessageStore>();
+
+        Clock.Advance(PostgresReceiptMessageStore.ClaimGivenUpAfter);
+        var settled = await other.SettleInterruptedAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, settled);
+        Assert.Equal(new ReceiptMessageCounts(0, 0, 0, 1), await other.CountsAsync(TestContext.Current.CancellationToken));
+    }
+}

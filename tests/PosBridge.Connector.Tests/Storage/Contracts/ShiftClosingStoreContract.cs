@@ -1,5 +1,4 @@
 using PosBridge.Connector.Dispatch;
-using PosBridge.Connector.Ingestion;
 using PosBridge.Connector.Shifts;
 using PosBridge.Connector.Tests.Hosting;
 using PosBridge.Core.Sync;
@@ -28,12 +27,11 @@ public abstract class ShiftClosingStoreContract<TBackend> : StoreContract<TBacke
     public async Task DueAsync_WhileAnEarlierSaleOfTheTillWaitsForTheAdapter_HoldsTheCloseBack()
     {
         var sale = new Sales(Clock, "CAI1", "T1").Next();
-        await Store<IInbox>().StoreAsync("T1", "CAI1", InboxContract<TBackend>.Incoming([sale]), (_, _) => [], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        await ContractRows.StoreSalesAsync(Services, "CAI1", "T1", [sale], Clock.GetUtcNow());
         await Store<IShiftClosingStore>().ReceiveAsync(Closing("S1"), Clock.GetUtcNow(), TestContext.Current.CancellationToken);
 
         var beforeDelivery = await Store<IShiftClosingStore>().DueAsync("odoo", 50, TestContext.Current.CancellationToken);
-        var pending = Assert.Single(await Store<IDeliveryStore>().GetDueAsync("odoo", 10, ordered: false, Clock.GetUtcNow(), TestContext.Current.CancellationToken));
-        await Store<IDeliveryStore>().RecordAsync("odoo", [new DeliveryRecord(pending.Seq, DeliveryState.Done, 1, null, null, "pos.order/7")], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        await ContractRows.DeliverAsync(Services, "odoo", sale.Id, DeliveryState.Done, Clock.GetUtcNow());
         var afterDelivery = await Store<IShiftClosingStore>().DueAsync("odoo", 50, TestContext.Current.CancellationToken);
         var otherAdapter = await Store<IShiftClosingStore>().DueAsync("xero", 50, TestContext.Current.CancellationToken);
 
@@ -89,3 +87,5 @@ public abstract class ShiftClosingStoreContract<TBackend> : StoreContract<TBacke
 }
 
 public sealed class SqliteShiftClosingStoreContractTests : ShiftClosingStoreContract<SqliteBackend>;
+
+public sealed class PostgresShiftClosingStoreContractTests : ShiftClosingStoreContract<PostgresBackend>;
