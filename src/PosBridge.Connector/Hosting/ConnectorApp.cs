@@ -95,6 +95,9 @@ internal static class ConnectorApp
         services.AddOpenApi();
 
         services.AddStorage(configuration);
+        // Hosted services start in the order they are registered: the database (and on PostgreSQL Quartz's tables,
+        // which the scheduler checks when it is first asked for) is migrated before anything schedules or runs a job.
+        services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton(sp => SecretProtector.FromKeyFile(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.SecretsKeyPath));
         services.AddSingleton<TillAuthenticator>();
         services.AddSingleton<Pairing>();
@@ -127,8 +130,6 @@ internal static class ConnectorApp
 
         Setup.BackOfficeSetup.AddBackOfficeSetup(services);
 
-        // Hosted services start in this order: the database is migrated before any job runs.
-        services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<Dashboard.Accounts.SharedPasswordMigration>();
         services.AddReports();
         services.AddScheduler(configuration);

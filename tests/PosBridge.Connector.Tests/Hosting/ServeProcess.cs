@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using PosBridge.Connector.Hosting;
+using PosBridge.Core.Sales;
+using PosBridge.Core.Sync;
 
 namespace PosBridge.Connector.Tests.Hosting;
 
@@ -48,7 +51,10 @@ internal static class ServeProcess
         process.WaitForExit();
     }
 
-    public static async Task WaitReadyAsync(HttpClient http, Process server, CancellationToken cancellationToken)
+    public static Task WaitReadyAsync(HttpClient http, Process server, CancellationToken cancellationToken) =>
+        WaitReadyAsync(http, http.BaseAddress!, server, cancellationToken);
+
+    public static async Task WaitReadyAsync(HttpClient http, Uri address, Process server, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -56,7 +62,7 @@ internal static class ServeProcess
             Assert.False(server.HasExited, "the connector exited during start-up");
             try
             {
-                if ((await http.GetAsync("/health/ready", cancellationToken)).IsSuccessStatusCode)
+                if ((await http.GetAsync(new Uri(address, "/health/ready"), cancellationToken)).IsSuccessStatusCode)
                 {
                     return;
                 }
@@ -71,10 +77,39 @@ internal static class ServeProcess
         throw new TimeoutException("the connector did not become ready in 60 s");
     }
 
+    /// <summary>A till's upload of <paramref name="sales"/> to <paramref name="url"/>, signed as <see cref="RequestSignature"/> says.</summary>
+    public static SignedRequest SignedUpload(Uri url, PairingResponse pairing, IEnumerable<Sale> sales)
+    {
+        var body = TestTill.Body(sales);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var nonce = RequestSignature.NewNonce();
+        var signature = RequestSignature.Compute(Convert.FromBase64String(pairing.SigningKey), "POST", url.AbsolutePath, timestamp, nonce, body);
+        return new SignedRequest(url, pairing.Credential, body, timestamp, nonce, signature);
+    }
+
+    public static StringContent Json<T>(T value) =>
+        new(JsonSerializer.Serialize(value, TerminalApi.Json), System.Text.Encoding.UTF8, "application/json");
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>One signed request, which can be sent again byte for byte (a replay), to the same or another address.</summary>
+internal sealed record SignedRequest(Uri Url, string Credential, byte[] Body, long Timestamp, string Nonce, string Signature)
+{
+    public HttpRequestMessage Request => Replay(Url);
+
+    public HttpRequestMessage Replay(Uri url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(Body) };
+        request.Headers.Authorization = new("Bearer", Credential);
+        request.Headers.Add(RequestSignature.TimestampHeader, Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(RequestSignature.NonceHeader, Nonce);
+        request.Headers.Add(RequestSignature.SignatureHeader, Signature);
+        return request;
     }
 }

@@ -201,21 +201,10 @@ public sealed class CrashTests : IDisposable
 
     private static Task WaitReadyAsync(HttpClient http, Process server, CancellationToken cancellationToken) => ServeProcess.WaitReadyAsync(http, server, cancellationToken);
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient http, PairingResponse pairing, IEnumerable<Sale> sales, CancellationToken cancellationToken)
-    {
-        var body = Hosting.TestTill.Body(sales);
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var nonce = RequestSignature.NewNonce();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sales") { Content = new ByteArrayContent(body) };
-        request.Headers.Authorization = new("Bearer", pairing.Credential);
-        request.Headers.Add(RequestSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(RequestSignature.NonceHeader, nonce);
-        request.Headers.Add(RequestSignature.SignatureHeader, RequestSignature.Compute(Convert.FromBase64String(pairing.SigningKey), "POST", "/api/v1/sales", timestamp, nonce, body));
-        return http.SendAsync(request, cancellationToken);
-    }
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, PairingResponse pairing, IEnumerable<Sale> sales, CancellationToken cancellationToken) =>
+        http.SendAsync(ServeProcess.SignedUpload(new Uri(http.BaseAddress!, "/api/v1/sales"), pairing, sales).Request, cancellationToken);
 
-    private static StringContent JsonContent<T>(T value) =>
-        new(JsonSerializer.Serialize(value, TerminalApi.Json), System.Text.Encoding.UTF8, "application/json");
+    private static StringContent JsonContent<T>(T value) => ServeProcess.Json(value);
 
     private static int FreePort() => ServeProcess.FreePort();
 }
