@@ -107,14 +107,31 @@ public abstract class ReportContract<TBackend> : StoreContract<TBackend>
         Assert.Equal((60m, 30 * 71.00m), (product.Quantity, product.Revenue));
     }
 
-    /// <summary>The report queries need the dispatcher (for what back offices have not taken: none here) and a catalog.</summary>
+    [Fact]
+    public async Task RunAsync_SalesABackOfficeHasNotTaken_AreListedWithItsDeadLetters()
+    {
+        var sales = new Sales(Clock, "CAI1", "T1");
+        var (done, waiting, retrying, dead) = (sales.Next(), sales.Next(price: 10m, quantity: 1m), sales.Next(price: 20m, quantity: 1m), sales.Next(price: 5m, quantity: 1m));
+        await ContractRows.StoreSalesAsync(Services, "CAI1", "T1", [done, waiting, retrying, dead], Clock.GetUtcNow());
+        await ContractRows.StoreSalesAsync(Services, "ALX1", "T7", [new Sales(Clock, "ALX1", "T7").Next()], Clock.GetUtcNow());
+        await ContractRows.DeliverAsync(Services, "odoo", done.Id, DeliveryState.Done, Clock.GetUtcNow());
+        await ContractRows.DeliverAsync(Services, "odoo", retrying.Id, DeliveryState.Retry, Clock.GetUtcNow(), Clock.GetUtcNow().AddMinutes(5));
+        await ContractRows.DeliverAsync(Services, "odoo", dead.Id, DeliveryState.Dead, Clock.GetUtcNow());
+
+        var report = await ReportAsync("2026-11-02");
+
+        Assert.Equal([new UndeliveredView("odoo", "CAI1", "EGP", 3, 35.00m, 1)], report.Undelivered);
+    }
+
+    /// <summary>The report queries need the dispatcher (for what back offices have not taken) and a catalog.</summary>
     protected override void AddServices(IServiceCollection services)
     {
         services.TryAddSingleton(sp => new SalesDispatcher(
-            // No sink: the dispatcher never delivers here, so its delivery store is never asked.
+            // Its one sink refuses every delivery: the contract only reads what a back office has not taken, so the
+            // dispatcher never delivers and never asks its delivery store.
             sp.GetService<IDeliveryStore>()!,
             sp.GetRequiredService<IDeliveryLease>(),
-            [],
+            [new RefusingSink()],
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ConnectorOptions>>(),
             sp.GetRequiredService<ILogger<SalesDispatcher>>()));
@@ -139,6 +156,17 @@ public abstract class ReportContract<TBackend> : StoreContract<TBackend>
             Customer = new Customer { Id = customer }, Loyalty = new LoyaltyPoints { ProgramId = "stars", Earned = earned, Spent = 0m },
         };
         return builder.AddTax(Vat).AddLine("p-tea", "شاي", 1m, 18m, ["vat14"]).PayCash(20m).Build();
+    }
+
+    /// <summary>A back office named odoo for the undelivered figures; asked to take anything, it fails the test.</summary>
+    private sealed class RefusingSink : Core.Adapters.ISalesSink
+    {
+        public string Name => "odoo";
+
+        public int PreferredBatchSize => 1;
+
+        public Task<IReadOnlyList<Core.Adapters.SaleDeliveryResult>> DeliverAsync(IReadOnlyList<Sale> sales, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The report contract delivers nothing.");
     }
 
     /// <summary>A catalog for a backend whose own is not ported yet: no products or categories; anything else is unexpected.</summary>
