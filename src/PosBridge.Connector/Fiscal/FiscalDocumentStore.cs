@@ -105,7 +105,10 @@ internal interface IFiscalDocumentStore
     /// </summary>
     Task RecordClearanceAsync(string storeId, string tillId, FiscalUpload invoice, ZatcaClearanceResult result, CancellationToken cancellationToken = default);
 
-    /// <summary>Documents waiting whose next attempt is due, oldest first, in each till's chain order.</summary>
+    /// <summary>
+    /// Documents waiting whose next attempt is due, oldest first, in each till's chain order. A backend several
+    /// instances share claims what it returns for a while, so another instance asking meanwhile does not send them too.
+    /// </summary>
     Task<IReadOnlyList<DueFiscalDocument>> DueAsync(string authority, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Records the authority's answer, or (for a retry) when to try again; the answer is final for reported, warnings and rejected.</summary>
@@ -118,7 +121,7 @@ internal interface IFiscalDocumentStore
     /// </summary>
     Task RecordEtaSubmittedAsync(Guid uuid, string submissionUuid, CancellationToken cancellationToken = default);
 
-    /// <summary>Accepted e-receipts waiting for their validation whose next poll is due, oldest submission first.</summary>
+    /// <summary>Accepted e-receipts waiting for their validation whose next poll is due, oldest submission first (claimed as <see cref="DueAsync"/> claims).</summary>
     Task<IReadOnlyList<DueEtaValidation>> DueEtaValidationsAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using PosBridge.Connector.Reports;
 using PosBridge.Connector.Stores;
 using PosBridge.Core.Sales;
@@ -122,12 +123,16 @@ internal sealed class ReportAccumulator
         }
     }
 
+    /// <summary>
+    /// Writes the figures, table by table and each table's rows in key order: every writer takes the rows' locks in the
+    /// same order, so two instances adding to the same rows at once wait for each other instead of deadlocking.
+    /// </summary>
     public async Task<long> WriteAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         long rows = 0;
         await using (var command = Prepare(connection, transaction, UpsertHour, "@store", "@day", "@hour", "@currency", "@saleCount", "@refundCount", "@sales", "@refunds", "@discounts", "@untaxed", "@tax", "@rounding"))
         {
-            foreach (var ((key, hour), f) in _hours)
+            foreach (var ((key, hour), f) in _hours.OrderBy(h => Key(h.Key.Item1, h.Key.Item2.ToString("D2", CultureInfo.InvariantCulture)), StringComparer.Ordinal))
             {
                 rows += await RunAsync(command, cancellationToken, key.StoreId, key.Day, hour, key.Currency, f.SaleCount, f.RefundCount, f.Sales, f.Refunds, f.Discounts, f.Untaxed, f.Tax, f.Rounding).ConfigureAwait(false);
             }
@@ -135,7 +140,7 @@ internal sealed class ReportAccumulator
 
         await using (var command = Prepare(connection, transaction, UpsertProduct, "@store", "@day", "@currency", "@product", "@name", "@quantity", "@revenue", "@untaxed"))
         {
-            foreach (var p in _products.Values)
+            foreach (var p in _products.Values.OrderBy(p => Key(p.Key, p.ProductId), StringComparer.Ordinal))
             {
                 rows += await RunAsync(command, cancellationToken, p.Key.StoreId, p.Key.Day, p.Key.Currency, p.ProductId, p.Name, p.Quantity, p.Revenue, p.Untaxed).ConfigureAwait(false);
             }
@@ -143,7 +148,7 @@ internal sealed class ReportAccumulator
 
         await using (var command = Prepare(connection, transaction, UpsertPayment, "@store", "@day", "@currency", "@kind", "@method", "@count", "@amount"))
         {
-            foreach (var p in _payments.Values)
+            foreach (var p in _payments.Values.OrderBy(p => Key(p.Key, p.Kind, p.MethodId), StringComparer.Ordinal))
             {
                 rows += await RunAsync(command, cancellationToken, p.Key.StoreId, p.Key.Day, p.Key.Currency, p.Kind, p.MethodId, p.Count, p.Amount).ConfigureAwait(false);
             }
@@ -151,7 +156,7 @@ internal sealed class ReportAccumulator
 
         await using (var command = Prepare(connection, transaction, UpsertTill, "@store", "@day", "@currency", "@till", "@cashier", "@name", "@saleCount", "@refundCount", "@sales", "@refunds", "@discounts"))
         {
-            foreach (var t in _tills.Values)
+            foreach (var t in _tills.Values.OrderBy(t => Key(t.Key, t.TillId, t.CashierId), StringComparer.Ordinal))
             {
                 var f = t.Figures;
                 rows += await RunAsync(command, cancellationToken, t.Key.StoreId, t.Key.Day, t.Key.Currency, t.TillId, t.CashierId, t.CashierName, f.SaleCount, f.RefundCount, f.Sales, f.Refunds, f.Discounts).ConfigureAwait(false);
@@ -160,7 +165,7 @@ internal sealed class ReportAccumulator
 
         await using (var command = Prepare(connection, transaction, UpsertCustomer, "@store", "@day", "@currency", "@customer", "@count", "@net", "@earned", "@spent"))
         {
-            foreach (var c in _customers.Values)
+            foreach (var c in _customers.Values.OrderBy(c => Key(c.Key, c.CustomerId), StringComparer.Ordinal))
             {
                 rows += await RunAsync(command, cancellationToken, c.Key.StoreId, c.Key.Day, c.Key.Currency, c.CustomerId, c.SaleCount, c.Net, c.PointsEarned, c.PointsSpent).ConfigureAwait(false);
             }
@@ -168,7 +173,7 @@ internal sealed class ReportAccumulator
 
         await using (var command = Prepare(connection, transaction, UpsertLoyalty, "@store", "@day", "@currency", "@count", "@net", "@earned", "@spent"))
         {
-            foreach (var c in _loyalty.Values)
+            foreach (var c in _loyalty.Values.OrderBy(c => Key(c.Key), StringComparer.Ordinal))
             {
                 rows += await RunAsync(command, cancellationToken, c.Key.StoreId, c.Key.Day, c.Key.Currency, c.SaleCount, c.Net, c.PointsEarned, c.PointsSpent).ConfigureAwait(false);
             }
@@ -176,7 +181,7 @@ internal sealed class ReportAccumulator
 
         await using (var command = Prepare(connection, transaction, UpsertFirst, "@customer", "@store", "@currency", "@day"))
         {
-            foreach (var (customer, key) in _firsts)
+            foreach (var (customer, key) in _firsts.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
                 rows += await RunAsync(command, cancellationToken, customer, key.StoreId, key.Currency, key.Day).ConfigureAwait(false);
             }
@@ -184,6 +189,8 @@ internal sealed class ReportAccumulator
 
         return rows;
     }
+
+    private static string Key(DayKey key, params string[] rest) => string.Join('\u0001', [key.StoreId, key.Day, key.Currency, .. rest]);
 
     private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, params string[] names)
     {

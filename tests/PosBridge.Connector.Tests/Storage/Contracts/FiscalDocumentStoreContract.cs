@@ -28,6 +28,19 @@ public abstract class FiscalDocumentStoreContract<TBackend> : StoreContract<TBac
     }
 
     [Fact]
+    public async Task ReceiveAsync_TwoInstancesTakingTheSameUploadAtOnce_StoreItOnce()
+    {
+        var upload = Upload(1);
+        var other = (await OpenInstanceAsync()).GetRequiredService<IFiscalDocumentStore>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? Store<IFiscalDocumentStore>() : other).ReceiveAsync("RUH1", "T1", upload, TestContext.Current.CancellationToken)));
+
+        Assert.Single(results, r => r == FiscalUploadResult.Accepted);
+        Assert.Equal(5, results.Count(r => r == FiscalUploadResult.Duplicate));
+        Assert.Single(await other.ListAsync(10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task DueAsync_WaitingDocumentsInChainOrder_UntilAnswered()
     {
         var second = Upload(2);

@@ -27,6 +27,18 @@ public abstract class ReceiptMessageStoreContract<TBackend> : StoreContract<TBac
     }
 
     [Fact]
+    public async Task ReceiveAsync_TwoInstancesTakingTheSameRequestAtOnce_StoreItOnce()
+    {
+        var other = (await OpenInstanceAsync()).GetRequiredService<IReceiptMessageStore>();
+
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? Store<IReceiptMessageStore>() : other).ReceiveAsync("CAI1", "T2", Request(), LinkLifetime, TestContext.Current.CancellationToken)));
+
+        Assert.Single(receipts, r => r == ReceiptRequestReceipt.Accepted);
+        Assert.Equal(5, receipts.Count(r => r == ReceiptRequestReceipt.Duplicate));
+        Assert.Single(await other.DueAsync([ReceiptChannel.Email], 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task ReceiveAsync_ForAnotherStoresSale_IsRefused()
     {
         var sale = new Sales(Clock, "ALX1", "T9").Next();

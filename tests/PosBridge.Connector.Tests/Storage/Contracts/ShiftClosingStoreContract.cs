@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PosBridge.Connector.Dispatch;
 using PosBridge.Connector.Shifts;
 using PosBridge.Connector.Tests.Hosting;
@@ -21,6 +22,18 @@ public abstract class ShiftClosingStoreContract<TBackend> : StoreContract<TBacke
         Assert.Equal([ShiftClosingReceipt.Accepted, ShiftClosingReceipt.Duplicate, ShiftClosingReceipt.Conflict], [first, again, changed]);
         var stored = Assert.Single(await Store<IShiftClosingStore>().ForStoreAsync("CAI1", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, TestContext.Current.CancellationToken));
         Assert.Equal(302m, stored.CountedCash);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_TwoInstancesTakingTheSameCloseAtOnce_StoreItOnce()
+    {
+        var other = (await OpenInstanceAsync()).GetRequiredService<IShiftClosingStore>();
+
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? Store<IShiftClosingStore>() : other).ReceiveAsync(Closing("S1"), Clock.GetUtcNow(), TestContext.Current.CancellationToken)));
+
+        Assert.Single(receipts, r => r == ShiftClosingReceipt.Accepted);
+        Assert.Equal(5, receipts.Count(r => r == ShiftClosingReceipt.Duplicate));
+        Assert.Single(await other.ForStoreAsync("CAI1", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, TestContext.Current.CancellationToken));
     }
 
     [Fact]

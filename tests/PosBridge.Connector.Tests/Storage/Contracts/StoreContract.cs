@@ -25,6 +25,11 @@ public abstract class StoreContract<TBackend> : IAsyncLifetime
     /// <summary>Settings the contract needs beyond the backend's (limits, timeouts), as configuration names them.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ContractSettings => new Dictionary<string, string?>();
 
+    /// <summary>Services a contract's stores need beyond the stores, added after them so the backend's own stay.</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The first connector instance on the database.</summary>
     internal IServiceProvider Services => _services ?? throw new InvalidOperationException("The contract has not started.");
 
@@ -72,6 +77,7 @@ public abstract class StoreContract<TBackend> : IAsyncLifetime
         Connector.Stores.StoreDirectory.AddStores(services, configuration);
         services.AddSingleton(SecretProtector.FromKeyFile(Path.Combine(_keys, "secrets.key")));
         services.AddStores(configuration);
+        AddServices(services);
         // Not validated on build: the report queries also need the dispatcher, which the stores here do not.
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
         _instances.Add(provider);
