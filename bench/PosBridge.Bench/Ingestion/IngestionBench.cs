@@ -26,7 +26,7 @@ internal static class IngestionBench
 {
     private const int Clients = 8;
     private const int BatchesPerClient = 40;
-    private const int BatchSize = 100;
+    public const int BatchSize = 100;
 
     public static async Task RunAsync()
     {
@@ -47,7 +47,7 @@ internal static class IngestionBench
                 var response = await http.PostAsync("/api/v1/pairing", new StringContent(JsonSerializer.Serialize(new PairingRequest { Code = code, DeviceName = "bench" }, TerminalApi.Json), Encoding.UTF8, "application/json"));
                 response.EnsureSuccessStatusCode();
                 var paired = JsonSerializer.Deserialize<PairingResponse>(await response.Content.ReadAsStringAsync(), TerminalApi.Json)!;
-                tills.Add((paired, MakeBodies(paired.TillId)));
+                tills.Add((paired, MakeBodies(paired.TillId, BatchesPerClient)));
             }
 
             // Warm-up (not timed): one batch per till, so the run measures a warm service, not the JIT.
@@ -79,13 +79,14 @@ internal static class IngestionBench
         }
     }
 
-    private static List<byte[]> MakeBodies(string tillId)
+    /// <summary><paramref name="batches"/> upload bodies of <see cref="BatchSize"/> sales of one till (Arabic names, three lines, VAT).</summary>
+    public static List<byte[]> MakeBodies(string tillId, int batches)
     {
         var vat = new TaxDefinition { Id = "vat14", Name = "VAT 14%", AmountType = TaxAmountType.Percent, Amount = 14m, PriceInclude = true };
         var start = DateTimeOffset.UtcNow;
         var bodies = new List<byte[]>();
         var number = 0;
-        for (var b = 0; b < BatchesPerClient; b++)
+        for (var b = 0; b < batches; b++)
         {
             var sales = new List<string>(BatchSize);
             for (var i = 0; i < BatchSize; i++)
@@ -117,7 +118,7 @@ internal static class IngestionBench
         return bodies;
     }
 
-    private static async Task UploadAllAsync(HttpClient http, PairingResponse pairing, List<byte[]> bodies)
+    public static async Task UploadAllAsync(HttpClient http, PairingResponse pairing, List<byte[]> bodies)
     {
         var key = Convert.FromBase64String(pairing.SigningKey);
         foreach (var body in bodies)
