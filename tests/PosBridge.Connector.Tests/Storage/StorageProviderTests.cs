@@ -12,7 +12,7 @@ public sealed class StorageProviderTests : IDisposable
     [Theory]
     [InlineData("status", "mysql", "Storage:Provider is 'mysql'; use sqlite.")]
     [InlineData("status", "postgres", "Storage:Provider is 'postgres': the connector cannot run on PostgreSQL yet.")]
-    [InlineData("serve", "Postgres", "it has no store yet for sales (inbox), deliveries")]
+    [InlineData("serve", "Postgres", "it has no store yet for shift closings, provider fees")]
     [InlineData("status", " ", "Storage:Provider is empty; use sqlite.")]
     [InlineData("serve", "PostgreSQL", "Storage:Provider is 'PostgreSQL'; use sqlite.")]
     public async Task Command_UnknownProvider_NamedWithTheValidOnesExitCode2AndNoDatabase(string command, string provider, string message)
