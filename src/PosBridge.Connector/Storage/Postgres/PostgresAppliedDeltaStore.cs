@@ -3,7 +3,7 @@ using PosBridge.Ecommerce.Stock;
 namespace PosBridge.Connector.Storage.Postgres;
 
 /// <summary>
-/// Each stock change sent to a web store, on PostgreSQL (<c>stock_deltas</c>), as <see cref="Sqlite.SqliteAppliedDeltaStore"/>
+/// Each stock change sent to a web store, on PostgreSQL (<c>stock_deltas</c>), as the SQLite store
 /// keeps them: the intent is committed before the request goes out and becomes <c>applied</c> once the answer is
 /// recorded. Every write is an upsert keyed by store and change, and an applied change is never turned back into a
 /// pending one, whichever instance writes last.

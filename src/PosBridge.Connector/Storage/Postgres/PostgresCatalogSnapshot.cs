@@ -10,7 +10,7 @@ namespace PosBridge.Connector.Storage.Postgres;
 
 /// <summary>
 /// The connector's copy of the catalog and stock levels on PostgreSQL (<c>catalog_snapshot</c>), as
-/// <see cref="Sqlite.SqliteCatalogSnapshot"/> keeps it: every row that changes takes the next version, so "since version
+/// the SQLite store keeps it: every row that changes takes the next version, so "since version
 /// N" is all a reader needs. Writers on any instance take one transaction-level advisory lock (<see cref="CatalogLock"/>)
 /// before reading the highest version, so no two save the same version and versions commit in their order: a till that
 /// has read up to N never misses a row numbered N or lower.

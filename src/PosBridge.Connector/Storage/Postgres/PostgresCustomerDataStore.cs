@@ -6,14 +6,14 @@ using PosBridge.Core.Sales;
 namespace PosBridge.Connector.Storage.Postgres;
 
 /// <summary>
-/// A person's data on PostgreSQL, found and erased as <see cref="Sqlite.SqliteCustomerDataStore"/> does: one
+/// A person's data on PostgreSQL, found and erased as on SQLite: one
 /// repeatable-read transaction for a request, so the answer is one consistent moment; an erasure holds the inbox's
 /// lock (<see cref="PostgresInbox.InboxLock"/>), so no instance stores a sale, or adds it to the report figures under
 /// the customer's id, half way through.
 /// </summary>
 internal sealed class PostgresCustomerDataStore(PostgresDatabase database) : ICustomerDataStore
 {
-    // As SqliteCatalogSnapshot writes the catalog's documents.
+    // As the catalog snapshot writes the catalog's documents.
     private static readonly JsonSerializerOptions CatalogJson = new(JsonSerializerDefaults.Web);
 
     private static readonly string[] CustomerTables = ["report_customers", "report_customer_first"];

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Npgsql;
 using PosBridge.Connector.Dispatch;
-using PosBridge.Connector.Storage.Sqlite;
 
 namespace PosBridge.Connector.Storage.Postgres;
 
@@ -31,7 +30,7 @@ internal sealed class PostgresDeliveryStore(PostgresDatabase database) : IDelive
                 break; // only reached when ordered
             }
 
-            due.Add(new PendingSale(reader.GetInt64(0), SqliteInbox.Read(reader.GetString(1)), (int)reader.GetInt64(2)));
+            due.Add(new PendingSale(reader.GetInt64(0), PostgresInbox.Read(reader.GetString(1)), (int)reader.GetInt64(2)));
         }
 
         return due;

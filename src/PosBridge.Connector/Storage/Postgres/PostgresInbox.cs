@@ -1,7 +1,6 @@
 using System.Globalization;
 using Npgsql;
 using PosBridge.Connector.Ingestion;
-using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Core.Sales;
 using PosBridge.Core.Sync;
 
@@ -75,7 +74,7 @@ internal sealed class PostgresInbox(PostgresDatabase database, IEnumerable<IPost
                         }
 
                         var earlier = await DocumentsAsync(connection, transaction, "SELECT document FROM sales WHERE refund_of = @id AND store_id = @store ORDER BY seq", cancellationToken, ("id", originalId), ("store", storeId)).ConfigureAwait(false);
-                        var errors = checkRefund(sale, new RefundHistory(SqliteInbox.Read(originalDocument), earlier));
+                        var errors = checkRefund(sale, new RefundHistory(Read(originalDocument), earlier));
                         if (errors.Count > 0)
                         {
                             results[i] = new(StoreOutcome.Rejected, errors);
@@ -119,7 +118,7 @@ internal sealed class PostgresInbox(PostgresDatabase database, IEnumerable<IPost
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var document = await PostgresSql.ScalarAsync(connection, null, "SELECT document FROM sales WHERE id = @id", cancellationToken, ("id", saleId.ToString("D"))).ConfigureAwait(false) as string;
-        return document is null ? null : SqliteInbox.Read(document);
+        return document is null ? null : Read(document);
     }
 
     public async Task<IReadOnlyList<Sale>> FindRefundsOfAsync(Guid originalSaleId, CancellationToken cancellationToken = default)
@@ -145,7 +144,7 @@ internal sealed class PostgresInbox(PostgresDatabase database, IEnumerable<IPost
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return SqliteInbox.Read(reader.GetString(0));
+            yield return Read(reader.GetString(0));
         }
     }
 
@@ -183,6 +182,11 @@ internal sealed class PostgresInbox(PostgresDatabase database, IEnumerable<IPost
         return found;
     }
 
+    /// <summary>Stored documents were validated on the way in; reading one back cannot fail unless the database was edited.</summary>
+    internal static Sale Read(string document) =>
+        System.Text.Json.JsonSerializer.Deserialize<Sale>(document, SaleJson.Options)
+        ?? throw new InvalidOperationException("A stored sale document is null: the database was edited by hand.");
+
     /// <summary>Takes the inbox lock for the rest of <paramref name="transaction"/>: no sale is stored by anyone until it ends.</summary>
     internal static Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         PostgresSql.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@lock)", cancellationToken, ("lock", InboxLock));
@@ -196,7 +200,7 @@ internal sealed class PostgresInbox(PostgresDatabase database, IEnumerable<IPost
         var sales = new List<Sale>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            sales.Add(SqliteInbox.Read(reader.GetString(0)));
+            sales.Add(Read(reader.GetString(0)));
         }
 
         return sales;

@@ -1,17 +1,19 @@
 using System.Globalization;
-using PosBridge.Connector.Storage.Sqlite;
 using PosBridge.Connector.Tills;
 using PosBridge.Core.Sync;
 
 namespace PosBridge.Connector.Storage.Postgres;
 
 /// <summary>
-/// The numbering epochs of tills on PostgreSQL (<c>till_numbering</c>), as <see cref="SqliteNumberingEpochs"/> keeps
+/// The numbering epochs of tills on PostgreSQL (<c>till_numbering</c>), as the SQLite store keeps
 /// them. An epoch is issued by one conditional upsert, so two instances answering the same till at once issue the same
 /// epoch and never one twice or one lower.
 /// </summary>
 internal sealed class PostgresNumberingEpochs(PostgresDatabase database, TimeProvider timeProvider) : INumberingEpochs
 {
+    /// <summary>The epoch a till starts in, before any restore (as on SQLite).</summary>
+    public const int First = 1;
+
     public async Task<TillNumbering> FactsAsync(string tillId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -35,7 +37,7 @@ internal sealed class PostgresNumberingEpochs(PostgresDatabase database, TimePro
 
         return new TillNumbering
         {
-            Epoch = epoch is null ? SqliteNumberingEpochs.First : Convert.ToInt32(epoch, CultureInfo.InvariantCulture),
+            Epoch = epoch is null ? First : Convert.ToInt32(epoch, CultureInfo.InvariantCulture),
             LastSaleId = lastSale is null ? null : Guid.Parse(lastSale, CultureInfo.InvariantCulture),
             LastClosedShiftId = lastShift,
             FiscalChains = chains,
@@ -44,7 +46,7 @@ internal sealed class PostgresNumberingEpochs(PostgresDatabase database, TimePro
 
     public Task<int> NextAsync(string tillId, int after, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(after, SqliteNumberingEpochs.First);
+        ArgumentOutOfRangeException.ThrowIfLessThan(after, First);
         return database.WriteAsync(
             async (connection, transaction) =>
             {

@@ -4,7 +4,7 @@ namespace PosBridge.Connector.Storage.Postgres;
 
 /// <summary>
 /// SKU ↔ web-store ids on PostgreSQL, in <c>id_mappings</c> (kind <c>sku</c>, keyed by the store's adapter name), as
-/// <see cref="Sqlite.SqliteSkuMappingStore"/> keeps them. Each mapping is one upsert, so instances resolving the same
+/// the SQLite store keeps them. Each mapping is one upsert, so instances resolving the same
 /// SKU at once end with one row, the last answer.
 /// </summary>
 internal sealed class PostgresSkuMappingStore(PostgresDatabase database, TimeProvider timeProvider) : ISkuMappingStore

@@ -135,6 +135,39 @@ public abstract class DeliveryStoreContract<TBackend> : StoreContract<TBackend>
         Assert.Equal(stored.Order(), delivered.Order());
     }
 
+    [Fact]
+    public async Task RetryDeadLettersAsync_OnOneInstanceWhileAnotherRecordsDeliveries_EveryRetriedSaleIsDueAgain()
+    {
+        var dead = await StoreAsync(20);
+        var due = await Store<IDeliveryStore>().GetDueAsync("odoo", 100, ordered: false, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        await Store<IDeliveryStore>().RecordAsync("odoo", [.. due.Select(p => Record(p, DeliveryState.Dead, error: "no such product"))], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        var manager = (IDeliveryStore)(await OpenInstanceAsync()).GetService(typeof(IDeliveryStore))!;
+        var later = new Sales(Clock, "CAI1", "T3").Many(20);
+        var deadIds = dead.Select(s => s.Id).ToHashSet();
+
+        // The manager puts the dead letters back one by one while this instance keeps delivering new sales.
+        var retrying = Task.Run(
+            async () =>
+            {
+                foreach (var sale in dead)
+                {
+                    await manager.RetryDeadLettersAsync("odoo", sale.Id, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+                }
+            },
+            TestContext.Current.CancellationToken);
+        foreach (var sale in later)
+        {
+            await Store<IInbox>().StoreAsync("T3", "CAI1", InboxContract<TBackend>.Incoming([sale]), (_, _) => [], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+            var fresh = await Store<IDeliveryStore>().GetDueAsync("odoo", 100, ordered: false, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+            await Store<IDeliveryStore>().RecordAsync("odoo", [.. fresh.Where(p => !deadIds.Contains(p.Sale.Id)).Select(p => Record(p, DeliveryState.Done))], Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+        }
+
+        await retrying;
+        var retried = await Store<IDeliveryStore>().GetDueAsync("odoo", 100, ordered: false, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(dead.Select(s => s.Id).Order(), retried.Select(p => p.Sale.Id).Order());
+    }
+
     private async Task<List<Sale>> StoreAsync(int count)
     {
         var sales = new Sales(Clock).Many(count);

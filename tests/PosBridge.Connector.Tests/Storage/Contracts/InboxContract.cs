@@ -175,6 +175,31 @@ public abstract class InboxContract<TBackend> : StoreContract<TBackend>
         Assert.Equal(3, (await Store<IInbox>().FindRefundsOfAsync(original.Id, TestContext.Current.CancellationToken)).Count);
     }
 
+    [Fact]
+    public async Task PaymentMethodsOnRecentSalesAsync_StoresSales_EachMethodOnce()
+    {
+        await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming(new Sales(Clock).Many(3)), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        var methods = await Store<IInbox>().PaymentMethodsOnRecentSalesAsync("CAI1", 10, TestContext.Current.CancellationToken);
+
+        var (methodId, kind) = Assert.Single(methods);
+        Assert.Equal("cash", methodId);
+        Assert.Equal("cash", kind, ignoreCase: true);
+        Assert.Empty(await Store<IInbox>().PaymentMethodsOnRecentSalesAsync("ALX1", 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ForStoreAsync_ATimeRange_ReadsThatStoresSalesInTimeOrder()
+    {
+        var sales = new Sales(Clock).Many(4);
+        await Store<IInbox>().StoreAsync("T2", "CAI1", Incoming(sales), NoRefundsExpected, Clock.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        var read = await Store<IInbox>().ForStoreAsync("CAI1", sales[1].CreatedAtUtc, sales[3].CreatedAtUtc, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([sales[1].Id, sales[2].Id], read.Select(s => s.Id));
+        Assert.Empty(await Store<IInbox>().ForStoreAsync("ALX1", sales[0].CreatedAtUtc, Clock.GetUtcNow(), TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
     private static async Task<List<StoreOutcome>> StoreOneByOneAsync(IInbox inbox, List<IncomingSale> sales)
     {
         var outcomes = new List<StoreOutcome>();
