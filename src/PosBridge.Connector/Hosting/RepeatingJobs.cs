@@ -17,16 +17,17 @@ internal sealed record RepeatingJob(string Name, Type JobType, TimeSpan Every, T
 /// (so an instance starting does not push back the next run the others agreed on), one configured differently is
 /// replaced, and a job no longer configured (an adapter removed) is deleted rather than firing for ever;</item>
 /// <item>every job asks for recovery: a run cut short by an instance that died is run again by another;</item>
-/// <item>a missed run (all instances down, or a run longer than the interval) fires once as soon as possible and the
-/// schedule continues from there: the jobs drain whatever is due, so catching up each missed run would only repeat
-/// work (<see cref="SimpleTriggerMisfireInstruction.NowWithExistingCount"/>).</item>
+/// <item>missed runs (all instances down, or a run longer than the interval) are not made up: the schedule resumes
+/// at its next time after now, since each run drains whatever is due and catching up would only repeat work
+/// (<see cref="SimpleTriggerMisfireInstruction.NextWithRemainingCount"/>). Not "fire now": after a clock jump that
+/// policy re-fired a repeating trigger without end (seen as a test process growing to 23 GB).</item>
 /// </list>
 /// The jobs themselves are <see cref="DisallowConcurrentExecutionAttribute"/>: never two runs of one job at once, on
 /// any instance.
 /// </summary>
 internal static class RepeatingJobs
 {
-    public const SimpleTriggerMisfireInstruction MisfirePolicy = SimpleTriggerMisfireInstruction.NowWithExistingCount;
+    public const SimpleTriggerMisfireInstruction MisfirePolicy = SimpleTriggerMisfireInstruction.NextWithRemainingCount;
 
     public static async Task ScheduleGroupAsync(this IScheduler scheduler, string group, IReadOnlyCollection<RepeatingJob> jobs, TimeProvider time, CancellationToken cancellationToken)
     {
