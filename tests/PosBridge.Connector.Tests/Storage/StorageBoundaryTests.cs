@@ -24,6 +24,7 @@ public sealed partial class StorageBoundaryTests
     {
         ["Storage/StoreMigration.cs"] = "reads the SQLite file and writes PostgreSQL, table by table",
         ["Storage/ReportAccumulator.cs"] = "the report aggregates' upserts, the same SQL on both backends",
+        ["Storage/ReportQuerySql.cs"] = "the report queries, the same SQL on both backends (only a collation name differs)",
     };
 
     [Fact]
