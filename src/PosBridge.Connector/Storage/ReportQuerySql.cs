@@ -33,7 +33,7 @@ internal sealed class ReportQuerySql(ReportQueryDialect dialect, ICatalogSnapsho
 
     /// <summary>The newest stored sale's sequence number: the page asks for the report again when it changes.</summary>
     public static async Task<long> LastSaleAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
-        Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(seq), 0) FROM sales", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        Convert.ToInt64(await DbSql.ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(seq), 0) FROM sales", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
     /// <summary>The report, every table read in <paramref name="snapshot"/>: the backend's read transaction, so all see the same sales.</summary>
     public async Task<Report> RunAsync(DbConnection connection, DbTransaction snapshot, ReportRequest request, CancellationToken cancellationToken)
@@ -262,7 +262,7 @@ internal sealed class ReportQuerySql(ReportQueryDialect dialect, ICatalogSnapsho
         {
             var (fromUtc, toUtc) = d.Instants();
             // A Z report arrives after its shift closed, so one closed in the period was received after its start.
-            await using var command = Command(connection, snapshot, "SELECT document FROM shift_closings WHERE store_id = @store AND received_at >= @from", ("@store", d.Store.Id), ("@from", fromUtc.ToUnixTimeMilliseconds()));
+            await using var command = DbSql.Command(connection, snapshot, "SELECT document FROM shift_closings WHERE store_id = @store AND received_at >= @from", ("@store", d.Store.Id), ("@from", fromUtc.ToUnixTimeMilliseconds()));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -352,9 +352,9 @@ internal sealed class ReportQuerySql(ReportQueryDialect dialect, ICatalogSnapsho
         var views = new List<UndeliveredView>();
         foreach (var adapter in dispatcher.EnabledAdapters.Order(StringComparer.Ordinal))
         {
-            var cursor = Convert.ToInt64(await ScalarAsync(connection, snapshot, "SELECT COALESCE(MAX(last_seq), 0) FROM adapter_cursors WHERE adapter = @adapter", cancellationToken, ("@adapter", adapter)).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            var cursor = Convert.ToInt64(await DbSql.ScalarAsync(connection, snapshot, "SELECT COALESCE(MAX(last_seq), 0) FROM adapter_cursors WHERE adapter = @adapter", cancellationToken, ("@adapter", adapter)).ConfigureAwait(false), CultureInfo.InvariantCulture);
             var totals = new Dictionary<(string Store, string Currency), (long Count, decimal Amount, long Dead)>();
-            await using var command = Command(
+            await using var command = DbSql.Command(
                 connection,
                 snapshot,
                 """
@@ -388,36 +388,11 @@ internal sealed class ReportQuerySql(ReportQueryDialect dialect, ICatalogSnapsho
 
     private static async Task ForEachAsync(DbConnection connection, DbTransaction snapshot, string sql, StoreDays days, Action<DbDataReader> row, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, snapshot, sql, ("@store", days.Store.Id), ("@from", days.FromText), ("@to", days.ToText));
+        await using var command = DbSql.Command(connection, snapshot, sql, ("@store", days.Store.Id), ("@from", days.FromText), ("@to", days.ToText));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             row(reader);
         }
-    }
-
-    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    // '@name' parameters: both Microsoft.Data.Sqlite and Npgsql take them, as in ReportAccumulator.
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // SQL text is constant in this class (the dialect adds a collation name); values always go through parameters.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 }
