@@ -24,6 +24,9 @@ public sealed partial class StorageBoundaryTests
     {
         ["Storage/StoreMigration.cs"] = "reads the SQLite file and writes PostgreSQL, table by table",
         ["Storage/ReportAccumulator.cs"] = "the report aggregates' upserts, the same SQL on both backends",
+        ["Storage/ReportQuerySql.cs"] = "the report queries, the same SQL on both backends (only a collation name differs)",
+        ["Storage/CustomerDataSql.cs"] = "a person's data found and erased, the same SQL on both backends (a few dialect fragments)",
+        ["Storage/DbSql.cs"] = "the ADO.NET helpers of the SQL shared by both backends",
     };
 
     [Fact]

@@ -1,235 +1,26 @@
-using System.Text.Json;
 using PosBridge.Connector.Customers;
-using PosBridge.Core.Loyalty;
-using PosBridge.Core.Sales;
 
 namespace PosBridge.Connector.Storage.Sqlite;
 
 /// <summary>
-/// A person's data in the connector's SQLite database: sales whose customer block is theirs (read in one pass over the
-/// sales that name a customer; a request is rare and must be complete), each with its deliveries; receipt messages to
-/// their phone or e-mail, or for their sales; their loyalty cards in the catalog snapshot; the fiscal documents of their
-/// sales. One read transaction, so the answer is one consistent moment.
+/// A person's data in the connector's SQLite database, found and erased by <see cref="CustomerDataSql"/> (the same on
+/// PostgreSQL): a search reads on one connection, an erasure is one write transaction (SQLite's one writer, so no sale
+/// is stored under the customer's id half way through).
 /// </summary>
 internal sealed class SqliteCustomerDataStore(ConnectorDatabase database) : ICustomerDataStore
 {
-    // As SqliteCatalogSnapshot writes the catalog's documents.
-    private static readonly JsonSerializerOptions CatalogJson = new(JsonSerializerDefaults.Web);
-
-    private static readonly string[] CustomerTables = ["report_customers", "report_customer_first"];
+    private readonly CustomerDataSql _sql = new(CustomerDataDialect.Sqlite);
 
     public Task<CustomerHoldings> FindAsync(CustomerLookup who, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(who);
-        return database.ReadAsync(
-            async connection =>
-            {
-                var sales = new List<(long Seq, HeldSale Sale)>();
-                await using (var command = Sql.Command(
-                    connection,
-                    null,
-                    "SELECT seq, id, store_id, till_id, sale_number, received_at, document FROM sales WHERE json_extract(document, '$.customer') IS NOT NULL ORDER BY seq"))
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var document = reader.GetString(6);
-                        if (who.Matches(CustomerOf(document)))
-                        {
-                            sales.Add((reader.GetInt64(0), new HeldSale(Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), Sql.FromUnixMs(reader.GetInt64(5)), document, [])));
-                        }
-                    }
-                }
-
-                var withDeliveries = new List<HeldSale>(sales.Count);
-                await using (var deliveries = Sql.Command(connection, null, "SELECT adapter, state, external_id, updated_at FROM deliveries WHERE sale_seq = $seq ORDER BY adapter", ("$seq", 0L)))
-                {
-                    foreach (var (seq, sale) in sales)
-                    {
-                        deliveries.Parameters["$seq"].Value = seq;
-                        var list = new List<HeldDelivery>();
-                        await using var reader = await deliveries.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            list.Add(new HeldDelivery(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), Sql.FromUnixMs(reader.GetInt64(3))));
-                        }
-
-                        withDeliveries.Add(sale with { Deliveries = list });
-                    }
-                }
-
-                var saleIds = withDeliveries.Select(s => s.Id.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var messages = new List<HeldReceiptMessage>();
-                await using (var command = Sql.Command(connection, null, "SELECT request_id, store_id, till_id, sale_id, sale_number, channel, recipient, state, received_at, sent_at FROM receipt_messages ORDER BY received_at"))
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        if (saleIds.Contains(reader.GetString(3)) || who.IsRecipient(reader.GetString(5), reader.GetString(6)))
-                        {
-                            messages.Add(new HeldReceiptMessage(
-                                Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
-                                Sql.FromUnixMs(reader.GetInt64(8)), reader.IsDBNull(9) ? null : Sql.FromUnixMs(reader.GetInt64(9))));
-                        }
-                    }
-                }
-
-                var cards = new List<HeldLoyaltyCard>();
-                await using (var command = Sql.Command(connection, null, "SELECT id, document FROM catalog_snapshot WHERE kind = 'loyalty_card' AND deleted = 0 ORDER BY id"))
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var card = JsonSerializer.Deserialize<LoyaltyCard>(reader.GetString(1), CatalogJson);
-                        if (card is not null && who.Matches(card.Customer, card.Code))
-                        {
-                            cards.Add(new HeldLoyaltyCard(reader.GetString(0), reader.GetString(1)));
-                        }
-                    }
-                }
-
-                var fiscal = new List<HeldFiscalDocument>();
-                var numbers = withDeliveries.Select(s => (s.TillId, s.SaleNumber)).ToHashSet();
-                if (numbers.Count > 0)
-                {
-                    await using var command = Sql.Command(connection, null, "SELECT authority, uuid, store_id, till_id, sale_number, state FROM fiscal_documents ORDER BY issued_at");
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        if (numbers.Contains((reader.GetString(3), reader.GetString(4))))
-                        {
-                            fiscal.Add(new HeldFiscalDocument(reader.GetString(0), Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
-                        }
-                    }
-                }
-
-                return new CustomerHoldings(withDeliveries, messages, cards, fiscal);
-            },
-            cancellationToken);
+        return database.ReadAsync(connection => _sql.FindAsync(connection, null, who, cancellationToken), cancellationToken);
     }
 
     public Task<CustomerErasure> EraseAsync(CustomerLookup who, Func<string, string> pseudonymOf, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(who);
         ArgumentNullException.ThrowIfNull(pseudonymOf);
-        return database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                var matched = new List<(long Seq, string Id, string TillId, string SaleNumber, string CustomerId, string Document)>();
-                await using (var command = Sql.Command(
-                    connection,
-                    transaction,
-                    "SELECT seq, id, till_id, sale_number, document FROM sales WHERE json_extract(document, '$.customer') IS NOT NULL ORDER BY seq"))
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var document = reader.GetString(4);
-                        if (CustomerOf(document) is { } customer && who.Matches(customer))
-                        {
-                            matched.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), customer.Id, document));
-                        }
-                    }
-                }
-
-                var pseudonyms = matched.Select(m => m.CustomerId).Distinct(StringComparer.Ordinal).ToDictionary(id => id, pseudonymOf, StringComparer.Ordinal);
-                var delivered = new Dictionary<string, int>(StringComparer.Ordinal);
-                await using (var update = Sql.Command(connection, transaction, "UPDATE sales SET document = $document WHERE seq = $seq", ("$document", string.Empty), ("$seq", 0L)))
-                await using (var deliveries = Sql.Command(connection, transaction, "SELECT adapter FROM deliveries WHERE sale_seq = $seq AND state IN ('done', 'duplicate')", ("$seq", 0L)))
-                {
-                    foreach (var sale in matched)
-                    {
-                        var node = System.Text.Json.Nodes.JsonNode.Parse(sale.Document)!.AsObject();
-                        node["customer"] = new System.Text.Json.Nodes.JsonObject { ["id"] = pseudonyms[sale.CustomerId] };
-                        update.Parameters["$document"].Value = node.ToJsonString();
-                        update.Parameters["$seq"].Value = sale.Seq;
-                        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                        deliveries.Parameters["$seq"].Value = sale.Seq;
-                        await using var reader = await deliveries.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            delivered[reader.GetString(0)] = delivered.GetValueOrDefault(reader.GetString(0)) + 1;
-                        }
-                    }
-                }
-
-                // The report figures name customers by id: the same pseudonym there, so a rebuild from the sales agrees.
-                foreach (var (id, pseudonym) in pseudonyms)
-                {
-                    foreach (var table in CustomerTables)
-                    {
-                        await using var rename = Sql.Command(connection, transaction, $"UPDATE {table} SET customer_id = $pseudonym WHERE customer_id = $id", ("$pseudonym", pseudonym), ("$id", id));
-                        await rename.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                var saleIds = matched.Select(m => m.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var messages = new List<string>();
-                await using (var command = Sql.Command(connection, transaction, "SELECT request_id, sale_id, channel, recipient FROM receipt_messages WHERE expires_at > 0"))
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        if (saleIds.Contains(reader.GetString(1)) || who.IsRecipient(reader.GetString(2), reader.GetString(3)))
-                        {
-                            messages.Add(reader.GetString(0));
-                        }
-                    }
-                }
-
-                foreach (var request in messages)
-                {
-                    // Not sent any more (a message being sent right now has its text in hand already), its link ends, and
-                    // a resend is refused as for an expired link.
-                    await using var erase = Sql.Command(
-                        connection,
-                        transaction,
-                        """
-                        UPDATE receipt_messages SET recipient = '(erased)', receipt_html = '', expires_at = 0,
-                            state = CASE WHEN state = 'pending' THEN 'dead' ELSE state END,
-                            last_error = CASE WHEN state = 'pending' THEN 'erased at the customer''s request' ELSE last_error END
-                        WHERE request_id = $request
-                        """,
-                        ("$request", request));
-                    await erase.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                var cards = new List<string>();
-                await using (var command = Sql.Command(connection, transaction, "SELECT id, document FROM catalog_snapshot WHERE kind = 'loyalty_card' AND deleted = 0 ORDER BY id"))
-                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var card = JsonSerializer.Deserialize<LoyaltyCard>(reader.GetString(1), CatalogJson);
-                        if (card is not null && who.Matches(card.Customer, card.Code))
-                        {
-                            cards.Add(card.Code ?? reader.GetString(0));
-                        }
-                    }
-                }
-
-                var numbers = matched.Select(m => (m.TillId, m.SaleNumber)).ToHashSet();
-                var fiscal = 0;
-                if (numbers.Count > 0)
-                {
-                    await using var command = Sql.Command(connection, transaction, "SELECT till_id, sale_number FROM fiscal_documents");
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        fiscal += numbers.Contains((reader.GetString(0), reader.GetString(1))) ? 1 : 0;
-                    }
-                }
-
-                return new CustomerErasure(matched.Count, messages.Count, delivered, cards, fiscal, pseudonyms);
-            },
-            cancellationToken);
-    }
-
-    private static Customer? CustomerOf(string document)
-    {
-        using var json = JsonDocument.Parse(document);
-        return json.RootElement.TryGetProperty("customer", out var customer) && customer.ValueKind == JsonValueKind.Object
-            ? customer.Deserialize<Customer>(SaleJson.Options)
-            : null;
+        return database.WriteAsync((connection, transaction) => _sql.EraseAsync(connection, transaction, who, pseudonymOf, cancellationToken), cancellationToken);
     }
 }
