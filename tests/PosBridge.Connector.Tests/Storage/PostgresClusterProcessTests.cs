@@ -219,11 +219,15 @@ public sealed class PostgresClusterProcessTests : IAsyncLifetime
         return codes;
     }
 
-    /// <summary>Odoo's orders by the sale number they carry, once every sale has arrived (bounded, so a stuck delivery fails).</summary>
+    /// <summary>
+    /// Odoo's orders by the reference they carry, once every sale has arrived. Bounded, so a stuck delivery fails: an
+    /// instance SIGKILLed while it held the Odoo delivery lease holds it until it runs out (two minutes, as a lease
+    /// held by a dead machine must), so two kills may hold deliveries back for about four.
+    /// </summary>
     private async Task<Dictionary<string, int>> WaitForOrdersAsync(int total, CancellationToken ct)
     {
         Dictionary<string, int> references = [];
-        for (var i = 0; i < 1200; i++)
+        for (var i = 0; i < 3600; i++)
         {
             references = _odoo!.Read(s => s["pos.order"].Records.Values
                 .GroupBy(o => ((JObject)o)["pos_reference"]!.Value<string>()!)
