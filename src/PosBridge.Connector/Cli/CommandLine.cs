@@ -315,12 +315,22 @@ internal static class CommandLine
                     return await UsageErrorAsync(error, "backup takes --out FILE and --data DIR.").ConfigureAwait(false);
                 }
 
+                if (await OnPostgresAsync(configFile, "backup", error).ConfigureAwait(false))
+                {
+                    return InputProblems;
+                }
+
                 return await BackupCommand.BackupAsync(Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), options.GetValueOrDefault("out"), output, error, timeProvider, cancellationToken).ConfigureAwait(false);
 
             case "restore":
                 if (positional.Count > 0 || options.Keys.Any(k => k is not ("file" or "data")) || !options.TryGetValue("file", out var backupFile))
                 {
                     return await UsageErrorAsync(error, "restore takes --file BACKUP and --data DIR (and --create for a new folder).").ConfigureAwait(false);
+                }
+
+                if (await OnPostgresAsync(configFile, "restore", error).ConfigureAwait(false))
+                {
+                    return InputProblems;
                 }
 
                 return await BackupCommand.RestoreAsync(Hosting.ConnectorConfiguration.DataDirectory(configFile, options.GetValueOrDefault("data")), backupFile, create, output, error, timeProvider, cancellationToken).ConfigureAwait(false);
@@ -352,6 +362,22 @@ internal static class CommandLine
             default:
                 return await UsageErrorAsync(error, $"'{args[0]}' is not a posbridge command.").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Backup and restore copy the SQLite file: on PostgreSQL they would save or replace a file the connector no longer
+    /// uses (after 'store migrate' the old one is still there), so they refuse, naming the server's own tools.
+    /// </summary>
+    private static async Task<bool> OnPostgresAsync(string? configFile, string command, TextWriter error)
+    {
+        var settings = Hosting.ConnectorConfiguration.AddConnectorSources(new ConfigurationBuilder(), configFile, []).Build();
+        if (!string.Equals(settings[$"{Storage.StorageOptions.Section}:{nameof(Storage.StorageOptions.Provider)}"]?.Trim(), Storage.StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        await error.WriteLineAsync($"posbridge: this connector keeps its data in PostgreSQL (Storage:Provider), so '{command}' has nothing to {command}: it copies the SQLite file only. Use PostgreSQL's pg_dump and pg_restore, and keep keys/secrets.key with the dump. Nothing was changed.").ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The environment variable naming the settings file, as <c>--config</c> does (for a service: environment only).</summary>

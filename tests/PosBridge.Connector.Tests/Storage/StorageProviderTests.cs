@@ -42,6 +42,25 @@ public sealed class StorageProviderTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_directory, "connector.db")));
     }
 
+    [Theory]
+    [InlineData("backup")]
+    [InlineData("restore")]
+    public async Task BackupOrRestore_OnPostgres_RefusedNamingPgDumpAndNothingWritten(string command)
+    {
+        var config = await ConfigAsync("postgres");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "connector.db"), "the SQLite file left behind by 'store migrate'", TestContext.Current.CancellationToken);
+        string[] args = command == "backup"
+            ? [command, "--data", _directory, "--config", config, "--out", Path.Combine(_directory, "b.zip")]
+            : [command, "--data", _directory, "--config", config, "--file", Path.Combine(_directory, "b.zip")];
+
+        var code = await CommandLine.RunAsync(args, _output, _error, TimeProvider.System, TestContext.Current.CancellationToken);
+
+        Assert.Equal(CommandLine.InputProblems, code);
+        Assert.Contains("pg_dump", _error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "b.zip")));
+        Assert.Equal("the SQLite file left behind by 'store migrate'", await File.ReadAllTextAsync(Path.Combine(_directory, "connector.db"), TestContext.Current.CancellationToken));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
