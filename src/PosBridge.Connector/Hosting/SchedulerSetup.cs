@@ -14,6 +14,35 @@ internal sealed class ClusterOptions
 
     /// <summary>How long past a missed check-in the others wait before recovering its jobs.</summary>
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(20);
+
+    private static readonly TimeSpan Least = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Most = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The section's values, each a time span between one second and ten minutes; anything else stops the connector
+    /// at start naming the setting and the value, as every configuration problem is reported.
+    /// </summary>
+    public static ClusterOptions From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        var options = new ClusterOptions();
+        options.CheckinInterval = Read(section, nameof(CheckinInterval), options.CheckinInterval);
+        options.CheckinMisfireThreshold = Read(section, nameof(CheckinMisfireThreshold), options.CheckinMisfireThreshold);
+        return options;
+    }
+
+    private static TimeSpan Read(IConfigurationSection section, string name, TimeSpan fallback)
+    {
+        var text = section[name];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= Least && value <= Most
+            ? value
+            : throw new ConfigurationProblemException($"{Section}:{name} is '{text}'; give a time between 00:00:01 and 00:10:00 (hh:mm:ss).");
+    }
 }
 
 /// <summary>
@@ -30,7 +59,7 @@ internal static class SchedulerSetup
         ArgumentNullException.ThrowIfNull(configuration);
         var provider = configuration.GetSection(StorageOptions.Section)[nameof(StorageOptions.Provider)];
         var clustered = string.Equals(provider?.Trim(), StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase);
-        var cluster = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        var cluster = ClusterOptions.From(configuration);
         services.AddQuartz(quartz =>
         {
             if (!clustered)

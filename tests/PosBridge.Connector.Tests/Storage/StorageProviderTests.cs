@@ -43,6 +43,23 @@ public sealed class StorageProviderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("CheckinInterval", "ten seconds", "Storage:Cluster:CheckinInterval is 'ten seconds'")]
+    [InlineData("CheckinInterval", "00:00:00", "Storage:Cluster:CheckinInterval is '00:00:00'")]
+    [InlineData("CheckinMisfireThreshold", "-00:00:05", "Storage:Cluster:CheckinMisfireThreshold is '-00:00:05'")]
+    public async Task Status_BadClusterTiming_NamedWithTheRangeExitCode2(string setting, string value, string message)
+    {
+        var config = Path.Combine(_directory, "posbridge.json");
+        await File.WriteAllTextAsync(config, $$"""{ "Storage": { "Provider": "sqlite", "Cluster": { "{{setting}}": "{{value}}" } }, "Logging": { "LogLevel": { "Default": "None" } } }""", TestContext.Current.CancellationToken);
+
+        var code = await CommandLine.RunAsync(["status", "--data", _directory, "--config", config], _output, _error, TimeProvider.System, TestContext.Current.CancellationToken);
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains(message, _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("between 00:00:01 and 00:10:00", _error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("backup")]
     [InlineData("restore")]
     public async Task BackupOrRestore_OnPostgres_RefusedNamingPgDumpAndNothingWritten(string command)
